@@ -1,0 +1,165 @@
+// Small AST helpers shared by the analyses and rules. Walks are iterative so that
+// deeply nested input cannot overflow the stack.
+import ts from "typescript";
+
+export type FunctionNode =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration
+  | ts.ConstructorDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration;
+
+export function isFunctionNode(node: ts.Node): node is FunctionNode {
+  switch (node.kind) {
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.Constructor:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function enclosingFunction(node: ts.Node): FunctionNode | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionNode(current)) return current;
+  }
+  return undefined;
+}
+
+/** The class whose `this` is in scope at `node` (arrow functions keep the outer `this`). */
+export function thisClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isClassLike(current)) return current;
+    if (ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current)) return undefined;
+  }
+  return undefined;
+}
+
+/** Pre-order walk without recursion; return false from `visit` to skip a subtree. */
+export function walk(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+  const stack: ts.Node[] = [root];
+  const children: ts.Node[] = [];
+  const collect = (child: ts.Node): void => {
+    children.push(child);
+  };
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (visit(node) === false) continue;
+    children.length = 0;
+    ts.forEachChild(node, collect);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+}
+
+/** True if `inner` is `outer` or lies inside it. */
+export function isInside(inner: ts.Node, outer: ts.Node): boolean {
+  for (let current: ts.Node | undefined = inner; current; current = current.parent) {
+    if (current === outer) return true;
+  }
+  return false;
+}
+
+export function propertyNameText(name: ts.PropertyName | ts.MemberName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) {
+    return name.text;
+  }
+  return undefined;
+}
+
+/** `a.b.c(...)` → "c"; `c(...)` → "c". */
+export function calleeMemberName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+  const callee = call.expression;
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression)) {
+    return callee.argumentExpression.text;
+  }
+  return undefined;
+}
+
+/** The receiver of a method call: `a.b.on(...)` → `a.b`. */
+export function calleeReceiver(call: ts.CallExpression): ts.Expression | undefined {
+  const callee = call.expression;
+  if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) return callee.expression;
+  return undefined;
+}
+
+/** A stable textual key for simple reference chains: `x`, `this.x`, `this.a.b`; undefined otherwise. */
+export function referenceKey(expr: ts.Expression): string | undefined {
+  if (ts.isIdentifier(expr)) return expr.text;
+  if (expr.kind === ts.SyntaxKind.ThisKeyword) return "this";
+  if (ts.isPropertyAccessExpression(expr)) {
+    const base = referenceKey(expr.expression);
+    return base === undefined ? undefined : `${base}.${expr.name.text}`;
+  }
+  if (ts.isParenthesizedExpression(expr) || ts.isNonNullExpression(expr)) return referenceKey(expr.expression);
+  return undefined;
+}
+
+/** The name a function is known by: its own, its variable's, or its property's. */
+export function functionName(fn: FunctionNode): string | undefined {
+  if (fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name) || ts.isPrivateIdentifier(fn.name))) {
+    return fn.name.text;
+  }
+  const parent = fn.parent;
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.initializer === fn) {
+    return propertyNameText(parent.name);
+  }
+  return undefined;
+}
+
+export function isModuleLevel(node: ts.Node): boolean {
+  return enclosingFunction(node) === undefined && !isInClassInstanceMember(node);
+}
+
+function isInClassInstanceMember(node: ts.Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isPropertyDeclaration(current)) return !current.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+    if (ts.isClassStaticBlockDeclaration(current)) return false;
+  }
+  return false;
+}
+
+export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
+}
+
+/** The statement that contains `node` directly inside a block-like list. */
+export function containingStatement(node: ts.Node): ts.Statement | undefined {
+  for (let current: ts.Node | undefined = node; current; current = current.parent) {
+    if (current.parent && (ts.isBlock(current.parent) || ts.isSourceFile(current.parent) || ts.isModuleBlock(current.parent)
+      || ts.isCaseClause(current.parent) || ts.isDefaultClause(current.parent))) {
+      return current as ts.Statement;
+    }
+  }
+  return undefined;
+}
+
+/** Leading whitespace of the line that holds `pos`. */
+export function indentationAt(text: string, pos: number): string {
+  let lineStart = pos;
+  while (lineStart > 0 && text[lineStart - 1] !== "\n") lineStart--;
+  let end = lineStart;
+  while (end < text.length && (text[end] === " " || text[end] === "\t")) end++;
+  return text.slice(lineStart, end);
+}
+
+/** One indentation step, guessed from the file (two spaces by default). */
+export function indentUnit(text: string): string {
+  const match = /\n( +|\t)\S/.exec(text);
+  if (!match) return "  ";
+  return match[1] === "\t" ? "\t" : match[1].length >= 4 && match[1].length % 4 === 0 ? "    " : "  ";
+}
+
+export function isStringLiteralWithText(node: ts.Node | undefined, values: readonly string[]): boolean {
+  return node !== undefined && ts.isStringLiteralLike(node) && values.includes(node.text);
+}

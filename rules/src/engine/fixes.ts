@@ -1,0 +1,55 @@
+// Applying fixes and small builders for the edits rules produce. Fixes whose edits
+// overlap an already chosen fix are left for the next pass (the CLI's --fix and the
+// server's fix-all re-lint and repeat, bounded).
+import type ts from "typescript";
+import type { Fix, LintDiagnostic, TextEdit } from "./types";
+
+export interface AppliedFixes {
+  text: string;
+  applied: number;
+  skipped: number;
+}
+
+export function applyFixes(text: string, fixes: readonly Fix[]): AppliedFixes {
+  const chosen: TextEdit[] = [];
+  let applied = 0;
+  let skipped = 0;
+  const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
+  for (const fix of ordered) {
+    const overlaps = fix.edits.some((edit) => chosen.some((other) => rangesOverlap(edit, other)));
+    if (overlaps) {
+      skipped++;
+      continue;
+    }
+    chosen.push(...fix.edits);
+    applied++;
+  }
+  chosen.sort((a, b) => b.start - a.start || b.end - a.end);
+  let result = text;
+  for (const edit of chosen) result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
+  return { text: result, applied, skipped };
+}
+
+/** The safe fixes of a file's diagnostics (what --fix and fix-all apply). */
+export function safeFixes(diagnostics: readonly LintDiagnostic[]): Fix[] {
+  return diagnostics.flatMap((d) => d.fixes.filter((f) => f.safe));
+}
+
+function firstStart(fix: Fix): number {
+  return fix.edits.reduce((min, e) => Math.min(min, e.start), Infinity);
+}
+
+function rangesOverlap(a: TextEdit, b: TextEdit): boolean {
+  // Two insertions at the same point conflict too: their order would be arbitrary.
+  if (a.start === a.end && b.start === b.end) return a.start === b.start;
+  return a.start < b.end && b.start < a.end || (a.start === a.end && a.start > b.start && a.start < b.end)
+    || (b.start === b.end && b.start > a.start && b.start < a.end);
+}
+
+export function insertAt(pos: number, newText: string): TextEdit {
+  return { start: pos, end: pos, newText };
+}
+
+export function replaceNode(node: ts.Node, sourceFile: ts.SourceFile, newText: string): TextEdit {
+  return { start: node.getStart(sourceFile), end: node.getEnd(), newText };
+}

@@ -1,0 +1,283 @@
+// The acquire → release analysis (the lostcancel shape): walk the statements of the
+// function that acquires a resource, tracking the set of states the resource may be in
+// (not yet acquired / open / released-or-handed-off), and report the first exit —
+// early return, throw, the end of the function, or (optionally) an exception thrown by
+// a call while the resource is open outside any try/finally that releases it — that can
+// be reached with the resource still open.
+//
+// Which references release or hand off the resource is the caller's business (see
+// `classifyReference`); the walk only needs "does this statement release it?".
+import ts from "typescript";
+import { type FunctionNode, isFunctionNode, isInside } from "./ast";
+
+export type UseKind = "release" | "handoff" | "use";
+export type ExitKind = "return" | "throw" | "end" | "exception";
+
+export interface LeakPath {
+  kind: ExitKind;
+  /** The statement (or closing brace position) where the resource is still open. */
+  node: ts.Node;
+}
+
+export interface TrackedResource {
+  /** The statement or expression at which the resource becomes live. */
+  acquisition: ts.Node;
+  /** References that release it or hand it off, anywhere (including nested callbacks). */
+  releases: ReadonlySet<ts.Node>;
+  /** Consider exceptions thrown by calls while the resource is open. */
+  exceptions: boolean;
+}
+
+const NONE = 1;
+const OPEN = 2;
+const DONE = 4;
+
+interface TryFrame {
+  catchStates?: number[];
+  finallyBlock?: ts.Block;
+}
+
+interface LoopFrame {
+  breakStates: number[];
+}
+
+const EXIT_PREFERENCE: ExitKind[] = ["return", "end", "throw", "exception"];
+
+/** Finds a path from the acquisition to an exit of `fn` on which the resource is still open. */
+export function findLeakPath(fn: FunctionNode | ts.SourceFile, resource: TrackedResource): LeakPath | undefined {
+  const walker = new FlowWalker(resource);
+  const body = ts.isSourceFile(fn) ? fn : fn.body;
+  if (!body) return undefined;
+  let end: number;
+  if (ts.isSourceFile(body)) end = walker.block(body.statements, NONE);
+  else if (ts.isBlock(body)) end = walker.block(body.statements, NONE);
+  else end = walker.simple(body, NONE);
+  if (end & OPEN) walker.exit("end", ts.isSourceFile(body) ? body.endOfFileToken : lastToken(body), end);
+  const exits = walker.leaks;
+  for (const kind of EXIT_PREFERENCE) {
+    const found = exits.find((e) => e.kind === kind);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function lastToken(node: ts.Node): ts.Node {
+  const children = node.getChildren();
+  return children.length > 0 ? children[children.length - 1] : node;
+}
+
+class FlowWalker {
+  readonly leaks: LeakPath[] = [];
+  private readonly tries: TryFrame[] = [];
+  private readonly loops: LoopFrame[] = [];
+  private readonly releaseStatements = new Map<ts.Node, boolean>();
+
+  constructor(private readonly resource: TrackedResource) {}
+
+  exit(kind: ExitKind, node: ts.Node, state: number): void {
+    if (state & OPEN) this.leaks.push({ kind, node });
+  }
+
+  block(statements: readonly ts.Statement[], state: number): number {
+    let current = state;
+    for (const statement of statements) {
+      if (current === 0) break; // unreachable
+      current = this.statement(statement, current);
+    }
+    return current;
+  }
+
+  statement(node: ts.Statement, state: number): number {
+    if (!this.touches(node) && !(state & OPEN)) return state; // nothing to learn here
+    switch (node.kind) {
+      case ts.SyntaxKind.Block:
+        return this.block((node as ts.Block).statements, state);
+      case ts.SyntaxKind.IfStatement: {
+        const ifs = node as ts.IfStatement;
+        const afterCond = this.simple(ifs.expression, state);
+        const thenState = this.statement(ifs.thenStatement, afterCond);
+        const elseState = ifs.elseStatement ? this.statement(ifs.elseStatement, afterCond) : afterCond;
+        return thenState | elseState;
+      }
+      case ts.SyntaxKind.ReturnStatement: {
+        const ret = node as ts.ReturnStatement;
+        const after = ret.expression ? this.simple(ret.expression, state) : state;
+        this.leave("return", node, after);
+        return 0;
+      }
+      case ts.SyntaxKind.ThrowStatement: {
+        const after = this.simple((node as ts.ThrowStatement).expression, state);
+        this.raise("throw", node, after);
+        return 0;
+      }
+      case ts.SyntaxKind.TryStatement:
+        return this.tryStatement(node as ts.TryStatement, state);
+      case ts.SyntaxKind.ForStatement:
+      case ts.SyntaxKind.ForInStatement:
+      case ts.SyntaxKind.ForOfStatement:
+      case ts.SyntaxKind.WhileStatement:
+      case ts.SyntaxKind.DoStatement:
+        return this.loop(node as ts.IterationStatement, state);
+      case ts.SyntaxKind.SwitchStatement:
+        return this.switchStatement(node as ts.SwitchStatement, state);
+      case ts.SyntaxKind.LabeledStatement:
+        return this.statement((node as ts.LabeledStatement).statement, state);
+      case ts.SyntaxKind.BreakStatement:
+      case ts.SyntaxKind.ContinueStatement:
+        this.loops[this.loops.length - 1]?.breakStates.push(state);
+        return 0;
+      case ts.SyntaxKind.FunctionDeclaration:
+      case ts.SyntaxKind.ClassDeclaration:
+        return this.touches(node) ? release(state) : state;
+      default:
+        return this.simple(node, state);
+    }
+  }
+
+  /** A statement or expression without control flow of its own. */
+  simple(node: ts.Node, state: number): number {
+    if (isInside(this.resource.acquisition, node)) {
+      // The resource becomes live here; a release in the same statement (a chained
+      // `.pipe()`, a callback that closes it) settles it at once.
+      return this.releasesIn(node) ? DONE : OPEN;
+    }
+    if (this.resource.exceptions && state & OPEN && mayThrow(node) && !this.releasesIn(node)) {
+      this.raise("exception", node, state);
+    }
+    return this.releasesIn(node) ? release(state) : state;
+  }
+
+  private tryStatement(node: ts.TryStatement, state: number): number {
+    const frame: TryFrame = { catchStates: node.catchClause ? [] : undefined, finallyBlock: node.finallyBlock };
+    this.tries.push(frame);
+    let after = this.block(node.tryBlock.statements, state);
+    this.tries.pop();
+    if (node.catchClause) {
+      // Any call in the try block may throw, so the catch block is entered with the
+      // state at the start of the try as well as the states recorded by `raise`.
+      const entry = (frame.catchStates ?? []).reduce((a, b) => a | b, state);
+      if (entry !== 0) {
+        const catchFrame: TryFrame = { finallyBlock: node.finallyBlock };
+        this.tries.push(catchFrame);
+        after |= this.block(node.catchClause.block.statements, entry);
+        this.tries.pop();
+      }
+    }
+    if (node.finallyBlock && after !== 0) after = this.block(node.finallyBlock.statements, after);
+    return after;
+  }
+
+  private loop(node: ts.IterationStatement, state: number): number {
+    let current = state;
+    if (ts.isForStatement(node)) {
+      if (node.initializer) current = this.simple(node.initializer, current);
+      if (node.condition) current = this.simple(node.condition, current);
+    } else if (ts.isForInStatement(node) || ts.isForOfStatement(node)) {
+      current = this.simple(node.expression, current);
+      current = this.simple(node.initializer, current);
+    } else if (ts.isWhileStatement(node)) {
+      current = this.simple(node.expression, current);
+    }
+    const frame: LoopFrame = { breakStates: [] };
+    this.loops.push(frame);
+    let after = this.statement(node.statement, current);
+    this.loops.pop();
+    if (ts.isDoStatement(node)) after = this.simple(node.expression, after);
+    const infinite = (ts.isWhileStatement(node) || ts.isDoStatement(node)) && node.expression.kind === ts.SyntaxKind.TrueKeyword
+      || (ts.isForStatement(node) && !node.condition);
+    const exitsNormally = infinite ? 0 : current | after;
+    return frame.breakStates.reduce((a, b) => a | b, exitsNormally);
+  }
+
+  private switchStatement(node: ts.SwitchStatement, state: number): number {
+    const entry = this.simple(node.expression, state);
+    const frame: LoopFrame = { breakStates: [] };
+    this.loops.push(frame);
+    let fallthrough = 0;
+    let hasDefault = false;
+    for (const clause of node.caseBlock.clauses) {
+      if (ts.isDefaultClause(clause)) hasDefault = true;
+      fallthrough = this.block(clause.statements, entry | fallthrough);
+    }
+    this.loops.pop();
+    return frame.breakStates.reduce((a, b) => a | b, fallthrough | (hasDefault ? 0 : entry));
+  }
+
+  /** A return: run the enclosing finally blocks, then leave the function. */
+  private leave(kind: ExitKind, node: ts.Node, state: number): void {
+    let current = state;
+    for (let i = this.tries.length - 1; i >= 0; i--) {
+      const block = this.tries[i].finallyBlock;
+      if (block) current = this.inFrameBelow(i, () => this.block(block.statements, current));
+    }
+    this.exit(kind, node, current);
+  }
+
+  /** A throw (explicit or from a call): the nearest catch takes it, finally blocks run on the way out. */
+  private raise(kind: ExitKind, node: ts.Node, state: number): void {
+    let current = state;
+    for (let i = this.tries.length - 1; i >= 0; i--) {
+      const frame = this.tries[i];
+      if (frame.catchStates) {
+        frame.catchStates.push(current);
+        return;
+      }
+      if (frame.finallyBlock) {
+        const block = frame.finallyBlock;
+        current = this.inFrameBelow(i, () => this.block(block.statements, current));
+      }
+    }
+    this.exit(kind, node, current);
+  }
+
+  /** Runs `action` as if only the try frames below index `depth` were active. */
+  private inFrameBelow(depth: number, action: () => number): number {
+    const saved = this.tries.splice(depth);
+    const savedExceptions = this.resource.exceptions;
+    try {
+      (this.resource as { exceptions: boolean }).exceptions = false; // no second-order exceptions in finally
+      return action();
+    } finally {
+      (this.resource as { exceptions: boolean }).exceptions = savedExceptions;
+      this.tries.push(...saved);
+    }
+  }
+
+  private touches(node: ts.Node): boolean {
+    return this.releasesIn(node) || isInside(this.resource.acquisition, node);
+  }
+
+  /** Whether a release/hand-off reference lies inside `node`. */
+  private releasesIn(node: ts.Node): boolean {
+    const cached = this.releaseStatements.get(node);
+    if (cached !== undefined) return cached;
+    let found = false;
+    for (const ref of this.resource.releases) {
+      if (isInside(ref, node)) {
+        found = true;
+        break;
+      }
+    }
+    this.releaseStatements.set(node, found);
+    return found;
+  }
+}
+
+function release(state: number): number {
+  return state & OPEN ? (state & ~OPEN) | DONE : state;
+}
+
+/** Calls, `new` and `await` may throw; nested functions are not run here. */
+function mayThrow(node: ts.Node): boolean {
+  let found = false;
+  const visit = (child: ts.Node): void => {
+    if (found || isFunctionNode(child) || ts.isClassLike(child)) return;
+    if (ts.isCallExpression(child) || ts.isNewExpression(child) || ts.isAwaitExpression(child) || ts.isThrowStatement(child)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(child, visit);
+  };
+  visit(node);
+  return found;
+}

@@ -1,0 +1,21 @@
+// The engine's public surface: what rules, hosts and tests import.
+export * from "./types";
+export * from "./ast";
+export { defineRule, docsUrlFor, DOCS_BASE_URL } from "./define-rule";
+export { Facts } from "./facts";
+export { type LeakPath, type TrackedResource, type UseKind, type ExitKind, findLeakPath } from "./flow";
+export { type OwnershipSpec, classifyReference, outerReference } from "./ownership";
+export {
+  type FunctionRole, type Owner, type TargetLifetime, LifetimeAnalysis, TEARDOWN_METHODS, MOUNT_METHODS, findTeardown, returnedFunction,
+} from "./lifetime";
+export { type QualifiedName, NameResolver, formatQualifiedName, normalizeModule, requiredModule, skipOuterExpressions } from "./names";
+export { type TeardownEdits, releaseInTeardown, freshName } from "./teardown-fixes";
+export { type AppliedFixes, applyFixes, safeFixes, insertAt, replaceNode } from "./fixes";
+export { Directives, parseDirectives, type Directive } from "./directives";
+export {
+  type LeaklintConfig, type ResolvedRule, ConfigError, CONFIG_FILE_NAMES, defaultConfig, findConfigFile, loadConfigFile, parseConfig,
+  resolveRules, toSeverity,
+} from "./config";
+export { type LintFileOptions, ENGINE_RULES, lintSourceFile, formatMessage } from "./linter";
+export { LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type LintUnit, createLintUnits, discoverFiles, isLintable, parseTsconfig } from "./project";
+export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./run";

@@ -1,0 +1,197 @@
+// The linter: runs the enabled rules over one source file in a single walk,
+// applies directive comments, and isolates faults — a rule that throws yields one
+// internal-error diagnostic for that file and rule, and everything else still runs.
+import ts from "typescript";
+import { docsUrlFor } from "./define-rule";
+import type { ResolvedRule } from "./config";
+import { Directives } from "./directives";
+import { Facts } from "./facts";
+import type { EngineSettings, Fix, LintDiagnostic, RelatedLocation, RuleModule, RuleVisitors, Severity } from "./types";
+
+export interface LintFileOptions {
+  rules: readonly ResolvedRule[];
+  settings: EngineSettings;
+  reportUnusedDirectives?: boolean;
+  /** Accumulates milliseconds per rule id (create + visitors) when given. */
+  ruleTimes?: Map<string, number>;
+}
+
+export const ENGINE_RULES = {
+  parseError: "parse-error",
+  internalError: "internal-error",
+  unusedDirective: "unused-directive",
+} as const;
+
+const EMPTY_SETTINGS: EngineSettings = { resources: [], listeners: [], pools: [] };
+
+export function lintSourceFile(
+  sourceFile: ts.SourceFile,
+  program: ts.Program,
+  checker: ts.TypeChecker,
+  hasTypes: boolean,
+  options: LintFileOptions,
+): LintDiagnostic[] {
+  const parseErrors = program.getSyntacticDiagnostics(sourceFile);
+  if (parseErrors.length > 0) return [parseErrorDiagnostic(sourceFile, parseErrors[0])];
+
+  const facts = new Facts(sourceFile, program, checker, hasTypes);
+  const directives = new Directives(sourceFile);
+  const diagnostics: LintDiagnostic[] = [];
+  const failed = new Set<string>();
+  const dispatch = new Map<ts.SyntaxKind, Array<{ id: string; visit: (node: ts.Node) => void }>>();
+  const finishers: Array<{ id: string; run: () => void }> = [];
+  const timed = <T>(id: string, action: () => T): T | undefined => {
+    if (failed.has(id)) return undefined;
+    const start = options.ruleTimes ? performance.now() : 0;
+    try {
+      return action();
+    } catch (error) {
+      failed.add(id);
+      diagnostics.push(internalErrorDiagnostic(sourceFile, id, error));
+      return undefined;
+    } finally {
+      if (options.ruleTimes) options.ruleTimes.set(id, (options.ruleTimes.get(id) ?? 0) + performance.now() - start);
+    }
+  };
+
+  for (const { rule, severity, options: ruleOptions } of options.rules) {
+    const report = makeReporter(sourceFile, rule, severity, directives, diagnostics);
+    const visitors = timed(rule.id, () => rule.create({
+      id: rule.id,
+      sourceFile,
+      fileName: sourceFile.fileName,
+      options: ruleOptions,
+      facts,
+      settings: options.settings ?? EMPTY_SETTINGS,
+      report,
+    })) as RuleVisitors | undefined;
+    if (!visitors) continue;
+    for (const [key, visit] of Object.entries(visitors)) {
+      if (key === "onFileEnd") {
+        finishers.push({ id: rule.id, run: visit as () => void });
+        continue;
+      }
+      const kind = Number(key) as ts.SyntaxKind;
+      const list = dispatch.get(kind) ?? [];
+      list.push({ id: rule.id, visit: visit as (node: ts.Node) => void });
+      dispatch.set(kind, list);
+    }
+  }
+
+  if (dispatch.size > 0) walkAll(sourceFile, dispatch, timed);
+  for (const finisher of finishers) timed(finisher.id, finisher.run);
+
+  if (options.reportUnusedDirectives) {
+    for (const directive of directives.unused()) {
+      const what = directive.rules.length > 0 ? directive.rules.join(", ") : "all rules";
+      diagnostics.push(engineDiagnostic(sourceFile, ENGINE_RULES.unusedDirective, "warning",
+        `Unused leaklint-${directive.kind} directive (no problem of ${what} was reported here).`, directive.start, directive.end));
+    }
+  }
+  return diagnostics.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** One pre-order walk for all rules; iterative so deep nesting cannot overflow the stack. */
+function walkAll(
+  root: ts.Node,
+  dispatch: Map<ts.SyntaxKind, Array<{ id: string; visit: (node: ts.Node) => void }>>,
+  timed: (id: string, action: () => void) => void,
+): void {
+  const stack: ts.Node[] = [root];
+  const children: ts.Node[] = [];
+  const collect = (child: ts.Node): void => {
+    children.push(child);
+  };
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const handlers = dispatch.get(node.kind);
+    if (handlers) for (const handler of handlers) timed(handler.id, () => handler.visit(node));
+    children.length = 0;
+    ts.forEachChild(node, collect);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+}
+
+function makeReporter(
+  sourceFile: ts.SourceFile,
+  rule: RuleModule,
+  severity: Severity,
+  directives: Directives,
+  sink: LintDiagnostic[],
+): (descriptor: Parameters<import("./types").RuleContext<string, unknown>["report"]>[0]) => void {
+  return (descriptor) => {
+    const { start, end } = rangeOf(sourceFile, descriptor.node);
+    if (directives.isSilenced(rule.id, start)) return;
+    const template = (rule.messages as Record<string, string>)[descriptor.messageId];
+    if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message id "${descriptor.messageId}"`);
+    const related: RelatedLocation[] = (descriptor.related ?? []).map((r) => ({
+      fileName: sourceFile.fileName,
+      ...rangeOf(sourceFile, r.node),
+      message: r.message,
+    }));
+    sink.push({
+      ...positioned(sourceFile, start, end),
+      fileName: sourceFile.fileName,
+      ruleId: rule.id,
+      family: rule.meta.family,
+      severity,
+      message: formatMessage(template, descriptor.data),
+      related,
+      fixes: (descriptor.fixes ?? []).map(normalizeFix),
+      docsUrl: docsUrlFor(rule.id),
+    });
+  };
+}
+
+function normalizeFix(fix: Fix): Fix {
+  return { ...fix, edits: [...fix.edits].sort((a, b) => a.start - b.start) };
+}
+
+export function formatMessage(template: string, data: Record<string, string | number> | undefined): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (data && key in data ? String(data[key]) : whole));
+}
+
+function rangeOf(sourceFile: ts.SourceFile, node: ts.Node | { start: number; end: number }): { start: number; end: number } {
+  if ("kind" in node) return { start: node.getStart(sourceFile), end: node.getEnd() };
+  return { start: node.start, end: node.end };
+}
+
+function positioned(sourceFile: ts.SourceFile, start: number, end: number): Pick<LintDiagnostic, "start" | "end" | "startPos" | "endPos"> {
+  const s = sourceFile.getLineAndCharacterOfPosition(start);
+  const e = sourceFile.getLineAndCharacterOfPosition(end);
+  return { start, end, startPos: { line: s.line + 1, column: s.character + 1 }, endPos: { line: e.line + 1, column: e.character + 1 } };
+}
+
+export function engineDiagnostic(
+  sourceFile: ts.SourceFile,
+  ruleId: string,
+  severity: Severity,
+  message: string,
+  start: number,
+  end: number,
+): LintDiagnostic {
+  return {
+    ...positioned(sourceFile, start, Math.max(start, end)),
+    fileName: sourceFile.fileName,
+    ruleId,
+    family: "engine",
+    severity,
+    message,
+    related: [],
+    fixes: [],
+    docsUrl: docsUrlFor(ruleId),
+  };
+}
+
+function parseErrorDiagnostic(sourceFile: ts.SourceFile, error: ts.DiagnosticWithLocation | ts.Diagnostic): LintDiagnostic {
+  const start = Math.min(error.start ?? 0, sourceFile.text.length);
+  const message = ts.flattenDiagnosticMessageText(error.messageText, " ");
+  return engineDiagnostic(sourceFile, ENGINE_RULES.parseError, "error",
+    `Parsing error: ${message} (the file was not linted)`, start, start + (error.length ?? 0));
+}
+
+function internalErrorDiagnostic(sourceFile: ts.SourceFile, ruleId: string, error: unknown): LintDiagnostic {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return engineDiagnostic(sourceFile, ENGINE_RULES.internalError, "error",
+    `Rule "${ruleId}" failed on this file and was skipped for it: ${detail}`, 0, 0);
+}

@@ -1,0 +1,199 @@
+// Project loading: which files to lint (walking directories, skipping node_modules,
+// .gitignore'd paths, declaration files and configured ignores) and which TypeScript
+// program each file is analysed in — the program of its nearest tsconfig.json when the
+// file belongs to it (full types), otherwise one loose program (no lib, no module
+// resolution: import-resolved names and scopes only).
+import fs from "node:fs";
+import path from "node:path";
+import ignore, { type Ignore } from "ignore";
+import ts from "typescript";
+
+export const LINTABLE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+const ALWAYS_SKIPPED_DIRS = new Set(["node_modules", ".git", ".hg", ".svn"]);
+
+export function isLintable(file: string): boolean {
+  if (/\.d\.[cm]?ts$/.test(file)) return false;
+  return LINTABLE_EXTENSIONS.includes(path.extname(file).toLowerCase());
+}
+
+export interface DiscoveryOptions {
+  /** Patterns (gitignore syntax) relative to `ignoreBase`. */
+  ignores: readonly string[];
+  ignoreBase: string;
+  /** Also lint files in node_modules (used by the precision survey and benchmarks). */
+  includeNodeModules?: boolean;
+}
+
+interface IgnoreLayer {
+  dir: string;
+  matcher: Ignore;
+}
+
+/** Expands paths into the sorted list of files to lint. */
+export function discoverFiles(paths: readonly string[], options: DiscoveryOptions): string[] {
+  const configured = ignore().add([...options.ignores]);
+  const found = new Set<string>();
+  const isConfiguredIgnore = (abs: string, isDir: boolean): boolean => {
+    const rel = path.relative(options.ignoreBase, abs);
+    if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) return false;
+    return configured.ignores(toPosix(rel) + (isDir ? "/" : ""));
+  };
+  for (const input of paths) {
+    const abs = path.resolve(input);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(abs);
+    } catch {
+      throw new Error(`No such file or directory: ${input}`);
+    }
+    if (stat.isFile()) {
+      if (isLintable(abs) && !isConfiguredIgnore(abs, false)) found.add(abs);
+      continue;
+    }
+    const layers = ancestorGitignores(abs);
+    walkDirectory(abs, layers, options, isConfiguredIgnore, found);
+  }
+  return [...found].sort();
+}
+
+function walkDirectory(
+  dir: string,
+  inherited: IgnoreLayer[],
+  options: DiscoveryOptions,
+  isConfiguredIgnore: (abs: string, isDir: boolean) => boolean,
+  found: Set<string>,
+): void {
+  const stack: Array<{ dir: string; layers: IgnoreLayer[] }> = [{ dir, layers: inherited }];
+  while (stack.length > 0) {
+    const { dir: current, layers: parentLayers } = stack.pop()!;
+    const own = readGitignore(current);
+    const layers = own ? [...parentLayers, own] : parentLayers;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const abs = path.join(current, entry.name);
+      const isDir = entry.isDirectory();
+      if (isDir && ALWAYS_SKIPPED_DIRS.has(entry.name) && !(options.includeNodeModules && entry.name === "node_modules")) continue;
+      if (isGitIgnored(abs, isDir, layers) || isConfiguredIgnore(abs, isDir)) continue;
+      if (isDir) stack.push({ dir: abs, layers });
+      else if (entry.isFile() && isLintable(abs)) found.add(abs);
+    }
+  }
+}
+
+function readGitignore(dir: string): IgnoreLayer | undefined {
+  const file = path.join(dir, ".gitignore");
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return { dir, matcher: ignore().add(fs.readFileSync(file, "utf8")) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** .gitignore files above `dir`, up to the repository root (the directory holding .git). */
+function ancestorGitignores(dir: string): IgnoreLayer[] {
+  const layers: IgnoreLayer[] = [];
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    const layer = readGitignore(current);
+    if (layer) layers.unshift(layer);
+    if (fs.existsSync(path.join(current, ".git")) || path.dirname(current) === current) break;
+  }
+  return layers;
+}
+
+function isGitIgnored(abs: string, isDir: boolean, layers: readonly IgnoreLayer[]): boolean {
+  for (const layer of layers) {
+    const rel = path.relative(layer.dir, abs);
+    if (rel && !rel.startsWith("..") && layer.matcher.ignores(toPosix(rel) + (isDir ? "/" : ""))) return true;
+  }
+  return false;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join("/");
+}
+
+export interface LintUnit {
+  program: ts.Program;
+  hasTypes: boolean;
+  files: string[];
+  /** The tsconfig the program came from, if any. */
+  tsconfig?: string;
+}
+
+export const LOOSE_COMPILER_OPTIONS: ts.CompilerOptions = {
+  allowJs: true,
+  checkJs: false,
+  jsx: ts.JsxEmit.Preserve,
+  target: ts.ScriptTarget.ESNext,
+  module: ts.ModuleKind.ESNext,
+  noLib: true,
+  noResolve: true,
+  types: [],
+  noEmit: true,
+  skipLibCheck: true,
+};
+
+export interface ProgramOptions {
+  /** An explicit tsconfig for every file (`--project`). */
+  project?: string;
+  /** Use tsconfig programs with types (default true). */
+  types?: boolean;
+}
+
+/** Groups files by the program they are analysed in. */
+export function createLintUnits(files: readonly string[], options: ProgramOptions = {}): LintUnit[] {
+  const byConfig = new Map<string, string[]>();
+  const loose: string[] = [];
+  const configCache = new Map<string, string | undefined>();
+  for (const file of files) {
+    const config = options.types === false ? undefined
+      : options.project ? path.resolve(options.project) : nearestTsconfig(path.dirname(file), configCache);
+    if (!config) loose.push(file);
+    else byConfig.set(config, [...(byConfig.get(config) ?? []), file]);
+  }
+  const units: LintUnit[] = [];
+  for (const [config, configFiles] of byConfig) {
+    const parsed = parseTsconfig(config);
+    const members = new Set(parsed.fileNames.map((f) => path.resolve(f)));
+    const inProject = configFiles.filter((f) => members.has(f));
+    loose.push(...configFiles.filter((f) => !members.has(f)));
+    if (inProject.length === 0) continue;
+    const program = ts.createProgram({ rootNames: parsed.fileNames, options: { ...parsed.options, noEmit: true } });
+    units.push({ program, hasTypes: true, files: inProject, tsconfig: config });
+  }
+  if (loose.length > 0) {
+    units.push({ program: ts.createProgram({ rootNames: loose, options: LOOSE_COMPILER_OPTIONS }), hasTypes: false, files: loose });
+  }
+  return units;
+}
+
+function nearestTsconfig(dir: string, cache: Map<string, string | undefined>): string | undefined {
+  if (cache.has(dir)) return cache.get(dir);
+  const file = path.join(dir, "tsconfig.json");
+  const parent = path.dirname(dir);
+  const result = fs.existsSync(file) ? file : parent === dir ? undefined : nearestTsconfig(parent, cache);
+  cache.set(dir, result);
+  return result;
+}
+
+export function parseTsconfig(file: string): ts.ParsedCommandLine {
+  let readError: ts.Diagnostic | undefined;
+  const host: ts.ParseConfigFileHost = {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      readError = d;
+    },
+  };
+  const parsed = ts.getParsedCommandLineOfConfigFile(file, { noEmit: true }, host);
+  if (!parsed || readError) {
+    const message = readError ? ts.flattenDiagnosticMessageText(readError.messageText, "\n") : "cannot be read";
+    throw new Error(`${file}: ${message}`);
+  }
+  return parsed;
+}

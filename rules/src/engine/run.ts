@@ -1,0 +1,140 @@
+// Linting a set of files end to end — discovery, programs, rules, fixes — for the
+// hosts that work on disk (the CLI, benchmarks, tests). The language server drives
+// `lintSourceFile` with its own long-lived language service instead.
+import fs from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { type LeaklintConfig, type ResolvedRule, defaultConfig, findConfigFile, loadConfigFile, resolveRules } from "./config";
+import { applyFixes, safeFixes } from "./fixes";
+import { lintSourceFile } from "./linter";
+import { LOOSE_COMPILER_OPTIONS, createLintUnits, discoverFiles } from "./project";
+import type { LintDiagnostic, RuleModule, SeveritySetting } from "./types";
+
+export interface RunOptions {
+  paths: string[];
+  cwd?: string;
+  rules: readonly RuleModule[];
+  configFile?: string;
+  overrides?: Record<string, SeveritySetting>;
+  project?: string;
+  types?: boolean;
+  fix?: boolean;
+  includeNodeModules?: boolean;
+  reportUnusedDirectives?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface FileResult {
+  filePath: string;
+  diagnostics: LintDiagnostic[];
+  /** Fixed text written to disk (only with `fix`). */
+  fixed?: boolean;
+}
+
+export interface RunResult {
+  files: FileResult[];
+  config: LeaklintConfig;
+  rules: ResolvedRule[];
+  /** Milliseconds per rule id, and per phase under "phase:<name>". */
+  times: Map<string, number>;
+}
+
+const MAX_FIX_PASSES = 10;
+
+export function loadConfigFor(options: Pick<RunOptions, "configFile" | "cwd" | "rules">): LeaklintConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.configFile ? path.resolve(cwd, options.configFile) : findConfigFile(cwd);
+  return file ? loadConfigFile(file, options.rules) : defaultConfig(cwd);
+}
+
+export function runLint(options: RunOptions): RunResult {
+  const times = new Map<string, number>();
+  const phase = <T>(name: string, action: () => T): T => {
+    const start = performance.now();
+    try {
+      return action();
+    } finally {
+      times.set(`phase:${name}`, (times.get(`phase:${name}`) ?? 0) + performance.now() - start);
+    }
+  };
+  const config = phase("config", () => loadConfigFor(options));
+  const rules = resolveRules(options.rules, config, options.overrides);
+  const files = phase("discover", () => discoverFiles(options.paths.map((p) => path.resolve(options.cwd ?? process.cwd(), p)), {
+    ignores: config.ignores,
+    ignoreBase: config.baseDir,
+    includeNodeModules: options.includeNodeModules,
+  }));
+  const lintOptions = {
+    rules,
+    settings: config.settings,
+    reportUnusedDirectives: options.reportUnusedDirectives ?? config.reportUnusedDirectives,
+    ruleTimes: times,
+  };
+  const results: FileResult[] = [];
+  const units = phase("program", () => createLintUnits(files, { project: options.project, types: options.types }));
+  let done = 0;
+  for (const unit of units) {
+    const checker = phase("program", () => unit.program.getTypeChecker());
+    for (const file of unit.files) {
+      const sourceFile = phase("parse", () => unit.program.getSourceFile(file));
+      if (!sourceFile) continue;
+      let diagnostics = lintSourceFile(sourceFile, unit.program, checker, unit.hasTypes, lintOptions);
+      let fixed = false;
+      if (options.fix && safeFixes(diagnostics).length > 0) {
+        diagnostics = fixFile(file, sourceFile.text, unit.hasTypes ? unit.program.getCompilerOptions() : undefined, lintOptions);
+        fixed = true;
+      }
+      results.push({ filePath: file, diagnostics, fixed });
+      options.onProgress?.(++done, files.length);
+    }
+  }
+  results.sort((a, b) => a.filePath.localeCompare(b.filePath));
+  return { files: results, config, rules, times };
+}
+
+/** Applies safe fixes, re-lints, and repeats until nothing changes (bounded); writes the file. */
+function fixFile(
+  file: string,
+  original: string,
+  compilerOptions: ts.CompilerOptions | undefined,
+  lintOptions: Parameters<typeof lintSourceFile>[4],
+): LintDiagnostic[] {
+  let text = original;
+  let diagnostics: LintDiagnostic[] = [];
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    diagnostics = lintText(file, text, lintOptions, compilerOptions);
+    const fixes = safeFixes(diagnostics);
+    if (fixes.length === 0) break;
+    const next = applyFixes(text, fixes).text;
+    if (next === text) break;
+    text = next;
+  }
+  if (text !== original) fs.writeFileSync(file, text);
+  return diagnostics;
+}
+
+/** Lints one text in a single-file program (loose names, or a typed copy of `compilerOptions`). */
+export function lintText(
+  fileName: string,
+  text: string,
+  lintOptions: Parameters<typeof lintSourceFile>[4],
+  compilerOptions?: ts.CompilerOptions,
+): LintDiagnostic[] {
+  const options = compilerOptions ? { ...compilerOptions, noEmit: true } : undefined;
+  const program = createSingleFileProgram(fileName, text, options);
+  const sourceFile = program.getSourceFile(fileName)!;
+  return lintSourceFile(sourceFile, program, program.getTypeChecker(), options !== undefined, lintOptions);
+}
+
+function createSingleFileProgram(fileName: string, text: string, options: ts.CompilerOptions | undefined): ts.Program {
+  const compilerOptions = options ?? LOOSE_COMPILER_OPTIONS;
+  const host = ts.createCompilerHost(compilerOptions, true);
+  const originalGet = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, languageVersion, onError, shouldCreate) =>
+    path.resolve(name) === path.resolve(fileName)
+      ? ts.createSourceFile(fileName, text, languageVersion, true)
+      : originalGet(name, languageVersion, onError, shouldCreate);
+  const originalExists = host.fileExists.bind(host);
+  host.fileExists = (name) => path.resolve(name) === path.resolve(fileName) || originalExists(name);
+  return ts.createProgram({ rootNames: [fileName], options: compilerOptions, host });
+}

@@ -1,0 +1,107 @@
+// Fix builders that put a release into the owner's teardown: the class's teardown
+// method (created as `dispose()` when there is none), the React/Svelte effect's
+// cleanup (created as `return () => …` when there is none), a Vue unmount hook, or a
+// VS Code extension's `context.subscriptions`. Rules for timers, listeners and
+// subscriptions share them.
+import ts from "typescript";
+import { containingStatement, indentUnit, indentationAt } from "./ast";
+import type { Owner } from "./lifetime";
+import type { TextEdit } from "./types";
+
+export interface TeardownEdits {
+  edits: TextEdit[];
+  /** Where the release went, for the fix description: "dispose()", "the effect cleanup" … */
+  where: string;
+  /** True when a teardown had to be created (nobody calls a new `dispose()` yet). */
+  created: boolean;
+}
+
+/**
+ * Edits that run `releaseExpr` (e.g. `clearInterval(this.timer)`) on the owner's
+ * teardown path; `anchor` is the statement that creates the resource.
+ */
+export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, anchor: ts.Node, releaseExpr: string): TeardownEdits | undefined {
+  const text = sourceFile.text;
+  const unit = indentUnit(text);
+  switch (owner.kind) {
+    case "class": {
+      const teardown = owner.teardown;
+      if (teardown?.body) {
+        const indent = indentationAt(text, teardown.getStart(sourceFile)) + unit;
+        const at = teardown.body.getStart(sourceFile) + 1;
+        return { edits: [{ start: at, end: at, newText: `\n${indent}${releaseExpr};` }], where: `${teardown.name.getText(sourceFile)}()`, created: false };
+      }
+      const close = owner.classNode.end - 1;
+      const memberIndent = indentationAt(text, owner.classNode.getStart(sourceFile)) + unit;
+      const typed = !/\.[cm]?jsx?$/.test(sourceFile.fileName);
+      const method = `\n${memberIndent}dispose()${typed ? ": void" : ""} {\n${memberIndent}${unit}${releaseExpr};\n${memberIndent}}\n`;
+      const lineStart = text.lastIndexOf("\n", close - 1) + 1;
+      const onlySpaceBefore = text.slice(lineStart, close).trim() === "";
+      const at = onlySpaceBefore ? lineStart - 1 : close;
+      return { edits: [{ start: at, end: at, newText: method }], where: "a new dispose()", created: true };
+    }
+    case "effect": {
+      const cleanup = owner.cleanup;
+      if (cleanup) {
+        const body = cleanup.body;
+        if (!body) return undefined;
+        if (ts.isBlock(body)) {
+          const indent = indentationAt(text, body.getStart(sourceFile)) + unit;
+          const at = body.getStart(sourceFile) + 1;
+          return { edits: [{ start: at, end: at, newText: `\n${indent}${releaseExpr};` }], where: "the effect cleanup", created: false };
+        }
+        const expression = body.getText(sourceFile);
+        return {
+          edits: [{ start: body.getStart(sourceFile), end: body.getEnd(), newText: `{\n${releaseExprBlock(text, cleanup, sourceFile, unit, [releaseExpr, expression])}}` }],
+          where: "the effect cleanup",
+          created: false,
+        };
+      }
+      const body = owner.effect.body;
+      if (!body || !ts.isBlock(body)) return undefined;
+      const closing = body.getEnd() - 1;
+      const indent = indentationAt(text, body.statements[0]?.getStart(sourceFile) ?? body.getStart(sourceFile))
+        || indentationAt(text, body.getStart(sourceFile)) + unit;
+      const lineStart = text.lastIndexOf("\n", closing - 1) + 1;
+      const insertAt = text.slice(lineStart, closing).trim() === "" ? lineStart : closing;
+      const prefix = insertAt === closing ? "\n" : "";
+      return {
+        edits: [{ start: insertAt, end: insertAt, newText: `${prefix}${indent}return () => ${releaseExpr};\n` }],
+        where: "a cleanup returned from the effect",
+        created: false,
+      };
+    }
+    case "vue-setup": {
+      const hook = owner.unmountHook;
+      const callback = hook?.arguments[0];
+      if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) || !ts.isBlock(callback.body)) return undefined;
+      const at = callback.body.getStart(sourceFile) + 1;
+      const indent = indentationAt(text, hook!.getStart(sourceFile)) + unit;
+      return { edits: [{ start: at, end: at, newText: `\n${indent}${releaseExpr};` }], where: "the unmount hook", created: false };
+    }
+    case "vscode": {
+      const statement = containingStatement(anchor);
+      if (!owner.context || !statement) return undefined;
+      const indent = indentationAt(text, statement.getStart(sourceFile));
+      const at = statement.getEnd();
+      return {
+        edits: [{ start: at, end: at, newText: `\n${indent}${owner.context}.subscriptions.push({ dispose: () => ${releaseExpr} });` }],
+        where: `${owner.context}.subscriptions`,
+        created: false,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function releaseExprBlock(text: string, fn: ts.Node, sourceFile: ts.SourceFile, unit: string, statements: string[]): string {
+  const base = indentationAt(text, fn.getStart(sourceFile));
+  return statements.map((s) => `${base}${unit}${s};\n`).join("") + base;
+}
+
+/** A name not yet used in the file: `interval`, `interval2`, … */
+export function freshName(_sourceFile: ts.SourceFile, base: string, isTaken: (name: string) => boolean): string {
+  if (!isTaken(base)) return base;
+  for (let i = 2; ; i++) if (!isTaken(`${base}${i}`)) return `${base}${i}`;
+}
