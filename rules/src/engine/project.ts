@@ -50,7 +50,8 @@ export function discoverFiles(paths: readonly string[], options: DiscoveryOption
       if (isLintable(abs) && !isConfiguredIgnore(abs, false)) found.add(abs);
       continue;
     }
-    const layers = ancestorGitignores(abs);
+    // Surveys of installed packages lint inside node_modules, which .gitignore excludes.
+    const layers = options.includeNodeModules ? [] : ancestorGitignores(abs);
     walkDirectory(abs, layers, options, isConfiguredIgnore, found);
   }
   return [...found].sort();
