@@ -1,7 +1,7 @@
 // uncleared-interval: `setInterval` whose handle is dropped or never cleared on the owner's teardown path.
 import ts from "typescript";
 import {
-  type Facts, type Fix, type Owner, type TextEdit, classifyReference, defineRule, enclosingFunction, freshName,
+  type Facts, type Fix, type Owner, type TextEdit, calleeMemberName, classifyReference, defineRule, enclosingFunction, freshName,
   indentationAt, isModuleLevel, outerReference, releaseInTeardown, thisClass,
 } from "../engine";
 
@@ -39,7 +39,8 @@ export default defineRule<MessageId, Options>({
     const { facts, sourceFile } = context;
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
-        if (facts.calleeName(call) !== "global:setInterval") return;
+        // Cheap syntactic filter first; the import-resolved name settles it.
+        if (calleeMemberName(call) !== "setInterval" || facts.calleeName(call) !== "global:setInterval") return;
         checkInterval(call);
       },
     };
