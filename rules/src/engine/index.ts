@@ -10,6 +10,10 @@ export {
 } from "./lifetime";
 export { type QualifiedName, NameResolver, formatQualifiedName, normalizeModule, requiredModule, skipOuterExpressions } from "./names";
 export { type TeardownEdits, releaseInTeardown, freshName } from "./teardown-fixes";
+export {
+  type StoredHandle, TIMER_CLEARERS, TIMER_CLEAR_FUNCTIONS, clearStoredFixes, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isUnrefCall,
+  isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
+} from "./timers";
 export { type AppliedFixes, applyFixes, safeFixes, insertAt, replaceNode } from "./fixes";
 export { Directives, parseDirectives, type Directive } from "./directives";
 export {

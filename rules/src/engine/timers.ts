@@ -1,0 +1,162 @@
+// Timers: which calls start one (by import-resolved name, after a cheap syntactic
+// filter), where the handle goes (dropped, a variable, a `this.` field, `.unref()`ed),
+// whether anything clears it, how long a literal delay is, and the fixes that store a
+// dropped handle and clear it in the owner's teardown. Shared by the timer rules and
+// by the abort-controller rule (its hand-made abort timers).
+import ts from "typescript";
+import { calleeMemberName, enclosingFunction, indentationAt, thisClass } from "./ast";
+import type { Facts } from "./facts";
+import type { Owner } from "./lifetime";
+import { classifyReference, outerReference } from "./ownership";
+import { freshName, releaseInTeardown } from "./teardown-fixes";
+import type { Fix, TextEdit } from "./types";
+
+/** Timer starters and the function that clears each. */
+export const TIMER_CLEARERS: Readonly<Record<string, string>> = {
+  setTimeout: "clearTimeout",
+  setInterval: "clearInterval",
+  setImmediate: "clearImmediate",
+  requestAnimationFrame: "cancelAnimationFrame",
+  requestIdleCallback: "cancelIdleCallback",
+};
+export const TIMER_CLEAR_FUNCTIONS = ["clearTimeout", "clearInterval", "clearImmediate", "cancelAnimationFrame", "cancelIdleCallback"];
+const CLEAR_OWNERSHIP = { releaseMethods: [] as string[], releaseFunctions: TIMER_CLEAR_FUNCTIONS };
+
+/** The global timer a call starts ("setTimeout", …) or undefined; `names` narrows the set. */
+export function timerStarted(facts: Facts, call: ts.CallExpression, names: readonly string[] = Object.keys(TIMER_CLEARERS)): string | undefined {
+  const name = calleeMemberName(call);
+  if (name === undefined || !names.includes(name)) return undefined;
+  return facts.calleeName(call) === `global:${name}` ? name : undefined;
+}
+
+/** The expression that carries the handle: the call, or `setInterval(…).unref()`. */
+export function timerHandleExpression(call: ts.CallExpression): ts.Expression {
+  const outer = outerReference(call);
+  const access = outer.parent;
+  if (ts.isPropertyAccessExpression(access) && (access.name.text === "unref" || access.name.text === "ref")
+    && ts.isCallExpression(access.parent) && access.parent.expression === access) {
+    return outerReference(access.parent);
+  }
+  return outer;
+}
+
+export function isUnrefed(call: ts.CallExpression): boolean {
+  const handle = timerHandleExpression(call);
+  return handle !== outerReference(call) && handle.getText().endsWith("unref()");
+}
+
+export function isUnrefCall(ref: ts.Expression): boolean {
+  const access = outerReference(ref).parent;
+  return ts.isPropertyAccessExpression(access) && access.name.text === "unref";
+}
+
+/** The handle is thrown away: `setTimeout(…);` or `void setTimeout(…)`. */
+export function isHandleDropped(handle: ts.Expression): boolean {
+  return ts.isExpressionStatement(handle.parent) || ts.isVoidExpression(handle.parent);
+}
+
+export interface StoredHandle {
+  name: string;
+  /** Every other reference to the variable or field. */
+  refs: ts.Expression[];
+  /** The field name when stored as `this.<member>`. */
+  member?: string;
+}
+
+/** Where the handle is stored: a variable or a `this.field`, with every reference to it; undefined when we cannot follow it. */
+export function storedHandle(facts: Facts, handle: ts.Expression): StoredHandle | undefined {
+  const parent = handle.parent;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === handle && ts.isIdentifier(parent.name)) {
+    return { name: parent.name.text, refs: facts.referencesTo(parent.name) };
+  }
+  if (!ts.isBinaryExpression(parent) || parent.right !== handle || parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken) {
+    return undefined;
+  }
+  const target = parent.left;
+  if (ts.isIdentifier(target)) {
+    const declaration = facts.symbolAt(target)?.valueDeclaration;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return undefined;
+    return { name: target.text, refs: facts.referencesTo(declaration.name).filter((r) => r !== target) };
+  }
+  if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const classNode = thisClass(target);
+    if (!classNode) return undefined;
+    const refs = facts.memberReferences(classNode, target.name.text).filter((r) => r !== target);
+    return { name: `this.${target.name.text}`, refs, member: target.name.text };
+  }
+  return undefined;
+}
+
+/** True when some reference clears the handle or hands it on (returned, passed, stored elsewhere). */
+export function isClearedOrHandedOff(stored: StoredHandle): boolean {
+  return stored.refs.some((ref) => classifyReference(ref, CLEAR_OWNERSHIP) !== "use");
+}
+
+/** Entry points run once per process: a shebang, `require.main === module`, `import.meta.main` or a `.listen(` call. */
+export function isEntryPoint(sourceFile: ts.SourceFile): boolean {
+  const text = sourceFile.text;
+  return text.startsWith("#!") || /require\.main\s*===?\s*module|import\.meta\.main|\.listen\(/.test(text);
+}
+
+/** A delay known without running the code: `5000`, `5_000`, `5 * 1000`, a `const` holding one. Undefined otherwise. */
+export function literalDelayMs(facts: Facts, expr: ts.Expression | undefined, depth = 0): number | undefined {
+  if (!expr || depth > 4) return undefined;
+  if (ts.isNumericLiteral(expr)) return Number(expr.text.replace(/_/g, ""));
+  if (ts.isParenthesizedExpression(expr)) return literalDelayMs(facts, expr.expression, depth + 1);
+  if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.AsteriskToken) {
+    const left = literalDelayMs(facts, expr.left, depth + 1);
+    const right = literalDelayMs(facts, expr.right, depth + 1);
+    return left !== undefined && right !== undefined ? left * right : undefined;
+  }
+  if (ts.isIdentifier(expr)) {
+    const decl = facts.symbolAt(expr)?.valueDeclaration;
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) {
+      return literalDelayMs(facts, decl.initializer, depth + 1);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Fixes for a dropped handle: store it (a `this.` field in a class, a `const`
+ * elsewhere) and clear it in the owner's teardown. Safe when the teardown exists.
+ */
+export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner: Owner, timer: string): Fix[] {
+  const sourceFile = facts.sourceFile;
+  const clear = TIMER_CLEARERS[timer] ?? "clearTimeout";
+  const base = timer === "setInterval" ? "interval" : "timer";
+  const callText = call.getText(sourceFile);
+  const statement = call.parent;
+  if (owner.kind === "class") {
+    const field = freshName(sourceFile, base, (n) => owner.classNode.members.some((m) => m.name?.getText(sourceFile) === n));
+    const teardown = releaseInTeardown(owner, sourceFile, call, `${clear}(this.${field})`);
+    if (!teardown) return [];
+    const edits: TextEdit[] = [{ start: call.getStart(sourceFile), end: call.getEnd(), newText: `this.${field} = ${callText}` }, ...teardown.edits];
+    edits.push(fieldDeclaration(sourceFile, owner.classNode, field, timer));
+    return [{ description: `Store the timer in this.${field} and clear it in ${teardown.where}`, safe: !teardown.created, edits }];
+  }
+  if (!enclosingFunction(call)) return [];
+  const name = freshName(sourceFile, base, (n) => facts.identifiersNamed(n).length > 0);
+  const teardown = releaseInTeardown(owner, sourceFile, statement, `${clear}(${name})`);
+  if (!teardown) return [];
+  const edits: TextEdit[] = [{ start: call.getStart(sourceFile), end: call.getEnd(), newText: `const ${name} = ${callText}` }, ...teardown.edits];
+  return [{ description: `Store the timer and clear it in ${teardown.where}`, safe: !teardown.created, edits }];
+}
+
+/** Fixes for a stored handle nobody clears: clear it in the owner's teardown. */
+export function clearStoredFixes(facts: Facts, call: ts.CallExpression, owner: Owner, stored: StoredHandle, timer: string): Fix[] {
+  if (stored.member === undefined && owner.kind === "class") return []; // a local in a method: no place to clear it from
+  const clear = TIMER_CLEARERS[timer] ?? "clearTimeout";
+  const teardown = releaseInTeardown(owner, facts.sourceFile, call, `${clear}(${stored.name})`);
+  if (!teardown) return [];
+  return [{ description: `Clear ${stored.name} in ${teardown.where}`, safe: !teardown.created, edits: teardown.edits }];
+}
+
+function fieldDeclaration(sourceFile: ts.SourceFile, classNode: ts.ClassLikeDeclaration, field: string, timer: string): TextEdit {
+  const open = classNode.members.pos;
+  const first = classNode.members[0];
+  const indent = first ? indentationAt(sourceFile.text, first.getStart(sourceFile)) : "  ";
+  const typed = !/\.[cm]?jsx?$/.test(sourceFile.fileName);
+  const declaration = typed ? `private ${field}?: ReturnType<typeof ${timer}>;` : `${field};`;
+  return { start: open, end: open, newText: `\n${indent}${declaration}` };
+}
