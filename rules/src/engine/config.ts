@@ -113,7 +113,10 @@ function checkRuleOptions(rule: RuleModule, options: unknown, file: string, at: 
     validate = ajv.compile(rule.schema);
     optionValidators.set(rule, validate);
   }
-  if (!validate(options)) throw new ConfigError(file, at + jsonPathOf(validate.errors?.[0]).replace(/^\$/, ""), describe(validate.errors?.[0]));
+  if (!validate(options)) {
+    const inner = jsonPathOf(validate.errors?.[0]);
+    throw new ConfigError(file, inner ? `${at}.${inner}` : at, describe(validate.errors?.[0]));
+  }
 }
 
 function jsonPathOf(error: ErrorObject | undefined): string {

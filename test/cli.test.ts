@@ -1,0 +1,246 @@
+// The built `leaklint` binary, run as a child process on scratch projects: exit
+// codes, every output format (SARIF checked against the SARIF 2.1.0 schema), --fix,
+// config discovery and errors, directives, parse errors and a throwing plugin rule.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import Ajv from "ajv-draft-04";
+import ts from "typescript";
+import { REPO_ROOT } from "./lib/fixtures";
+
+const BIN = path.join(REPO_ROOT, "rules", "bin", "leaklint.js");
+const SARIF_SCHEMA = path.join(REPO_ROOT, "node_modules", "@microsoft", "jest-sarif", "lib", "schemas", "sarif-2.1.0-rtm.5.json");
+const scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), "leaklint-cli-"));
+after(() => fs.rmSync(scratchRoot, { recursive: true, force: true }));
+
+const LEAKY = `export class Poller {
+  start(): void {
+    setInterval(() => this.poll(), 1000);
+  }
+  poll(): void {}
+  dispose(): void {}
+}
+`;
+const CLEAN = `export function later(fn: () => void): ReturnType<typeof setTimeout> {
+  return setTimeout(fn, 10);
+}
+`;
+
+let counter = 0;
+function project(files: Record<string, string>): string {
+  const dir = path.join(scratchRoot, `p${++counter}`);
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  // A .git marker keeps .gitignore lookups inside the scratch project.
+  fs.mkdirSync(path.join(dir, ".git"), { recursive: true });
+  return dir;
+}
+
+function leaklint(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, CI: "true" } });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("leaklint CLI", () => {
+  test("--version and --help exit 0", () => {
+    const dir = project({});
+    assert.match(leaklint(dir, "--version").stdout, /^\d+\.\d+\.\d+\n$/);
+    const help = leaklint(dir, "--help");
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Usage: leaklint/);
+  });
+
+  test("usage errors exit 2 with a message", () => {
+    const dir = project({ "a.ts": CLEAN });
+    for (const args of [["--bogus"], ["--format", "xml"], ["--rule", "nope:error"], ["--rule", "uncleared-interval:loud"], ["--max-warnings", "-1"], ["missing-dir"]]) {
+      const result = leaklint(dir, ...args);
+      assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, /^leaklint: /);
+    }
+  });
+
+  test("clean project exits 0 with no output", () => {
+    const dir = project({ "src/a.ts": CLEAN });
+    const result = leaklint(dir);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, "");
+  });
+
+  test("error-level findings exit 1 and print stylish output", () => {
+    const dir = project({ "src/poller.ts": LEAKY, "src/ok.ts": CLEAN });
+    const result = leaklint(dir);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /poller\.ts\n {2}3:5 {2}error {2}The handle of this `setInterval` is dropped.* {2}uncleared-interval/);
+    assert.match(result.stdout, /1 problem \(1 error, 0 warnings\)/);
+  });
+
+  test("--rule, --max-warnings and --quiet", () => {
+    const dir = project({ "poller.ts": LEAKY });
+    assert.equal(leaklint(dir, "--rule", "uncleared-interval:warn").code, 0);
+    assert.equal(leaklint(dir, "--rule", "uncleared-interval:warn", "--max-warnings", "0").code, 1);
+    assert.equal(leaklint(dir, "--rule", "uncleared-interval:off").stdout, "");
+    const quiet = leaklint(dir, "--rule", "uncleared-interval:warn", "--quiet");
+    assert.equal(quiet.code, 0);
+    assert.equal(quiet.stdout, "");
+  });
+
+  test("json output has exactly the documented shape", () => {
+    const dir = project({ "poller.ts": LEAKY });
+    const result = leaklint(dir, "--format", "json");
+    assert.equal(result.code, 1);
+    const findings = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    assert.equal(findings.length, 1);
+    const [finding] = findings;
+    assert.deepEqual(Object.keys(finding).sort(),
+      ["column", "endColumn", "endLine", "family", "filePath", "fixes", "line", "message", "ruleId", "severity"]);
+    assert.equal(finding.filePath, path.join(dir, "poller.ts"));
+    assert.deepEqual([finding.ruleId, finding.family, finding.severity, finding.line, finding.column, finding.endLine, finding.endColumn],
+      ["uncleared-interval", "timer", "error", 3, 5, 3, 16]);
+    const [fix] = finding.fixes as Array<{ description: string; safe: boolean; edits: Array<{ range: [number, number]; newText: string }> }>;
+    assert.equal(fix.safe, true);
+    assert.ok(fix.edits.every((e) => e.range.length === 2 && typeof e.newText === "string"));
+  });
+
+  test("sarif output validates against the SARIF 2.1.0 schema", () => {
+    const dir = project({ "poller.ts": LEAKY, "broken.ts": "const = ;\n" });
+    const result = leaklint(dir, "--format", "sarif");
+    assert.equal(result.code, 1);
+    const log = JSON.parse(result.stdout) as SarifLog;
+    const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false }).compile(JSON.parse(fs.readFileSync(SARIF_SCHEMA, "utf8")));
+    assert.ok(validate(JSON.parse(result.stdout)), JSON.stringify(validate.errors, null, 2));
+    assert.equal(validate({ ...JSON.parse(result.stdout), version: "2.0.0" }), false, "the schema check can fail");
+    const results = log.runs[0].results;
+    const interval = results.find((r) => r.ruleId === "uncleared-interval")!;
+    assert.equal(interval.locations[0].physicalLocation.artifactLocation.uri, "poller.ts");
+    assert.equal(interval.fixes.length, 1);
+    assert.ok(results.some((r) => r.ruleId === "parse-error"));
+    const rules = log.runs[0].tool.driver.rules;
+    assert.ok(rules.some((r) => r.id === "uncleared-interval" && r.helpUri.endsWith("uncleared-interval.md")));
+  });
+
+  test("github output prints workflow commands", () => {
+    const dir = project({ "src/poller.ts": LEAKY });
+    const result = leaklint(dir, "--format", "github");
+    assert.match(result.stdout, /^::error file=src\/poller\.ts,line=3,col=5,endLine=3,endColumn=16,title=leaklint\(uncleared-interval\)::The handle/);
+  });
+
+  test("--fix applies safe fixes to the file and reports what remains", () => {
+    const dir = project({ "poller.ts": LEAKY });
+    const result = leaklint(dir, "--fix");
+    assert.equal(result.code, 0, result.stdout);
+    const fixed = fs.readFileSync(path.join(dir, "poller.ts"), "utf8");
+    assert.match(fixed, /this\.interval = setInterval/);
+    assert.match(fixed, /dispose\(\): void \{\n {4}clearInterval\(this\.interval\);/);
+    assert.equal(leaklint(dir).code, 0);
+  });
+
+  test("config files: leaklint.config.json, .leaklintrc.json and package.json", () => {
+    const off = JSON.stringify({ rules: { "uncleared-interval": "off" } });
+    assert.equal(leaklint(project({ "a.ts": LEAKY, "leaklint.config.json": off })).code, 0);
+    assert.equal(leaklint(project({ "a.ts": LEAKY, ".leaklintrc.json": off })).code, 0);
+    assert.equal(leaklint(project({ "a.ts": LEAKY, "package.json": JSON.stringify({ name: "x", leaklint: JSON.parse(off) }) })).code, 0);
+    const ignored = project({ "gen/a.ts": LEAKY, "leaklint.config.json": JSON.stringify({ ignores: ["gen/"] }) });
+    assert.equal(leaklint(ignored).code, 0);
+  });
+
+  test("a broken config is a clear error naming file, path and problem (exit 2)", () => {
+    const cases: Array<[string, RegExp]> = [
+      ["{ rules: ", /leaklint\.config\.json: invalid JSON/],
+      [JSON.stringify({ rules: { "no-such-rule": "error" } }), /leaklint\.config\.json: rules\.no-such-rule: unknown rule "no-such-rule"/],
+      [JSON.stringify({ rules: { "uncleared-interval": "loud" } }), /leaklint\.config\.json: rules\.uncleared-interval: must be one of "off", "warn", "error", "info"/],
+      [JSON.stringify({ colour: true }), /leaklint\.config\.json: unknown property "colour"/],
+      [JSON.stringify({ resources: [{ module: "db", call: "open" }] }), /leaklint\.config\.json: resources\[0\]: missing required property "release"/],
+      [JSON.stringify({ rules: { "uncleared-interval": ["error", { checkEntryPoints: "yes" }] } }), /rules\.uncleared-interval\[1\]\.checkEntryPoints: must be boolean/],
+    ];
+    for (const [content, expected] of cases) {
+      const result = leaklint(project({ "a.ts": CLEAN, "leaklint.config.json": content }));
+      assert.equal(result.code, 2, content);
+      assert.match(result.stderr, expected);
+    }
+  });
+
+  test("directives silence findings; unused ones are reported on request", () => {
+    const silenced = LEAKY.replace("    setInterval", "    // leaklint-disable-next-line uncleared-interval -- polls for the whole session\n    setInterval");
+    const dir = project({ "a.ts": silenced, "b.ts": `/* leaklint-disable */\n${LEAKY}`, "c.ts": `${CLEAN}// leaklint-disable-line uncleared-interval\n` });
+    assert.equal(leaklint(dir).code, 0);
+    const unused = leaklint(dir, "--report-unused-directives", "--format", "json");
+    const findings = JSON.parse(unused.stdout) as Array<{ filePath: string; ruleId: string; line: number }>;
+    assert.deepEqual(findings.map((f) => [path.basename(f.filePath), f.ruleId, f.line]), [["c.ts", "unused-directive", 4]]);
+  });
+
+  test("a file with syntax errors is reported and the others are still linted", () => {
+    const dir = project({ "broken.ts": "export function (\n", "poller.ts": LEAKY, "junk.js": "\u0000\u0001\u0002ELF\u0000" });
+    const result = leaklint(dir, "--format", "json");
+    const findings = JSON.parse(result.stdout) as Array<{ filePath: string; ruleId: string; message: string }>;
+    const byFile = new Map(findings.map((f) => [path.basename(f.filePath), f]));
+    assert.equal(byFile.get("broken.ts")?.ruleId, "parse-error");
+    assert.match(byFile.get("broken.ts")!.message, /^Parsing error: /);
+    assert.equal(byFile.get("junk.js")?.ruleId, "parse-error");
+    assert.equal(byFile.get("poller.ts")?.ruleId, "uncleared-interval");
+  });
+
+  test("a rule that throws is isolated to one internal-error per file", () => {
+    const plugin = `module.exports.rules = [{
+      id: "always-throws",
+      meta: { family: "resource", description: "test rule that throws", fix: "none", requiresTypeInfo: false, requires: [], defaultSeverity: "error" },
+      messages: { x: "x" }, schema: {}, defaultOptions: {},
+      create() { return { [${callExpressionKind()}]: () => { throw new Error("boom"); } }; },
+    }];\n`;
+    const dir = project({ "a.ts": LEAKY, "b.ts": LEAKY, "plugin.js": plugin });
+    const result = leaklint(dir, "--plugin", "./plugin.js", "--format", "json");
+    const findings = JSON.parse(result.stdout) as Array<{ filePath: string; ruleId: string; message: string }>;
+    const internal = findings.filter((f) => f.ruleId === "internal-error");
+    assert.equal(internal.length, 2, "one per file");
+    assert.match(internal[0].message, /Rule "always-throws" failed on this file and was skipped for it: Error: boom/);
+    assert.equal(findings.filter((f) => f.ruleId === "uncleared-interval").length, 2, "other rules still run");
+  });
+
+  test("--explain prints the rule documentation", () => {
+    const dir = project({});
+    const result = leaklint(dir, "--explain", "uncleared-interval");
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^# uncleared-interval\n/);
+    assert.equal(leaklint(dir, "--explain", "nope").code, 2);
+  });
+
+  test("skips node_modules, .gitignore'd files and declaration files", () => {
+    const dir = project({
+      "node_modules/dep/index.js": "setInterval(() => {}, 1);\nmodule.exports = 1;\n",
+      "build/out.ts": LEAKY,
+      ".gitignore": "build/\n",
+      "types.d.ts": "declare const x: number;\n",
+      "src/ok.ts": CLEAN,
+    });
+    const result = leaklint(dir, "--format", "json");
+    assert.equal(result.code, 0, result.stdout);
+    assert.deepEqual(JSON.parse(result.stdout), []);
+  });
+
+  test("typed projects use their tsconfig; --stats reports times to stderr", () => {
+    const dir = project({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, types: [], lib: ["ES2022", "DOM"], noEmit: true }, include: ["src"] }),
+      "src/poller.ts": LEAKY,
+    });
+    const result = leaklint(dir, "--stats");
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /uncleared-interval\s+\d+\.\d/);
+    assert.match(result.stderr, /phase:program/);
+  });
+});
+
+interface SarifLog {
+  runs: Array<{
+    tool: { driver: { rules: Array<{ id: string; helpUri: string }> } };
+    results: Array<{ ruleId: string; fixes: unknown[]; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }>;
+  }>;
+}
+
+/** The plugin is plain JavaScript in a scratch folder; it keys its visitor by the syntax kind number. */
+function callExpressionKind(): number {
+  return ts.SyntaxKind.CallExpression;
+}
