@@ -1,0 +1,87 @@
+// Code actions, in a fixed order per diagnostic (vscode-eslint's model): the safe fix
+// (preferred), the suggestions, "Disable <rule> for this line", "Disable <rule> for the
+// entire file", "Show documentation for <rule>". Edits travel in `CodeAction.edit` as a
+// workspace edit pinned to the document version the diagnostic was computed for.
+import {
+  type CodeAction, CodeActionKind, type Diagnostic, type TextEdit, type WorkspaceEdit,
+} from "vscode-languageserver";
+import type { TextDocument } from "vscode-languageserver-textdocument";
+import { isLeaklintDiagnostic } from "./convert";
+import { type DiagnosticData, FIX_ALL_KIND, ServerCommands } from "./protocol";
+
+/** Rule ids the engine reports for itself: no fixes, no disabling, no docs page. */
+const ENGINE_IDS = new Set(["parse-error", "internal-error", "unused-directive", "config-error"]);
+
+export function quickFixes(document: TextDocument, diagnostics: readonly Diagnostic[], documentChanges: boolean): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const diagnostic of diagnostics) {
+    if (!isLeaklintDiagnostic(diagnostic)) continue;
+    const { ruleId, version, fixes } = diagnostic.data as DiagnosticData;
+    const edit = (edits: TextEdit[]): WorkspaceEdit => workspaceEdit(document.uri, version, edits, documentChanges);
+    const ordered = [...fixes.filter((f) => f.safe), ...fixes.filter((f) => !f.safe)];
+    ordered.forEach((fix, index) => {
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: fix.safe && index === 0,
+        edit: edit(fix.edits),
+      });
+    });
+    if (ENGINE_IDS.has(ruleId)) continue;
+    if (version === document.version) {
+      actions.push({
+        title: `Disable ${ruleId} for this line`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: edit([disableLineEdit(document, diagnostic.range.start.line, ruleId)]),
+      });
+      actions.push({
+        title: `Disable ${ruleId} for the entire file`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: edit([disableFileEdit(document, ruleId)]),
+      });
+    }
+    actions.push({
+      title: `Show documentation for ${ruleId}`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      command: { title: `Show documentation for ${ruleId}`, command: ServerCommands.showDocumentation, arguments: [ruleId] },
+    });
+  }
+  return actions;
+}
+
+export function fixAllAction(uri: string, version: number, edits: TextEdit[], documentChanges: boolean): CodeAction {
+  return { title: "Fix all leaklint problems (safe fixes)", kind: FIX_ALL_KIND, edit: workspaceEdit(uri, version, edits, documentChanges) };
+}
+
+export function workspaceEdit(uri: string, version: number, edits: TextEdit[], documentChanges: boolean): WorkspaceEdit {
+  return documentChanges ? { documentChanges: [{ textDocument: { uri, version }, edits }] } : { changes: { [uri]: edits } };
+}
+
+/** `// leaklint-disable-next-line <rule>` above the line, with the line's indentation. */
+function disableLineEdit(document: TextDocument, line: number, ruleId: string): TextEdit {
+  const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  const indent = /^[ \t]*/.exec(text)![0];
+  const start = { line, character: 0 };
+  return { range: { start, end: start }, newText: `${indent}// leaklint-disable-next-line ${ruleId}\n` };
+}
+
+/** `/* leaklint-disable <rule> *\/` at the top of the file, after a shebang line. */
+function disableFileEdit(document: TextDocument, ruleId: string): TextEdit {
+  const line = document.getText().startsWith("#!") ? 1 : 0;
+  const start = { line, character: 0 };
+  return { range: { start, end: start }, newText: `/* leaklint-disable ${ruleId} */\n` };
+}
+
+/** Whether a request's `only` filter asks for the fix-all source action. */
+export function wantsFixAll(only: readonly string[] | undefined): boolean {
+  if (!only) return false;
+  return only.some((kind) => FIX_ALL_KIND === kind || FIX_ALL_KIND.startsWith(`${kind}.`));
+}
+
+export function wantsQuickFixes(only: readonly string[] | undefined): boolean {
+  return !only || only.some((kind) => kind === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${kind}.`) || kind === "");
+}

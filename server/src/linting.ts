@@ -1,0 +1,122 @@
+// What the server lints a document with: the rule set (built-in rules, plus extra rule
+// modules when the embedder asks and the workspace is trusted), the project's config
+// file (cached per file, dropped when a watched config changes) merged with the
+// editor settings — the config file wins for rules, settings win for enable/run — and
+// a fallback to the defaults when the config is broken, reported but never fatal.
+import path from "node:path";
+import {
+  type LeaklintConfig, type LintDiagnostic, type LintFileOptions, type RuleModule, type SeveritySetting, ConfigError, defaultConfig,
+  findConfigFile, lintSourceFile, loadConfigFile, resolveRules, rules as builtInRules,
+} from "leaklint";
+import type { AnalysisTarget } from "./projects";
+import type { LeaklintSettings } from "./protocol";
+
+export interface LintOutcome {
+  diagnostics: LintDiagnostic[];
+  /** A config problem: linted with the defaults instead. */
+  configError?: string;
+}
+
+export interface LinterOptions {
+  trusted: boolean;
+  extraRules: readonly string[];
+  log: (key: string, message: string) => void;
+}
+
+export class DocumentLinter {
+  readonly ruleSet: readonly RuleModule[];
+  private readonly configs = new Map<string, LeaklintConfig | ConfigError>();
+  private readonly nearestConfig = new Map<string, string | undefined>();
+
+  constructor(private readonly options: LinterOptions) {
+    this.ruleSet = options.trusted ? [...builtInRules, ...loadExtraRules(options.extraRules, options.log)] : builtInRules;
+  }
+
+  get trusted(): boolean {
+    return this.options.trusted;
+  }
+
+  lint(target: AnalysisTarget, settings: LeaklintSettings, workspaceFolder: string | undefined): LintOutcome {
+    const { config, configError } = this.configFor(target.sourceFile.fileName, settings, workspaceFolder);
+    return { diagnostics: this.lintWith(target, this.lintOptions(config, settings)), configError };
+  }
+
+  lintWith(target: AnalysisTarget, lintOptions: LintFileOptions): LintDiagnostic[] {
+    return lintSourceFile(target.sourceFile, target.program, target.program.getTypeChecker(), target.hasTypes, lintOptions);
+  }
+
+  /** Lint options alone, for fix-all passes over overlays. */
+  lintOptionsFor(fileName: string, settings: LeaklintSettings, workspaceFolder: string | undefined): LintFileOptions {
+    return this.lintOptions(this.configFor(fileName, settings, workspaceFolder).config, settings);
+  }
+
+  /** A watched config or package.json changed. */
+  invalidateConfigs(): void {
+    this.configs.clear();
+    this.nearestConfig.clear();
+  }
+
+  private lintOptions(config: LeaklintConfig, settings: LeaklintSettings): LintFileOptions {
+    const overrides: Record<string, SeveritySetting> = {};
+    if (this.options.trusted) {
+      for (const [id, severity] of Object.entries(settings.rules)) if (!(id in config.rules)) overrides[id] = severity;
+    }
+    return {
+      rules: resolveRules(this.ruleSet, config, overrides),
+      settings: config.settings,
+      reportUnusedDirectives: config.reportUnusedDirectives,
+    };
+  }
+
+  private configFor(
+    fileName: string,
+    settings: LeaklintSettings,
+    workspaceFolder: string | undefined,
+  ): { config: LeaklintConfig; configError?: string } {
+    const dir = path.dirname(fileName);
+    if (!this.options.trusted) return { config: defaultConfig(dir) };
+    const file = settings.configFile
+      ? path.resolve(workspaceFolder ?? dir, settings.configFile)
+      : this.findConfig(dir);
+    if (!file) return { config: defaultConfig(dir) };
+    let loaded = this.configs.get(file);
+    if (!loaded) {
+      try {
+        loaded = loadConfigFile(file, this.ruleSet);
+      } catch (error) {
+        loaded = error instanceof ConfigError ? error : new ConfigError(file, "", String(error));
+      }
+      this.configs.set(file, loaded);
+    }
+    if (loaded instanceof ConfigError) {
+      this.options.log(`config:${loaded.message}`, `Invalid leaklint config, using the defaults: ${loaded.message}`);
+      return { config: defaultConfig(dir), configError: loaded.message };
+    }
+    return { config: loaded };
+  }
+
+  private findConfig(dir: string): string | undefined {
+    if (!this.nearestConfig.has(dir)) this.nearestConfig.set(dir, findConfigFile(dir));
+    return this.nearestConfig.get(dir);
+  }
+}
+
+/** Extra rule modules: each module exports a rule, an array of rules, or `{ rules }` (CommonJS or default export). */
+function loadExtraRules(modules: readonly string[], log: (key: string, message: string) => void): RuleModule[] {
+  const loaded: RuleModule[] = [];
+  for (const file of modules) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const exported = require(file) as unknown;
+      const value = (exported as { default?: unknown }).default ?? exported;
+      const list = Array.isArray(value) ? value : (value as { rules?: unknown }).rules ?? [value];
+      for (const rule of list as RuleModule[]) {
+        if (rule && typeof rule.id === "string" && typeof rule.create === "function") loaded.push(rule);
+        else log(`extra:${file}`, `Ignoring an extra rule in ${file}: not a rule module`);
+      }
+    } catch (error) {
+      log(`extra:${file}`, `Cannot load extra rules from ${file}: ${(error as Error).message}`);
+    }
+  }
+  return loaded;
+}

@@ -1,0 +1,286 @@
+// TypeScript programs for the documents the editor has open: one long-lived
+// LanguageService per tsconfig project (typed analysis; an edit re-parses one file and
+// the program is updated incrementally) and one loose LanguageService for files outside
+// any tsconfig (no lib, no module resolution — names and scopes only, like the CLI).
+// Open documents and temporary overlays (fix-all passes) shadow the disk.
+import fs from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { LOOSE_COMPILER_OPTIONS, parseTsconfig } from "leaklint";
+
+export interface AnalysisTarget {
+  program: ts.Program;
+  sourceFile: ts.SourceFile;
+  hasTypes: boolean;
+  tsconfig?: string;
+}
+
+export type FileChangeKind = "created" | "changed" | "deleted";
+
+/** Texts and versions of open documents and overlays; disk files get a version per change event. */
+class FileStore {
+  generation = 0;
+  private readonly open = new Map<string, { text: string; version: number }>();
+  private readonly overlays = new Map<string, { text: string; version: number }>();
+  private readonly diskVersions = new Map<string, number>();
+  private overlayCounter = 0;
+
+  setOpen(fileName: string, text: string, version: number): void {
+    const current = this.open.get(fileName);
+    if (current && current.version === version && current.text === text) return;
+    this.open.set(fileName, { text, version });
+    this.generation++;
+  }
+
+  close(fileName: string): void {
+    if (this.open.delete(fileName)) this.touchDisk(fileName);
+  }
+
+  isOpen(fileName: string): boolean {
+    return this.open.has(fileName);
+  }
+
+  setOverlay(fileName: string, text: string): void {
+    this.overlays.set(fileName, { text, version: ++this.overlayCounter });
+    this.generation++;
+  }
+
+  clearOverlay(fileName: string): void {
+    if (this.overlays.delete(fileName)) this.generation++;
+  }
+
+  touchDisk(fileName: string): void {
+    this.diskVersions.set(fileName, (this.diskVersions.get(fileName) ?? 0) + 1);
+    this.generation++;
+  }
+
+  version(fileName: string): string {
+    const overlay = this.overlays.get(fileName);
+    if (overlay) return `x${overlay.version}`;
+    const open = this.open.get(fileName);
+    if (open) return `o${open.version}`;
+    return `d${this.diskVersions.get(fileName) ?? 0}`;
+  }
+
+  text(fileName: string): string | undefined {
+    const shadow = this.overlays.get(fileName) ?? this.open.get(fileName);
+    if (shadow) return shadow.text;
+    return ts.sys.readFile(fileName);
+  }
+
+  exists(fileName: string): boolean {
+    return this.overlays.has(fileName) || this.open.has(fileName) || ts.sys.fileExists(fileName);
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+}
+
+/** One LanguageService over a fixed set of root files and compiler options. */
+class Project {
+  private generation = 0;
+  readonly service: ts.LanguageService;
+  private roots: Set<string>;
+
+  constructor(
+    readonly tsconfig: string | undefined,
+    private readonly options: ts.CompilerOptions,
+    roots: readonly string[],
+    store: FileStore,
+    registry: ts.DocumentRegistry,
+  ) {
+    this.roots = new Set(roots);
+    const directory = tsconfig ? path.dirname(tsconfig) : process.cwd();
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => this.options,
+      getScriptFileNames: () => [...this.roots],
+      getProjectVersion: () => `${store.generation}/${this.generation}`,
+      getScriptVersion: (file) => store.version(file),
+      getScriptSnapshot: (file) => {
+        const text = store.text(file);
+        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+      },
+      getCurrentDirectory: () => directory,
+      getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
+      fileExists: (file) => store.exists(file),
+      readFile: (file) => store.text(file),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+      realpath: ts.sys.realpath,
+      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+    };
+    this.service = ts.createLanguageService(host, registry);
+  }
+
+  has(fileName: string): boolean {
+    return this.roots.has(fileName);
+  }
+
+  add(fileName: string): void {
+    if (this.roots.has(fileName)) return;
+    this.roots.add(fileName);
+    this.generation++;
+  }
+
+  remove(fileName: string): void {
+    if (this.roots.delete(fileName)) this.generation++;
+  }
+
+  setRoots(roots: readonly string[]): void {
+    this.roots = new Set(roots);
+    this.generation++;
+  }
+
+  get isEmpty(): boolean {
+    return this.roots.size === 0;
+  }
+
+  program(): ts.Program | undefined {
+    return this.service.getProgram();
+  }
+
+  dispose(): void {
+    this.service.dispose();
+  }
+}
+
+const CONFIG_NAMES = new Set(["tsconfig.json", "jsconfig.json"]);
+
+/** All projects of one server connection. */
+export class ProjectHost {
+  private readonly store = new FileStore();
+  private readonly registry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames);
+  private readonly projects = new Map<string, Project>();
+  /** tsconfig files that failed to parse, with the reason (reported once per change). */
+  private readonly broken = new Map<string, string>();
+  private readonly nearestConfig = new Map<string, string | undefined>();
+  private loose: Project | undefined;
+
+  constructor(private readonly log: (key: string, message: string) => void) {}
+
+  /** Keeps the store in sync with an open document (cheap: no parsing happens here). */
+  setOpen(fileName: string, text: string, version: number): void {
+    this.store.setOpen(fileName, text, version);
+  }
+
+  close(fileName: string): void {
+    this.store.close(fileName);
+    this.loose?.remove(fileName);
+    if (this.loose?.isEmpty) {
+      this.loose.dispose();
+      this.loose = undefined;
+    }
+  }
+
+  /** The program a file is analysed in: its tsconfig project when it belongs to one, else the loose one. */
+  targetFor(fileName: string): AnalysisTarget | undefined {
+    const project = this.typedProjectFor(fileName);
+    if (project) {
+      const target = this.targetIn(project, fileName, true);
+      if (target) return target;
+    }
+    this.loose ??= new Project(undefined, LOOSE_COMPILER_OPTIONS, [], this.store, this.registry);
+    this.loose.add(fileName);
+    return this.targetIn(this.loose, fileName, false);
+  }
+
+  /** Runs `action` while `fileName` reads as `text` (fix-all passes), then restores it. */
+  withOverlay<T>(fileName: string, text: string, action: () => T): T {
+    this.store.setOverlay(fileName, text);
+    try {
+      return action();
+    } finally {
+      this.store.clearOverlay(fileName);
+    }
+  }
+
+  /** Watched-file events: tsconfig changes rebuild their projects, source changes bump versions. */
+  filesChanged(changes: ReadonlyArray<{ fileName: string; kind: FileChangeKind }>): void {
+    for (const { fileName, kind } of changes) {
+      const base = path.basename(fileName);
+      if (CONFIG_NAMES.has(base) || /^tsconfig\..*\.json$/.test(base)) {
+        if (kind !== "changed") this.nearestConfig.clear();
+        this.dropProjects();
+        continue;
+      }
+      this.store.touchDisk(fileName);
+      if (kind !== "changed") this.refreshRoots();
+    }
+  }
+
+  get projectCount(): number {
+    return this.projects.size + (this.loose ? 1 : 0);
+  }
+
+  get documentCount(): number {
+    return this.store.openCount;
+  }
+
+  dispose(): void {
+    this.dropProjects();
+    this.loose?.dispose();
+    this.loose = undefined;
+  }
+
+  private targetIn(project: Project, fileName: string, hasTypes: boolean): AnalysisTarget | undefined {
+    const program = project.program();
+    const sourceFile = program?.getSourceFile(fileName);
+    if (!program || !sourceFile) return undefined;
+    return { program, sourceFile, hasTypes, tsconfig: project.tsconfig };
+  }
+
+  private typedProjectFor(fileName: string): Project | undefined {
+    const tsconfig = this.findTsconfig(path.dirname(fileName));
+    if (!tsconfig || this.broken.has(tsconfig)) return undefined;
+    let project = this.projects.get(tsconfig);
+    if (!project) {
+      const parsed = this.parse(tsconfig);
+      if (!parsed) return undefined;
+      project = new Project(tsconfig, { ...parsed.options, noEmit: true }, parsed.fileNames.map(normalize), this.store, this.registry);
+      this.projects.set(tsconfig, project);
+    }
+    if (!project.has(fileName)) return undefined;
+    this.loose?.remove(fileName);
+    return project;
+  }
+
+  private parse(tsconfig: string): ts.ParsedCommandLine | undefined {
+    try {
+      return parseTsconfig(tsconfig);
+    } catch (error) {
+      const reason = (error as Error).message;
+      this.broken.set(tsconfig, reason);
+      this.log(`tsconfig:${tsconfig}:${reason}`, `Cannot use ${tsconfig} (analysing its files without types): ${reason}`);
+      return undefined;
+    }
+  }
+
+  /** Files were created or deleted: re-read every project's file list. */
+  private refreshRoots(): void {
+    for (const [tsconfig, project] of this.projects) {
+      const parsed = this.parse(tsconfig);
+      if (parsed) project.setRoots(parsed.fileNames.map(normalize));
+    }
+  }
+
+  private dropProjects(): void {
+    for (const project of this.projects.values()) project.dispose();
+    this.projects.clear();
+    this.broken.clear();
+  }
+
+  private findTsconfig(dir: string): string | undefined {
+    if (this.nearestConfig.has(dir)) return this.nearestConfig.get(dir);
+    const candidate = path.join(dir, "tsconfig.json");
+    const parent = path.dirname(dir);
+    const found = fs.existsSync(candidate) ? normalize(candidate) : parent === dir ? undefined : this.findTsconfig(parent);
+    this.nearestConfig.set(dir, found);
+    return found;
+  }
+}
+
+function normalize(fileName: string): string {
+  return path.resolve(fileName);
+}

@@ -1,0 +1,110 @@
+// The small vocabulary the VS Code client and the language server share: settings,
+// initialization options, command ids and the custom messages. Plain strings and
+// types only, so the client can import it without pulling in server code.
+
+export type RunMode = "onType" | "onSave";
+export type SeverityOverride = "off" | "warn" | "error" | "info";
+
+/** The `leaklint.*` settings, pulled per document with `workspace/configuration`. */
+export interface LeaklintSettings {
+  enable: boolean;
+  run: RunMode;
+  /** Per-rule severity overrides; the project's config file wins where it sets a rule. */
+  rules: Record<string, SeverityOverride>;
+  /** A config file to use instead of the nearest one (relative to the workspace folder). */
+  configFile: string | null;
+}
+
+export const DEFAULT_SETTINGS: LeaklintSettings = { enable: true, run: "onType", rules: {}, configFile: null };
+
+/** `initializationOptions` the server understands (all optional). */
+export interface InitializationOptions {
+  /** Workspace trust. When false: built-in rules and defaults only (no config files, no rule overrides, no extra rules). */
+  trusted?: boolean;
+  /** Debounce for `run: onType`, in milliseconds (default 100). */
+  debounceMs?: number;
+  /** "auto" (default) pulls when the client offers `textDocument/diagnostic`, else pushes. */
+  diagnosticMode?: "auto" | "push" | "pull";
+  /** Absolute paths of modules exporting extra rule modules (embedders, tests). Ignored when untrusted. */
+  extraRules?: string[];
+  /** The client handles `leaklint/showDocumentation` and `leaklint/status` (the VS Code extension does). */
+  customNotifications?: boolean;
+}
+
+/** Commands the server executes (`workspace/executeCommand`). */
+export const ServerCommands = {
+  applyFixAll: "leaklint.applyFixAll",
+  showDocumentation: "leaklint.showDocumentation",
+} as const;
+
+/** Commands the VS Code extension contributes. */
+export const ClientCommands = {
+  fixAll: "leaklint.fixAll",
+  showRuleDocumentation: "leaklint.showRuleDocumentation",
+  restartServer: "leaklint.restartServer",
+  showOutput: "leaklint.showOutput",
+} as const;
+
+export const FIX_ALL_KIND = "source.fixAll.leaklint";
+
+export const Methods = {
+  /** request: RuleDocumentationParams → RuleDocumentation | null */
+  ruleDocumentation: "leaklint/ruleDocumentation",
+  /** request: void → RuleSummary[] */
+  listRules: "leaklint/rules",
+  /** request: void → ServerStats (runs a GC first when the server has --expose-gc) */
+  stats: "leaklint/stats",
+  /** notification server → client: RuleDocumentation to show */
+  showDocumentation: "leaklint/showDocumentation",
+  /** notification server → client: StatusParams after each analysis */
+  status: "leaklint/status",
+} as const;
+
+export interface ApplyFixAllArgs {
+  uri: string;
+  version: number;
+}
+
+export interface RuleDocumentationParams {
+  ruleId: string;
+}
+
+export interface RuleDocumentation {
+  ruleId: string;
+  url: string;
+  markdown?: string;
+}
+
+export interface RuleSummary {
+  id: string;
+  family: string;
+  description: string;
+  fix: string;
+}
+
+export interface StatusParams {
+  uri: string;
+  state: "ok" | "warn" | "error";
+  message?: string;
+  /** True when the workspace is untrusted and only built-in defaults apply. */
+  restricted: boolean;
+}
+
+export interface ServerStats {
+  heapUsed: number;
+  documents: number;
+  projects: number;
+}
+
+interface WireRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** `Diagnostic.data` of a leaklint diagnostic: what the code actions need. */
+export interface DiagnosticData {
+  ruleId: string;
+  /** The document version the ranges refer to. */
+  version: number;
+  fixes: Array<{ title: string; safe: boolean; edits: Array<{ range: WireRange; newText: string }> }>;
+}

@@ -1,0 +1,28 @@
+// Debounced analysis per document: a newer version replaces the pending run of an older
+// one, so stale versions are never analysed; `run` re-checks the version after every
+// await and drops results that a newer edit made stale.
+export class Scheduler {
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly delayMs: number, private readonly run: (uri: string, version: number) => Promise<void>) {}
+
+  schedule(uri: string, version: number, delayMs = this.delayMs): void {
+    this.cancel(uri);
+    const timer = setTimeout(() => {
+      this.pending.delete(uri);
+      void this.run(uri, version);
+    }, delayMs);
+    this.pending.set(uri, timer);
+  }
+
+  cancel(uri: string): void {
+    const timer = this.pending.get(uri);
+    if (timer) clearTimeout(timer);
+    this.pending.delete(uri);
+  }
+
+  dispose(): void {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,281 @@
+// The LSP adapter: one LeaklintServer per connection owns every piece of state (open
+// documents, settings cache, projects, scheduler); nothing lives at module level.
+// Push diagnostics (debounced, stale versions dropped) by default; pull diagnostics
+// (`textDocument/diagnostic`) when the client offers them.
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import {
+  type CodeAction, type CodeActionParams, type Connection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification,
+  type DidChangeWatchedFilesParams, type DocumentDiagnosticReport, DocumentDiagnosticReportKind, type ExecuteCommandParams, FileChangeType,
+  type InitializeParams, type InitializeResult, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type Diagnostic,
+} from "vscode-languageserver";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { CONFIG_FILE_NAMES } from "leaklint";
+import { Analyzer } from "./analysis";
+import { fixAllAction, quickFixes, wantsFixAll, wantsQuickFixes, workspaceEdit } from "./code-actions";
+import { DocumentLinter } from "./linting";
+import { ProjectHost } from "./projects";
+import {
+  type ApplyFixAllArgs, type InitializationOptions, type LeaklintSettings, type RuleDocumentationParams, type RuleSummary, type ServerStats,
+  FIX_ALL_KIND, Methods, ServerCommands,
+} from "./protocol";
+import { Scheduler } from "./scheduler";
+import { SettingsCache } from "./settings";
+
+const WATCHED_GLOBS = ["**/tsconfig*.json", "**/jsconfig.json", "**/package.json", ...CONFIG_FILE_NAMES.map((n) => `**/${n}`),
+  "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}"];
+const MAX_LOGGED_KEYS = 1000;
+
+interface ClientFeatures {
+  pull: boolean;
+  refresh: boolean;
+  documentChanges: boolean;
+  configuration: boolean;
+  dynamicConfiguration: boolean;
+  dynamicWatchers: boolean;
+  showDocument: boolean;
+  customNotifications: boolean;
+}
+
+export class LeaklintServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly logged = new Set<string>();
+  /** Last results per document (pull mode with `run: onSave` answers from here until the next save). */
+  private readonly results = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  private readonly openedVersion = new Map<string, number>();
+  private features!: ClientFeatures;
+  private folders: string[] = [];
+  private settings!: SettingsCache;
+  private projects!: ProjectHost;
+  private linter!: DocumentLinter;
+  private analyzer!: Analyzer;
+  private scheduler!: Scheduler;
+
+  constructor(private readonly connection: Connection) {}
+
+  listen(): void {
+    const c = this.connection;
+    c.onInitialize((params) => this.initialize(params));
+    c.onInitialized(() => this.initialized());
+    c.onDidChangeConfiguration((params) => {
+      this.settings.changed(params.settings);
+      this.revalidateAll();
+    });
+    c.onDidChangeWatchedFiles((params) => this.watchedFilesChanged(params));
+    c.onCodeAction((params) => this.codeActions(params));
+    c.onExecuteCommand((params) => this.executeCommand(params));
+    c.languages.diagnostics.on((params, token) => this.pullDiagnostics(params.textDocument.uri, token));
+    c.onRequest(Methods.ruleDocumentation, (params: RuleDocumentationParams) => this.analyzer.ruleDocumentation(params.ruleId) ?? null);
+    c.onRequest(Methods.listRules, (): RuleSummary[] => this.linter.ruleSet.map((rule) => ({
+      id: rule.id, family: rule.meta.family, description: rule.meta.description, fix: rule.meta.fix,
+    })));
+    c.onRequest(Methods.stats, () => this.stats());
+    c.onShutdown(() => {
+      this.scheduler?.dispose();
+      this.projects?.dispose();
+    });
+
+    this.documents.onDidOpen(({ document }) => {
+      this.openedVersion.set(document.uri, document.version);
+      this.analyzer.sync(document);
+      if (!this.features.pull) this.scheduler.schedule(document.uri, document.version, 0);
+    });
+    this.documents.onDidChangeContent(({ document }) => {
+      if (this.openedVersion.get(document.uri) === document.version) return;
+      this.analyzer.sync(document);
+      if (!this.features.pull) void this.changed(document);
+    });
+    this.documents.onDidSave(({ document }) => void this.saved(document));
+    this.documents.onDidClose(({ document }) => {
+      const { uri } = document;
+      this.scheduler.cancel(uri);
+      this.analyzer.close(document);
+      this.settings.forget(uri);
+      this.results.delete(uri);
+      this.openedVersion.delete(uri);
+      if (!this.features.pull) void c.sendDiagnostics({ uri, diagnostics: [] });
+    });
+    this.documents.listen(c);
+    c.listen();
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const caps = params.capabilities;
+    const options = (params.initializationOptions ?? {}) as InitializationOptions;
+    const mode = options.diagnosticMode ?? "auto";
+    this.features = {
+      pull: mode === "pull" || (mode === "auto" && caps.textDocument?.diagnostic !== undefined),
+      refresh: caps.workspace?.diagnostics?.refreshSupport === true,
+      documentChanges: caps.workspace?.workspaceEdit?.documentChanges === true,
+      configuration: caps.workspace?.configuration === true,
+      dynamicConfiguration: caps.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+      dynamicWatchers: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+      showDocument: caps.window?.showDocument?.support === true,
+      customNotifications: options.customNotifications === true,
+    };
+    this.folders = (params.workspaceFolders ?? []).map((f) => f.uri)
+      .concat(params.workspaceFolders ? [] : params.rootUri ? [params.rootUri] : [])
+      .filter((uri) => uri.startsWith("file:")).map((uri) => path.resolve(fileURLToPath(uri)));
+    const log = (key: string, message: string): void => this.logOnce(key, message);
+    const trusted = options.trusted !== false;
+    this.settings = new SettingsCache(this.features.configuration
+      ? (scopeUri) => this.connection.workspace.getConfiguration({ scopeUri, section: "leaklint" })
+      : undefined);
+    this.projects = new ProjectHost(log);
+    this.linter = new DocumentLinter({ trusted, extraRules: options.extraRules ?? [], log });
+    this.analyzer = new Analyzer(this.projects, this.linter, log);
+    this.scheduler = new Scheduler(options.debounceMs ?? 100, (uri, version) => this.validate(uri, version));
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: ["quickfix", FIX_ALL_KIND], resolveProvider: false },
+        executeCommandProvider: { commands: [ServerCommands.applyFixAll, ServerCommands.showDocumentation] },
+        workspace: { workspaceFolders: { supported: true } },
+        ...(this.features.pull
+          ? { diagnosticProvider: { identifier: "leaklint", interFileDependencies: false, workspaceDiagnostics: false } }
+          : {}),
+      },
+      serverInfo: { name: "leaklint" },
+    };
+  }
+
+  private initialized(): void {
+    if (this.features.dynamicConfiguration) {
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: "leaklint" });
+    }
+    if (this.features.dynamicWatchers) {
+      void this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })),
+      });
+    }
+    const where = this.linter.trusted ? "" : " Workspace not trusted: built-in rules and defaults only (config files, rule settings and extra rules ignored).";
+    this.connection.console.info(`leaklint server started (${this.features.pull ? "pull" : "push"} diagnostics).${where}`);
+  }
+
+  private async changed(document: TextDocument): Promise<void> {
+    const settings = await this.settings.get(document.uri);
+    if (settings.run === "onType") this.scheduler.schedule(document.uri, document.version);
+  }
+
+  private async saved(document: TextDocument): Promise<void> {
+    const settings = await this.settings.get(document.uri);
+    if (settings.run !== "onSave") return;
+    if (this.features.pull) {
+      this.results.delete(document.uri);
+      if (this.features.refresh) void this.connection.languages.diagnostics.refresh();
+    } else {
+      this.scheduler.schedule(document.uri, document.version, 0);
+    }
+  }
+
+  /** Push mode: analyse `version` if it is still the document's version after every await. */
+  private async validate(uri: string, version: number): Promise<void> {
+    const settings = await this.settings.get(uri);
+    const document = this.documents.get(uri);
+    if (!document || document.version !== version) return;
+    const diagnostics = this.run(document, settings);
+    await this.connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  private async pullDiagnostics(uri: string, token: { isCancellationRequested: boolean }): Promise<DocumentDiagnosticReport> {
+    const document = this.documents.get(uri);
+    if (!document) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    const settings = await this.settings.get(uri);
+    const cached = this.results.get(uri);
+    if (settings.run === "onSave" && cached) return { kind: DocumentDiagnosticReportKind.Full, items: cached.diagnostics };
+    // Let queued didChange notifications land first; a newer version makes this request stale.
+    await new Promise((resolve) => setImmediate(resolve));
+    const current = this.documents.get(uri);
+    if (token.isCancellationRequested || !current || current.version !== document.version) {
+      throw new ResponseError(LSPErrorCodes.ServerCancelled, "A newer version of the document arrived", { retriggerRequest: true });
+    }
+    return { kind: DocumentDiagnosticReportKind.Full, items: this.run(current, settings) };
+  }
+
+  private run(document: TextDocument, settings: LeaklintSettings): Diagnostic[] {
+    if (!settings.enable) return [];
+    const { diagnostics, status } = this.analyzer.analyze(document, settings, this.folderOf(document.uri));
+    this.results.set(document.uri, { version: document.version, diagnostics });
+    if (this.features.customNotifications) void this.connection.sendNotification(Methods.status, status);
+    return diagnostics;
+  }
+
+  private revalidateAll(): void {
+    this.results.clear();
+    if (this.features.pull) {
+      if (this.features.refresh) void this.connection.languages.diagnostics.refresh();
+      return;
+    }
+    for (const document of this.documents.all()) this.scheduler.schedule(document.uri, document.version, 0);
+  }
+
+  private watchedFilesChanged(params: DidChangeWatchedFilesParams): void {
+    const kinds = { [FileChangeType.Created]: "created", [FileChangeType.Changed]: "changed", [FileChangeType.Deleted]: "deleted" } as const;
+    const changes = params.changes.filter((c) => c.uri.startsWith("file:"))
+      .map((c) => ({ fileName: path.resolve(fileURLToPath(c.uri)), kind: kinds[c.type] }));
+    if (changes.some((c) => CONFIG_FILE_NAMES.includes(path.basename(c.fileName)) || path.basename(c.fileName) === "package.json")) {
+      this.linter.invalidateConfigs();
+    }
+    this.projects.filesChanged(changes);
+    this.revalidateAll();
+  }
+
+  private async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
+    const document = this.documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const only = params.context.only;
+    const actions: CodeAction[] = [];
+    if (wantsQuickFixes(only)) actions.push(...quickFixes(document, params.context.diagnostics, this.features.documentChanges));
+    if (wantsFixAll(only)) {
+      const settings = await this.settings.get(document.uri);
+      const edits = settings.enable ? this.analyzer.fixAll(document, settings, this.folderOf(document.uri)) : [];
+      if (edits.length > 0) actions.push(fixAllAction(document.uri, document.version, edits, this.features.documentChanges));
+    }
+    return actions;
+  }
+
+  private async executeCommand(params: ExecuteCommandParams): Promise<void> {
+    const [argument] = params.arguments ?? [];
+    if (params.command === ServerCommands.applyFixAll) {
+      const { uri } = argument as ApplyFixAllArgs;
+      const document = this.documents.get(uri);
+      if (!document) return;
+      const settings = await this.settings.get(uri);
+      const edits = this.analyzer.fixAll(document, settings, this.folderOf(uri));
+      if (edits.length === 0) return;
+      const result = await this.connection.workspace.applyEdit({
+        label: "Fix all leaks in this file",
+        edit: workspaceEdit(uri, document.version, edits, this.features.documentChanges),
+      });
+      if (!result.applied) this.logOnce(`applyEdit:${uri}:${document.version}`, `Fix-all edit was not applied: ${result.failureReason ?? "unknown"}`);
+    } else if (params.command === ServerCommands.showDocumentation) {
+      await this.showDocumentation(String(argument));
+    }
+  }
+
+  private async showDocumentation(ruleId: string): Promise<void> {
+    const doc = this.analyzer.ruleDocumentation(ruleId);
+    if (!doc) return void this.connection.window.showWarningMessage(`leaklint: unknown rule "${ruleId}"`);
+    if (this.features.customNotifications) return void this.connection.sendNotification(Methods.showDocumentation, doc);
+    if (this.features.showDocument) return void (await this.connection.window.showDocument({ uri: doc.url, external: true }));
+    void this.connection.window.showInformationMessage(`${ruleId}: ${doc.url}`);
+  }
+
+  private stats(): ServerStats {
+    (globalThis as { gc?: () => void }).gc?.();
+    return { heapUsed: process.memoryUsage().heapUsed, documents: this.projects.documentCount, projects: this.projects.projectCount };
+  }
+
+  private folderOf(uri: string): string | undefined {
+    if (!uri.startsWith("file:")) return this.folders[0];
+    const file = fileURLToPath(uri);
+    return this.folders.filter((f) => file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0] ?? this.folders[0];
+  }
+
+  private logOnce(key: string, message: string): void {
+    if (this.logged.has(key)) return;
+    if (this.logged.size >= MAX_LOGGED_KEYS) this.logged.clear();
+    this.logged.add(key);
+    this.connection.console.warn(message);
+  }
+}
