@@ -1,0 +1,211 @@
+// Fix builders for the resource rules: release on the early exit that leaks
+// (`await res.body?.cancel()`, `res.resume()`, `stream.destroy()`), wrap the rest of
+// the block in `try { … } finally { release }`, turn the declaration into
+// `await using` / `using` when the type is disposable, and hoist a per-request
+// client to module scope. Each builder says whether its edit is safe (semantics kept)
+// or only a suggestion.
+import ts from "typescript";
+import { type FunctionNode, enclosingFunction, hasModifier, indentUnit, indentationAt, isInside } from "./ast";
+import type { Facts } from "./facts";
+import { outerReference } from "./ownership";
+import type { ResourceTrack } from "./resource-tracking";
+import { isDisposableType } from "./resources";
+import type { Fix, TextEdit } from "./types";
+
+/** The statement text that releases `name` on an early exit, adapted to non-async code. */
+export function earlyReleaseText(track: ResourceTrack, name: string, at: ts.Node): { text: string; safe: boolean } | undefined {
+  const template = track.spec.earlyRelease;
+  if (!template) return undefined;
+  const text = template.replace(/\$/g, name);
+  if (!text.startsWith("await ") || isAsyncContext(at)) return { text, safe: true };
+  return { text: `void ${text.slice("await ".length)}`, safe: false };
+}
+
+/** Inserts the release right before the `return` / `throw` that leaves with the resource open. */
+export function releaseBeforeExit(track: ResourceTrack, sourceFile: ts.SourceFile, description: string): Fix | undefined {
+  const exit = track.leak?.node;
+  if (!track.binding || !exit || !(ts.isReturnStatement(exit) || ts.isThrowStatement(exit))) return undefined;
+  const release = earlyReleaseText(track, track.binding.text, exit);
+  if (!release) return undefined;
+  const text = sourceFile.text;
+  const start = exit.getStart(sourceFile);
+  const parent = exit.parent;
+  if (ts.isBlock(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent)) {
+    const indent = indentationAt(text, start);
+    return { description, safe: release.safe, edits: [{ start, end: start, newText: `${release.text}\n${indent}` }] };
+  }
+  return { description, safe: release.safe, edits: [{ start, end: exit.getEnd(), newText: `{ ${release.text} ${exit.getText(sourceFile)} }` }] };
+}
+
+/** Inserts the release as the first statement of a callback that never consumes its resource (`res.resume()`). */
+export function releaseAtStart(track: ResourceTrack, sourceFile: ts.SourceFile, description: string): Fix | undefined {
+  const body = track.scope.body;
+  if (!track.binding || !body || !ts.isBlock(body) || track.mode !== "callback") return undefined;
+  const release = earlyReleaseText(track, track.binding.text, body);
+  if (!release) return undefined;
+  const first = body.statements[0];
+  const indent = first ? indentationAt(sourceFile.text, first.getStart(sourceFile)) : indentationAt(sourceFile.text, body.getStart(sourceFile)) + indentUnit(sourceFile.text);
+  const at = first ? first.getStart(sourceFile) : body.getStart(sourceFile) + 1;
+  return { description, safe: release.safe, edits: [{ start: at, end: at, newText: first ? `${release.text}\n${indent}` : `\n${indent}${release.text}` }] };
+}
+
+/**
+ * `const x = acquire(); …rest` → `const x = acquire(); try { …rest } finally { release }`,
+ * removing the release statements of the rest. Safe when the only release is the last
+ * statement of the block and nothing hands the resource off; a suggestion when the
+ * release sits earlier (something after it may depend on the early release).
+ */
+export function wrapInTryFinally(track: ResourceTrack, sourceFile: ts.SourceFile, defaultRelease: string | undefined): Fix | undefined {
+  const declared = declarationStatement(track);
+  if (!declared) return undefined;
+  const { statement, block } = declared;
+  const rest = block.statements.slice(block.statements.indexOf(statement) + 1);
+  if (rest.length === 0) return undefined;
+  const releaseStatements = releaseStatementsIn(track, rest);
+  if (!releaseStatements) return undefined; // a hand-off or a nested release: try/finally would change ownership
+  const releaseText = releaseStatements[0]?.getText(sourceFile).replace(/;$/, "") ?? defaultRelease;
+  if (!releaseText) return undefined;
+  const last = rest[rest.length - 1];
+  const hoisted = rest.some((s) => ts.isFunctionDeclaration(s) || (ts.isVariableStatement(s) && !(s.declarationList.flags & ts.NodeFlags.BlockScoped)));
+  const safe = !hoisted && releaseStatements.length === 1 && releaseStatements[0] === last;
+  const text = sourceFile.text;
+  const indent = indentationAt(text, statement.getStart(sourceFile));
+  const unit = indentUnit(text);
+  const bodyStart = lineStart(text, rest[0].getStart(sourceFile));
+  let inner = "";
+  let cursor = bodyStart;
+  for (const removed of releaseStatements) {
+    inner += text.slice(cursor, lineStart(text, removed.getStart(sourceFile)));
+    cursor = lineEnd(text, removed.getEnd());
+  }
+  inner += text.slice(cursor, last.getEnd());
+  const indented = inner.split("\n").map((line) => (line.trim() === "" ? line.trimEnd() : unit + line)).join("\n").replace(/\n+$/, "");
+  const newText = `${indent}try {\n${indented}\n${indent}} finally {\n${indent}${unit}${releaseText};\n${indent}}`;
+  return {
+    description: `Release ${track.binding?.text ?? "it"} in a finally block`,
+    safe,
+    edits: [{ start: bodyStart, end: cursor > last.getEnd() ? cursor - 1 : last.getEnd(), newText }],
+  };
+}
+
+/**
+ * `const x = await open()` → `await using x = await open()` (or `using`) when the
+ * type is disposable and the target/lib allow it; the trailing release statement is
+ * removed. Safe when that release was the block's last statement and nothing else
+ * releases or hands it off.
+ */
+export function convertToUsing(track: ResourceTrack, facts: Facts, sourceFile: ts.SourceFile): Fix | undefined {
+  const declared = declarationStatement(track);
+  if (!declared || !track.binding || !libAllowsUsing(facts.program.getCompilerOptions())) return undefined;
+  const { statement, block } = declared;
+  const list = statement.declarationList;
+  if (list.declarations.length !== 1 || !(list.flags & ts.NodeFlags.Const)) return undefined;
+  const async = isDisposableType(facts, track.binding, false);
+  if (!async && !isDisposableType(facts, track.binding, true)) return undefined;
+  if (async && !isAsyncContext(statement)) return undefined;
+  const rest = block.statements.slice(block.statements.indexOf(statement) + 1);
+  const releaseStatements = releaseStatementsIn(track, rest);
+  if (!releaseStatements) return undefined;
+  const keyword = list.getFirstToken(sourceFile)!;
+  const edits: TextEdit[] = [{ start: keyword.getStart(sourceFile), end: keyword.getEnd(), newText: async ? "await using" : "using" }];
+  const text = sourceFile.text;
+  for (const removed of releaseStatements) edits.push({ start: lineStart(text, removed.getStart(sourceFile)), end: lineEnd(text, removed.getEnd()), newText: "" });
+  const safe = releaseStatements.length === 0 ? false : releaseStatements.length === 1 && releaseStatements[0] === rest[rest.length - 1];
+  return { description: `Declare ${track.binding.text} with \`${async ? "await using" : "using"}\` so it is disposed on every path`, safe, edits };
+}
+
+/** Moves `const x = new Client(…)` out of the function to module scope (a suggestion: the client becomes shared). */
+export function hoistToModule(declaration: ts.VariableDeclaration, facts: Facts, sourceFile: ts.SourceFile): Fix | undefined {
+  const statement = declaration.parent.parent;
+  if (!ts.isVariableStatement(statement) || statement.declarationList.declarations.length !== 1 || !ts.isIdentifier(declaration.name)) return undefined;
+  const topLevel = topLevelStatement(statement);
+  if (!topLevel || !declaration.initializer || usesLocals(declaration.initializer, facts, topLevel)) return undefined;
+  const name = declaration.name.text;
+  if (sourceFile.statements.some((s) => s !== topLevel && declaresName(s, name))) return undefined;
+  const text = sourceFile.text;
+  const declText = `const ${name} = ${declaration.initializer.getText(sourceFile)};`;
+  const at = lineStart(text, topLevel.getStart(sourceFile));
+  return {
+    description: `Create ${name} once at module scope and share it`,
+    safe: false,
+    edits: [
+      { start: at, end: at, newText: `${declText}\n\n` },
+      { start: lineStart(text, statement.getStart(sourceFile)), end: lineEnd(text, statement.getEnd()), newText: "" },
+    ],
+  };
+}
+
+function declarationStatement(track: ResourceTrack): { statement: ts.VariableStatement; block: ts.Block } | undefined {
+  const declaration = track.binding?.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.name !== track.binding) return undefined;
+  const statement = declaration.parent.parent;
+  if (!ts.isVariableStatement(statement) || !ts.isBlock(statement.parent)) return undefined;
+  return { statement, block: statement.parent };
+}
+
+/** Top-level release statements (`x.close();`, `await fh.close();`) among `rest`; undefined when another release or hand-off exists. */
+function releaseStatementsIn(track: ResourceTrack, rest: readonly ts.Statement[]): ts.Statement[] | undefined {
+  const found: ts.Statement[] = [];
+  for (const ref of track.releases) {
+    const statement = rest.find((s) => isInside(ref, s));
+    if (!statement || !ts.isExpressionStatement(statement)) return undefined;
+    let expr = statement.expression;
+    if (ts.isAwaitExpression(expr)) expr = expr.expression;
+    if (!ts.isCallExpression(expr) || !isInside(ref, expr) || !isReleaseCallOf(expr, outerReference(ref))) return undefined;
+    if (!found.includes(statement)) found.push(statement);
+  }
+  return found;
+}
+
+function isReleaseCallOf(call: ts.CallExpression, ref: ts.Expression): boolean {
+  return (ts.isPropertyAccessExpression(call.expression) && call.expression.expression === ref) || call.arguments.includes(ref);
+}
+
+function libAllowsUsing(options: ts.CompilerOptions): boolean {
+  const libs = (options.lib ?? []).map((l) => l.toLowerCase());
+  return libs.some((l) => /esnext|disposable/.test(l)) || (options.lib === undefined && options.target === ts.ScriptTarget.ESNext);
+}
+
+function isAsyncContext(node: ts.Node): boolean {
+  const fn: FunctionNode | undefined = enclosingFunction(node);
+  return fn === undefined ? ts.isExternalModule(node.getSourceFile()) : hasModifier(fn, ts.SyntaxKind.AsyncKeyword);
+}
+
+function topLevelStatement(node: ts.Node): ts.Statement | undefined {
+  let current: ts.Node = node;
+  while (current.parent && !ts.isSourceFile(current.parent)) current = current.parent;
+  return ts.isSourceFile(current.parent) ? (current as ts.Statement) : undefined;
+}
+
+/** Whether `expr` refers to a binding declared inside `container` (a parameter, a local). */
+function usesLocals(expr: ts.Node, facts: Facts, container: ts.Node): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)
+      && !(ts.isPropertyAssignment(node.parent) && node.parent.name === node)) {
+      const decl = facts.symbolAt(node)?.declarations?.[0];
+      if (decl && decl.getSourceFile() === container.getSourceFile() && isInside(decl, container)) found = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(expr);
+  return found;
+}
+
+function declaresName(statement: ts.Statement, name: string): boolean {
+  if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
+  if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) return statement.name?.text === name;
+  if (ts.isImportDeclaration(statement)) return statement.importClause?.getText().includes(name) ?? false;
+  return false;
+}
+
+function lineStart(text: string, pos: number): number {
+  return text.lastIndexOf("\n", pos - 1) + 1;
+}
+
+/** Just past the line break that ends the line holding `pos`. */
+function lineEnd(text: string, pos: number): number {
+  const newline = text.indexOf("\n", pos);
+  return newline < 0 ? text.length : newline + 1;
+}

@@ -1,0 +1,271 @@
+// Following an acquired resource from the call that acquires it to where it is
+// released or handed off. The value may be returned by the call, awaited, delivered
+// to a `.then` callback or to a Node-style callback (after its `if (err) …` guard);
+// it may be bound to a variable, destructured (`const { body } = await request()`),
+// assigned to `this.field`, chained (`.on(…).pipe(…)`) or dropped. Each reference is
+// classified with the shared ownership vocabulary plus the resource's own (consuming
+// events, iteration, `res.body.cancel()`), and the flow walk finds the exit reached
+// with the resource still open.
+import ts from "typescript";
+import { type FunctionNode, calleeMemberName, enclosingFunction, isInside, thisClass } from "./ast";
+import type { Facts } from "./facts";
+import type { LeakPath } from "./flow";
+import { findTeardown } from "./lifetime";
+import { classifyReference, outerReference } from "./ownership";
+import { type ResourceSpec, callbackArgument, deliveryOf } from "./resources";
+import type { UseKind } from "./flow";
+
+export type TrackMode = "value" | "await" | "then" | "callback";
+
+export interface ResourceTrack {
+  spec: ResourceSpec;
+  mode: TrackMode;
+  /** The function the walk runs over. */
+  scope: FunctionNode;
+  /** The binding that holds the resource, when it is bound to a name. */
+  binding?: ts.Identifier;
+  /**
+   * "dropped": never bound; "never": bound, never released; "leak": an exit is reached open; "field": in
+   * `this.<field>`, not closed by the teardown; "released": released or handed off on every path.
+   */
+  outcome: "dropped" | "never" | "leak" | "field" | "released";
+  leak?: LeakPath;
+  /** Every reference to the binding (and to a releasing callback parameter such as pg's `done`). */
+  refs: ts.Expression[];
+  /** The references that release it or hand it off. */
+  releases: ts.Expression[];
+  field?: { classNode: ts.ClassLikeDeclaration; name: string; teardown: ts.MethodDeclaration };
+}
+
+/** Methods that return their receiver, so `create().on(…).setEncoding(…)` still denotes the resource. */
+const CHAINING_METHODS = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener", "setEncoding", "setTimeout", "setNoDelay", "setKeepAlive", "setDefaultEncoding", "cork", "ref"]);
+const LISTEN_METHODS = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener"]);
+/** Option names under which a call borrows a session, agent or dispatcher without owning it. */
+const OPTION_NAMES = new Set(["session", "agent", "dispatcher", "httpAgent", "httpsAgent"]);
+const BODY_SPEC: ResourceSpec = {
+  kind: "stream", label: "body", delivery: "value", release: ["cancel", "getReader", "pipeTo", "pipeThrough", "tee", "json", "text", "arrayBuffer", "blob", "bytes", "dump"],
+  handoff: ["pipe"], iterable: true, consumeEvents: ["data", "readable"],
+};
+
+/**
+ * Follows the resource `call` acquires. Undefined when it is handed off at once
+ * (returned, stored, passed on, `using`) or held somewhere the walk cannot follow.
+ */
+export function trackResource(facts: Facts, call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec, exceptions: boolean): ResourceTrack | undefined {
+  const delivery = deliveryOf(call, spec);
+  if (spec.delivery === "callback" && delivery !== "callback") return undefined; // `http.request(opts)` returns the request, not the response
+  if (delivery === "callback") {
+    const callback = callbackArgument(call)!;
+    return trackCallbackParam(facts, callback, spec, spec.callbackParam ?? 0, spec.releaseParam, "callback");
+  }
+  const scope = enclosingFunction(call);
+  let value: ts.Expression = outerReference(call);
+  let mode: TrackMode = "value";
+  if (delivery === "promise") {
+    const parent = value.parent;
+    if (ts.isAwaitExpression(parent)) {
+      value = outerReference(parent);
+      mode = "await";
+    } else if (ts.isPropertyAccessExpression(parent) && parent.name.text === "then" && ts.isCallExpression(parent.parent)) {
+      const callback = parent.parent.arguments[0];
+      if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return undefined;
+      return trackCallbackParam(facts, callback, spec, 0, undefined, "then");
+    } else if (!ts.isExpressionStatement(parent)) {
+      return undefined; // the promise itself is passed on
+    }
+  }
+  if (!scope) return undefined;
+  value = chainEnd(facts, value, spec);
+  const parent = value.parent;
+  const base = { spec, mode, scope, refs: [] as ts.Expression[], releases: [] as ts.Expression[] };
+  if (ts.isExpressionStatement(parent) || ts.isVoidExpression(parent)) return { ...base, outcome: "dropped" };
+  if (ts.isVariableDeclaration(parent) && parent.initializer === value) {
+    if (ts.getCombinedNodeFlags(parent) & ts.NodeFlags.Using) return undefined; // using / await using (flag covers both)
+    const binding = bindingName(parent.name, spec);
+    if (binding === "dropped") return { ...base, outcome: "dropped" };
+    if (!binding) return undefined;
+    return followBinding(facts, base, binding, facts.referencesTo(binding), call, exceptions);
+  }
+  if (ts.isBinaryExpression(parent) && parent.right === value && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    return followAssignment(facts, base, parent.left, call, exceptions);
+  }
+  return classifyUse(facts, value, spec) === "use" ? { ...base, outcome: "dropped" } : undefined;
+}
+
+/** Whether a reference releases, hands off or only uses the resource. */
+export function classifyUse(facts: Facts, ref: ts.Expression, spec: ResourceSpec): UseKind {
+  const expr = outerReference(ref);
+  const parent = expr.parent;
+  if (spec.kind === "response" && ts.isPropertyAccessExpression(parent) && parent.expression === expr && parent.name.text === "body") {
+    return classifyUse(facts, parent, BODY_SPEC);
+  }
+  if (ts.isPropertyAccessExpression(parent) && parent.expression === expr && ts.isCallExpression(parent.parent)
+    && parent.parent.expression === parent && LISTEN_METHODS.has(parent.name.text)) {
+    const event = parent.parent.arguments[0];
+    if (event && ts.isStringLiteralLike(event) && spec.consumeEvents?.includes(event.text)) return "handoff";
+  }
+  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(expr)) {
+    if (spec.numericHandle) {
+      const name = facts.calleeName(parent) ?? "";
+      if (name === "fs:close" || name === "fs:closeSync") return "release";
+      if (name.startsWith("fs:")) return "use";
+    }
+  }
+  if ((ts.isShorthandPropertyAssignment(parent) || ts.isPropertyAssignment(parent)) && OPTION_NAMES.has(parent.name.getText())
+    && ts.isObjectLiteralExpression(parent.parent) && ts.isCallExpression(parent.parent.parent)) {
+    return "use"; // an options bag lends it for one call: `find(q, { session })`, `https.get(url, { agent })`
+  }
+  return classifyReference(ref, {
+    releaseMethods: spec.release,
+    handoffMethods: spec.handoff,
+    releaseFunctions: spec.releaseFunctions,
+    iterationIsHandoff: spec.iterable,
+    argumentIsHandoff: spec.argumentIsHandoff,
+  });
+}
+
+/** Climbs `x.on(…).setEncoding(…)` chains that return their receiver. */
+function chainEnd(facts: Facts, expr: ts.Expression, spec: ResourceSpec): ts.Expression {
+  let current = outerReference(expr);
+  for (;;) {
+    const access = current.parent;
+    if (!ts.isPropertyAccessExpression(access) || access.expression !== current || !ts.isCallExpression(access.parent)
+      || access.parent.expression !== access || !CHAINING_METHODS.has(access.name.text)) {
+      return current;
+    }
+    if (classifyUse(facts, current, spec) !== "use") return current;
+    current = outerReference(access.parent);
+  }
+}
+
+/** The identifier a declaration binds the resource to; "dropped" when destructuring leaves it out. */
+function bindingName(name: ts.BindingName, spec: ResourceSpec): ts.Identifier | "dropped" | undefined {
+  if (ts.isIdentifier(name)) return name;
+  if (!spec.property || !ts.isObjectBindingPattern(name)) return undefined;
+  if (name.elements.some((e) => e.dotDotDotToken)) return undefined;
+  const element = name.elements.find((e) => ((e.propertyName ?? e.name) as ts.Identifier).text === spec.property);
+  if (!element) return "dropped";
+  return ts.isIdentifier(element.name) ? element.name : undefined;
+}
+
+type TrackBase = Pick<ResourceTrack, "spec" | "mode" | "scope" | "refs" | "releases">;
+
+function followAssignment(facts: Facts, base: TrackBase, target: ts.Expression, call: ts.Node, exceptions: boolean): ResourceTrack | undefined {
+  if (ts.isIdentifier(target)) {
+    const declaration = facts.symbolAt(target)?.valueDeclaration;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return undefined;
+    if (!isInside(declaration, base.scope)) return undefined; // a longer-lived variable holds it
+    const refs = facts.referencesTo(declaration.name).filter((r) => r !== target);
+    return followBinding(facts, base, declaration.name, refs, call, exceptions);
+  }
+  if (!ts.isPropertyAccessExpression(target) || target.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const classNode = thisClass(target);
+  const teardown = classNode && findTeardown(classNode);
+  if (!classNode || !teardown) return undefined; // no teardown to hold it to: say nothing
+  const refs = facts.memberReferences(classNode, target.name.text).filter((r) => r !== target);
+  if (refs.some((r) => classifyUse(facts, r, base.spec) !== "use")) return undefined;
+  return { ...base, refs, outcome: "field", field: { classNode, name: target.name.text, teardown } };
+}
+
+function followBinding(facts: Facts, base: TrackBase, binding: ts.Identifier, refs: ts.Expression[], acquisition: ts.Node, exceptions: boolean): ResourceTrack {
+  const releases = refs.filter((r) => classifyUse(facts, r, base.spec) !== "use");
+  if (releases.length === 0) return { ...base, binding, refs, releases, outcome: "never" };
+  const leak = facts.findLeakPath({ acquisition, releases: new Set(releases), exceptions }, base.scope);
+  return { ...base, binding, refs, releases, outcome: leak ? "leak" : "released", leak };
+}
+
+/** A resource delivered as parameter `index` of `callback` (after an `if (err) …` guard when index > 0). */
+function trackCallbackParam(
+  facts: Facts, callback: ts.ArrowFunction | ts.FunctionExpression, spec: ResourceSpec, index: number, releaseIndex: number | undefined, mode: TrackMode,
+): ResourceTrack | undefined {
+  const base = { spec, mode, scope: callback as FunctionNode, refs: [] as ts.Expression[], releases: [] as ts.Expression[] };
+  const param = callback.parameters[index];
+  if (!param) return { ...base, outcome: "dropped" };
+  if (!ts.isIdentifier(param.name)) return undefined;
+  const errorName = index > 0 && ts.isIdentifier(callback.parameters[0].name) ? callback.parameters[0].name.text : undefined;
+  const start = liveStart(callback, errorName);
+  if (!start) return { ...base, outcome: "dropped" };
+  const refs: ts.Expression[] = facts.referencesTo(param.name);
+  const releaseParam = releaseIndex !== undefined ? callback.parameters[releaseIndex] : undefined;
+  const releaseRefs = releaseParam && ts.isIdentifier(releaseParam.name) ? facts.referencesTo(releaseParam.name) : [];
+  const releases = [
+    ...refs.filter((r) => classifyUse(facts, r, spec) !== "use"),
+    ...releaseRefs.filter((r) => isCalled(r) || classifyReference(r, { releaseMethods: [] }) !== "use"),
+  ];
+  const all = [...refs, ...releaseRefs];
+  if (releases.length === 0) return { ...base, binding: param.name, refs: all, releases, outcome: all.length === 0 ? "dropped" : "never" };
+  const leak = facts.findLeakPath({ acquisition: start, releases: new Set(releases), exceptions: false }, callback);
+  return { ...base, binding: param.name, refs: all, releases, outcome: leak ? "leak" : "released", leak };
+}
+
+function isCalled(ref: ts.Expression): boolean {
+  const outer = outerReference(ref);
+  return ts.isCallExpression(outer.parent) && outer.parent.expression === outer;
+}
+
+/**
+ * The node from which a callback's resource is live: the concise body, or the first
+ * statement after leading `if (err) …` guards (the `else` branch of `if (err) … else …`).
+ */
+function liveStart(callback: ts.ArrowFunction | ts.FunctionExpression, errorName: string | undefined): ts.Node | undefined {
+  const body = callback.body;
+  if (!ts.isBlock(body)) return body;
+  for (const statement of body.statements) {
+    if (errorName && ts.isIfStatement(statement) && mentions(statement.expression, errorName)) {
+      if (statement.elseStatement) return statement.elseStatement;
+      continue;
+    }
+    return statement;
+  }
+  return undefined;
+}
+
+function mentions(expr: ts.Node, name: string): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && node.text === name) found = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(expr);
+  return found;
+}
+
+/** Release references that are plain method calls (`client.release()`), for double-release checks. */
+export function releaseCalls(track: ResourceTrack): ts.CallExpression[] {
+  const result: ts.CallExpression[] = [];
+  for (const ref of track.releases) {
+    const outer = outerReference(ref);
+    const call = outer.parent.parent;
+    if (ts.isPropertyAccessExpression(outer.parent) && ts.isCallExpression(call) && track.spec.release.includes(calleeMemberName(call) ?? "")) {
+      result.push(call);
+    } else if (ts.isCallExpression(outer.parent) && outer.parent.expression === outer) {
+      result.push(outer.parent); // pg's done()
+    }
+  }
+  return result;
+}
+
+/** "the `return` on line 12", "an exception thrown on line 9", "the end of the function" — for messages. */
+export function describeExit(track: ResourceTrack, sourceFile: ts.SourceFile): string {
+  const leak = track.leak;
+  if (!leak) return "the end of the function";
+  const line = sourceFile.getLineAndCharacterOfPosition(leak.node.getStart(sourceFile)).line + 1;
+  switch (leak.kind) {
+    case "return":
+      return `the \`return\` on line ${line}`;
+    case "throw":
+      return `the \`throw\` on line ${line}`;
+    case "exception":
+      return `an exception thrown on line ${line}`;
+    default:
+      return "the end of the function";
+  }
+}
+
+/** Resource-acquiring calls worth resolving: a known member name, or any plain identifier when a module itself is callable. */
+export function isCandidateCall(call: ts.CallExpression | ts.NewExpression, names: ReadonlySet<string>): boolean {
+  const member = calleeMemberName(call);
+  if (member !== undefined && names.has(member)) return true;
+  return (names.has("") || names.has("default")) && ts.isIdentifier(call.expression);
+}

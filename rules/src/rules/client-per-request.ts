@@ -1,0 +1,74 @@
+// client-per-request: a pool, DB/Redis/HTTP client, agent or Worker created in code that runs per request or per call and never closed there.
+import ts from "typescript";
+import {
+  type Fix, type ResourceSpec, type ResourceTrack, KNOWN_CLIENTS, acquisitionNames, configResources, defineRule, describeExit, enclosingFunction,
+  hoistToModule, isCandidateCall, matchAcquisition, trackResource,
+} from "../engine";
+
+type MessageId = "dropped" | "neverClosed" | "leakPath";
+interface Options {
+  /** Also report clients created in plain functions and methods, not only in request handlers (default true). */
+  checkFunctions: boolean;
+}
+
+export default defineRule<MessageId, Options>({
+  id: "client-per-request",
+  meta: {
+    family: "resource",
+    description: "a pool, DB/Redis/HTTP client, agent or Worker created inside code that runs per request or per call and never closed",
+    fix: "suggestion",
+    requiresTypeInfo: false,
+    requires: ["imports", "references", "flow", "lifetime"],
+    defaultSeverity: "error",
+  },
+  messages: {
+    dropped: "A new {{label}} is created each time {{when}} and dropped without being closed: each one keeps its own connections (or thread) open. Create it once at module scope and share it.",
+    neverClosed: "`{{name}}` (a new {{label}}) is created each time {{when}} and never closed: each one keeps its own connections (or thread) open. Create it once at module scope and share it.",
+    leakPath: "`{{name}}` (a new {{label}}) is created each time {{when}} and not closed on {{exit}}: the connections it opened stay open. Create it once at module scope, or close it in `finally`.",
+  },
+  schema: {
+    type: "object",
+    additionalProperties: false,
+    properties: { checkFunctions: { type: "boolean", description: "Report clients created in any function or method, not only in request handlers." } },
+  },
+  defaultOptions: { checkFunctions: true },
+  create(context) {
+    const { facts, sourceFile } = context;
+    const tables = [...KNOWN_CLIENTS, ...configResources(context.settings, ["client"])];
+    const names = acquisitionNames(tables);
+    const visit = (node: ts.CallExpression | ts.NewExpression): void => {
+      if (!isCandidateCall(node, names) || !enclosingFunction(node)) return;
+      const spec = matchAcquisition(facts, node, tables);
+      if (!spec) return;
+      const perRequest = facts.lifetime.ownerOf(node).kind === "request";
+      // A Worker outside request handlers is unclosed-stream's to report.
+      if (!perRequest && (spec.label === "Worker" || !context.options.checkFunctions || !facts.lifetime.runsRepeatedly(enclosingFunction(node)))) return;
+      check(node, spec, perRequest ? "a request is handled" : "this function runs");
+    };
+    return { [ts.SyntaxKind.CallExpression]: visit, [ts.SyntaxKind.NewExpression]: visit };
+
+    function check(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec, when: string): void {
+      const track = trackResource(facts, call, spec, false);
+      if (!track || track.outcome === "released" || track.outcome === "field") return;
+      const name = track.binding?.text ?? "client";
+      const data = { label: spec.label, when, name, exit: describeExit(track, sourceFile) };
+      const node = call.expression;
+      const fixes = track.outcome === "never" ? hoistFix(track) : [];
+      if (track.outcome === "dropped") return context.report({ node, messageId: "dropped", data });
+      context.report({
+        node,
+        messageId: track.outcome === "never" ? "neverClosed" : "leakPath",
+        data,
+        related: track.leak ? [{ node: track.leak.node, message: "leaves with the client open" }] : [],
+        fixes,
+      });
+    }
+
+    function hoistFix(track: ResourceTrack): Fix[] {
+      const declaration = track.binding?.parent;
+      if (!declaration || !ts.isVariableDeclaration(declaration)) return [];
+      const fix = hoistToModule(declaration, facts, sourceFile);
+      return fix ? [fix] : [];
+    }
+  },
+});

@@ -1,0 +1,75 @@
+// unconsumed-response-body: `fetch` / undici responses whose body is not read or cancelled on every path; `http.get`/`request` responses never consumed.
+import ts from "typescript";
+import {
+  type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, defineRule, describeExit, isCandidateCall, matchAcquisition,
+  releaseAtStart, releaseBeforeExit, trackResource,
+} from "../engine";
+
+type MessageId = "dropped" | "neverConsumed" | "leakPath" | "callbackNeverConsumed" | "callbackLeakPath";
+type Options = Record<string, never>;
+
+export default defineRule<MessageId, Options>({
+  id: "unconsumed-response-body",
+  meta: {
+    family: "resource",
+    description: "fetch responses whose body is never read or cancelled on some path; http.get/request responses never consumed",
+    fix: "safe",
+    requiresTypeInfo: false,
+    requires: ["imports", "references", "flow"],
+    defaultSeverity: "warning",
+  },
+  messages: {
+    dropped: "The response of `{{label}}` is dropped without reading or cancelling its body: the connection stays busy until the body is garbage-collected, and under load the pool runs dry.",
+    neverConsumed: "The body of `{{name}}` (from `{{label}}`) is never read or cancelled: the connection stays busy until it is garbage-collected. Read it, or `{{cancel}}`.",
+    leakPath: "The body of `{{name}}` (from `{{label}}`) is neither read nor cancelled on {{exit}}: the connection stays busy until it is garbage-collected. Add `{{cancel}}` there.",
+    callbackNeverConsumed: "The response `{{name}}` in this `{{label}}` callback is never consumed: its socket is not freed for reuse until the data is read. Call `{{name}}.resume()` when the body is not needed.",
+    callbackLeakPath: "The response `{{name}}` in this `{{label}}` callback is not consumed on {{exit}}: its socket is not freed for reuse. Call `{{name}}.resume()` there.",
+  },
+  schema: { type: "object", additionalProperties: false, properties: {} },
+  defaultOptions: {},
+  create(context) {
+    const { facts, sourceFile } = context;
+    const names = acquisitionNames(KNOWN_RESOURCES);
+    return {
+      [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
+        if (!isCandidateCall(call, names)) return;
+        const spec = matchAcquisition(facts, call, KNOWN_RESOURCES);
+        if (spec?.kind === "response") check(call, spec);
+      },
+    };
+
+    function check(call: ts.CallExpression, spec: ResourceSpec): void {
+      const track = trackResource(facts, call, spec, false);
+      if (!track) return;
+      const name = track.binding?.text ?? "res";
+      const cancel = (spec.earlyRelease ?? "").replace(/\$/g, name).replace(/;$/, "");
+      const data = { label: spec.label, name, cancel, exit: describeExit(track, sourceFile) };
+      const node = call.expression;
+      const callback = track.mode === "callback";
+      switch (track.outcome) {
+        case "dropped":
+          if (callback && track.scope.parameters.length > 0) return; // destructured or otherwise unknowable
+          return context.report({ node, messageId: callback ? "callbackNeverConsumed" : "dropped", data });
+        case "never": {
+          const fix = callback ? releaseAtStart(track, sourceFile, `Call ${name}.resume() to discard the body`) : undefined;
+          return context.report({ node, messageId: callback ? "callbackNeverConsumed" : "neverConsumed", data, fixes: fix ? [fix] : [] });
+        }
+        case "leak":
+          return context.report({
+            node,
+            messageId: callback ? "callbackLeakPath" : "leakPath",
+            data,
+            related: track.leak ? [{ node: track.leak.node, message: "leaves with the body unread" }] : [],
+            fixes: exitFixes(track, name, callback),
+          });
+        default:
+          return undefined;
+      }
+    }
+
+    function exitFixes(track: ResourceTrack, name: string, callback: boolean): Fix[] {
+      const fix = releaseBeforeExit(track, sourceFile, callback ? `Call ${name}.resume() before leaving` : `Cancel the body of ${name} before leaving`);
+      return fix ? [fix] : [];
+    }
+  },
+});
