@@ -1,9 +1,19 @@
 // The single rule registry, sorted by id, and the library entry point.
 import type { RuleModule } from "./engine";
+import clientPerRequest from "./rules/client-per-request";
 import unclearedInterval from "./rules/uncleared-interval";
+import unclosedFileHandle from "./rules/unclosed-file-handle";
+import unclosedStream from "./rules/unclosed-stream";
+import unconsumedResponseBody from "./rules/unconsumed-response-body";
+import unreleasedConnection from "./rules/unreleased-connection";
 
 export const rules: readonly RuleModule[] = [
+  clientPerRequest,
   unclearedInterval,
+  unclosedFileHandle,
+  unclosedStream,
+  unconsumedResponseBody,
+  unreleasedConnection,
 ] as RuleModule[];
 
 export function ruleById(id: string): RuleModule | undefined {

@@ -23,3 +23,10 @@ export {
 export { type LintFileOptions, ENGINE_RULES, lintSourceFile, formatMessage } from "./linter";
 export { LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type LintUnit, createLintUnits, discoverFiles, isLintable, parseTsconfig } from "./project";
 export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./run";
+export {
+  type CheckoutSpec, type Delivery, type ModuleResources, type ResourceKind, type ResourceSpec, KNOWN_CHECKOUTS, KNOWN_CLIENTS, KNOWN_RESOURCES,
+  acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, isDisposableType, matchAcquisition, matchCheckout,
+  receiverOrigin, typeFromModule,
+} from "./resources";
+export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./resource-tracking";
+export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./resource-fixes";
