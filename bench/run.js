@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// `npm run bench`: the cost of leaklint against the TypeScript parser (the floor) and
+// ESLint with typed rules, on the same files in one process.
+//
+// Corpus: the packages' own JavaScript in node_modules (express, koa, ws, pg, undici,
+// socket.io, fastify, mongodb, rxjs …). Scaled 1×, 2× and 4× by serving copies of the
+// corpus from memory under `__copyN__` folders, so growth is measured on identical code.
+//
+//   parse       ts.createSourceFile for every file (no binding, no checker)
+//   no types    loose program (noLib, noResolve) + binder + every rule
+//   types       program with lib, @types/node and module resolution + every rule
+//   eslint      ESLint 10 + typescript-eslint, typed rules, same files (1× only)
+//
+// Options: --quick (1× and 2× only, one repetition), --no-eslint.
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const ts = require("typescript");
+const { lintSourceFile, rules, LOOSE_COMPILER_OPTIONS } = require("../rules/dist/index.js");
+
+const ROOT = path.resolve(__dirname, "..");
+const PACKAGES = [
+  "express/lib", "koa/lib", "ws/lib", "pg/lib", "pg-pool", "mysql2/lib", "undici/lib", "socket.io/dist", "ioredis/built",
+  "chokidar", "fastify/lib", "mongodb/lib", "rxjs/dist/cjs", "generic-pool/lib", "tar/dist/commonjs", "archiver/lib",
+  "node-fetch/src", "got/dist/source", "p-retry", "p-timeout", "engine.io/build", "body-parser", "router",
+];
+const MAX_FILE_BYTES = 400_000;
+const args = new Set(process.argv.slice(2));
+const quick = args.has("--quick");
+const SCALES = quick ? [1, 2] : [1, 2, 4];
+const REPEAT = quick ? 1 : 3;
+
+function collectCorpus() {
+  const files = [];
+  for (const pkg of PACKAGES) {
+    const dir = path.join(ROOT, "node_modules", pkg);
+    if (!fs.existsSync(dir)) continue;
+    const stack = [dir];
+    while (stack.length > 0) {
+      const current = stack.pop();
+      for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+        const abs = path.join(current, entry.name);
+        if (entry.isDirectory()) {
+          if (!["node_modules", "test", "tests", "types", "esm", "esm5", "bundles"].includes(entry.name)) stack.push(abs);
+        } else if (/\.(c|m)?js$/.test(entry.name) && !/\.min\.js$/.test(entry.name)) {
+          const text = fs.readFileSync(abs, "utf8");
+          if (text.length <= MAX_FILE_BYTES) files.push({ name: abs, text });
+        }
+      }
+    }
+  }
+  return files;
+}
+
+/** The corpus `scale` times over: copy 1 is the real files, copy N lives in `<pkg>/__copyN__/…`. */
+function scaled(corpus, scale) {
+  const out = [];
+  for (let copy = 1; copy <= scale; copy++) {
+    for (const file of corpus) {
+      const name = copy === 1 ? file.name : path.join(path.dirname(file.name), `__copy${copy}__`, path.basename(file.name));
+      out.push({ name, text: file.text });
+    }
+  }
+  return out;
+}
+
+function memoryHost(files, options) {
+  const byName = new Map(files.map((f) => [path.resolve(f.name), f.text]));
+  const host = ts.createCompilerHost(options, true);
+  const realGet = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, version, onError, create) => {
+    const text = byName.get(path.resolve(name));
+    return text !== undefined ? ts.createSourceFile(name, text, version, false) : realGet(name, version, onError, create);
+  };
+  const realExists = host.fileExists.bind(host);
+  host.fileExists = (name) => byName.has(path.resolve(name)) || realExists(name);
+  const realRead = host.readFile.bind(host);
+  host.readFile = (name) => byName.get(path.resolve(name)) ?? realRead(name);
+  return host;
+}
+
+function time(action) {
+  const samples = [];
+  let result;
+  for (let i = 0; i < REPEAT; i++) {
+    global.gc?.();
+    const start = process.hrtime.bigint();
+    result = action();
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return { ms: samples[Math.floor(samples.length / 2)], result };
+}
+
+function parseAll(files) {
+  let nodes = 0;
+  for (const file of files) nodes += ts.createSourceFile(file.name, file.text, ts.ScriptTarget.ESNext, false).statements.length;
+  return nodes;
+}
+
+const resolvedRules = rules.map((rule) => ({ rule, severity: rule.meta.defaultSeverity, options: rule.defaultOptions }));
+const TYPED_OPTIONS = {
+  allowJs: true, checkJs: false, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, types: ["node"], lib: ["lib.es2022.d.ts"],
+};
+
+function lintAll(files, options, hasTypes, ruleTimes) {
+  const program = ts.createProgram({ rootNames: files.map((f) => f.name), options, host: memoryHost(files, options) });
+  const checker = program.getTypeChecker();
+  let findings = 0;
+  for (const file of files) {
+    const sourceFile = program.getSourceFile(file.name);
+    if (!sourceFile) continue;
+    findings += lintSourceFile(sourceFile, program, checker, hasTypes, { rules: resolvedRules, settings: { resources: [], listeners: [], pools: [] }, ruleTimes }).length;
+  }
+  return findings;
+}
+
+async function eslintTyped(files) {
+  const { ESLint } = require("eslint");
+  const tseslint = require("typescript-eslint");
+  const dir = fs.mkdtempSync(path.join(ROOT, "node_modules", ".leaklint-bench-"));
+  const tsconfig = path.join(dir, "tsconfig.json");
+  fs.writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { allowJs: true, checkJs: false, noEmit: true, skipLibCheck: true, target: "ES2022", module: "node16", moduleResolution: "node16", types: ["node"], lib: ["ES2022"] }, files: files.map((f) => f.name) }));
+  try {
+    const eslint = new ESLint({
+      cwd: ROOT,
+      overrideConfigFile: true,
+      overrideConfig: [{ ignores: ["!**/node_modules/"] }, {
+        files: ["**/*.js", "**/*.cjs", "**/*.mjs"],
+        languageOptions: { parser: tseslint.parser, parserOptions: { project: tsconfig, tsconfigRootDir: dir } },
+        plugins: { "@typescript-eslint": tseslint.plugin },
+        rules: { "@typescript-eslint/no-floating-promises": "error", "@typescript-eslint/no-misused-promises": "error", "@typescript-eslint/await-thenable": "error" },
+      }],
+    });
+    const start = process.hrtime.bigint();
+    const results = await eslint.lintFiles(files.map((f) => f.name));
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const fatal = results.reduce((n, r) => n + r.messages.filter((m) => m.fatal || m.ruleId === null).length, 0);
+    if (fatal > 0) throw new Error(`ESLint could not lint ${fatal} files: ${JSON.stringify(results.find((r) => r.messages.some((m) => m.fatal || m.ruleId === null)).messages[0])}`);
+    return { ms, problems: results.reduce((n, r) => n + r.messages.length, 0), files: results.length };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const corpus = collectCorpus();
+  const bytes = corpus.reduce((n, f) => n + f.text.length, 0);
+  const lines = corpus.reduce((n, f) => n + f.text.split("\n").length, 0);
+  console.log(`corpus: ${corpus.length} files, ${lines.toLocaleString("en")} lines, ${(bytes / 1e6).toFixed(1)} MB of JavaScript from node_modules (${PACKAGES.length} package folders)`);
+  console.log(`rules: ${rules.map((r) => r.id).join(", ")}`);
+  // Warm up the JIT on the parser, binder and rules so the first timing is not penalised.
+  lintAll(corpus.slice(0, 200), LOOSE_COMPILER_OPTIONS, false);
+  const rows = [];
+  for (const scale of SCALES) {
+    const files = scaled(corpus, scale);
+    const parse = time(() => parseAll(files));
+    const ruleTimes = new Map();
+    const loose = time(() => lintAll(files, LOOSE_COMPILER_OPTIONS, false, scale === 1 ? ruleTimes : undefined));
+    const typed = time(() => lintAll(files, TYPED_OPTIONS, true));
+    rows.push({ scale, files: files.length, parse: parse.ms, loose: loose.ms, typed: typed.ms, findings: loose.result, typedFindings: typed.result });
+    if (scale === 1) {
+      const perRule = [...ruleTimes.entries()].sort((a, b) => b[1] - a[1]).map(([id, ms]) => `${id} ${(ms / REPEAT).toFixed(0)} ms`);
+      console.log(`time per rule at 1× (no types): ${perRule.join(", ")}`);
+    }
+  }
+  console.log("");
+  console.log("scale  files   parse (ms)  no types (ms)  ratio   types (ms)  ratio   findings (no types / types)");
+  for (const r of rows) {
+    console.log(`${String(r.scale).padStart(4)}×  ${String(r.files).padStart(5)}  ${r.parse.toFixed(0).padStart(10)}  ${r.loose.toFixed(0).padStart(13)}  ${(r.loose / r.parse).toFixed(2).padStart(5)}×  ${r.typed.toFixed(0).padStart(10)}  ${(r.typed / r.parse).toFixed(2).padStart(5)}×  ${r.findings} / ${r.typedFindings}`);
+  }
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  console.log(`growth ${first.scale}× → ${last.scale}×: parse ${(last.parse / first.parse).toFixed(2)}×, no types ${(last.loose / first.loose).toFixed(2)}×, types ${(last.typed / first.typed).toFixed(2)}× (linear would be ${last.scale / first.scale}×)`);
+  if (!args.has("--no-eslint")) {
+    const eslint = await eslintTyped(corpus);
+    console.log(`eslint + typescript-eslint typed rules at 1×: ${eslint.files} files, ${eslint.problems} problems, ${eslint.ms.toFixed(0)} ms (${(eslint.ms / first.parse).toFixed(2)}× parse; leaklint with types is ${(first.typed / eslint.ms).toFixed(2)}× of ESLint's time, without types ${(first.loose / eslint.ms).toFixed(2)}×)`);
+  }
+  const ratio = first.loose / first.parse;
+  console.log(`\nbudget: leaklint without types ≤ 3× the parse floor — ${ratio <= 3 ? "met" : "NOT met"} (${ratio.toFixed(2)}×)`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
