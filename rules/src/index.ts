@@ -1,6 +1,7 @@
 // The single rule registry, sorted by id, and the library entry point.
 import type { RuleModule } from "./engine";
 import clientPerRequest from "./rules/client-per-request";
+import timerWithoutCleanup from "./rules/timer-without-cleanup";
 import unclearedInterval from "./rules/uncleared-interval";
 import unclosedFileHandle from "./rules/unclosed-file-handle";
 import unclosedStream from "./rules/unclosed-stream";
@@ -9,6 +10,7 @@ import unreleasedConnection from "./rules/unreleased-connection";
 
 export const rules: readonly RuleModule[] = [
   clientPerRequest,
+  timerWithoutCleanup,
   unclearedInterval,
   unclosedFileHandle,
   unclosedStream,

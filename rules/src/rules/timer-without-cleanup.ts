@@ -1,0 +1,195 @@
+// timer-without-cleanup: one-shot timers started in code with a teardown and not cleared there, long per-request timeouts that capture the request, and self-rescheduling timeout loops that nothing can stop.
+import ts from "typescript";
+import {
+  type FunctionNode, type Owner, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
+  isEntryPoint, isFunctionNode, isHandleDropped, isInside, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, thisClass,
+  timerHandleExpression, timerStarted, walk,
+} from "../engine";
+
+type MessageId = "ownerDropped" | "ownerNotCleared" | "perRequest" | "loop";
+interface Options {
+  /** Timeouts in classes shorter than this (ms, known delays only) are not reported. */
+  minClassDelayMs: number;
+  /** Per-request timeouts capturing the request are reported from this delay (ms) on. */
+  minRequestDelayMs: number;
+}
+
+const ONE_SHOT_TIMERS = ["setTimeout", "setImmediate", "requestAnimationFrame", "requestIdleCallback"];
+/** Statements and expressions that make the rescheduling conditional: a way out of the loop. */
+const STOP_KINDS = new Set([
+  ts.SyntaxKind.IfStatement, ts.SyntaxKind.ConditionalExpression, ts.SyntaxKind.SwitchStatement, ts.SyntaxKind.CatchClause,
+  ts.SyntaxKind.ReturnStatement, ts.SyntaxKind.ThrowStatement, ts.SyntaxKind.WhileStatement, ts.SyntaxKind.ForStatement,
+]);
+
+export default defineRule<MessageId, Options>({
+  id: "timer-without-cleanup",
+  meta: {
+    family: "timer",
+    description: "timers started in components, effects, per request or in objects with a teardown method, without clearing them there",
+    fix: "safe",
+    requiresTypeInfo: false,
+    requires: ["imports", "lifetime", "references"],
+    defaultSeverity: "warning",
+  },
+  messages: {
+    ownerDropped: "This `{{timer}}` is started in {{owner}} but its handle is dropped, so {{teardown}} cannot cancel it: it fires after teardown and keeps its callback's closure alive until then.",
+    ownerNotCleared: "`{{name}}` from `{{timer}}` is never cleared in {{teardown}}: the timer fires after teardown and keeps its callback's closure alive until then.",
+    perRequest: "This {{delay}} ms `setTimeout` is started per request, captures `{{captured}}` and is never cleared: every request keeps its request objects alive for {{delay}} ms, even after the client is gone.",
+    loop: "`{{fn}}` re-schedules itself with `{{timer}}` and nothing can stop the loop{{where}}: it runs forever and keeps its closure alive.",
+  },
+  schema: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      minClassDelayMs: { type: "number", description: "Timeouts in classes with a teardown shorter than this (known delays only) are not reported." },
+      minRequestDelayMs: { type: "number", description: "Per-request timeouts capturing request objects are reported from this delay on." },
+    },
+  },
+  defaultOptions: { minClassDelayMs: 1000, minRequestDelayMs: 10_000 },
+  create(context) {
+    const { facts, sourceFile, options } = context;
+    return {
+      [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
+        const timer = timerStarted(facts, call, ONE_SHOT_TIMERS);
+        if (timer) checkTimer(call, timer);
+      },
+    };
+
+    function checkTimer(call: ts.CallExpression, timer: string): void {
+      const handle = timerHandleExpression(call);
+      const dropped = isHandleDropped(handle);
+      const stored = dropped ? undefined : storedHandle(facts, handle);
+      if (!dropped && (!stored || isClearedOrHandedOff(stored))) return; // cleared, or handed to code we cannot follow
+      const loopFn = rescheduledFunction(call);
+      if (loopFn) return checkLoop(call, timer, loopFn);
+      const owner = facts.lifetime.ownerOf(call);
+      if (owner.kind === "request") return checkPerRequest(call, timer, owner, stored);
+      const teardown = ownerTeardown(call, timer, owner);
+      if (!teardown) return;
+      if (stored) {
+        return context.report({
+          node: call.expression,
+          messageId: "ownerNotCleared",
+          data: { name: stored.name, timer, teardown },
+          fixes: clearStoredFixes(facts, call, owner, stored, timer),
+        });
+      }
+      context.report({
+        node: call.expression,
+        messageId: "ownerDropped",
+        data: { timer, owner: describeOwner(owner), teardown },
+        fixes: ts.isExpressionStatement(call.parent) ? storeAndClearFixes(facts, call, owner, timer) : [],
+      });
+    }
+
+    /** The teardown that should cancel a timer started at `call`, described; undefined when the owner has none or the timer is harmless. */
+    function ownerTeardown(call: ts.CallExpression, timer: string, owner: Owner): string | undefined {
+      const delay = literalDelayMs(facts, call.arguments[1]);
+      if (timer === "setTimeout" && (call.arguments.length < 2 || delay === 0)) return undefined; // deferred to the next tick, not kept
+      switch (owner.kind) {
+        case "effect":
+          return enclosingFunction(call) === owner.effect ? "the effect cleanup" : undefined;
+        case "vue-setup":
+          return "an `onUnmounted` hook";
+        case "class": {
+          if (!owner.teardown || timer === "setImmediate") return undefined;
+          if (delay !== undefined && delay < options.minClassDelayMs) return undefined;
+          const role = facts.lifetime.roleOf(facts.lifetime.significantFunction(call));
+          if (role !== "method" && role !== "constructor" && role !== "mount-hook") return undefined;
+          if (!usesThis(call.arguments[0])) return undefined; // the callback does not keep the instance
+          return `\`${owner.teardown.name.getText(sourceFile)}()\``;
+        }
+        default:
+          return undefined;
+      }
+    }
+
+    function checkPerRequest(call: ts.CallExpression, timer: string, owner: Extract<Owner, { kind: "request" }>, stored: StoredHandle | undefined): void {
+      if (timer !== "setTimeout") return;
+      const delay = literalDelayMs(facts, call.arguments[1]);
+      const callback = call.arguments[0];
+      if (delay === undefined || delay < options.minRequestDelayMs || !callback) return;
+      const captured = owner.handler.parameters.slice(0, 2).map((p) => p.name).filter(ts.isIdentifier)
+        .filter((name) => facts.referencesTo(name).some((ref) => isInside(ref, callback))).map((name) => name.text);
+      if (captured.length === 0) return;
+      const fixes = owner.response && /^res(ponse)?$/.test(owner.response)
+        ? stored ? clearStoredFixes(facts, call, owner, stored, timer) : ts.isExpressionStatement(call.parent) ? storeAndClearFixes(facts, call, owner, timer) : []
+        : [];
+      context.report({ node: call.expression, messageId: "perRequest", data: { delay, captured: captured.join("`, `") }, fixes });
+    }
+
+    function checkLoop(call: ts.CallExpression, timer: string, fn: FunctionNode): void {
+      if (isUnrefed(call) || hasStopPath(call, fn)) return;
+      const owner = facts.lifetime.ownerOf(fn);
+      if (owner.kind === "module" && isEntryPoint(sourceFile)) return; // a process-lifetime loop in an entry point
+      const where = owner.kind === "class" && owner.teardown ? ` (not even \`${owner.teardown.name.getText(sourceFile)}()\`)` : "";
+      context.report({
+        node: call.expression,
+        messageId: "loop",
+        data: { fn: functionName(fn) ?? "This function", timer, where },
+        related: [{ node: fn.name ?? fn, message: "the function that re-schedules itself" }],
+      });
+    }
+
+    /** The enclosing function the timer schedules again: `setTimeout(poll, …)`, `setTimeout(() => this.poll(), …)`. */
+    function rescheduledFunction(call: ts.CallExpression): FunctionNode | undefined {
+      let callback = call.arguments[0];
+      if (!callback) return undefined;
+      if ((ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) && !ts.isBlock(callback.body)) callback = callback.body;
+      if (ts.isCallExpression(callback) && callback.arguments.length === 0) callback = callback.expression;
+      if (ts.isCallExpression(callback) && ts.isPropertyAccessExpression(callback.expression) && callback.expression.name.text === "bind") {
+        callback = callback.expression.expression;
+      }
+      let target: ts.Node | undefined;
+      if (ts.isIdentifier(callback)) target = facts.symbolAt(callback)?.valueDeclaration;
+      else if (ts.isPropertyAccessExpression(callback) && callback.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        const classNode = thisClass(callback);
+        target = classNode?.members.find((m) => ts.isMethodDeclaration(m) && m.name.getText(sourceFile) === callback.name.text);
+      }
+      if (target && ts.isVariableDeclaration(target) && target.initializer) target = target.initializer;
+      return target && isFunctionNode(target) && isInside(call, target) ? target : undefined;
+    }
+  },
+});
+
+/** A condition, early return or catch between the loop function and its re-scheduling: the loop can end. */
+function hasStopPath(call: ts.CallExpression, fn: FunctionNode): boolean {
+  for (let node: ts.Node = call.parent; node !== fn; node = node.parent) {
+    if (STOP_KINDS.has(node.kind)) return true;
+    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken,
+      ts.SyntaxKind.QuestionQuestionToken].includes(node.operatorToken.kind)) return true;
+  }
+  let found = false;
+  if (fn.body) {
+    walk(fn.body, (node) => {
+      if (found || (isFunctionNode(node) && node !== fn)) return false;
+      if (ts.isReturnStatement(node) || ts.isThrowStatement(node) || ts.isBreakStatement(node)) found = node.getStart() < call.getStart() || found;
+      return !found;
+    });
+  }
+  return found;
+}
+
+function usesThis(callback: ts.Expression | undefined): boolean {
+  if (!callback) return false;
+  let found = false;
+  walk(callback, (node) => {
+    if (found || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node)) return false;
+    if (node.kind === ts.SyntaxKind.ThisKeyword) found = true;
+    return !found;
+  });
+  return found;
+}
+
+function describeOwner(owner: Owner): string {
+  switch (owner.kind) {
+    case "effect":
+      return "an effect";
+    case "vue-setup":
+      return "a mount hook";
+    case "class":
+      return `\`${owner.classNode.name?.text ?? "a class"}\``;
+    default:
+      return "this code";
+  }
+}
