@@ -21,8 +21,20 @@ export {
   resolveRules, toSeverity,
 } from "./config";
 export { type LintFileOptions, ENGINE_RULES, lintSourceFile, formatMessage } from "./linter";
-export { LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type LintUnit, createLintUnits, discoverFiles, isLintable, parseTsconfig } from "./project";
+export {
+  LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type LintUnit, type UnparsableSourceFile, createLintUnits, discoverFiles, guardedHost, isLintable,
+  parseTsconfig, unparsablePlaceholder,
+} from "./project";
 export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./run";
+export { type Repetition, type RepetitionOptions, repetitionAt } from "./repetition";
+export {
+  type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, hasObjectKeys, isObjectType, referencesInOtherFiles,
+} from "./collections";
+export {
+  type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,
+  parseRegistration, registrationTarget, selfRemovingOption,
+} from "./listeners";
+export { type Hoisted, handlerNameFor, hoistToName } from "./hoist";
 export {
   type CheckoutSpec, type Delivery, type ModuleResources, type ResourceKind, type ResourceSpec, KNOWN_CHECKOUTS, KNOWN_CLIENTS, KNOWN_RESOURCES,
   acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, isDisposableType, matchAcquisition, matchCheckout,
@@ -30,3 +42,4 @@ export {
 } from "./resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./resource-tracking";
 export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./resource-fixes";
+export { type StoreAndRelease, isReleasedOrHandedOff, releaseStoredFixes, storeAndReleaseFixes } from "./disposables";

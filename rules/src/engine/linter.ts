@@ -6,6 +6,7 @@ import { docsUrlFor } from "./define-rule";
 import type { ResolvedRule } from "./config";
 import { Directives } from "./directives";
 import { Facts } from "./facts";
+import type { UnparsableSourceFile } from "./project";
 import type { EngineSettings, Fix, LintDiagnostic, RelatedLocation, RuleModule, RuleVisitors, Severity } from "./types";
 
 export interface LintFileOptions {
@@ -31,6 +32,8 @@ export function lintSourceFile(
   hasTypes: boolean,
   options: LintFileOptions,
 ): LintDiagnostic[] {
+  const failure = (sourceFile as UnparsableSourceFile).leaklintParseFailure;
+  if (failure) return [engineDiagnostic(sourceFile, ENGINE_RULES.parseError, "error", `Parsing error: ${failure} (the file was not linted)`, 0, 0)];
   const parseErrors = syntaxErrors(sourceFile, program);
   if (parseErrors.length > 0) return [parseErrorDiagnostic(sourceFile, parseErrors[0])];
 

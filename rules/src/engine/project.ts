@@ -165,13 +165,45 @@ export function createLintUnits(files: readonly string[], options: ProgramOption
     const inProject = configFiles.filter((f) => members.has(f));
     loose.push(...configFiles.filter((f) => !members.has(f)));
     if (inProject.length === 0) continue;
-    const program = ts.createProgram({ rootNames: parsed.fileNames, options: { ...parsed.options, noEmit: true } });
+    const options = { ...parsed.options, noEmit: true };
+    const program = ts.createProgram({ rootNames: parsed.fileNames, options, host: guardedHost(ts.createCompilerHost(options, true)) });
     units.push({ program, hasTypes: true, files: inProject, tsconfig: config });
   }
   if (loose.length > 0) {
-    units.push({ program: ts.createProgram({ rootNames: loose, options: LOOSE_COMPILER_OPTIONS }), hasTypes: false, files: loose });
+    const host = guardedHost(ts.createCompilerHost(LOOSE_COMPILER_OPTIONS, true));
+    units.push({ program: ts.createProgram({ rootNames: loose, options: LOOSE_COMPILER_OPTIONS, host }), hasTypes: false, files: loose });
   }
   return units;
+}
+
+/** A source file the parser could not build (it recurses, and very deep nesting overflows its stack). */
+export interface UnparsableSourceFile extends ts.SourceFile {
+  leaklintParseFailure?: string;
+}
+
+/**
+ * Wraps a compiler host so that a file the parser cannot handle becomes an empty
+ * placeholder carrying the reason, instead of an exception that takes down the
+ * whole program: the linter reports it as a parse error and lints everything else.
+ */
+export function guardedHost<T extends ts.CompilerHost>(host: T): T {
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    try {
+      return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+    } catch (error) {
+      return unparsablePlaceholder(fileName, languageVersion, error);
+    }
+  };
+  return host;
+}
+
+export function unparsablePlaceholder(fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions, error: unknown): ts.SourceFile {
+  const placeholder: UnparsableSourceFile = ts.createSourceFile(fileName, "", languageVersion, true);
+  placeholder.leaklintParseFailure = error instanceof RangeError
+    ? "the file is nested too deeply for the TypeScript parser"
+    : `the TypeScript parser failed: ${error instanceof Error ? error.message : String(error)}`;
+  return placeholder;
 }
 
 function nearestTsconfig(dir: string, cache: Map<string, string | undefined>): string | undefined {

@@ -7,7 +7,7 @@ import ts from "typescript";
 import { type LeaklintConfig, type ResolvedRule, defaultConfig, findConfigFile, loadConfigFile, resolveRules } from "./config";
 import { applyFixes, safeFixes } from "./fixes";
 import { lintSourceFile } from "./linter";
-import { LOOSE_COMPILER_OPTIONS, createLintUnits, discoverFiles } from "./project";
+import { LOOSE_COMPILER_OPTIONS, createLintUnits, discoverFiles, guardedHost } from "./project";
 import type { LintDiagnostic, RuleModule, SeveritySetting } from "./types";
 
 export interface RunOptions {
@@ -134,6 +134,7 @@ function createSingleFileProgram(fileName: string, text: string, options: ts.Com
     path.resolve(name) === path.resolve(fileName)
       ? ts.createSourceFile(fileName, text, languageVersion, true)
       : originalGet(name, languageVersion, onError, shouldCreate);
+  guardedHost(host);
   const originalExists = host.fileExists.bind(host);
   host.fileExists = (name) => path.resolve(name) === path.resolve(fileName) || originalExists(name);
   return ts.createProgram({ rootNames: [fileName], options: compilerOptions, host });
