@@ -83,7 +83,7 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
       const statement = containingStatement(anchor);
       if (!owner.context || !statement) return undefined;
       const indent = indentationAt(text, statement.getStart(sourceFile));
-      const at = statement.getEnd();
+      const at = afterTrailingComment(text, statement.getEnd());
       return {
         edits: [{ start: at, end: at, newText: `\n${indent}${owner.context}.subscriptions.push({ dispose: () => ${releaseExpr} });` }],
         where: `${owner.context}.subscriptions`,
@@ -93,6 +93,13 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
     default:
       return undefined;
   }
+}
+
+/** The end of a statement's line when only a trailing `// comment` follows it, so that inserted lines go below the comment. */
+function afterTrailingComment(text: string, end: number): number {
+  const lineEnd = text.indexOf("\n", end);
+  const rest = text.slice(end, lineEnd < 0 ? text.length : lineEnd);
+  return /^\s*\/\/.*$/.test(rest) && !rest.includes("*/") ? (lineEnd < 0 ? text.length : lineEnd) : end;
 }
 
 function releaseExprBlock(text: string, fn: ts.Node, sourceFile: ts.SourceFile, unit: string, statements: string[]): string {

@@ -122,6 +122,7 @@ export function literalDelayMs(facts: Facts, expr: ts.Expression | undefined, de
  * elsewhere) and clear it in the owner's teardown. Safe when the teardown exists.
  */
 export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner: Owner, timer: string): Fix[] {
+  if (!hasTeardownPath(owner)) return [];
   const sourceFile = facts.sourceFile;
   const clear = TIMER_CLEARERS[timer] ?? "clearTimeout";
   const base = timer === "setInterval" ? "interval" : "timer";
@@ -146,10 +147,16 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
 /** Fixes for a stored handle nobody clears: clear it in the owner's teardown. */
 export function clearStoredFixes(facts: Facts, call: ts.CallExpression, owner: Owner, stored: StoredHandle, timer: string): Fix[] {
   if (stored.member === undefined && owner.kind === "class") return []; // a local in a method: no place to clear it from
+  if (!hasTeardownPath(owner)) return [];
   const clear = TIMER_CLEARERS[timer] ?? "clearTimeout";
   const teardown = releaseInTeardown(owner, facts.sourceFile, call, `${clear}(${stored.name})`);
   if (!teardown) return [];
   return [{ description: `Clear ${stored.name} in ${teardown.where}`, safe: !teardown.created, edits: teardown.edits }];
+}
+
+/** Request handlers end with the response's "close" event, which only a Node/Express response (`res`) has under that name. */
+function hasTeardownPath(owner: Owner): boolean {
+  return owner.kind !== "request" || (owner.response !== undefined && /^res(ponse)?$/.test(owner.response));
 }
 
 function fieldDeclaration(sourceFile: ts.SourceFile, classNode: ts.ClassLikeDeclaration, field: string, timer: string): TextEdit {

@@ -112,9 +112,8 @@ export default defineRule<MessageId, Options>({
       const captured = owner.handler.parameters.slice(0, 2).map((p) => p.name).filter(ts.isIdentifier)
         .filter((name) => facts.referencesTo(name).some((ref) => isInside(ref, callback))).map((name) => name.text);
       if (captured.length === 0) return;
-      const fixes = owner.response && /^res(ponse)?$/.test(owner.response)
-        ? stored ? clearStoredFixes(facts, call, owner, stored, timer) : ts.isExpressionStatement(call.parent) ? storeAndClearFixes(facts, call, owner, timer) : []
-        : [];
+      const fixes = stored ? clearStoredFixes(facts, call, owner, stored, timer)
+        : ts.isExpressionStatement(call.parent) ? storeAndClearFixes(facts, call, owner, timer) : [];
       context.report({ node: call.expression, messageId: "perRequest", data: { delay, captured: captured.join("`, `") }, fixes });
     }
 
