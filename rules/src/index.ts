@@ -1,7 +1,10 @@
 // The single rule registry, sorted by id, and the library entry point.
 import type { RuleModule } from "./engine";
 import clientPerRequest from "./rules/client-per-request";
+import listenerNotRemoved from "./rules/listener-not-removed";
+import subscriptionNotDisposed from "./rules/subscription-not-disposed";
 import timerWithoutCleanup from "./rules/timer-without-cleanup";
+import unboundedCollection from "./rules/unbounded-collection";
 import unclearedInterval from "./rules/uncleared-interval";
 import unclosedFileHandle from "./rules/unclosed-file-handle";
 import unclosedStream from "./rules/unclosed-stream";
@@ -10,7 +13,10 @@ import unreleasedConnection from "./rules/unreleased-connection";
 
 export const rules: readonly RuleModule[] = [
   clientPerRequest,
+  listenerNotRemoved,
+  subscriptionNotDisposed,
   timerWithoutCleanup,
+  unboundedCollection,
   unclearedInterval,
   unclosedFileHandle,
   unclosedStream,

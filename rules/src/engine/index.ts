@@ -34,7 +34,7 @@ export {
   type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,
   parseRegistration, registrationTarget, selfRemovingOption,
 } from "./listeners";
-export { type Hoisted, handlerNameFor, hoistToName } from "./hoist";
+export { type Hoisted, handlerNameFor, hoistToName, isNameTakenAt, isOwnerScope } from "./hoist";
 export {
   type CheckoutSpec, type Delivery, type ModuleResources, type ResourceKind, type ResourceSpec, KNOWN_CHECKOUTS, KNOWN_CLIENTS, KNOWN_RESOURCES,
   acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, isDisposableType, matchAcquisition, matchCheckout,

@@ -90,6 +90,19 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
         created: false,
       };
     }
+    case "request": {
+      // The request's end is its teardown: `res.on("close", () => …)` right after the anchor.
+      const emitter = owner.response ?? owner.request;
+      const statement = containingStatement(anchor);
+      if (!emitter || !statement) return undefined;
+      const indent = indentationAt(text, statement.getStart(sourceFile));
+      const at = afterTrailingComment(text, statement.getEnd());
+      return {
+        edits: [{ start: at, end: at, newText: `\n${indent}${emitter}.on("close", () => ${releaseExpr});` }],
+        where: `${emitter}.on("close")`,
+        created: false,
+      };
+    }
     default:
       return undefined;
   }

@@ -1,0 +1,175 @@
+// Collections: which long-lived bindings hold a `Map`, `Set`, array or dictionary
+// object, and what each reference to one does to it — grows it (`set`, `add`, `push`,
+// `obj[k] = v`), shrinks or bounds it (`delete`, `clear`, `pop`, `length = 0`,
+// reassignment, a size check), iterates or sizes it, or lets it escape to code we
+// cannot see. Growth rules ask this for every mutation of a collection across a file;
+// the WeakMap advice asks whether a collection's keys are objects.
+import ts from "typescript";
+import { calleeMemberName, walk } from "./ast";
+import type { Facts } from "./facts";
+import { outerReference } from "./ownership";
+
+export type CollectionKind = "map" | "set" | "array" | "object";
+export type CollectionUseKind = "grow" | "shrink" | "bound" | "iterate" | "size" | "read" | "escape";
+
+export interface CollectionUse {
+  ref: ts.Expression;
+  kind: CollectionUseKind;
+  /** For growth: the key (`set`/`add`/`obj[k]`) or pushed value. */
+  key?: ts.Expression;
+  /** The method or operator: "set", "push", "[]=", "delete" … */
+  via: string;
+}
+
+const GROW_METHODS = new Set(["set", "add", "push", "unshift"]);
+const SHRINK_METHODS = new Set(["delete", "clear", "pop", "shift", "length"]);
+const ITERATE_METHODS = new Set([
+  "forEach", "keys", "values", "entries", "map", "filter", "reduce", "reduceRight", "some", "every", "find", "findIndex", "findLast",
+  "join", "slice", "sort", "reverse", "flat", "flatMap", "concat", "toString", "toJSON", "at",
+]);
+const READ_METHODS = new Set(["get", "has", "indexOf", "includes", "lastIndexOf", "hasOwnProperty"]);
+/** Functions that look at a collection without keeping or changing it. */
+const INSPECTING_FUNCTIONS = new Set([
+  "keys", "values", "entries", "from", "stringify", "log", "info", "warn", "error", "debug", "isArray", "assign", "freeze", "getOwnPropertyNames",
+]);
+const COMPARISON_OPERATORS = new Set([
+  ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken,
+  ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
+]);
+const ASSIGNMENTS = new Set([
+  ts.SyntaxKind.EqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.AmpersandAmpersandEqualsToken,
+]);
+
+/** `new Map()`, `new Set(…)`, `[]`, `{}`, `Object.create(null)` → its kind; anything else → undefined. */
+export function collectionKindOf(init: ts.Expression | undefined): CollectionKind | undefined {
+  if (!init) return undefined;
+  while (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isSatisfiesExpression(init)) init = init.expression;
+  if (ts.isNewExpression(init) && ts.isIdentifier(init.expression)) {
+    if (init.expression.text === "Map") return "map";
+    if (init.expression.text === "Set") return "set";
+    if (init.expression.text === "Array") return "array";
+    return undefined;
+  }
+  if (ts.isArrayLiteralExpression(init)) return "array";
+  if (ts.isObjectLiteralExpression(init)) return init.properties.length === 0 ? "object" : undefined;
+  if (ts.isCallExpression(init) && init.expression.getText() === "Object.create" && init.arguments[0]?.kind === ts.SyntaxKind.NullKeyword) {
+    return "object";
+  }
+  return undefined;
+}
+
+/** What one reference (`cache`, `Registry.items`, `this.items`) does to the collection. */
+export function classifyCollectionUse(ref: ts.Expression): CollectionUse {
+  const expr = outerReference(ref);
+  const parent = expr.parent;
+  if (ts.isPropertyAccessExpression(parent) && parent.expression === expr) return memberUse(ref, parent);
+  if (ts.isElementAccessExpression(parent) && parent.expression === expr) return elementUse(ref, parent);
+  if (ts.isBinaryExpression(parent) && parent.left === expr && ASSIGNMENTS.has(parent.operatorToken.kind)) {
+    return { ref, kind: "shrink", via: "reassignment" };
+  }
+  if ((ts.isForOfStatement(parent) || ts.isForInStatement(parent)) && parent.expression === expr) return { ref, kind: "iterate", via: "for" };
+  if (ts.isSpreadElement(parent) || ts.isSpreadAssignment(parent)) return { ref, kind: "iterate", via: "spread" };
+  if (ts.isCallExpression(parent) && parent.arguments.includes(expr)) {
+    const callee = calleeMemberName(parent) ?? "";
+    if (INSPECTING_FUNCTIONS.has(callee)) return { ref, kind: isSizeCheck(parent) ? "bound" : "iterate", via: callee };
+    return { ref, kind: "escape", via: callee };
+  }
+  if (ts.isTypeOfExpression(parent) || ts.isIfStatement(parent) || ts.isPrefixUnaryExpression(parent)
+    || (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.InKeyword && parent.right === expr)) {
+    return { ref, kind: "read", via: "test" };
+  }
+  if (ts.isTypeQueryNode(parent) || ts.isExpressionStatement(parent)) return { ref, kind: "read", via: "type" };
+  return { ref, kind: "escape", via: "alias" };
+}
+
+function memberUse(ref: ts.Expression, access: ts.PropertyAccessExpression): CollectionUse {
+  const name = access.name.text;
+  const call = ts.isCallExpression(access.parent) && access.parent.expression === access ? access.parent : undefined;
+  if (!call) {
+    if (name === "length" || name === "size") {
+      const outer = outerReference(access);
+      if (ts.isBinaryExpression(outer.parent) && outer.parent.left === outer && ASSIGNMENTS.has(outer.parent.operatorToken.kind)) {
+        return { ref, kind: "shrink", via: "length =" };
+      }
+      return { ref, kind: isSizeCheck(access) ? "bound" : "size", via: name };
+    }
+    return { ref, kind: "read", via: name };
+  }
+  if (name === "splice") {
+    const deleteCount = call.arguments[1];
+    const inserts = call.arguments.length > 2 && deleteCount !== undefined && ts.isNumericLiteral(deleteCount) && deleteCount.text === "0";
+    return inserts ? { ref, kind: "grow", key: call.arguments[2], via: "splice" } : { ref, kind: "shrink", via: "splice" };
+  }
+  if (GROW_METHODS.has(name)) return { ref, kind: "grow", key: call.arguments[0], via: name };
+  if (SHRINK_METHODS.has(name)) return { ref, kind: "shrink", via: name };
+  if (ITERATE_METHODS.has(name)) return { ref, kind: "iterate", via: name };
+  if (READ_METHODS.has(name)) return { ref, kind: "read", via: name };
+  return { ref, kind: "escape", via: name };
+}
+
+function elementUse(ref: ts.Expression, access: ts.ElementAccessExpression): CollectionUse {
+  const outer = outerReference(access);
+  const parent = outer.parent;
+  if (ts.isDeleteExpression(parent)) return { ref, kind: "shrink", via: "delete" };
+  const key = access.argumentExpression;
+  if (ts.isBinaryExpression(parent) && parent.left === outer && ASSIGNMENTS.has(parent.operatorToken.kind)) {
+    // `obj["fixed"] = v` and `arr[0] = v` do not grow without bound.
+    if (ts.isStringLiteralLike(key) || ts.isNumericLiteral(key)) return { ref, kind: "read", via: "[]=" };
+    return { ref, kind: "grow", key, via: "[]=" };
+  }
+  return { ref, kind: "read", via: "[]" };
+}
+
+/** `x.size > MAX`, `Object.keys(x).length >= n`: a comparison on the size. */
+function isSizeCheck(node: ts.Expression): boolean {
+  let current: ts.Node = outerReference(node);
+  if (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.parent) && current.parent.name.text === "length") {
+    current = outerReference(current.parent);
+  }
+  const parent = current.parent;
+  return ts.isBinaryExpression(parent) && COMPARISON_OPERATORS.has(parent.operatorToken.kind);
+}
+
+/**
+ * Whether every key of a typed `Map`/`Set` (its first type argument) is an object
+ * type — the precondition for `WeakMap`/`WeakSet`. Undefined when it cannot tell.
+ */
+export function hasObjectKeys(checker: ts.TypeChecker, collection: ts.Node): boolean | undefined {
+  const type = checker.getTypeAtLocation(collection);
+  const args = type.flags & ts.TypeFlags.Object ? checker.getTypeArguments(type as ts.TypeReference) : [];
+  const key = args[0];
+  if (!key) return undefined;
+  return isObjectType(key);
+}
+
+export function isObjectType(type: ts.Type): boolean {
+  if (type.isUnion() || type.isIntersection()) return type.types.every(isObjectType);
+  return (type.flags & (ts.TypeFlags.Object | ts.TypeFlags.NonPrimitive)) !== 0;
+}
+
+/**
+ * With types: the references to an exported binding from the program's other source
+ * files (imports followed through aliases). Empty without types.
+ */
+export function referencesInOtherFiles(facts: Facts, name: ts.Identifier): ts.Identifier[] {
+  if (!facts.hasTypes) return [];
+  const checker = facts.checker;
+  const symbol = facts.symbolAt(name);
+  if (!symbol) return [];
+  const result: ts.Identifier[] = [];
+  for (const file of facts.program.getSourceFiles()) {
+    if (file === facts.sourceFile || file.isDeclarationFile || !file.text.includes(name.text)) continue;
+    walk(file, (node) => {
+      if (!ts.isIdentifier(node) || node.text !== name.text) return;
+      let target = checker.getSymbolAtLocation(node);
+      if (target && target.flags & ts.SymbolFlags.Alias) target = checker.getAliasedSymbol(target);
+      if (target === symbol && !isImportName(node)) result.push(node);
+    });
+  }
+  return result;
+}
+
+function isImportName(node: ts.Identifier): boolean {
+  const parent = node.parent;
+  return ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isNamespaceImport(parent) || ts.isExportSpecifier(parent);
+}

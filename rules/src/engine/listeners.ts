@@ -1,0 +1,212 @@
+// Listener registrations: `target.on(event, handler)`, `addListener`,
+// `prependListener`, `addEventListener(event, handler, options)` — their parts, the
+// hand-offs that make them safe (`{ once: true }`, `{ signal }`), and the removals in
+// the file that match them. A removal matches only with the same event, the same
+// function reference and the same `capture` flag; a fresh arrow or a fresh
+// `.bind(this)` handed to `removeEventListener` never matches anything. Rules about
+// listeners on emitters, DOM targets and abort signals share this.
+import ts from "typescript";
+import { calleeReceiver, propertyNameText, referenceKey, thisClass } from "./ast";
+import type { Facts } from "./facts";
+
+export const REGISTER_METHODS = new Set(["on", "addListener", "prependListener", "addEventListener"]);
+export const REMOVE_METHODS = ["removeListener", "off", "removeEventListener", "removeAllListeners"];
+
+export interface Registration {
+  call: ts.CallExpression;
+  method: string;
+  target: ts.Expression;
+  event: ts.Expression;
+  handler: ts.Expression;
+  options?: ts.Expression;
+}
+
+export interface Removal {
+  call: ts.CallExpression;
+  /** Same event and target (or same handler reference). */
+  matches: boolean;
+  /** The handler passed to the removal is a fresh function: it can never match. */
+  fresh: boolean;
+}
+
+/** The parts of `target.on(event, handler[, options])`, or undefined for other shapes. */
+export function parseRegistration(call: ts.CallExpression, methods: ReadonlySet<string> = REGISTER_METHODS): Registration | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee) || !methods.has(callee.name.text) || call.arguments.length < 2) return undefined;
+  const [event, handler, options] = call.arguments;
+  if (ts.isSpreadElement(event) || ts.isSpreadElement(handler)) return undefined;
+  return { call, method: callee.name.text, target: registrationTarget(call) ?? callee.expression, event, handler, options };
+}
+
+/** `() => …`, `function () { … }`, `fn.bind(this)`: a new function object on every evaluation. */
+export function isFreshFunction(expr: ts.Expression): boolean {
+  while (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr)) expr = expr.expression;
+  if (ts.isArrowFunction(expr) || ts.isFunctionExpression(expr)) return true;
+  return ts.isCallExpression(expr) && ts.isPropertyAccessExpression(expr.expression) && expr.expression.name.text === "bind";
+}
+
+/** `{ once: true }` or `{ signal }` in the options: the registration removes itself. */
+export function selfRemovingOption(options: ts.Expression | undefined): "once" | "signal" | undefined {
+  if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
+  for (const property of options.properties) {
+    const name = property.name && propertyNameText(property.name);
+    if (name === "signal") return "signal";
+    if (name === "once" && ts.isPropertyAssignment(property) && property.initializer.kind !== ts.SyntaxKind.FalseKeyword) return "once";
+  }
+  return undefined;
+}
+
+/** The `capture` flag of `addEventListener`/`removeEventListener` options (`true` or `{ capture: true }`). */
+export function captureFlag(options: ts.Expression | undefined): boolean {
+  if (!options) return false;
+  if (options.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (!ts.isObjectLiteralExpression(options)) return false;
+  return options.properties.some((p) => ts.isPropertyAssignment(p) && propertyNameText(p.name) === "capture"
+    && p.initializer.kind === ts.SyntaxKind.TrueKeyword);
+}
+
+/** The removals in the file for the same event: `off`/`removeListener`/`removeEventListener`/`removeAllListeners`. */
+export function findRemovals(facts: Facts, registration: Registration): Removal[] {
+  const targetKey = referenceKey(registration.target);
+  const event = eventKey(registration.event);
+  const handlerKey = referenceKey(registration.handler);
+  const capture = captureFlag(registration.options);
+  const result: Removal[] = [];
+  for (const method of REMOVE_METHODS) {
+    for (const id of facts.identifiersNamed(method)) {
+      const access = id.parent;
+      if (!ts.isPropertyAccessExpression(access) || access.name !== id || !ts.isCallExpression(access.parent)) continue;
+      const call = access.parent;
+      if (call.expression !== access) continue;
+      const sameTarget = targetKey !== undefined && referenceKey(access.expression) === targetKey
+        && sameBinding(facts, registration.target, access.expression);
+      if (method === "removeAllListeners") {
+        const first = call.arguments[0];
+        if (sameTarget && (!first || eventKey(first) === event)) result.push({ call, matches: true, fresh: false });
+        continue;
+      }
+      const [removedEvent, removedHandler, removedOptions] = call.arguments;
+      if (!removedEvent || !removedHandler || eventKey(removedEvent) !== event) continue;
+      if (isFreshFunction(removedHandler)) {
+        if (sameTarget) result.push({ call, matches: false, fresh: true });
+        continue;
+      }
+      const sameHandler = handlerKey !== undefined && referenceKey(removedHandler) === handlerKey
+        && sameBinding(facts, registration.handler, removedHandler);
+      const sameCapture = method !== "removeEventListener" || captureFlag(removedOptions) === capture;
+      if (sameHandler && sameCapture) result.push({ call, matches: true, fresh: false });
+    }
+  }
+  return result;
+}
+
+/** Two equal-looking references denote the same thing: the same variable, or `this.x` in the same class. */
+function sameBinding(facts: Facts, a: ts.Expression, b: ts.Expression): boolean {
+  let rootA = a;
+  let rootB = b;
+  while (ts.isPropertyAccessExpression(rootA) && ts.isPropertyAccessExpression(rootB)) {
+    rootA = rootA.expression;
+    rootB = rootB.expression;
+  }
+  if (rootA.kind === ts.SyntaxKind.ThisKeyword) return thisClass(rootA) === thisClass(rootB);
+  if (ts.isIdentifier(rootA) && ts.isIdentifier(rootB)) {
+    const symbol = facts.symbolAt(rootA);
+    return symbol === undefined || symbol === facts.symbolAt(rootB);
+  }
+  return true;
+}
+
+function eventKey(expr: ts.Expression): string {
+  return ts.isStringLiteralLike(expr) ? `"${expr.text}"` : expr.getText();
+}
+
+/**
+ * Whether `target` outlives a registration made at `at`, with a phrase for the
+ * message: the process and browser globals, module-level and static bindings,
+ * services injected into a component (constructor parameter properties,
+ * `this.props.*`), and a component's props seen from its effects.
+ */
+export function longLivedTarget(facts: Facts, target: ts.Expression, at: ts.Node): string | undefined {
+  const root = rootOf(target);
+  const text = target.getText();
+  const lifetime = facts.lifetime.targetLifetime(target, at);
+  if (lifetime === "global") return `\`${text}\` (a global)`;
+  if (lifetime === "module") return isModuleObject(facts, root) ? undefined : `the module-level \`${text}\``;
+  if (lifetime === "static") return `the static \`${text}\``;
+  if (root.kind === ts.SyntaxKind.ThisKeyword && ts.isPropertyAccessExpression(target)) {
+    const first = firstMember(target);
+    if (first === "props") return `\`${text}\` (from the component's props, which outlive it)`;
+    if (first && isInjectedMember(target, first)) return `the injected \`${text}\``;
+    return undefined;
+  }
+  if (ts.isIdentifier(root) && isPropsOfEnclosingComponent(facts, root, at)) return `\`${text}\` (from the component's props, which outlive the effect)`;
+  return undefined;
+}
+
+function rootOf(expr: ts.Expression): ts.Expression {
+  let current = expr;
+  while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current) || ts.isNonNullExpression(current)
+    || ts.isParenthesizedExpression(current)) {
+    current = current.expression;
+  }
+  return current;
+}
+
+function firstMember(expr: ts.PropertyAccessExpression): string | undefined {
+  let current: ts.Expression = expr;
+  while (ts.isPropertyAccessExpression(current) && ts.isPropertyAccessExpression(current.expression)) current = current.expression;
+  return ts.isPropertyAccessExpression(current) && current.expression.kind === ts.SyntaxKind.ThisKeyword ? current.name.text : undefined;
+}
+
+/** An imported module object (`events`, `vscode`) is not a target itself: `events.on(emitter, …)` is a helper. */
+function isModuleObject(facts: Facts, root: ts.Expression): boolean {
+  if (!ts.isIdentifier(root)) return false;
+  const decl = facts.symbolAt(root)?.declarations?.[0];
+  if (!decl) return false;
+  const specifier = ts.isNamespaceImport(decl) ? decl.parent.parent.moduleSpecifier
+    : ts.isImportClause(decl) ? decl.parent.moduleSpecifier
+    : ts.isVariableDeclaration(decl) && decl.initializer && ts.isCallExpression(decl.initializer) && ts.isIdentifier(decl.initializer.expression)
+      && decl.initializer.expression.text === "require" ? decl.initializer.arguments[0]
+    : ts.isImportEqualsDeclaration(decl) && ts.isExternalModuleReference(decl.moduleReference) ? decl.moduleReference.expression
+    : undefined;
+  // A package's module object is an API namespace; a relative import may well be a shared emitter.
+  return specifier !== undefined && ts.isStringLiteralLike(specifier) && !specifier.text.startsWith(".");
+}
+
+/** `constructor(private bus: Bus)` or `bus = inject(Bus)`: a service that outlives the component. */
+function isInjectedMember(target: ts.Expression, member: string): boolean {
+  let classNode: ts.Node | undefined = target;
+  while (classNode && !ts.isClassLike(classNode)) classNode = classNode.parent;
+  if (!classNode || !ts.isClassLike(classNode)) return false;
+  for (const m of classNode.members) {
+    if (ts.isConstructorDeclaration(m)) {
+      if (m.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === member && ts.getModifiers(p)?.length)) return true;
+    } else if (ts.isPropertyDeclaration(m) && propertyNameText(m.name) === member && m.initializer && ts.isCallExpression(m.initializer)) {
+      if (ts.isIdentifier(m.initializer.expression) && m.initializer.expression.text === "inject") return true;
+    }
+  }
+  return false;
+}
+
+/** `props.store` / a destructured prop, used inside an effect of the component that received it. */
+function isPropsOfEnclosingComponent(facts: Facts, root: ts.Identifier, at: ts.Node): boolean {
+  const decl = facts.symbolAt(root)?.declarations?.[0];
+  if (!decl) return false;
+  let param: ts.Node = decl;
+  while (ts.isBindingElement(param) || ts.isObjectBindingPattern(param)) param = param.parent;
+  if (!ts.isParameter(param)) return false;
+  const fn = param.parent;
+  const role = facts.lifetime.roleOf(fn as never);
+  if (role !== "react-component" && role !== "react-hook") return false;
+  return facts.lifetime.roleAt(at) === "react-effect";
+}
+
+/** The receiver of a registration call, skipping chained registrations: `a.on(…).on(…)` → `a`. */
+export function registrationTarget(call: ts.CallExpression): ts.Expression | undefined {
+  let receiver = calleeReceiver(call);
+  while (receiver && ts.isCallExpression(receiver) && ts.isPropertyAccessExpression(receiver.expression)
+    && REGISTER_METHODS.has(receiver.expression.name.text)) {
+    receiver = calleeReceiver(receiver);
+  }
+  return receiver;
+}

@@ -1,0 +1,160 @@
+// Repetition: does the code at a node run again and again over the process's life
+// (per request, per mount, per call of a function, per event), or once (module load,
+// VS Code activation, a function only ever called from module level)? Rules about
+// growth and registration need the answer and a phrase for their messages
+// ("each time a request is handled"). Plain callbacks are looked through: a callback
+// passed to `.then()` or `server.listen()` at module level runs once, one passed to
+// `.on()` or `setInterval()` runs each time the event fires.
+import ts from "typescript";
+import { type FunctionNode, calleeMemberName, enclosingFunction, functionName } from "./ast";
+import type { Facts } from "./facts";
+import { MOUNT_METHODS, TEARDOWN_METHODS } from "./lifetime";
+
+export interface Repetition {
+  /** The function whose runs repeat (a handler, component, method, function or event callback). */
+  fn: FunctionNode;
+  /** For messages: "a request is handled", "the component mounts", "`track()` is called" … */
+  when: string;
+}
+
+/** Hosts whose callbacks run once per event rather than once. */
+const REPEATING_CALLBACK_HOSTS = new Set([
+  "on", "addListener", "prependListener", "addEventListener", "subscribe", "setInterval", "watch", "watchFile",
+  "handle", "onmessage", "use", "route", "createServer", "hook", "addHook", "middleware", "tap", "tapAsync",
+]);
+
+export interface RepetitionOptions {
+  /**
+   * Only contexts known to repeat without bound: request handlers, components and
+   * effects, event callbacks, methods of classes with a lifecycle, and file-local
+   * functions called from those. Plain functions, constructors and methods of other
+   * classes are "cannot tell" (library code calls them a bounded number of times).
+   */
+  strict?: boolean;
+}
+
+const MAX_CALL_DEPTH = 3;
+const ONE_SHOT_EVENTS = new Set(["exit", "close", "end", "finish", "ready", "listening", "open", "load", "DOMContentLoaded", "beforeExit", "spawn", "online"]);
+
+/** Why the code at `node` runs repeatedly, or undefined when it runs once (or we cannot tell that it repeats). */
+export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOptions = {}, depth = 0): Repetition | undefined {
+  const strict = options.strict === true;
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    const role = facts.lifetime.roleOf(fn);
+    switch (role) {
+      case "module":
+      case "vscode-activate":
+        return undefined;
+      case "request-handler":
+        return { fn, when: "a request is handled" };
+      case "react-component":
+      case "react-hook":
+        if (strict && !isReactFile(facts.sourceFile)) return throughCallers(facts, fn, options, depth);
+        return { fn, when: role === "react-hook" ? "the hook runs" : "the component renders" };
+      case "react-effect":
+        return { fn, when: "the effect runs (every mount or dependency change)" };
+      case "mount-hook":
+        return { fn, when: "the component mounts" };
+      case "constructor":
+        return strict ? undefined : { fn, when: "an instance is created" };
+      case "method":
+      case "teardown": {
+        if (strict && !hasLifecycle(fn)) return undefined;
+        return { fn, when: `\`${functionName(fn) ?? "this method"}()\` is called` };
+      }
+      case "callback":
+      case "function": {
+        if (isIife(fn)) continue;
+        const host = callbackHost(fn);
+        if (host) {
+          const name = calleeMemberName(host) ?? "";
+          if (REPEATING_CALLBACK_HOSTS.has(name) && !isOneShotEvent(host)) return { fn, when: `the \`${name}\` callback runs` };
+          continue;
+        }
+        if (isCalledOnlyAtModuleLevel(facts, fn)) return undefined;
+        if (strict) return throughCallers(facts, fn, options, depth);
+        const name = functionName(fn);
+        return { fn, when: name ? `\`${name}()\` is called` : "this function is called" };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A file-local function repeats when one of its callers in the file does. */
+function throughCallers(facts: Facts, fn: FunctionNode, options: RepetitionOptions, depth: number): Repetition | undefined {
+  const name = declaredName(fn);
+  if (!name || depth >= MAX_CALL_DEPTH) return undefined;
+  for (const ref of facts.referencesTo(name)) {
+    if (!ts.isCallExpression(ref.parent) || ref.parent.expression !== ref) continue;
+    const caller = repetitionAt(facts, ref.parent, options, depth + 1);
+    if (caller) return { fn: caller.fn, when: `${caller.when} (through \`${name.text}()\`)` };
+  }
+  return undefined;
+}
+
+function declaredName(fn: FunctionNode): ts.Identifier | undefined {
+  if (ts.isFunctionDeclaration(fn)) return fn.name;
+  return ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
+}
+
+function isReactFile(sourceFile: ts.SourceFile): boolean {
+  return /\.[jt]sx$/.test(sourceFile.fileName) || /from\s+["']react["']|require\(["']react["']\)/.test(sourceFile.text);
+}
+
+/** A class whose instances come and go: it has a mount hook or a teardown method. */
+function hasLifecycle(fn: FunctionNode): boolean {
+  const classNode = fn.parent;
+  if (!ts.isClassLike(classNode)) return false;
+  return classNode.members.some((m) => {
+    const name = m.name && ts.isIdentifier(m.name) ? m.name.text : undefined;
+    return name !== undefined && (MOUNT_METHODS.includes(name) || TEARDOWN_METHODS.includes(name));
+  });
+}
+
+/** `proc.on("exit", …)`: the event fires once, so its callback runs once. */
+function isOneShotEvent(host: ts.CallExpression): boolean {
+  const event = host.arguments[0];
+  return event !== undefined && ts.isStringLiteralLike(event) && ONE_SHOT_EVENTS.has(event.text);
+}
+
+/** The call that receives `fn` as an argument (through parentheses): `list.forEach((x => …))`. */
+function callbackHost(fn: FunctionNode): ts.CallExpression | undefined {
+  let expr: ts.Node = fn;
+  while (ts.isParenthesizedExpression(expr.parent)) expr = expr.parent;
+  const parent = expr.parent;
+  return ts.isCallExpression(parent) && parent.arguments.includes(expr as ts.Expression) ? parent : undefined;
+}
+
+function isIife(fn: FunctionNode): boolean {
+  let expr: ts.Node = fn;
+  while (ts.isParenthesizedExpression(expr.parent)) expr = expr.parent;
+  return ts.isCallExpression(expr.parent) && expr.parent.expression === expr;
+}
+
+/**
+ * A named function whose every reference in the file is a direct call made while
+ * the module loads (`init()` at the top level): it runs once. Exported functions may
+ * be called from anywhere, so they never qualify.
+ */
+function isCalledOnlyAtModuleLevel(facts: Facts, fn: FunctionNode): boolean {
+  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
+  if (!name || isExportedDeclaration(fn)) return false;
+  const refs = facts.referencesTo(name);
+  if (refs.length === 0) return false;
+  return refs.every((ref) => ts.isCallExpression(ref.parent) && ref.parent.expression === ref && runsAtLoad(facts, ref));
+}
+
+function runsAtLoad(facts: Facts, node: ts.Node): boolean {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    if (isIife(fn)) continue;
+    return facts.lifetime.roleOf(fn) === "vscode-activate";
+  }
+  return true;
+}
+
+function isExportedDeclaration(fn: FunctionNode): boolean {
+  const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent.parent.parent : fn;
+  return ts.canHaveModifiers(holder) && (ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+}
+

@@ -1,0 +1,135 @@
+// listener-not-removed: `on`/`addListener`/`addEventListener` on a longer-lived target from code that runs repeatedly, never removed.
+import ts from "typescript";
+import {
+  type Fix, type Owner, type Registration, defineRule, findRemovals, handlerNameFor, hoistToName, isFreshFunction, longLivedTarget,
+  outerReference, parseRegistration, referenceKey, releaseInTeardown, repetitionAt, selfRemovingOption,
+} from "../engine";
+
+type MessageId = "notRemoved" | "freshRemoval";
+type Options = Record<string, never>;
+
+export default defineRule<MessageId, Options>({
+  id: "listener-not-removed",
+  meta: {
+    family: "listener",
+    description: "on/addListener/addEventListener on a longer-lived target from code that runs repeatedly, with no matching removal",
+    fix: "safe",
+    requiresTypeInfo: false,
+    requires: ["imports", "lifetime", "references"],
+    defaultSeverity: "warning",
+  },
+  messages: {
+    notRemoved: "A listener for {{event}} is added to {{target}} each time {{when}} and never removed: every registration keeps its handler, and everything the handler's closure holds, alive as long as the target, and the handlers pile up.",
+    freshRemoval: "The listener for {{event}} added to {{target}} each time {{when}} is never removed: `{{removal}}` is given a fresh {{fresh}}, which is a different function from the one that was added, so it removes nothing. Keep the handler in one variable or field and pass that same reference to both calls.",
+  },
+  schema: { type: "object", additionalProperties: false, properties: {} },
+  defaultOptions: {},
+  create(context) {
+    const { facts, sourceFile } = context;
+    const extraRegister = new Set(context.settings.listeners.map((l) => l.register));
+    return {
+      [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
+        const callee = call.expression;
+        // Cheap syntactic filter: a method call named like a registration.
+        if (!ts.isPropertyAccessExpression(callee)) return;
+        const method = callee.name.text;
+        if (method !== "on" && method !== "addListener" && method !== "prependListener" && method !== "addEventListener"
+          && !extraRegister.has(method)) return;
+        const registration = parseRegistration(call, new Set([method]));
+        if (registration) checkRegistration(registration);
+      },
+    };
+
+    function checkRegistration(registration: Registration): void {
+      const { call, handler } = registration;
+      if (selfRemovingOption(registration.options)) return;
+      if (!isResultDropped(call)) return; // the returned unsubscribe function is kept
+      if (!isFreshFunction(handler) && referenceKey(handler) === undefined) return; // a computed handler we cannot follow
+      const target = longLivedTarget(facts, registration.target, call);
+      if (!target) return;
+      const repetition = repetitionAt(facts, call, { strict: true });
+      if (!repetition) return;
+      const removals = findRemovals(facts, registration);
+      if (removals.some((r) => r.matches)) return;
+      const data = { event: eventText(registration.event), target, when: repetition.when };
+      const fresh = removals.find((r) => r.fresh);
+      if (fresh) {
+        const removedHandler = fresh.call.arguments[1];
+        context.report({
+          node: call.expression,
+          messageId: "freshRemoval",
+          data: { ...data, removal: `${calleeText(fresh.call)}(…)`, fresh: ts.isCallExpression(removedHandler) ? "`.bind()` result" : "function" },
+          related: [{ node: fresh.call, message: "this removal never matches" }],
+        });
+        return;
+      }
+      const owner = facts.lifetime.ownerOf(call);
+      context.report({ node: call.expression, messageId: "notRemoved", data, fixes: removalFixes(registration, owner) });
+    }
+
+    /** Hoists an inline handler to a name (when needed) and removes it in the owner's teardown. */
+    function removalFixes(registration: Registration, owner: Owner): Fix[] {
+      const { call, handler, event, target } = registration;
+      const removeMethod = registration.method === "addEventListener" ? "removeEventListener" : "removeListener";
+      const optionsText = registration.method === "addEventListener" && registration.options ? `, ${registration.options.getText(sourceFile)}` : "";
+      const targetText = target.getText(sourceFile);
+      let handlerRef = handler.getText(sourceFile);
+      const edits = [];
+      if (isFreshFunction(handler)) {
+        if (ts.isCallExpression(handler)) return []; // `.bind()`: the field holding the bound function is the author's call
+        const hoisted = hoistToName(facts, owner, handler, handlerNameFor(event));
+        if (!hoisted) return [];
+        edits.push(...hoisted.edits);
+        handlerRef = hoisted.reference;
+      } else if (!isVisibleFromTeardown(handler, owner)) {
+        return [];
+      }
+      const release = `${targetText}.${removeMethod}(${event.getText(sourceFile)}, ${handlerRef}${optionsText})`;
+      const teardown = releaseInTeardown(owner, sourceFile, call, release);
+      if (!teardown) return [];
+      edits.push(...teardown.edits);
+      return [{ description: `Remove the listener in ${teardown.where}`, safe: !teardown.created, edits }];
+    }
+
+    /** A named handler can be removed from the teardown only if the teardown can see it. */
+    function isVisibleFromTeardown(handler: ts.Expression, owner: Owner): boolean {
+      if (owner.kind === "class") return handler.getText(sourceFile).startsWith("this.");
+      if (!ts.isIdentifier(handler)) return false;
+      const decl = facts.symbolAt(handler)?.declarations?.[0];
+      if (!decl) return false;
+      const scope = owner.kind === "effect" ? owner.effect : owner.kind === "request" ? owner.handler : owner.kind === "vscode" ? owner.activate
+        : owner.kind === "vue-setup" ? owner.setup : undefined;
+      return scope !== undefined && decl.pos >= scope.pos && decl.end <= scope.end || decl.getSourceFile() === sourceFile && !isNested(decl);
+    }
+
+    function calleeText(call: ts.CallExpression): string {
+      return call.expression.getText(sourceFile);
+    }
+  },
+});
+
+/** The registration's result is thrown away (or only chained into another registration). */
+function isResultDropped(call: ts.CallExpression): boolean {
+  let expr: ts.Expression = outerReference(call);
+  for (;;) {
+    const parent = expr.parent;
+    if (ts.isExpressionStatement(parent) || ts.isVoidExpression(parent)) return true;
+    if (ts.isPropertyAccessExpression(parent) && ts.isCallExpression(parent.parent) && parent.parent.expression === parent
+      && parseRegistration(parent.parent)) {
+      expr = outerReference(parent.parent);
+      continue;
+    }
+    return false;
+  }
+}
+
+function isNested(decl: ts.Node): boolean {
+  for (let current = decl.parent; current; current = current.parent) {
+    if (ts.isFunctionLike(current) || ts.isClassLike(current)) return true;
+  }
+  return false;
+}
+
+function eventText(event: ts.Expression): string {
+  return ts.isStringLiteralLike(event) ? `"${event.text}"` : `\`${event.getText()}\``;
+}

@@ -1,0 +1,195 @@
+// subscription-not-disposed: RxJS subscriptions, VS Code disposables and DOM observers never unsubscribed, disposed or disconnected.
+import ts from "typescript";
+import {
+  type Fix, type Owner, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, containingStatement, defineRule, findTeardown, indentationAt,
+  isReleasedOrHandedOff, outerReference, releaseStoredFixes, repetitionAt, storeAndReleaseFixes, storedHandle,
+} from "../engine";
+
+type MessageId = "subscriptionDropped" | "subscriptionKept" | "disposableDropped" | "disposableKept" | "observerKept";
+type Options = Record<string, never>;
+
+const OBSERVERS = new Set(["MutationObserver", "ResizeObserver", "IntersectionObserver", "PerformanceObserver"]);
+/** Operators after which a subscription completes by itself. */
+const COMPLETING_OPERATORS = new Set(["take", "first", "last", "single", "takeWhile", "takeUntilDestroyed", "elementAt", "find", "findIndex", "toArray", "timeout"]);
+/** Sources that complete: `of(…)`, `from(…)`, `timer(ms)`, `EMPTY`, HttpClient calls. */
+const FINITE_SOURCES = new Set(["of", "from", "EMPTY", "forkJoin", "firstValueFrom", "lastValueFrom", "throwError", "defer", "ajax", "range"]);
+const HTTP_VERBS = new Set(["get", "post", "put", "delete", "patch", "head", "options", "request", "jsonp"]);
+const VSCODE_CREATORS = new Set([
+  "createStatusBarItem", "createOutputChannel", "createFileSystemWatcher", "createTextEditorDecorationType", "createTerminal", "createWebviewPanel",
+  "createTreeView", "createDiagnosticCollection", "createQuickPick", "createInputBox", "createCommentController", "createTestController",
+  "createLanguageStatusItem",
+]);
+const RXJS_IMPORT = /from\s+["'](rxjs|@angular\/|@ngrx\/)|require\(["']rxjs/;
+
+const SUBSCRIPTION: StoreAndRelease = {
+  base: "subscription", what: "subscription", fieldType: "{ unsubscribe(): void }",
+  release: (ref, optional) => `${ref}${optional ? "?." : "."}unsubscribe()`,
+};
+const DISPOSABLE: StoreAndRelease = {
+  base: "disposable", what: "disposable", fieldType: "{ dispose(): unknown }", release: (ref, optional) => `${ref}${optional ? "?." : "."}dispose()`,
+};
+const OBSERVER: StoreAndRelease = {
+  base: "observer", what: "observer", fieldType: "{ disconnect(): void }", release: (ref, optional) => `${ref}${optional ? "?." : "."}disconnect()`,
+};
+
+export default defineRule<MessageId, Options>({
+  id: "subscription-not-disposed",
+  meta: {
+    family: "listener",
+    description: "RxJS subscriptions, VS Code disposables and DOM observers never unsubscribed, disposed or disconnected",
+    fix: "safe",
+    requiresTypeInfo: false,
+    requires: ["imports", "lifetime", "references", "types"],
+    defaultSeverity: "warning",
+  },
+  messages: {
+    subscriptionDropped: "The `Subscription` from this `subscribe()` is dropped, so it can never be unsubscribed: each time {{when}} another subscription starts that lives as long as its source and keeps its callbacks' closures alive.",
+    subscriptionKept: "`{{name}}` (a `Subscription`) is never unsubscribed{{where}}: it lives as long as its source and keeps its callbacks' closures alive.",
+    disposableDropped: "The `Disposable` returned by `{{api}}` is dropped instead of being pushed to `context.subscriptions` or disposed: the registration outlives {{owner}}.",
+    disposableKept: "`{{name}}` from `{{api}}` is never disposed or pushed to `context.subscriptions`: the registration outlives {{owner}}.",
+    observerKept: "This `{{kind}}` is never `disconnect()`ed{{where}}: it keeps observing, and keeps its callback and every observed node alive.",
+  },
+  schema: { type: "object", additionalProperties: false, properties: {} },
+  defaultOptions: {},
+  create(context) {
+    const { facts, sourceFile } = context;
+    let rxjsFile: boolean | undefined;
+    return {
+      [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
+        const name = calleeMemberName(call);
+        if (!name) return;
+        if (name === "subscribe") checkSubscribe(call);
+        else if (/^(onDid|onWill|register)[A-Z]/.test(name) || VSCODE_CREATORS.has(name)) checkDisposable(call, name);
+      },
+      [ts.SyntaxKind.NewExpression](expr: ts.NewExpression) {
+        if (ts.isIdentifier(expr.expression) && OBSERVERS.has(expr.expression.text) && facts.calleeName(expr) === `global:${expr.expression.text}`) {
+          checkObserver(expr, expr.expression.text);
+        }
+      },
+    };
+
+    function checkSubscribe(call: ts.CallExpression): void {
+      const receiver = calleeReceiver(call);
+      if (!receiver || !isObservable(receiver) || completesByItself(receiver)) return;
+      const owner = facts.lifetime.ownerOf(call);
+      if (!ownerCanLeak(owner, call)) return;
+      const handle = outerReference(call);
+      if (ts.isExpressionStatement(handle.parent)) {
+        const when = repetitionAt(facts, call)?.when ?? "the owner is created";
+        return context.report({ node: call.expression, messageId: "subscriptionDropped", data: { when }, fixes: storeAndReleaseFixes(facts, handle, owner, SUBSCRIPTION) });
+      }
+      const stored = storedHandle(facts, handle);
+      if (!stored || isReleasedOrHandedOff(stored.refs, ["unsubscribe"])) return;
+      context.report({
+        node: call.expression, messageId: "subscriptionKept", data: { name: stored.name, where: teardownText(owner) },
+        fixes: releaseStoredFixes(facts, call, owner, stored, SUBSCRIPTION),
+      });
+    }
+
+    function checkDisposable(call: ts.CallExpression, name: string): void {
+      const qualified = facts.calleeName(call);
+      const isVscode = qualified?.startsWith("vscode:") === true;
+      if (!isVscode && (VSCODE_CREATORS.has(name) || facts.typeIs(call, ["Disposable"]) !== true)) return;
+      // `onDidX(listener, thisArgs, disposables)`: the disposable goes into the array.
+      if (/^on(Did|Will)/.test(name) && call.arguments.length >= 3) return;
+      const api = `${qualified?.replace(/^vscode:/, "vscode.") ?? name}(…)`;
+      const owner = facts.lifetime.ownerOf(call);
+      if (owner.kind === "module" && !repetitionAt(facts, call, { strict: true })) return;
+      const ownerText = owner.kind === "vscode" ? "the extension's deactivation" : "its owner";
+      const handle = outerReference(call);
+      if (ts.isExpressionStatement(handle.parent)) {
+        const fixes: Fix[] = owner.kind === "vscode" && owner.context
+          ? [{ description: `Push it to ${owner.context}.subscriptions`, safe: true, edits: [
+            { start: handle.getStart(sourceFile), end: handle.getStart(sourceFile), newText: `${owner.context}.subscriptions.push(` },
+            { start: handle.getEnd(), end: handle.getEnd(), newText: ")" }] }]
+          : storeAndReleaseFixes(facts, handle, owner, DISPOSABLE);
+        return context.report({ node: call.expression, messageId: "disposableDropped", data: { api, owner: ownerText }, fixes });
+      }
+      const stored = storedHandle(facts, handle);
+      if (!stored || isReleasedOrHandedOff(stored.refs, ["dispose"])) return;
+      const fixes: Fix[] = owner.kind === "vscode" && owner.context && stored.member === undefined
+        ? [{ description: `Push it to ${owner.context}.subscriptions`, safe: true,
+          edits: [pushAfter(handle, `${owner.context}.subscriptions.push(${stored.name});`)] }]
+        : releaseStoredFixes(facts, call, owner, stored, DISPOSABLE);
+      context.report({ node: call.expression, messageId: "disposableKept", data: { name: stored.name, api, owner: ownerText }, fixes });
+    }
+
+    function checkObserver(expr: ts.NewExpression, kind: string): void {
+      const owner = facts.lifetime.ownerOf(expr);
+      if (!ownerCanLeak(owner, expr)) return;
+      const handle = outerReference(expr);
+      const access = handle.parent;
+      if (ts.isPropertyAccessExpression(access) && access.name.text === "observe" && ts.isExpressionStatement(outerReference(access.parent as ts.Expression).parent)) {
+        // `new X(cb).observe(el)` → `const observer = new X(cb);` + `observer.observe(el)`.
+        const split = (ref: string): TextEdit[] => [{ start: handle.getEnd(), end: access.name.getStart(sourceFile),
+          newText: `;\n${indentationAt(sourceFile.text, handle.getStart(sourceFile))}${ref}.` }];
+        const fixes = storeAndReleaseFixes(facts, handle, owner, OBSERVER, split);
+        return context.report({ node: expr.expression, messageId: "observerKept", data: { kind, where: teardownText(owner) }, fixes });
+      }
+      const stored = storedHandle(facts, handle);
+      if (!stored || !stored.refs.some(isObserveCall) || isReleasedOrHandedOff(stored.refs, ["disconnect", "unobserve"])) return;
+      context.report({ node: expr.expression, messageId: "observerKept", data: { kind, where: teardownText(owner) }, fixes: releaseStoredFixes(facts, expr, owner, stored, OBSERVER) });
+    }
+
+    /** Observable by type; without types, an RxJS-importing file and an observable-looking receiver. */
+    function isObservable(receiver: ts.Expression): boolean {
+      const typed = facts.typeIs(receiver, ["Observable"]);
+      if (typed !== undefined) return typed;
+      rxjsFile ??= RXJS_IMPORT.test(sourceFile.text);
+      if (!rxjsFile) return false;
+      if (ts.isCallExpression(receiver)) return calleeMemberName(receiver) === "pipe" || (facts.calleeName(receiver)?.startsWith("rxjs:") ?? false);
+      return /\$$/.test(receiver.getText(sourceFile));
+    }
+
+    /** Does the source complete by itself (a completing operator in its pipe, or a finite source)? */
+    function completesByItself(receiver: ts.Expression): boolean {
+      let source = receiver;
+      while (ts.isCallExpression(source) && calleeMemberName(source) === "pipe") {
+        const operators = source.arguments;
+        const last = operators[operators.length - 1];
+        if (last && ts.isCallExpression(last) && calleeMemberName(last) === "takeUntil") return true;
+        if (operators.some((op) => ts.isCallExpression(op) && COMPLETING_OPERATORS.has(calleeMemberName(op) ?? ""))) return true;
+        source = calleeReceiver(source) ?? source;
+        if (source === receiver) break;
+      }
+      if (!ts.isCallExpression(source)) return ts.isIdentifier(source) && FINITE_SOURCES.has(source.text);
+      const name = calleeMemberName(source) ?? "";
+      if (FINITE_SOURCES.has(name)) return true;
+      if (name === "timer" && source.arguments.length < 2) return true;
+      const base = calleeReceiver(source);
+      return HTTP_VERBS.has(name) && base !== undefined && (/http(client)?$/i.test(base.getText(sourceFile)) || facts.typeIs(base, ["HttpClient"]) === true);
+    }
+
+    /** Code that runs repeatedly or belongs to an owner with a lifecycle (not a plain singleton service). */
+    function ownerCanLeak(owner: Owner, node: ts.Node): boolean {
+      if (owner.kind === "class") return owner.teardown !== undefined || isComponentClass(owner.classNode) || facts.lifetime.roleAt(node) === "mount-hook";
+      if (owner.kind === "module") return repetitionAt(facts, node, { strict: true }) !== undefined;
+      return true;
+    }
+
+    function pushAfter(node: ts.Node, statementText: string): { start: number; end: number; newText: string } {
+      const statement = containingStatement(node) ?? node;
+      const indent = indentationAt(sourceFile.text, statement.getStart(sourceFile));
+      return { start: statement.getEnd(), end: statement.getEnd(), newText: `\n${indent}${statementText}` };
+    }
+
+    function teardownText(owner: Owner): string {
+      if (owner.kind === "class" && owner.teardown) return ` (not even in \`${owner.teardown.name.getText(sourceFile)}()\`)`;
+      if (owner.kind === "effect") return " in the effect cleanup";
+      return "";
+    }
+  },
+});
+
+function isObserveCall(ref: ts.Expression): boolean {
+  const access = outerReference(ref).parent;
+  return ts.isPropertyAccessExpression(access) && access.name.text === "observe";
+}
+
+/** Angular `@Component`/`@Directive`, a React class component, a Lit element. */
+function isComponentClass(classNode: ts.ClassLikeDeclaration): boolean {
+  const decorated = (ts.getDecorators(classNode) ?? []).some((d) => /^(Component|Directive|Pipe)\b/.test(d.expression.getText()));
+  const base = classNode.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression.getText() ?? "";
+  return decorated || /(^|\.)(Component|PureComponent|LitElement|HTMLElement)$/.test(base) || findTeardown(classNode) !== undefined;
+}
+

@@ -1,0 +1,240 @@
+// unbounded-collection: a module-level / static / singleton Map, Set, array or dictionary that repeated code adds to and nothing removes from or bounds.
+import ts from "typescript";
+import {
+  type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement,
+  defineRule, enclosingFunction, functionName, hasModifier, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt,
+} from "../engine";
+
+type MessageId = "grows" | "growsExported";
+type Options = Record<string, never>;
+
+interface Candidate {
+  /** The declared name (for messages and the MAX_ constant). */
+  name: string;
+  /** Where to report: the declaration's name. */
+  nameNode: ts.Node;
+  /** The `new Map()` / `[]` / `{}`. */
+  init: ts.Expression;
+  kind: CollectionKind;
+  where: string;
+  refs: ts.Expression[];
+  exported: boolean;
+  statement: ts.Node;
+}
+
+const KIND_TEXT: Record<CollectionKind, string> = { map: "Map", set: "Set", array: "array", object: "object used as a dictionary" };
+const WEAK_METHODS: Record<string, ReadonlySet<string>> = { map: new Set(["get", "set", "has", "delete"]), set: new Set(["add", "has", "delete"]) };
+
+export default defineRule<MessageId, Options>({
+  id: "unbounded-collection",
+  meta: {
+    family: "growth",
+    description: "a module-level, static or singleton Map, Set, array or object that code keeps adding to and nothing removes from or bounds",
+    fix: "safe",
+    requiresTypeInfo: false,
+    requires: ["lifetime", "references", "types"],
+    defaultSeverity: "warning",
+  },
+  messages: {
+    grows: "{{where}} `{{name}}` ({{kind}}) grows each time {{when}} (`{{via}}`) and nothing ever removes from it or bounds it: it keeps every entry for the life of the process{{worse}}.",
+    growsExported: "{{where}} `{{name}}` ({{kind}}) grows each time {{when}} (`{{via}}`) and nothing in this file removes from it or bounds it{{worse}}. It is exported, so other modules may; without type information leaklint cannot follow them.",
+  },
+  schema: { type: "object", additionalProperties: false, properties: {} },
+  defaultOptions: {},
+  create(context) {
+    const { facts, sourceFile } = context;
+    return {
+      [ts.SyntaxKind.VariableDeclaration](decl: ts.VariableDeclaration) {
+        const kind = collectionKindOf(decl.initializer);
+        if (!kind || !ts.isIdentifier(decl.name) || !isTopLevel(decl)) return;
+        const statement = decl.parent.parent;
+        check({
+          name: decl.name.text, nameNode: decl.name, init: decl.initializer!, kind, where: "The module-level",
+          refs: facts.referencesTo(decl.name), exported: hasModifier(statement, ts.SyntaxKind.ExportKeyword), statement,
+        });
+      },
+      [ts.SyntaxKind.PropertyDeclaration](decl: ts.PropertyDeclaration) {
+        const kind = collectionKindOf(decl.initializer);
+        const name = propertyNameText(decl.name);
+        if (!kind || !name || !ts.isClassLike(decl.parent)) return;
+        const classNode = decl.parent;
+        const statik = hasModifier(decl, ts.SyntaxKind.StaticKeyword);
+        if (!statik && !isSingleton(facts, classNode)) return;
+        check({
+          name, nameNode: decl.name, init: decl.initializer!, kind, where: statik ? "The static field" : "The field of a module-level singleton",
+          refs: memberRefs(classNode, name, statik), exported: false, statement: classNode,
+        });
+      },
+    };
+
+    function check(candidate: Candidate): void {
+      const uses = candidate.refs.map(classifyCollectionUse);
+      if (uses.some((u) => u.kind === "shrink" || u.kind === "bound")) return;
+      const escapes = uses.filter((u) => u.kind === "escape");
+      if (escapes.some((u) => !isExport(u.ref))) return; // handed to code we cannot see
+      let exported = candidate.exported || escapes.length > 0;
+      if (exported && facts.hasTypes && ts.isIdentifier(candidate.nameNode)) {
+        // With types, follow the binding into the modules that import it.
+        const elsewhere = referencesInOtherFiles(facts, candidate.nameNode).map(classifyCollectionUse);
+        if (elsewhere.some((u) => u.kind === "shrink" || u.kind === "bound" || (u.kind === "escape" && !isExport(u.ref)))) return;
+        exported = false;
+      }
+      const growth = uses.filter((u) => u.kind === "grow" && !(candidate.kind === "array" && u.via === "[]="))
+        .map((u) => ({ use: u, repetition: growthRepetition(u) }));
+      const repeated = growth.find((g) => g.repetition !== undefined);
+      if (!repeated || isWarnOnceSet(candidate, repeated.repetition!.fn)) return;
+      const { use, repetition } = repeated;
+      context.report({
+        node: candidate.nameNode,
+        messageId: exported ? "growsExported" : "grows",
+        data: {
+          where: candidate.where, name: candidate.name, kind: KIND_TEXT[candidate.kind], when: repetition!.when, via: viaText(use),
+          worse: isRequestDerived(facts, use) ? ", and what it stores comes from the request, so every distinct client input adds an entry" : "",
+        },
+        related: growth.filter((g) => g.repetition).map((g) => ({ node: g.use.ref.parent, message: "grows here" })),
+        fixes: [...weakFixes(candidate, uses), ...boundFixes(candidate, use)],
+      });
+    }
+
+    /** Strictly repeated code; or a constructor registering its own instance (`instances.add(this)`). */
+    function growthRepetition(use: CollectionUse): Repetition | undefined {
+      const strict = repetitionAt(facts, use.ref, { strict: true });
+      if (strict && isStreamBuffering(strict.fn)) return undefined;
+      if (strict || use.key?.kind !== ts.SyntaxKind.ThisKeyword) return strict;
+      const fn = enclosingFunction(use.ref);
+      return fn && ts.isConstructorDeclaration(fn) ? { fn, when: "an instance is created (and it keeps every instance alive)" } : undefined;
+    }
+
+    /** `Map` → `WeakMap` when every key is an object and the collection is never iterated or sized. Safe. */
+    function weakFixes(candidate: Candidate, uses: CollectionUse[]): Fix[] {
+      if ((candidate.kind !== "map" && candidate.kind !== "set") || !facts.hasTypes) return [];
+      if (hasObjectKeys(facts.checker, candidate.nameNode) !== true) return [];
+      const allowed = WEAK_METHODS[candidate.kind];
+      if (!uses.every((u) => allowed.has(u.via))) return [];
+      const weak = candidate.kind === "map" ? "WeakMap" : "WeakSet";
+      const strong = candidate.kind === "map" ? "Map" : "Set";
+      const edits: TextEdit[] = [];
+      const init = candidate.init;
+      if (ts.isNewExpression(init)) edits.push({ start: init.expression.getStart(sourceFile), end: init.expression.getEnd(), newText: weak });
+      const holder = candidate.nameNode.parent;
+      const type = ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder) ? holder.type : undefined;
+      if (type) {
+        if (!ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName) || type.typeName.text !== strong) return [];
+        edits.push({ start: type.typeName.getStart(sourceFile), end: type.typeName.getEnd(), newText: weak });
+      }
+      return [{ description: `Convert \`${candidate.name}\` to a ${weak} (its keys are objects; entries go when the key is collected)`, safe: true, edits }];
+    }
+
+    /** A `MAX_…` constant and an oldest-entry eviction before the insertion. Suggestion. */
+    function boundFixes(candidate: Candidate, growth: CollectionUse): Fix[] {
+      const statement = containingStatement(growth.ref);
+      if (!statement || !ts.isBlock(statement.parent) || enclosingFunction(statement) !== enclosingFunction(growth.ref)) return [];
+      const ref = growth.ref.getText(sourceFile);
+      const max = `MAX_${candidate.name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/^_+/, "").toUpperCase()}_ENTRIES`;
+      if (facts.identifiersNamed(max).length > 0) return [];
+      const typed = !/\.[cm]?jsx?$/.test(sourceFile.fileName);
+      const bang = typed ? "!" : "";
+      const evict = {
+        map: `if (${ref}.size >= ${max}) ${ref}.delete(${ref}.keys().next().value${bang});`,
+        set: `if (${ref}.size >= ${max}) ${ref}.delete(${ref}.values().next().value${bang});`,
+        array: `if (${ref}.length >= ${max}) ${ref}.${growth.via === "unshift" ? "pop" : "shift"}();`,
+        object: `if (Object.keys(${ref}).length >= ${max}) delete ${ref}[Object.keys(${ref})[0]];`,
+      }[candidate.kind];
+      const indent = indentationAt(sourceFile.text, statement.getStart(sourceFile));
+      const top = candidate.statement.getStart(sourceFile);
+      return [{
+        description: `Bound \`${candidate.name}\` to ${max} entries, evicting the oldest`,
+        safe: false,
+        edits: [
+          { start: top, end: top, newText: `const ${max} = 1000;\n${indentationAt(sourceFile.text, top)}` },
+          { start: statement.getStart(sourceFile), end: statement.getStart(sourceFile), newText: `${evict}\n${indent}` },
+        ],
+      }];
+    }
+
+    /** `Cls.field` anywhere and `this.field` in static members for statics; `this.field` for a singleton's instance fields. */
+    function memberRefs(classNode: ts.ClassLikeDeclaration, name: string, statik: boolean): ts.Expression[] {
+      const className = classNode.name?.text;
+      return facts.identifiersNamed(name).flatMap((id) => {
+        const access = id.parent;
+        if (!ts.isPropertyAccessExpression(access) || access.name !== id) return [];
+        const base = access.expression;
+        const inside = id.pos >= classNode.pos && id.end <= classNode.end;
+        if (base.kind === ts.SyntaxKind.ThisKeyword) return inside && isStaticContext(access) === statik ? [access] : [];
+        return statik && ts.isIdentifier(base) && base.text === className ? [access] : [];
+      });
+    }
+  },
+});
+
+/** `warned.add(msg)` in `emitWarningOnce()`: a set of distinct messages, bounded by the code's own strings. */
+function isWarnOnceSet(candidate: Candidate, fn: ts.Node): boolean {
+  const pattern = /warn|deprecat|once|emitted|logged|reported/i;
+  return candidate.kind !== "array" && (pattern.test(candidate.name) || pattern.test(functionName(fn as never) ?? ""));
+}
+
+/** `stream.on("data", (chunk) => chunks.push(chunk))`: buffering until the stream ends, bounded by its input. */
+function isStreamBuffering(fn: ts.Node): boolean {
+  const call = fn.parent;
+  return ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === "on"
+    && ts.isStringLiteralLike(call.arguments[0]) && call.arguments[0].text === "data";
+}
+
+function isTopLevel(decl: ts.VariableDeclaration): boolean {
+  const statement = decl.parent.parent;
+  return ts.isVariableStatement(statement) && (ts.isSourceFile(statement.parent) || ts.isModuleBlock(statement.parent));
+}
+
+/** `this` inside a static method, static block or static field initialiser. */
+function isStaticContext(node: ts.Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isClassStaticBlockDeclaration(current)) return true;
+    if ((ts.isMethodDeclaration(current) || ts.isPropertyDeclaration(current) || ts.isAccessor(current)) && ts.isClassLike(current.parent)) {
+      return hasModifier(current, ts.SyntaxKind.StaticKeyword);
+    }
+    if (ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current)) return false;
+  }
+  return false;
+}
+
+/** A class the file instantiates exactly once, at module level, and does not export. */
+function isSingleton(facts: Facts, classNode: ts.ClassLikeDeclaration): boolean {
+  if (!classNode.name || !ts.isClassDeclaration(classNode) || hasModifier(classNode, ts.SyntaxKind.ExportKeyword)) return false;
+  const refs = facts.referencesTo(classNode.name);
+  const news = refs.filter((r) => ts.isNewExpression(r.parent) && r.parent.expression === r);
+  return news.length === 1 && news.length === refs.filter((r) => !ts.isTypeReferenceNode(r.parent)).length && enclosingFunction(news[0]) === undefined;
+}
+
+/** `export { cache }`, `module.exports = { cache }`, `exports.cache = cache`. */
+function isExport(ref: ts.Expression): boolean {
+  const parent = ref.parent;
+  if (ts.isExportSpecifier(parent) || ts.isExportAssignment(parent)) return true;
+  if (ts.isShorthandPropertyAssignment(parent) || ts.isPropertyAssignment(parent)) {
+    const literal = parent.parent;
+    return ts.isBinaryExpression(literal.parent) && /^(module\.)?exports$/.test(literal.parent.left.getText());
+  }
+  return ts.isBinaryExpression(parent) && parent.right === ref && /^(module\.)?exports\./.test(parent.left.getText());
+}
+
+function viaText(use: CollectionUse): string {
+  const ref = use.ref.getText();
+  return use.via === "[]=" ? `${ref}[…] = …` : `${ref}.${use.via}(…)`;
+}
+
+/** The growth's key mentions a parameter of the request handler it runs in. */
+function isRequestDerived(facts: Facts, use: CollectionUse): boolean {
+  const key = use.key;
+  if (!key) return false;
+  let derived = false;
+  const visit = (node: ts.Node): void => {
+    if (derived) return;
+    if (ts.isIdentifier(node)) {
+      const decl = facts.symbolAt(node)?.declarations?.[0];
+      const fn = decl && ts.isParameter(decl) ? decl.parent : undefined;
+      if (fn && isFunctionNode(fn) && facts.lifetime.roleOf(fn) === "request-handler") derived = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(key);
+  return derived;
+}
