@@ -26,6 +26,11 @@ export interface TrackedResource {
   releases: ReadonlySet<ts.Node>;
   /** Consider exceptions thrown by calls while the resource is open. */
   exceptions: boolean;
+  /**
+   * Narrows which statements count as throwing while the resource is open (default:
+   * any call, `new` or `await`). Rules use it to ignore calls unrelated to the resource.
+   */
+  mayThrow?: (node: ts.Node) => boolean;
 }
 
 const NONE = 1;
@@ -141,7 +146,7 @@ class FlowWalker {
       // `.pipe()`, a callback that closes it) settles it at once.
       return this.releasesIn(node) ? DONE : OPEN;
     }
-    if (this.resource.exceptions && state & OPEN && mayThrow(node) && !this.releasesIn(node)) {
+    if (this.resource.exceptions && state & OPEN && mayThrow(node) && (this.resource.mayThrow?.(node) ?? true) && !this.releasesIn(node)) {
       this.raise("exception", node, state);
     }
     return this.releasesIn(node) ? release(state) : state;
@@ -155,7 +160,7 @@ class FlowWalker {
     if (node.catchClause) {
       // Any call in the try block may throw, so the catch block is entered with the
       // state at the start of the try as well as the states recorded by `raise`.
-      const entry = (frame.catchStates ?? []).reduce((a, b) => a | b, state);
+      const entry = (frame.catchStates ?? []).reduce((a, b) => a | b, this.catchEntry(node.tryBlock, state));
       if (entry !== 0) {
         const catchFrame: TryFrame = { finallyBlock: node.finallyBlock };
         this.tries.push(catchFrame);
@@ -165,6 +170,29 @@ class FlowWalker {
     }
     if (node.finallyBlock && after !== 0) after = this.block(node.finallyBlock.statements, after);
     return after;
+  }
+
+  /**
+   * The states in which the try block's top-level statements may throw. A statement
+   * that releases the resource counts as released even when it throws (a failing
+   * `closeSync(fd)` or `await res.json()` still settled it); a try block without any
+   * call keeps the conservative start state.
+   */
+  private catchEntry(block: ts.Block, state: number): number {
+    let entry = 0;
+    let current = state;
+    for (const statement of block.statements) {
+      if (isInside(this.resource.acquisition, statement)) {
+        if (mayThrow(statement)) entry |= current;
+        current = this.releasesIn(statement) ? DONE : OPEN;
+      } else if (this.releasesIn(statement)) {
+        current = release(current);
+        entry |= current;
+      } else if (mayThrow(statement)) {
+        entry |= current;
+      }
+    }
+    return entry === 0 ? state : entry;
   }
 
   private loop(node: ts.IterationStatement, state: number): number {

@@ -7,7 +7,7 @@
 // events, iteration, `res.body.cancel()`), and the flow walk finds the exit reached
 // with the resource still open.
 import ts from "typescript";
-import { type FunctionNode, calleeMemberName, enclosingFunction, isInside, thisClass } from "./ast";
+import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, thisClass } from "./ast";
 import type { Facts } from "./facts";
 import type { LeakPath } from "./flow";
 import { findTeardown } from "./lifetime";
@@ -86,7 +86,7 @@ export function trackResource(facts: Facts, call: ts.CallExpression | ts.NewExpr
     if (!binding) return undefined;
     return followBinding(facts, base, binding, facts.referencesTo(binding), call, exceptions);
   }
-  if (ts.isBinaryExpression(parent) && parent.right === value && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+  if (ts.isBinaryExpression(parent) && parent.right === value && isAssignment(parent.operatorToken.kind)) {
     return followAssignment(facts, base, parent.left, call, exceptions);
   }
   return classifyUse(facts, value, spec) === "use" ? { ...base, outcome: "dropped" } : undefined;
@@ -99,11 +99,8 @@ export function classifyUse(facts: Facts, ref: ts.Expression, spec: ResourceSpec
   if (spec.kind === "response" && ts.isPropertyAccessExpression(parent) && parent.expression === expr && parent.name.text === "body") {
     return classifyUse(facts, parent, BODY_SPEC);
   }
-  if (ts.isPropertyAccessExpression(parent) && parent.expression === expr && ts.isCallExpression(parent.parent)
-    && parent.parent.expression === parent && LISTEN_METHODS.has(parent.name.text)) {
-    const event = parent.parent.arguments[0];
-    if (event && ts.isStringLiteralLike(event) && spec.consumeEvents?.includes(event.text)) return "handoff";
-  }
+  if (spec.consumeEvents && listensToAny(expr, spec.consumeEvents)) return "handoff";
+  if (ts.isBinaryExpression(parent) && parent.right === expr && isAssignment(parent.operatorToken.kind)) return "handoff";
   if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(expr)) {
     if (spec.numericHandle) {
       const name = facts.calleeName(parent) ?? "";
@@ -122,6 +119,25 @@ export function classifyUse(facts: Facts, ref: ts.Expression, spec: ResourceSpec
     iterationIsHandoff: spec.iterable,
     argumentIsHandoff: spec.argumentIsHandoff,
   });
+}
+
+function isAssignment(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.EqualsToken || kind === ts.SyntaxKind.QuestionQuestionEqualsToken || kind === ts.SyntaxKind.BarBarEqualsToken
+    || kind === ts.SyntaxKind.AmpersandAmpersandEqualsToken;
+}
+
+/** `x.on("data", …)`, or a chain `x.once("error", …).on("data", …)`, listening to one of `events`. */
+function listensToAny(expr: ts.Expression, events: readonly string[]): boolean {
+  for (let current = expr; ;) {
+    const access = current.parent;
+    if (!ts.isPropertyAccessExpression(access) || access.expression !== current || !ts.isCallExpression(access.parent)
+      || access.parent.expression !== access || !CHAINING_METHODS.has(access.name.text)) {
+      return false;
+    }
+    const event = access.parent.arguments[0];
+    if (LISTEN_METHODS.has(access.name.text) && event && ts.isStringLiteralLike(event) && events.includes(event.text)) return true;
+    current = outerReference(access.parent);
+  }
 }
 
 /** Climbs `x.on(…).setEncoding(…)` chains that return their receiver. */
@@ -170,8 +186,65 @@ function followAssignment(facts: Facts, base: TrackBase, target: ts.Expression, 
 function followBinding(facts: Facts, base: TrackBase, binding: ts.Identifier, refs: ts.Expression[], acquisition: ts.Node, exceptions: boolean): ResourceTrack {
   const releases = refs.filter((r) => classifyUse(facts, r, base.spec) !== "use");
   if (releases.length === 0) return { ...base, binding, refs, releases, outcome: "never" };
-  const leak = facts.findLeakPath({ acquisition, releases: new Set(releases), exceptions }, base.scope);
+  const uses = new Set<ts.Node>(refs.filter((r) => !releases.includes(r) && !isListenerCall(r)));
+  const leak = facts.findLeakPath({
+    acquisition, releases: widenReleases(facts, releases, binding.text, base.scope), exceptions, mayThrow: (node) => touchesOrAwaits(node, uses),
+  }, base.scope);
   return { ...base, binding, refs, releases, outcome: leak ? "leak" : "released", leak };
+}
+
+/**
+ * The nodes that settle the resource for the flow walk: each release reference, plus
+ * the `if` that guards a release on the resource itself (`if (fd !== undefined) close(fd)`)
+ * or any `if` inside a `finally` (`finally { if (threw) close(fd) }`), plus calls of a
+ * local function that releases it (`const cleanup = () => s.destroy()`).
+ */
+function widenReleases(facts: Facts, releases: readonly ts.Expression[], name: string, scope: ts.Node): Set<ts.Node> {
+  const result = new Set<ts.Node>(releases);
+  for (const ref of releases) {
+    let outermostIf: ts.IfStatement | undefined;
+    for (let node: ts.Node = ref; node.parent && node !== scope; node = node.parent) {
+      const parent = node.parent;
+      if (ts.isIfStatement(parent) && node !== parent.expression) {
+        outermostIf = parent;
+        if (mentions(parent.expression, name)) result.add(parent.expression);
+      }
+      if (ts.isBlock(node) && ts.isTryStatement(parent) && parent.finallyBlock === node && outermostIf) result.add(outermostIf.expression);
+      if (isFunctionNode(parent) && parent !== scope) {
+        const fnName = localFunctionName(parent);
+        if (fnName) for (const call of facts.referencesTo(fnName)) result.add(call);
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+function localFunctionName(fn: FunctionNode): ts.Identifier | undefined {
+  if (ts.isFunctionDeclaration(fn) && fn.name) return fn.name;
+  const parent = fn.parent;
+  return ts.isVariableDeclaration(parent) && parent.initializer === fn && ts.isIdentifier(parent.name) ? parent.name : undefined;
+}
+
+/** Listener registration on the resource (`x.on("error", …)`) does not throw. */
+function isListenerCall(ref: ts.Expression): boolean {
+  const access = outerReference(ref).parent;
+  return ts.isPropertyAccessExpression(access) && (LISTEN_METHODS.has(access.name.text) || access.name.text === "removeListener");
+}
+
+/** Exceptions worth reporting come from statements that use the resource or await something. */
+function touchesOrAwaits(node: ts.Node, uses: ReadonlySet<ts.Node>): boolean {
+  let found = false;
+  const visit = (child: ts.Node): void => {
+    if (found || isFunctionNode(child)) return;
+    if (ts.isAwaitExpression(child) || uses.has(child)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(child, visit);
+  };
+  visit(node);
+  return found;
 }
 
 /** A resource delivered as parameter `index` of `callback` (after an `if (err) …` guard when index > 0). */
@@ -194,7 +267,7 @@ function trackCallbackParam(
   ];
   const all = [...refs, ...releaseRefs];
   if (releases.length === 0) return { ...base, binding: param.name, refs: all, releases, outcome: all.length === 0 ? "dropped" : "never" };
-  const leak = facts.findLeakPath({ acquisition: start, releases: new Set(releases), exceptions: false }, callback);
+  const leak = facts.findLeakPath({ acquisition: start, releases: widenReleases(facts, releases, param.name.text, callback), exceptions: false }, callback);
   return { ...base, binding: param.name, refs: all, releases, outcome: leak ? "leak" : "released", leak };
 }
 

@@ -65,6 +65,9 @@ export interface CheckoutSpec extends ResourceSpec {
 const STREAM_RELEASE = ["close", "destroy", "end", "resetAndDestroy"];
 const READABLE = { consumeEvents: ["data", "readable", "line"], iterable: true, handoff: ["pipe", "resume", "read", "pipeTo"] } as const;
 
+/** A socket read until the peer ends it closes itself (allowHalfOpen is off by default). */
+const SOCKET = { consumeEvents: ["data", "end", "close", "readable"], handoff: ["pipe", "resume"] } as const;
+
 function stream(label: string, extra: Partial<ResourceSpec> = {}): ResourceSpec {
   return { kind: "stream", label, delivery: "value", release: STREAM_RELEASE, handoff: ["pipe"], earlyRelease: "$.destroy();", ...extra };
 }
@@ -113,8 +116,8 @@ export const KNOWN_RESOURCES: readonly ModuleResources[] = [
       openSync: FD("fs.openSync", "value"),
     },
   },
-  { module: "net", calls: { connect: stream("net.connect"), createConnection: stream("net.createConnection") } },
-  { module: "tls", calls: { connect: stream("tls.connect") } },
+  { module: "net", calls: { connect: stream("net.connect", SOCKET), createConnection: stream("net.createConnection", SOCKET) } },
+  { module: "tls", calls: { connect: stream("tls.connect", SOCKET) } },
   {
     module: "readline",
     calls: {

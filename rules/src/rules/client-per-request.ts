@@ -42,10 +42,16 @@ export default defineRule<MessageId, Options>({
       if (!spec) return;
       const perRequest = facts.lifetime.ownerOf(node).kind === "request";
       // A Worker outside request handlers is unclosed-stream's to report.
-      if (!perRequest && (spec.label === "Worker" || !context.options.checkFunctions || !facts.lifetime.runsRepeatedly(enclosingFunction(node)))) return;
+      if (!perRequest && (spec.label === "Worker" || !context.options.checkFunctions || !runsPerCall(node))) return;
       check(node, spec, perRequest ? "a request is handled" : "this function runs");
     };
     return { [ts.SyntaxKind.CallExpression]: visit, [ts.SyntaxKind.NewExpression]: visit };
+
+    /** Named functions and methods run per call; callbacks of unknown calls (tests, `forEach`) may run once. */
+    function runsPerCall(node: ts.Node): boolean {
+      const role = facts.lifetime.roleAt(node);
+      return role === "function" || role === "method" || role === "react-component" || role === "react-hook";
+    }
 
     function check(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec, when: string): void {
       const track = trackResource(facts, call, spec, false);

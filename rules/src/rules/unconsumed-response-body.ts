@@ -1,9 +1,11 @@
 // unconsumed-response-body: `fetch` / undici responses whose body is not read or cancelled on every path; `http.get`/`request` responses never consumed.
 import ts from "typescript";
 import {
-  type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, defineRule, describeExit, isCandidateCall, matchAcquisition,
+  type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, defineRule, describeExit, isCandidateCall, isInside, matchAcquisition,
   releaseAtStart, releaseBeforeExit, trackResource,
 } from "../engine";
+
+const BROWSER_GLOBALS = ["document", "window", "navigator", "location"];
 
 type MessageId = "dropped" | "neverConsumed" | "leakPath" | "callbackNeverConsumed" | "callbackLeakPath";
 type Options = Record<string, never>;
@@ -30,13 +32,31 @@ export default defineRule<MessageId, Options>({
   create(context) {
     const { facts, sourceFile } = context;
     const names = acquisitionNames(KNOWN_RESOURCES);
+    const browserStatements = new Map<ts.Node, boolean>();
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
         if (!isCandidateCall(call, names)) return;
         const spec = matchAcquisition(facts, call, KNOWN_RESOURCES);
-        if (spec?.kind === "response") check(call, spec);
+        if (spec?.kind !== "response" || isHeadRequest(call) || (spec.label === "fetch" && isBrowserCode(call))) return;
+        check(call, spec);
       },
     };
+
+    /**
+     * A browser reads and frees unconsumed bodies itself; the leak is Node's (undici keeps
+     * the socket until GC). Code that touches `document`, `window`, `navigator` or
+     * `location` in the same top-level statement runs in a browser.
+     */
+    function isBrowserCode(call: ts.Node): boolean {
+      let top: ts.Node = call;
+      while (top.parent && !ts.isSourceFile(top.parent)) top = top.parent;
+      let browser = browserStatements.get(top);
+      if (browser === undefined) {
+        browser = BROWSER_GLOBALS.some((name) => facts.identifiersNamed(name).some((id) => isInside(id, top) && isGlobal(facts.qualifiedName(id), name)));
+        browserStatements.set(top, browser);
+      }
+      return browser;
+    }
 
     function check(call: ts.CallExpression, spec: ResourceSpec): void {
       const track = trackResource(facts, call, spec, false);
@@ -73,3 +93,14 @@ export default defineRule<MessageId, Options>({
     }
   },
 });
+
+/** `fetch(url, { method: "HEAD" })`: the response has no body to consume. */
+function isHeadRequest(call: ts.CallExpression): boolean {
+  return call.arguments.some((arg) => ts.isObjectLiteralExpression(arg) && arg.properties.some((p) => ts.isPropertyAssignment(p)
+    && p.name.getText() === "method" && ts.isStringLiteralLike(p.initializer) && p.initializer.text.toUpperCase() === "HEAD"));
+}
+
+/** `window` resolves to the global object itself ("global:"), the others to "global:<name>". */
+function isGlobal(qualified: string | undefined, name: string): boolean {
+  return qualified === `global:${name}` || (name === "window" && qualified === "global:");
+}
