@@ -1,5 +1,6 @@
 // The single rule registry, sorted by id, and the library entry point.
 import type { RuleModule } from "./engine";
+import abortControllerNotAborted from "./rules/abort-controller-not-aborted";
 import clientPerRequest from "./rules/client-per-request";
 import listenerNotRemoved from "./rules/listener-not-removed";
 import subscriptionNotDisposed from "./rules/subscription-not-disposed";
@@ -12,6 +13,7 @@ import unconsumedResponseBody from "./rules/unconsumed-response-body";
 import unreleasedConnection from "./rules/unreleased-connection";
 
 export const rules: readonly RuleModule[] = [
+  abortControllerNotAborted,
   clientPerRequest,
   listenerNotRemoved,
   subscriptionNotDisposed,

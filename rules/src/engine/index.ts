@@ -14,6 +14,8 @@ export {
   type StoredHandle, TIMER_CLEARERS, TIMER_CLEAR_FUNCTIONS, clearStoredFixes, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isUnrefCall,
   isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
 } from "./timers";
+export { removeStatement, wrapRestInTryFinally } from "./statement-fixes";
+export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isAbortSignalExpression, isInLoop, isSignalOption, signalOrigin } from "./abort";
 export { type AppliedFixes, applyFixes, safeFixes, insertAt, replaceNode } from "./fixes";
 export { Directives, parseDirectives, type Directive } from "./directives";
 export {

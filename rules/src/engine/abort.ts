@@ -1,0 +1,98 @@
+// Abort controllers and signals: recognising `new AbortController()` and signal
+// expressions (by type when the program has types, by name otherwise), where a
+// signal comes from and how long it lives relative to the code that uses it
+// (a module-level controller's signal, a parameter, `AbortSignal.any` over a
+// long-lived input, a local controller). Shared by the context-family rules.
+import ts from "typescript";
+import { calleeMemberName, enclosingFunction, isFunctionNode, isInside, propertyNameText } from "./ast";
+import type { Facts } from "./facts";
+import { skipOuterExpressions } from "./names";
+
+export type SignalOrigin = "module" | "static" | "instance" | "param" | "local" | "request" | "unknown";
+
+/** `new AbortController()` (the global, not a local class of that name). */
+export function isAbortControllerCreation(facts: Facts, node: ts.Node): node is ts.NewExpression {
+  return ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "AbortController"
+    && facts.calleeName(node) === "global:AbortController";
+}
+
+/** `AbortSignal.any([...])`, `AbortSignal.timeout(ms)` … → "any", "timeout"; undefined for other calls. */
+export function abortSignalFactory(facts: Facts, call: ts.CallExpression): string | undefined {
+  const name = calleeMemberName(call);
+  if (name !== "any" && name !== "timeout" && name !== "abort") return undefined;
+  return facts.calleeName(call) === `global:AbortSignal.${name}` ? name : undefined;
+}
+
+/** Whether `expr` denotes an AbortSignal: its type when known, otherwise a name ending in `signal`. */
+export function isAbortSignalExpression(facts: Facts, expr: ts.Expression): boolean {
+  const typed = facts.typeIs(expr, ["AbortSignal"]);
+  if (typed !== undefined) return typed;
+  const inner = skipOuterExpressions(expr);
+  const name = ts.isIdentifier(inner) ? inner.text : ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
+  return name !== undefined && /signal$/i.test(name);
+}
+
+/**
+ * Where the signal `expr` comes from, seen from the code at `at`: a module-level
+ * controller or signal, a static or instance field, a parameter of the enclosing
+ * function (a caller's signal, reused across calls), a request's signal, or a
+ * controller created in the same function (local).
+ */
+export function signalOrigin(facts: Facts, expr: ts.Expression, at: ts.Node): SignalOrigin {
+  const inner = skipOuterExpressions(expr);
+  // `ac.signal`, `options.signal`, `this.controller.signal`: the lifetime of the holder.
+  const holder = ts.isPropertyAccessExpression(inner) ? inner.expression : inner;
+  if (holder.kind === ts.SyntaxKind.ThisKeyword) return "instance";
+  if (ts.isPropertyAccessExpression(holder) && holder.expression.kind === ts.SyntaxKind.ThisKeyword) return "instance";
+  const root = rootIdentifier(holder);
+  if (!root) return "unknown";
+  const lifetime = facts.lifetime.targetLifetime(root, at);
+  if (lifetime === "module" || lifetime === "global") return "module";
+  if (lifetime === "static") return "static";
+  if (lifetime === "request") return "request";
+  const decl = facts.symbolAt(root)?.valueDeclaration;
+  if (!decl) return "unknown";
+  if (ts.isParameter(decl) || isInsideParameter(decl)) return "param";
+  if (ts.isVariableDeclaration(decl) && decl.initializer) {
+    const init = skipOuterExpressions(decl.initializer);
+    if (isAbortControllerCreation(facts, init)) return "local";
+    if (ts.isCallExpression(init) && abortSignalFactory(facts, init)) return "local";
+    if (ts.isIdentifier(init) || ts.isPropertyAccessExpression(init)) return signalOrigin(facts, init, at);
+  }
+  return "unknown";
+}
+
+/** Whether a `{ signal: <ref> }` option carrying `ref` goes to a listener registration or a call that registers on the signal. */
+export function isSignalOption(ref: ts.Expression): ts.CallExpression | undefined {
+  const property = ref.parent;
+  if (!ts.isPropertyAssignment(property) || property.initializer !== ref || propertyNameText(property.name) !== "signal") return undefined;
+  const literal = property.parent;
+  const call = literal.parent;
+  return ts.isCallExpression(call) && call.arguments.includes(literal) ? call : undefined;
+}
+
+/** True when `node` runs inside a loop body of its own function (a new registration per iteration). */
+export function isInLoop(node: ts.Node): boolean {
+  const fn = enclosingFunction(node);
+  for (let current = node.parent; current && current !== fn; current = current.parent) {
+    if (isFunctionNode(current)) return false;
+    if ((ts.isForStatement(current) || ts.isForOfStatement(current) || ts.isForInStatement(current) || ts.isWhileStatement(current)
+      || ts.isDoStatement(current)) && isInside(node, current.statement)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
+  let current = skipOuterExpressions(expr);
+  while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = skipOuterExpressions(current.expression);
+  return ts.isIdentifier(current) ? current : undefined;
+}
+
+function isInsideParameter(decl: ts.Node): boolean {
+  for (let current: ts.Node | undefined = decl; current && !isFunctionNode(current); current = current.parent) {
+    if (ts.isParameter(current)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,223 @@
+// abort-controller-not-aborted: an AbortController with a path to an exit on which it is neither aborted nor handed off (lostcancel), and hand-made abort timers that are never cleared.
+import ts from "typescript";
+import {
+  type Fix, type LeakPath, calleeMemberName, type TextEdit, TIMER_CLEAR_FUNCTIONS, classifyReference, defineRule, enclosingFunction, freshName, isAbortControllerCreation,
+  isHandleDropped, isInside, isSignalOption, literalDelayMs, removeStatement, skipOuterExpressions, storedHandle, timerHandleExpression, timerStarted,
+  wrapRestInTryFinally,
+} from "../engine";
+
+type MessageId = "notAborted" | "listenersKept" | "timerNotCleared";
+type Options = Record<string, never>;
+
+const CONTROLLER_OWNERSHIP = { releaseMethods: ["abort"] };
+const TIMER_OWNERSHIP = { releaseMethods: [] as string[], releaseFunctions: TIMER_CLEAR_FUNCTIONS };
+/** Calls whose `{ signal }` option removes a listener when the signal aborts. */
+const LISTENER_REGISTRATIONS = new Set(["addEventListener", "on", "once", "addListener", "prependListener", "watch", "subscribe"]);
+const EXIT_WORDS = { return: "this return", end: "the end of the function", throw: "this throw", exception: "an exception thrown here" };
+
+interface AbortTimer {
+  call: ts.CallExpression;
+  statement: ts.Statement;
+  /** The variable holding the handle, when stored. */
+  name?: string;
+  clears: ts.Expression[];
+}
+
+export default defineRule<MessageId, Options>({
+  id: "abort-controller-not-aborted",
+  meta: {
+    family: "context",
+    description: "an AbortController whose abort() is not reached on every path, or a hand-made abort timer never cleared",
+    fix: "safe",
+    requiresTypeInfo: false,
+    requires: ["imports", "references", "flow"],
+    defaultSeverity: "warning",
+  },
+  messages: {
+    notAborted: "`{{name}}` is aborted on some paths but not on the path through {{exit}}: whatever is waiting on its signal keeps running and keeps its listeners and closures alive.",
+    listenersKept: "`{{name}}` is never aborted, but its signal is used to remove listeners: they stay registered (with their closures) for as long as the target lives.",
+    timerNotCleared: "The hand-made abort timer for `{{name}}` is not cleared when the work finishes (path through {{exit}}): it keeps the controller, its signal and the closure alive for {{delay}} after the work is done.",
+  },
+  schema: { type: "object", additionalProperties: false, properties: {} },
+  defaultOptions: {},
+  create(context) {
+    const { facts, sourceFile } = context;
+    return {
+      [ts.SyntaxKind.NewExpression](node: ts.NewExpression) {
+        if (!ts.isIdentifier(node.expression) || node.expression.text !== "AbortController") return;
+        const declaration = skipParents(node);
+        if (!ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name) || !enclosingFunction(node)) return;
+        if (isAbortControllerCreation(facts, node)) checkController(node, declaration as ts.VariableDeclaration & { name: ts.Identifier });
+      },
+    };
+
+    function checkController(creation: ts.NewExpression, declaration: ts.VariableDeclaration & { name: ts.Identifier }): void {
+      const name = declaration.name.text;
+      const refs = facts.referencesTo(declaration.name);
+      const releases = new Set<ts.Node>();
+      const handoffs: ts.Expression[] = [];
+      let boundToListeners = false;
+      for (const ref of refs) {
+        const parent = ref.parent;
+        if (ts.isPropertyAccessExpression(parent) && parent.expression === ref && parent.name.text === "signal") {
+          const call = isSignalOption(parent);
+          if (call && LISTENER_REGISTRATIONS.has(calleeMemberName(call) ?? "")) boundToListeners = true;
+          else if (classifyReference(parent, CONTROLLER_OWNERSHIP) === "handoff" && !ts.isPropertyAssignment(parent.parent)) {
+            if (isStoredOrReturned(parent)) handoffs.push(ref);
+          }
+          continue;
+        }
+        const kind = classifyReference(ref, CONTROLLER_OWNERSHIP);
+        if (kind === "release") releases.add(ref);
+        else if (kind === "handoff") handoffs.push(ref);
+      }
+      const timer = abortTimer(releases);
+      if (timer) return checkTimer(creation, name, timer, refs);
+      if (handoffs.length > 0 && releases.size === 0) return; // someone else aborts it
+      if (releases.size === 0) {
+        if (boundToListeners) context.report({ node: creation, messageId: "listenersKept", data: { name }, fixes: abortInFinally(declaration, name, handoffs) });
+        return;
+      }
+      for (const ref of handoffs) releases.add(ref);
+      // An abort inside a callback (an event handler, a returned closure) happens later, whenever that runs: exceptions
+      // before it are not the code's business. Exceptions count only when every release is a direct `abort()`.
+      const direct = [...releases].every((ref) => enclosingFunction(ref) === enclosingFunction(creation));
+      const leak = facts.findLeakPath({ acquisition: creation, releases, exceptions: direct });
+      if (!leak) return;
+      context.report({
+        node: creation,
+        messageId: "notAborted",
+        data: { name, exit: EXIT_WORDS[leak.kind] },
+        related: [{ node: leak.node, message: `\`${name}\` is still live here` }],
+        fixes: abortInFinally(declaration, name, handoffs),
+      });
+    }
+
+    /** `setTimeout(() => ac.abort(), ms)`: the timer that aborts the controller, if that is how it is aborted. */
+    function abortTimer(releases: ReadonlySet<ts.Node>): AbortTimer | undefined {
+      for (const ref of releases) {
+        for (let node: ts.Node = ref; node.parent; node = node.parent) {
+          const call = node.parent;
+          if (!ts.isCallExpression(call) || call.arguments[0] !== node || !timerStarted(facts, call, ["setTimeout"])) continue;
+          const handle = timerHandleExpression(call);
+          const statement = handle.parent;
+          if (isHandleDropped(handle) && ts.isExpressionStatement(statement)) return { call, statement, clears: [] };
+          const stored = storedHandle(facts, handle);
+          if (!stored || stored.member || !ts.isVariableDeclaration(handle.parent)) return undefined;
+          const clears = stored.refs.filter((r) => classifyReference(r, TIMER_OWNERSHIP) !== "use");
+          return { call, statement: handle.parent.parent.parent as ts.Statement, name: stored.name, clears };
+        }
+      }
+      return undefined;
+    }
+
+    function checkTimer(creation: ts.NewExpression, name: string, timer: AbortTimer, refs: readonly ts.Identifier[]): void {
+      let leak: LeakPath | undefined;
+      if (timer.clears.length === 0) leak = { kind: "end", node: timer.call };
+      else leak = facts.findLeakPath({ acquisition: timer.call, releases: new Set(timer.clears), exceptions: false });
+      if (!leak) return;
+      const delay = literalDelayMs(facts, timer.call.arguments[1]);
+      const fixes = [...timeoutSignalFix(creation, timer, refs), ...clearAndAbortInFinally(name, timer)];
+      context.report({
+        node: creation,
+        messageId: "timerNotCleared",
+        data: { name, exit: timer.clears.length === 0 ? "every exit" : EXIT_WORDS[leak.kind], delay: delay === undefined ? "the whole delay" : `${delay} ms` },
+        related: [{ node: timer.call.expression, message: "the abort timer" }, ...(timer.clears.length > 0 ? [{ node: leak.node, message: "the timer is still pending here" }] : [])],
+        fixes,
+      });
+    }
+
+    /** Safe: `AbortSignal.timeout(ms)` replaces a controller that exists only for the timer. */
+    function timeoutSignalFix(creation: ts.NewExpression, timer: AbortTimer, refs: readonly ts.Identifier[]): Fix[] {
+      const declaration = creation.parent as ts.VariableDeclaration;
+      const list = declaration.parent;
+      const callback = timer.call.arguments[0];
+      const delay = timer.call.arguments[1];
+      if (!ts.isVariableDeclarationList(list) || list.declarations.length !== 1 || !delay || !callback) return [];
+      if (!ts.isArrowFunction(callback) || !isAbortCall(callback.body)) return [];
+      if (!isKnownBefore(delay, declaration)) return [];
+      const signalRefs = refs.filter((r) => !isInside(r, callback));
+      if (refs.length - signalRefs.length !== 1) return [];
+      if (!signalRefs.every((r) => ts.isPropertyAccessExpression(r.parent) && r.parent.name.text === "signal" && !isAssigned(r.parent))) return [];
+      if (timer.clears.some((c) => !ts.isExpressionStatement(skipParents(c).parent) || !ts.isCallExpression(skipParents(c)))) return [];
+      const signal = freshName(sourceFile, "signal", (n) => facts.identifiersNamed(n).some(isBinding));
+      const edits: TextEdit[] = [
+        { start: list.parent.getStart(sourceFile), end: list.parent.getEnd(), newText: `const ${signal} = AbortSignal.timeout(${delay.getText(sourceFile)});` },
+        removeStatement(sourceFile, timer.statement),
+        ...timer.clears.map((c) => removeStatement(sourceFile, skipParents(c).parent as ts.Statement)),
+      ];
+      for (const ref of signalRefs) {
+        const access = ref.parent as ts.PropertyAccessExpression;
+        const property = access.parent;
+        if (signal === "signal" && ts.isPropertyAssignment(property) && property.initializer === access && property.name.getText(sourceFile) === "signal") {
+          edits.push({ start: property.getStart(sourceFile), end: property.getEnd(), newText: signal });
+        } else {
+          edits.push({ start: access.getStart(sourceFile), end: access.getEnd(), newText: signal });
+        }
+      }
+      return [{ description: `Replace the controller and its timer with AbortSignal.timeout(${delay.getText(sourceFile)})`, safe: true, edits }];
+    }
+
+    /** Suggestion: clear the timer and abort in a `finally` around the rest of the block. */
+    function clearAndAbortInFinally(name: string, timer: AbortTimer): Fix[] {
+      const handle = timer.name ?? freshName(sourceFile, "timer", (n) => facts.identifiersNamed(n).length > 0);
+      const wrap = wrapRestInTryFinally(sourceFile, timer.statement, [`clearTimeout(${handle})`, `${name}.abort()`]);
+      if (!wrap) return [];
+      const edits: TextEdit[] = [wrap];
+      if (!timer.name) edits.push({ start: timer.call.getStart(sourceFile), end: timer.call.getStart(sourceFile), newText: `const ${handle} = ` });
+      return [{ description: `Clear the timer and abort ${name} in a finally block`, safe: false, edits }];
+    }
+
+    function abortInFinally(declaration: ts.VariableDeclaration, name: string, handoffs: readonly ts.Expression[]): Fix[] {
+      if (handoffs.length > 0) return []; // aborting in finally would cancel what was handed on
+      const statement = declaration.parent.parent;
+      const wrap = ts.isVariableStatement(statement) ? wrapRestInTryFinally(sourceFile, statement, [`${name}.abort()`]) : undefined;
+      return wrap ? [{ description: `Abort ${name} in a finally block`, safe: false, edits: [wrap] }] : [];
+    }
+
+    function isKnownBefore(delay: ts.Expression, declaration: ts.Node): boolean {
+      if (ts.isNumericLiteral(delay)) return true;
+      if (literalDelayMs(facts, delay) !== undefined && !ts.isIdentifier(delay)) return true;
+      if (!ts.isIdentifier(delay) && !(ts.isPropertyAccessExpression(delay) && ts.isIdentifier(delay.expression))) return false;
+      const root = ts.isIdentifier(delay) ? delay : delay.expression as ts.Identifier;
+      const decl = facts.symbolAt(root)?.valueDeclaration;
+      return decl !== undefined && decl.getSourceFile() === sourceFile && decl.getEnd() <= declaration.getStart(sourceFile);
+    }
+  },
+});
+
+/** The node that holds an expression, past parentheses and type assertions. */
+function skipParents(node: ts.Expression): ts.Node {
+  return skipOuterParents(node).parent;
+}
+
+function skipOuterParents(node: ts.Node): ts.Node {
+  let current = node;
+  while (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isNonNullExpression(current.parent)) {
+    current = current.parent;
+  }
+  return current;
+}
+
+/** `ac.abort()` as an arrow's whole body. */
+function isAbortCall(body: ts.ConciseBody): boolean {
+  return ts.isCallExpression(body) && body.arguments.length === 0 && ts.isPropertyAccessExpression(body.expression)
+    && body.expression.name.text === "abort" && ts.isIdentifier(body.expression.expression);
+}
+
+function isStoredOrReturned(expr: ts.Expression): boolean {
+  const parent = skipOuterExpressions(expr).parent;
+  return ts.isReturnStatement(parent) || ts.isArrowFunction(parent) || (ts.isBinaryExpression(parent) && parent.right === expr);
+}
+
+function isAssigned(access: ts.Expression): boolean {
+  const parent = access.parent;
+  return ts.isBinaryExpression(parent) && parent.left === access;
+}
+
+function isBinding(id: ts.Identifier): boolean {
+  const parent = id.parent;
+  if (ts.isPropertyAccessExpression(parent) && parent.name === id) return false;
+  if ((ts.isPropertyAssignment(parent) || ts.isPropertySignature(parent) || ts.isPropertyDeclaration(parent)) && parent.name === id) return false;
+  return true;
+}
