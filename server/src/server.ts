@@ -25,6 +25,8 @@ import { SettingsCache } from "./settings";
 const WATCHED_GLOBS = ["**/tsconfig*.json", "**/jsconfig.json", "**/package.json", ...CONFIG_FILE_NAMES.map((n) => `**/${n}`),
   "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}"];
 const MAX_LOGGED_KEYS = 1000;
+/** Above this size (characters) a document is analysed on open and save only, not while typing. */
+const LARGE_DOCUMENT = 1_000_000;
 
 interface ClientFeatures {
   pull: boolean;
@@ -154,12 +156,17 @@ export class LeaklintServer {
 
   private async changed(document: TextDocument): Promise<void> {
     const settings = await this.settings.get(document.uri);
-    if (settings.run === "onType") this.scheduler.schedule(document.uri, document.version);
+    if (settings.run !== "onType") return;
+    if (document.getText().length > LARGE_DOCUMENT) {
+      this.logOnce(`large:${document.uri}`, `${document.uri} is large: analysed on open and save only.`);
+      return;
+    }
+    this.scheduler.schedule(document.uri, document.version);
   }
 
   private async saved(document: TextDocument): Promise<void> {
     const settings = await this.settings.get(document.uri);
-    if (settings.run !== "onSave") return;
+    if (settings.run !== "onSave" && document.getText().length <= LARGE_DOCUMENT) return;
     if (this.features.pull) {
       this.results.delete(document.uri);
       if (this.features.refresh) void this.connection.languages.diagnostics.refresh();
