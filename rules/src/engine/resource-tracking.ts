@@ -256,7 +256,8 @@ function trackCallbackParam(
   if (!param) return { ...base, outcome: "dropped" };
   if (!ts.isIdentifier(param.name)) return undefined;
   const errorName = index > 0 && ts.isIdentifier(callback.parameters[0].name) ? callback.parameters[0].name.text : undefined;
-  const start = liveStart(callback, errorName);
+  const live = liveStart(callback, errorName);
+  const start = live && firstEvaluated(live);
   if (!start) return { ...base, outcome: "dropped" };
   const refs: ts.Expression[] = facts.referencesTo(param.name);
   const releaseParam = releaseIndex !== undefined ? callback.parameters[releaseIndex] : undefined;
@@ -291,6 +292,19 @@ function liveStart(callback: ts.ArrowFunction | ts.FunctionExpression, errorName
     return statement;
   }
   return undefined;
+}
+
+/** The first node the flow walk evaluates as a plain expression inside `node` (where the resource becomes live). */
+function firstEvaluated(node: ts.Node): ts.Node | undefined {
+  if (ts.isBlock(node)) return node.statements.length > 0 ? firstEvaluated(node.statements[0]) : undefined;
+  if (ts.isIfStatement(node) || ts.isSwitchStatement(node) || ts.isWhileStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) {
+    return node.expression;
+  }
+  if (ts.isForStatement(node)) return node.initializer ?? node.condition ?? firstEvaluated(node.statement);
+  if (ts.isTryStatement(node)) return firstEvaluated(node.tryBlock);
+  if (ts.isDoStatement(node) || ts.isLabeledStatement(node)) return firstEvaluated(node.statement);
+  if (ts.isReturnStatement(node) || ts.isThrowStatement(node)) return node.expression;
+  return node;
 }
 
 function mentions(expr: ts.Node, name: string): boolean {
