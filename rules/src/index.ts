@@ -1,6 +1,7 @@
 // The single rule registry, sorted by id, and the library entry point.
 import type { RuleModule } from "./engine";
 import abortControllerNotAborted from "./rules/abort-controller-not-aborted";
+import abortSignalListenerLeak from "./rules/abort-signal-listener-leak";
 import clientPerRequest from "./rules/client-per-request";
 import listenerNotRemoved from "./rules/listener-not-removed";
 import subscriptionNotDisposed from "./rules/subscription-not-disposed";
@@ -14,6 +15,7 @@ import unreleasedConnection from "./rules/unreleased-connection";
 
 export const rules: readonly RuleModule[] = [
   abortControllerNotAborted,
+  abortSignalListenerLeak,
   clientPerRequest,
   listenerNotRemoved,
   subscriptionNotDisposed,

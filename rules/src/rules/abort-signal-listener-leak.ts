@@ -1,0 +1,135 @@
+// abort-signal-listener-leak: "abort" listeners added to a signal that outlives the registering code, without `{ once: true }` or a removal; `onabort` handlers and `AbortSignal.any` over long-lived signals in repeated code.
+import ts from "typescript";
+import {
+  type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortSignalExpression,
+  isInLoop, isStringLiteralWithText, parseRegistration, selfRemovingOption, signalOrigin,
+} from "../engine";
+
+type MessageId = "listener" | "onabort" | "any";
+type Options = Record<string, never>;
+
+const ABORT_LISTENER_METHODS = new Set(["addEventListener"]);
+const ORIGIN_WORDS: Partial<Record<SignalOrigin, string>> = {
+  module: "a module-level signal, which lives as long as the process",
+  static: "a static signal, which lives as long as the process",
+  param: "the caller's signal, which outlives this call and is shared by every call",
+  instance: "the instance's signal, which outlives each method call",
+};
+
+export default defineRule<MessageId, Options>({
+  id: "abort-signal-listener-leak",
+  meta: {
+    family: "context",
+    description: "listeners added to a long-lived AbortSignal without removal or { once: true }; AbortSignal.any over a long-lived signal in a loop",
+    fix: "safe",
+    requiresTypeInfo: false,
+    requires: ["imports", "lifetime", "references"],
+    defaultSeverity: "warning",
+  },
+  messages: {
+    listener: "This \"abort\" listener is added to `{{signal}}`, {{origin}}, and is never removed{{repeat}}: each registration stays on the signal with its closure until the signal aborts, which may be never.",
+    onabort: "`{{signal}}.onabort` is set on {{origin}}: the handler and its closure stay on the signal until it aborts, and each call replaces the handler of the previous one.",
+    any: "`AbortSignal.any` over `{{signal}}` ({{origin}}) is created {{repeat}}: every composite signal registers on the long-lived input and stays reachable from it until that input aborts.",
+  },
+  schema: { type: "object", additionalProperties: false, properties: {} },
+  defaultOptions: {},
+  create(context) {
+    const { facts, sourceFile } = context;
+    return {
+      [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
+        const first = call.arguments[0];
+        if (!first) return;
+        if (isStringLiteralWithText(first, ["abort"])) {
+          const registration = parseRegistration(call, ABORT_LISTENER_METHODS);
+          if (registration) checkListener(registration);
+        } else if (ts.isArrayLiteralExpression(first) && abortSignalFactory(facts, call) === "any") {
+          checkAny(call, first);
+        }
+      },
+      [ts.SyntaxKind.BinaryExpression](node: ts.BinaryExpression) {
+        if (node.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(node.left) || node.left.name.text !== "onabort") return;
+        if (node.right.kind === ts.SyntaxKind.NullKeyword || node.right.kind === ts.SyntaxKind.UndefinedKeyword) return;
+        const signal = node.left.expression;
+        const origin = longLivedOrigin(signal, node);
+        if (origin && isAbortSignalExpression(facts, signal)) {
+          context.report({ node: node.left, messageId: "onabort", data: { signal: signal.getText(sourceFile), origin: ORIGIN_WORDS[origin] ?? "" } });
+        }
+      },
+    };
+
+    function checkListener(registration: Registration): void {
+      if (selfRemovingOption(registration.options)) return; // { once: true } or { signal }
+      const origin = longLivedOrigin(registration.target, registration.call);
+      if (!origin || !isAbortSignalExpression(facts, registration.target)) return;
+      if (findRemovals(facts, registration).some((r) => r.matches)) return;
+      context.report({
+        node: registration.call.expression,
+        messageId: "listener",
+        data: {
+          signal: registration.target.getText(sourceFile),
+          origin: ORIGIN_WORDS[origin] ?? "",
+          repeat: isInLoop(registration.call) ? " (once per loop iteration)" : "",
+        },
+        fixes: onceFix(registration),
+      });
+    }
+
+    function checkAny(call: ts.CallExpression, inputs: ts.ArrayLiteralExpression): void {
+      const inLoop = isInLoop(call);
+      const perRequest = facts.lifetime.ownerOf(call).kind === "request";
+      if (!inLoop && !perRequest) return;
+      for (const input of inputs.elements) {
+        if (ts.isSpreadElement(input)) continue;
+        const origin = signalOrigin(facts, input, call);
+        if (origin !== "module" && origin !== "static") continue;
+        return context.report({
+          node: call.expression,
+          messageId: "any",
+          data: { signal: input.getText(sourceFile), origin: ORIGIN_WORDS[origin] ?? "", repeat: inLoop ? "in a loop" : "per request" },
+        });
+      }
+    }
+
+    /** The origin of a signal that outlives the code registering at `at`, or undefined when it does not (or we cannot tell). */
+    function longLivedOrigin(signal: ts.Expression, at: ts.Node): SignalOrigin | undefined {
+      const fn = enclosingFunction(at);
+      if (!fn) return undefined; // module level runs once
+      const origin = signalOrigin(facts, signal, at);
+      const member = enclosingMember(at);
+      if (origin === "module" || origin === "static") return origin;
+      // A constructor registers once per instance: binding an object's life to a signal is what signals are for.
+      if ((origin === "param" || origin === "instance") && member && ts.isConstructorDeclaration(member)) return undefined;
+      if (origin === "param") return origin;
+      if (origin === "instance" && member && ts.isMethodDeclaration(member)) return origin;
+      return undefined;
+    }
+
+    /** Safe: `{ once: true }` — the registration removes itself when it fires, and nothing else removes it. */
+    function onceFix(registration: Registration): Fix[] {
+      const { call, options } = registration;
+      if (!options) {
+        const last = call.arguments[call.arguments.length - 1];
+        return [{ description: "Add { once: true }", safe: true, edits: [{ start: last.getEnd(), end: last.getEnd(), newText: ", { once: true }" }] }];
+      }
+      if (ts.isObjectLiteralExpression(options)) {
+        const at = options.getStart(sourceFile) + 1;
+        const newText = options.properties.length > 0 ? " once: true," : " once: true ";
+        return [{ description: "Add once: true", safe: true, edits: [{ start: at, end: at, newText }] }];
+      }
+      if (options.kind === ts.SyntaxKind.TrueKeyword || options.kind === ts.SyntaxKind.FalseKeyword) {
+        const capture = options.kind === ts.SyntaxKind.TrueKeyword;
+        return [{ description: "Add { once: true }", safe: true,
+          edits: [{ start: options.getStart(sourceFile), end: options.getEnd(), newText: `{ capture: ${capture}, once: true }` }] }];
+      }
+      return [];
+    }
+  },
+});
+
+/** The class member (method, constructor, accessor) whose code `node` is part of. */
+function enclosingMember(node: ts.Node): ts.ClassElement | undefined {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    if (ts.isClassLike(fn.parent)) return fn as ts.ClassElement;
+  }
+  return undefined;
+}
