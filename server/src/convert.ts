@@ -54,5 +54,6 @@ export function fileUri(fileName: string): string {
 
 export function isLeaklintDiagnostic(diagnostic: Diagnostic): boolean {
   const data = diagnostic.data as Partial<DiagnosticData> | undefined;
-  return diagnostic.source === SOURCE && typeof data?.ruleId === "string" && Array.isArray(data.fixes);
+  // Some clients (Neovim 0.7) hand diagnostics back without their source; `data` is ours.
+  return (diagnostic.source === SOURCE || diagnostic.source === undefined) && typeof data?.ruleId === "string" && Array.isArray(data.fixes);
 }
