@@ -97,7 +97,7 @@ export function classifyUse(facts: Facts, ref: ts.Expression, spec: ResourceSpec
   const expr = outerReference(ref);
   const parent = expr.parent;
   if (spec.kind === "response" && ts.isPropertyAccessExpression(parent) && parent.expression === expr && parent.name.text === "body") {
-    return classifyUse(facts, parent, BODY_SPEC);
+    return isNullTest(parent) ? "handoff" : classifyUse(facts, parent, BODY_SPEC); // `if (!res.body) return`: nothing to consume
   }
   if (spec.consumeEvents && listensToAny(expr, spec.consumeEvents)) return "handoff";
   if (ts.isBinaryExpression(parent) && parent.right === expr && isAssignment(parent.operatorToken.kind)) return "handoff";
@@ -119,6 +119,18 @@ export function classifyUse(facts: Facts, ref: ts.Expression, spec: ResourceSpec
     iterationIsHandoff: spec.iterable,
     argumentIsHandoff: spec.argumentIsHandoff,
   });
+}
+
+/** `!x`, `x == null`, `x === undefined` or `if (x)`: a test of whether the value exists. */
+function isNullTest(expr: ts.Expression): boolean {
+  const outer = outerReference(expr);
+  const parent = outer.parent;
+  if (ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken) return true;
+  if ((ts.isIfStatement(parent) && parent.expression === outer) || (ts.isConditionalExpression(parent) && parent.condition === outer)) return true;
+  if (!ts.isBinaryExpression(parent)) return false;
+  const other = parent.left === outer ? parent.right : parent.left;
+  const equality = [ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken];
+  return equality.includes(parent.operatorToken.kind) && (other.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(other) && other.text === "undefined"));
 }
 
 function isAssignment(kind: ts.SyntaxKind): boolean {
