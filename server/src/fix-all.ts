@@ -4,6 +4,7 @@
 import { type LintDiagnostic, applyFixes, safeFixes } from "leaklint";
 import type { TextEdit } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
+import { commonAffixes } from "./text-diff";
 
 const MAX_PASSES = 10;
 
@@ -24,14 +25,7 @@ export function fixUntilStable(text: string, lint: (text: string) => LintDiagnos
 export function singleEdit(document: TextDocument, fixed: string): TextEdit[] {
   const original = document.getText();
   if (original === fixed) return [];
-  let prefix = 0;
-  const limit = Math.min(original.length, fixed.length);
-  while (prefix < limit && original.charCodeAt(prefix) === fixed.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (
-    suffix < limit - prefix
-    && original.charCodeAt(original.length - 1 - suffix) === fixed.charCodeAt(fixed.length - 1 - suffix)
-  ) suffix++;
+  const { prefix, suffix } = commonAffixes(original, fixed);
   return [{
     range: { start: document.positionAt(prefix), end: document.positionAt(original.length - suffix) },
     newText: fixed.slice(prefix, fixed.length - suffix),

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { LOOSE_COMPILER_OPTIONS, parseTsconfig } from "leaklint";
+import { commonAffixes } from "./text-diff";
 
 export interface AnalysisTarget {
   program: ts.Program;
@@ -17,12 +18,40 @@ export interface AnalysisTarget {
 
 export type FileChangeKind = "created" | "changed" | "deleted";
 
-/** Texts and versions of open documents and overlays; disk files get a version per change event. */
+/** A snapshot that tells TypeScript what changed since the previous one, so it reparses incrementally. */
+class TextSnapshot implements ts.IScriptSnapshot {
+  constructor(readonly text: string) {}
+
+  getText(start: number, end: number): string {
+    return this.text.substring(start, end);
+  }
+
+  getLength(): number {
+    return this.text.length;
+  }
+
+  getChangeRange(old: ts.IScriptSnapshot): ts.TextChangeRange | undefined {
+    if (!(old instanceof TextSnapshot)) return undefined;
+    const { prefix, suffix } = commonAffixes(old.text, this.text);
+    return ts.createTextChangeRange(ts.createTextSpan(prefix, old.text.length - prefix - suffix), this.text.length - prefix - suffix);
+  }
+}
+
+/**
+ * Texts and versions of open documents and overlays; disk files get a version per change
+ * event. Disk reads and existence checks are cached until a watched-file event (program
+ * updates otherwise re-read every package.json on the module-resolution path per edit).
+ */
 class FileStore {
   generation = 0;
   private readonly open = new Map<string, { text: string; version: number }>();
   private readonly overlays = new Map<string, { text: string; version: number }>();
   private readonly diskVersions = new Map<string, number>();
+  private readonly diskTexts = new Map<string, string | undefined>();
+  private readonly diskExists = new Map<string, boolean>();
+  private readonly directories = new Map<string, boolean>();
+  /** The last snapshot handed out per file, reused while its version stands. */
+  private readonly snapshots = new Map<string, { version: string; snapshot: TextSnapshot }>();
   private overlayCounter = 0;
 
   setOpen(fileName: string, text: string, version: number): void {
@@ -33,7 +62,20 @@ class FileStore {
   }
 
   close(fileName: string): void {
+    this.snapshots.delete(fileName);
     if (this.open.delete(fileName)) this.touchDisk(fileName);
+  }
+
+  snapshot(fileName: string): ts.IScriptSnapshot | undefined {
+    const version = this.version(fileName);
+    const cached = this.snapshots.get(fileName);
+    if (cached?.version === version) return cached.snapshot;
+    const text = this.text(fileName);
+    if (text === undefined) return undefined;
+    const snapshot = new TextSnapshot(text);
+    // Only edited files need the previous snapshot's text; disk files are read once.
+    if (this.open.has(fileName) || this.overlays.has(fileName)) this.snapshots.set(fileName, { version, snapshot });
+    return snapshot;
   }
 
   isOpen(fileName: string): boolean {
@@ -51,6 +93,9 @@ class FileStore {
 
   touchDisk(fileName: string): void {
     this.diskVersions.set(fileName, (this.diskVersions.get(fileName) ?? 0) + 1);
+    this.diskTexts.delete(fileName);
+    this.diskExists.clear();
+    this.directories.clear();
     this.generation++;
   }
 
@@ -65,11 +110,21 @@ class FileStore {
   text(fileName: string): string | undefined {
     const shadow = this.overlays.get(fileName) ?? this.open.get(fileName);
     if (shadow) return shadow.text;
-    return ts.sys.readFile(fileName);
+    if (!this.diskTexts.has(fileName)) this.diskTexts.set(fileName, ts.sys.readFile(fileName));
+    return this.diskTexts.get(fileName);
   }
 
   exists(fileName: string): boolean {
-    return this.overlays.has(fileName) || this.open.has(fileName) || ts.sys.fileExists(fileName);
+    if (this.overlays.has(fileName) || this.open.has(fileName)) return true;
+    let exists = this.diskExists.get(fileName);
+    if (exists === undefined) this.diskExists.set(fileName, (exists = ts.sys.fileExists(fileName)));
+    return exists;
+  }
+
+  directoryExists(directory: string): boolean {
+    let exists = this.directories.get(directory);
+    if (exists === undefined) this.directories.set(directory, (exists = ts.sys.directoryExists(directory)));
+    return exists;
   }
 
   get openCount(): number {
@@ -97,16 +152,13 @@ class Project {
       getScriptFileNames: () => [...this.roots],
       getProjectVersion: () => `${store.generation}/${this.generation}`,
       getScriptVersion: (file) => store.version(file),
-      getScriptSnapshot: (file) => {
-        const text = store.text(file);
-        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
-      },
+      getScriptSnapshot: (file) => store.snapshot(file),
       getCurrentDirectory: () => directory,
       getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
       fileExists: (file) => store.exists(file),
       readFile: (file) => store.text(file),
       readDirectory: ts.sys.readDirectory,
-      directoryExists: ts.sys.directoryExists,
+      directoryExists: (directory) => store.directoryExists(directory),
       getDirectories: ts.sys.getDirectories,
       realpath: ts.sys.realpath,
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
