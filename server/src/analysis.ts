@@ -27,6 +27,9 @@ export interface AnalysisResult {
 }
 
 export class Analyzer {
+  /** Running totals for `leaklint/stats` (benchmarks). */
+  readonly totals = { analyses: 0, programMs: 0, lintMs: 0 };
+
   constructor(
     private readonly projects: ProjectHost,
     private readonly linter: DocumentLinter,
@@ -55,10 +58,15 @@ export class Analyzer {
   analyze(document: TextDocument, settings: LeaklintSettings, folder: string | undefined): AnalysisResult {
     const restricted = !this.linter.trusted;
     try {
+      const started = performance.now();
       this.sync(document);
       const target = this.projects.targetFor(this.fileNameOf(document));
       if (!target) return { diagnostics: [], status: { uri: document.uri, state: "warn", message: "no program for this file", restricted } };
+      const programReady = performance.now();
       const outcome = this.linter.lint(target, settings, folder);
+      this.totals.analyses++;
+      this.totals.programMs += programReady - started;
+      this.totals.lintMs += performance.now() - programReady;
       const diagnostics = outcome.diagnostics.map((d) => toLspDiagnostic(d, document));
       for (const d of outcome.diagnostics) if (d.ruleId === "internal-error") this.log(`internal:${document.uri}:${d.message}`, `${document.uri}: ${d.message}`);
       if (outcome.configError) {

@@ -94,6 +94,10 @@ export interface ServerStats {
   heapUsed: number;
   documents: number;
   projects: number;
+  /** Totals since start: analyses run, ms spent updating programs and ms spent in the rules. */
+  analyses: number;
+  programMs: number;
+  lintMs: number;
 }
 
 interface WireRange {

@@ -270,7 +270,10 @@ export class LeaklintServer {
 
   private stats(): ServerStats {
     (globalThis as { gc?: () => void }).gc?.();
-    return { heapUsed: process.memoryUsage().heapUsed, documents: this.projects.documentCount, projects: this.projects.projectCount };
+    return {
+      heapUsed: process.memoryUsage().heapUsed, documents: this.projects.documentCount, projects: this.projects.projectCount,
+      ...this.analyzer.totals,
+    };
   }
 
   private folderOf(uri: string): string | undefined {
