@@ -14,6 +14,9 @@ import { TestClient, copyExample, uriOf } from "./lib/lsp-client";
 const RULE = "uncleared-interval";
 const ours = (diagnostics: Diagnostic[]): Diagnostic[] => diagnostics.filter((d) => d.code === RULE);
 const lines = (diagnostics: Diagnostic[]): number[] => ours(diagnostics).map((d) => d.range.start.line + 1);
+/** The fixed order: the rule's fix, then disable line, disable file, documentation. */
+const titlesAfter = (fix: string): string[] =>
+  [fix, `Disable ${RULE} for this line`, `Disable ${RULE} for the entire file`, `Show documentation for ${RULE}`];
 
 describe("language server (push diagnostics)", () => {
   let root: string;
@@ -45,15 +48,8 @@ describe("language server (push diagnostics)", () => {
   test("code actions come in the fixed order and the safe fix removes the diagnostic", async () => {
     const uri = uriOf(metrics);
     const [, dropped] = ours(await client.diagnosticsFor(uri, 1));
-    const actions = await client.connection.sendRequest<CodeAction[]>("textDocument/codeAction", {
-      textDocument: { uri }, range: dropped.range, context: { diagnostics: [dropped] },
-    });
-    assert.deepEqual(actions.map((a) => a.title), [
-      "Store the timer in this.interval and clear it in dispose()",
-      `Disable ${RULE} for this line`,
-      `Disable ${RULE} for the entire file`,
-      `Show documentation for ${RULE}`,
-    ]);
+    const actions = await client.codeActions(uri, dropped);
+    assert.deepEqual(actions.map((a) => a.title), titlesAfter("Store the timer in this.interval and clear it in dispose()"));
     assert.equal(actions[0].isPreferred, true);
     const edit = actions[0].edit as WorkspaceEdit;
     assert.equal((edit.documentChanges![0] as { textDocument: { version: number } }).textDocument.version, 1);
@@ -68,24 +64,15 @@ describe("language server (push diagnostics)", () => {
     const uri = uriOf(metrics);
     const version = client.documents.get(uri)!.version;
     const [moduleLevel, perRequest] = ours(await client.diagnosticsFor(uri, version));
-    const actions = await client.connection.sendRequest<CodeAction[]>("textDocument/codeAction", {
-      textDocument: { uri }, range: moduleLevel.range, context: { diagnostics: [moduleLevel] },
-    });
-    assert.deepEqual(actions.map((a) => a.title), [
-      "Call .unref() so the interval does not keep the process alive (Node.js)",
-      `Disable ${RULE} for this line`,
-      `Disable ${RULE} for the entire file`,
-      `Show documentation for ${RULE}`,
-    ]);
+    const actions = await client.codeActions(uri, moduleLevel);
+    assert.deepEqual(actions.map((a) => a.title), titlesAfter("Call .unref() so the interval does not keep the process alive (Node.js)"));
     assert.notEqual(actions[0].isPreferred, true, "a suggestion is never preferred");
     const [disabledLine] = client.applyWorkspaceEdit(actions[1].edit!);
     assert.match(disabledLine.getText(), /\n\/\/ leaklint-disable-next-line uncleared-interval\nsetInterval/);
     assert.deepEqual(lines(await client.diagnosticsFor(uri, disabledLine.version)), [perRequest.range.start.line + 2]);
 
     const [rest] = ours(await client.diagnosticsFor(uri, disabledLine.version));
-    const more = await client.connection.sendRequest<CodeAction[]>("textDocument/codeAction", {
-      textDocument: { uri }, range: rest.range, context: { diagnostics: [rest] },
-    });
+    const more = await client.codeActions(uri, rest);
     const [disabledFile] = client.applyWorkspaceEdit(more.find((a) => a.title.endsWith("entire file"))!.edit!);
     assert.ok(disabledFile.getText().startsWith(`/* leaklint-disable ${RULE} */\n`));
     assert.deepEqual(lines(await client.diagnosticsFor(uri, disabledFile.version)), []);

@@ -8,7 +8,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from "vscode-jsonrpc/node";
 import type {
-  ClientCapabilities, Diagnostic, InitializeResult, PublishDiagnosticsParams, TextEdit, WorkspaceEdit,
+  ClientCapabilities, CodeAction, Diagnostic, InitializeResult, PublishDiagnosticsParams, TextEdit, WorkspaceEdit,
 } from "vscode-languageserver-protocol";
 import { TextDocument } from "vscode-languageserver-textdocument";
 
@@ -159,6 +159,13 @@ export class TestClient {
     }
     for (const [uri, edits] of Object.entries(edit.changes ?? {})) changed.push(this.change(uri, edits));
     return changed;
+  }
+
+  /** Quick fixes for one diagnostic, as an editor asks for them. */
+  codeActions(uri: string, diagnostic: Diagnostic): Promise<CodeAction[]> {
+    return this.connection.sendRequest<CodeAction[]>("textDocument/codeAction", {
+      textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] },
+    });
   }
 
   close(uri: string): void {
