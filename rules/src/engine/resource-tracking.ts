@@ -75,6 +75,7 @@ export function trackResource(facts: Facts, call: ts.CallExpression | ts.NewExpr
     }
   }
   if (!scope) return undefined;
+  if (mode === "value" && ts.isAwaitExpression(value.parent)) value = outerReference(value.parent); // `await mysql.createConnection()`
   value = chainEnd(facts, value, spec);
   const parent = value.parent;
   const base = { spec, mode, scope, refs: [] as ts.Expression[], releases: [] as ts.Expression[] };
