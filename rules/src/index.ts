@@ -4,6 +4,7 @@ import abortControllerNotAborted from "./rules/abort-controller-not-aborted";
 import abortSignalListenerLeak from "./rules/abort-signal-listener-leak";
 import clientPerRequest from "./rules/client-per-request";
 import listenerNotRemoved from "./rules/listener-not-removed";
+import requestContextEscape from "./rules/request-context-escape";
 import subscriptionNotDisposed from "./rules/subscription-not-disposed";
 import timerWithoutCleanup from "./rules/timer-without-cleanup";
 import unboundedCollection from "./rules/unbounded-collection";
@@ -18,6 +19,7 @@ export const rules: readonly RuleModule[] = [
   abortSignalListenerLeak,
   clientPerRequest,
   listenerNotRemoved,
+  requestContextEscape,
   subscriptionNotDisposed,
   timerWithoutCleanup,
   unboundedCollection,

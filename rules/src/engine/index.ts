@@ -16,6 +16,7 @@ export {
 } from "./timers";
 export { removeStatement, wrapRestInTryFinally } from "./statement-fixes";
 export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isAbortSignalExpression, isInLoop, isSignalOption, signalOrigin } from "./abort";
+export { type RequestValue, REQUEST_TYPE_NAMES, capturedRequest, heldRequest, outlivesHandler, requestParameter } from "./request-scope";
 export { type AppliedFixes, applyFixes, safeFixes, insertAt, replaceNode } from "./fixes";
 export { Directives, parseDirectives, type Directive } from "./directives";
 export {

@@ -1,0 +1,105 @@
+// Request scope: which values live only as long as one request — the request and
+// response parameters of a handler (Express/Node `req`/`res`, Koa/Hono `ctx`/`c`,
+// Fastify `request`/`reply`, NestJS `@Req()`/`@Res()`), recognised by type when the
+// program has types (IncomingMessage, ServerResponse, FastifyRequest, Koa's context …)
+// and by handler position otherwise — values that hold them (object and array
+// literals, closures, `req.socket`, `ctx.req`), and where a binding lives relative to
+// the handler (inside it, or outside: module level, a middleware factory's closure).
+import ts from "typescript";
+import { type FunctionNode, enclosingFunction, isFunctionNode, isInside, walk } from "./ast";
+import type { Facts } from "./facts";
+import { skipOuterExpressions } from "./names";
+
+export const REQUEST_TYPE_NAMES = [
+  "IncomingMessage", "ServerResponse", "Http2ServerRequest", "Http2ServerResponse", "FastifyRequest", "FastifyReply",
+  "ParameterizedContext", "ExtendableContext", "NextRequest", "HonoRequest",
+];
+/** Members of a request object that are request-scoped objects themselves. */
+const REQUEST_MEMBERS = new Set(["socket", "connection", "raw", "req", "res", "request", "response"]);
+const NON_REQUEST_PARAMS = new Set(["next", "done", "callback", "cb"]);
+
+export interface RequestValue {
+  /** The request-scoped parameter the value holds. */
+  param: ts.Identifier;
+  /** The handler (or typed function) whose parameter it is. */
+  handler: FunctionNode;
+  /** Its position among the handler's parameters: 0 request/context, 1 response. */
+  index: number;
+}
+
+/** The request-scoped parameter `id` refers to, if any. */
+export function requestParameter(facts: Facts, id: ts.Identifier): RequestValue | undefined {
+  const decl = facts.symbolAt(id)?.valueDeclaration;
+  if (!decl || !ts.isParameter(decl) || !ts.isIdentifier(decl.name) || !isFunctionNode(decl.parent)) return undefined;
+  const handler = decl.parent;
+  const index = handler.parameters.indexOf(decl);
+  const typed = facts.typeIs(decl.name, REQUEST_TYPE_NAMES);
+  if (typed) return { param: decl.name, handler, index };
+  const loose = !decl.type || decl.type.kind === ts.SyntaxKind.AnyKeyword || decl.type.kind === ts.SyntaxKind.UnknownKeyword;
+  if (typed === false && !loose) return undefined; // declared with a type that is not a request
+  if (index > 1 || NON_REQUEST_PARAMS.has(decl.name.text)) return undefined;
+  return facts.lifetime.roleOf(handler) === "request-handler" ? { param: decl.name, handler, index } : undefined;
+}
+
+/**
+ * The request-scoped parameter that `expr` holds: the parameter itself, `req.socket`,
+ * an object or array literal containing one, a closure that captures one, or a local
+ * `const` initialised with any of these.
+ */
+export function heldRequest(facts: Facts, expr: ts.Expression, depth = 0): RequestValue | undefined {
+  const inner = skipOuterExpressions(expr);
+  if (depth > 3) return undefined;
+  if (ts.isIdentifier(inner)) {
+    const param = requestParameter(facts, inner);
+    if (param) return param;
+    const decl = facts.symbolAt(inner)?.valueDeclaration;
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) {
+      return heldRequest(facts, decl.initializer, depth + 1);
+    }
+    return undefined;
+  }
+  if (ts.isPropertyAccessExpression(inner) && REQUEST_MEMBERS.has(inner.name.text)) return heldRequest(facts, inner.expression, depth + 1);
+  if (ts.isObjectLiteralExpression(inner)) {
+    for (const property of inner.properties) {
+      const value = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+      const held = value && heldRequest(facts, value, depth + 1);
+      if (held) return held;
+    }
+    return undefined;
+  }
+  if (ts.isArrayLiteralExpression(inner)) {
+    for (const element of inner.elements) {
+      const held = heldRequest(facts, element, depth + 1);
+      if (held) return held;
+    }
+    return undefined;
+  }
+  if (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)) return capturedRequest(facts, inner);
+  return undefined;
+}
+
+/** A request-scoped parameter of an enclosing handler that the function `fn` captures. */
+export function capturedRequest(facts: Facts, fn: FunctionNode): RequestValue | undefined {
+  let found: RequestValue | undefined;
+  walk(fn, (node) => {
+    if (found) return false;
+    if (ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+      const param = requestParameter(facts, node);
+      if (param && !isInside(param.handler, fn)) found = param;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * Whether the binding `id` (a variable or parameter) lives outside `handler`: at
+ * module level, or in an enclosing function such as a middleware factory whose
+ * closure outlives every request it serves.
+ */
+export function outlivesHandler(facts: Facts, id: ts.Identifier, handler: FunctionNode): "module" | "closure" | undefined {
+  const decl = facts.symbolAt(id)?.valueDeclaration;
+  if (!decl || decl.getSourceFile() !== facts.sourceFile || isInside(decl, handler)) return undefined;
+  if (ts.isClassLike(decl) || ts.isFunctionDeclaration(decl)) return undefined;
+  return enclosingFunction(decl) ? "closure" : "module";
+}
