@@ -68,7 +68,7 @@ export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOpt
         const host = callbackHost(fn);
         if (host) {
           const name = calleeMemberName(host) ?? "";
-          if (REPEATING_CALLBACK_HOSTS.has(name) && !isOneShotEvent(host)) return { fn, when: `the \`${name}\` callback runs` };
+          if (REPEATING_CALLBACK_HOSTS.has(name) && !isOneShotEvent(host)) return { fn, when: callbackWhen(host, name) };
           continue;
         }
         if (isCalledOnlyAtModuleLevel(facts, fn)) return undefined;
@@ -110,6 +110,13 @@ function hasLifecycle(fn: FunctionNode): boolean {
     const name = m.name && ts.isIdentifier(m.name) ? m.name.text : undefined;
     return name !== undefined && (MOUNT_METHODS.includes(name) || TEARDOWN_METHODS.includes(name));
   });
+}
+
+/** "a \"connection\" event fires" for `x.on("connection", …)`, else "the `setInterval` callback runs". */
+function callbackWhen(host: ts.CallExpression, name: string): string {
+  const event = host.arguments[0];
+  const named = event !== undefined && ts.isStringLiteralLike(event) && host.arguments.length >= 2;
+  return named ? `a "${event.text}" event fires` : `the \`${name}\` callback runs`;
 }
 
 /** `proc.on("exit", …)`: the event fires once, so its callback runs once. */

@@ -6,6 +6,8 @@ import {
 } from "../engine";
 
 type MessageId = "notRemoved" | "freshRemoval";
+/** Events that fire once per target: a listener for them is one-shot by nature. */
+const ONE_SHOT_EVENTS = new Set(["load", "DOMContentLoaded", "ready", "open", "exit", "beforeExit", "finish", "end", "close", "listening"]);
 type Options = Record<string, never>;
 
 export default defineRule<MessageId, Options>({
@@ -64,7 +66,7 @@ export default defineRule<MessageId, Options>({
         return;
       }
       const owner = facts.lifetime.ownerOf(call);
-      context.report({ node: call.expression, messageId: "notRemoved", data, fixes: removalFixes(registration, owner) });
+      context.report({ node: call.expression, messageId: "notRemoved", data, fixes: [...removalFixes(registration, owner), ...onceFixes(registration)] });
     }
 
     /** Hoists an inline handler to a name (when needed) and removes it in the owner's teardown. */
@@ -89,6 +91,25 @@ export default defineRule<MessageId, Options>({
       if (!teardown) return [];
       edits.push(...teardown.edits);
       return [{ description: `Remove the listener in ${teardown.where}`, safe: !teardown.created, edits }];
+    }
+
+    /** `{ once: true }` / `once(…)` when the event fires once or the handler removes itself (suggestion). */
+    function onceFixes(registration: Registration): Fix[] {
+      const { call, event, handler, options } = registration;
+      const oneShot = ts.isStringLiteralLike(event) && ONE_SHOT_EVENTS.has(event.text);
+      const selfRemoving = isFreshFunction(handler) && /\b(removeEventListener|removeListener|off)\(/.test(handler.getText(sourceFile));
+      if (!oneShot && !selfRemoving) return [];
+      const callee = call.expression as ts.PropertyAccessExpression;
+      if (registration.method !== "addEventListener") {
+        if (registration.method !== "on" && registration.method !== "addListener") return [];
+        return [{ description: "Listen once with `once(…)`", safe: false,
+          edits: [{ start: callee.name.getStart(sourceFile), end: callee.name.getEnd(), newText: "once" }] }];
+      }
+      if (options && !ts.isObjectLiteralExpression(options)) return [];
+      const edit = !options
+        ? { start: handler.getEnd(), end: handler.getEnd(), newText: ", { once: true }" }
+        : { start: options.getStart(sourceFile) + 1, end: options.getStart(sourceFile) + 1, newText: options.properties.length ? " once: true," : " once: true " };
+      return [{ description: "Add `{ once: true }`", safe: false, edits: [edit] }];
     }
 
     /** A named handler can be removed from the teardown only if the teardown can see it. */
