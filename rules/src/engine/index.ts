@@ -12,7 +12,7 @@ export { type QualifiedName, NameResolver, formatQualifiedName, normalizeModule,
 export { type TeardownEdits, releaseInTeardown, freshName } from "./teardown-fixes";
 export {
   type StoredHandle, TIMER_CLEARERS, TIMER_CLEAR_FUNCTIONS, clearStoredFixes, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isUnrefCall,
-  isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
+  isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
 } from "./timers";
 export { removeStatement, wrapRestInTryFinally } from "./statement-fixes";
 export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isAbortSignalExpression, isInLoop, isSignalOption, signalOrigin } from "./abort";

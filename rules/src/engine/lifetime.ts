@@ -169,7 +169,8 @@ export class LifetimeAnalysis {
       return "callback";
     }
     if (ts.isPropertyAssignment(parent) && propertyNameText(parent.name) === "handler") return "request-handler";
-    const name = functionName(fn) ?? "";
+    // `exports.activate = function (context) { … }` is named by the property it is assigned to.
+    const name = functionName(fn) ?? (ts.isBinaryExpression(parent) && ts.isPropertyAccessExpression(parent.left) ? parent.left.name.text : "");
     if (name === "activate" && fn.parameters.length > 0 && isExported(fn)) return "vscode-activate";
     if (/^use[A-Z]/.test(name)) return "react-hook";
     if (/^[A-Z]/.test(name) && (this.sourceFile.languageVariant === ts.LanguageVariant.JSX || containsJsx(fn))) {

@@ -101,5 +101,30 @@ export function outlivesHandler(facts: Facts, id: ts.Identifier, handler: Functi
   const decl = facts.symbolAt(id)?.valueDeclaration;
   if (!decl || decl.getSourceFile() !== facts.sourceFile || isInside(decl, handler)) return undefined;
   if (ts.isClassLike(decl) || ts.isFunctionDeclaration(decl)) return undefined;
-  return enclosingFunction(decl) ? "closure" : "module";
+  const owner = enclosingFunction(decl);
+  if (!owner) return "module";
+  // Only a factory that hands the handler out (returns it) shares its closure with every request;
+  // a test or a setup function that registers a handler and inspects what it captured does not.
+  return returnsFunction(owner, handler) ? "closure" : undefined;
+}
+
+/** `handler` is what `factory` returns: `return (req, res, next) => …`, `return handler`, or an arrow factory's body. */
+function returnsFunction(factory: FunctionNode, handler: FunctionNode): boolean {
+  if (factory.body && !ts.isBlock(factory.body)) return skipOuterExpressions(factory.body) === handler;
+  let found = false;
+  walk(factory, (node) => {
+    if (found || (isFunctionNode(node) && node !== factory)) return false;
+    if (ts.isReturnStatement(node) && node.expression) {
+      const value = skipOuterExpressions(node.expression);
+      if (value === handler) found = true;
+      else if (ts.isIdentifier(value) && functionNameIs(handler, value.text)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+function functionNameIs(fn: FunctionNode, name: string): boolean {
+  if (ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) return fn.name?.text === name;
+  return ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) && fn.parent.name.text === name;
 }

@@ -78,12 +78,15 @@ export default defineRule<MessageId, Options>({
         if (boundToListeners) context.report({ node: creation, messageId: "listenersKept", data: { name }, fixes: abortInFinally(declaration, name, handoffs) });
         return;
       }
+      // An abort inside a callback (an event handler, a mock, a returned closure) is wired to run later: handed off.
+      if ([...releases].some((ref) => enclosingFunction(ref) !== enclosingFunction(creation))) return;
+      // Aborting only in `catch` cancels on failure; on success the work is done and nothing waits on the signal.
+      if ([...releases].every((ref) => isInCatch(ref, creation))) return;
       for (const ref of handoffs) releases.add(ref);
-      // An abort inside a callback (an event handler, a returned closure) happens later, whenever that runs: exceptions
-      // before it are not the code's business. Exceptions count only when every release is a direct `abort()`.
-      const direct = [...releases].every((ref) => enclosingFunction(ref) === enclosingFunction(creation));
-      const leak = facts.findLeakPath({ acquisition: creation, releases, exceptions: direct });
+      const leak = facts.findLeakPath({ acquisition: creation, releases, exceptions: true });
       if (!leak) return;
+      // An exception skips the abort, but it matters only when work may still be running on the signal: the losers of a race, listeners.
+      if (leak.kind === "exception" && !boundToListeners && !refs.some(isRaced)) return;
       context.report({
         node: creation,
         messageId: "notAborted",
@@ -203,6 +206,23 @@ function skipOuterParents(node: ts.Node): ts.Node {
 function isAbortCall(body: ts.ConciseBody): boolean {
   return ts.isCallExpression(body) && body.arguments.length === 0 && ts.isPropertyAccessExpression(body.expression)
     && body.expression.name.text === "abort" && ts.isIdentifier(body.expression.expression);
+}
+
+function isInCatch(ref: ts.Node, stop: ts.Node): boolean {
+  const fn = enclosingFunction(stop);
+  for (let node = ref.parent; node && node !== fn; node = node.parent) if (ts.isCatchClause(node)) return true;
+  return false;
+}
+
+/** `ac.signal` given to work inside `Promise.race([...])` / `Promise.any([...])`: the losers keep running until aborted. */
+function isRaced(ref: ts.Node): boolean {
+  for (let node = ref.parent; node && !ts.isBlock(node); node = node.parent) {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression)
+      && node.expression.expression.text === "Promise" && (node.expression.name.text === "race" || node.expression.name.text === "any")) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function isStoredOrReturned(expr: ts.Expression): boolean {

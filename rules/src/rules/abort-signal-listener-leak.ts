@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortSignalExpression,
-  isInLoop, isStringLiteralWithText, parseRegistration, selfRemovingOption, signalOrigin,
+  isInLoop, isStringLiteralWithText, parseRegistration, selfRemovingOption, signalOrigin, skipOuterExpressions,
 } from "../engine";
 
 type MessageId = "listener" | "onabort" | "any";
@@ -58,7 +58,7 @@ export default defineRule<MessageId, Options>({
     };
 
     function checkListener(registration: Registration): void {
-      if (selfRemovingOption(registration.options)) return; // { once: true } or { signal }
+      if (selfRemovingOption(optionsLiteral(registration.options))) return; // { once: true } or { signal }
       const origin = longLivedOrigin(registration.target, registration.call);
       if (!origin || !isAbortSignalExpression(facts, registration.target)) return;
       if (findRemovals(facts, registration).some((r) => r.matches)) return;
@@ -99,9 +99,17 @@ export default defineRule<MessageId, Options>({
       if (origin === "module" || origin === "static") return origin;
       // A constructor registers once per instance: binding an object's life to a signal is what signals are for.
       if ((origin === "param" || origin === "instance") && member && ts.isConstructorDeclaration(member)) return undefined;
-      if (origin === "param") return origin;
+      // A controller handed in by the caller is the caller's per-operation controller, not a shared signal.
+      if (origin === "param" && !isControllerSignal(signal)) return origin;
       if (origin === "instance" && member && ts.isMethodDeclaration(member)) return origin;
       return undefined;
+    }
+
+    /** The options object literal, also through a `const opts = { once: true }`. */
+    function optionsLiteral(options: ts.Expression | undefined): ts.Expression | undefined {
+      if (!options || !ts.isIdentifier(options)) return options;
+      const decl = facts.symbolAt(options)?.valueDeclaration;
+      return decl && ts.isVariableDeclaration(decl) && decl.initializer ? decl.initializer : options;
     }
 
     /** Safe: `{ once: true }` — the registration removes itself when it fires, and nothing else removes it. */
@@ -132,4 +140,10 @@ function enclosingMember(node: ts.Node): ts.ClassElement | undefined {
     if (ts.isClassLike(fn.parent)) return fn as ts.ClassElement;
   }
   return undefined;
+}
+
+/** `abortController.signal`, `controller.signal`: the signal of a controller object. */
+function isControllerSignal(signal: ts.Expression): boolean {
+  const inner = skipOuterExpressions(signal);
+  return ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression) && /controller$/i.test(inner.expression.text);
 }

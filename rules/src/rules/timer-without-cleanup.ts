@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type FunctionNode, type Owner, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
-  isEntryPoint, isFunctionNode, isHandleDropped, isInside, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, thisClass,
+  isEntryPoint, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, thisClass,
   timerHandleExpression, timerStarted, walk,
 } from "../engine";
 
@@ -93,7 +93,7 @@ export default defineRule<MessageId, Options>({
           return "an `onUnmounted` hook";
         case "class": {
           if (!owner.teardown || timer === "setImmediate") return undefined;
-          if (delay !== undefined && delay < options.minClassDelayMs) return undefined;
+          if (isShortDelay(facts, call.arguments[1], options.minClassDelayMs)) return undefined;
           const role = facts.lifetime.roleOf(facts.lifetime.significantFunction(call));
           if (role !== "method" && role !== "constructor" && role !== "mount-hook") return undefined;
           if (!usesThis(call.arguments[0])) return undefined; // the callback does not keep the instance

@@ -42,6 +42,7 @@ export default defineRule<MessageId, Options>({
     };
 
     function checkInterval(call: ts.CallExpression): void {
+      if (isWatchdog(call)) return; // a process-lifetime watchdog: it ends the process itself
       const handle = timerHandleExpression(call);
       const moduleLevel = isModuleLevel(call);
       if (isHandleDropped(handle)) {
@@ -79,6 +80,13 @@ export default defineRule<MessageId, Options>({
     }
   },
 });
+
+/** `setInterval(() => { … process.exit(…) … })`: a watchdog that ends the process, meant to live as long as it. */
+function isWatchdog(call: ts.CallExpression): boolean {
+  const callback = call.arguments[0];
+  return callback !== undefined && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))
+    && /\bprocess\.exit\(/.test(callback.getText());
+}
 
 function describeRun(facts: Facts, call: ts.CallExpression, owner: Owner): string {
   switch (owner.kind) {
