@@ -35,7 +35,7 @@ export default defineRule<MessageId, Options>({
   create(context) {
     const { facts, sourceFile } = context;
     const tables = [...KNOWN_RESOURCES, ...configResources(context.settings, ["file-handle"])];
-    const names = acquisitionNames(tables, sourceFile.text);
+    const names = acquisitionNames(tables);
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
         if (!isCandidateCall(call, names)) return;

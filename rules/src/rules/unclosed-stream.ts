@@ -29,7 +29,7 @@ export default defineRule<MessageId, Options>({
   create(context) {
     const { facts, sourceFile } = context;
     const tables = [...KNOWN_RESOURCES, ...configResources(context.settings, ["stream"])];
-    const names = acquisitionNames(tables, sourceFile.text);
+    const names = acquisitionNames(tables);
     const visit = (node: ts.CallExpression | ts.NewExpression): void => {
       if (!isCandidateCall(node, names)) return;
       const spec = matchAcquisition(facts, node, tables);

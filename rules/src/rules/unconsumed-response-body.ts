@@ -31,7 +31,7 @@ export default defineRule<MessageId, Options>({
   defaultOptions: {},
   create(context) {
     const { facts, sourceFile } = context;
-    const names = acquisitionNames(KNOWN_RESOURCES, sourceFile.text);
+    const names = acquisitionNames(KNOWN_RESOURCES);
     const browserStatements = new Map<ts.Node, boolean>();
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
