@@ -47,6 +47,8 @@ export default defineRule<MessageId, Options>({
       [ts.SyntaxKind.VariableDeclaration](decl: ts.VariableDeclaration) {
         const kind = collectionKindOf(decl.initializer);
         if (!kind || !ts.isIdentifier(decl.name) || !isTopLevel(decl)) return;
+        // Cheap syntactic filter: some `name.push(…)`-like growth must exist before binding is resolved.
+        if (!facts.identifiersNamed(decl.name.text).some((id) => classifyCollectionUse(id).kind === "grow")) return;
         const statement = decl.parent.parent;
         check({
           name: decl.name.text, nameNode: decl.name, init: decl.initializer!, kind, where: "The module-level",
@@ -58,6 +60,8 @@ export default defineRule<MessageId, Options>({
         const name = propertyNameText(decl.name);
         if (!kind || !name || !ts.isClassLike(decl.parent)) return;
         const classNode = decl.parent;
+        if (!facts.identifiersNamed(name).some((id) => ts.isPropertyAccessExpression(id.parent) && id.parent.name === id
+          && classifyCollectionUse(id.parent).kind === "grow")) return;
         const statik = hasModifier(decl, ts.SyntaxKind.StaticKeyword);
         if (!statik && !isSingleton(facts, classNode)) return;
         check({
