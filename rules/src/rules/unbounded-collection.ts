@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement,
-  defineRule, enclosingFunction, functionName, hasModifier, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt,
+  defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt,
 } from "../engine";
 
 type MessageId = "grows" | "growsExported";
@@ -22,6 +22,7 @@ interface Candidate {
   statement: ts.Node;
 }
 
+const GLOBAL_OBJECTS = new Set(["globalThis", "window", "global", "self"]);
 const KIND_TEXT: Record<CollectionKind, string> = { map: "Map", set: "Set", array: "array", object: "object used as a dictionary" };
 const WEAK_METHODS: Record<string, ReadonlySet<string>> = { map: new Set(["get", "set", "has", "delete"]), set: new Set(["add", "has", "delete"]) };
 
@@ -54,6 +55,23 @@ export default defineRule<MessageId, Options>({
           name: decl.name.text, nameNode: decl.name, init: decl.initializer!, kind, where: "The module-level",
           refs: facts.referencesTo(decl.name), exported: hasModifier(statement, ts.SyntaxKind.ExportKeyword), statement,
         });
+      },
+      [ts.SyntaxKind.BinaryExpression](assignment: ts.BinaryExpression) {
+        // `globalThis.cache = new Map()` / `window.seen ??= []` while the module loads.
+        const target = assignment.left;
+        if (!ts.isPropertyAccessExpression(target) || !ts.isIdentifier(target.expression) || !GLOBAL_OBJECTS.has(target.expression.text)) return;
+        const op = assignment.operatorToken.kind;
+        const init = op === ts.SyntaxKind.EqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken
+          ? fallbackValue(assignment.right) : undefined;
+        const kind = collectionKindOf(init);
+        if (!kind || !init || enclosingFunction(assignment) || !ts.isExpressionStatement(assignment.parent)) return;
+        const name = target.name.text;
+        const refs = facts.identifiersNamed(name).flatMap((id) => {
+          const access = id.parent;
+          return ts.isPropertyAccessExpression(access) && access.name === id && !isInside(access, assignment) && ts.isIdentifier(access.expression)
+            && GLOBAL_OBJECTS.has(access.expression.text) ? [access] : [];
+        });
+        check({ name, nameNode: target, init, kind, where: "The global", refs, exported: false, statement: assignment.parent });
       },
       [ts.SyntaxKind.PropertyDeclaration](decl: ts.PropertyDeclaration) {
         const kind = collectionKindOf(decl.initializer);
@@ -175,6 +193,14 @@ export default defineRule<MessageId, Options>({
 function isWarnOnceSet(candidate: Candidate, fn: ts.Node): boolean {
   const pattern = /warn|deprecat|once|emitted|logged|reported/i;
   return candidate.kind !== "array" && (pattern.test(candidate.name) || pattern.test(functionName(fn as never) ?? ""));
+}
+
+/** `x || new Map()` / `x ?? []`: the collection a fallback creates. */
+function fallbackValue(expr: ts.Expression): ts.Expression {
+  if (ts.isBinaryExpression(expr) && (expr.operatorToken.kind === ts.SyntaxKind.BarBarToken || expr.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+    return expr.right;
+  }
+  return expr;
 }
 
 /** `stream.on("data", (chunk) => chunks.push(chunk))`: buffering until the stream ends, bounded by its input. */
