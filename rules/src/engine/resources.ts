@@ -202,6 +202,13 @@ export function deliveryOf(call: ts.CallExpression | ts.NewExpression, spec: Res
   return spec.delivery === "callback" ? "value" : spec.delivery;
 }
 
+/** The tables restricted to resources of the given kinds (a smaller pre-filter per rule). */
+export function resourcesOfKind(tables: readonly ModuleResources[], kinds: readonly ResourceKind[]): ModuleResources[] {
+  return tables
+    .map((t) => ({ module: t.module, calls: Object.fromEntries(Object.entries(t.calls).filter(([, spec]) => kinds.includes(spec.kind))) }))
+    .filter((t) => Object.keys(t.calls).length > 0);
+}
+
 /** Specs from the config's `resources` entries of the given kinds (an entry without a kind is a stream). */
 export function configResources(settings: EngineSettings, kinds: readonly ResourceKind[]): ModuleResources[] {
   return settings.resources
@@ -230,11 +237,18 @@ function normalize(module: string): string {
   return module.startsWith("node:") ? module.slice(5) : module;
 }
 
-/** All member names that can start a known acquisition: the cheap syntactic pre-filter. */
-export function acquisitionNames(tables: readonly ModuleResources[]): Set<string> {
+/**
+ * All member names that can start a known acquisition: the cheap syntactic pre-filter.
+ * A module that is callable itself (`""`, `default`) only widens the filter to every
+ * identifier call when the file mentions that module at all.
+ */
+export function acquisitionNames(tables: readonly ModuleResources[], text: string): Set<string> {
   const names = new Set<string>();
   for (const table of tables) {
-    for (const call of Object.keys(table.calls)) names.add(call.split(".").pop() ?? call);
+    for (const call of Object.keys(table.calls)) {
+      if ((call === "" || call === "default") && !text.includes(table.module)) continue;
+      names.add(call.split(".").pop() ?? call);
+    }
   }
   return names;
 }

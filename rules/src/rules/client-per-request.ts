@@ -35,7 +35,7 @@ export default defineRule<MessageId, Options>({
   create(context) {
     const { facts, sourceFile } = context;
     const tables = [...KNOWN_CLIENTS, ...configResources(context.settings, ["client"])];
-    const names = acquisitionNames(tables);
+    const names = acquisitionNames(tables, sourceFile.text);
     const visit = (node: ts.CallExpression | ts.NewExpression): void => {
       if (!isCandidateCall(node, names) || !enclosingFunction(node)) return;
       const spec = matchAcquisition(facts, node, tables);

@@ -1,7 +1,7 @@
 // unclosed-file-handle: `fs.promises.open` handles and `fs.open` / `fs.openSync` descriptors not closed on every path, exceptions included.
 import ts from "typescript";
 import {
-  type Fix, type ResourceSpec, KNOWN_RESOURCES, acquisitionNames, configResources, convertToUsing, defineRule, describeExit, isCandidateCall,
+  type Fix, type ResourceSpec, KNOWN_RESOURCES, acquisitionNames, resourcesOfKind, configResources, convertToUsing, defineRule, describeExit, isCandidateCall,
   matchAcquisition, releaseBeforeExit, trackResource, wrapInTryFinally,
 } from "../engine";
 
@@ -34,8 +34,8 @@ export default defineRule<MessageId, Options>({
   defaultOptions: { checkExceptions: true },
   create(context) {
     const { facts, sourceFile } = context;
-    const tables = [...KNOWN_RESOURCES, ...configResources(context.settings, ["file-handle"])];
-    const names = acquisitionNames(tables);
+    const tables = [...resourcesOfKind(KNOWN_RESOURCES, ["file-handle"]), ...configResources(context.settings, ["file-handle"])];
+    const names = acquisitionNames(tables, sourceFile.text);
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
         if (!isCandidateCall(call, names)) return;

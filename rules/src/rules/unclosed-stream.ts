@@ -1,7 +1,7 @@
 // unclosed-stream: streams, sockets, readline interfaces, watchers and workers opened in per-call code and never closed or handed off.
 import ts from "typescript";
 import {
-  type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, configResources, defineRule, describeExit,
+  type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, resourcesOfKind, configResources, defineRule, describeExit,
   isCandidateCall, matchAcquisition, releaseBeforeExit, releaseInTeardown, trackResource,
 } from "../engine";
 
@@ -28,8 +28,8 @@ export default defineRule<MessageId, Options>({
   defaultOptions: {},
   create(context) {
     const { facts, sourceFile } = context;
-    const tables = [...KNOWN_RESOURCES, ...configResources(context.settings, ["stream"])];
-    const names = acquisitionNames(tables);
+    const tables = [...resourcesOfKind(KNOWN_RESOURCES, ["stream"]), ...configResources(context.settings, ["stream"])];
+    const names = acquisitionNames(tables, sourceFile.text);
     const visit = (node: ts.CallExpression | ts.NewExpression): void => {
       if (!isCandidateCall(node, names)) return;
       const spec = matchAcquisition(facts, node, tables);

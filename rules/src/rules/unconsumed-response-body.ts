@@ -1,7 +1,7 @@
 // unconsumed-response-body: `fetch` / undici responses whose body is not read or cancelled on every path; `http.get`/`request` responses never consumed.
 import ts from "typescript";
 import {
-  type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, defineRule, describeExit, isCandidateCall, isInside, matchAcquisition,
+  type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, defineRule, describeExit, isCandidateCall, isInside, matchAcquisition,
   releaseAtStart, releaseBeforeExit, trackResource,
 } from "../engine";
 
@@ -31,12 +31,15 @@ export default defineRule<MessageId, Options>({
   defaultOptions: {},
   create(context) {
     const { facts, sourceFile } = context;
-    const names = acquisitionNames(KNOWN_RESOURCES);
+    const tables = resourcesOfKind(KNOWN_RESOURCES, ["response"]);
+    const names = acquisitionNames(tables, sourceFile.text);
     const browserStatements = new Map<ts.Node, boolean>();
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
         if (!isCandidateCall(call, names)) return;
-        const spec = matchAcquisition(facts, call, KNOWN_RESOURCES);
+        // `map.get(key)` is everywhere; only `http.get(url, (res) => …)` delivers a response.
+        if (calleeMemberName(call) === "get" && !callbackArgument(call)) return;
+        const spec = matchAcquisition(facts, call, tables);
         if (spec?.kind !== "response" || isHeadRequest(call) || (spec.label === "fetch" && isBrowserCode(call))) return;
         check(call, spec);
       },
