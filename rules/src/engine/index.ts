@@ -41,7 +41,7 @@ export { type Hoisted, handlerNameFor, hoistToName, isNameTakenAt, isOwnerScope 
 export {
   type CheckoutSpec, type Delivery, type ModuleResources, type ResourceKind, type ResourceSpec, KNOWN_CHECKOUTS, KNOWN_CLIENTS, KNOWN_RESOURCES,
   acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, isDisposableType, matchAcquisition, matchCheckout,
-  receiverOrigin, typeFromModule,
+  receiverOrigin, resourcesOfKind, typeFromModule,
 } from "./resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./resource-tracking";
 export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./resource-fixes";
