@@ -37,7 +37,7 @@ export default defineRule<MessageId, Options>({
     const tables = [...KNOWN_CLIENTS, ...configResources(context.settings, ["client"])];
     const names = acquisitionNames(tables, sourceFile.text);
     const visit = (node: ts.CallExpression | ts.NewExpression): void => {
-      if (!isCandidateCall(node, names) || !enclosingFunction(node)) return;
+      if (!isCandidateCall(node, names, facts) || !enclosingFunction(node)) return;
       const spec = matchAcquisition(facts, node, tables);
       if (!spec) return;
       const perRequest = facts.lifetime.ownerOf(node).kind === "request";

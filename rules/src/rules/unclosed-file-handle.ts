@@ -38,7 +38,7 @@ export default defineRule<MessageId, Options>({
     const names = acquisitionNames(tables, sourceFile.text);
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
-        if (!isCandidateCall(call, names)) return;
+        if (!isCandidateCall(call, names, facts)) return;
         const spec = matchAcquisition(facts, call, tables);
         if (spec?.kind === "file-handle") check(call, spec);
       },

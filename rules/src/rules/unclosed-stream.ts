@@ -31,7 +31,7 @@ export default defineRule<MessageId, Options>({
     const tables = [...resourcesOfKind(KNOWN_RESOURCES, ["stream"]), ...configResources(context.settings, ["stream"])];
     const names = acquisitionNames(tables, sourceFile.text);
     const visit = (node: ts.CallExpression | ts.NewExpression): void => {
-      if (!isCandidateCall(node, names)) return;
+      if (!isCandidateCall(node, names, facts)) return;
       const spec = matchAcquisition(facts, node, tables);
       // A Worker started per request is client-per-request's to report.
       if (spec?.kind !== "stream" || (spec.label === "new Worker" && facts.lifetime.ownerOf(node).kind === "request")) return;

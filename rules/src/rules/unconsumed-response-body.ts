@@ -36,7 +36,7 @@ export default defineRule<MessageId, Options>({
     const browserStatements = new Map<ts.Node, boolean>();
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
-        if (!isCandidateCall(call, names)) return;
+        if (!isCandidateCall(call, names, facts)) return;
         // `map.get(key)` is everywhere; only `http.get(url, (res) => …)` delivers a response.
         if (calleeMemberName(call) === "get" && !callbackArgument(call)) return;
         const spec = matchAcquisition(facts, call, tables);
