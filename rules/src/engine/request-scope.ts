@@ -16,6 +16,8 @@ export const REQUEST_TYPE_NAMES = [
 ];
 /** Members of a request object that are request-scoped objects themselves. */
 const REQUEST_MEMBERS = new Set(["socket", "connection", "raw", "req", "res", "request", "response"]);
+/** Parameter names a closure must find in an enclosing function before it is worth walking for captured requests. */
+const REQUEST_PARAM_NAMES = new Set(["req", "request", "res", "response", "reply", "ctx", "context", "c"]);
 const NON_REQUEST_PARAMS = new Set(["next", "done", "callback", "cb"]);
 
 export interface RequestValue {
@@ -29,6 +31,7 @@ export interface RequestValue {
 
 /** The request-scoped parameter `id` refers to, if any. */
 export function requestParameter(facts: Facts, id: ts.Identifier): RequestValue | undefined {
+  if (!isEnclosingParameterName(id)) return undefined; // syntactic filter before asking the checker
   const decl = facts.symbolAt(id)?.valueDeclaration;
   if (!decl || !ts.isParameter(decl) || !ts.isIdentifier(decl.name) || !isFunctionNode(decl.parent)) return undefined;
   const handler = decl.parent;
@@ -74,7 +77,7 @@ export function heldRequest(facts: Facts, expr: ts.Expression, depth = 0): Reque
     }
     return undefined;
   }
-  if (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)) return capturedRequest(facts, inner);
+  if (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)) return hasRequestShapedParent(inner) ? capturedRequest(facts, inner) : undefined;
   return undefined;
 }
 
@@ -127,4 +130,19 @@ function returnsFunction(factory: FunctionNode, handler: FunctionNode): boolean 
 function functionNameIs(fn: FunctionNode, name: string): boolean {
   if (ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) return fn.name?.text === name;
   return ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) && fn.parent.name.text === name;
+}
+
+/** Some enclosing function has a parameter spelled like `id` (a cheap necessary condition for it being one). */
+function isEnclosingParameterName(id: ts.Identifier): boolean {
+  for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) {
+    if (fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === id.text)) return true;
+  }
+  return false;
+}
+
+function hasRequestShapedParent(fn: FunctionNode): boolean {
+  for (let outer = enclosingFunction(fn); outer; outer = enclosingFunction(outer)) {
+    if (outer.parameters.some((p) => ts.isIdentifier(p.name) && REQUEST_PARAM_NAMES.has(p.name.text))) return true;
+  }
+  return false;
 }
