@@ -364,13 +364,8 @@ export function describeExit(track: ResourceTrack, sourceFile: ts.SourceFile): s
 }
 
 /** Resource-acquiring calls worth resolving: a known member name, or any plain identifier when a module itself is callable. */
-export function isCandidateCall(call: ts.CallExpression | ts.NewExpression, names: ReadonlySet<string>, facts: Facts): boolean {
+export function isCandidateCall(call: ts.CallExpression | ts.NewExpression, names: ReadonlySet<string>): boolean {
   const member = calleeMemberName(call);
   if (member !== undefined && names.has(member)) return true;
-  if (!ts.isIdentifier(call.expression)) return false;
-  if (names.has("") || names.has("default")) return true;
-  // An alias: `import { createReadStream as open }`, `const { createReadStream: open } = require("fs")`.
-  const declaration = facts.symbolAt(call.expression)?.declarations?.[0];
-  const imported = declaration && (ts.isImportSpecifier(declaration) || ts.isBindingElement(declaration)) ? declaration.propertyName : undefined;
-  return imported !== undefined && ts.isIdentifier(imported) && names.has(imported.text);
+  return (names.has("") || names.has("default")) && ts.isIdentifier(call.expression);
 }

@@ -242,15 +242,33 @@ function normalize(module: string): string {
  * A module that is callable itself (`""`, `default`) only widens the filter to every
  * identifier call when the file mentions that module at all.
  */
-export function acquisitionNames(tables: readonly ModuleResources[], text: string): Set<string> {
+export function acquisitionNames(tables: readonly ModuleResources[], sourceFile: ts.SourceFile): Set<string> {
   const names = new Set<string>();
   for (const table of tables) {
     for (const call of Object.keys(table.calls)) {
-      if ((call === "" || call === "default") && !text.includes(table.module)) continue;
+      if ((call === "" || call === "default") && !sourceFile.text.includes(table.module)) continue;
       names.add(call.split(".").pop() ?? call);
     }
   }
+  for (const alias of topLevelAliases(sourceFile, names)) names.add(alias);
   return names;
+}
+
+/** Local names of top-level aliases of `names`: `import { a as b }`, `const { a: b } = require(…)`. */
+function topLevelAliases(sourceFile: ts.SourceFile, names: ReadonlySet<string>): string[] {
+  const aliases: string[] = [];
+  const add = (imported: ts.Node | undefined, local: ts.Node): void => {
+    if (imported && ts.isIdentifier(imported) && names.has(imported.text) && ts.isIdentifier(local)) aliases.push(local.text);
+  };
+  for (const statement of sourceFile.statements) {
+    const bindings = ts.isImportDeclaration(statement) ? statement.importClause?.namedBindings : undefined;
+    if (bindings && ts.isNamedImports(bindings)) for (const element of bindings.elements) add(element.propertyName, element.name);
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (ts.isObjectBindingPattern(declaration.name)) for (const element of declaration.name.elements) add(element.propertyName, element.name);
+    }
+  }
+  return aliases;
 }
 
 /**

@@ -35,9 +35,9 @@ export default defineRule<MessageId, Options>({
   create(context) {
     const { facts, sourceFile } = context;
     const tables = [...KNOWN_CLIENTS, ...configResources(context.settings, ["client"])];
-    const names = acquisitionNames(tables, sourceFile.text);
+    const names = acquisitionNames(tables, sourceFile);
     const visit = (node: ts.CallExpression | ts.NewExpression): void => {
-      if (!isCandidateCall(node, names, facts) || !enclosingFunction(node)) return;
+      if (!isCandidateCall(node, names) || !enclosingFunction(node)) return;
       const spec = matchAcquisition(facts, node, tables);
       if (!spec) return;
       const perRequest = facts.lifetime.ownerOf(node).kind === "request";

@@ -35,10 +35,10 @@ export default defineRule<MessageId, Options>({
   create(context) {
     const { facts, sourceFile } = context;
     const tables = [...resourcesOfKind(KNOWN_RESOURCES, ["file-handle"]), ...configResources(context.settings, ["file-handle"])];
-    const names = acquisitionNames(tables, sourceFile.text);
+    const names = acquisitionNames(tables, sourceFile);
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
-        if (!isCandidateCall(call, names, facts)) return;
+        if (!isCandidateCall(call, names)) return;
         const spec = matchAcquisition(facts, call, tables);
         if (spec?.kind === "file-handle") check(call, spec);
       },

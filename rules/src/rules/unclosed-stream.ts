@@ -29,9 +29,9 @@ export default defineRule<MessageId, Options>({
   create(context) {
     const { facts, sourceFile } = context;
     const tables = [...resourcesOfKind(KNOWN_RESOURCES, ["stream"]), ...configResources(context.settings, ["stream"])];
-    const names = acquisitionNames(tables, sourceFile.text);
+    const names = acquisitionNames(tables, sourceFile);
     const visit = (node: ts.CallExpression | ts.NewExpression): void => {
-      if (!isCandidateCall(node, names, facts)) return;
+      if (!isCandidateCall(node, names)) return;
       const spec = matchAcquisition(facts, node, tables);
       // A Worker started per request is client-per-request's to report.
       if (spec?.kind !== "stream" || (spec.label === "new Worker" && facts.lifetime.ownerOf(node).kind === "request")) return;

@@ -32,11 +32,11 @@ export default defineRule<MessageId, Options>({
   create(context) {
     const { facts, sourceFile } = context;
     const tables = resourcesOfKind(KNOWN_RESOURCES, ["response"]);
-    const names = acquisitionNames(tables, sourceFile.text);
+    const names = acquisitionNames(tables, sourceFile);
     const browserStatements = new Map<ts.Node, boolean>();
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
-        if (!isCandidateCall(call, names, facts)) return;
+        if (!isCandidateCall(call, names)) return;
         // `map.get(key)` is everywhere; only `http.get(url, (res) => …)` delivers a response.
         if (calleeMemberName(call) === "get" && !callbackArgument(call)) return;
         const spec = matchAcquisition(facts, call, tables);
