@@ -98,7 +98,10 @@ export class LifetimeAnalysis {
       }
       if (role === "request-handler") {
         const [first, second] = fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : undefined));
-        return { kind: "request", handler: fn, request: first, response: second };
+        // Only Node/Express responses (`res`, `response`) are emitters; Koa's second
+        // parameter is `next` and Fastify's `reply` has no `.on`.
+        const response = second === "res" || second === "response" ? second : undefined;
+        return { kind: "request", handler: fn, request: first, response };
       }
       if (role === "vscode-activate") {
         const param = fn.parameters[0];

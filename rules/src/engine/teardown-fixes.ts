@@ -92,7 +92,8 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
     }
     case "request": {
       // The request's end is its teardown: `res.on("close", () => …)` right after the anchor.
-      const emitter = owner.response ?? owner.request;
+      // Koa: the context's raw request is the emitter (`ctx.req.on("close")`).
+      const emitter = owner.response ?? (owner.request === "ctx" ? "ctx.req" : undefined);
       const statement = containingStatement(anchor);
       if (!emitter || !statement) return undefined;
       const indent = indentationAt(text, statement.getStart(sourceFile));
