@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortSignalExpression,
-  isInLoop, isStringLiteralWithText, parseRegistration, selfRemovingOption, signalOrigin, skipOuterExpressions,
+  isInLoop, isStringLiteralWithText, parseRegistration, releaseInTeardown, selfRemovingOption, signalOrigin, skipOuterExpressions,
 } from "../engine";
 
 type MessageId = "listener" | "onabort" | "any";
@@ -70,8 +70,26 @@ export default defineRule<MessageId, Options>({
           origin: ORIGIN_WORDS[origin] ?? "",
           repeat: isInLoop(registration.call) ? " (once per loop iteration)" : "",
         },
-        fixes: onceFix(registration),
+        fixes: listenerFixes(registration),
       });
+    }
+
+    /**
+     * A signal that outlives the work keeps a `{ once: true }` listener until it aborts,
+     * so where the owner has a teardown (the request's close, a dispose(), an effect
+     * cleanup) removing the named handler there is the safe fix and `once` a suggestion.
+     */
+    function listenerFixes(registration: Registration): Fix[] {
+      const once = onceFix(registration);
+      const handler = registration.handler;
+      if (!ts.isIdentifier(handler) && !ts.isPropertyAccessExpression(handler)) return once;
+      const removal = `${registration.target.getText(sourceFile)}.removeEventListener("abort", ${handler.getText(sourceFile)})`;
+      const teardown = releaseInTeardown(facts.lifetime.ownerOf(registration.call), sourceFile, registration.call, removal);
+      if (!teardown) return once;
+      return [
+        { description: `Remove the listener in ${teardown.where}`, safe: !teardown.created, edits: teardown.edits },
+        ...once.map((fix) => ({ ...fix, safe: false })),
+      ];
     }
 
     function checkAny(call: ts.CallExpression, inputs: ts.ArrayLiteralExpression): void {

@@ -1,7 +1,8 @@
 // listener-not-removed: `on`/`addListener`/`addEventListener` on a longer-lived target from code that runs repeatedly, never removed.
 import ts from "typescript";
 import {
-  type Fix, type Owner, type Registration, defineRule, findRemovals, handlerNameFor, hoistToName, isFreshFunction, longLivedTarget,
+  type Fix, type Owner, type Registration, defineRule, findRemovals, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
+  longLivedTarget,
   outerReference, parseRegistration, referenceKey, releaseInTeardown, repetitionAt, selfRemovingOption,
 } from "../engine";
 
@@ -45,6 +46,8 @@ export default defineRule<MessageId, Options>({
     function checkRegistration(registration: Registration): void {
       const { call, handler } = registration;
       if (selfRemovingOption(registration.options)) return;
+      // "abort" listeners on an AbortSignal are abort-signal-listener-leak's to report.
+      if (eventText(registration.event) === '"abort"' && isAbortSignalExpression(facts, registration.target)) return;
       if (!isResultDropped(call)) return; // the returned unsubscribe function is kept
       if (!isFreshFunction(handler) && referenceKey(handler) === undefined) return; // a computed handler we cannot follow
       const target = longLivedTarget(facts, registration.target, call);
