@@ -126,7 +126,7 @@ async function eslintTyped(files) {
     const eslint = new ESLint({
       cwd: ROOT,
       overrideConfigFile: true,
-      overrideConfig: [{ ignores: ["!**/node_modules/"] }, {
+      overrideConfig: [{ ignores: ["!**/node_modules/"] }, { linterOptions: { reportUnusedDisableDirectives: "off", noInlineConfig: true } }, {
         files: ["**/*.js", "**/*.cjs", "**/*.mjs"],
         languageOptions: { parser: tseslint.parser, parserOptions: { project: tsconfig, tsconfigRootDir: dir } },
         plugins: { "@typescript-eslint": tseslint.plugin },
@@ -136,8 +136,8 @@ async function eslintTyped(files) {
     const start = process.hrtime.bigint();
     const results = await eslint.lintFiles(files.map((f) => f.name));
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    const fatal = results.reduce((n, r) => n + r.messages.filter((m) => m.fatal || m.ruleId === null).length, 0);
-    if (fatal > 0) throw new Error(`ESLint could not lint ${fatal} files: ${JSON.stringify(results.find((r) => r.messages.some((m) => m.fatal || m.ruleId === null)).messages[0])}`);
+    const fatal = results.reduce((n, r) => n + r.messages.filter((m) => m.fatal).length, 0);
+    if (fatal > 0) throw new Error(`ESLint could not lint ${fatal} files: ${JSON.stringify(results.find((r) => r.messages.some((m) => m.fatal)).messages.find((m) => m.fatal))}`);
     return { ms, problems: results.reduce((n, r) => n + r.messages.length, 0), files: results.length };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -45,16 +45,20 @@ export function thisClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
 /** Pre-order walk without recursion; return false from `visit` to skip a subtree. */
 export function walk(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
   const stack: ts.Node[] = [root];
-  const children: ts.Node[] = [];
-  const collect = (child: ts.Node): void => {
-    children.push(child);
+  const push = (child: ts.Node): undefined => {
+    stack.push(child);
+    return undefined;
   };
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (visit(node) === false) continue;
-    children.length = 0;
-    ts.forEachChild(node, collect);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    const first = stack.length;
+    ts.forEachChild(node, push);
+    for (let i = first, j = stack.length - 1; i < j; i++, j--) {
+      const swap = stack[i];
+      stack[i] = stack[j];
+      stack[j] = swap;
+    }
   }
 }
 

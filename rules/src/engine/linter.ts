@@ -81,7 +81,20 @@ export function lintSourceFile(
     }
   }
 
-  if (dispatch.size > 0) walkAll(sourceFile, dispatch, timed);
+  const visit = (id: string, visitor: (node: ts.Node) => void, node: ts.Node): void => {
+    if (failed.has(id)) return;
+    if (options.ruleTimes) {
+      timed(id, () => visitor(node));
+      return;
+    }
+    try {
+      visitor(node);
+    } catch (error) {
+      failed.add(id);
+      diagnostics.push(internalErrorDiagnostic(sourceFile, id, error));
+    }
+  };
+  if (dispatch.size > 0) walkAll(sourceFile, dispatch, visit);
   for (const finisher of finishers) timed(finisher.id, finisher.run);
 
   if (options.reportUnusedDirectives) {
@@ -104,24 +117,33 @@ function syntaxErrors(sourceFile: ts.SourceFile, program: ts.Program): readonly 
   return recorded ?? program.getSyntacticDiagnostics(sourceFile);
 }
 
-/** One pre-order walk for all rules; iterative so deep nesting cannot overflow the stack. */
+/**
+ * One pre-order walk for all rules; iterative so deep nesting cannot overflow the
+ * stack. This loop runs for every node of every file, so it allocates nothing per
+ * node: children go straight onto the stack and are reversed in place, and a visitor
+ * is called through `visit` (no closure per call).
+ */
 function walkAll(
   root: ts.Node,
   dispatch: Map<ts.SyntaxKind, Array<{ id: string; visit: (node: ts.Node) => void }>>,
-  timed: (id: string, action: () => void) => void,
+  visit: (id: string, visitor: (node: ts.Node) => void, node: ts.Node) => void,
 ): void {
   const stack: ts.Node[] = [root];
-  const children: ts.Node[] = [];
-  const collect = (child: ts.Node): void => {
-    children.push(child);
+  const push = (child: ts.Node): undefined => {
+    stack.push(child);
+    return undefined;
   };
   while (stack.length > 0) {
     const node = stack.pop()!;
     const handlers = dispatch.get(node.kind);
-    if (handlers) for (const handler of handlers) timed(handler.id, () => handler.visit(node));
-    children.length = 0;
-    ts.forEachChild(node, collect);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    if (handlers !== undefined) for (const handler of handlers) visit(handler.id, handler.visit, node);
+    const first = stack.length;
+    ts.forEachChild(node, push);
+    for (let i = first, j = stack.length - 1; i < j; i++, j--) {
+      const swap = stack[i];
+      stack[i] = stack[j];
+      stack[j] = swap;
+    }
   }
 }
 
