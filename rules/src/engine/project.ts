@@ -166,14 +166,24 @@ export function createLintUnits(files: readonly string[], options: ProgramOption
     loose.push(...configFiles.filter((f) => !members.has(f)));
     if (inProject.length === 0) continue;
     const options = { ...parsed.options, noEmit: true };
-    const program = ts.createProgram({ rootNames: parsed.fileNames, options, host: guardedHost(ts.createCompilerHost(options, true)) });
+    const program = ts.createProgram({ rootNames: parsed.fileNames, options, host: guardedHost(ts.createCompilerHost(options)) });
     units.push({ program, hasTypes: true, files: inProject, tsconfig: config });
   }
   if (loose.length > 0) {
-    const host = guardedHost(ts.createCompilerHost(LOOSE_COMPILER_OPTIONS, true));
+    const host = looseHost(guardedHost(ts.createCompilerHost(LOOSE_COMPILER_OPTIONS)));
     units.push({ program: ts.createProgram({ rootNames: loose, options: LOOSE_COMPILER_OPTIONS, host }), hasTypes: false, files: loose });
   }
   return units;
+}
+
+/**
+ * The loose tier answers no type questions, so its parser skips JSDoc (a fifth of the
+ * parse of typical JavaScript). Parent pointers are set by the binder, which runs for
+ * every file anyway, so the host does not set them a second time.
+ */
+export function looseHost<T extends ts.CompilerHost>(host: T): T {
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseNone;
+  return host;
 }
 
 /** A source file the parser could not build (it recurses, and very deep nesting overflows its stack). */
