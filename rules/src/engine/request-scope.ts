@@ -52,6 +52,9 @@ export function requestParameter(facts: Facts, id: ts.Identifier): RequestValue 
 export function heldRequest(facts: Facts, expr: ts.Expression, depth = 0): RequestValue | undefined {
   const inner = skipOuterExpressions(expr);
   if (depth > 3) return undefined;
+  // A request value always comes from a parameter of an enclosing function: without
+  // one in scope there is nothing to find, and no symbol needs to be looked up.
+  if (depth === 0 && !hasPossibleRequestParameter(facts, inner)) return undefined;
   if (ts.isIdentifier(inner)) {
     const param = requestParameter(facts, inner);
     if (param) return param;
@@ -136,6 +139,16 @@ function functionNameIs(fn: FunctionNode, name: string): boolean {
 function isEnclosingParameterName(id: ts.Identifier): boolean {
   for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) {
     if (fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === id.text)) return true;
+  }
+  return false;
+}
+
+/** Some enclosing function has a request-named parameter (or, with types, any parameter that may be typed as one). */
+function hasPossibleRequestParameter(facts: Facts, node: ts.Node): boolean {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    for (const p of fn.parameters) {
+      if (ts.isIdentifier(p.name) && (REQUEST_PARAM_NAMES.has(p.name.text) || (facts.hasTypes && p.type !== undefined))) return true;
+    }
   }
   return false;
 }

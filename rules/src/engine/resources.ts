@@ -295,11 +295,11 @@ export function matchCheckout(facts: Facts, call: ts.CallExpression, checkouts: 
   const method = calleeMemberName(call);
   const receiver = calleeReceiver(call);
   if (!method || !receiver) return undefined;
-  const candidates = checkouts.filter((c) => c.method === method);
+  // Syntax first (`socket.connect(port, host)` is no pool checkout), symbols only for what is left.
+  const candidates = checkouts.filter((c) => c.method === method && !(c.noOptions && call.arguments.some((a) => !isFunctionNode(a))));
   if (candidates.length === 0) return undefined;
   const origin = receiverOrigin(facts, receiver);
   for (const spec of candidates) {
-    if (spec.noOptions && call.arguments.some((a) => !isFunctionNode(a))) continue;
     if (origin !== undefined) {
       if (originMatches(origin, spec)) return spec;
       continue;
