@@ -42,7 +42,11 @@ export function thisClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
   return undefined;
 }
 
-/** Pre-order walk without recursion; return false from `visit` to skip a subtree. */
+/**
+ * Pre-order walk without recursion; return false from `visit` to skip a subtree. It
+ * runs for every node of every file, so it allocates nothing per node: children go
+ * straight onto the stack and are reversed in place.
+ */
 export function walk(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
   const stack: ts.Node[] = [root];
   const push = (child: ts.Node): undefined => {
@@ -162,6 +166,12 @@ export function indentUnit(text: string): string {
   const match = /\n( +|\t)\S/.exec(text);
   if (!match) return "  ";
   return match[1] === "\t" ? "\t" : match[1].length >= 4 && match[1].length % 4 === 0 ? "    " : "  ";
+}
+
+/** `=`, `??=`, `||=`, `&&=`: the operators that may store the right-hand value in the left. */
+export function isStoringAssignment(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.EqualsToken || kind === ts.SyntaxKind.QuestionQuestionEqualsToken || kind === ts.SyntaxKind.BarBarEqualsToken
+    || kind === ts.SyntaxKind.AmpersandAmpersandEqualsToken;
 }
 
 export function isStringLiteralWithText(node: ts.Node | undefined, values: readonly string[]): boolean {

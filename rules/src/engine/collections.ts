@@ -5,7 +5,7 @@
 // cannot see. Growth rules ask this for every mutation of a collection across a file;
 // the WeakMap advice asks whether a collection's keys are objects.
 import ts from "typescript";
-import { calleeMemberName, walk } from "./ast";
+import { calleeMemberName, isStoringAssignment, walk } from "./ast";
 import type { Facts } from "./facts";
 import { outerReference } from "./ownership";
 
@@ -36,9 +36,6 @@ const COMPARISON_OPERATORS = new Set([
   ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken,
   ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
 ]);
-const ASSIGNMENTS = new Set([
-  ts.SyntaxKind.EqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.AmpersandAmpersandEqualsToken,
-]);
 
 /** `new Map()`, `new Set(…)`, `[]`, `{}`, `Object.create(null)` → its kind; anything else → undefined. */
 export function collectionKindOf(init: ts.Expression | undefined): CollectionKind | undefined {
@@ -64,7 +61,7 @@ export function classifyCollectionUse(ref: ts.Expression): CollectionUse {
   const parent = expr.parent;
   if (ts.isPropertyAccessExpression(parent) && parent.expression === expr) return memberUse(ref, parent);
   if (ts.isElementAccessExpression(parent) && parent.expression === expr) return elementUse(ref, parent);
-  if (ts.isBinaryExpression(parent) && parent.left === expr && ASSIGNMENTS.has(parent.operatorToken.kind)) {
+  if (ts.isBinaryExpression(parent) && parent.left === expr && isStoringAssignment(parent.operatorToken.kind)) {
     return { ref, kind: "shrink", via: "reassignment" };
   }
   if ((ts.isForOfStatement(parent) || ts.isForInStatement(parent)) && parent.expression === expr) return { ref, kind: "iterate", via: "for" };
@@ -88,7 +85,7 @@ function memberUse(ref: ts.Expression, access: ts.PropertyAccessExpression): Col
   if (!call) {
     if (name === "length" || name === "size") {
       const outer = outerReference(access);
-      if (ts.isBinaryExpression(outer.parent) && outer.parent.left === outer && ASSIGNMENTS.has(outer.parent.operatorToken.kind)) {
+      if (ts.isBinaryExpression(outer.parent) && outer.parent.left === outer && isStoringAssignment(outer.parent.operatorToken.kind)) {
         return { ref, kind: "shrink", via: "length =" };
       }
       return { ref, kind: isSizeCheck(access) ? "bound" : "size", via: name };
@@ -112,7 +109,7 @@ function elementUse(ref: ts.Expression, access: ts.ElementAccessExpression): Col
   const parent = outer.parent;
   if (ts.isDeleteExpression(parent)) return { ref, kind: "shrink", via: "delete" };
   const key = access.argumentExpression;
-  if (ts.isBinaryExpression(parent) && parent.left === outer && ASSIGNMENTS.has(parent.operatorToken.kind)) {
+  if (ts.isBinaryExpression(parent) && parent.left === outer && isStoringAssignment(parent.operatorToken.kind)) {
     // `obj["fixed"] = v` and `arr[0] = v` do not grow without bound.
     if (ts.isStringLiteralLike(key) || ts.isNumericLiteral(key)) return { ref, kind: "read", via: "[]=" };
     return { ref, kind: "grow", key, via: "[]=" };

@@ -7,7 +7,7 @@
 import ts from "typescript";
 import {
   type FunctionNode, calleeMemberName, calleeReceiver, enclosingFunction, functionName, hasModifier, isFunctionNode,
-  propertyNameText, thisClass,
+  propertyNameText, thisClass, walk,
 } from "./ast";
 
 export type FunctionRole =
@@ -69,12 +69,6 @@ export class LifetimeAnalysis {
   /** The role of the code at `node`: its enclosing function's, or "module". */
   roleAt(node: ts.Node): FunctionRole {
     return this.roleOf(enclosingFunction(node));
-  }
-
-  /** Whether code in `fn` may run many times over the process's life. */
-  runsRepeatedly(fn: FunctionNode | undefined): boolean {
-    const role = this.roleOf(fn);
-    return role !== "module" && role !== "vscode-activate";
   }
 
   /** The nearest enclosing function that plays a framework role (skipping plain callbacks). */
@@ -142,9 +136,7 @@ export class LifetimeAnalysis {
       if (isFunctionNode(owner) && this.roleOf(owner) === "request-handler") return "request";
       return owner === enclosingFunction(at) ? "param" : "local";
     }
-    if (!declFn) return "module";
-    const atFn = enclosingFunction(at);
-    return declFn === atFn ? "local" : "local";
+    return declFn ? "local" : "module";
   }
 
   private isClassIdentifier(id: ts.Identifier): boolean {
@@ -277,14 +269,12 @@ function isExported(fn: FunctionNode): boolean {
 
 function containsJsx(fn: FunctionNode): boolean {
   let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
-    if (ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node) || ts.isJsxFragment(node)) {
-      found = true;
-      return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  if (fn.body) visit(fn.body);
+  if (fn.body) {
+    walk(fn.body, (node) => {
+      if (found) return false;
+      found = ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node) || ts.isJsxFragment(node);
+      return !found;
+    });
+  }
   return found;
 }

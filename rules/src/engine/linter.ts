@@ -4,6 +4,7 @@
 import ts from "typescript";
 import { docsUrlFor } from "./define-rule";
 import type { ResolvedRule } from "./config";
+import { walk } from "./ast";
 import { Directives } from "./directives";
 import { Facts } from "./facts";
 import type { UnparsableSourceFile } from "./project";
@@ -117,34 +118,16 @@ function syntaxErrors(sourceFile: ts.SourceFile, program: ts.Program): readonly 
   return recorded ?? program.getSyntacticDiagnostics(sourceFile);
 }
 
-/**
- * One pre-order walk for all rules; iterative so deep nesting cannot overflow the
- * stack. This loop runs for every node of every file, so it allocates nothing per
- * node: children go straight onto the stack and are reversed in place, and a visitor
- * is called through `visit` (no closure per call).
- */
+/** One pre-order walk for all rules (the engine's iterative `walk`, so deep nesting cannot overflow the stack). */
 function walkAll(
   root: ts.Node,
   dispatch: Map<ts.SyntaxKind, Array<{ id: string; visit: (node: ts.Node) => void }>>,
   visit: (id: string, visitor: (node: ts.Node) => void, node: ts.Node) => void,
 ): void {
-  const stack: ts.Node[] = [root];
-  const push = (child: ts.Node): undefined => {
-    stack.push(child);
-    return undefined;
-  };
-  while (stack.length > 0) {
-    const node = stack.pop()!;
+  walk(root, (node) => {
     const handlers = dispatch.get(node.kind);
     if (handlers !== undefined) for (const handler of handlers) visit(handler.id, handler.visit, node);
-    const first = stack.length;
-    ts.forEachChild(node, push);
-    for (let i = first, j = stack.length - 1; i < j; i++, j--) {
-      const swap = stack[i];
-      stack[i] = stack[j];
-      stack[j] = swap;
-    }
-  }
+  });
 }
 
 function makeReporter(

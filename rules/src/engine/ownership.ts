@@ -4,7 +4,7 @@
 // or merely use it? Rules pass their release vocabulary; the hand-off rules are
 // shared so that every rule treats ownership transfers alike.
 import ts from "typescript";
-import { calleeMemberName } from "./ast";
+import { calleeMemberName, isStoringAssignment } from "./ast";
 import type { UseKind } from "./flow";
 
 export interface OwnershipSpec {
@@ -58,7 +58,7 @@ export function classifyReference(ref: ts.Expression, spec: OwnershipSpec): UseK
   }
   if (ts.isReturnStatement(parent) || ts.isYieldExpression(parent) || ts.isArrowFunction(parent)) return "handoff";
   if (ts.isBinaryExpression(parent)) {
-    if (parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) return parent.right === expr ? "handoff" : "use";
+    if (isStoringAssignment(parent.operatorToken.kind)) return parent.right === expr ? "handoff" : "use";
     // `a ?? b`, `a || b`: the value flows on into whatever holds the result.
     if (isValueFlowOperator(parent.operatorToken.kind)) return classifyReference(parent, spec) === "use" ? "use" : "handoff";
     return "use";

@@ -7,7 +7,7 @@
 // events, iteration, `res.body.cancel()`), and the flow walk finds the exit reached
 // with the resource still open.
 import ts from "typescript";
-import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, thisClass } from "./ast";
+import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, isStoringAssignment, thisClass } from "./ast";
 import type { Facts } from "./facts";
 import type { LeakPath } from "./flow";
 import { findTeardown } from "./lifetime";
@@ -87,7 +87,7 @@ export function trackResource(facts: Facts, call: ts.CallExpression | ts.NewExpr
     if (!binding) return undefined;
     return followBinding(facts, base, binding, facts.referencesTo(binding), call, exceptions);
   }
-  if (ts.isBinaryExpression(parent) && parent.right === value && isAssignment(parent.operatorToken.kind)) {
+  if (ts.isBinaryExpression(parent) && parent.right === value && isStoringAssignment(parent.operatorToken.kind)) {
     return followAssignment(facts, base, parent.left, call, exceptions);
   }
   return classifyUse(facts, value, spec) === "use" ? { ...base, outcome: "dropped" } : undefined;
@@ -101,7 +101,6 @@ export function classifyUse(facts: Facts, ref: ts.Expression, spec: ResourceSpec
     return isNullTest(parent) ? "handoff" : classifyUse(facts, parent, BODY_SPEC); // `if (!res.body) return`: nothing to consume
   }
   if (spec.consumeEvents && listensToAny(expr, spec.consumeEvents)) return "handoff";
-  if (ts.isBinaryExpression(parent) && parent.right === expr && isAssignment(parent.operatorToken.kind)) return "handoff";
   if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(expr)) {
     if (spec.numericHandle) {
       const name = facts.calleeName(parent) ?? "";
@@ -132,11 +131,6 @@ function isNullTest(expr: ts.Expression): boolean {
   const other = parent.left === outer ? parent.right : parent.left;
   const equality = [ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken];
   return equality.includes(parent.operatorToken.kind) && (other.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(other) && other.text === "undefined"));
-}
-
-function isAssignment(kind: ts.SyntaxKind): boolean {
-  return kind === ts.SyntaxKind.EqualsToken || kind === ts.SyntaxKind.QuestionQuestionEqualsToken || kind === ts.SyntaxKind.BarBarEqualsToken
-    || kind === ts.SyntaxKind.AmpersandAmpersandEqualsToken;
 }
 
 /** `x.on("data", …)`, or a chain `x.once("error", …).on("data", …)`, listening to one of `events`. */

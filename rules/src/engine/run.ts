@@ -81,7 +81,7 @@ export function runLint(options: RunOptions): RunResult {
       let diagnostics = lintSourceFile(sourceFile, unit.program, checker, unit.hasTypes, lintOptions);
       let fixed = false;
       if (options.fix && safeFixes(diagnostics).length > 0) {
-        diagnostics = fixFile(file, sourceFile.text, unit.hasTypes ? unit.program.getCompilerOptions() : undefined, lintOptions);
+        diagnostics = fixFile(file, sourceFile.text, diagnostics, unit.hasTypes ? unit.program.getCompilerOptions() : undefined, lintOptions);
         fixed = true;
       }
       results.push({ filePath: file, diagnostics, fixed });
@@ -96,13 +96,14 @@ export function runLint(options: RunOptions): RunResult {
 function fixFile(
   file: string,
   original: string,
+  originalDiagnostics: LintDiagnostic[],
   compilerOptions: ts.CompilerOptions | undefined,
   lintOptions: Parameters<typeof lintSourceFile>[4],
 ): LintDiagnostic[] {
   let text = original;
-  let diagnostics: LintDiagnostic[] = [];
+  let diagnostics = originalDiagnostics;
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    diagnostics = lintText(file, text, lintOptions, compilerOptions);
+    if (pass > 0) diagnostics = lintText(file, text, lintOptions, compilerOptions);
     const fixes = safeFixes(diagnostics);
     if (fixes.length === 0) break;
     const next = applyFixes(text, fixes).text;
