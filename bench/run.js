@@ -7,16 +7,16 @@
 // corpus from memory under `__copyN__` folders, so growth is measured on identical code.
 //
 //   parse       ts.createSourceFile for every file (no binding, no checker)
-//   no types    loose program (noLib, noResolve) + binder + every rule
+//   no types    each file parsed on its own (parents, no JSDoc) + scope index + every rule
 //   types       program with lib, @types/node and module resolution + every rule
 //   eslint      ESLint 10 + typescript-eslint, typed rules, same files (1× only)
 //
-// Options: --quick (1× and 2× only, one repetition), --no-eslint.
+// Options: --quick (1× and 2× only, best of two runs instead of five), --no-eslint.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
 const ts = require("typescript");
-const { lintSourceFile, rules, LOOSE_COMPILER_OPTIONS, looseHost } = require("../rules/dist/index.js");
+const { lintSourceFile, rules, parseLooseFile } = require("../rules/dist/index.js");
 
 const ROOT = path.resolve(__dirname, "..");
 const PACKAGES = [
@@ -28,7 +28,9 @@ const MAX_FILE_BYTES = 400_000;
 const args = new Set(process.argv.slice(2));
 const quick = args.has("--quick");
 const SCALES = quick ? [1, 2] : [1, 2, 4];
-const REPEAT = quick ? 1 : 3;
+// Each measurement is the best of REPEAT runs: on a shared 2-core machine the minimum is
+// the run least disturbed by other processes, and parse and leaklint are measured alike.
+const REPEAT = quick ? 2 : 5;
 
 function collectCorpus() {
   const files = [];
@@ -88,8 +90,7 @@ function time(action) {
     result = action();
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  samples.sort((a, b) => a - b);
-  return { ms: samples[Math.floor(samples.length / 2)], result };
+  return { ms: Math.min(...samples), result };
 }
 
 function parseAll(files) {
@@ -104,15 +105,23 @@ const TYPED_OPTIONS = {
   module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, types: ["node"], lib: ["lib.es2022.d.ts"],
 };
 
-function lintAll(files, options, hasTypes, ruleTimes) {
-  const host = hasTypes ? memoryHost(files, options) : looseHost(memoryHost(files, options));
-  const program = ts.createProgram({ rootNames: files.map((f) => f.name), options, host });
-  const checker = program.getTypeChecker();
+const LINT_OPTIONS = { rules: resolvedRules, settings: { resources: [], listeners: [], pools: [] } };
+
+/** Without types: what the CLI does for files outside any tsconfig. */
+function lintLoose(files, ruleTimes) {
+  let findings = 0;
+  for (const file of files) findings += lintSourceFile(parseLooseFile(file.name, file.text), undefined, { ...LINT_OPTIONS, ruleTimes }).length;
+  return findings;
+}
+
+/** With types: one program over the corpus with lib, @types/node and module resolution. */
+function lintTyped(files) {
+  const program = ts.createProgram({ rootNames: files.map((f) => f.name), options: TYPED_OPTIONS, host: memoryHost(files, TYPED_OPTIONS) });
+  const types = { program, checker: program.getTypeChecker() };
   let findings = 0;
   for (const file of files) {
     const sourceFile = program.getSourceFile(file.name);
-    if (!sourceFile) continue;
-    findings += lintSourceFile(sourceFile, program, checker, hasTypes, { rules: resolvedRules, settings: { resources: [], listeners: [], pools: [] }, ruleTimes }).length;
+    if (sourceFile) findings += lintSourceFile(sourceFile, types, LINT_OPTIONS).length;
   }
   return findings;
 }
@@ -152,18 +161,18 @@ async function main() {
   console.log(`corpus: ${corpus.length} files, ${lines.toLocaleString("en")} lines, ${(bytes / 1e6).toFixed(1)} MB of JavaScript from node_modules (${PACKAGES.length} package folders)`);
   console.log(`rules: ${rules.map((r) => r.id).join(", ")}`);
   // Warm up the JIT on the parser, binder and rules so the first timing is not penalised.
-  lintAll(corpus.slice(0, 200), LOOSE_COMPILER_OPTIONS, false);
+  lintLoose(corpus.slice(0, 200));
   const rows = [];
   for (const scale of SCALES) {
     const files = scaled(corpus, scale);
     const parse = time(() => parseAll(files));
-    const loose = time(() => lintAll(files, LOOSE_COMPILER_OPTIONS, false));
-    const typed = time(() => lintAll(files, TYPED_OPTIONS, true));
+    const loose = time(() => lintLoose(files));
+    const typed = time(() => lintTyped(files));
     rows.push({ scale, files: files.length, parse: parse.ms, loose: loose.ms, typed: typed.ms, findings: loose.result, typedFindings: typed.result });
     if (scale === 1) {
       // Timing every visitor call costs time itself: per-rule times come from a separate run.
       const ruleTimes = new Map();
-      lintAll(files, LOOSE_COMPILER_OPTIONS, false, ruleTimes);
+      lintLoose(files, ruleTimes);
       const perRule = [...ruleTimes.entries()].sort((a, b) => b[1] - a[1]).map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`);
       console.log(`time per rule at 1× (no types): ${perRule.join(", ")}`);
     }

@@ -1,19 +1,17 @@
 // The engine's shared analyses on small programs: import-resolved names, the
 // acquire → release walk, lifetimes and owners, directives and fault isolation.
 import assert from "node:assert/strict";
+import path from "node:path";
 import { describe, test } from "node:test";
 import ts from "typescript";
 import {
-  Directives, Facts, LOOSE_COMPILER_OPTIONS, type RuleModule, classifyReference, defineRule, lintSourceFile, lintText, walk,
+  Directives, Facts, LOOSE_COMPILER_OPTIONS, type RuleModule, classifyReference, defineRule, lintSourceFile, lintText, parseLooseFile, walk,
 } from "leaklint";
+import { FIXTURES_DIR, REPO_ROOT, listFixtureFiles } from "./lib/fixtures";
 
-function analyse(text: string, fileName = "/virtual/file.ts"): { facts: Facts; sourceFile: ts.SourceFile; program: ts.Program } {
-  const host = ts.createCompilerHost(LOOSE_COMPILER_OPTIONS, true);
-  host.getSourceFile = (name, version) => (name === fileName ? ts.createSourceFile(name, text, version, true) : undefined);
-  host.fileExists = (name) => name === fileName;
-  const program = ts.createProgram({ rootNames: [fileName], options: LOOSE_COMPILER_OPTIONS, host });
-  const sourceFile = program.getSourceFile(fileName)!;
-  return { facts: new Facts(sourceFile, program, program.getTypeChecker(), false), sourceFile, program };
+function analyse(text: string, fileName = "/virtual/file.ts"): { facts: Facts; sourceFile: ts.SourceFile } {
+  const sourceFile = parseLooseFile(fileName, text);
+  return { facts: new Facts(sourceFile, undefined), sourceFile };
 }
 
 function find<T extends ts.Node>(root: ts.Node, predicate: (node: ts.Node) => node is T, nth = 0): T {
@@ -63,6 +61,78 @@ describe("import-resolved names", () => {
   test("a reassignable binding is not followed", () => {
     const { facts, sourceFile } = analyse('function f() { let fs = require("fs"); fs = other; fs.createReadStream("a"); }');
     assert.equal(facts.calleeName(callNamed(sourceFile, "createReadStream")), undefined);
+  });
+});
+
+describe("scope index (names without a binder)", () => {
+  const declarationOf = (facts: Facts, id: ts.Identifier): string => {
+    const decl = facts.symbolAt(id)?.declarations?.[0];
+    return decl ? `${ts.SyntaxKind[decl.kind]}@${facts.sourceFile.getLineAndCharacterOfPosition(decl.getStart()).line + 1}` : "none";
+  };
+  const identifiers = (root: ts.Node, text: string): ts.Identifier[] => {
+    const found: ts.Identifier[] = [];
+    walk(root, (node) => void (ts.isIdentifier(node) && node.text === text && found.push(node)));
+    return found;
+  };
+
+  test("hoisting, block scopes, shadowing, parameters, catch, loops, function expression names, members", () => {
+    const { facts, sourceFile } = analyse([
+      /* 1 */ "import { a as b } from 'm';",
+      /* 2 */ "function f(p, { q = b, r: [s] }) {",
+      /* 3 */ "  if (p) { var v = 1; let w = 2; }",
+      /* 4 */ "  try { v; w; } catch (e) { e; }",
+      /* 5 */ "  for (let i = 0; i < 1; i++) i;",
+      /* 6 */ "  const g = function h() { h; var v; v; };",
+      /* 7 */ "  return q + s + v;",
+      /* 8 */ "}",
+      /* 9 */ "class K { x = 1; static t = 2; constructor(private y) {} m() { this.x; this.y; K.x; K.t; this.z; } }",
+    ].join("\n"), "/virtual/scopes.ts");
+    const at = (text: string): string[] => identifiers(sourceFile, text).map((id) => declarationOf(facts, id));
+    assert.deepEqual(at("b"), ["ImportSpecifier@1", "ImportSpecifier@1"]);
+    assert.deepEqual(at("a"), ["none"]);
+    assert.deepEqual(at("v"), ["VariableDeclaration@3", "VariableDeclaration@3", "VariableDeclaration@6", "VariableDeclaration@6", "VariableDeclaration@3"]);
+    assert.deepEqual(at("w"), ["VariableDeclaration@3", "none"]);
+    assert.deepEqual(at("e"), ["VariableDeclaration@4", "VariableDeclaration@4"]);
+    assert.deepEqual(at("i"), ["VariableDeclaration@5", "VariableDeclaration@5", "VariableDeclaration@5", "VariableDeclaration@5"]);
+    assert.deepEqual(at("h"), ["FunctionExpression@6", "FunctionExpression@6"]);
+    assert.deepEqual(at("q"), ["BindingElement@2", "BindingElement@2"]);
+    assert.deepEqual(at("s"), ["BindingElement@2", "BindingElement@2"]);
+    assert.deepEqual(at("r"), ["none"]);
+    assert.deepEqual(at("x"), ["PropertyDeclaration@9", "PropertyDeclaration@9", "none"]);
+    assert.deepEqual(at("t"), ["PropertyDeclaration@9", "PropertyDeclaration@9"]);
+    assert.deepEqual(at("y"), ["Parameter@9", "Parameter@9"]);
+    assert.deepEqual(at("z"), ["none"]);
+    const [declared, ...uses] = identifiers(sourceFile, "v");
+    assert.equal(facts.symbolAt(declared), facts.symbolAt(uses[3]), "one symbol per binding");
+  });
+
+  test("agrees with the binder on every variable reference in the fixtures and the example project", () => {
+    const files = [...listFixtureFiles(FIXTURES_DIR), ...listFixtureFiles(path.join(REPO_ROOT, "examples", "leaky-service", "src"))];
+    const program = ts.createProgram({ rootNames: files, options: LOOSE_COMPILER_OPTIONS });
+    const checker = program.getTypeChecker();
+    const variableKinds = new Set([ts.SyntaxKind.VariableDeclaration, ts.SyntaxKind.Parameter, ts.SyntaxKind.BindingElement, ts.SyntaxKind.FunctionDeclaration,
+      ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.ImportSpecifier, ts.SyntaxKind.ImportClause, ts.SyntaxKind.NamespaceImport, ts.SyntaxKind.FunctionExpression]);
+    const disagreements: string[] = [];
+    let compared = 0;
+    for (const file of files) {
+      const bound = program.getSourceFile(file)!;
+      const facts = new Facts(parseLooseFile(file, bound.text), undefined);
+      const ours = new Map<number, ts.Identifier>();
+      walk(facts.sourceFile, (node) => void (ts.isIdentifier(node) && ours.set(node.getStart(), node)));
+      walk(bound, (node) => {
+        if (!ts.isIdentifier(node) || (ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) return;
+        const theirs = ts.isShorthandPropertyAssignment(node.parent) ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node);
+        const expected = theirs?.declarations?.[0];
+        const actual = facts.symbolAt(ours.get(node.getStart())!)?.declarations?.[0];
+        if (!(expected && variableKinds.has(expected.kind)) && !(actual && variableKinds.has(actual.kind))) return;
+        compared++;
+        if (expected?.getStart() !== actual?.getStart()) {
+          disagreements.push(`${path.relative(REPO_ROOT, file)}:${bound.getLineAndCharacterOfPosition(node.getStart()).line + 1} ${node.text}`);
+        }
+      });
+    }
+    assert.ok(compared > 1000, `compared ${compared} references`);
+    assert.deepEqual(disagreements, []);
   });
 });
 
@@ -196,8 +266,8 @@ describe("fault isolation", () => {
   }) as RuleModule;
 
   test("one internal error per rule and file; other rules keep reporting", () => {
-    const { sourceFile, program } = analyse("a();\nb();\n");
-    const diagnostics = lintSourceFile(sourceFile, program, program.getTypeChecker(), false, {
+    const { sourceFile } = analyse("a();\nb();\n");
+    const diagnostics = lintSourceFile(sourceFile, undefined, {
       rules: [{ rule: throwing, severity: "error", options: {} }, { rule: reporting, severity: "warning", options: {} }],
       settings: { resources: [], listeners: [], pools: [] },
     });

@@ -42,7 +42,7 @@ export class DocumentLinter {
   }
 
   lintWith(target: AnalysisTarget, lintOptions: LintFileOptions): LintDiagnostic[] {
-    return lintSourceFile(target.sourceFile, target.program, target.program.getTypeChecker(), target.hasTypes, lintOptions);
+    return lintSourceFile(target.sourceFile, target.types, lintOptions);
   }
 
   /** Lint options alone, for fix-all passes over overlays. */

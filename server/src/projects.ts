@@ -1,18 +1,18 @@
 // TypeScript programs for the documents the editor has open: one long-lived
 // LanguageService per tsconfig project (typed analysis; an edit re-parses one file and
-// the program is updated incrementally) and one loose LanguageService for files outside
-// any tsconfig (no lib, no module resolution — names and scopes only, like the CLI).
+// the program is updated incrementally). Files outside any tsconfig are parsed on their
+// own and analysed loose (no program: names and scopes only, like the CLI).
 // Open documents and temporary overlays (fix-all passes) shadow the disk.
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { LOOSE_COMPILER_OPTIONS, parseTsconfig } from "leaklint";
+import { type TypeInfo, parseLooseFile, parseTsconfig } from "leaklint";
 import { commonAffixes } from "./text-diff";
 
 export interface AnalysisTarget {
-  program: ts.Program;
   sourceFile: ts.SourceFile;
-  hasTypes: boolean;
+  /** The tsconfig project's program and checker; undefined for a loose file. */
+  types?: TypeInfo;
   tsconfig?: string;
 }
 
@@ -170,23 +170,9 @@ class Project {
     return this.roots.has(fileName);
   }
 
-  add(fileName: string): void {
-    if (this.roots.has(fileName)) return;
-    this.roots.add(fileName);
-    this.generation++;
-  }
-
-  remove(fileName: string): void {
-    if (this.roots.delete(fileName)) this.generation++;
-  }
-
   setRoots(roots: readonly string[]): void {
     this.roots = new Set(roots);
     this.generation++;
-  }
-
-  get isEmpty(): boolean {
-    return this.roots.size === 0;
   }
 
   program(): ts.Program | undefined {
@@ -208,7 +194,8 @@ export class ProjectHost {
   /** tsconfig files that failed to parse, with the reason (reported once per change). */
   private readonly broken = new Map<string, string>();
   private readonly nearestConfig = new Map<string, string | undefined>();
-  private loose: Project | undefined;
+  /** Loose files parsed at their current version (files outside any tsconfig). */
+  private readonly loose = new Map<string, { version: string; sourceFile: ts.SourceFile }>();
 
   constructor(private readonly log: (key: string, message: string) => void) {}
 
@@ -219,23 +206,17 @@ export class ProjectHost {
 
   close(fileName: string): void {
     this.store.close(fileName);
-    this.loose?.remove(fileName);
-    if (this.loose?.isEmpty) {
-      this.loose.dispose();
-      this.loose = undefined;
-    }
+    this.loose.delete(fileName);
   }
 
-  /** The program a file is analysed in: its tsconfig project when it belongs to one, else the loose one. */
+  /** What a file is analysed in: its tsconfig project when it belongs to one, else loose. */
   targetFor(fileName: string): AnalysisTarget | undefined {
     const project = this.typedProjectFor(fileName);
     if (project) {
-      const target = this.targetIn(project, fileName, true);
+      const target = this.targetIn(project, fileName);
       if (target) return target;
     }
-    this.loose ??= new Project(undefined, LOOSE_COMPILER_OPTIONS, [], this.store, this.registry);
-    this.loose.add(fileName);
-    return this.targetIn(this.loose, fileName, false);
+    return this.looseTarget(fileName);
   }
 
   /** Runs `action` while `fileName` reads as `text` (fix-all passes), then restores it. */
@@ -263,7 +244,7 @@ export class ProjectHost {
   }
 
   get projectCount(): number {
-    return this.projects.size + (this.loose ? 1 : 0);
+    return this.projects.size + (this.loose.size > 0 ? 1 : 0);
   }
 
   get documentCount(): number {
@@ -272,15 +253,27 @@ export class ProjectHost {
 
   dispose(): void {
     this.dropProjects();
-    this.loose?.dispose();
-    this.loose = undefined;
+    this.loose.clear();
   }
 
-  private targetIn(project: Project, fileName: string, hasTypes: boolean): AnalysisTarget | undefined {
+  private targetIn(project: Project, fileName: string): AnalysisTarget | undefined {
     const program = project.program();
     const sourceFile = program?.getSourceFile(fileName);
     if (!program || !sourceFile) return undefined;
-    return { program, sourceFile, hasTypes, tsconfig: project.tsconfig };
+    return { sourceFile, types: { program, checker: program.getTypeChecker() }, tsconfig: project.tsconfig };
+  }
+
+  private looseTarget(fileName: string): AnalysisTarget | undefined {
+    const version = this.store.version(fileName);
+    let parsed = this.loose.get(fileName);
+    if (parsed?.version !== version) {
+      const text = this.store.text(fileName);
+      if (text === undefined) return undefined;
+      parsed = { version, sourceFile: parseLooseFile(fileName, text) };
+      // Overlays (fix-all passes) are short-lived: only the document's own versions are kept.
+      if (this.store.isOpen(fileName) && !version.startsWith("x")) this.loose.set(fileName, parsed);
+    }
+    return { sourceFile: parsed.sourceFile };
   }
 
   private typedProjectFor(fileName: string): Project | undefined {
@@ -294,7 +287,7 @@ export class ProjectHost {
       this.projects.set(tsconfig, project);
     }
     if (!project.has(fileName)) return undefined;
-    this.loose?.remove(fileName);
+    this.loose.delete(fileName);
     return project;
   }
 

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import {
-  type LintDiagnostic, type ResolvedRule, applyFixes, createLintUnits, isLintable, lintSourceFile, lintText, rules,
+  type LintDiagnostic, type ResolvedRule, applyFixes, createLintUnits, isLintable, lintSourceFile, lintText, rules, unitFiles,
 } from "leaklint";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -47,14 +47,12 @@ export function parseExpectations(text: string): Expectation[] {
 }
 
 /** Lints the given fixture files, each in the program of its nearest tsconfig (or loose). */
-export function lintFixtures(files: readonly string[]): Map<string, { diagnostics: LintDiagnostic[]; compilerOptions?: ts.CompilerOptions; program: ts.Program }> {
-  const results = new Map<string, { diagnostics: LintDiagnostic[]; compilerOptions?: ts.CompilerOptions; program: ts.Program }>();
+export function lintFixtures(files: readonly string[]): Map<string, { diagnostics: LintDiagnostic[]; compilerOptions?: ts.CompilerOptions }> {
+  const results = new Map<string, { diagnostics: LintDiagnostic[]; compilerOptions?: ts.CompilerOptions }>();
   for (const unit of createLintUnits(files)) {
-    const checker = unit.program.getTypeChecker();
-    for (const file of unit.files) {
-      const sourceFile = unit.program.getSourceFile(file)!;
-      const diagnostics = lintSourceFile(sourceFile, unit.program, checker, unit.hasTypes, { rules: allRules(), settings: { resources: [], listeners: [], pools: [] } });
-      results.set(file, { diagnostics, compilerOptions: unit.hasTypes ? unit.program.getCompilerOptions() : undefined, program: unit.program });
+    for (const { fileName, sourceFile, types } of unitFiles(unit)) {
+      const diagnostics = lintSourceFile(sourceFile, types, { rules: allRules(), settings: { resources: [], listeners: [], pools: [] } });
+      results.set(fileName, { diagnostics, compilerOptions: types?.program.getCompilerOptions() });
     }
   }
   return results;

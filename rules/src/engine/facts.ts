@@ -8,26 +8,49 @@ import { type FunctionNode, enclosingFunction, walk } from "./ast";
 import { type LeakPath, type TrackedResource, findLeakPath } from "./flow";
 import { LifetimeAnalysis } from "./lifetime";
 import { NameResolver, formatQualifiedName } from "./names";
+import { LOOSE_COMPILER_OPTIONS } from "./project";
+import { ScopeIndex, type SymbolSource } from "./scopes";
+import type { TypeInfo } from "./types";
 
 export class Facts {
   private namesCache?: NameResolver;
   private lifetimeCache?: LifetimeAnalysis;
   private identifierIndex?: Map<string, ts.Identifier[]>;
+  /** The checker's symbols with types; the engine's own scope index without. */
+  private readonly symbols: SymbolSource;
 
   constructor(
     readonly sourceFile: ts.SourceFile,
-    readonly program: ts.Program,
-    readonly checker: ts.TypeChecker,
-    /** True when the program resolves imports and lib types (a tsconfig project). */
-    readonly hasTypes: boolean,
-  ) {}
+    private readonly types: TypeInfo | undefined,
+  ) {
+    this.symbols = types ? new CheckerSymbols(types.checker) : new ScopeIndex();
+  }
+
+  /** True when the file is analysed in a typed program (a tsconfig project). */
+  get hasTypes(): boolean {
+    return this.types !== undefined;
+  }
+
+  /** The type checker; only with types (check `hasTypes` first). */
+  get checker(): ts.TypeChecker {
+    return this.typeInfo().checker;
+  }
+
+  /** The typed program; only with types (check `hasTypes` first). */
+  get program(): ts.Program {
+    return this.typeInfo().program;
+  }
+
+  get compilerOptions(): ts.CompilerOptions {
+    return this.types?.program.getCompilerOptions() ?? LOOSE_COMPILER_OPTIONS;
+  }
 
   get names(): NameResolver {
-    return (this.namesCache ??= new NameResolver(this.checker));
+    return (this.namesCache ??= new NameResolver(this.symbols));
   }
 
   get lifetime(): LifetimeAnalysis {
-    return (this.lifetimeCache ??= new LifetimeAnalysis(this.sourceFile, this.checker));
+    return (this.lifetimeCache ??= new LifetimeAnalysis(this.sourceFile, this.symbols));
   }
 
   /** "fs:createReadStream", "global:setInterval", "pg:Pool" … or undefined. */
@@ -40,11 +63,9 @@ export class Facts {
     return this.qualifiedName(call.expression);
   }
 
+  /** The binding an identifier refers to (for `{ x }`, the variable `x`); compare with `===`. */
   symbolAt(node: ts.Node): ts.Symbol | undefined {
-    if (ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node) {
-      return this.checker.getShorthandAssignmentValueSymbol(node.parent);
-    }
-    return this.checker.getSymbolAtLocation(node);
+    return this.symbols.symbolAt(node);
   }
 
   /** Every identifier in this file that refers to the binding `name` declares (the declaration excluded). */
@@ -93,14 +114,30 @@ export class Facts {
    * `names`. Undefined without types: the caller must fall back to names.
    */
   typeIs(expr: ts.Node, names: readonly string[]): boolean | undefined {
-    if (!this.hasTypes) return undefined;
-    const type = this.checker.getTypeAtLocation(expr);
-    return typeMatches(this.checker, type, new Set(names), 0);
+    if (!this.types) return undefined;
+    const type = this.types.checker.getTypeAtLocation(expr);
+    return typeMatches(this.types.checker, type, new Set(names), 0);
   }
 
   /** The checker's rendering of a type, or undefined without types. */
   typeText(expr: ts.Node): string | undefined {
-    return this.hasTypes ? this.checker.typeToString(this.checker.getTypeAtLocation(expr)) : undefined;
+    return this.types ? this.types.checker.typeToString(this.types.checker.getTypeAtLocation(expr)) : undefined;
+  }
+
+  private typeInfo(): TypeInfo {
+    if (!this.types) throw new Error("the type checker was asked for in a file analysed without types (check facts.hasTypes first)");
+    return this.types;
+  }
+}
+
+class CheckerSymbols implements SymbolSource {
+  constructor(private readonly checker: ts.TypeChecker) {}
+
+  symbolAt(node: ts.Node): ts.Symbol | undefined {
+    if (ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node) {
+      return this.checker.getShorthandAssignmentValueSymbol(node.parent);
+    }
+    return this.checker.getSymbolAtLocation(node);
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type FunctionNode, calleeMemberName, calleeReceiver, enclosingFunction, functionName, hasModifier, isFunctionNode,
   propertyNameText, thisClass, walk,
 } from "./ast";
+import type { SymbolSource } from "./scopes";
 
 export type FunctionRole =
   | "module"
@@ -54,7 +55,7 @@ const GLOBAL_TARGETS = new Set(["process", "window", "document", "globalThis", "
 export class LifetimeAnalysis {
   private readonly roles = new Map<FunctionNode, FunctionRole>();
 
-  constructor(private readonly sourceFile: ts.SourceFile, private readonly checker: ts.TypeChecker) {}
+  constructor(private readonly sourceFile: ts.SourceFile, private readonly symbols: SymbolSource) {}
 
   roleOf(fn: FunctionNode | undefined): FunctionRole {
     if (!fn) return "module";
@@ -123,7 +124,7 @@ export class LifetimeAnalysis {
       return base;
     }
     if (!ts.isIdentifier(expr)) return "unknown";
-    const symbol = this.checker.getSymbolAtLocation(expr);
+    const symbol = this.symbols.symbolAt(expr);
     const decl = symbol?.declarations?.[0];
     if (!decl) return GLOBAL_TARGETS.has(expr.text) ? "global" : "unknown";
     if (decl.getSourceFile() !== this.sourceFile) return decl.getSourceFile().isDeclarationFile ? "global" : "module";
@@ -140,7 +141,7 @@ export class LifetimeAnalysis {
   }
 
   private isClassIdentifier(id: ts.Identifier): boolean {
-    const decl = this.checker.getSymbolAtLocation(id)?.declarations?.[0];
+    const decl = this.symbols.symbolAt(id)?.declarations?.[0];
     return decl !== undefined && ts.isClassLike(decl);
   }
 

@@ -8,7 +8,7 @@ import { walk } from "./ast";
 import { Directives } from "./directives";
 import { Facts } from "./facts";
 import type { UnparsableSourceFile } from "./project";
-import type { EngineSettings, Fix, LintDiagnostic, RelatedLocation, RuleModule, RuleVisitors, Severity } from "./types";
+import type { EngineSettings, Fix, LintDiagnostic, RelatedLocation, RuleModule, RuleVisitors, Severity, TypeInfo } from "./types";
 
 export interface LintFileOptions {
   rules: readonly ResolvedRule[];
@@ -26,19 +26,18 @@ export const ENGINE_RULES = {
 
 const EMPTY_SETTINGS: EngineSettings = { resources: [], listeners: [], pools: [] };
 
-export function lintSourceFile(
-  sourceFile: ts.SourceFile,
-  program: ts.Program,
-  checker: ts.TypeChecker,
-  hasTypes: boolean,
-  options: LintFileOptions,
-): LintDiagnostic[] {
+/**
+ * Lints one file. `types` is its typed program and checker (a tsconfig project); without
+ * it the file is analysed loose — names and scopes only — and needs parent pointers
+ * (`parseLooseFile` sets them).
+ */
+export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | undefined, options: LintFileOptions): LintDiagnostic[] {
   const failure = (sourceFile as UnparsableSourceFile).leaklintParseFailure;
   if (failure) return [engineDiagnostic(sourceFile, ENGINE_RULES.parseError, "error", `Parsing error: ${failure} (the file was not linted)`, 0, 0)];
-  const parseErrors = syntaxErrors(sourceFile, program);
+  const parseErrors = syntaxErrors(sourceFile, types?.program);
   if (parseErrors.length > 0) return [parseErrorDiagnostic(sourceFile, parseErrors[0])];
 
-  const facts = new Facts(sourceFile, program, checker, hasTypes);
+  const facts = new Facts(sourceFile, types);
   const directives = new Directives(sourceFile);
   const diagnostics: LintDiagnostic[] = [];
   const failed = new Set<string>();
@@ -113,9 +112,9 @@ export function lintSourceFile(
  * stable across 5.x/6.0); the public `getSyntacticDiagnostics` would also re-walk every
  * JavaScript file looking for TypeScript-only syntax, which costs a fifth of a parse.
  */
-function syntaxErrors(sourceFile: ts.SourceFile, program: ts.Program): readonly ts.Diagnostic[] {
+function syntaxErrors(sourceFile: ts.SourceFile, program: ts.Program | undefined): readonly ts.Diagnostic[] {
   const recorded = (sourceFile as ts.SourceFile & { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
-  return recorded ?? program.getSyntacticDiagnostics(sourceFile);
+  return recorded ?? program?.getSyntacticDiagnostics(sourceFile) ?? [];
 }
 
 /** One pre-order walk for all rules (the engine's iterative `walk`, so deep nesting cannot overflow the stack). */

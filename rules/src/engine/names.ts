@@ -3,11 +3,13 @@
 // `require("fs").promises.open` or `window.setInterval` into a qualified name
 // "module:path" ("fs:createReadStream", "fs:promises.open", "global:setInterval").
 //
-// It works on syntax plus the binder's scopes (checker.getSymbolAtLocation), so it
+// It works on syntax plus scopes (the checker's symbols with types, the engine's scope
+// index without: engine/scopes.ts), so it
 // answers the same with or without resolvable types: a local `function setInterval`
 // shadows the global, an alias `const { createReadStream: open } = require("fs")`
 // is followed back to its module.
 import ts from "typescript";
+import type { SymbolSource } from "./scopes";
 
 export interface QualifiedName {
   module: string;
@@ -60,7 +62,7 @@ export function requiredModule(expr: ts.Expression): string | undefined {
 export class NameResolver {
   private readonly cache = new Map<ts.Node, QualifiedName | null>();
 
-  constructor(private readonly checker: ts.TypeChecker) {}
+  constructor(private readonly symbols: SymbolSource) {}
 
   /** The qualified name of an expression, or undefined when it is not import- or global-rooted. */
   resolve(expr: ts.Expression, depth = 0): QualifiedName | undefined {
@@ -90,7 +92,7 @@ export class NameResolver {
   }
 
   private resolveIdentifier(id: ts.Identifier, depth: number): QualifiedName | undefined {
-    const symbol = this.checker.getSymbolAtLocation(id);
+    const symbol = this.symbols.symbolAt(id);
     const declaration = symbol?.declarations?.[0];
     if (!symbol || !declaration) {
       // Unbound names are globals (the loose tier has no lib to bind them to).

@@ -1,12 +1,13 @@
 // Project loading: which files to lint (walking directories, skipping node_modules,
 // .gitignore'd paths, declaration files and configured ignores) and which TypeScript
 // program each file is analysed in — the program of its nearest tsconfig.json when the
-// file belongs to it (full types), otherwise one loose program (no lib, no module
-// resolution: import-resolved names and scopes only).
+// file belongs to it (full types); otherwise the file is parsed on its own and analysed
+// loose (no program, no lib, no module resolution: import-resolved names and scopes only).
 import fs from "node:fs";
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import ts from "typescript";
+import type { TypeInfo } from "./types";
 
 export const LINTABLE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 const ALWAYS_SKIPPED_DIRS = new Set(["node_modules", ".git", ".hg", ".svn"]);
@@ -120,8 +121,8 @@ function toPosix(p: string): string {
 }
 
 export interface LintUnit {
-  program: ts.Program;
-  hasTypes: boolean;
+  /** The tsconfig program; undefined for loose files, which are parsed one at a time. */
+  program?: ts.Program;
   files: string[];
   /** The tsconfig the program came from, if any. */
   tsconfig?: string;
@@ -167,23 +168,33 @@ export function createLintUnits(files: readonly string[], options: ProgramOption
     if (inProject.length === 0) continue;
     const options = { ...parsed.options, noEmit: true };
     const program = ts.createProgram({ rootNames: parsed.fileNames, options, host: guardedHost(ts.createCompilerHost(options)) });
-    units.push({ program, hasTypes: true, files: inProject, tsconfig: config });
+    units.push({ program, files: inProject, tsconfig: config });
   }
-  if (loose.length > 0) {
-    const host = looseHost(guardedHost(ts.createCompilerHost(LOOSE_COMPILER_OPTIONS)));
-    units.push({ program: ts.createProgram({ rootNames: loose, options: LOOSE_COMPILER_OPTIONS, host }), hasTypes: false, files: loose });
-  }
+  if (loose.length > 0) units.push({ files: loose });
   return units;
 }
 
+/** What `lintSourceFile` needs for each file of a unit, one file at a time (loose files are parsed on demand). */
+export function* unitFiles(unit: LintUnit): Generator<{ fileName: string; sourceFile: ts.SourceFile; types: TypeInfo | undefined }> {
+  const types = unit.program && { program: unit.program, checker: unit.program.getTypeChecker() };
+  for (const fileName of unit.files) {
+    const sourceFile = types ? types.program.getSourceFile(fileName) : parseLooseFile(fileName);
+    if (sourceFile) yield { fileName, sourceFile, types };
+  }
+}
+
 /**
- * The loose tier answers no type questions, so its parser skips JSDoc (a fifth of the
- * parse of typical JavaScript). Parent pointers are set by the binder, which runs for
- * every file anyway, so the host does not set them a second time.
+ * A file for the loose tier: parsed on its own, with parent pointers and without JSDoc
+ * (a fifth of the parse of typical JavaScript; the loose tier asks no type questions).
+ * No program, binder or checker: names resolve through the engine's scope index.
  */
-export function looseHost<T extends ts.CompilerHost>(host: T): T {
-  host.jsDocParsingMode = ts.JSDocParsingMode.ParseNone;
-  return host;
+export function parseLooseFile(fileName: string, text?: string): ts.SourceFile {
+  const options = { languageVersion: ts.ScriptTarget.ESNext, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+  try {
+    return ts.createSourceFile(fileName, text ?? ts.sys.readFile(fileName) ?? "", options, true);
+  } catch (error) {
+    return unparsablePlaceholder(fileName, options, error);
+  }
 }
 
 /** A source file the parser could not build (it recurses, and very deep nesting overflows its stack). */

@@ -96,7 +96,7 @@ export function wrapInTryFinally(track: ResourceTrack, sourceFile: ts.SourceFile
  */
 export function convertToUsing(track: ResourceTrack, facts: Facts, sourceFile: ts.SourceFile): Fix | undefined {
   const declared = declarationStatement(track);
-  if (!declared || !track.binding || !libAllowsUsing(facts.program.getCompilerOptions())) return undefined;
+  if (!declared || !track.binding || !libAllowsUsing(facts.compilerOptions)) return undefined;
   const { statement, block } = declared;
   const list = statement.declarationList;
   if (list.declarations.length !== 1 || !(list.flags & ts.NodeFlags.Const)) return undefined;

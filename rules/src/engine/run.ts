@@ -6,8 +6,8 @@ import path from "node:path";
 import ts from "typescript";
 import { type LeaklintConfig, type ResolvedRule, defaultConfig, findConfigFile, loadConfigFile, resolveRules } from "./config";
 import { applyFixes, safeFixes } from "./fixes";
-import { lintSourceFile } from "./linter";
-import { LOOSE_COMPILER_OPTIONS, createLintUnits, discoverFiles, guardedHost } from "./project";
+import { type LintFileOptions, lintSourceFile } from "./linter";
+import { createLintUnits, discoverFiles, guardedHost, parseLooseFile, unitFiles } from "./project";
 import type { LintDiagnostic, RuleModule, SeveritySetting } from "./types";
 
 export interface RunOptions {
@@ -74,17 +74,19 @@ export function runLint(options: RunOptions): RunResult {
   const units = phase("program", () => createLintUnits(files, { project: options.project, types: options.types }));
   let done = 0;
   for (const unit of units) {
-    const checker = phase("program", () => unit.program.getTypeChecker());
-    for (const file of unit.files) {
-      const sourceFile = phase("parse", () => unit.program.getSourceFile(file));
-      if (!sourceFile) continue;
-      let diagnostics = lintSourceFile(sourceFile, unit.program, checker, unit.hasTypes, lintOptions);
+    const next = unitFiles(unit);
+    for (;;) {
+      // Typed units build their checker on the first file; loose files are parsed here.
+      const item = phase(unit.program ? "program" : "parse", () => next.next());
+      if (item.done) break;
+      const { fileName, sourceFile, types } = item.value;
+      let diagnostics = lintSourceFile(sourceFile, types, lintOptions);
       let fixed = false;
       if (options.fix && safeFixes(diagnostics).length > 0) {
-        diagnostics = fixFile(file, sourceFile.text, diagnostics, unit.hasTypes ? unit.program.getCompilerOptions() : undefined, lintOptions);
+        diagnostics = fixFile(fileName, sourceFile.text, diagnostics, types?.program.getCompilerOptions(), lintOptions);
         fixed = true;
       }
-      results.push({ filePath: file, diagnostics, fixed });
+      results.push({ filePath: fileName, diagnostics, fixed });
       options.onProgress?.(++done, files.length);
     }
   }
@@ -98,7 +100,7 @@ function fixFile(
   original: string,
   originalDiagnostics: LintDiagnostic[],
   compilerOptions: ts.CompilerOptions | undefined,
-  lintOptions: Parameters<typeof lintSourceFile>[4],
+  lintOptions: LintFileOptions,
 ): LintDiagnostic[] {
   let text = original;
   let diagnostics = originalDiagnostics;
@@ -114,21 +116,14 @@ function fixFile(
   return diagnostics;
 }
 
-/** Lints one text in a single-file program (loose names, or a typed copy of `compilerOptions`). */
-export function lintText(
-  fileName: string,
-  text: string,
-  lintOptions: Parameters<typeof lintSourceFile>[4],
-  compilerOptions?: ts.CompilerOptions,
-): LintDiagnostic[] {
-  const options = compilerOptions ? { ...compilerOptions, noEmit: true } : undefined;
-  const program = createSingleFileProgram(fileName, text, options);
-  const sourceFile = program.getSourceFile(fileName)!;
-  return lintSourceFile(sourceFile, program, program.getTypeChecker(), options !== undefined, lintOptions);
+/** Lints one text: loose, or in a single-file program with a typed copy of `compilerOptions`. */
+export function lintText(fileName: string, text: string, lintOptions: LintFileOptions, compilerOptions?: ts.CompilerOptions): LintDiagnostic[] {
+  if (!compilerOptions) return lintSourceFile(parseLooseFile(fileName, text), undefined, lintOptions);
+  const program = createSingleFileProgram(fileName, text, { ...compilerOptions, noEmit: true });
+  return lintSourceFile(program.getSourceFile(fileName)!, { program, checker: program.getTypeChecker() }, lintOptions);
 }
 
-function createSingleFileProgram(fileName: string, text: string, options: ts.CompilerOptions | undefined): ts.Program {
-  const compilerOptions = options ?? LOOSE_COMPILER_OPTIONS;
+function createSingleFileProgram(fileName: string, text: string, compilerOptions: ts.CompilerOptions): ts.Program {
   const host = ts.createCompilerHost(compilerOptions, true);
   const originalGet = host.getSourceFile.bind(host);
   host.getSourceFile = (name, languageVersion, onError, shouldCreate) =>

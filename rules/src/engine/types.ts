@@ -3,6 +3,12 @@
 import type ts from "typescript";
 import type { Facts } from "./facts";
 
+/** A tsconfig program that resolves imports and lib types, and its checker. Absent in the loose tier. */
+export interface TypeInfo {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+}
+
 export type Family = "resource" | "growth" | "listener" | "timer" | "context";
 /** Engine diagnostics (parse errors, rule crashes, unused directives) use family "engine". */
 export type DiagnosticFamily = Family | "engine";
