@@ -170,3 +170,62 @@ function isImportName(node: ts.Identifier): boolean {
   const parent = node.parent;
   return ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isNamespaceImport(parent) || ts.isExportSpecifier(parent);
 }
+
+/**
+ * The collection that makes the code at `node` run once per key: `node` sits in
+ * `if (!seen[k]) { seen[k] = true; … }` / `if (!seen.has(k)) { seen.add(k); … }`, or
+ * after `if (seen.has(k)) return; seen.add(k);` in the same block. Undefined otherwise.
+ */
+export function firstTimeGuard(node: ts.Node): ts.Expression | undefined {
+  for (let current: ts.Node = node; current.parent && !isFunctionLikeBoundary(current); current = current.parent) {
+    const parent = current.parent;
+    if (ts.isIfStatement(parent) && parent.thenStatement === current) {
+      const seen = membershipTest(parent.expression, true);
+      if (seen && insertsInto(parent.thenStatement, seen)) return seen;
+    }
+    if (ts.isBlock(parent)) {
+      for (const statement of parent.statements) {
+        if (statement === current) break;
+        if (!ts.isIfStatement(statement) || !exits(statement.thenStatement)) continue;
+        const seen = membershipTest(statement.expression, false);
+        if (seen && parent.statements.some((s) => s.pos < current.pos && insertsInto(s, seen))) return seen;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `!x[k]`, `!x.has(k)`, `!(k in x)` (negated) or `x[k]`, `x.has(k)`, `k in x` → `x`. */
+function membershipTest(condition: ts.Expression, negated: boolean): ts.Expression | undefined {
+  let expr = condition;
+  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+  if (negated) {
+    if (!ts.isPrefixUnaryExpression(expr) || expr.operator !== ts.SyntaxKind.ExclamationToken) return undefined;
+    expr = expr.operand;
+    while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+  }
+  if (ts.isElementAccessExpression(expr)) return expr.expression;
+  if (ts.isCallExpression(expr) && calleeMemberName(expr) === "has" && ts.isPropertyAccessExpression(expr.expression)) return expr.expression.expression;
+  if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.InKeyword) return expr.right;
+  return undefined;
+}
+
+function insertsInto(statement: ts.Node, seen: ts.Expression): boolean {
+  const key = seen.getText();
+  let found = false;
+  walk(statement, (node) => {
+    if (!found && (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) && node.getText() === key) {
+      found = classifyCollectionUse(node).kind === "grow";
+    }
+  });
+  return found;
+}
+
+function exits(statement: ts.Statement): boolean {
+  const last = ts.isBlock(statement) ? statement.statements[statement.statements.length - 1] : statement;
+  return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last) || ts.isContinueStatement(last));
+}
+
+function isFunctionLikeBoundary(node: ts.Node): boolean {
+  return ts.isFunctionLike(node) || ts.isClassLike(node) || ts.isSourceFile(node);
+}

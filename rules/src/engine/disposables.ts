@@ -4,9 +4,9 @@
 // can reach it: a `this.` field released in the teardown method, a `const` released
 // in an effect cleanup / request close / `context.subscriptions`.
 import ts from "typescript";
-import { containingStatement, enclosingFunction, indentationAt } from "./ast";
+import { calleeMemberName, containingStatement, enclosingFunction, indentationAt, walk } from "./ast";
 import type { Facts } from "./facts";
-import type { Owner } from "./lifetime";
+import { type Owner, findTeardown } from "./lifetime";
 import { classifyReference } from "./ownership";
 import { isNameTakenAt, isOwnerScope } from "./hoist";
 import { freshName, releaseInTeardown } from "./teardown-fixes";
@@ -72,4 +72,74 @@ export function releaseStoredFixes(facts: Facts, anchor: ts.Node, owner: Owner, 
   const teardown = releaseInTeardown(owner, facts.sourceFile, anchor, spec.release(stored.name, stored.member !== undefined));
   if (!teardown) return [];
   return [{ description: `Release ${stored.name} in ${teardown.where}`, safe: !teardown.created, edits: teardown.edits }];
+}
+
+/** Hooks that run once in an instance's life: a subscription made there does not pile up. */
+/** `zone.runOutsideAngular(() => …)`: callbacks run right away, once. */
+const RUN_NOW = /^(run|runOutsideAngular|runGuarded|runInInjectionContext|untracked)$/;
+const ONCE_PER_INSTANCE = new Set(["ngOnInit", "ngAfterViewInit", "ngAfterContentInit", "componentDidMount", "firstUpdated"]);
+
+/**
+ * A subscription made once per instance (constructor, init hook, or a method only
+ * those call) to a source the instance owns: `this.x` created by the class
+ * (`new Subject()`) or completed/disposed in its teardown, or a parameter every caller
+ * fills with such a field. The subscription lives and dies with its owner. `roots`
+ * are the source's roots (`this._resize$`, `ref` in `merge(ref.a, ref.b)`).
+ */
+export function isOwnSourceSubscribedOnce(at: ts.Node, roots: readonly ts.Expression[]): boolean {
+  let fn = enclosingFunction(at);
+  while (fn && ts.isArrowFunction(fn) && ts.isCallExpression(fn.parent) && RUN_NOW.test(calleeMemberName(fn.parent) ?? "")) fn = enclosingFunction(fn);
+  const classNode = fn && ts.isClassLike(fn.parent) ? fn.parent : undefined;
+  if (!fn || !classNode || roots.length === 0 || !runsOncePerInstance(classNode, fn, 0)) return false;
+  return roots.every((root) => isOwnedRoot(classNode, fn, root));
+}
+
+function runsOncePerInstance(classNode: ts.ClassLikeDeclaration, fn: ts.Node, depth: number): boolean {
+  if (ts.isConstructorDeclaration(fn)) return true;
+  if (!ts.isMethodDeclaration(fn) || !ts.isIdentifier(fn.name)) return false;
+  if (ONCE_PER_INSTANCE.has(fn.name.text)) return true;
+  const calls = thisCalls(classNode, fn.name.text);
+  return depth < 2 && calls.length > 0 && calls.every((call) => {
+    const caller = enclosingFunction(call);
+    return caller !== undefined && caller.parent === classNode && runsOncePerInstance(classNode, caller, depth + 1);
+  });
+}
+
+function isOwnedRoot(classNode: ts.ClassLikeDeclaration, fn: ts.Node, root: ts.Expression): boolean {
+  if (ts.isPropertyAccessExpression(root) && root.expression.kind === ts.SyntaxKind.ThisKeyword) return isOwnedField(classNode, root.name.text);
+  if (!ts.isIdentifier(root) || !ts.isMethodDeclaration(fn) || !ts.isIdentifier(fn.name)) return false;
+  const index = fn.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === root.text);
+  if (index < 0) return false;
+  const calls = thisCalls(classNode, fn.name.text);
+  return calls.length > 0 && calls.every((call) => {
+    const arg = call.arguments[index];
+    return arg !== undefined && ts.isPropertyAccessExpression(arg) && arg.expression.kind === ts.SyntaxKind.ThisKeyword
+      && isOwnedField(classNode, arg.name.text);
+  });
+}
+
+/** `x = new Subject()` in the class, or `this.x.complete()` / `.dispose()` in its teardown. */
+function isOwnedField(classNode: ts.ClassLikeDeclaration, name: string): boolean {
+  const teardown = findTeardown(classNode);
+  let owned = false;
+  walk(classNode, (node) => {
+    if (owned) return false;
+    if (ts.isPropertyDeclaration(node) && node.name.getText() === name && node.initializer && ts.isNewExpression(node.initializer)) owned = true;
+    if (!ts.isPropertyAccessExpression(node) || node.expression.kind !== ts.SyntaxKind.ThisKeyword || node.name.text !== name) return;
+    const parent = node.parent;
+    if (ts.isBinaryExpression(parent) && parent.left === node && ts.isNewExpression(parent.right)) owned = true;
+    if (teardown && node.pos >= teardown.pos && node.end <= teardown.end && ts.isPropertyAccessExpression(parent)
+      && /^(complete|dispose|destroy)$/.test(parent.name.text)) owned = true;
+  });
+  return owned;
+}
+
+/** `this.name(…)` calls inside the class. */
+function thisCalls(classNode: ts.ClassLikeDeclaration, name: string): ts.CallExpression[] {
+  const calls: ts.CallExpression[] = [];
+  walk(classNode, (node) => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === name
+      && node.expression.expression.kind === ts.SyntaxKind.ThisKeyword) calls.push(node);
+  });
+  return calls;
 }

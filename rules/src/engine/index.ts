@@ -9,7 +9,7 @@ export {
   type FunctionRole, type Owner, type TargetLifetime, LifetimeAnalysis, TEARDOWN_METHODS, MOUNT_METHODS, findTeardown, returnedFunction,
 } from "./lifetime";
 export { type QualifiedName, NameResolver, formatQualifiedName, normalizeModule, requiredModule, skipOuterExpressions } from "./names";
-export { type TeardownEdits, releaseInTeardown, freshName } from "./teardown-fixes";
+export { type TeardownEdits, releaseInTeardown, freshName, namedImportEdits } from "./teardown-fixes";
 export {
   type StoredHandle, TIMER_CLEARERS, TIMER_CLEAR_FUNCTIONS, clearStoredFixes, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isUnrefCall,
   isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
@@ -31,7 +31,7 @@ export {
 export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./run";
 export { type Repetition, type RepetitionOptions, repetitionAt } from "./repetition";
 export {
-  type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, hasObjectKeys, isObjectType, referencesInOtherFiles,
+  type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,
 } from "./collections";
 export {
   type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,
@@ -45,4 +45,4 @@ export {
 } from "./resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./resource-tracking";
 export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./resource-fixes";
-export { type StoreAndRelease, isReleasedOrHandedOff, releaseStoredFixes, storeAndReleaseFixes } from "./disposables";
+export { type StoreAndRelease, isOwnSourceSubscribedOnce, isReleasedOrHandedOff, releaseStoredFixes, storeAndReleaseFixes } from "./disposables";

@@ -6,7 +6,7 @@
 // `.bind(this)` handed to `removeEventListener` never matches anything. Rules about
 // listeners on emitters, DOM targets and abort signals share this.
 import ts from "typescript";
-import { calleeReceiver, propertyNameText, referenceKey, thisClass } from "./ast";
+import { calleeMemberName, calleeReceiver, propertyNameText, referenceKey, thisClass } from "./ast";
 import type { Facts } from "./facts";
 
 export const REGISTER_METHODS = new Set(["on", "addListener", "prependListener", "addEventListener"]);
@@ -19,6 +19,8 @@ export interface Registration {
   event: ts.Expression;
   handler: ts.Expression;
   options?: ts.Expression;
+  /** `helper.on(target, event, handler)` rather than `target.on(event, handler)`. */
+  helper?: boolean;
 }
 
 export interface Removal {
@@ -33,9 +35,24 @@ export interface Removal {
 export function parseRegistration(call: ts.CallExpression, methods: ReadonlySet<string> = REGISTER_METHODS): Registration | undefined {
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee) || !methods.has(callee.name.text) || call.arguments.length < 2) return undefined;
-  const [event, handler, options] = call.arguments;
-  if (ts.isSpreadElement(event) || ts.isSpreadElement(handler)) return undefined;
+  const args = call.arguments;
+  if (args.some(ts.isSpreadElement)) return undefined;
+  if (isHelperShape(args, 3)) {
+    // `EventHandler.on(element, "click", [selector,] handler)`: a helper whose first argument is the target.
+    return { call, method: callee.name.text, target: args[0], event: args[1], handler: args[args.length - 1], helper: true };
+  }
+  const [event, handler, options] = args;
   return { call, method: callee.name.text, target: registrationTarget(call) ?? callee.expression, event, handler, options };
+}
+
+/** `(target, event, …)` rather than `(event, handler, …)`: the second argument names an event (a string or an `EVENT_X` constant). */
+function isHelperShape(args: ts.NodeArray<ts.Expression>, min: number): boolean {
+  if (args.length < min) return false;
+  const [first, second] = args;
+  if (ts.isStringLiteralLike(first) || ts.isTemplateExpression(first) || isFreshFunction(first)) return false;
+  if (ts.isStringLiteralLike(second) || ts.isTemplateExpression(second) || (ts.isIdentifier(second) && /^[A-Z][A-Z0-9_]*$/.test(second.text))) return true;
+  // `on(element, eventIn, selector, (event) => …)`: the function comes last, not second.
+  return min === 3 && !isFreshFunction(second) && isFreshFunction(args[args.length - 1]);
 }
 
 /** `() => …`, `function () { … }`, `fn.bind(this)`: a new function object on every evaluation. */
@@ -70,6 +87,7 @@ export function findRemovals(facts: Facts, registration: Registration): Removal[
   const targetKey = referenceKey(registration.target);
   const event = eventKey(registration.event);
   const handlerKey = referenceKey(registration.handler);
+  const stored = storedHandler(facts, registration.handler);
   const capture = captureFlag(registration.options);
   const result: Removal[] = [];
   for (const method of REMOVE_METHODS) {
@@ -78,21 +96,28 @@ export function findRemovals(facts: Facts, registration: Registration): Removal[
       if (!ts.isPropertyAccessExpression(access) || access.name !== id || !ts.isCallExpression(access.parent)) continue;
       const call = access.parent;
       if (call.expression !== access) continue;
-      const sameTarget = targetKey !== undefined && referenceKey(access.expression) === targetKey
-        && sameBinding(facts, registration.target, access.expression);
-      if (method === "removeAllListeners") {
-        const first = call.arguments[0];
-        if (sameTarget && (!first || eventKey(first) === event)) result.push({ call, matches: true, fresh: false });
+      const helper = registration.helper === true && isHelperShape(call.arguments, 2);
+      const removedTarget = helper ? call.arguments[0] : access.expression;
+      const sameTarget = targetKey !== undefined && referenceKey(removedTarget) === targetKey
+        && sameBinding(facts, registration.target, removedTarget);
+      const [removedEvent, removedHandler, removedOptions] = helper ? call.arguments.slice(1) : call.arguments;
+      if (method === "removeAllListeners" || helper && call.arguments.length === 2) {
+        // `removeAllListeners(event)`; `EventHandler.off(element, EVENT_KEY)` (every handler of the event or namespace).
+        const first = removedEvent;
+        if (sameTarget && (!first || eventsMayMatch(eventKey(first), event, first, registration.event))) result.push({ call, matches: true, fresh: false });
         continue;
       }
-      const [removedEvent, removedHandler, removedOptions] = call.arguments;
-      if (!removedEvent || !removedHandler || eventKey(removedEvent) !== event) continue;
+      if (!removedEvent || !removedHandler || !eventsMayMatch(eventKey(removedEvent), event, removedEvent, registration.event)) continue;
       if (isFreshFunction(removedHandler)) {
-        if (sameTarget) result.push({ call, matches: false, fresh: true });
+        if (sameTarget && eventKey(removedEvent) === event) result.push({ call, matches: false, fresh: true });
         continue;
       }
-      const sameHandler = handlerKey !== undefined && referenceKey(removedHandler) === handlerKey
-        && sameBinding(facts, registration.handler, removedHandler);
+      const removedKey = referenceKey(removedHandler);
+      const sameHandler = handlerKey !== undefined && removedKey === handlerKey && sameBinding(facts, registration.handler, removedHandler)
+        // `this.cleanupRef = cleanup` … `removeListener(sig, this.cleanupRef)`: the same function under its stored name.
+        || removedKey !== undefined && stored.aliases.has(removedKey)
+        // `listeners.push({ name, listener })` … `for (const item of listeners) removeListener(item.name, item.listener)`.
+        || stored.inCollection && sameTarget && !ts.isIdentifier(removedHandler);
       const sameCapture = method !== "removeEventListener" || captureFlag(removedOptions) === capture;
       if (sameHandler && sameCapture) result.push({ call, matches: true, fresh: false });
     }
@@ -114,6 +139,37 @@ function sameBinding(facts: Facts, a: ts.Expression, b: ts.Expression): boolean 
     return symbol === undefined || symbol === facts.symbolAt(rootB);
   }
   return true;
+}
+
+/**
+ * Where a named handler is also kept: the keys of the fields or variables it is
+ * assigned to, and whether it is put into a collection (pushed, set, or placed in an
+ * object or array literal) from which a loop may remove it later.
+ */
+function storedHandler(facts: Facts, handler: ts.Expression): { aliases: Set<string>; inCollection: boolean } {
+  const stored = { aliases: new Set<string>(), inCollection: false };
+  if (!ts.isIdentifier(handler)) return stored;
+  const decl = facts.symbolAt(handler)?.declarations?.[0];
+  const name = decl && (ts.isVariableDeclaration(decl) || ts.isFunctionDeclaration(decl)) && decl.name && ts.isIdentifier(decl.name) ? decl.name : undefined;
+  if (!name) return stored;
+  for (const ref of facts.referencesTo(name)) {
+    const parent = ref.parent;
+    if (ts.isBinaryExpression(parent) && parent.right === ref && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const key = referenceKey(parent.left);
+      if (key !== undefined) stored.aliases.add(key);
+    } else if (ts.isShorthandPropertyAssignment(parent) || (ts.isPropertyAssignment(parent) && parent.initializer === ref)
+      || ts.isArrayLiteralExpression(parent)) {
+      stored.inCollection = true;
+    } else if (ts.isCallExpression(parent) && parent.arguments.includes(ref) && /^(push|unshift|add|set)$/.test(calleeMemberName(parent) ?? "")) {
+      stored.inCollection = true;
+    }
+  }
+  return stored;
+}
+
+/** Equal event names; or a computed event on either side (`process.on(signal, …)` … `removeListener(sig, …)`). */
+function eventsMayMatch(removedKey: string, key: string, removed: ts.Expression, registered: ts.Expression): boolean {
+  return removedKey === key || !ts.isStringLiteralLike(removed) || !ts.isStringLiteralLike(registered);
 }
 
 function eventKey(expr: ts.Expression): string {
@@ -140,7 +196,19 @@ export function longLivedTarget(facts: Facts, target: ts.Expression, at: ts.Node
     return undefined;
   }
   if (ts.isIdentifier(root) && isPropsOfEnclosingComponent(facts, root, at)) return `\`${text}\` (from the component's props, which outlive the effect)`;
+  if (root === target && ts.isIdentifier(root) && isServerParameter(facts, root)) return `the server \`${text}\` (a parameter: a server outlives the calls it is passed to)`;
   return undefined;
+}
+
+/** Server types whose instances live as long as the process serves: http/https/net/tls/http2 servers, `ws`' WebSocketServer, socket.io. */
+const SERVER_TYPES = ["Server", "WebSocketServer", "Http2Server", "Http2SecureServer"];
+const SERVER_NAME = /^(server|httpServer|httpsServer|wss)$/;
+
+/** A parameter holding a server: by its type when types exist (`typeIs`), else by its name. */
+function isServerParameter(facts: Facts, id: ts.Identifier): boolean {
+  const decl = facts.symbolAt(id)?.declarations?.[0];
+  if (!decl || !ts.isParameter(decl)) return false;
+  return facts.typeIs(id, SERVER_TYPES) ?? SERVER_NAME.test(id.text);
 }
 
 function rootOf(expr: ts.Expression): ts.Expression {

@@ -126,3 +126,25 @@ export function freshName(_sourceFile: ts.SourceFile, base: string, isTaken: (na
   if (!isTaken(base)) return base;
   for (let i = 2; ; i++) if (!isTaken(`${base}${i}`)) return `${base}${i}`;
 }
+
+/**
+ * Edits that make `names` importable from `module`: added to an existing
+ * `import { … } from "module"`, or as a new import after the last one. Names
+ * already imported from it are left alone.
+ */
+export function namedImportEdits(sourceFile: ts.SourceFile, module: string, names: readonly string[]): TextEdit[] {
+  const imports = sourceFile.statements.filter(ts.isImportDeclaration);
+  const existing = imports.find((d) => ts.isStringLiteral(d.moduleSpecifier) && d.moduleSpecifier.text === module
+    && d.importClause?.namedBindings !== undefined && ts.isNamedImports(d.importClause.namedBindings) && !d.importClause.isTypeOnly);
+  const bindings = existing?.importClause?.namedBindings as ts.NamedImports | undefined;
+  const missing = names.filter((n) => !bindings?.elements.some((e) => e.name.text === n));
+  if (missing.length === 0) return [];
+  if (bindings && bindings.elements.length > 0) {
+    const last = bindings.elements[bindings.elements.length - 1];
+    return [{ start: last.getEnd(), end: last.getEnd(), newText: missing.map((n) => `, ${n}`).join("") }];
+  }
+  const after = imports[imports.length - 1];
+  const at = after ? after.getEnd() : 0;
+  const line = `import { ${missing.join(", ")} } from "${module}";`;
+  return [{ start: at, end: at, newText: after ? `\n${line}` : `${line}\n` }];
+}

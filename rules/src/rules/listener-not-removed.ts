@@ -1,7 +1,7 @@
 // listener-not-removed: `on`/`addListener`/`addEventListener` on a longer-lived target from code that runs repeatedly, never removed.
 import ts from "typescript";
 import {
-  type Fix, type Owner, type Registration, defineRule, findRemovals, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
+  type Fix, type Owner, type Registration, defineRule, findRemovals, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
   longLivedTarget,
   outerReference, parseRegistration, referenceKey, releaseInTeardown, repetitionAt, selfRemovingOption,
 } from "../engine";
@@ -53,7 +53,7 @@ export default defineRule<MessageId, Options>({
       const target = longLivedTarget(facts, registration.target, call);
       if (!target) return;
       const repetition = repetitionAt(facts, call, { strict: true });
-      if (!repetition) return;
+      if (!repetition || firstTimeGuard(call)) return; // `if (!seen[event]) { seen[event] = true; bus.on(event, …) }`: once per key
       const removals = findRemovals(facts, registration);
       if (removals.some((r) => r.matches)) return;
       const data = { event: eventText(registration.event), target, when: repetition.when };
@@ -75,6 +75,7 @@ export default defineRule<MessageId, Options>({
     /** Hoists an inline handler to a name (when needed) and removes it in the owner's teardown. */
     function removalFixes(registration: Registration, owner: Owner): Fix[] {
       const { call, handler, event, target } = registration;
+      if (registration.helper) return []; // the helper's own removal API is not ours to guess
       const removeMethod = registration.method === "addEventListener" ? "removeEventListener" : "removeListener";
       const optionsText = registration.method === "addEventListener" && registration.options ? `, ${registration.options.getText(sourceFile)}` : "";
       const targetText = target.getText(sourceFile);
@@ -99,6 +100,7 @@ export default defineRule<MessageId, Options>({
     /** `{ once: true }` / `once(…)` when the event fires once or the handler removes itself (suggestion). */
     function onceFixes(registration: Registration): Fix[] {
       const { call, event, handler, options } = registration;
+      if (registration.helper) return [];
       const oneShot = ts.isStringLiteralLike(event) && ONE_SHOT_EVENTS.has(event.text);
       const selfRemoving = isFreshFunction(handler) && /\b(removeEventListener|removeListener|off)\(/.test(handler.getText(sourceFile));
       if (!oneShot && !selfRemoving) return [];

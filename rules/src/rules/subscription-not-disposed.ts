@@ -1,8 +1,9 @@
 // subscription-not-disposed: RxJS subscriptions, VS Code disposables and DOM observers never unsubscribed, disposed or disconnected.
 import ts from "typescript";
 import {
-  type Fix, type Owner, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, containingStatement, defineRule, findTeardown, indentationAt,
-  isReleasedOrHandedOff, outerReference, releaseStoredFixes, repetitionAt, storeAndReleaseFixes, storedHandle,
+  type Fix, type Owner, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, containingStatement, defineRule, findTeardown, freshName, indentationAt,
+  namedImportEdits,
+  isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, releaseStoredFixes, repetitionAt, storeAndReleaseFixes, storedHandle,
 } from "../engine";
 
 type MessageId = "subscriptionDropped" | "subscriptionKept" | "disposableDropped" | "disposableKept" | "observerKept";
@@ -71,18 +72,21 @@ export default defineRule<MessageId, Options>({
     function checkSubscribe(call: ts.CallExpression): void {
       const receiver = calleeReceiver(call);
       if (!receiver || !isObservable(receiver) || completesByItself(receiver)) return;
+      if (isOwnSourceSubscribedOnce(call, sourceRoots(receiver))) return; // the instance's own subject, subscribed once
       const owner = facts.lifetime.ownerOf(call);
       if (!ownerCanLeak(owner, call)) return;
       const handle = outerReference(call);
+      const untilDestroyed = takeUntilDestroyedFixes(receiver, owner);
       if (ts.isExpressionStatement(handle.parent)) {
         const when = repetitionAt(facts, call)?.when ?? "the owner is created";
-        return context.report({ node: call.expression, messageId: "subscriptionDropped", data: { when }, fixes: storeAndReleaseFixes(facts, handle, owner, SUBSCRIPTION) });
+        const fixes = withSuggestion(storeAndReleaseFixes(facts, handle, owner, SUBSCRIPTION), untilDestroyed);
+        return context.report({ node: call.expression, messageId: "subscriptionDropped", data: { when }, fixes });
       }
       const stored = storedHandle(facts, handle);
       if (!stored || isReleasedOrHandedOff(stored.refs, ["unsubscribe"])) return;
       context.report({
         node: call.expression, messageId: "subscriptionKept", data: { name: stored.name, where: teardownText(owner) },
-        fixes: releaseStoredFixes(facts, call, owner, stored, SUBSCRIPTION),
+        fixes: withSuggestion(releaseStoredFixes(facts, call, owner, stored, SUBSCRIPTION), untilDestroyed),
       });
     }
 
@@ -167,6 +171,36 @@ export default defineRule<MessageId, Options>({
       return true;
     }
 
+    /**
+     * Angular 16+: `source.pipe(takeUntilDestroyed())` in an injection context (constructor,
+     * field initializer), else `takeUntilDestroyed(this.destroyRef)` with an injected
+     * `DestroyRef` field (added when missing). A suggestion: it needs Angular 16.
+     */
+    function takeUntilDestroyedFixes(receiver: ts.Expression, owner: Owner): Fix[] {
+      if (owner.kind !== "class" || !isAngularClass(owner.classNode)) return [];
+      const classNode = owner.classNode;
+      const edits: TextEdit[] = [];
+      let ref = "";
+      if (!inInjectionContext(receiver, classNode)) {
+        const existing = destroyRefMember(classNode);
+        const field = existing ?? freshName(sourceFile, "destroyRef", (n) => classNode.members.some((m) => m.name?.getText(sourceFile) === n));
+        ref = `this.${field}`;
+        if (!existing) {
+          const first = classNode.members[0];
+          const indent = first ? indentationAt(sourceFile.text, first.getStart(sourceFile)) : "  ";
+          const typed = !/\.[cm]?jsx?$/.test(sourceFile.fileName);
+          edits.push({ start: classNode.members.pos, end: classNode.members.pos, newText: `\n${indent}${typed ? "private readonly " : ""}${field} = inject(DestroyRef);` });
+          edits.push(...namedImportEdits(sourceFile, "@angular/core", ["DestroyRef", "inject"]));
+        }
+      }
+      edits.push(...namedImportEdits(sourceFile, "@angular/core/rxjs-interop", ["takeUntilDestroyed"]));
+      const operator = `takeUntilDestroyed(${ref})`;
+      const last = ts.isCallExpression(receiver) && calleeMemberName(receiver) === "pipe" ? receiver.arguments[receiver.arguments.length - 1] : undefined;
+      edits.push(last ? { start: last.getEnd(), end: last.getEnd(), newText: `, ${operator}` }
+        : { start: receiver.getEnd(), end: receiver.getEnd(), newText: `.pipe(${operator})` });
+      return [{ description: "Complete it when the component is destroyed with `takeUntilDestroyed()` (Angular 16+)", safe: false, edits }];
+    }
+
     function pushAfter(node: ts.Node, statementText: string): { start: number; end: number; newText: string } {
       const statement = containingStatement(node) ?? node;
       const indent = indentationAt(sourceFile.text, statement.getStart(sourceFile));
@@ -180,6 +214,52 @@ export default defineRule<MessageId, Options>({
     }
   },
 });
+
+/** What a source is built from: `this.x$` in `this.x$.pipe(…)`, `ref` in `merge(ref.a, ref.b)`; empty when unknown. */
+function sourceRoots(receiver: ts.Expression): ts.Expression[] {
+  let source = receiver;
+  while (ts.isCallExpression(source) && calleeMemberName(source) === "pipe") source = calleeReceiver(source) ?? receiver;
+  if (!ts.isCallExpression(source)) return [rootOf(source)];
+  const args = source.arguments.flatMap((a) => (ts.isArrayLiteralExpression(a) ? [...a.elements] : [a]));
+  return args.every((a) => ts.isPropertyAccessExpression(a) || ts.isIdentifier(a)) ? args.map(rootOf) : [];
+}
+
+function rootOf(expr: ts.Expression): ts.Expression {
+  let current = expr;
+  while (ts.isPropertyAccessExpression(current) && current.expression.kind !== ts.SyntaxKind.ThisKeyword) current = current.expression;
+  return current;
+}
+
+/** Safe fixes first, then the extra suggestion, then the other suggestions. */
+function withSuggestion(fixes: Fix[], suggestion: Fix[]): Fix[] {
+  return [...fixes.filter((f) => f.safe), ...suggestion, ...fixes.filter((f) => !f.safe)];
+}
+
+function isAngularClass(classNode: ts.ClassLikeDeclaration): boolean {
+  return (ts.getDecorators(classNode) ?? []).some((d) => /^(Component|Directive|Pipe)\b/.test(d.expression.getText()));
+}
+
+/** The constructor body or a field initializer: `inject()` (and so `takeUntilDestroyed()`) works there. */
+function inInjectionContext(node: ts.Node, classNode: ts.ClassLikeDeclaration): boolean {
+  for (let current = node.parent; current && current !== classNode; current = current.parent) {
+    if (ts.isConstructorDeclaration(current) || ts.isPropertyDeclaration(current)) return current.parent === classNode;
+    if (ts.isFunctionLike(current)) return false;
+  }
+  return false;
+}
+
+/** `destroyRef = inject(DestroyRef)` or `constructor(private destroyRef: DestroyRef)`. */
+function destroyRefMember(classNode: ts.ClassLikeDeclaration): string | undefined {
+  for (const member of classNode.members) {
+    if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name) && member.initializer && ts.isCallExpression(member.initializer)
+      && member.initializer.expression.getText() === "inject" && member.initializer.arguments[0]?.getText() === "DestroyRef") return member.name.text;
+    if (ts.isConstructorDeclaration(member)) {
+      const param = member.parameters.find((p) => ts.getModifiers(p)?.length && p.type?.getText() === "DestroyRef" && ts.isIdentifier(p.name));
+      if (param) return (param.name as ts.Identifier).text;
+    }
+  }
+  return undefined;
+}
 
 function isObserveCall(ref: ts.Expression): boolean {
   const access = outerReference(ref).parent;

@@ -101,7 +101,7 @@ export default defineRule<MessageId, Options>({
         if (elsewhere.some((u) => u.kind === "shrink" || u.kind === "bound" || (u.kind === "escape" && !isExport(u.ref)))) return;
         exported = false;
       }
-      const growth = uses.filter((u) => u.kind === "grow" && !(candidate.kind === "array" && u.via === "[]="))
+      const growth = uses.filter((u) => u.kind === "grow" && !(candidate.kind === "array" && u.via === "[]=") && !isEventNameKey(facts, u))
         .map((u) => ({ use: u, repetition: growthRepetition(u) }));
       const repeated = growth.find((g) => g.repetition !== undefined);
       if (!repeated || isWarnOnceSet(candidate, repeated.repetition!.fn)) return;
@@ -193,6 +193,15 @@ export default defineRule<MessageId, Options>({
 function isWarnOnceSet(candidate: Candidate, fn: ts.Node): boolean {
   const pattern = /warn|deprecat|once|emitted|logged|reported/i;
   return candidate.kind !== "array" && (pattern.test(candidate.name) || pattern.test(functionName(fn as never) ?? ""));
+}
+
+/** `emitter.on("newListener", (event) => { seen[event] = … })`: keyed by the program's own event names, a bounded set. */
+function isEventNameKey(facts: Facts, use: CollectionUse): boolean {
+  const key = use.key && ts.isIdentifier(use.key) ? facts.symbolAt(use.key)?.declarations?.[0] : undefined;
+  if (!key || !ts.isParameter(key) || key.parent.parameters[0] !== key) return false;
+  const host = key.parent.parent;
+  return ts.isCallExpression(host) && host.arguments[1] === key.parent && ts.isStringLiteralLike(host.arguments[0])
+    && (host.arguments[0].text === "newListener" || host.arguments[0].text === "removeListener");
 }
 
 /** `x || new Map()` / `x ?? []`: the collection a fallback creates. */
