@@ -1,13 +1,13 @@
-// TypeScript programs for the documents the editor has open: one long-lived
-// LanguageService per tsconfig project (typed analysis; an edit re-parses one file and
-// the program is updated incrementally). Files outside any tsconfig are parsed on their
+// TypeScript programs for the documents the editor has open: one long-lived incremental
+// program per tsconfig project (typed analysis; an edit re-parses one file and the next
+// program reuses the rest). Files outside any tsconfig are parsed on their
 // own and analysed loose (no program: names and scopes only, like the CLI).
 // Open documents and temporary overlays (fix-all passes) shadow the disk.
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { type TypeInfo, parseLooseFile, parseTsconfig } from "leaklint";
-import { commonAffixes } from "./text-diff";
+import { type TypeInfo, parseLooseFile, parseTsconfig, typeInfo } from "leaklint";
+import { FileStore, SourceFiles } from "./file-store";
 
 export interface AnalysisTarget {
   sourceFile: ts.SourceFile;
@@ -18,169 +18,63 @@ export interface AnalysisTarget {
 
 export type FileChangeKind = "created" | "changed" | "deleted";
 
-/** A snapshot that tells TypeScript what changed since the previous one, so it reparses incrementally. */
-class TextSnapshot implements ts.IScriptSnapshot {
-  constructor(readonly text: string) {}
-
-  getText(start: number, end: number): string {
-    return this.text.substring(start, end);
-  }
-
-  getLength(): number {
-    return this.text.length;
-  }
-
-  getChangeRange(old: ts.IScriptSnapshot): ts.TextChangeRange | undefined {
-    if (!(old instanceof TextSnapshot)) return undefined;
-    const { prefix, suffix } = commonAffixes(old.text, this.text);
-    return ts.createTextChangeRange(ts.createTextSpan(prefix, old.text.length - prefix - suffix), this.text.length - prefix - suffix);
-  }
-}
-
 /**
- * Texts and versions of open documents and overlays; disk files get a version per change
- * event. Disk reads and existence checks are cached until a watched-file event (program
- * updates otherwise re-read every package.json on the module-resolution path per edit).
+ * One incremental program over a fixed set of root files and compiler options: an edit
+ * re-parses the changed file incrementally and the next program reuses everything else
+ * from the previous one. Unlike a LanguageService, nothing binds files or builds a
+ * checker until a rule asks a type question. Module resolutions and package.json
+ * lookups are cached until files are created or deleted.
  */
-class FileStore {
-  generation = 0;
-  private readonly open = new Map<string, { text: string; version: number }>();
-  private readonly overlays = new Map<string, { text: string; version: number }>();
-  private readonly diskVersions = new Map<string, number>();
-  private readonly diskTexts = new Map<string, string | undefined>();
-  private readonly diskExists = new Map<string, boolean>();
-  private readonly directories = new Map<string, boolean>();
-  /** The last snapshot handed out per file, reused while its version stands. */
-  private readonly snapshots = new Map<string, { version: string; snapshot: TextSnapshot }>();
-  private overlayCounter = 0;
-
-  setOpen(fileName: string, text: string, version: number): void {
-    const current = this.open.get(fileName);
-    if (current && current.version === version && current.text === text) return;
-    this.open.set(fileName, { text, version });
-    this.generation++;
-  }
-
-  close(fileName: string): void {
-    this.snapshots.delete(fileName);
-    if (this.open.delete(fileName)) this.touchDisk(fileName);
-  }
-
-  snapshot(fileName: string): ts.IScriptSnapshot | undefined {
-    const version = this.version(fileName);
-    const cached = this.snapshots.get(fileName);
-    if (cached?.version === version) return cached.snapshot;
-    const text = this.text(fileName);
-    if (text === undefined) return undefined;
-    const snapshot = new TextSnapshot(text);
-    // Only edited files need the previous snapshot's text; disk files are read once.
-    if (this.open.has(fileName) || this.overlays.has(fileName)) this.snapshots.set(fileName, { version, snapshot });
-    return snapshot;
-  }
-
-  isOpen(fileName: string): boolean {
-    return this.open.has(fileName);
-  }
-
-  setOverlay(fileName: string, text: string): void {
-    this.overlays.set(fileName, { text, version: ++this.overlayCounter });
-    this.generation++;
-  }
-
-  clearOverlay(fileName: string): void {
-    if (this.overlays.delete(fileName)) this.generation++;
-  }
-
-  touchDisk(fileName: string): void {
-    this.diskVersions.set(fileName, (this.diskVersions.get(fileName) ?? 0) + 1);
-    this.diskTexts.delete(fileName);
-    this.diskExists.clear();
-    this.directories.clear();
-    this.generation++;
-  }
-
-  version(fileName: string): string {
-    const overlay = this.overlays.get(fileName);
-    if (overlay) return `x${overlay.version}`;
-    const open = this.open.get(fileName);
-    if (open) return `o${open.version}`;
-    return `d${this.diskVersions.get(fileName) ?? 0}`;
-  }
-
-  text(fileName: string): string | undefined {
-    const shadow = this.overlays.get(fileName) ?? this.open.get(fileName);
-    if (shadow) return shadow.text;
-    if (!this.diskTexts.has(fileName)) this.diskTexts.set(fileName, ts.sys.readFile(fileName));
-    return this.diskTexts.get(fileName);
-  }
-
-  exists(fileName: string): boolean {
-    if (this.overlays.has(fileName) || this.open.has(fileName)) return true;
-    let exists = this.diskExists.get(fileName);
-    if (exists === undefined) this.diskExists.set(fileName, (exists = ts.sys.fileExists(fileName)));
-    return exists;
-  }
-
-  directoryExists(directory: string): boolean {
-    let exists = this.directories.get(directory);
-    if (exists === undefined) this.directories.set(directory, (exists = ts.sys.directoryExists(directory)));
-    return exists;
-  }
-
-  get openCount(): number {
-    return this.open.size;
-  }
-}
-
-/** One LanguageService over a fixed set of root files and compiler options. */
 class Project {
   private generation = 0;
-  readonly service: ts.LanguageService;
+  private built: { key: string; program: ts.Program } | undefined;
+  private readonly host: ts.CompilerHost;
+  private readonly resolutions: ts.ModuleResolutionCache;
   private roots: Set<string>;
 
   constructor(
-    readonly tsconfig: string | undefined,
+    readonly tsconfig: string,
     private readonly options: ts.CompilerOptions,
     roots: readonly string[],
-    store: FileStore,
-    registry: ts.DocumentRegistry,
+    private readonly store: FileStore,
+    files: SourceFiles,
   ) {
     this.roots = new Set(roots);
-    const directory = tsconfig ? path.dirname(tsconfig) : process.cwd();
-    const host: ts.LanguageServiceHost = {
-      getCompilationSettings: () => this.options,
-      getScriptFileNames: () => [...this.roots],
-      getProjectVersion: () => `${store.generation}/${this.generation}`,
-      getScriptVersion: (file) => store.version(file),
-      getScriptSnapshot: (file) => store.snapshot(file),
-      getCurrentDirectory: () => directory,
-      getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
-      fileExists: (file) => store.exists(file),
-      readFile: (file) => store.text(file),
-      readDirectory: ts.sys.readDirectory,
-      directoryExists: (directory) => store.directoryExists(directory),
-      getDirectories: ts.sys.getDirectories,
-      realpath: ts.sys.realpath,
-      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
-    };
-    this.service = ts.createLanguageService(host, registry);
+    const directory = path.dirname(tsconfig);
+    const host = ts.createCompilerHost(options);
+    host.getCurrentDirectory = () => directory;
+    host.getSourceFile = (fileName, languageVersionOrOptions) =>
+      files.get(fileName, typeof languageVersionOrOptions === "object" ? languageVersionOrOptions : { languageVersion: languageVersionOrOptions });
+    host.fileExists = (file) => store.exists(file);
+    host.readFile = (file) => store.text(file);
+    host.directoryExists = (dir) => store.directoryExists(dir);
+    this.resolutions = ts.createModuleResolutionCache(directory, host.getCanonicalFileName, options);
+    host.getModuleResolutionCache = () => this.resolutions;
+    host.resolveModuleNameLiterals = (literals, containingFile, redirected, compilerOptions, containingSourceFile) => literals.map((literal) =>
+      ts.resolveModuleName(literal.text, containingFile, compilerOptions, host, this.resolutions, redirected,
+        ts.getModeForUsageLocation(containingSourceFile, literal, compilerOptions)));
+    this.host = host;
   }
 
   has(fileName: string): boolean {
     return this.roots.has(fileName);
   }
 
+  /** Files were created or deleted: new roots, and resolutions start over. */
   setRoots(roots: readonly string[]): void {
     this.roots = new Set(roots);
+    this.resolutions.clear();
+    this.built = undefined;
     this.generation++;
   }
 
-  program(): ts.Program | undefined {
-    return this.service.getProgram();
-  }
-
-  dispose(): void {
-    this.service.dispose();
+  program(): ts.Program {
+    const key = `${this.store.generation}/${this.generation}`;
+    if (this.built?.key !== key) {
+      const program = ts.createProgram({ rootNames: [...this.roots], options: this.options, host: this.host, oldProgram: this.built?.program });
+      this.built = { key, program };
+    }
+    return this.built.program;
   }
 }
 
@@ -189,7 +83,7 @@ const CONFIG_NAMES = new Set(["tsconfig.json", "jsconfig.json"]);
 /** All projects of one server connection. */
 export class ProjectHost {
   private readonly store = new FileStore();
-  private readonly registry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames);
+  private readonly files = new SourceFiles(this.store);
   private readonly projects = new Map<string, Project>();
   /** tsconfig files that failed to parse, with the reason (reported once per change). */
   private readonly broken = new Map<string, string>();
@@ -254,13 +148,14 @@ export class ProjectHost {
   dispose(): void {
     this.dropProjects();
     this.loose.clear();
+    this.files.clear();
   }
 
   private targetIn(project: Project, fileName: string): AnalysisTarget | undefined {
     const program = project.program();
-    const sourceFile = program?.getSourceFile(fileName);
-    if (!program || !sourceFile) return undefined;
-    return { sourceFile, types: { program, checker: program.getTypeChecker() }, tsconfig: project.tsconfig };
+    const sourceFile = program.getSourceFile(fileName);
+    if (!sourceFile) return undefined;
+    return { sourceFile, types: typeInfo(program), tsconfig: project.tsconfig };
   }
 
   private looseTarget(fileName: string): AnalysisTarget | undefined {
@@ -283,7 +178,7 @@ export class ProjectHost {
     if (!project) {
       const parsed = this.parse(tsconfig);
       if (!parsed) return undefined;
-      project = new Project(tsconfig, { ...parsed.options, noEmit: true }, parsed.fileNames.map(normalize), this.store, this.registry);
+      project = new Project(tsconfig, { ...parsed.options, noEmit: true }, parsed.fileNames.map(normalize), this.store, this.files);
       this.projects.set(tsconfig, project);
     }
     if (!project.has(fileName)) return undefined;
@@ -311,7 +206,6 @@ export class ProjectHost {
   }
 
   private dropProjects(): void {
-    for (const project of this.projects.values()) project.dispose();
     this.projects.clear();
     this.broken.clear();
   }

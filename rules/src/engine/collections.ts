@@ -151,7 +151,7 @@ export function isObjectType(type: ts.Type): boolean {
 export function referencesInOtherFiles(facts: Facts, name: ts.Identifier): ts.Identifier[] {
   if (!facts.hasTypes) return [];
   const checker = facts.checker;
-  const symbol = facts.symbolAt(name);
+  const symbol = checker.getSymbolAtLocation(name);
   if (!symbol) return [];
   const result: ts.Identifier[] = [];
   for (const file of facts.program.getSourceFiles()) {

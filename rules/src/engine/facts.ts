@@ -9,22 +9,25 @@ import { type LeakPath, type TrackedResource, findLeakPath } from "./flow";
 import { LifetimeAnalysis } from "./lifetime";
 import { NameResolver, formatQualifiedName } from "./names";
 import { LOOSE_COMPILER_OPTIONS } from "./project";
-import { ScopeIndex, type SymbolSource } from "./scopes";
+import { ScopeIndex } from "./scopes";
 import type { TypeInfo } from "./types";
 
 export class Facts {
   private namesCache?: NameResolver;
   private lifetimeCache?: LifetimeAnalysis;
   private identifierIndex?: Map<string, ts.Identifier[]>;
-  /** The checker's symbols with types; the engine's own scope index without. */
-  private readonly symbols: SymbolSource;
+  /**
+   * Which declaration a name refers to, from the engine's scope index in both tiers: it
+   * agrees with the binder on variables, and it lets a typed file be linted without
+   * binding it or building a checker unless a rule asks a type question.
+   */
+  private readonly symbols = new ScopeIndex();
 
   constructor(
     readonly sourceFile: ts.SourceFile,
+    /** With types: the program and its checker (`checker` may be a getter that builds it on first use). */
     private readonly types: TypeInfo | undefined,
-  ) {
-    this.symbols = types ? new CheckerSymbols(types.checker) : new ScopeIndex();
-  }
+  ) {}
 
   /** True when the file is analysed in a typed program (a tsconfig project). */
   get hasTypes(): boolean {
@@ -72,21 +75,31 @@ export class Facts {
   referencesTo(name: ts.Identifier): ts.Identifier[] {
     const symbol = this.symbolAt(name);
     if (!symbol) return [];
-    const candidates = this.identifiersNamed(name.text);
-    return candidates.filter((id) => id !== name && this.symbolAt(id) === symbol);
+    // A binding is only visible inside the scope that declares it.
+    const scope = this.symbols.scopeOf(symbol) ?? this.sourceFile;
+    return this.identifiersWithin(name.text, scope).filter((id) => id !== name && this.symbolAt(id) === symbol);
   }
 
-  /** `this.<member>` and `<instance>.<member>` accesses inside a class. */
+  /** `this.<member>` accesses inside a class. */
   memberReferences(classNode: ts.ClassLikeDeclaration, member: string): ts.PropertyAccessExpression[] {
     const result: ts.PropertyAccessExpression[] = [];
-    for (const id of this.identifiersNamed(member)) {
+    for (const id of this.identifiersWithin(member, classNode)) {
       const access = id.parent;
-      if (ts.isPropertyAccessExpression(access) && access.name === id && access.expression.kind === ts.SyntaxKind.ThisKeyword
-        && id.pos >= classNode.pos && id.end <= classNode.end) {
+      if (ts.isPropertyAccessExpression(access) && access.name === id && access.expression.kind === ts.SyntaxKind.ThisKeyword) {
         result.push(access);
       }
     }
     return result;
+  }
+
+  /** The identifiers spelled `text` inside `node` (a slice of the file's index, found by position). */
+  private identifiersWithin(text: string, node: ts.Node): ts.Identifier[] {
+    const all = this.identifiersNamed(text);
+    if (node === this.sourceFile) return all;
+    const first = lowerBound(all, node.pos);
+    let last = first;
+    while (last < all.length && all[last].end <= node.end) last++;
+    return all.slice(first, last);
   }
 
   identifiersNamed(text: string): ts.Identifier[] {
@@ -130,15 +143,16 @@ export class Facts {
   }
 }
 
-class CheckerSymbols implements SymbolSource {
-  constructor(private readonly checker: ts.TypeChecker) {}
-
-  symbolAt(node: ts.Node): ts.Symbol | undefined {
-    if (ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node) {
-      return this.checker.getShorthandAssignmentValueSymbol(node.parent);
-    }
-    return this.checker.getSymbolAtLocation(node);
+/** The first identifier (in position order) that starts at or after `pos`. */
+function lowerBound(ids: readonly ts.Identifier[], pos: number): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ids[middle].pos < pos) low = middle + 1;
+    else high = middle;
   }
+  return low;
 }
 
 function typeMatches(checker: ts.TypeChecker, type: ts.Type, names: ReadonlySet<string>, depth: number): boolean {

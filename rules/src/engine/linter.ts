@@ -37,6 +37,7 @@ export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | unde
   const parseErrors = syntaxErrors(sourceFile, types?.program);
   if (parseErrors.length > 0) return [parseErrorDiagnostic(sourceFile, parseErrors[0])];
 
+  if (types) ensureParents(sourceFile);
   const facts = new Facts(sourceFile, types);
   const directives = new Directives(sourceFile);
   const diagnostics: LintDiagnostic[] = [];
@@ -105,6 +106,26 @@ export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | unde
     }
   }
   return diagnostics.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+}
+
+/**
+ * Parent pointers for a program's file. The binder sets them, but a typed file is linted
+ * without binding unless a rule asks a type question; TypeScript's own
+ * `setParentRecursive` (internal) in incremental mode only descends where a parent is
+ * missing or stale, so a file already bound, or re-parsed after a small edit, costs little.
+ */
+const setParentRecursive = (ts as unknown as { setParentRecursive?: (node: ts.Node, incremental: boolean) => void }).setParentRecursive;
+
+function ensureParents(sourceFile: ts.SourceFile): void {
+  if (setParentRecursive) {
+    setParentRecursive(sourceFile, true);
+    return;
+  }
+  walk(sourceFile, (node) => {
+    ts.forEachChild(node, (child) => {
+      (child as { parent: ts.Node }).parent = node;
+    });
+  });
 }
 
 /**

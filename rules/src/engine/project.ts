@@ -176,11 +176,21 @@ export function createLintUnits(files: readonly string[], options: ProgramOption
 
 /** What `lintSourceFile` needs for each file of a unit, one file at a time (loose files are parsed on demand). */
 export function* unitFiles(unit: LintUnit): Generator<{ fileName: string; sourceFile: ts.SourceFile; types: TypeInfo | undefined }> {
-  const types = unit.program && { program: unit.program, checker: unit.program.getTypeChecker() };
+  const types = unit.program && typeInfo(unit.program);
   for (const fileName of unit.files) {
     const sourceFile = types ? types.program.getSourceFile(fileName) : parseLooseFile(fileName);
     if (sourceFile) yield { fileName, sourceFile, types };
   }
+}
+
+/** A program's type information, with the checker built on first use (most files ask no type question). */
+export function typeInfo(program: ts.Program): TypeInfo {
+  return {
+    program,
+    get checker() {
+      return program.getTypeChecker();
+    },
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import ts from "typescript";
 import { type LeaklintConfig, type ResolvedRule, defaultConfig, findConfigFile, loadConfigFile, resolveRules } from "./config";
 import { applyFixes, safeFixes } from "./fixes";
 import { type LintFileOptions, lintSourceFile } from "./linter";
-import { createLintUnits, discoverFiles, guardedHost, parseLooseFile, unitFiles } from "./project";
+import { createLintUnits, discoverFiles, guardedHost, parseLooseFile, typeInfo, unitFiles } from "./project";
 import type { LintDiagnostic, RuleModule, SeveritySetting } from "./types";
 
 export interface RunOptions {
@@ -120,7 +120,7 @@ function fixFile(
 export function lintText(fileName: string, text: string, lintOptions: LintFileOptions, compilerOptions?: ts.CompilerOptions): LintDiagnostic[] {
   if (!compilerOptions) return lintSourceFile(parseLooseFile(fileName, text), undefined, lintOptions);
   const program = createSingleFileProgram(fileName, text, { ...compilerOptions, noEmit: true });
-  return lintSourceFile(program.getSourceFile(fileName)!, { program, checker: program.getTypeChecker() }, lintOptions);
+  return lintSourceFile(program.getSourceFile(fileName)!, typeInfo(program), lintOptions);
 }
 
 function createSingleFileProgram(fileName: string, text: string, compilerOptions: ts.CompilerOptions): ts.Program {

@@ -22,7 +22,7 @@ class LooseSymbol {
   readonly declarations: ts.Declaration[] = [];
   valueDeclaration: ts.Declaration | undefined;
 
-  constructor(readonly escapedName: string, readonly flags: ts.SymbolFlags) {}
+  constructor(readonly escapedName: string, readonly flags: ts.SymbolFlags, readonly scope: ts.Node) {}
 
   get name(): string {
     return this.escapedName;
@@ -38,7 +38,12 @@ class LooseSymbol {
   }
 }
 
-type Table = Map<string, LooseSymbol>;
+/** The bindings one scope declares, by name. */
+class Table extends Map<string, LooseSymbol> {
+  constructor(readonly scope: ts.Node) {
+    super();
+  }
+}
 
 /** Rules read `declarations`, `valueDeclaration`, `flags` and names, which a LooseSymbol has. */
 function asSymbol(symbol: LooseSymbol | undefined): ts.Symbol | undefined {
@@ -48,6 +53,11 @@ function asSymbol(symbol: LooseSymbol | undefined): ts.Symbol | undefined {
 export class ScopeIndex implements SymbolSource {
   private readonly tables = new Map<ts.Node, Table>();
   private readonly members = new Map<ts.ClassLikeDeclaration, Table>();
+
+  /** The node a symbol of this index is declared in (its references all lie inside it). */
+  scopeOf(symbol: ts.Symbol): ts.Node | undefined {
+    return symbol instanceof LooseSymbol ? symbol.scope : undefined;
+  }
 
   symbolAt(node: ts.Node): ts.Symbol | undefined {
     if (ts.isPropertyAccessExpression(node)) return this.symbolAt(node.name);
@@ -90,7 +100,7 @@ export class ScopeIndex implements SymbolSource {
   private member(classNode: ts.ClassLikeDeclaration, name: string): ts.Symbol | undefined {
     let table = this.members.get(classNode);
     if (!table) {
-      table = new Map();
+      table = new Table(classNode);
       for (const member of classNode.members) {
         if (member.name && (ts.isIdentifier(member.name) || ts.isPrivateIdentifier(member.name) || ts.isStringLiteral(member.name))) {
           declare(table, member.name.text, member, ts.SymbolFlags.Property);
@@ -111,7 +121,7 @@ export class ScopeIndex implements SymbolSource {
   private tableOf(scope: ts.Node): Table {
     let table = this.tables.get(scope);
     if (!table) {
-      table = new Map();
+      table = new Table(scope);
       fillTable(table, scope);
       this.tables.set(scope, table);
     }
@@ -126,7 +136,7 @@ function isParameterPropertyModifier(kind: ts.SyntaxKind): boolean {
 
 function declare(table: Table, name: string, declaration: ts.Declaration, flags: ts.SymbolFlags): void {
   let symbol = table.get(name);
-  if (!symbol) table.set(name, (symbol = new LooseSymbol(name, flags)));
+  if (!symbol) table.set(name, (symbol = new LooseSymbol(name, flags, table.scope)));
   symbol.add(declaration);
 }
 

@@ -1,0 +1,131 @@
+// What the server's programs read: texts and versions of open documents, overlays and
+// disk files (FileStore), and the files parsed from them (SourceFiles), re-parsed
+// incrementally when an open document changes and shared by every project.
+import ts from "typescript";
+import { unparsablePlaceholder } from "leaklint";
+import { commonAffixes } from "./text-diff";
+
+/**
+ * Texts and versions of open documents and overlays; disk files get a version per change
+ * event. Disk reads and existence checks are cached until a watched-file event (program
+ * updates otherwise re-read every package.json on the module-resolution path per edit).
+ */
+export class FileStore {
+  generation = 0;
+  private readonly open = new Map<string, { text: string; version: number }>();
+  private readonly overlays = new Map<string, { text: string; version: number }>();
+  private readonly diskVersions = new Map<string, number>();
+  private readonly diskTexts = new Map<string, string | undefined>();
+  private readonly diskExists = new Map<string, boolean>();
+  private readonly directories = new Map<string, boolean>();
+  private overlayCounter = 0;
+
+  setOpen(fileName: string, text: string, version: number): void {
+    const current = this.open.get(fileName);
+    if (current && current.version === version && current.text === text) return;
+    this.open.set(fileName, { text, version });
+    this.generation++;
+  }
+
+  close(fileName: string): void {
+    if (this.open.delete(fileName)) this.touchDisk(fileName);
+  }
+
+  isOpen(fileName: string): boolean {
+    return this.open.has(fileName);
+  }
+
+  setOverlay(fileName: string, text: string): void {
+    this.overlays.set(fileName, { text, version: ++this.overlayCounter });
+    this.generation++;
+  }
+
+  clearOverlay(fileName: string): void {
+    if (this.overlays.delete(fileName)) this.generation++;
+  }
+
+  touchDisk(fileName: string): void {
+    this.diskVersions.set(fileName, (this.diskVersions.get(fileName) ?? 0) + 1);
+    this.diskTexts.delete(fileName);
+    this.diskExists.clear();
+    this.directories.clear();
+    this.generation++;
+  }
+
+  version(fileName: string): string {
+    const overlay = this.overlays.get(fileName);
+    if (overlay) return `x${overlay.version}`;
+    const open = this.open.get(fileName);
+    if (open) return `o${open.version}`;
+    return `d${this.diskVersions.get(fileName) ?? 0}`;
+  }
+
+  text(fileName: string): string | undefined {
+    const shadow = this.overlays.get(fileName) ?? this.open.get(fileName);
+    if (shadow) return shadow.text;
+    if (!this.diskTexts.has(fileName)) this.diskTexts.set(fileName, ts.sys.readFile(fileName));
+    return this.diskTexts.get(fileName);
+  }
+
+  exists(fileName: string): boolean {
+    if (this.overlays.has(fileName) || this.open.has(fileName)) return true;
+    let exists = this.diskExists.get(fileName);
+    if (exists === undefined) this.diskExists.set(fileName, (exists = ts.sys.fileExists(fileName)));
+    return exists;
+  }
+
+  directoryExists(directory: string): boolean {
+    let exists = this.directories.get(directory);
+    if (exists === undefined) this.directories.set(directory, (exists = ts.sys.directoryExists(directory)));
+    return exists;
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+}
+
+/**
+ * Parsed files by name and parse options, kept while their version stands. A new version
+ * of a file parsed before is re-parsed incrementally from the change between the texts
+ * (TypeScript reuses the unchanged nodes); a file the parser cannot build becomes a
+ * placeholder that the linter reports as a parse error.
+ */
+export class SourceFiles {
+  private readonly files = new Map<string, { version: string; sourceFile: ts.SourceFile }>();
+
+  constructor(private readonly store: FileStore) {}
+
+  get(fileName: string, options: ts.CreateSourceFileOptions): ts.SourceFile | undefined {
+    const key = `${fileName}|${options.languageVersion}|${options.impliedNodeFormat ?? ""}|${options.jsDocParsingMode ?? ""}`;
+    const version = this.store.version(fileName);
+    const cached = this.files.get(key);
+    if (cached?.version === version) return cached.sourceFile;
+    const text = this.store.text(fileName);
+    if (text === undefined) return undefined;
+    let sourceFile: ts.SourceFile;
+    try {
+      sourceFile = cached && !isPlaceholder(cached.sourceFile) ? reparse(cached.sourceFile, text) : ts.createSourceFile(fileName, text, options, false);
+    } catch (error) {
+      sourceFile = unparsablePlaceholder(fileName, options, error);
+    }
+    this.files.set(key, { version, sourceFile });
+    return sourceFile;
+  }
+
+  clear(): void {
+    this.files.clear();
+  }
+}
+
+function isPlaceholder(sourceFile: ts.SourceFile): boolean {
+  return "leaklintParseFailure" in sourceFile;
+}
+
+function reparse(old: ts.SourceFile, text: string): ts.SourceFile {
+  const { prefix, suffix } = commonAffixes(old.text, text);
+  const range = ts.createTextChangeRange(ts.createTextSpan(prefix, old.text.length - prefix - suffix), text.length - prefix - suffix);
+  const updated = ts.updateSourceFile(old, text, range);
+  updated.impliedNodeFormat = old.impliedNodeFormat;
+  return updated;
+}
