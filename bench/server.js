@@ -76,9 +76,8 @@ function editPosition(text) {
   throw new Error("no edit position");
 }
 
-async function measureLatency(client, file, lines) {
-  const text = generate(lines);
-  fs.writeFileSync(file, text);
+async function measureLatency(client, file) {
+  const text = fs.readFileSync(file, "utf8");
   const document = client.open(file, text);
   const opened = performance.now();
   const first = await client.diagnosticsFor(document.uri, 1);
@@ -115,8 +114,7 @@ async function measureLatency(client, file, lines) {
 }
 
 async function measureHeap(client, file) {
-  const text = generate(2000);
-  fs.writeFileSync(file, text);
+  const text = fs.readFileSync(file, "utf8");
   const document = client.open(file, text);
   await client.diagnosticsFor(document.uri, 1);
   const at = editPosition(text);
@@ -142,15 +140,19 @@ async function main() {
     compilerOptions: { target: "ES2022", module: "node16", moduleResolution: "node16", lib: ["ES2022"], types: ["node"], strict: true, skipLibCheck: true, noEmit: true },
     include: ["src"],
   }, null, 2));
+  // Every file exists before the server starts, so each belongs to the tsconfig project.
+  const file = (name) => path.join(root, "src", name);
+  for (const lines of [2000, 10000]) fs.writeFileSync(file(`file-${lines}.ts`), generate(lines));
+  fs.writeFileSync(file("heap.ts"), generate(2000));
   const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0 }, execArgv: ["--expose-gc"] });
   try {
     console.log(`leaklint server benchmark (node ${process.version}, ${EDITS} edits per file, typed project)\n`);
     console.log("file          open+first   didChange→publish median   p95        codeAction median   p95       diagnostics   (mean: program update + rules)");
     for (const lines of [2000, 10000]) {
-      const r = await measureLatency(client, path.join(root, "src", `file-${lines}.ts`), lines);
+      const r = await measureLatency(client, file(`file-${lines}.ts`));
       console.log(`${String(r.lines).padStart(6)} lines  ${ms(r.openMs).padStart(10)}   ${ms(r.median).padStart(22)}   ${ms(r.p95).padStart(8)}   ${ms(r.actionMedian).padStart(17)}   ${ms(r.actionP95).padStart(7)}   ${String(r.diagnostics).padStart(11)}   (${ms(r.programMean)} + ${ms(r.lintMean)})`);
     }
-    const heaps = await measureHeap(client, path.join(root, "src", "heap.ts"));
+    const heaps = await measureHeap(client, file("heap.ts"));
     const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
     console.log(`\nheap after 100 didChange events: ${mb(heaps[100])}; after ${HEAP_EVENTS}: ${mb(heaps[HEAP_EVENTS])} (${((heaps[HEAP_EVENTS] / heaps[100] - 1) * 100).toFixed(1)}%)`);
   } finally {

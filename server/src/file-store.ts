@@ -97,7 +97,7 @@ export class SourceFiles {
   constructor(private readonly store: FileStore) {}
 
   get(fileName: string, options: ts.CreateSourceFileOptions): ts.SourceFile | undefined {
-    const key = `${fileName}|${options.languageVersion}|${options.impliedNodeFormat ?? ""}|${options.jsDocParsingMode ?? ""}`;
+    const key = cacheKey(fileName, options);
     const version = this.store.version(fileName);
     const cached = this.files.get(key);
     if (cached?.version === version) return cached.sourceFile;
@@ -113,9 +113,18 @@ export class SourceFiles {
     return sourceFile;
   }
 
+  /** Drops a file parsed with `options` (a loose document that was closed). */
+  forget(fileName: string, options: ts.CreateSourceFileOptions): void {
+    this.files.delete(cacheKey(fileName, options));
+  }
+
   clear(): void {
     this.files.clear();
   }
+}
+
+function cacheKey(fileName: string, options: ts.CreateSourceFileOptions): string {
+  return `${fileName}|${options.languageVersion}|${options.impliedNodeFormat ?? ""}|${options.jsDocParsingMode ?? ""}`;
 }
 
 function isPlaceholder(sourceFile: ts.SourceFile): boolean {

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { type TypeInfo, parseLooseFile, parseTsconfig, typeInfo } from "leaklint";
+import { type TypeInfo, parseTsconfig, typeInfo } from "leaklint";
 import { FileStore, SourceFiles } from "./file-store";
 
 export interface AnalysisTarget {
@@ -78,6 +78,9 @@ class Project {
   }
 }
 
+/** Loose files are parsed without JSDoc, as the CLI does (the loose tier asks no type questions). */
+const LOOSE_PARSE: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.ESNext, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+
 const CONFIG_NAMES = new Set(["tsconfig.json", "jsconfig.json"]);
 
 /** All projects of one server connection. */
@@ -88,8 +91,8 @@ export class ProjectHost {
   /** tsconfig files that failed to parse, with the reason (reported once per change). */
   private readonly broken = new Map<string, string>();
   private readonly nearestConfig = new Map<string, string | undefined>();
-  /** Loose files parsed at their current version (files outside any tsconfig). */
-  private readonly loose = new Map<string, { version: string; sourceFile: ts.SourceFile }>();
+  /** Open files analysed loose (outside any tsconfig). */
+  private readonly loose = new Set<string>();
 
   constructor(private readonly log: (key: string, message: string) => void) {}
 
@@ -100,7 +103,7 @@ export class ProjectHost {
 
   close(fileName: string): void {
     this.store.close(fileName);
-    this.loose.delete(fileName);
+    if (this.loose.delete(fileName)) this.files.forget(fileName, LOOSE_PARSE);
   }
 
   /** What a file is analysed in: its tsconfig project when it belongs to one, else loose. */
@@ -159,16 +162,10 @@ export class ProjectHost {
   }
 
   private looseTarget(fileName: string): AnalysisTarget | undefined {
-    const version = this.store.version(fileName);
-    let parsed = this.loose.get(fileName);
-    if (parsed?.version !== version) {
-      const text = this.store.text(fileName);
-      if (text === undefined) return undefined;
-      parsed = { version, sourceFile: parseLooseFile(fileName, text) };
-      // Overlays (fix-all passes) are short-lived: only the document's own versions are kept.
-      if (this.store.isOpen(fileName) && !version.startsWith("x")) this.loose.set(fileName, parsed);
-    }
-    return { sourceFile: parsed.sourceFile };
+    const sourceFile = this.files.get(fileName, LOOSE_PARSE);
+    if (!sourceFile) return undefined;
+    if (this.store.isOpen(fileName)) this.loose.add(fileName);
+    return { sourceFile };
   }
 
   private typedProjectFor(fileName: string): Project | undefined {
@@ -182,7 +179,7 @@ export class ProjectHost {
       this.projects.set(tsconfig, project);
     }
     if (!project.has(fileName)) return undefined;
-    this.loose.delete(fileName);
+    if (this.loose.delete(fileName)) this.files.forget(fileName, LOOSE_PARSE);
     return project;
   }
 

@@ -74,9 +74,9 @@ export function releaseStoredFixes(facts: Facts, anchor: ts.Node, owner: Owner, 
   return [{ description: `Release ${stored.name} in ${teardown.where}`, safe: !teardown.created, edits: teardown.edits }];
 }
 
-/** Hooks that run once in an instance's life: a subscription made there does not pile up. */
 /** `zone.runOutsideAngular(() => …)`: callbacks run right away, once. */
 const RUN_NOW = /^(run|runOutsideAngular|runGuarded|runInInjectionContext|untracked)$/;
+/** Hooks that run once in an instance's life: a subscription made there does not pile up. */
 const ONCE_PER_INSTANCE = new Set(["ngOnInit", "ngAfterViewInit", "ngAfterContentInit", "componentDidMount", "firstUpdated"]);
 
 /**

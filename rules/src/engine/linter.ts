@@ -28,8 +28,7 @@ const EMPTY_SETTINGS: EngineSettings = { resources: [], listeners: [], pools: []
 
 /**
  * Lints one file. `types` is its typed program and checker (a tsconfig project); without
- * it the file is analysed loose — names and scopes only — and needs parent pointers
- * (`parseLooseFile` sets them).
+ * it the file is analysed loose — names and scopes only.
  */
 export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | undefined, options: LintFileOptions): LintDiagnostic[] {
   const failure = (sourceFile as UnparsableSourceFile).leaklintParseFailure;
@@ -37,7 +36,7 @@ export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | unde
   const parseErrors = syntaxErrors(sourceFile, types?.program);
   if (parseErrors.length > 0) return [parseErrorDiagnostic(sourceFile, parseErrors[0])];
 
-  if (types) ensureParents(sourceFile);
+  ensureParents(sourceFile);
   const facts = new Facts(sourceFile, types);
   const directives = new Directives(sourceFile);
   const diagnostics: LintDiagnostic[] = [];
@@ -109,10 +108,10 @@ export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | unde
 }
 
 /**
- * Parent pointers for a program's file. The binder sets them, but a typed file is linted
- * without binding unless a rule asks a type question; TypeScript's own
- * `setParentRecursive` (internal) in incremental mode only descends where a parent is
- * missing or stale, so a file already bound, or re-parsed after a small edit, costs little.
+ * Parent pointers. The binder sets them, but a typed file is linted without binding
+ * unless a rule asks a type question, and hosts may hand in files parsed without them;
+ * TypeScript's own `setParentRecursive` (internal) in incremental mode only descends
+ * where a parent is missing or stale, so a file that has them costs next to nothing.
  */
 const setParentRecursive = (ts as unknown as { setParentRecursive?: (node: ts.Node, incremental: boolean) => void }).setParentRecursive;
 
