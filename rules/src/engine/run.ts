@@ -1,6 +1,6 @@
 // Linting a set of files end to end — discovery, programs, rules, fixes — for the
 // hosts that work on disk (the CLI, benchmarks, tests). The language server drives
-// `lintSourceFile` with its own long-lived language service instead.
+// `lintSourceFile` with its own long-lived incremental programs instead.
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
