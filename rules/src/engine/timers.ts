@@ -26,7 +26,20 @@ const CLEAR_OWNERSHIP = { releaseMethods: [] as string[], releaseFunctions: TIME
 export function timerStarted(facts: Facts, call: ts.CallExpression, names: readonly string[] = Object.keys(TIMER_CLEARERS)): string | undefined {
   const name = calleeMemberName(call);
   if (name === undefined || !names.includes(name)) return undefined;
-  return facts.calleeName(call) === `global:${name}` ? name : undefined;
+  return facts.calleeName(call) === `global:${name}` && !isDisabledCode(facts, call) ? name : undefined;
+}
+
+/** Under `if (FLAG)` where `FLAG` is a `const` initialised to `false` (a debug switch turned off): code that never runs. */
+function isDisabledCode(facts: Facts, node: ts.Node): boolean {
+  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (!ts.isIfStatement(parent) || parent.thenStatement !== child) continue;
+    const condition = parent.expression;
+    if (condition.kind === ts.SyntaxKind.FalseKeyword) return true;
+    const decl = ts.isIdentifier(condition) ? facts.symbolAt(condition)?.valueDeclaration : undefined;
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer?.kind === ts.SyntaxKind.FalseKeyword
+      && ts.isVariableDeclarationList(decl.parent) && (decl.parent.flags & ts.NodeFlags.Const) !== 0) return true;
+  }
+  return false;
 }
 
 /** The expression that carries the handle: the call, or `setInterval(…).unref()`. */
@@ -119,10 +132,21 @@ export function isClearedOrHandedOff(stored: StoredHandle): boolean {
   return stored.refs.some((ref) => classifyReference(ref, CLEAR_OWNERSHIP) !== "use");
 }
 
-/** Entry points run once per process: a shebang, `require.main === module`, `import.meta.main` or a `.listen(` call. */
+/**
+ * Entry points run once per process: a shebang, `require.main === module`, `import.meta.main`, a `.listen(` call,
+ * or a script that loads modules but exports nothing (a program or a side-effect entry, not a library module).
+ */
 export function isEntryPoint(sourceFile: ts.SourceFile): boolean {
   const text = sourceFile.text;
-  return text.startsWith("#!") || /require\.main\s*===?\s*module|import\.meta\.main|\.listen\(/.test(text);
+  return text.startsWith("#!") || /require\.main\s*===?\s*module|import\.meta\.main|\.listen\(/.test(text) || exportsNothing(sourceFile);
+}
+
+/** A Node program: it loads modules (`require`, `import`) but exports nothing, so nothing imports it as a library. */
+function exportsNothing(sourceFile: ts.SourceFile): boolean {
+  const text = sourceFile.text;
+  if (/\bmodule\.exports\b|\bexports\s*[.[]/.test(text) || !/\brequire\(|^\s*import\b/m.test(text)) return false;
+  return !sourceFile.statements.some((s) => ts.isExportDeclaration(s) || ts.isExportAssignment(s)
+    || (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)));
 }
 
 /** A delay known without running the code: `5000`, `5_000`, `5 * 1000`, a `const` holding one. Undefined otherwise. */

@@ -97,6 +97,7 @@ export default defineRule<MessageId, Options>({
           const role = facts.lifetime.roleOf(facts.lifetime.significantFunction(call));
           if (role !== "method" && role !== "constructor" && role !== "mount-hook") return undefined;
           if (!usesThis(call.arguments[0])) return undefined; // the callback does not keep the instance
+          if (checksTeardownFlag(call.arguments[0], owner.classNode, owner.teardown)) return undefined;
           return `\`${owner.teardown.name.getText(sourceFile)}()\``;
         }
         default:
@@ -167,6 +168,44 @@ function hasStopPath(call: ts.CallExpression, fn: FunctionNode): boolean {
     });
   }
   return found;
+}
+
+/**
+ * `setTimeout(() => { if (this.#state === CLOSED) return; … })` where the teardown (or a method it calls)
+ * assigns that field: once torn down the callback does nothing, and it fires within its delay.
+ */
+function checksTeardownFlag(callback: ts.Expression | undefined, classNode: ts.ClassLikeDeclaration, teardown: ts.MethodDeclaration): boolean {
+  if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) || !ts.isBlock(callback.body)) return false;
+  const first = callback.body.statements[0];
+  if (!first || !ts.isIfStatement(first) || first.elseStatement || !isBareReturn(first.thenStatement)) return false;
+  const read = new Set<string>();
+  walk(first.expression, (node) => {
+    if (ts.isPropertyAccessExpression(node)) read.add(node.name.text);
+  });
+  if (read.size === 0) return false;
+  const assigned = new Set<string>();
+  const visited = new Set<ts.Node>();
+  const visit = (method: ts.MethodDeclaration): void => {
+    if (visited.has(method) || !method.body) return;
+    visited.add(method);
+    walk(method.body, (node) => {
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left)) {
+        assigned.add(node.left.name.text);
+      }
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        const name = node.expression.name.text;
+        const callee = classNode.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && m.name.getText() === name);
+        if (callee) visit(callee);
+      }
+    });
+  };
+  visit(teardown);
+  return [...read].some((name) => assigned.has(name));
+}
+
+function isBareReturn(statement: ts.Statement): boolean {
+  if (ts.isBlock(statement)) return statement.statements.length === 1 && isBareReturn(statement.statements[0]);
+  return ts.isReturnStatement(statement);
 }
 
 function usesThis(callback: ts.Expression | undefined): boolean {

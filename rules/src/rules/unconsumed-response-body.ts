@@ -34,6 +34,7 @@ export default defineRule<MessageId, Options>({
     const tables = resourcesOfKind(KNOWN_RESOURCES, ["response"]);
     const names = acquisitionNames(tables, sourceFile);
     const browserStatements = new Map<ts.Node, boolean>();
+    const browserFile = /[/\\]browser(-only)?[/\\]/.test(sourceFile.fileName);
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
         if (!isCandidateCall(call, names)) return;
@@ -48,9 +49,11 @@ export default defineRule<MessageId, Options>({
     /**
      * A browser reads and frees unconsumed bodies itself; the leak is Node's (undici keeps
      * the socket until GC). Code that touches `document`, `window`, `navigator` or
-     * `location` in the same top-level statement runs in a browser.
+     * `location` in the same top-level statement, or a file under a `browser/` (`browser-only/`)
+     * folder, runs in a browser.
      */
     function isBrowserCode(call: ts.Node): boolean {
+      if (browserFile) return true;
       let top: ts.Node = call;
       while (top.parent && !ts.isSourceFile(top.parent)) top = top.parent;
       let browser = browserStatements.get(top);
