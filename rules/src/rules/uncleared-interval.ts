@@ -81,11 +81,14 @@ export default defineRule<MessageId, Options>({
   },
 });
 
-/** `setInterval(() => { … process.exit(…) … })`: a watchdog that ends the process, meant to live as long as it. */
+/**
+ * `setInterval(() => { … process.exit(…) … })`, or one that probes the parent with `process.kill(pid, 0)`:
+ * a watchdog that ends (or tears down) the process, meant to live as long as it.
+ */
 function isWatchdog(call: ts.CallExpression): boolean {
   const callback = call.arguments[0];
   return callback !== undefined && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))
-    && /\bprocess\.exit\(/.test(callback.getText());
+    && /\bprocess\.exit\(|\bprocess\.kill\([^,()]+,\s*0\s*\)/.test(callback.getText());
 }
 
 function describeRun(facts: Facts, call: ts.CallExpression, owner: Owner): string {
