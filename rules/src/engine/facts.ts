@@ -102,6 +102,11 @@ export class Facts {
     return all.slice(first, last);
   }
 
+  /** The identifier index, built by the linter's walk of this file (saves a walk of its own). */
+  adoptIdentifierIndex(index: Map<string, ts.Identifier[]>): void {
+    this.identifierIndex ??= index;
+  }
+
   identifiersNamed(text: string): ts.Identifier[] {
     if (!this.identifierIndex) {
       const index = new Map<string, ts.Identifier[]>();

@@ -94,7 +94,7 @@ export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | unde
       diagnostics.push(internalErrorDiagnostic(sourceFile, id, error));
     }
   };
-  if (dispatch.size > 0) walkAll(sourceFile, dispatch, visit);
+  if (dispatch.size > 0) walkAll(sourceFile, facts, dispatch, visit);
   for (const finisher of finishers) timed(finisher.id, finisher.run);
 
   if (options.reportUnusedDirectives) {
@@ -137,16 +137,33 @@ function syntaxErrors(sourceFile: ts.SourceFile, program: ts.Program | undefined
   return recorded ?? program?.getSyntacticDiagnostics(sourceFile) ?? [];
 }
 
-/** One pre-order walk for all rules (the engine's iterative `walk`, so deep nesting cannot overflow the stack). */
+/**
+ * One walk per file: it collects, in pre-order, the nodes some rule visits, and indexes
+ * identifiers for `facts` on the way; the visitors then run over the collected nodes
+ * (with the index complete, references cost no second walk of the file). The engine's
+ * `walk` is iterative, so deep nesting cannot overflow the stack.
+ */
 function walkAll(
-  root: ts.Node,
+  root: ts.SourceFile,
+  facts: Facts,
   dispatch: Map<ts.SyntaxKind, Array<{ id: string; visit: (node: ts.Node) => void }>>,
   visit: (id: string, visitor: (node: ts.Node) => void, node: ts.Node) => void,
 ): void {
+  const targets: ts.Node[] = [];
+  const identifiers = new Map<string, ts.Identifier[]>();
   walk(root, (node) => {
-    const handlers = dispatch.get(node.kind);
-    if (handlers !== undefined) for (const handler of handlers) visit(handler.id, handler.visit, node);
+    if (node.kind === ts.SyntaxKind.Identifier) {
+      const text = (node as ts.Identifier).text;
+      const list = identifiers.get(text);
+      if (list) list.push(node as ts.Identifier);
+      else identifiers.set(text, [node as ts.Identifier]);
+    }
+    if (dispatch.has(node.kind)) targets.push(node);
   });
+  facts.adoptIdentifierIndex(identifiers);
+  for (const node of targets) {
+    for (const handler of dispatch.get(node.kind)!) visit(handler.id, handler.visit, node);
+  }
 }
 
 function makeReporter(
