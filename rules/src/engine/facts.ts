@@ -15,7 +15,7 @@ import type { TypeInfo } from "./types";
 export class Facts {
   private namesCache?: NameResolver;
   private lifetimeCache?: LifetimeAnalysis;
-  private identifierIndex?: Map<string, ts.Identifier[]>;
+  private identifierIndex?: IdentifierIndex;
   /**
    * Which declaration a name refers to, from the engine's scope index in both tiers: it
    * agrees with the binder on variables, and it lets a typed file be linted without
@@ -103,20 +103,14 @@ export class Facts {
   }
 
   /** The identifier index, built by the linter's walk of this file (saves a walk of its own). */
-  adoptIdentifierIndex(index: Map<string, ts.Identifier[]>): void {
+  adoptIdentifierIndex(index: IdentifierIndex): void {
     this.identifierIndex ??= index;
   }
 
   identifiersNamed(text: string): ts.Identifier[] {
     if (!this.identifierIndex) {
-      const index = new Map<string, ts.Identifier[]>();
-      walk(this.sourceFile, (node) => {
-        if (ts.isIdentifier(node)) {
-          const list = index.get(node.text);
-          if (list) list.push(node);
-          else index.set(node.text, [node]);
-        }
-      });
+      const index: IdentifierIndex = new Map();
+      walk(this.sourceFile, (node) => indexIdentifier(index, node));
       this.identifierIndex = index;
     }
     return this.identifierIndex.get(text) ?? [];
@@ -146,6 +140,18 @@ export class Facts {
     if (!this.types) throw new Error("the type checker was asked for in a file analysed without types (check facts.hasTypes first)");
     return this.types;
   }
+}
+
+/** Identifiers by text, each list in position order. */
+export type IdentifierIndex = Map<string, ts.Identifier[]>;
+
+/** Adds `node` to the index when it is an identifier (call it in pre-order). */
+export function indexIdentifier(index: IdentifierIndex, node: ts.Node): void {
+  if (node.kind !== ts.SyntaxKind.Identifier) return;
+  const text = (node as ts.Identifier).text;
+  const list = index.get(text);
+  if (list) list.push(node as ts.Identifier);
+  else index.set(text, [node as ts.Identifier]);
 }
 
 /** The first identifier (in position order) that starts at or after `pos`. */

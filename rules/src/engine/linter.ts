@@ -6,7 +6,7 @@ import { docsUrlFor } from "./define-rule";
 import type { ResolvedRule } from "./config";
 import { walk } from "./ast";
 import { Directives } from "./directives";
-import { Facts } from "./facts";
+import { Facts, type IdentifierIndex, indexIdentifier } from "./facts";
 import type { UnparsableSourceFile } from "./project";
 import type { EngineSettings, Fix, LintDiagnostic, RelatedLocation, RuleModule, RuleVisitors, Severity, TypeInfo } from "./types";
 
@@ -150,14 +150,9 @@ function walkAll(
   visit: (id: string, visitor: (node: ts.Node) => void, node: ts.Node) => void,
 ): void {
   const targets: ts.Node[] = [];
-  const identifiers = new Map<string, ts.Identifier[]>();
+  const identifiers: IdentifierIndex = new Map();
   walk(root, (node) => {
-    if (node.kind === ts.SyntaxKind.Identifier) {
-      const text = (node as ts.Identifier).text;
-      const list = identifiers.get(text);
-      if (list) list.push(node as ts.Identifier);
-      else identifiers.set(text, [node as ts.Identifier]);
-    }
+    indexIdentifier(identifiers, node);
     if (dispatch.has(node.kind)) targets.push(node);
   });
   facts.adoptIdentifierIndex(identifiers);
