@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { type TypeInfo, parseTsconfig, typeInfo } from "leaklint";
+import { LOOSE_PARSE_OPTIONS, type TypeInfo, parseTsconfig, typeInfo } from "leaklint";
 import { FileStore, SourceFiles } from "./file-store";
 
 export interface AnalysisTarget {
@@ -78,9 +78,6 @@ class Project {
   }
 }
 
-/** Loose files are parsed without JSDoc, as the CLI does (the loose tier asks no type questions). */
-const LOOSE_PARSE: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.ESNext, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
-
 const CONFIG_NAMES = new Set(["tsconfig.json", "jsconfig.json"]);
 
 /** All projects of one server connection. */
@@ -103,7 +100,7 @@ export class ProjectHost {
 
   close(fileName: string): void {
     this.store.close(fileName);
-    if (this.loose.delete(fileName)) this.files.forget(fileName, LOOSE_PARSE);
+    if (this.loose.delete(fileName)) this.files.forget(fileName, LOOSE_PARSE_OPTIONS);
   }
 
   /** What a file is analysed in: its tsconfig project when it belongs to one, else loose. */
@@ -162,7 +159,7 @@ export class ProjectHost {
   }
 
   private looseTarget(fileName: string): AnalysisTarget | undefined {
-    const sourceFile = this.files.get(fileName, LOOSE_PARSE);
+    const sourceFile = this.files.get(fileName, LOOSE_PARSE_OPTIONS);
     if (!sourceFile) return undefined;
     if (this.store.isOpen(fileName)) this.loose.add(fileName);
     return { sourceFile };
@@ -179,7 +176,7 @@ export class ProjectHost {
       this.projects.set(tsconfig, project);
     }
     if (!project.has(fileName)) return undefined;
-    if (this.loose.delete(fileName)) this.files.forget(fileName, LOOSE_PARSE);
+    if (this.loose.delete(fileName)) this.files.forget(fileName, LOOSE_PARSE_OPTIONS);
     return project;
   }
 

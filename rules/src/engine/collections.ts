@@ -5,7 +5,7 @@
 // cannot see. Growth rules ask this for every mutation of a collection across a file;
 // the WeakMap advice asks whether a collection's keys are objects.
 import ts from "typescript";
-import { calleeMemberName, isStoringAssignment, walk } from "./ast";
+import { calleeMemberName, isStoringAssignment, referenceKey, walk } from "./ast";
 import type { Facts } from "./facts";
 import { outerReference } from "./ownership";
 
@@ -211,10 +211,11 @@ function membershipTest(condition: ts.Expression, negated: boolean): ts.Expressi
 }
 
 function insertsInto(statement: ts.Node, seen: ts.Expression): boolean {
-  const key = seen.getText();
+  const key = referenceKey(seen);
   let found = false;
   walk(statement, (node) => {
-    if (!found && (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) && node.getText() === key) {
+    if (found) return false;
+    if ((ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) && key !== undefined && referenceKey(node) === key) {
       found = classifyCollectionUse(node).kind === "grow";
     }
   });

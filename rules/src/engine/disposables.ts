@@ -4,7 +4,7 @@
 // can reach it: a `this.` field released in the teardown method, a `const` released
 // in an effect cleanup / request close / `context.subscriptions`.
 import ts from "typescript";
-import { calleeMemberName, containingStatement, enclosingFunction, indentationAt, walk } from "./ast";
+import { calleeMemberName, containingStatement, enclosingFunction, indentationAt } from "./ast";
 import type { Facts } from "./facts";
 import { type Owner, findTeardown } from "./lifetime";
 import { classifyReference } from "./ownership";
@@ -86,60 +86,54 @@ const ONCE_PER_INSTANCE = new Set(["ngOnInit", "ngAfterViewInit", "ngAfterConten
  * fills with such a field. The subscription lives and dies with its owner. `roots`
  * are the source's roots (`this._resize$`, `ref` in `merge(ref.a, ref.b)`).
  */
-export function isOwnSourceSubscribedOnce(at: ts.Node, roots: readonly ts.Expression[]): boolean {
+export function isOwnSourceSubscribedOnce(facts: Facts, at: ts.Node, roots: readonly ts.Expression[]): boolean {
   let fn = enclosingFunction(at);
   while (fn && ts.isArrowFunction(fn) && ts.isCallExpression(fn.parent) && RUN_NOW.test(calleeMemberName(fn.parent) ?? "")) fn = enclosingFunction(fn);
   const classNode = fn && ts.isClassLike(fn.parent) ? fn.parent : undefined;
-  if (!fn || !classNode || roots.length === 0 || !runsOncePerInstance(classNode, fn, 0)) return false;
-  return roots.every((root) => isOwnedRoot(classNode, fn, root));
+  if (!fn || !classNode || roots.length === 0 || !runsOncePerInstance(facts, classNode, fn, 0)) return false;
+  return roots.every((root) => isOwnedRoot(facts, classNode, fn, root));
 }
 
-function runsOncePerInstance(classNode: ts.ClassLikeDeclaration, fn: ts.Node, depth: number): boolean {
+function runsOncePerInstance(facts: Facts, classNode: ts.ClassLikeDeclaration, fn: ts.Node, depth: number): boolean {
   if (ts.isConstructorDeclaration(fn)) return true;
   if (!ts.isMethodDeclaration(fn) || !ts.isIdentifier(fn.name)) return false;
   if (ONCE_PER_INSTANCE.has(fn.name.text)) return true;
-  const calls = thisCalls(classNode, fn.name.text);
+  const calls = thisCalls(facts, classNode, fn.name.text);
   return depth < 2 && calls.length > 0 && calls.every((call) => {
     const caller = enclosingFunction(call);
-    return caller !== undefined && caller.parent === classNode && runsOncePerInstance(classNode, caller, depth + 1);
+    return caller !== undefined && caller.parent === classNode && runsOncePerInstance(facts, classNode, caller, depth + 1);
   });
 }
 
-function isOwnedRoot(classNode: ts.ClassLikeDeclaration, fn: ts.Node, root: ts.Expression): boolean {
-  if (ts.isPropertyAccessExpression(root) && root.expression.kind === ts.SyntaxKind.ThisKeyword) return isOwnedField(classNode, root.name.text);
+function isOwnedRoot(facts: Facts, classNode: ts.ClassLikeDeclaration, fn: ts.Node, root: ts.Expression): boolean {
+  if (ts.isPropertyAccessExpression(root) && root.expression.kind === ts.SyntaxKind.ThisKeyword) return isOwnedField(facts, classNode, root.name.text);
   if (!ts.isIdentifier(root) || !ts.isMethodDeclaration(fn) || !ts.isIdentifier(fn.name)) return false;
   const index = fn.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === root.text);
   if (index < 0) return false;
-  const calls = thisCalls(classNode, fn.name.text);
+  const calls = thisCalls(facts, classNode, fn.name.text);
   return calls.length > 0 && calls.every((call) => {
     const arg = call.arguments[index];
     return arg !== undefined && ts.isPropertyAccessExpression(arg) && arg.expression.kind === ts.SyntaxKind.ThisKeyword
-      && isOwnedField(classNode, arg.name.text);
+      && isOwnedField(facts, classNode, arg.name.text);
   });
 }
 
 /** `x = new Subject()` in the class, or `this.x.complete()` / `.dispose()` in its teardown. */
-function isOwnedField(classNode: ts.ClassLikeDeclaration, name: string): boolean {
+function isOwnedField(facts: Facts, classNode: ts.ClassLikeDeclaration, name: string): boolean {
+  const declared = classNode.members.some((m) => ts.isPropertyDeclaration(m) && m.name.getText() === name && m.initializer !== undefined
+    && ts.isNewExpression(m.initializer));
+  if (declared) return true;
   const teardown = findTeardown(classNode);
-  let owned = false;
-  walk(classNode, (node) => {
-    if (owned) return false;
-    if (ts.isPropertyDeclaration(node) && node.name.getText() === name && node.initializer && ts.isNewExpression(node.initializer)) owned = true;
-    if (!ts.isPropertyAccessExpression(node) || node.expression.kind !== ts.SyntaxKind.ThisKeyword || node.name.text !== name) return;
-    const parent = node.parent;
-    if (ts.isBinaryExpression(parent) && parent.left === node && ts.isNewExpression(parent.right)) owned = true;
-    if (teardown && node.pos >= teardown.pos && node.end <= teardown.end && ts.isPropertyAccessExpression(parent)
-      && /^(complete|dispose|destroy)$/.test(parent.name.text)) owned = true;
+  return facts.memberReferences(classNode, name).some((access) => {
+    const parent = access.parent;
+    if (ts.isBinaryExpression(parent) && parent.left === access && ts.isNewExpression(parent.right)) return true;
+    return teardown !== undefined && access.pos >= teardown.pos && access.end <= teardown.end && ts.isPropertyAccessExpression(parent)
+      && /^(complete|dispose|destroy)$/.test(parent.name.text);
   });
-  return owned;
 }
 
 /** `this.name(…)` calls inside the class. */
-function thisCalls(classNode: ts.ClassLikeDeclaration, name: string): ts.CallExpression[] {
-  const calls: ts.CallExpression[] = [];
-  walk(classNode, (node) => {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === name
-      && node.expression.expression.kind === ts.SyntaxKind.ThisKeyword) calls.push(node);
-  });
-  return calls;
+function thisCalls(facts: Facts, classNode: ts.ClassLikeDeclaration, name: string): ts.CallExpression[] {
+  return facts.memberReferences(classNode, name).flatMap((access) =>
+    ts.isCallExpression(access.parent) && access.parent.expression === access ? [access.parent] : []);
 }

@@ -16,6 +16,7 @@ export class Facts {
   private namesCache?: NameResolver;
   private lifetimeCache?: LifetimeAnalysis;
   private identifierIndex?: IdentifierIndex;
+  private modulesCache?: Set<string>;
   /**
    * Which declaration a name refers to, from the engine's scope index in both tiers: it
    * agrees with the binder on variables, and it lets a typed file be linted without
@@ -80,9 +81,19 @@ export class Facts {
     return this.identifiersWithin(name.text, scope).filter((id) => id !== name && this.symbolAt(id) === symbol);
   }
 
-  /** `this.<member>` accesses inside a class. */
+  /** `this.<member>` accesses inside a class (`member` may be a private name, `#x`). */
   memberReferences(classNode: ts.ClassLikeDeclaration, member: string): ts.PropertyAccessExpression[] {
     const result: ts.PropertyAccessExpression[] = [];
+    if (member.startsWith("#")) {
+      // Private names are not identifiers, so the identifier index does not hold them.
+      walk(classNode, (node) => {
+        if (ts.isPropertyAccessExpression(node) && ts.isPrivateIdentifier(node.name) && node.name.text === member
+          && node.expression.kind === ts.SyntaxKind.ThisKeyword) {
+          result.push(node);
+        }
+      });
+      return result;
+    }
     for (const id of this.identifiersWithin(member, classNode)) {
       const access = id.parent;
       if (ts.isPropertyAccessExpression(access) && access.name === id && access.expression.kind === ts.SyntaxKind.ThisKeyword) {
@@ -100,6 +111,25 @@ export class Facts {
     let last = first;
     while (last < all.length && all[last].end <= node.end) last++;
     return all.slice(first, last);
+  }
+
+  /** The modules this file imports or requires (`import … from`, `import x = require`, `require(…)`), without `node:`. */
+  importedModules(): ReadonlySet<string> {
+    if (!this.modulesCache) {
+      const modules = new Set<string>();
+      const add = (specifier: ts.Node | undefined): void => {
+        if (specifier && ts.isStringLiteralLike(specifier)) modules.add(specifier.text.replace(/^node:/, ""));
+      };
+      for (const statement of this.sourceFile.statements) {
+        if (ts.isImportDeclaration(statement)) add(statement.moduleSpecifier);
+        else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference)) add(statement.moduleReference.expression);
+      }
+      for (const id of this.identifiersNamed("require")) {
+        if (ts.isCallExpression(id.parent) && id.parent.expression === id) add(id.parent.arguments[0]);
+      }
+      this.modulesCache = modules;
+    }
+    return this.modulesCache;
   }
 
   /** The identifier index, built by the linter's walk of this file (saves a walk of its own). */

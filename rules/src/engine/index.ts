@@ -26,7 +26,7 @@ export {
 export { type LintFileOptions, ENGINE_RULES, lintSourceFile, formatMessage } from "./linter";
 export {
   LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type LintUnit, type UnparsableSourceFile, createLintUnits, discoverFiles, guardedHost, isLintable,
-  parseTsconfig, unparsablePlaceholder, parseLooseFile, typeInfo, unitFiles,
+  parseTsconfig, unparsablePlaceholder, parseLooseFile, LOOSE_PARSE_OPTIONS, typeInfo, unitFiles,
 } from "./project";
 export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./run";
 export { type Repetition, type RepetitionOptions, repetitionAt } from "./repetition";

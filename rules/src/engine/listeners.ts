@@ -8,6 +8,7 @@
 import ts from "typescript";
 import { calleeMemberName, calleeReceiver, propertyNameText, referenceKey, thisClass } from "./ast";
 import type { Facts } from "./facts";
+import { skipOuterExpressions } from "./names";
 
 export const REGISTER_METHODS = new Set(["on", "addListener", "prependListener", "addEventListener"]);
 export const REMOVE_METHODS = ["removeListener", "off", "removeEventListener", "removeAllListeners"];
@@ -135,10 +136,23 @@ function sameBinding(facts: Facts, a: ts.Expression, b: ts.Expression): boolean 
   }
   if (rootA.kind === ts.SyntaxKind.ThisKeyword) return thisClass(rootA) === thisClass(rootB);
   if (ts.isIdentifier(rootA) && ts.isIdentifier(rootB)) {
-    const symbol = facts.symbolAt(rootA);
-    return symbol === undefined || symbol === facts.symbolAt(rootB);
+    const symbolA = facts.symbolAt(rootA);
+    const symbolB = facts.symbolAt(rootB);
+    return symbolA === undefined || symbolA === symbolB || namesItsFunction(symbolA, symbolB) || namesItsFunction(symbolB, symbolA);
   }
   return true;
+}
+
+/**
+ * `var dispose = function dispose() { … removeEventListener("abort", dispose) }`: inside a
+ * named function expression its name is a binding of its own, yet it is the same function
+ * as the variable it initialises.
+ */
+function namesItsFunction(variable: ts.Symbol | undefined, ownName: ts.Symbol | undefined): boolean {
+  const decl = variable?.valueDeclaration;
+  const fn = ownName?.valueDeclaration;
+  return decl !== undefined && fn !== undefined && ts.isFunctionExpression(fn) && ts.isVariableDeclaration(decl)
+    && decl.initializer !== undefined && skipOuterExpressions(decl.initializer) === fn;
 }
 
 /**

@@ -199,13 +199,18 @@ export function typeInfo(program: ts.Program): TypeInfo {
  * No program, binder or checker: names resolve through the engine's scope index.
  */
 export function parseLooseFile(fileName: string, text?: string): ts.SourceFile {
-  const options = { languageVersion: ts.ScriptTarget.ESNext, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
   try {
-    return ts.createSourceFile(fileName, text ?? ts.sys.readFile(fileName) ?? "", options, true);
+    return ts.createSourceFile(fileName, text ?? ts.sys.readFile(fileName) ?? "", LOOSE_PARSE_OPTIONS, true);
   } catch (error) {
-    return unparsablePlaceholder(fileName, options, error);
+    return unparsablePlaceholder(fileName, LOOSE_PARSE_OPTIONS, error);
   }
 }
+
+/** How the loose tier parses: the newest syntax, without JSDoc. */
+export const LOOSE_PARSE_OPTIONS: ts.CreateSourceFileOptions = {
+  languageVersion: ts.ScriptTarget.ESNext,
+  jsDocParsingMode: ts.JSDocParsingMode.ParseNone,
+};
 
 /** A source file the parser could not build (it recurses, and very deep nesting overflows its stack). */
 export interface UnparsableSourceFile extends ts.SourceFile {

@@ -5,7 +5,7 @@
 // `resource` rules share these tables and the matcher below; users extend them with
 // the `resources` and `pools` entries of their config.
 import ts from "typescript";
-import { calleeMemberName, calleeReceiver, isFunctionNode, walk } from "./ast";
+import { calleeMemberName, calleeReceiver, isFunctionNode } from "./ast";
 import type { Facts } from "./facts";
 import type { EngineSettings, ResourceApi } from "./types";
 
@@ -311,38 +311,24 @@ export function matchCheckout(facts: Facts, call: ts.CallExpression, checkouts: 
     }
     // By name alone only where the file uses the library or the pool is imported: `this.connectionPool.getConnection()`
     // on a pool of the file's own package is no checkout.
-    if (spec.receiverName?.test(receiverText(receiver)) && (fileImports(receiver.getSourceFile(), spec.module) || isImported(facts, receiver))) return spec;
+    if (spec.receiverName?.test(receiverText(receiver)) && (fileImports(facts, spec.module) || isImported(facts, receiver))) return spec;
   }
   return undefined;
 }
 
-const importsByFile = new WeakMap<ts.SourceFile, Set<string>>();
-
-/** Whether the file imports or requires `module` (or a subpath of it), `node:` prefix ignored. */
-function fileImports(sourceFile: ts.SourceFile, module: string): boolean {
-  let modules = importsByFile.get(sourceFile);
-  if (!modules) {
-    const found = new Set<string>();
-    walk(sourceFile, (node) => {
-      const specifier = ts.isImportDeclaration(node) ? node.moduleSpecifier
-        : ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "require" ? node.arguments[0] : undefined;
-      if (specifier && ts.isStringLiteralLike(specifier)) found.add(specifier.text.replace(/^node:/, ""));
-      return true;
-    });
-    importsByFile.set(sourceFile, modules = found);
-  }
-  const root = module.split("/")[0];
-  return [...modules].some((m) => m === root || m.startsWith(`${root}/`));
+/** Whether the file imports or requires `module`'s package (or a subpath of it). */
+function fileImports(facts: Facts, module: string): boolean {
+  const parts = module.split("/");
+  const root = module.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+  for (const imported of facts.importedModules()) if (imported === root || imported.startsWith(`${root}/`)) return true;
+  return false;
 }
 
-/** An identifier bound by an import or a `require`: a pool another module created. */
+/** An identifier bound by an import or a `require` (directly or destructured): a pool another module created. */
 function isImported(facts: Facts, receiver: ts.Expression): boolean {
   if (!ts.isIdentifier(receiver)) return false;
-  let decl: ts.Node | undefined = facts.symbolAt(receiver)?.declarations?.[0];
-  if (decl && (ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isNamespaceImport(decl))) return true;
-  while (decl && ts.isBindingElement(decl)) decl = decl.parent.parent;
-  const init = decl && ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
-  return init !== undefined && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === "require";
+  const name = facts.qualifiedName(receiver);
+  return name !== undefined && !name.startsWith("global:");
 }
 
 function originMatches(origin: string, spec: CheckoutSpec): boolean {

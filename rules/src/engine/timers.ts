@@ -4,7 +4,7 @@
 // dropped handle and clear it in the owner's teardown. Shared by the timer rules and
 // by the abort-controller rule (its hand-made abort timers).
 import ts from "typescript";
-import { calleeMemberName, enclosingFunction, indentationAt, thisClass, walk } from "./ast";
+import { calleeMemberName, enclosingFunction, indentationAt, thisClass } from "./ast";
 import type { Facts } from "./facts";
 import type { Owner } from "./lifetime";
 import { classifyReference, outerReference } from "./ownership";
@@ -94,23 +94,10 @@ export function storedHandle(facts: Facts, handle: ts.Expression): StoredHandle 
   if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
     const classNode = thisClass(target);
     if (!classNode) return undefined;
-    const refs = (ts.isPrivateIdentifier(target.name) ? privateMemberReferences(classNode, target.name.text)
-      : facts.memberReferences(classNode, target.name.text)).filter((r) => r !== target);
+    const refs = facts.memberReferences(classNode, target.name.text).filter((r) => r !== target);
     return { name: `this.${target.name.text}`, refs, member: target.name.text };
   }
   return undefined;
-}
-
-/** `this.#field` accesses in a class (private names are not identifiers, so the identifier index does not hold them). */
-function privateMemberReferences(classNode: ts.ClassLikeDeclaration, name: string): ts.PropertyAccessExpression[] {
-  const result: ts.PropertyAccessExpression[] = [];
-  walk(classNode, (node) => {
-    if (ts.isPropertyAccessExpression(node) && ts.isPrivateIdentifier(node.name) && node.name.text === name
-      && node.expression.kind === ts.SyntaxKind.ThisKeyword) {
-      result.push(node);
-    }
-  });
-  return result;
 }
 
 /** A delay that is short for sure, or short by default: `10`, `opts.delay ?? 100`, `typeof x === "number" ? x : 100`. */

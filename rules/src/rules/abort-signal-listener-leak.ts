@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortSignalExpression,
-  isInLoop, isStringLiteralWithText, parseRegistration, releaseInTeardown, selfRemovingOption, signalOrigin, skipOuterExpressions, walk,
+  isInLoop, isStringLiteralWithText, parseRegistration, releaseInTeardown, selfRemovingOption, signalOrigin, skipOuterExpressions,
 } from "../engine";
 
 type MessageId = "listener" | "onabort" | "any";
@@ -61,7 +61,7 @@ export default defineRule<MessageId, Options>({
       if (selfRemovingOption(optionsLiteral(registration.options))) return; // { once: true } or { signal }
       const origin = longLivedOrigin(registration.target, registration.call);
       if (!origin || !isAbortSignalExpression(facts, registration.target)) return;
-      if (findRemovals(facts, registration).some((r) => r.matches) || removesItself(registration)) return;
+      if (findRemovals(facts, registration).some((r) => r.matches)) return;
       context.report({
         node: registration.call.expression,
         messageId: "listener",
@@ -121,28 +121,6 @@ export default defineRule<MessageId, Options>({
       if (origin === "param" && !isControllerSignal(signal)) return origin;
       if (origin === "instance" && member && ts.isMethodDeclaration(member)) return origin;
       return undefined;
-    }
-
-    /**
-     * `var dispose = function dispose() { signal.removeEventListener("abort", dispose) }`: inside a named
-     * function expression its name is its own binding, not the variable's, so the removal is found here.
-     */
-    function removesItself(registration: Registration): boolean {
-      const { handler, target } = registration;
-      const decl = ts.isIdentifier(handler) ? facts.symbolAt(handler)?.valueDeclaration : undefined;
-      const fn = decl && ts.isVariableDeclaration(decl) && decl.initializer ? skipOuterExpressions(decl.initializer) : undefined;
-      if (!fn || !ts.isFunctionExpression(fn) || !fn.name) return false;
-      const name = fn.name.text;
-      const targetText = target.getText(sourceFile);
-      let found = false;
-      walk(fn.body, (node) => {
-        if (found) return false;
-        found = ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "removeEventListener"
-          && node.expression.expression.getText(sourceFile) === targetText && isStringLiteralWithText(node.arguments[0], ["abort"])
-          && node.arguments[1] !== undefined && ts.isIdentifier(node.arguments[1]) && node.arguments[1].text === name;
-        return !found;
-      });
-      return found;
     }
 
     /** The options object literal, also through a `const opts = { once: true }`. */

@@ -72,7 +72,7 @@ export default defineRule<MessageId, Options>({
     function checkSubscribe(call: ts.CallExpression): void {
       const receiver = calleeReceiver(call);
       if (!receiver || !isObservable(receiver) || completesByItself(receiver)) return;
-      if (isOwnSourceSubscribedOnce(call, sourceRoots(receiver))) return; // the instance's own subject, subscribed once
+      if (isOwnSourceSubscribedOnce(facts, call, sourceRoots(receiver))) return; // the instance's own subject, subscribed once
       const owner = facts.lifetime.ownerOf(call);
       if (!ownerCanLeak(owner, call)) return;
       const handle = outerReference(call);
