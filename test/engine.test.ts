@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import ts from "typescript";
 import {
-  Directives, Facts, LOOSE_COMPILER_OPTIONS, type RuleModule, classifyReference, defineRule, lintSourceFile, lintText, parseLooseFile, walk,
+  Directives, Facts, LOOSE_COMPILER_OPTIONS, type RuleModule, classifyReference, defineAnalysis, flow, lifetimes, defineRule, lintSourceFile, lintText, parseLooseFile, walk,
 } from "leaklint";
 import { FIXTURES_DIR, REPO_ROOT, listFixtureFiles } from "./lib/fixtures";
 
@@ -143,7 +143,7 @@ describe("acquire → release walk", () => {
     const declaration = acquisition.parent as ts.VariableDeclaration;
     const refs = facts.referencesTo(declaration.name as ts.Identifier);
     const releases = new Set<ts.Node>(refs.filter((r) => classifyReference(r, { releaseMethods: ["close"] }) !== "use"));
-    const path = facts.findLeakPath({ acquisition, releases, exceptions });
+    const path = facts.analysis(flow).leakPath({ acquisition, releases, exceptions });
     return path && `${path.kind}@${sourceFile.getLineAndCharacterOfPosition(path.node.getStart()).line + 1}`;
   }
 
@@ -193,16 +193,16 @@ export function activate(context) { tick(); }
 tick();
 `;
   const { facts, sourceFile } = analyse(code, "/virtual/file.tsx");
-  const roles = [0, 1, 2, 3, 4].map((i) => facts.lifetime.roleAt(callNamed(sourceFile, "tick", i)));
+  const roles = [0, 1, 2, 3, 4].map((i) => facts.analysis(lifetimes).roleAt(callNamed(sourceFile, "tick", i)));
 
   test("roles", () => {
     assert.deepEqual(roles, ["request-handler", "method", "react-effect", "vscode-activate", "module"]);
   });
 
   test("owners", () => {
-    const kinds = [0, 1, 2, 3, 4].map((i) => facts.lifetime.ownerOf(callNamed(sourceFile, "tick", i)).kind);
+    const kinds = [0, 1, 2, 3, 4].map((i) => facts.analysis(lifetimes).ownerOf(callNamed(sourceFile, "tick", i)).kind);
     assert.deepEqual(kinds, ["request", "class", "effect", "vscode", "module"]);
-    const owner = facts.lifetime.ownerOf(callNamed(sourceFile, "tick", 1));
+    const owner = facts.analysis(lifetimes).ownerOf(callNamed(sourceFile, "tick", 1));
     assert.equal(owner.kind === "class" && owner.teardown?.name.getText(), "dispose");
   });
 
@@ -215,7 +215,7 @@ export function handle(req, res, emitter) {
 }`);
     const targets = [0, 1, 2, 3, 4].map((i) => {
       const call = find(sf, (n): n is ts.CallExpression => ts.isCallExpression(n) && n.expression.getText().endsWith(".on"), i);
-      return f.lifetime.targetLifetime((call.expression as ts.PropertyAccessExpression).expression);
+      return f.analysis(lifetimes).targetLifetime((call.expression as ts.PropertyAccessExpression).expression);
     });
     assert.deepEqual(targets, ["global", "module", "local", "request", "request"]);
   });
@@ -275,6 +275,30 @@ describe("fault isolation", () => {
       ["internal-error", 'Rule "throws-on-calls" failed on this file and was skipped for it: RangeError: deep'],
       ["reports-calls", "call to a"],
       ["reports-calls", "call to b"],
+    ]);
+  });
+
+  test("declared analyses: computed once per file, refused when undeclared, fix kinds enforced", () => {
+    let runs = 0;
+    const counter = defineAnalysis({ id: "counter", run: () => ++runs });
+    const consumer = (id: string, requires: RuleModule["meta"]["requires"], fix: RuleModule["meta"]["fix"], safe = true): RuleModule => defineRule({
+      id, meta: { family: "timer", description: "uses the counter analysis", fix, requiresTypeInfo: false, requires, defaultSeverity: "warning" },
+      messages: { m: "seen {{n}}" }, schema: {}, defaultOptions: {},
+      create: (context) => ({ onFileEnd: () => context.report({ node: context.sourceFile, messageId: "m", data: { n: context.use(counter) },
+        fixes: [{ description: "f", safe, edits: [] }] }) }),
+    });
+    const { sourceFile } = analyse("a();\n");
+    const diagnostics = lintSourceFile(sourceFile, undefined, {
+      rules: [consumer("first", [counter], "safe"), consumer("second", [counter], ["safe", "suggestion"]), consumer("undeclared", [], "safe"),
+        consumer("wrong-fix", [counter], "safe", false)].map((rule) => ({ rule, severity: "warning" as const, options: {} })),
+      settings: { resources: [], listeners: [], pools: [] },
+    });
+    assert.equal(runs, 1, "one computation per file, shared by the rules that declare it");
+    assert.deepEqual(diagnostics.map((d) => [d.ruleId, d.message]).sort(), [
+      ["first", "seen 1"],
+      ["internal-error", 'Rule "undeclared" failed on this file and was skipped for it: Error: rule undeclared uses the analysis "counter" without declaring it in meta.requires'],
+      ["internal-error", 'Rule "wrong-fix" failed on this file and was skipped for it: Error: rule wrong-fix emitted a suggestion fix but does not declare it in meta.fix'],
+      ["second", "seen 1"],
     ]);
   });
 

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { RULE_DOCS_DIR, docsUrlFor, lintText, rules } from "leaklint";
-import { FIXTURES_DIR, lintOptions } from "./lib/fixtures";
+import { RULE_DOCS_DIR, declaredFixKinds, docsUrlFor, isAnalysis, lintSourceFile, lintText, parseLooseFile, rules } from "leaklint";
+import { FIXTURES_DIR, allRules, lintFixtures, lintOptions, listFixtureFiles } from "./lib/fixtures";
 import { README, readmeWithTable } from "./lib/rules-table";
 
 const FAMILIES = ["resource", "growth", "listener", "timer", "context"];
@@ -48,11 +48,37 @@ for (const rule of rules) {
   describe(`rule ${rule.id}`, () => {
     test("metadata", () => {
       assert.ok(FAMILIES.includes(rule.meta.family), `unknown family ${rule.meta.family}`);
-      assert.ok(["none", "safe", "suggestion"].includes(rule.meta.fix));
+      const fixKinds = Array.isArray(rule.meta.fix) ? rule.meta.fix : [rule.meta.fix];
+      assert.ok(fixKinds.length > 0 && fixKinds.every((k: string) => ["none", "safe", "suggestion"].includes(k)), "fix is none, safe, suggestion or a list of them");
+      assert.ok(!(fixKinds.length > 1 && fixKinds.includes("none")), "fix lists kinds or says none");
       assert.ok(["error", "warning", "info"].includes(rule.meta.defaultSeverity));
       assert.ok(rule.meta.description.length > 10);
       assert.ok(Object.keys(rule.messages).length > 0);
       assert.ok(docsUrlFor(rule.id).endsWith(`/${rule.id}.md`));
+    });
+
+    test("requires lists declared analyses, each once", () => {
+      for (const analysis of rule.meta.requires) assert.ok(isAnalysis(analysis), `meta.requires holds ${String(analysis)}, not an analysis made by defineAnalysis`);
+      assert.equal(new Set(rule.meta.requires).size, rule.meta.requires.length, "an analysis is listed twice");
+    });
+
+    test("fix kinds: the fixtures emit exactly the declared kinds", () => {
+      const files = listFixtureFiles(path.join(FIXTURES_DIR, rule.id));
+      const emitted = new Set<string>();
+      for (const { diagnostics } of lintFixtures(files).values()) {
+        assert.deepEqual(diagnostics.filter((d) => d.ruleId === "internal-error").map((d) => d.message), [], "a rule failed on its fixtures");
+        for (const d of diagnostics) if (d.ruleId === rule.id) for (const fix of d.fixes) emitted.add(fix.safe ? "safe" : "suggestion");
+      }
+      assert.deepEqual([...emitted].sort(), [...declaredFixKinds(rule.meta)].sort(), "meta.fix must name every kind of fix the rule emits, and only those");
+    });
+
+    test("type info: the rule runs without types exactly when it declares it needs none", () => {
+      // Every fixture parsed on its own, as the loose tier lints a file outside any tsconfig.
+      const loose = listFixtureFiles(path.join(FIXTURES_DIR, rule.id)).flatMap((file) =>
+        lintSourceFile(parseLooseFile(file), undefined, { rules: allRules(), settings: { resources: [], listeners: [], pools: [] } }));
+      const reports = loose.filter((d) => d.ruleId === rule.id).length;
+      if (rule.meta.requiresTypeInfo) assert.equal(reports, 0, "a rule that requires type info must stay silent without types");
+      else assert.ok(reports > 0, "a rule that declares requiresTypeInfo: false must report on its fixtures without types");
     });
 
     test("module, doc and fixtures exist", () => {

@@ -10,7 +10,7 @@ import {
   type InitializeParams, type InitializeResult, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type Diagnostic,
 } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { CONFIG_FILE_NAMES } from "leaklint";
+import { CONFIG_FILE_NAMES, fixLabel } from "leaklint";
 import { Analyzer } from "./analysis";
 import { fixAllAction, quickFixes, wantsFixAll, wantsQuickFixes, workspaceEdit } from "./code-actions";
 import { DocumentLinter } from "./linting";
@@ -69,7 +69,7 @@ export class LeaklintServer {
     c.languages.diagnostics.on((params, token) => this.pullDiagnostics(params.textDocument.uri, token));
     c.onRequest(Methods.ruleDocumentation, (params: RuleDocumentationParams) => this.analyzer.ruleDocumentation(params.ruleId) ?? null);
     c.onRequest(Methods.listRules, (): RuleSummary[] => this.linter.ruleSet.map((rule) => ({
-      id: rule.id, family: rule.meta.family, description: rule.meta.description, fix: rule.meta.fix,
+      id: rule.id, family: rule.meta.family, description: rule.meta.description, fix: fixLabel(rule.meta),
     })));
     c.onRequest(Methods.stats, () => this.stats());
     c.onShutdown(() => {

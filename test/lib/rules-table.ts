@@ -2,7 +2,7 @@
 // it between the markers; the meta test fails when the README is out of date.
 import fs from "node:fs";
 import path from "node:path";
-import { rules } from "leaklint";
+import { fixLabel, rules } from "leaklint";
 import { REPO_ROOT } from "./fixtures";
 
 export const README = path.join(REPO_ROOT, "README.md");
@@ -11,7 +11,7 @@ const END = "<!-- rules:end -->";
 
 export function rulesTable(): string {
   const rows = rules.map((rule) => {
-    const fix = rule.meta.fix === "none" ? "—" : rule.meta.fix;
+    const fix = fixLabel(rule.meta) === "none" ? "—" : fixLabel(rule.meta);
     const types = rule.meta.requiresTypeInfo ? "required" : "used when available";
     return `| [\`${rule.id}\`](rules/src/rules/${rule.id}.md) | ${rule.meta.family} | ${rule.meta.defaultSeverity} | ${fix} | ${types} | ${rule.meta.description} |`;
   });

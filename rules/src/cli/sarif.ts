@@ -2,7 +2,7 @@
 // related locations and fixes (as SARIF fixes with artifact changes).
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { type FileResult, type LintDiagnostic, type RuleModule, ENGINE_RULES, docsUrlFor } from "../engine";
+import { type FileResult, type LintDiagnostic, type RuleModule, ENGINE_RULES, docsUrlFor, fixLabel } from "../engine";
 
 interface Region {
   startLine: number;
@@ -19,7 +19,7 @@ export function formatSarif(results: readonly FileResult[], rules: readonly Rule
       shortDescription: { text: rule.meta.description },
       helpUri: docsUrlFor(rule.id),
       defaultConfiguration: { level: level(rule.meta.defaultSeverity) },
-      properties: { family: rule.meta.family, fix: rule.meta.fix },
+      properties: { family: rule.meta.family, fix: fixLabel(rule.meta) },
     })),
     ...Object.values(ENGINE_RULES).map((id) => ({
       id,

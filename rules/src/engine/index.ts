@@ -1,48 +1,50 @@
 // The engine's public surface: what rules, hosts and tests import.
-export * from "./types";
-export * from "./ast";
-export { defineRule, docsUrlFor, DOCS_BASE_URL } from "./define-rule";
-export { Facts } from "./facts";
-export { type LeakPath, type TrackedResource, type UseKind, type ExitKind, findLeakPath } from "./flow";
-export { type OwnershipSpec, classifyReference, outerReference } from "./ownership";
+export * from "./core/types";
+export * from "./core/rule";
+export { type Analysis, type AnalysisPass, defineAnalysis, isAnalysis } from "./core/analysis";
+export * from "./core/ast";
+export { defineRule, docsUrlFor, DOCS_BASE_URL } from "./core/define-rule";
+export { Facts } from "./core/facts";
+export { type FlowAnalysis, type LeakPath, type TrackedResource, type UseKind, type ExitKind, findLeakPath, flow } from "./analyses/flow";
+export { type OwnershipSpec, classifyReference, outerReference } from "./analyses/ownership";
 export {
-  type FunctionRole, type Owner, type TargetLifetime, LifetimeAnalysis, TEARDOWN_METHODS, MOUNT_METHODS, findTeardown, returnedFunction,
-} from "./lifetime";
-export { type QualifiedName, NameResolver, formatQualifiedName, normalizeModule, requiredModule, skipOuterExpressions } from "./names";
-export { type TeardownEdits, releaseInTeardown, freshName, namedImportEdits } from "./teardown-fixes";
+  type FunctionRole, type Owner, type TargetLifetime, LifetimeAnalysis, lifetimes, TEARDOWN_METHODS, MOUNT_METHODS, findTeardown, returnedFunction,
+} from "./analyses/lifetime";
+export { type QualifiedName, NameResolver, formatQualifiedName, normalizeModule, requiredModule, skipOuterExpressions } from "./core/names";
+export { type TeardownEdits, releaseInTeardown, freshName, namedImportEdits } from "./fixes/teardown-fixes";
 export {
   type StoredHandle, TIMER_CLEARERS, TIMER_CLEAR_FUNCTIONS, clearStoredFixes, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isUnrefCall,
   isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
-} from "./timers";
-export { removeStatement, wrapRestInTryFinally } from "./statement-fixes";
-export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isAbortSignalExpression, isInLoop, isSignalOption, signalOrigin } from "./abort";
-export { type RequestValue, REQUEST_TYPE_NAMES, capturedRequest, heldRequest, outlivesHandler, requestParameter } from "./request-scope";
-export { type AppliedFixes, applyFixes, safeFixes, insertAt, replaceNode } from "./fixes";
-export { Directives, parseDirectives, type Directive } from "./directives";
+} from "./analyses/timers";
+export { removeStatement, wrapRestInTryFinally } from "./fixes/statement-fixes";
+export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isAbortSignalExpression, isInLoop, isSignalOption, signalOrigin } from "./analyses/abort";
+export { type RequestValue, REQUEST_TYPE_NAMES, capturedRequest, heldRequest, outlivesHandler, requestParameter } from "./analyses/request-scope";
+export { type AppliedFixes, applyFixes, safeFixes, insertAt, replaceNode } from "./fixes/fixes";
+export { Directives, parseDirectives, type Directive } from "./core/directives";
 export {
   type LeaklintConfig, type ResolvedRule, ConfigError, CONFIG_FILE_NAMES, defaultConfig, findConfigFile, loadConfigFile, parseConfig,
   resolveRules, toSeverity,
-} from "./config";
-export { type LintFileOptions, ENGINE_RULES, lintSourceFile, formatMessage } from "./linter";
+} from "./hosting/config";
+export { type LintFileOptions, ENGINE_RULES, lintSourceFile, formatMessage } from "./core/linter";
 export {
   LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type LintUnit, type UnparsableSourceFile, createLintUnits, discoverFiles, guardedHost, isLintable,
   parseTsconfig, unparsablePlaceholder, parseLooseFile, LOOSE_PARSE_OPTIONS, typeInfo, unitFiles,
-} from "./project";
-export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./run";
-export { type Repetition, type RepetitionOptions, repetitionAt } from "./repetition";
+} from "./hosting/project";
+export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./hosting/run";
+export { type Repetition, type RepetitionOptions, repetitionAt } from "./analyses/repetition";
 export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,
-} from "./collections";
+} from "./analyses/collections";
 export {
   type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,
   parseRegistration, registrationTarget, selfRemovingOption,
-} from "./listeners";
-export { type Hoisted, handlerNameFor, hoistToName, isNameTakenAt, isOwnerScope } from "./hoist";
+} from "./analyses/listeners";
+export { type Hoisted, handlerNameFor, hoistToName, isNameTakenAt, isOwnerScope } from "./fixes/hoist";
 export {
   type CheckoutSpec, type Delivery, type ModuleResources, type ResourceKind, type ResourceSpec, KNOWN_CHECKOUTS, KNOWN_CLIENTS, KNOWN_RESOURCES,
   acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, isDisposableType, matchAcquisition, matchCheckout,
   receiverOrigin, resourcesOfKind, typeFromModule,
-} from "./resources";
-export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./resource-tracking";
-export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./resource-fixes";
-export { type StoreAndRelease, isOwnSourceSubscribedOnce, isReleasedOrHandedOff, releaseStoredFixes, storeAndReleaseFixes } from "./disposables";
+} from "./apis/resources";
+export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./analyses/resource-tracking";
+export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./fixes/resource-fixes";
+export { type StoreAndRelease, isOwnSourceSubscribedOnce, isReleasedOrHandedOff, releaseStoredFixes, storeAndReleaseFixes } from "./analyses/disposables";

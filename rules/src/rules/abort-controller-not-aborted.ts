@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type Fix, type LeakPath, calleeMemberName, type TextEdit, TIMER_CLEAR_FUNCTIONS, classifyReference, defineRule, enclosingFunction, freshName, isAbortControllerCreation,
   isHandleDropped, isInside, isSignalOption, literalDelayMs, removeStatement, skipOuterExpressions, storedHandle, timerHandleExpression, timerStarted,
-  wrapRestInTryFinally,
+  wrapRestInTryFinally, flow,
 } from "../engine";
 
 type MessageId = "notAborted" | "listenersKept" | "timerNotCleared";
@@ -28,9 +28,9 @@ export default defineRule<MessageId, Options>({
   meta: {
     family: "context",
     description: "an AbortController whose abort() is not reached on every path, or a hand-made abort timer never cleared",
-    fix: "safe",
+    fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: ["imports", "references", "flow"],
+    requires: [flow],
     defaultSeverity: "warning",
   },
   messages: {
@@ -41,6 +41,7 @@ export default defineRule<MessageId, Options>({
   schema: { type: "object", additionalProperties: false, properties: {} },
   defaultOptions: {},
   create(context) {
+    const leakFlow = context.use(flow);
     const { facts, sourceFile } = context;
     return {
       [ts.SyntaxKind.NewExpression](node: ts.NewExpression) {
@@ -83,7 +84,7 @@ export default defineRule<MessageId, Options>({
       // Aborting only in `catch` cancels on failure; on success the work is done and nothing waits on the signal.
       if ([...releases].every((ref) => isInCatch(ref, creation))) return;
       for (const ref of handoffs) releases.add(ref);
-      const leak = facts.findLeakPath({ acquisition: creation, releases, exceptions: true });
+      const leak = leakFlow.leakPath({ acquisition: creation, releases, exceptions: true });
       if (!leak) return;
       // An exception skips the abort, but it matters only when work may still be running on the signal: the losers of a race, listeners.
       if (leak.kind === "exception" && !boundToListeners && !refs.some(isRaced)) return;
@@ -117,7 +118,7 @@ export default defineRule<MessageId, Options>({
     function checkTimer(creation: ts.NewExpression, name: string, timer: AbortTimer, refs: readonly ts.Identifier[]): void {
       let leak: LeakPath | undefined;
       if (timer.clears.length === 0) leak = { kind: "end", node: timer.call };
-      else leak = facts.findLeakPath({ acquisition: timer.call, releases: new Set(timer.clears), exceptions: false });
+      else leak = leakFlow.leakPath({ acquisition: timer.call, releases: new Set(timer.clears), exceptions: false });
       if (!leak) return;
       const delay = literalDelayMs(facts, timer.call.arguments[1]);
       const fixes = [...timeoutSignalFix(creation, timer, refs), ...clearAndAbortInFinally(name, timer)];

@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortSignalExpression,
-  isInLoop, isStringLiteralWithText, parseRegistration, releaseInTeardown, selfRemovingOption, signalOrigin, skipOuterExpressions,
+  isInLoop, isStringLiteralWithText, parseRegistration, releaseInTeardown, selfRemovingOption, signalOrigin, skipOuterExpressions, lifetimes,
 } from "../engine";
 
 type MessageId = "listener" | "onabort" | "any";
@@ -21,9 +21,9 @@ export default defineRule<MessageId, Options>({
   meta: {
     family: "context",
     description: "listeners added to a long-lived AbortSignal without removal or { once: true }; AbortSignal.any over a long-lived signal in a loop",
-    fix: "safe",
+    fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: ["imports", "lifetime", "references"],
+    requires: [lifetimes],
     defaultSeverity: "warning",
   },
   messages: {
@@ -34,6 +34,7 @@ export default defineRule<MessageId, Options>({
   schema: { type: "object", additionalProperties: false, properties: {} },
   defaultOptions: {},
   create(context) {
+    const lifetime = context.use(lifetimes);
     const { facts, sourceFile } = context;
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
@@ -84,7 +85,7 @@ export default defineRule<MessageId, Options>({
       const handler = registration.handler;
       if (!ts.isIdentifier(handler) && !ts.isPropertyAccessExpression(handler)) return once;
       const removal = `${registration.target.getText(sourceFile)}.removeEventListener("abort", ${handler.getText(sourceFile)})`;
-      const teardown = releaseInTeardown(facts.lifetime.ownerOf(registration.call), sourceFile, registration.call, removal);
+      const teardown = releaseInTeardown(lifetime.ownerOf(registration.call), sourceFile, registration.call, removal);
       if (!teardown) return once;
       return [
         { description: `Remove the listener in ${teardown.where}`, safe: !teardown.created, edits: teardown.edits },
@@ -94,7 +95,7 @@ export default defineRule<MessageId, Options>({
 
     function checkAny(call: ts.CallExpression, inputs: ts.ArrayLiteralExpression): void {
       const inLoop = isInLoop(call);
-      const perRequest = facts.lifetime.ownerOf(call).kind === "request";
+      const perRequest = lifetime.ownerOf(call).kind === "request";
       if (!inLoop && !perRequest) return;
       for (const input of inputs.elements) {
         if (ts.isSpreadElement(input)) continue;

@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_CLIENTS, acquisitionNames, configResources, defineRule, describeExit, enclosingFunction,
-  hoistToModule, isCandidateCall, matchAcquisition, trackResource,
+  hoistToModule, isCandidateCall, matchAcquisition, trackResource, lifetimes,
 } from "../engine";
 
 type MessageId = "dropped" | "neverClosed" | "leakPath";
@@ -18,7 +18,7 @@ export default defineRule<MessageId, Options>({
     description: "a pool, DB/Redis/HTTP client, agent or Worker created inside code that runs per request or per call and never closed",
     fix: "suggestion",
     requiresTypeInfo: false,
-    requires: ["imports", "references", "flow", "lifetime"],
+    requires: [lifetimes],
     defaultSeverity: "error",
   },
   messages: {
@@ -33,6 +33,7 @@ export default defineRule<MessageId, Options>({
   },
   defaultOptions: { checkFunctions: true },
   create(context) {
+    const lifetime = context.use(lifetimes);
     const { facts, sourceFile } = context;
     const tables = [...KNOWN_CLIENTS, ...configResources(context.settings, ["client"])];
     const names = acquisitionNames(tables, sourceFile);
@@ -40,7 +41,7 @@ export default defineRule<MessageId, Options>({
       if (!isCandidateCall(node, names) || !enclosingFunction(node)) return;
       const spec = matchAcquisition(facts, node, tables);
       if (!spec) return;
-      const perRequest = facts.lifetime.ownerOf(node).kind === "request";
+      const perRequest = lifetime.ownerOf(node).kind === "request";
       // A Worker outside request handlers is unclosed-stream's to report.
       if (!perRequest && (spec.label === "Worker" || !context.options.checkFunctions || !runsPerCall(node))) return;
       check(node, spec, perRequest ? "a request is handled" : "this function runs");
@@ -49,7 +50,7 @@ export default defineRule<MessageId, Options>({
 
     /** Named functions and methods run per call; callbacks of unknown calls (tests, `forEach`) may run once. */
     function runsPerCall(node: ts.Node): boolean {
-      const role = facts.lifetime.roleAt(node);
+      const role = lifetime.roleAt(node);
       return role === "function" || role === "method" || role === "react-component" || role === "react-hook";
     }
 

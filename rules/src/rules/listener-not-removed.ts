@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type Fix, type Owner, type Registration, defineRule, findRemovals, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
   longLivedTarget,
-  outerReference, parseRegistration, referenceKey, releaseInTeardown, repetitionAt, selfRemovingOption,
+  outerReference, parseRegistration, referenceKey, releaseInTeardown, repetitionAt, selfRemovingOption, lifetimes,
 } from "../engine";
 
 type MessageId = "notRemoved" | "freshRemoval";
@@ -16,9 +16,9 @@ export default defineRule<MessageId, Options>({
   meta: {
     family: "listener",
     description: "on/addListener/addEventListener on a longer-lived target from code that runs repeatedly, with no matching removal",
-    fix: "safe",
+    fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: ["imports", "lifetime", "references"],
+    requires: [lifetimes],
     defaultSeverity: "warning",
   },
   messages: {
@@ -28,6 +28,7 @@ export default defineRule<MessageId, Options>({
   schema: { type: "object", additionalProperties: false, properties: {} },
   defaultOptions: {},
   create(context) {
+    const lifetime = context.use(lifetimes);
     const { facts, sourceFile } = context;
     const extraRegister = new Set(context.settings.listeners.map((l) => l.register));
     return {
@@ -68,7 +69,7 @@ export default defineRule<MessageId, Options>({
         });
         return;
       }
-      const owner = facts.lifetime.ownerOf(call);
+      const owner = lifetime.ownerOf(call);
       context.report({ node: call.expression, messageId: "notRemoved", data, fixes: [...removalFixes(registration, owner), ...onceFixes(registration)] });
     }
 

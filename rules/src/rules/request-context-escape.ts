@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type RequestValue, calleeMemberName, calleeReceiver, defineRule, enclosingFunction, heldRequest, outlivesHandler, referenceKey,
-  removeStatement, skipOuterExpressions,
+  removeStatement, skipOuterExpressions, lifetimes,
 } from "../engine";
 
 type MessageId = "stored" | "collected" | "enterWith";
@@ -20,7 +20,7 @@ export default defineRule<MessageId, Options>({
     description: "request/response/context objects stored in long-lived places or captured by closures that outlive the request",
     fix: "suggestion",
     requiresTypeInfo: false,
-    requires: ["lifetime", "references", "types"],
+    requires: [lifetimes],
     defaultSeverity: "warning",
   },
   messages: {
@@ -31,6 +31,7 @@ export default defineRule<MessageId, Options>({
   schema: { type: "object", additionalProperties: false, properties: {} },
   defaultOptions: {},
   create(context) {
+    const lifetime = context.use(lifetimes);
     const { facts, sourceFile } = context;
     return {
       [ts.SyntaxKind.BinaryExpression](node: ts.BinaryExpression) {
@@ -72,7 +73,7 @@ export default defineRule<MessageId, Options>({
       const text = target.getText(sourceFile);
       if (root.kind === ts.SyntaxKind.ThisKeyword) {
         const method = held.handler;
-        const isController = ts.isMethodDeclaration(method) && facts.lifetime.roleOf(method) === "request-handler";
+        const isController = ts.isMethodDeclaration(method) && lifetime.roleOf(method) === "request-handler";
         return isController && target !== root ? `\`${text}\` on the controller, a singleton shared by every request` : undefined;
       }
       if (!ts.isIdentifier(root) || root.text === "exports" || root.text === "module") return undefined;
@@ -119,7 +120,7 @@ export default defineRule<MessageId, Options>({
 
     function checkEnterWith(call: ts.CallExpression): void {
       const receiver = calleeReceiver(call);
-      if (!receiver || call.arguments.length !== 1 || facts.lifetime.ownerOf(call).kind !== "request") return;
+      if (!receiver || call.arguments.length !== 1 || lifetime.ownerOf(call).kind !== "request") return;
       if (facts.typeIs(receiver, ["AsyncLocalStorage"]) === false) return;
       const name = receiver.getText(sourceFile);
       context.report({ node: call.expression, messageId: "enterWith", data: { name }, fixes: runFix(call, name) });

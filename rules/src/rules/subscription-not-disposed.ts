@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type Fix, type Owner, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, containingStatement, defineRule, findTeardown, freshName, indentationAt,
   namedImportEdits,
-  isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, releaseStoredFixes, repetitionAt, storeAndReleaseFixes, storedHandle,
+  isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, releaseStoredFixes, repetitionAt, storeAndReleaseFixes, storedHandle, lifetimes,
 } from "../engine";
 
 type MessageId = "subscriptionDropped" | "subscriptionKept" | "disposableDropped" | "disposableKept" | "observerKept";
@@ -38,9 +38,9 @@ export default defineRule<MessageId, Options>({
   meta: {
     family: "listener",
     description: "RxJS subscriptions, VS Code disposables and DOM observers never unsubscribed, disposed or disconnected",
-    fix: "safe",
+    fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: ["imports", "lifetime", "references", "types"],
+    requires: [lifetimes],
     defaultSeverity: "warning",
   },
   messages: {
@@ -53,6 +53,7 @@ export default defineRule<MessageId, Options>({
   schema: { type: "object", additionalProperties: false, properties: {} },
   defaultOptions: {},
   create(context) {
+    const lifetime = context.use(lifetimes);
     const { facts, sourceFile } = context;
     let rxjsFile: boolean | undefined;
     return {
@@ -73,7 +74,7 @@ export default defineRule<MessageId, Options>({
       const receiver = calleeReceiver(call);
       if (!receiver || !isObservable(receiver) || completesByItself(receiver)) return;
       if (isOwnSourceSubscribedOnce(facts, call, sourceRoots(receiver))) return; // the instance's own subject, subscribed once
-      const owner = facts.lifetime.ownerOf(call);
+      const owner = lifetime.ownerOf(call);
       if (!ownerCanLeak(owner, call)) return;
       const handle = outerReference(call);
       const untilDestroyed = takeUntilDestroyedFixes(receiver, owner);
@@ -97,7 +98,7 @@ export default defineRule<MessageId, Options>({
       // `onDidX(listener, thisArgs, disposables)`: the disposable goes into the array.
       if (/^on(Did|Will)/.test(name) && call.arguments.length >= 3) return;
       const api = `${qualified?.replace(/^vscode:/, "vscode.") ?? name}(…)`;
-      const owner = facts.lifetime.ownerOf(call);
+      const owner = lifetime.ownerOf(call);
       if (owner.kind === "module" && !repetitionAt(facts, call, { strict: true })) return;
       const ownerText = owner.kind === "vscode" ? "the extension's deactivation" : "its owner";
       const handle = outerReference(call);
@@ -119,7 +120,7 @@ export default defineRule<MessageId, Options>({
     }
 
     function checkObserver(expr: ts.NewExpression, kind: string): void {
-      const owner = facts.lifetime.ownerOf(expr);
+      const owner = lifetime.ownerOf(expr);
       if (!ownerCanLeak(owner, expr)) return;
       const handle = outerReference(expr);
       const access = handle.parent;
@@ -166,7 +167,7 @@ export default defineRule<MessageId, Options>({
 
     /** Code that runs repeatedly or belongs to an owner with a lifecycle (not a plain singleton service). */
     function ownerCanLeak(owner: Owner, node: ts.Node): boolean {
-      if (owner.kind === "class") return owner.teardown !== undefined || isComponentClass(owner.classNode) || facts.lifetime.roleAt(node) === "mount-hook";
+      if (owner.kind === "class") return owner.teardown !== undefined || isComponentClass(owner.classNode) || lifetime.roleAt(node) === "mount-hook";
       if (owner.kind === "module") return repetitionAt(facts, node, { strict: true }) !== undefined;
       return true;
     }

@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type FunctionNode, type Owner, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
   isEntryPoint, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, thisClass,
-  timerHandleExpression, timerStarted, walk,
+  timerHandleExpression, timerStarted, walk, lifetimes,
 } from "../engine";
 
 type MessageId = "ownerDropped" | "ownerNotCleared" | "perRequest" | "loop";
@@ -28,7 +28,7 @@ export default defineRule<MessageId, Options>({
     description: "timers started in components, effects, per request or in objects with a teardown method, without clearing them there",
     fix: "safe",
     requiresTypeInfo: false,
-    requires: ["imports", "lifetime", "references"],
+    requires: [lifetimes],
     defaultSeverity: "warning",
   },
   messages: {
@@ -47,6 +47,7 @@ export default defineRule<MessageId, Options>({
   },
   defaultOptions: { minClassDelayMs: 1000, minRequestDelayMs: 10_000 },
   create(context) {
+    const lifetime = context.use(lifetimes);
     const { facts, sourceFile, options } = context;
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
@@ -62,7 +63,7 @@ export default defineRule<MessageId, Options>({
       if (!dropped && (!stored || isClearedOrHandedOff(stored))) return; // cleared, or handed to code we cannot follow
       const loopFn = rescheduledFunction(call);
       if (loopFn) return checkLoop(call, timer, loopFn);
-      const owner = facts.lifetime.ownerOf(call);
+      const owner = lifetime.ownerOf(call);
       if (owner.kind === "request") return checkPerRequest(call, timer, owner, stored);
       const teardown = ownerTeardown(call, timer, owner);
       if (!teardown) return;
@@ -94,7 +95,7 @@ export default defineRule<MessageId, Options>({
         case "class": {
           if (!owner.teardown || timer === "setImmediate") return undefined;
           if (isShortDelay(facts, call.arguments[1], options.minClassDelayMs)) return undefined;
-          const role = facts.lifetime.roleOf(facts.lifetime.significantFunction(call));
+          const role = lifetime.roleOf(lifetime.significantFunction(call));
           if (role !== "method" && role !== "constructor" && role !== "mount-hook") return undefined;
           if (!usesThis(call.arguments[0])) return undefined; // the callback does not keep the instance
           if (checksTeardownFlag(call.arguments[0], owner.classNode, owner.teardown)) return undefined;
@@ -120,7 +121,7 @@ export default defineRule<MessageId, Options>({
 
     function checkLoop(call: ts.CallExpression, timer: string, fn: FunctionNode): void {
       if (isUnrefed(call) || hasStopPath(call, fn)) return;
-      const owner = facts.lifetime.ownerOf(fn);
+      const owner = lifetime.ownerOf(fn);
       if (owner.kind === "module" && isEntryPoint(sourceFile)) return; // a process-lifetime loop in an entry point
       const where = owner.kind === "class" && owner.teardown ? ` (not even \`${owner.teardown.name.getText(sourceFile)}()\`)` : "";
       context.report({

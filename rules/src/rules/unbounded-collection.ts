@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement,
-  defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt,
+  defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt, type LifetimeAnalysis, lifetimes,
 } from "../engine";
 
 type MessageId = "grows" | "growsExported";
@@ -31,9 +31,9 @@ export default defineRule<MessageId, Options>({
   meta: {
     family: "growth",
     description: "a module-level, static or singleton Map, Set, array or object that code keeps adding to and nothing removes from or bounds",
-    fix: "safe",
+    fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: ["lifetime", "references", "types"],
+    requires: [lifetimes],
     defaultSeverity: "warning",
   },
   messages: {
@@ -43,6 +43,7 @@ export default defineRule<MessageId, Options>({
   schema: { type: "object", additionalProperties: false, properties: {} },
   defaultOptions: {},
   create(context) {
+    const lifetime = context.use(lifetimes);
     const { facts, sourceFile } = context;
     return {
       [ts.SyntaxKind.VariableDeclaration](decl: ts.VariableDeclaration) {
@@ -111,7 +112,7 @@ export default defineRule<MessageId, Options>({
         messageId: exported ? "growsExported" : "grows",
         data: {
           where: candidate.where, name: candidate.name, kind: KIND_TEXT[candidate.kind], when: repetition!.when, via: viaText(use),
-          worse: isRequestDerived(facts, use) ? ", and what it stores comes from the request, so every distinct client input adds an entry" : "",
+          worse: isRequestDerived(facts, lifetime, use) ? ", and what it stores comes from the request, so every distinct client input adds an entry" : "",
         },
         related: growth.filter((g) => g.repetition).map((g) => ({ node: g.use.ref.parent, message: "grows here" })),
         fixes: [...weakFixes(candidate, uses), ...boundFixes(candidate, use)],
@@ -261,7 +262,7 @@ function viaText(use: CollectionUse): string {
 }
 
 /** The growth's key mentions a parameter of the request handler it runs in. */
-function isRequestDerived(facts: Facts, use: CollectionUse): boolean {
+function isRequestDerived(facts: Facts, lifetime: LifetimeAnalysis, use: CollectionUse): boolean {
   const key = use.key;
   if (!key) return false;
   let derived = false;
@@ -270,7 +271,7 @@ function isRequestDerived(facts: Facts, use: CollectionUse): boolean {
     if (ts.isIdentifier(node)) {
       const decl = facts.symbolAt(node)?.declarations?.[0];
       const fn = decl && ts.isParameter(decl) ? decl.parent : undefined;
-      if (fn && isFunctionNode(fn) && facts.lifetime.roleOf(fn) === "request-handler") derived = true;
+      if (fn && isFunctionNode(fn) && lifetime.roleOf(fn) === "request-handler") derived = true;
     }
     ts.forEachChild(node, visit);
   };

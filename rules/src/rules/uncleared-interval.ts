@@ -1,8 +1,8 @@
 // uncleared-interval: `setInterval` whose handle is dropped or never cleared on the owner's teardown path.
 import ts from "typescript";
 import {
-  type Facts, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isModuleLevel,
-  isUnrefCall, isUnrefed, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
+  type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isModuleLevel,
+  isUnrefCall, isUnrefed, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted, lifetimes,
 } from "../engine";
 
 type MessageId = "dropped" | "neverCleared" | "moduleLevel";
@@ -16,9 +16,9 @@ export default defineRule<MessageId, Options>({
   meta: {
     family: "timer",
     description: "setInterval whose handle is dropped or never cleared on the owner's teardown path",
-    fix: "safe",
+    fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: ["imports", "lifetime", "references"],
+    requires: [lifetimes],
     defaultSeverity: "error",
   },
   messages: {
@@ -33,6 +33,7 @@ export default defineRule<MessageId, Options>({
   },
   defaultOptions: { checkEntryPoints: false },
   create(context) {
+    const lifetime = context.use(lifetimes);
     const { facts, sourceFile } = context;
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
@@ -47,18 +48,18 @@ export default defineRule<MessageId, Options>({
       const moduleLevel = isModuleLevel(call);
       if (isHandleDropped(handle)) {
         if (moduleLevel) return reportModuleLevel(call, isUnrefed(call), true);
-        const owner = facts.lifetime.ownerOf(call);
+        const owner = lifetime.ownerOf(call);
         return context.report({
           node: call.expression,
           messageId: "dropped",
-          data: { when: describeRun(facts, call, owner) },
+          data: { when: describeRun(lifetime, call, owner) },
           fixes: ts.isExpressionStatement(call.parent) ? storeAndClearFixes(facts, call, owner, "setInterval") : [],
         });
       }
       const stored = storedHandle(facts, handle);
       if (!stored || isClearedOrHandedOff(stored)) return; // cleared, or handed to code we cannot follow
       if (moduleLevel && !stored.member) return reportModuleLevel(call, isUnrefed(call) || stored.refs.some(isUnrefCall), false);
-      const owner = facts.lifetime.ownerOf(call);
+      const owner = lifetime.ownerOf(call);
       const teardown = stored.member !== undefined && owner.kind === "class" ? owner.teardown : undefined;
       context.report({
         node: call.expression,
@@ -91,7 +92,7 @@ function isWatchdog(call: ts.CallExpression): boolean {
     && /\bprocess\.exit\(|\bprocess\.kill\([^,()]+,\s*0\s*\)/.test(callback.getText());
 }
 
-function describeRun(facts: Facts, call: ts.CallExpression, owner: Owner): string {
+function describeRun(lifetime: LifetimeAnalysis, call: ts.CallExpression, owner: Owner): string {
   switch (owner.kind) {
     case "class":
       return "an instance is created or this method runs";
@@ -104,7 +105,7 @@ function describeRun(facts: Facts, call: ts.CallExpression, owner: Owner): strin
     case "vue-setup":
       return "the component mounts";
     default: {
-      const role = facts.lifetime.roleAt(call);
+      const role = lifetime.roleAt(call);
       return role === "react-component" ? "the component renders" : "this function is called";
     }
   }

@@ -16,9 +16,9 @@ export default defineRule<MessageId, Options>({
   meta: {
     family: "resource",
     description: "fs.promises.open handles and fs.open / fs.openSync descriptors not closed on every path, exceptions included",
-    fix: "safe",
+    fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: ["imports", "references", "flow", "types"],
+    requires: [],
     defaultSeverity: "error",
   },
   messages: {

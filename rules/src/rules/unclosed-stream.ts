@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, resourcesOfKind, configResources, defineRule, describeExit,
-  isCandidateCall, matchAcquisition, releaseBeforeExit, releaseInTeardown, trackResource,
+  isCandidateCall, matchAcquisition, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes,
 } from "../engine";
 
 type MessageId = "dropped" | "neverClosed" | "leakPath" | "notInTeardown";
@@ -15,7 +15,7 @@ export default defineRule<MessageId, Options>({
     description: "streams, sockets, readline interfaces, watchers and workers opened and never closed, consumed or handed off",
     fix: "safe",
     requiresTypeInfo: false,
-    requires: ["imports", "references", "flow", "lifetime"],
+    requires: [lifetimes],
     defaultSeverity: "warning",
   },
   messages: {
@@ -27,6 +27,7 @@ export default defineRule<MessageId, Options>({
   schema: { type: "object", additionalProperties: false, properties: {} },
   defaultOptions: {},
   create(context) {
+    const lifetime = context.use(lifetimes);
     const { facts, sourceFile } = context;
     const tables = [...resourcesOfKind(KNOWN_RESOURCES, ["stream"]), ...configResources(context.settings, ["stream"])];
     const names = acquisitionNames(tables, sourceFile);
@@ -34,7 +35,7 @@ export default defineRule<MessageId, Options>({
       if (!isCandidateCall(node, names)) return;
       const spec = matchAcquisition(facts, node, tables);
       // A Worker started per request is client-per-request's to report.
-      if (spec?.kind !== "stream" || (spec.label === "new Worker" && facts.lifetime.ownerOf(node).kind === "request")) return;
+      if (spec?.kind !== "stream" || (spec.label === "new Worker" && lifetime.ownerOf(node).kind === "request")) return;
       check(node, spec);
     };
     return { [ts.SyntaxKind.CallExpression]: visit, [ts.SyntaxKind.NewExpression]: visit };

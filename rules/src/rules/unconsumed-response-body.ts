@@ -17,7 +17,7 @@ export default defineRule<MessageId, Options>({
     description: "fetch responses whose body is never read or cancelled on some path; http.get/request responses never consumed",
     fix: "safe",
     requiresTypeInfo: false,
-    requires: ["imports", "references", "flow"],
+    requires: [],
     defaultSeverity: "warning",
   },
   messages: {

@@ -16,9 +16,9 @@ export default defineRule<MessageId, Options>({
   meta: {
     family: "resource",
     description: "connections checked out of a pool (pool.connect(), getConnection(), acquire()) not released on every path",
-    fix: "safe",
+    fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: ["imports", "references", "flow", "types"],
+    requires: [],
     defaultSeverity: "error",
   },
   messages: {

@@ -8,8 +8,9 @@ import ts from "typescript";
 import {
   type FunctionNode, calleeMemberName, calleeReceiver, enclosingFunction, functionName, hasModifier, isFunctionNode,
   propertyNameText, thisClass, walk,
-} from "./ast";
-import type { SymbolSource } from "./scopes";
+} from "../core/ast";
+import { defineAnalysis } from "../core/analysis";
+import type { SymbolSource } from "../core/scopes";
 
 export type FunctionRole =
   | "module"
@@ -51,6 +52,12 @@ const NEST_DECORATORS = new Set(["Get", "Post", "Put", "Delete", "Patch", "All",
 const REQUEST_PARAM_NAMES = new Set(["req", "request", "ctx", "context", "c"]);
 const RESPONSE_PARAM_NAMES = new Set(["res", "response", "reply"]);
 const GLOBAL_TARGETS = new Set(["process", "window", "document", "globalThis", "global", "self", "navigator", "console"]);
+
+/** Roles of functions, owners of what they create and lifetimes of targets, once per file. */
+export const lifetimes = defineAnalysis({
+  id: "lifetimes",
+  run: ({ sourceFile, facts }) => new LifetimeAnalysis(sourceFile, facts),
+});
 
 export class LifetimeAnalysis {
   private readonly roles = new Map<FunctionNode, FunctionRole>();

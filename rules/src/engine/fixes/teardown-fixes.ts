@@ -4,9 +4,9 @@
 // VS Code extension's `context.subscriptions`. Rules for timers, listeners and
 // subscriptions share them.
 import ts from "typescript";
-import { containingStatement, indentUnit, indentationAt } from "./ast";
-import type { Owner } from "./lifetime";
-import type { TextEdit } from "./types";
+import { containingStatement, indentUnit, indentationAt } from "../core/ast";
+import type { Owner } from "../analyses/lifetime";
+import type { TextEdit } from "../core/types";
 
 export interface TeardownEdits {
   edits: TextEdit[];

@@ -6,9 +6,10 @@
 // literals, closures, `req.socket`, `ctx.req`), and where a binding lives relative to
 // the handler (inside it, or outside: module level, a middleware factory's closure).
 import ts from "typescript";
-import { type FunctionNode, enclosingFunction, isFunctionNode, isInside, walk } from "./ast";
-import type { Facts } from "./facts";
-import { skipOuterExpressions } from "./names";
+import { lifetimes } from "./lifetime";
+import { type FunctionNode, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
+import type { Facts } from "../core/facts";
+import { skipOuterExpressions } from "../core/names";
 
 export const REQUEST_TYPE_NAMES = [
   "IncomingMessage", "ServerResponse", "Http2ServerRequest", "Http2ServerResponse", "FastifyRequest", "FastifyReply",
@@ -41,7 +42,7 @@ export function requestParameter(facts: Facts, id: ts.Identifier): RequestValue 
   const loose = !decl.type || decl.type.kind === ts.SyntaxKind.AnyKeyword || decl.type.kind === ts.SyntaxKind.UnknownKeyword;
   if (typed === false && !loose) return undefined; // declared with a type that is not a request
   if (index > 1 || NON_REQUEST_PARAMS.has(decl.name.text)) return undefined;
-  return facts.lifetime.roleOf(handler) === "request-handler" ? { param: decl.name, handler, index } : undefined;
+  return facts.analysis(lifetimes).roleOf(handler) === "request-handler" ? { param: decl.name, handler, index } : undefined;
 }
 
 /**

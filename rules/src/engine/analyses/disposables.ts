@@ -4,13 +4,13 @@
 // can reach it: a `this.` field released in the teardown method, a `const` released
 // in an effect cleanup / request close / `context.subscriptions`.
 import ts from "typescript";
-import { calleeMemberName, containingStatement, enclosingFunction, indentationAt } from "./ast";
-import type { Facts } from "./facts";
+import { calleeMemberName, containingStatement, enclosingFunction, indentationAt } from "../core/ast";
+import type { Facts } from "../core/facts";
 import { type Owner, findTeardown } from "./lifetime";
 import { classifyReference } from "./ownership";
-import { isNameTakenAt, isOwnerScope } from "./hoist";
-import { freshName, releaseInTeardown } from "./teardown-fixes";
-import type { Fix, TextEdit } from "./types";
+import { isNameTakenAt, isOwnerScope } from "../fixes/hoist";
+import { freshName, releaseInTeardown } from "../fixes/teardown-fixes";
+import type { Fix, TextEdit } from "../core/types";
 
 export interface StoreAndRelease {
   /** Base name for the new field or const: "subscription", "observer" … */

@@ -3,12 +3,13 @@
 // internal-error diagnostic for that file and rule, and everything else still runs.
 import ts from "typescript";
 import { docsUrlFor } from "./define-rule";
-import type { ResolvedRule } from "./config";
 import { walk } from "./ast";
 import { Directives } from "./directives";
 import { Facts, type IdentifierIndex, indexIdentifier } from "./facts";
-import type { UnparsableSourceFile } from "./project";
-import type { EngineSettings, Fix, LintDiagnostic, RelatedLocation, RuleModule, RuleVisitors, Severity, TypeInfo } from "./types";
+import type { UnparsableSourceFile } from "./compiler-options";
+import type { Analysis } from "./analysis";
+import { type ReportDescriptor, type ResolvedRule, type RuleModule, type RuleVisitors, declaredFixKinds } from "./rule";
+import type { EngineSettings, Fix, LintDiagnostic, RelatedLocation, Severity, TypeInfo } from "./types";
 
 export interface LintFileOptions {
   rules: readonly ResolvedRule[];
@@ -58,6 +59,7 @@ export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | unde
   };
 
   for (const { rule, severity, options: ruleOptions } of options.rules) {
+    if (rule.meta.requiresTypeInfo && !types) continue; // says nothing without a program
     const report = makeReporter(sourceFile, rule, severity, directives, diagnostics);
     const visitors = timed(rule.id, () => rule.create({
       id: rule.id,
@@ -67,6 +69,12 @@ export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | unde
       facts,
       settings: options.settings ?? EMPTY_SETTINGS,
       report,
+      use: <T>(analysis: Analysis<T>): T => {
+        if (!rule.meta.requires.includes(analysis)) {
+          throw new Error(`rule ${rule.id} uses the analysis "${analysis.id}" without declaring it in meta.requires`);
+        }
+        return facts.analysis(analysis);
+      },
     })) as RuleVisitors | undefined;
     if (!visitors) continue;
     for (const [key, visit] of Object.entries(visitors)) {
@@ -167,8 +175,13 @@ function makeReporter(
   severity: Severity,
   directives: Directives,
   sink: LintDiagnostic[],
-): (descriptor: Parameters<import("./types").RuleContext<string, unknown>["report"]>[0]) => void {
+): (descriptor: ReportDescriptor<string>) => void {
+  const kinds = declaredFixKinds(rule.meta);
   return (descriptor) => {
+    for (const fix of descriptor.fixes ?? []) {
+      const kind = fix.safe ? "safe" : "suggestion";
+      if (!kinds.includes(kind)) throw new Error(`rule ${rule.id} emitted a ${kind} fix but does not declare it in meta.fix`);
+    }
     const { start, end } = rangeOf(sourceFile, descriptor.node);
     if (directives.isSilenced(rule.id, start)) return;
     const template = (rule.messages as Record<string, string>)[descriptor.messageId];

@@ -7,7 +7,10 @@ import fs from "node:fs";
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import ts from "typescript";
-import type { TypeInfo } from "./types";
+import { LOOSE_COMPILER_OPTIONS, type UnparsableSourceFile } from "../core/compiler-options";
+import type { TypeInfo } from "../core/types";
+
+export { LOOSE_COMPILER_OPTIONS, type UnparsableSourceFile };
 
 export const LINTABLE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 const ALWAYS_SKIPPED_DIRS = new Set(["node_modules", ".git", ".hg", ".svn"]);
@@ -128,18 +131,6 @@ export interface LintUnit {
   tsconfig?: string;
 }
 
-export const LOOSE_COMPILER_OPTIONS: ts.CompilerOptions = {
-  allowJs: true,
-  checkJs: false,
-  jsx: ts.JsxEmit.Preserve,
-  target: ts.ScriptTarget.ESNext,
-  module: ts.ModuleKind.ESNext,
-  noLib: true,
-  noResolve: true,
-  types: [],
-  noEmit: true,
-  skipLibCheck: true,
-};
 
 export interface ProgramOptions {
   /** An explicit tsconfig for every file (`--project`). */
@@ -213,9 +204,6 @@ export const LOOSE_PARSE_OPTIONS: ts.CreateSourceFileOptions = {
 };
 
 /** A source file the parser could not build (it recurses, and very deep nesting overflows its stack). */
-export interface UnparsableSourceFile extends ts.SourceFile {
-  leaklintParseFailure?: string;
-}
 
 /**
  * Wraps a compiler host so that a file the parser cannot handle becomes an empty

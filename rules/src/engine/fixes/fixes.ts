@@ -2,7 +2,7 @@
 // overlap an already chosen fix are left for the next pass (the CLI's --fix and the
 // server's fix-all re-lint and repeat, bounded).
 import type ts from "typescript";
-import type { Fix, LintDiagnostic, TextEdit } from "./types";
+import type { Fix, LintDiagnostic, TextEdit } from "../core/types";
 
 export interface AppliedFixes {
   text: string;

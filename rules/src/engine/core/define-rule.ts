@@ -1,6 +1,6 @@
 // `defineRule` gives rule modules their types and derives the docs URL from the id,
 // so no rule hand-types a URL.
-import type { RuleModule } from "./types";
+import type { RuleModule } from "./rule";
 
 export const DOCS_BASE_URL = "https://github.com/leaklint/leaklint/blob/main/rules/src/rules/";
 

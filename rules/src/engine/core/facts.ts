@@ -1,20 +1,19 @@
-// The one place rules ask questions about a file. Each shared analysis is built on
-// first use and at most once per file: import-resolved names, references of a
-// binding, lifetimes and owners, the acquire → release walk, and type facts when the
-// program has resolvable types (otherwise type questions answer `undefined`, and rules
-// fall back to names and say less).
+// The one place rules ask questions about a file: import-resolved names, references of
+// a binding, type facts when the program has resolvable types (otherwise type questions
+// answer `undefined`, and rules fall back to names and say less), and the cache of the
+// declared shared analyses (lifetimes, owners, flow, runtime …), each built on first use
+// and at most once per file.
 import ts from "typescript";
-import { type FunctionNode, enclosingFunction, walk } from "./ast";
-import { type LeakPath, type TrackedResource, findLeakPath } from "./flow";
-import { LifetimeAnalysis } from "./lifetime";
+import { type Analysis, AnalysisCache } from "./analysis";
+import { walk } from "./ast";
 import { NameResolver, formatQualifiedName } from "./names";
-import { LOOSE_COMPILER_OPTIONS } from "./project";
+import { LOOSE_COMPILER_OPTIONS } from "./compiler-options";
 import { ScopeIndex } from "./scopes";
 import type { TypeInfo } from "./types";
 
 export class Facts {
   private namesCache?: NameResolver;
-  private lifetimeCache?: LifetimeAnalysis;
+  private analyses?: AnalysisCache;
   private identifierIndex?: IdentifierIndex;
   private modulesCache?: Set<string>;
   /**
@@ -53,8 +52,12 @@ export class Facts {
     return (this.namesCache ??= new NameResolver(this.symbols));
   }
 
-  get lifetime(): LifetimeAnalysis {
-    return (this.lifetimeCache ??= new LifetimeAnalysis(this.sourceFile, this.symbols));
+  /**
+   * A shared analysis' result for this file, computed once. Rules go through
+   * `context.use`, which checks the declaration; engine helpers call this directly.
+   */
+  analysis<T>(analysis: Analysis<T>): T {
+    return (this.analyses ??= new AnalysisCache(this, this.types?.program)).get(analysis);
   }
 
   /** "fs:createReadStream", "global:setInterval", "pg:Pool" … or undefined. */
@@ -144,11 +147,6 @@ export class Facts {
       this.identifierIndex = index;
     }
     return this.identifierIndex.get(text) ?? [];
-  }
-
-  /** The acquire → release walk over the function (or module) that holds the acquisition. */
-  findLeakPath(resource: TrackedResource, scope?: FunctionNode | ts.SourceFile): LeakPath | undefined {
-    return findLeakPath(scope ?? enclosingFunction(resource.acquisition) ?? this.sourceFile, resource);
   }
 
   /**

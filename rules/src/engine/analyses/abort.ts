@@ -4,9 +4,10 @@
 // (a module-level controller's signal, a parameter, `AbortSignal.any` over a
 // long-lived input, a local controller). Shared by the context-family rules.
 import ts from "typescript";
-import { calleeMemberName, enclosingFunction, isFunctionNode, isInside, propertyNameText } from "./ast";
-import type { Facts } from "./facts";
-import { skipOuterExpressions } from "./names";
+import { lifetimes } from "./lifetime";
+import { calleeMemberName, enclosingFunction, isFunctionNode, isInside, propertyNameText } from "../core/ast";
+import type { Facts } from "../core/facts";
+import { skipOuterExpressions } from "../core/names";
 
 export type SignalOrigin = "module" | "static" | "instance" | "param" | "local" | "request" | "unknown";
 
@@ -46,7 +47,7 @@ export function signalOrigin(facts: Facts, expr: ts.Expression, at: ts.Node): Si
   if (ts.isPropertyAccessExpression(holder) && holder.expression.kind === ts.SyntaxKind.ThisKeyword) return "instance";
   const root = rootIdentifier(holder);
   if (!root) return "unknown";
-  const lifetime = facts.lifetime.targetLifetime(root, at);
+  const lifetime = facts.analysis(lifetimes).targetLifetime(root, at);
   if (lifetime === "module" || lifetime === "global") return "module";
   if (lifetime === "static") return "static";
   if (lifetime === "request") return "request";

@@ -3,8 +3,8 @@
 // whole statement line. Rules that release in `finally` (abort controllers, streams,
 // file handles, connections) share them.
 import ts from "typescript";
-import { indentUnit, indentationAt, walk } from "./ast";
-import type { TextEdit } from "./types";
+import { indentUnit, indentationAt, walk } from "../core/ast";
+import type { TextEdit } from "../core/types";
 
 /**
  * Wraps the statements after `statement` (up to the end of its block) in

@@ -4,7 +4,7 @@
 // or merely use it? Rules pass their release vocabulary; the hand-off rules are
 // shared so that every rule treats ownership transfers alike.
 import ts from "typescript";
-import { calleeMemberName, isStoringAssignment } from "./ast";
+import { calleeMemberName, isStoringAssignment } from "../core/ast";
 import type { UseKind } from "./flow";
 
 export interface OwnershipSpec {

@@ -5,12 +5,12 @@
 // client to module scope. Each builder says whether its edit is safe (semantics kept)
 // or only a suggestion.
 import ts from "typescript";
-import { type FunctionNode, enclosingFunction, hasModifier, indentUnit, indentationAt, isInside } from "./ast";
-import type { Facts } from "./facts";
-import { outerReference } from "./ownership";
-import type { ResourceTrack } from "./resource-tracking";
-import { isDisposableType } from "./resources";
-import type { Fix, TextEdit } from "./types";
+import { type FunctionNode, enclosingFunction, hasModifier, indentUnit, indentationAt, isInside } from "../core/ast";
+import type { Facts } from "../core/facts";
+import { outerReference } from "../analyses/ownership";
+import type { ResourceTrack } from "../analyses/resource-tracking";
+import { isDisposableType } from "../apis/resources";
+import type { Fix, TextEdit } from "../core/types";
 
 /** The statement text that releases `name` on an early exit, adapted to non-async code. */
 export function earlyReleaseText(track: ResourceTrack, name: string, at: ts.Node): { text: string; safe: boolean } | undefined {

@@ -5,9 +5,9 @@
 // `resource` rules share these tables and the matcher below; users extend them with
 // the `resources` and `pools` entries of their config.
 import ts from "typescript";
-import { calleeMemberName, calleeReceiver, isFunctionNode } from "./ast";
-import type { Facts } from "./facts";
-import type { EngineSettings, ResourceApi } from "./types";
+import { calleeMemberName, calleeReceiver, isFunctionNode } from "../core/ast";
+import type { Facts } from "../core/facts";
+import type { EngineSettings, ResourceApi } from "../core/types";
 
 export type ResourceKind = "stream" | "file-handle" | "response" | "connection" | "client";
 export type Delivery = "value" | "promise" | "callback";

@@ -4,12 +4,12 @@
 // dropped handle and clear it in the owner's teardown. Shared by the timer rules and
 // by the abort-controller rule (its hand-made abort timers).
 import ts from "typescript";
-import { calleeMemberName, enclosingFunction, indentationAt, thisClass } from "./ast";
-import type { Facts } from "./facts";
+import { calleeMemberName, enclosingFunction, indentationAt, thisClass } from "../core/ast";
+import type { Facts } from "../core/facts";
 import type { Owner } from "./lifetime";
 import { classifyReference, outerReference } from "./ownership";
-import { freshName, releaseInTeardown } from "./teardown-fixes";
-import type { Fix, TextEdit } from "./types";
+import { freshName, releaseInTeardown } from "../fixes/teardown-fixes";
+import type { Fix, TextEdit } from "../core/types";
 
 /** Timer starters and the function that clears each. */
 export const TIMER_CLEARERS: Readonly<Record<string, string>> = {

@@ -5,10 +5,11 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { type LeaklintConfig, type ResolvedRule, defaultConfig, findConfigFile, loadConfigFile, resolveRules } from "./config";
-import { applyFixes, safeFixes } from "./fixes";
-import { type LintFileOptions, lintSourceFile } from "./linter";
+import { applyFixes, safeFixes } from "../fixes/fixes";
+import { type LintFileOptions, lintSourceFile } from "../core/linter";
 import { createLintUnits, discoverFiles, guardedHost, parseLooseFile, typeInfo, unitFiles } from "./project";
-import type { LintDiagnostic, RuleModule, SeveritySetting } from "./types";
+import type { RuleModule } from "../core/rule";
+import type { LintDiagnostic, SeveritySetting } from "../core/types";
 
 export interface RunOptions {
   paths: string[];

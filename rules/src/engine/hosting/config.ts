@@ -6,7 +6,10 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import fs from "node:fs";
 import path from "node:path";
 import configSchema from "./leaklint.config.schema.json";
-import type { EngineSettings, RuleModule, RuleSetting, Severity, SeveritySetting } from "./types";
+import type { ResolvedRule, RuleModule } from "../core/rule";
+import type { EngineSettings, RuleSetting, Severity, SeveritySetting } from "../core/types";
+
+export type { ResolvedRule };
 
 export const CONFIG_FILE_NAMES = ["leaklint.config.json", ".leaklintrc.json"];
 
@@ -19,12 +22,6 @@ export interface LeaklintConfig {
   ignores: string[];
   reportUnusedDirectives: boolean;
   settings: EngineSettings;
-}
-
-export interface ResolvedRule {
-  rule: RuleModule;
-  severity: Severity;
-  options: unknown;
 }
 
 export class ConfigError extends Error {

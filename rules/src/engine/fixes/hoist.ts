@@ -4,10 +4,10 @@
 // owner is a class. Fixes that must later release the same function reference (a
 // listener to remove, a subscription to dispose) build on this.
 import ts from "typescript";
-import { containingStatement, enclosingFunction, indentationAt } from "./ast";
-import type { Facts } from "./facts";
-import type { Owner } from "./lifetime";
-import type { TextEdit } from "./types";
+import { containingStatement, enclosingFunction, indentationAt } from "../core/ast";
+import type { Facts } from "../core/facts";
+import type { Owner } from "../analyses/lifetime";
+import type { TextEdit } from "../core/types";
 import { freshName } from "./teardown-fixes";
 
 export interface Hoisted {

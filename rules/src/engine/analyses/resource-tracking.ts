@@ -7,12 +7,12 @@
 // events, iteration, `res.body.cancel()`), and the flow walk finds the exit reached
 // with the resource still open.
 import ts from "typescript";
-import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, isStoringAssignment, thisClass } from "./ast";
-import type { Facts } from "./facts";
-import type { LeakPath } from "./flow";
+import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, isStoringAssignment, thisClass } from "../core/ast";
+import type { Facts } from "../core/facts";
+import { type LeakPath, flow } from "./flow";
 import { findTeardown } from "./lifetime";
 import { classifyReference, outerReference } from "./ownership";
-import { type ResourceSpec, callbackArgument, deliveryOf } from "./resources";
+import { type ResourceSpec, callbackArgument, deliveryOf } from "../apis/resources";
 import type { UseKind } from "./flow";
 
 export type TrackMode = "value" | "await" | "then" | "callback";
@@ -194,7 +194,7 @@ function followBinding(facts: Facts, base: TrackBase, binding: ts.Identifier, re
   const releases = refs.filter((r) => classifyUse(facts, r, base.spec) !== "use");
   if (releases.length === 0) return { ...base, binding, refs, releases, outcome: "never" };
   const uses = new Set<ts.Node>(refs.filter((r) => !releases.includes(r) && !isListenerCall(r)));
-  const leak = facts.findLeakPath({
+  const leak = facts.analysis(flow).leakPath({
     acquisition, releases: widenReleases(facts, releases, binding.text, base.scope), exceptions, mayThrow: (node) => touchesOrAwaits(node, uses),
   }, base.scope);
   return { ...base, binding, refs, releases, outcome: leak ? "leak" : "released", leak };
@@ -275,7 +275,7 @@ function trackCallbackParam(
   ];
   const all = [...refs, ...releaseRefs];
   if (releases.length === 0) return { ...base, binding: param.name, refs: all, releases, outcome: all.length === 0 ? "dropped" : "never" };
-  const leak = facts.findLeakPath({ acquisition: start, releases: widenReleases(facts, releases, param.name.text, callback), exceptions: false }, callback);
+  const leak = facts.analysis(flow).leakPath({ acquisition: start, releases: widenReleases(facts, releases, param.name.text, callback), exceptions: false }, callback);
   return { ...base, binding: param.name, refs: all, releases, outcome: leak ? "leak" : "released", leak };
 }
 

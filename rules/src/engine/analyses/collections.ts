@@ -5,8 +5,8 @@
 // cannot see. Growth rules ask this for every mutation of a collection across a file;
 // the WeakMap advice asks whether a collection's keys are objects.
 import ts from "typescript";
-import { calleeMemberName, isStoringAssignment, referenceKey, walk } from "./ast";
-import type { Facts } from "./facts";
+import { calleeMemberName, isStoringAssignment, referenceKey, walk } from "../core/ast";
+import type { Facts } from "../core/facts";
 import { outerReference } from "./ownership";
 
 export type CollectionKind = "map" | "set" | "array" | "object";

@@ -8,7 +8,8 @@
 // Which references release or hand off the resource is the caller's business (see
 // `classifyReference`); the walk only needs "does this statement release it?".
 import ts from "typescript";
-import { type FunctionNode, isFunctionNode, isInside } from "./ast";
+import { defineAnalysis } from "../core/analysis";
+import { type FunctionNode, enclosingFunction, isFunctionNode, isInside } from "../core/ast";
 
 export type UseKind = "release" | "handoff" | "use";
 export type ExitKind = "return" | "throw" | "end" | "exception";
@@ -49,6 +50,19 @@ interface LoopFrame {
 const EXIT_PREFERENCE: ExitKind[] = ["return", "end", "throw", "exception"];
 
 /** Finds a path from the acquisition to an exit of `fn` on which the resource is still open. */
+export interface FlowAnalysis {
+  /** The acquire → release walk over `scope` (default: the function, or module, that holds the acquisition). */
+  leakPath(resource: TrackedResource, scope?: FunctionNode | ts.SourceFile): LeakPath | undefined;
+}
+
+/** The acquire → release walk, as a declared analysis. */
+export const flow = defineAnalysis<FlowAnalysis>({
+  id: "flow",
+  run: ({ sourceFile }) => ({
+    leakPath: (resource, scope) => findLeakPath(scope ?? enclosingFunction(resource.acquisition) ?? sourceFile, resource),
+  }),
+});
+
 export function findLeakPath(fn: FunctionNode | ts.SourceFile, resource: TrackedResource): LeakPath | undefined {
   const walker = new FlowWalker(resource);
   const body = ts.isSourceFile(fn) ? fn : fn.body;

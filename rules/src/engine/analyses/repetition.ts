@@ -6,9 +6,9 @@
 // passed to `.then()` or `server.listen()` at module level runs once, one passed to
 // `.on()` or `setInterval()` runs each time the event fires.
 import ts from "typescript";
-import { type FunctionNode, calleeMemberName, enclosingFunction, functionName } from "./ast";
-import type { Facts } from "./facts";
-import { MOUNT_METHODS, TEARDOWN_METHODS } from "./lifetime";
+import { type FunctionNode, calleeMemberName, enclosingFunction, functionName } from "../core/ast";
+import type { Facts } from "../core/facts";
+import { MOUNT_METHODS, TEARDOWN_METHODS, lifetimes } from "./lifetime";
 
 export interface Repetition {
   /** The function whose runs repeat (a handler, component, method, function or event callback). */
@@ -40,7 +40,7 @@ const ONE_SHOT_EVENTS = new Set(["exit", "close", "end", "finish", "ready", "lis
 export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOptions = {}, depth = 0): Repetition | undefined {
   const strict = options.strict === true;
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-    const role = facts.lifetime.roleOf(fn);
+    const role = facts.analysis(lifetimes).roleOf(fn);
     switch (role) {
       case "module":
       case "vscode-activate":
@@ -155,7 +155,7 @@ function isCalledOnlyAtModuleLevel(facts: Facts, fn: FunctionNode): boolean {
 function runsAtLoad(facts: Facts, node: ts.Node): boolean {
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
     if (isIife(fn)) continue;
-    return facts.lifetime.roleOf(fn) === "vscode-activate";
+    return facts.analysis(lifetimes).roleOf(fn) === "vscode-activate";
   }
   return true;
 }

@@ -6,9 +6,10 @@
 // `.bind(this)` handed to `removeEventListener` never matches anything. Rules about
 // listeners on emitters, DOM targets and abort signals share this.
 import ts from "typescript";
-import { calleeMemberName, calleeReceiver, propertyNameText, referenceKey, thisClass } from "./ast";
-import type { Facts } from "./facts";
-import { skipOuterExpressions } from "./names";
+import { lifetimes } from "./lifetime";
+import { calleeMemberName, calleeReceiver, propertyNameText, referenceKey, thisClass } from "../core/ast";
+import type { Facts } from "../core/facts";
+import { skipOuterExpressions } from "../core/names";
 
 export const REGISTER_METHODS = new Set(["on", "addListener", "prependListener", "addEventListener"]);
 export const REMOVE_METHODS = ["removeListener", "off", "removeEventListener", "removeAllListeners"];
@@ -199,7 +200,7 @@ function eventKey(expr: ts.Expression): string {
 export function longLivedTarget(facts: Facts, target: ts.Expression, at: ts.Node): string | undefined {
   const root = rootOf(target);
   const text = target.getText();
-  const lifetime = facts.lifetime.targetLifetime(target, at);
+  const lifetime = facts.analysis(lifetimes).targetLifetime(target, at);
   if (lifetime === "global") return `\`${text}\` (a global)`;
   if (lifetime === "module") return isModuleObject(facts, root) ? undefined : `the module-level \`${text}\``;
   if (lifetime === "static") return `the static \`${text}\``;
@@ -278,9 +279,9 @@ function isPropsOfEnclosingComponent(facts: Facts, root: ts.Identifier, at: ts.N
   while (ts.isBindingElement(param) || ts.isObjectBindingPattern(param)) param = param.parent;
   if (!ts.isParameter(param)) return false;
   const fn = param.parent;
-  const role = facts.lifetime.roleOf(fn as never);
+  const role = facts.analysis(lifetimes).roleOf(fn as never);
   if (role !== "react-component" && role !== "react-hook") return false;
-  return facts.lifetime.roleAt(at) === "react-effect";
+  return facts.analysis(lifetimes).roleAt(at) === "react-effect";
 }
 
 /** The receiver of a registration call, skipping chained registrations: `a.on(…).on(…)` → `a`. */
