@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import ts from "typescript";
 import {
-  Directives, Facts, LOOSE_COMPILER_OPTIONS, type RuleModule, classifyReference, defineAnalysis, flow, lifetimes, defineRule, lintSourceFile, lintText, parseLooseFile, walk,
+  Directives, Facts, LOOSE_COMPILER_OPTIONS, type RuleModule, classifyReference, defineAnalysis, flow, lifetimes, owners, defineRule, lintSourceFile, lintText, parseLooseFile, walk,
 } from "leaklint";
 import { FIXTURES_DIR, REPO_ROOT, listFixtureFiles } from "./lib/fixtures";
 
@@ -218,6 +218,60 @@ export function handle(req, res, emitter) {
       return f.analysis(lifetimes).targetLifetime((call.expression as ts.PropertyAccessExpression).expression);
     });
     assert.deepEqual(targets, ["global", "module", "local", "request", "request"]);
+  });
+});
+
+describe("owners", () => {
+  const code = `
+export class Poller {
+  private timer?: ReturnType<typeof setInterval>;
+  connect() { this.timer = setInterval(() => this.flush(), 60_000); }
+  close() { this.stop(); }
+  private stop() { clearInterval(this.timer); }
+  private flush() {}
+}
+function Client(opts) { var self = this; this.opts = opts; self.x = 1; }
+Client.prototype.connect = function () { this.heartbeat = setInterval(this.ping.bind(this), 10000); };
+Client.prototype.ping = function () { setTimeout(() => this.connect(), 5); };
+Client.prototype.close = function () {};
+export function createServer(opts) {
+  const onAbort = () => server.close();
+  opts.signal?.addEventListener("abort", onAbort);
+  function release() {}
+  const server = { close() { release(); } };
+  return server;
+}
+export function plain() { return { close: 1 }; }
+`;
+  const { facts, sourceFile } = analyse(code);
+  const o = facts.analysis(owners);
+  const first = (name: string, i = 0) => callNamed(sourceFile, name, i);
+
+  test("classes, ES5 constructor functions and factories are owners, with their teardown", () => {
+    assert.deepEqual(o.all.map((x) => [x.kind, x.name, x.teardown?.name]), [
+      ["class", "Poller", "close"], ["factory", "createServer", "close"], ["constructor-function", "Client", "close"],
+    ]);
+    assert.equal(o.instanceAt(first("setInterval", 1))?.name, "Client");
+    assert.equal(o.instanceAt(first("addEventListener"))?.name, "createServer");
+  });
+
+  test("teardown path follows calls on the instance", () => {
+    const poller = o.all[0];
+    assert.ok(o.isOnTeardownPath(poller, first("clearInterval")));
+    assert.ok(!o.isOnTeardownPath(poller, first("setInterval")));
+    const factory = o.all[1];
+    assert.ok([...o.teardownFunctions(factory)].some((fn) => fn.getText().startsWith("function release")));
+  });
+
+  test("fields through this and self aliases; methods that run again", () => {
+    const client = o.all[2];
+    assert.deepEqual(o.fieldReferences(client, "x").map((r) => r.getText()), ["self.x"]);
+    const connect = o.methodAt(client, first("setInterval", 1))!;
+    assert.equal(connect.name, "connect");
+    assert.ok(o.runsRepeatedly(client, connect));
+    const poller = o.all[0];
+    assert.ok(o.runsRepeatedly(poller, o.methodAt(poller, first("setInterval"))!));
+    assert.ok(!o.runsRepeatedly(client, { name: "constructor", fn: client.node as never }));
   });
 });
 

@@ -31,6 +31,7 @@ export {
   parseTsconfig, unparsablePlaceholder, parseLooseFile, LOOSE_PARSE_OPTIONS, typeInfo, unitFiles,
 } from "./hosting/project";
 export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./hosting/run";
+export { type InstanceKind, type InstanceOwner, OwnersAnalysis, owners } from "./analyses/owners";
 export { type Repetition, type RepetitionOptions, repetitionAt } from "./analyses/repetition";
 export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,

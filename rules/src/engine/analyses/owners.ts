@@ -1,0 +1,380 @@
+// Owners: most real leaks live in objects. This analysis finds the objects a file
+// defines — ES classes, ES5 constructor functions with prototype methods
+// (`C.prototype.m = function …`, `util.inherits`, `Object.assign(C.prototype, {…})`,
+// `var self = this` aliases) and factories that return an object with a teardown
+// method (`return { close() {…} }`) — and answers the owner questions rules ask:
+// which instance owns the code at a node, where its state lives (a `this.x` field, or
+// a factory's closure variable), which functions run on its teardown path (the
+// teardown method, what it calls on the instance, and callbacks handed to the
+// instance's own dispose hooks), and whether a method can run more than once per
+// instance (an event handler, a reconnect, a method that callbacks call again).
+import ts from "typescript";
+import { defineAnalysis } from "../core/analysis";
+import { type FunctionNode, enclosingFunction, functionName, isFunctionNode, isInside, propertyNameText, walk } from "../core/ast";
+import { TEARDOWN_METHODS } from "./lifetime";
+
+export type InstanceKind = "class" | "constructor-function" | "factory";
+
+export interface InstanceOwner {
+  kind: InstanceKind;
+  /** The class, the ES5 constructor function, or the factory function. */
+  node: ts.ClassLikeDeclaration | FunctionNode;
+  name: string;
+  /** Methods by name (class members, prototype assignments, the returned object's methods). */
+  methods: ReadonlyMap<string, FunctionNode>;
+  /** The best teardown method (dispose, close, stop, destroy …) when the object has one. */
+  teardown?: { name: string; fn: FunctionNode };
+}
+
+/** Methods whose name says they run again and again: event handlers, reconnects, per-item callbacks. */
+const REPEATING_METHOD = /^(_*on[A-Z_]|_*handle[A-Z_]|_*(re)?connect$|reconnect|_*onopen$|_*onmessage$|_*ondata$|refresh|update|poll|tick|render|_*(re)?start$|restart|resume|retry|schedule)/;
+/** Registrations whose callback runs when the instance itself is torn down. */
+const DISPOSE_HOOKS = new Set(["_register", "register", "toDisposable", "addDisposable", "onDispose", "onDidDispose", "add"]);
+const DISPOSE_EVENTS = new Set(["dispose", "close", "destroy", "end", "finish", "exit", "unmount", "disposed", "closed"]);
+
+export class OwnersAnalysis {
+  private readonly instances: InstanceOwner[] = [];
+  private readonly byNode = new Map<ts.Node, InstanceOwner>();
+  private readonly teardownSets = new Map<InstanceOwner, Set<FunctionNode>>();
+
+  constructor(private readonly sourceFile: ts.SourceFile) {
+    this.collect();
+  }
+
+  get all(): readonly InstanceOwner[] {
+    return this.instances;
+  }
+
+  /** The innermost instance whose method, constructor or closure holds `node`. */
+  instanceAt(node: ts.Node): InstanceOwner | undefined {
+    for (let current: ts.Node | undefined = node; current; current = current.parent) {
+      const direct = this.byNode.get(current);
+      if (direct) return direct;
+      if (ts.isClassLike(current)) return undefined;
+      // An ES5 prototype method: `C.prototype.m = function () { … }`.
+      if ((ts.isFunctionExpression(current) || ts.isArrowFunction(current)) && ts.isBinaryExpression(current.parent)) {
+        const owner = this.prototypeOwner(current.parent.left);
+        if (owner) return owner;
+      }
+    }
+    return undefined;
+  }
+
+  /** The method (or constructor) of `owner` that holds `node`, with its name ("constructor" for the body of a class constructor or ES5 function). */
+  methodAt(owner: InstanceOwner, node: ts.Node): { name: string; fn: FunctionNode } | undefined {
+    for (const [name, fn] of owner.methods) if (isInside(node, fn)) return { name, fn };
+    if (owner.kind !== "class" && isInside(node, owner.node)) return { name: "constructor", fn: owner.node as FunctionNode };
+    const ctor = owner.kind === "class" ? (owner.node as ts.ClassLikeDeclaration).members.find(ts.isConstructorDeclaration) : undefined;
+    return ctor && isInside(node, ctor) ? { name: "constructor", fn: ctor } : undefined;
+  }
+
+  /** The field an expression names on the instance: `this.x`, `self.x` (an alias of `this`), `this.#x`. */
+  fieldOf(owner: InstanceOwner, expr: ts.Expression): string | undefined {
+    if (!ts.isPropertyAccessExpression(expr)) return undefined;
+    if (!this.isInstanceReference(owner, expr.expression)) return undefined;
+    return expr.name.text;
+  }
+
+  /** Every access of field `name` on the instance inside the owner (methods, constructor, prototype methods). */
+  fieldReferences(owner: InstanceOwner, name: string): ts.PropertyAccessExpression[] {
+    const result: ts.PropertyAccessExpression[] = [];
+    for (const root of this.ownerRoots(owner)) {
+      walk(root, (node) => {
+        if (ts.isPropertyAccessExpression(node) && node.name.text === name && this.isInstanceReference(owner, node.expression)) result.push(node);
+      });
+    }
+    return result;
+  }
+
+  /** Whether `node` runs when the owner is torn down: inside its teardown, a method teardown calls, or a dispose hook's callback. */
+  isOnTeardownPath(owner: InstanceOwner, node: ts.Node): boolean {
+    for (const fn of this.teardownFunctions(owner)) if (isInside(node, fn)) return true;
+    return false;
+  }
+
+  /** The functions on the owner's teardown path (empty when it has no teardown). */
+  teardownFunctions(owner: InstanceOwner): ReadonlySet<FunctionNode> {
+    let set = this.teardownSets.get(owner);
+    if (set) return set;
+    set = new Set<FunctionNode>();
+    const queue: FunctionNode[] = [];
+    if (owner.teardown) queue.push(owner.teardown.fn);
+    for (const hook of this.disposeHookCallbacks(owner)) queue.push(hook);
+    while (queue.length > 0) {
+      const fn = queue.pop()!;
+      if (set.has(fn)) continue;
+      set.add(fn);
+      walk(fn, (node) => {
+        if (!ts.isCallExpression(node)) return;
+        const callee = node.expression;
+        // this.cleanup() / self.cleanup() / cleanup() (a factory's inner function)
+        const name = ts.isPropertyAccessExpression(callee) && this.isInstanceReference(owner, callee.expression) ? callee.name.text
+          : ts.isIdentifier(callee) && owner.kind === "factory" ? callee.text : undefined;
+        const method = name !== undefined ? owner.methods.get(name) ?? this.innerFunction(owner, name) : undefined;
+        if (method && !set!.has(method)) queue.push(method);
+      });
+    }
+    this.teardownSets.set(owner, set);
+    return set;
+  }
+
+  /**
+   * Whether `method` can run more than once per instance: its name says it is a handler
+   * or a (re)connect, or code inside the owner calls it from a callback (a timer, a
+   * listener, a promise reaction) — a reconnect loop or an event that fires again.
+   */
+  runsRepeatedly(owner: InstanceOwner, method: { name: string; fn: FunctionNode }): boolean {
+    if (method.name === "constructor") return false;
+    if (REPEATING_METHOD.test(method.name)) return true;
+    let repeated = false;
+    for (const root of this.ownerRoots(owner)) {
+      walk(root, (node) => {
+        if (repeated) return false;
+        if (ts.isPropertyAccessExpression(node) && node.name.text === method.name && this.isInstanceReference(owner, node.expression)
+          && !isInside(node, method.fn) && isInCallback(node)) repeated = true;
+        return undefined;
+      });
+    }
+    return repeated;
+  }
+
+  /** `this`, or a variable initialised with `this` (`var self = this`), inside the owner. */
+  isInstanceReference(owner: InstanceOwner, expr: ts.Expression): boolean {
+    if (expr.kind === ts.SyntaxKind.ThisKeyword) return this.thisOwner(expr) === owner;
+    if (!ts.isIdentifier(expr)) return false;
+    const decl = findAliasDeclaration(expr);
+    return decl !== undefined && decl.initializer?.kind === ts.SyntaxKind.ThisKeyword && this.thisOwner(decl.initializer) === owner;
+  }
+
+  private thisOwner(thisNode: ts.Node): InstanceOwner | undefined {
+    for (let current = thisNode.parent; current; current = current.parent) {
+      if (ts.isArrowFunction(current)) continue; // arrows keep the outer `this`
+      if (ts.isClassLike(current)) return this.byNode.get(current);
+      if (ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current)) {
+        const direct = this.byNode.get(current);
+        if (direct) return direct;
+        if (ts.isBinaryExpression(current.parent)) return this.prototypeOwner(current.parent.left);
+        if (ts.isPropertyAssignment(current.parent) || ts.isMethodDeclaration(current)) return this.instanceAt(current);
+        return undefined;
+      }
+      if (ts.isMethodDeclaration(current) && ts.isObjectLiteralExpression(current.parent)) return this.instanceAt(current);
+    }
+    return undefined;
+  }
+
+  private ownerRoots(owner: InstanceOwner): ts.Node[] {
+    if (owner.kind === "constructor-function") return [owner.node, ...owner.methods.values()];
+    return [owner.node];
+  }
+
+  private innerFunction(owner: InstanceOwner, name: string): FunctionNode | undefined {
+    const body = (owner.node as FunctionNode).body;
+    if (!body || !ts.isBlock(body)) return undefined;
+    for (const statement of body.statements) {
+      if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) return statement;
+      if (ts.isVariableStatement(statement)) {
+        for (const decl of statement.declarationList.declarations) {
+          if (ts.isIdentifier(decl.name) && decl.name.text === name && decl.initializer && isFunctionNode(decl.initializer)) return decl.initializer;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Callbacks the owner hands to its own dispose hooks: `this._register(toDisposable(() => …))`, `this.on("close", () => …)`. */
+  private disposeHookCallbacks(owner: InstanceOwner): FunctionNode[] {
+    const result: FunctionNode[] = [];
+    for (const root of this.ownerRoots(owner)) {
+      walk(root, (node) => {
+        if (!ts.isCallExpression(node)) return;
+        const callee = node.expression;
+        const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : "";
+        const onSelf = ts.isPropertyAccessExpression(callee) && this.isInstanceReference(owner, callee.expression);
+        const event = node.arguments[0];
+        const disposeEvent = onSelf && (name === "on" || name === "once") && event !== undefined && ts.isStringLiteralLike(event) && DISPOSE_EVENTS.has(event.text);
+        if (!disposeEvent && !(DISPOSE_HOOKS.has(name) && (onSelf || name === "toDisposable"))) return;
+        for (const arg of node.arguments) if (isFunctionNode(arg)) result.push(arg);
+      });
+    }
+    return result;
+  }
+
+  private prototypeOwner(left: ts.Expression): InstanceOwner | undefined {
+    // C.prototype.m = …
+    if (!ts.isPropertyAccessExpression(left) || !ts.isPropertyAccessExpression(left.expression)) return undefined;
+    const proto = left.expression;
+    if (proto.name.text !== "prototype" || !ts.isIdentifier(proto.expression)) return undefined;
+    return this.instances.find((o) => o.kind === "constructor-function" && o.name === (proto.expression as ts.Identifier).text);
+  }
+
+  private collect(): void {
+    const es5 = new Map<string, { fn: FunctionNode; methods: Map<string, FunctionNode>; evidence: boolean }>();
+    walk(this.sourceFile, (node) => {
+      if (ts.isClassLike(node)) this.addClass(node);
+      else if (ts.isFunctionDeclaration(node) && node.name && /^[A-Z]/.test(node.name.text)) {
+        es5.set(node.name.text, { fn: node, methods: new Map(), evidence: false });
+      } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && /^[A-Z]/.test(node.name.text) && node.initializer
+        && ts.isFunctionExpression(node.initializer)) {
+        es5.set(node.name.text, { fn: node.initializer, methods: new Map(), evidence: false });
+      } else if (isFunctionNode(node) && !ts.isMethodDeclaration(node)) this.addFactory(node);
+      return undefined;
+    });
+    if (es5.size > 0) collectPrototypeMethods(this.sourceFile, es5);
+    for (const [name, entry] of es5) {
+      if (!entry.evidence) continue;
+      this.add({ kind: "constructor-function", node: entry.fn, name, methods: entry.methods, teardown: teardownOf(entry.methods) });
+    }
+  }
+
+  private addClass(node: ts.ClassLikeDeclaration): void {
+    const methods = new Map<string, FunctionNode>();
+    for (const member of node.members) {
+      const name = member.name ? propertyNameText(member.name) ?? symbolDisposeName(member.name) : undefined;
+      if (!name) continue;
+      if (ts.isMethodDeclaration(member) && member.body) methods.set(name, member);
+      else if (ts.isPropertyDeclaration(member) && member.initializer && isFunctionNode(member.initializer)) methods.set(name, member.initializer);
+    }
+    this.add({ kind: "class", node, name: node.name?.text ?? "(anonymous class)", methods, teardown: teardownOf(methods) });
+  }
+
+  /** A function whose body returns an object literal with a teardown method: `return { close() { … } }`. */
+  private addFactory(fn: FunctionNode): void {
+    const body = fn.body;
+    if (!body || !ts.isBlock(body)) return;
+    for (const statement of body.statements) {
+      if (!ts.isReturnStatement(statement) || !statement.expression) continue;
+      const object = returnedObject(body, statement.expression);
+      if (!object) continue;
+      const methods = new Map<string, FunctionNode>();
+      for (const property of object.properties) {
+        const name = property.name ? propertyNameText(property.name) : undefined;
+        if (!name) continue;
+        if (ts.isMethodDeclaration(property)) methods.set(name, property);
+        else if (ts.isPropertyAssignment(property) && isFunctionNode(property.initializer)) methods.set(name, property.initializer);
+        else if (ts.isShorthandPropertyAssignment(property)) {
+          const inner = this.innerFunctionOf(fn, name);
+          if (inner) methods.set(name, inner);
+        }
+      }
+      const teardown = teardownOf(methods);
+      if (teardown) this.add({ kind: "factory", node: fn, name: functionName(fn) ?? "(factory)", methods, teardown });
+      return;
+    }
+  }
+
+  private innerFunctionOf(fn: FunctionNode, name: string): FunctionNode | undefined {
+    return this.innerFunction({ kind: "factory", node: fn, name: "", methods: new Map() }, name);
+  }
+
+  private add(owner: InstanceOwner): void {
+    this.instances.push(owner);
+    this.byNode.set(owner.node, owner);
+  }
+}
+
+/** The owners of a file, once per file. */
+export const owners = defineAnalysis({
+  id: "owners",
+  run: ({ sourceFile }) => new OwnersAnalysis(sourceFile),
+});
+
+/** `return { … }`, or `return server` where `const server = { … }` in the same body. */
+function returnedObject(body: ts.Block, value: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  if (ts.isObjectLiteralExpression(value)) return value;
+  if (!ts.isIdentifier(value)) return undefined;
+  for (const statement of body.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const decl of statement.declarationList.declarations) {
+      if (ts.isIdentifier(decl.name) && decl.name.text === value.text && decl.initializer && ts.isObjectLiteralExpression(decl.initializer)) {
+        return decl.initializer;
+      }
+    }
+  }
+  return undefined;
+}
+
+function teardownOf(methods: ReadonlyMap<string, FunctionNode>): { name: string; fn: FunctionNode } | undefined {
+  for (const name of TEARDOWN_METHODS) {
+    const fn = methods.get(name);
+    if (fn) return { name, fn };
+  }
+  return undefined;
+}
+
+function symbolDisposeName(name: ts.PropertyName): string | undefined {
+  if (!ts.isComputedPropertyName(name)) return undefined;
+  const text = name.expression.getText();
+  return text === "Symbol.dispose" || text === "Symbol.asyncDispose" ? "dispose" : undefined;
+}
+
+/** `C.prototype.m = function`, `C.prototype = { m() {} }`, `Object.assign(C.prototype, {…})`, `util.inherits(C, B)`. */
+function collectPrototypeMethods(sourceFile: ts.SourceFile, es5: Map<string, { methods: Map<string, FunctionNode>; evidence: boolean }>): void {
+  const addObject = (entry: { methods: Map<string, FunctionNode> }, object: ts.Expression): void => {
+    if (!ts.isObjectLiteralExpression(object)) return;
+    for (const property of object.properties) {
+      const name = property.name ? propertyNameText(property.name) : undefined;
+      if (!name) continue;
+      if (ts.isMethodDeclaration(property)) entry.methods.set(name, property);
+      else if (ts.isPropertyAssignment(property) && isFunctionNode(property.initializer)) entry.methods.set(name, property.initializer);
+    }
+  };
+  walk(sourceFile, (node) => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = node.left;
+      if (ts.isPropertyAccessExpression(left) && ts.isPropertyAccessExpression(left.expression) && left.expression.name.text === "prototype"
+        && ts.isIdentifier(left.expression.expression)) {
+        const entry = es5.get(left.expression.expression.text);
+        if (entry) {
+          entry.evidence = true;
+          if (isFunctionNode(node.right)) entry.methods.set(left.name.text, node.right);
+        }
+      } else if (ts.isPropertyAccessExpression(left) && left.name.text === "prototype" && ts.isIdentifier(left.expression)) {
+        const entry = es5.get(left.expression.text);
+        if (entry) {
+          entry.evidence = true;
+          addObject(entry, node.right);
+        }
+      }
+    } else if (ts.isCallExpression(node)) {
+      const callee = node.expression.getText();
+      const [first, second] = node.arguments;
+      if (/(^|\.)inherits$|^Object\.setPrototypeOf$/.test(callee) && first && ts.isIdentifier(first)) {
+        const entry = es5.get(first.text);
+        if (entry) entry.evidence = true;
+      } else if (callee === "Object.assign" && first && ts.isPropertyAccessExpression(first) && first.name.text === "prototype"
+        && ts.isIdentifier(first.expression) && second) {
+        const entry = es5.get(first.expression.text);
+        if (entry) {
+          entry.evidence = true;
+          addObject(entry, second);
+        }
+      }
+    }
+    return undefined;
+  });
+}
+
+/** `var self = this` / `const that = this`: the declaration an identifier refers to, when it is such an alias in an enclosing function. */
+function findAliasDeclaration(id: ts.Identifier): ts.VariableDeclaration | undefined {
+  for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) {
+    const body = fn.body;
+    if (!body || !ts.isBlock(body)) continue;
+    for (const statement of body.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const decl of statement.declarationList.declarations) {
+        if (ts.isIdentifier(decl.name) && decl.name.text === id.text) return decl;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Inside a function passed as an argument (a timer, listener or promise callback). */
+function isInCallback(node: ts.Node): boolean {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    if (ts.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn as ts.Expression)) return true;
+    if (ts.isBinaryExpression(fn.parent) && /\.on[a-z]+$/.test(fn.parent.left.getText())) return true; // ws.onclose = () => …
+    if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
+  }
+  return false;
+}
