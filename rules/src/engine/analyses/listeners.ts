@@ -13,6 +13,7 @@ import { skipOuterExpressions } from "../core/names";
 
 export const REGISTER_METHODS = new Set(["on", "addListener", "prependListener", "addEventListener"]);
 export const REMOVE_METHODS = ["removeListener", "off", "removeEventListener", "removeAllListeners"];
+const PAGE_GLOBALS = new Set(["document", "window"]);
 
 export interface Registration {
   call: ts.CallExpression;
@@ -52,6 +53,8 @@ function isHelperShape(args: ts.NodeArray<ts.Expression>, min: number): boolean 
   if (args.length < min) return false;
   const [first, second] = args;
   if (ts.isStringLiteralLike(first) || ts.isTemplateExpression(first) || isFreshFunction(first)) return false;
+  // `Events.on(document, fsApi.fullscreenchange, handler)`: a page global is a target, never an event name.
+  if (ts.isIdentifier(first) && PAGE_GLOBALS.has(first.text)) return true;
   if (ts.isStringLiteralLike(second) || ts.isTemplateExpression(second) || (ts.isIdentifier(second) && /^[A-Z][A-Z0-9_]*$/.test(second.text))) return true;
   // `on(element, eventIn, selector, (event) => …)`: the function comes last, not second.
   return min === 3 && !isFreshFunction(second) && isFreshFunction(args[args.length - 1]);
