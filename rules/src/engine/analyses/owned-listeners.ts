@@ -75,6 +75,7 @@ export function outlivingTarget(facts: Facts, own: OwnersAnalysis, owner: Instan
   if (known) return known;
   const singleton = singletonAccessor(target);
   if (singleton) return `the singleton \`${text}\``;
+  if (isAdopted(own, owner, target)) return undefined;
   const param = constructorParameterRoot(facts, owner, target);
   if (param) return `\`${text}\` (from the constructor's \`${param}\`: the caller owns it, and it outlives this instance)`;
   const field = own.fieldOf(owner, stripNonNull(target));
@@ -129,6 +130,33 @@ function isPageExpression(facts: Facts, expr: ts.Expression): boolean {
   const decl = facts.symbolAt(current)?.declarations?.[0];
   return !decl || decl.getSourceFile() !== facts.sourceFile || ts.isImportClause(decl) || ts.isImportSpecifier(decl)
     || ts.isVariableDeclaration(decl) && decl.initializer !== undefined && /^require\(/.test(decl.initializer.getText());
+}
+
+/** A connection the caller hands over (`new Connection(socket)`) or the pool of the client that creates this helper: the instance wraps it and they go together. */
+const ADOPTED_NAME = /(socket|stream|port|conn|connection|channel|pipe|ws|duplex|transport|pool)$/i;
+
+/**
+ * The instance adopts the target: its name says it is a connection or stream handed
+ * over to be wrapped, or the teardown path closes it (`this.socket.destroy()`, `this.bus.removeAllListeners()`).
+ */
+const CLOSING_METHOD = /^(destroy|close|end|dispose|terminate|removeAllListeners|disconnect|stop|release|abort|kill|unref)$/;
+
+function isAdopted(own: OwnersAnalysis, owner: InstanceOwner, target: ts.Expression): boolean {
+  const inner = stripNonNull(target);
+  const name = ts.isIdentifier(inner) ? inner.text : ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
+  if (name !== undefined && ADOPTED_NAME.test(name)) return true;
+  const key = referenceKey(inner);
+  if (key === undefined) return false;
+  for (const fn of own.teardownFunctions(owner)) {
+    let found = false;
+    walk(fn, (node) => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && referenceKey(node.expression.expression) === key
+        && CLOSING_METHOD.test(node.expression.name.text)) found = true;
+      return found ? false : undefined;
+    });
+    if (found) return true;
+  }
+  return false;
 }
 
 function singletonAccessor(expr: ts.Expression): boolean {
