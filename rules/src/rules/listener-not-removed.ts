@@ -3,10 +3,11 @@ import ts from "typescript";
 import {
   type Fix, type Owner, type Registration, defineRule, findRemovals, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
   longLivedTarget,
-  outerReference, parseRegistration, referenceKey, releaseInTeardown, repetitionAt, selfRemovingOption, lifetimes,
+  type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
+  registrationsIn, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
 } from "../engine";
 
-type MessageId = "notRemoved" | "freshRemoval";
+type MessageId = "notRemoved" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown";
 /** Events that fire once per target: a listener for them is one-shot by nature. */
 const ONE_SHOT_EVENTS = new Set(["load", "DOMContentLoaded", "ready", "open", "exit", "beforeExit", "finish", "end", "close", "listening"]);
 type Options = Record<string, never>;
@@ -18,17 +19,21 @@ export default defineRule<MessageId, Options>({
     description: "on/addListener/addEventListener on a longer-lived target from code that runs repeatedly, with no matching removal",
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [lifetimes],
+    requires: [lifetimes, owners],
     defaultSeverity: "warning",
   },
   messages: {
     notRemoved: "A listener for {{event}} is added to {{target}} each time {{when}} and never removed: every registration keeps its handler, and everything the handler's closure holds, alive as long as the target, and the handlers pile up.",
+    notRemovedOnTeardown: "A listener for {{event}} is added to {{target}} in `{{method}}()`, and the teardown of `{{owner}}` (`{{teardown}}()`) never removes it: the target outlives each instance, so every torn-down instance stays reachable from it through its handler, with everything the handler holds.",
+    addedInTeardown: "The listener for {{event}} added to `{{target}}` in `{{method}}()` is never removed: `{{teardown}}()` adds it again (`on`) instead of removing it (`off`), so the torn-down instance stays reachable from the target through its handler.",
     freshRemoval: "The listener for {{event}} added to {{target}} each time {{when}} is never removed: `{{removal}}` is given a fresh {{fresh}}, which is a different function from the one that was added, so it removes nothing. Keep the handler in one variable or field and pass that same reference to both calls.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
   defaultOptions: {},
   create(context) {
     const lifetime = context.use(lifetimes);
+    const own = context.use(owners);
+    const ownerRegistrations = new Map<InstanceOwner, Registration[]>();
     const { facts, sourceFile } = context;
     const extraRegister = new Set(context.settings.listeners.map((l) => l.register));
     return {
@@ -51,6 +56,7 @@ export default defineRule<MessageId, Options>({
       if (eventText(registration.event) === '"abort"' && isAbortSignalExpression(facts, registration.target)) return;
       if (!isResultDropped(call)) return; // the returned unsubscribe function is kept
       if (!isFreshFunction(handler) && referenceKey(handler) === undefined) return; // a computed handler we cannot follow
+      if (checkOwned(registration)) return;
       const target = longLivedTarget(facts, registration.target, call);
       if (!target) return;
       const repetition = repetitionAt(facts, call, { strict: true });
@@ -71,6 +77,61 @@ export default defineRule<MessageId, Options>({
       }
       const owner = lifetime.ownerOf(call);
       context.report({ node: call.expression, messageId: "notRemoved", data, fixes: [...removalFixes(registration, owner), ...onceFixes(registration)] });
+    }
+
+    /**
+     * The owner questions, for a registration made by an instance with a teardown path on
+     * a target that outlives it: is it removed on that path? Returns whether it decided.
+     */
+    function checkOwned(registration: Registration): boolean {
+      const { call } = registration;
+      const instance = own.instanceAt(call);
+      if (!instance) return false;
+      const repeat = registrationRepeatedInTeardown(own, instance, registration, registrationsOf(instance));
+      if (repeat === registration) return true; // reported at the registration it repeats
+      if (repeat) {
+        context.report({
+          node: call.expression,
+          messageId: "addedInTeardown",
+          data: { teardown: own.methodAt(instance, repeat.call)?.name ?? "dispose", event: eventText(registration.event),
+            target: registration.target.getText(sourceFile), method: own.methodAt(instance, call)?.name ?? "constructor" },
+          related: [{ node: repeat.call, message: "adds the listener again instead of removing it" }],
+        });
+        return true;
+      }
+      const owned = ownedRegistration(facts, own, registration);
+      if (!owned || own.isOnTeardownPath(owned.owner, call)) return false;
+      const { matched, fresh } = removalsOnTeardown(facts, own, owned.owner, registration);
+      if (matched) return true;
+      const teardownFn = owned.owner.teardown?.fn ?? [...own.teardownFunctions(owned.owner)][0];
+      const teardownName = owned.owner.teardown?.name ?? "dispose";
+      const data = { event: eventText(registration.event), target: owned.target, method: owned.method.name, owner: owned.owner.name, teardown: teardownName };
+      if (fresh) {
+        const removedHandler = fresh.arguments[registration.helper ? 2 : 1];
+        context.report({
+          node: call.expression,
+          messageId: "freshRemoval",
+          data: { ...data, when: owned.method.name === "constructor" ? "an instance is created" : `\`${owned.method.name}()\` runs`,
+            removal: `${calleeText(fresh)}(…)`, fresh: removedHandler && ts.isCallExpression(removedHandler) ? "`.bind()` result" : "function" },
+          related: [{ node: fresh, message: "this removal never matches" }],
+        });
+        return true;
+      }
+      const owner = lifetime.ownerOf(call);
+      const fixes = owner.kind === "class" && owned.owner.kind === "class" ? removalFixes(registration, owner) : [];
+      context.report({ node: call.expression, messageId: "notRemovedOnTeardown", data, fixes, related: [{ node: teardownFn, message: "the teardown that should remove it" }] });
+      return true;
+    }
+
+    function registrationsOf(instance: InstanceOwner): Registration[] {
+      let found = ownerRegistrations.get(instance);
+      if (!found) {
+        const methods = new Set([...REGISTER_METHODS, ...extraRegister]);
+        const roots = [instance.node, ...(instance.kind === "constructor-function" ? instance.methods.values() : [])];
+        found = roots.flatMap((root) => registrationsIn(root, (c) => parseRegistration(c, methods)));
+        ownerRegistrations.set(instance, found);
+      }
+      return found;
     }
 
     /** Hoists an inline handler to a name (when needed) and removes it in the owner's teardown. */

@@ -13,6 +13,7 @@ import { skipOuterExpressions } from "../core/names";
 
 export const REGISTER_METHODS = new Set(["on", "addListener", "prependListener", "addEventListener"]);
 export const REMOVE_METHODS = ["removeListener", "off", "removeEventListener", "removeAllListeners"];
+const PAGE_GLOBALS = new Set(["document", "window"]);
 
 export interface Registration {
   call: ts.CallExpression;
@@ -52,6 +53,8 @@ function isHelperShape(args: ts.NodeArray<ts.Expression>, min: number): boolean 
   if (args.length < min) return false;
   const [first, second] = args;
   if (ts.isStringLiteralLike(first) || ts.isTemplateExpression(first) || isFreshFunction(first)) return false;
+  // `Events.on(document, fsApi.fullscreenchange, handler)`: a page global is a target, never an event name.
+  if (ts.isIdentifier(first) && PAGE_GLOBALS.has(first.text)) return true;
   if (ts.isStringLiteralLike(second) || ts.isTemplateExpression(second) || (ts.isIdentifier(second) && /^[A-Z][A-Z0-9_]*$/.test(second.text))) return true;
   // `on(element, eventIn, selector, (event) => …)`: the function comes last, not second.
   return min === 3 && !isFreshFunction(second) && isFreshFunction(args[args.length - 1]);
@@ -202,7 +205,7 @@ export function longLivedTarget(facts: Facts, target: ts.Expression, at: ts.Node
   const text = target.getText();
   const lifetime = facts.analysis(lifetimes).targetLifetime(target, at);
   if (lifetime === "global") return `\`${text}\` (a global)`;
-  if (lifetime === "module") return isModuleObject(facts, root) ? undefined : `the module-level \`${text}\``;
+  if (lifetime === "module") return isModuleObject(facts, root) || isCreatedBefore(facts, root, at) ? undefined : `the module-level \`${text}\``;
   if (lifetime === "static") return `the static \`${text}\``;
   if (root.kind === ts.SyntaxKind.ThisKeyword && ts.isPropertyAccessExpression(target)) {
     const first = firstMember(target);
@@ -213,6 +216,30 @@ export function longLivedTarget(facts: Facts, target: ts.Expression, at: ts.Node
   if (ts.isIdentifier(root) && isPropsOfEnclosingComponent(facts, root, at)) return `\`${text}\` (from the component's props, which outlive the effect)`;
   if (root === target && ts.isIdentifier(root) && isServerParameter(facts, root)) return `the server \`${text}\` (a parameter: a server outlives the calls it is passed to)`;
   return undefined;
+}
+
+/**
+ * `win = new BrowserWindow(o); win.on("closed", …)`: a module-level variable that the
+ * same function has just pointed at a new object — the listener is on that new object,
+ * which lives as long as the variable keeps it, not on a long-lived target. The
+ * assignment must be a statement of a block that holds the registration, before it.
+ */
+function isCreatedBefore(facts: Facts, root: ts.Expression, at: ts.Node): boolean {
+  if (!ts.isIdentifier(root)) return false;
+  const symbol = facts.symbolAt(root);
+  if (!symbol) return false;
+  for (let block: ts.Node | undefined = at.parent; block && !ts.isSourceFile(block); block = block.parent) {
+    if (ts.isFunctionLike(block)) return false;
+    if (!ts.isBlock(block)) continue;
+    for (const statement of block.statements) {
+      if (statement.pos >= at.pos) break;
+      if (!ts.isExpressionStatement(statement)) continue;
+      const expr = statement.expression;
+      if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(expr.left)
+        && facts.symbolAt(expr.left) === symbol && ts.isNewExpression(skipOuterExpressions(expr.right))) return true;
+    }
+  }
+  return false;
 }
 
 /** Server types whose instances live as long as the process serves: http/https/net/tls/http2 servers, `ws`' WebSocketServer, socket.io. */

@@ -1,0 +1,228 @@
+// Listeners owned by an instance: whether a registration made by a class, an ES5
+// constructor or a factory lands on a target that outlives that instance — a
+// browser/process global, a module-level or static binding, a singleton
+// (`X.getInstance()`), an emitter or options object the caller passed to the
+// constructor (or a field copied from one: `this.bus = opts.bus`), the document a
+// DOM node belongs to (`el.ownerDocument`) — and which removals run on the
+// instance's teardown path. A removal somewhere else (in a handler, in a method
+// nothing calls on teardown) does not release the listener when the instance goes.
+import ts from "typescript";
+import { type FunctionNode, referenceKey, walk } from "../core/ast";
+import type { Facts } from "../core/facts";
+import { type Registration, findRemovals, longLivedTarget } from "./listeners";
+import type { InstanceOwner, OwnersAnalysis } from "./owners";
+
+/** Properties that lead from any DOM node to the page-wide document or window. */
+const PAGE_PROPERTIES = new Set(["ownerDocument", "defaultView"]);
+const PAGE_GLOBALS = new Set(["document", "window"]);
+const PAGE_TYPES = new Set(["Document", "Window", "HTMLDocument"]);
+/** `Foo.getInstance()`, `Foo.get()`, `getInstance()`: an accessor of a process-wide singleton. */
+const SINGLETON_ACCESSOR = /^(getInstance|getSingleton|instance|shared|getDefault|get)$/;
+
+export interface OwnedRegistration {
+  owner: InstanceOwner;
+  /** The method (or constructor) that registers. */
+  method: { name: string; fn: FunctionNode };
+  /** For messages: why the target outlives the instance. */
+  target: string;
+}
+
+/**
+ * The instance that owns `registration` when the owner has a teardown path and the
+ * target outlives the instance; undefined when the question does not apply.
+ */
+export function ownedRegistration(facts: Facts, own: OwnersAnalysis, registration: Registration): OwnedRegistration | undefined {
+  const owner = own.instanceAt(registration.call);
+  if (!owner || own.teardownFunctions(owner).size === 0) return undefined;
+  const method = own.methodAt(owner, registration.call);
+  if (!method) return undefined;
+  if (method.name === "constructor" && handlerTearsDown(own, owner, registration.handler)) return undefined;
+  if (isKeptOnInstance(facts, own, owner, registration.handler)) return undefined;
+  const target = outlivingTarget(facts, own, owner, registration.target, registration.call);
+  return target ? { owner, method, target } : undefined;
+}
+
+/**
+ * `constructor() { process.on("SIGINT", () => this.stop()) }`: the instance is built to
+ * live until that event and tears itself down when it fires.
+ */
+function handlerTearsDown(own: OwnersAnalysis, owner: InstanceOwner, handler: ts.Expression): boolean {
+  const teardown = owner.teardown?.name;
+  if (!teardown) return false;
+  let found = false;
+  walk(handler, (node) => {
+    if (ts.isPropertyAccessExpression(node) && node.name.text === teardown && own.isInstanceReference(owner, node.expression)) found = true;
+    return found ? false : undefined;
+  });
+  return found;
+}
+
+/** `this.cleanupRef = cleanup`: the instance keeps the handler, so whoever removes it may live elsewhere (a subclass, another file). */
+function isKeptOnInstance(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, handler: ts.Expression): boolean {
+  if (!ts.isIdentifier(handler)) return false;
+  const decl = facts.symbolAt(handler)?.declarations?.[0];
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name)) return false;
+  return facts.referencesTo(decl.name).some((ref) => ts.isBinaryExpression(ref.parent) && ref.parent.right === ref
+    && ref.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(ref.parent.left)
+    && own.fieldOf(owner, ref.parent.left) !== undefined);
+}
+
+/** Why `target` outlives instances of `owner`, or undefined when it may not. */
+export function outlivingTarget(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, target: ts.Expression, at: ts.Node): string | undefined {
+  const text = target.getText();
+  if (isPageExpression(facts, target)) return `\`${text}\` (the page's document or window)`;
+  const known = longLivedTarget(facts, target, at);
+  if (known) return known;
+  const singleton = singletonAccessor(target);
+  if (singleton) return `the singleton \`${text}\``;
+  if (isAdopted(own, owner, target)) return undefined;
+  const param = constructorParameterRoot(facts, owner, target);
+  if (param) return `\`${text}\` (from the constructor's \`${param}\`: the caller owns it, and it outlives this instance)`;
+  const field = own.fieldOf(owner, stripNonNull(target));
+  if (field !== undefined) {
+    const source = copiedFrom(facts, own, owner, field);
+    if (source) return `\`${text}\` (${source}, which outlives this instance)`;
+  }
+  return undefined;
+}
+
+/** The removals of `registration` that run when `owner` is torn down. */
+export function removalsOnTeardown(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, registration: Registration): { matched: boolean; fresh?: ts.CallExpression } {
+  const removals = findRemovals(facts, registration).filter((r) => own.isOnTeardownPath(owner, r.call));
+  return { matched: removals.some((r) => r.matches), fresh: removals.find((r) => r.fresh)?.call };
+}
+
+/**
+ * The owner's teardown adds `registration` (same target, event and handler) again
+ * instead of removing it — `dispose() { this.on(t, "x", h) }` where `off` was meant.
+ * Given a registration outside the teardown, returns the teardown's repeat of it; given
+ * the repeat itself, returns it too (so that it is not judged on its own).
+ */
+export function registrationRepeatedInTeardown(own: OwnersAnalysis, owner: InstanceOwner, registration: Registration,
+  registrations: readonly Registration[]): Registration | undefined {
+  const key = registrationKey(registration);
+  if (key === undefined) return undefined;
+  if (own.isOnTeardownPath(owner, registration.call)) {
+    const original = registrations.some((other) => other.call !== registration.call && registrationKey(other) === key && !own.isOnTeardownPath(owner, other.call));
+    return original ? registration : undefined;
+  }
+  return registrations.find((other) => other.call !== registration.call && registrationKey(other) === key && own.isOnTeardownPath(owner, other.call));
+}
+
+function registrationKey(registration: Registration): string | undefined {
+  const target = referenceKey(registration.target);
+  const handler = referenceKey(registration.handler);
+  if (target === undefined || handler === undefined) return undefined;
+  return `${target}|${registration.event.getText()}|${handler}`;
+}
+
+/**
+ * `document`, `window` (also as imported shims: `import document from "global/document"`),
+ * `el.ownerDocument`, `node.ownerDocument.defaultView`, `value as Document`.
+ */
+function isPageExpression(facts: Facts, expr: ts.Expression): boolean {
+  let current = stripNonNull(expr);
+  if (ts.isAsExpression(current)) return ts.isTypeReferenceNode(current.type) && PAGE_TYPES.has(current.type.getText());
+  for (; ts.isPropertyAccessExpression(current); current = stripNonNull(current.expression)) {
+    if (PAGE_PROPERTIES.has(current.name.text)) return true;
+  }
+  if (!ts.isIdentifier(current) || current !== stripNonNull(expr) || !PAGE_GLOBALS.has(current.text)) return false;
+  const decl = facts.symbolAt(current)?.declarations?.[0];
+  return !decl || decl.getSourceFile() !== facts.sourceFile || ts.isImportClause(decl) || ts.isImportSpecifier(decl)
+    || ts.isVariableDeclaration(decl) && decl.initializer !== undefined && /^require\(/.test(decl.initializer.getText());
+}
+
+/** A connection the caller hands over (`new Connection(socket)`) or the pool of the client that creates this helper: the instance wraps it and they go together. */
+const ADOPTED_NAME = /(socket|stream|port|conn|connection|channel|pipe|ws|duplex|transport|pool)$/i;
+
+/**
+ * The instance adopts the target: its name says it is a connection or stream handed
+ * over to be wrapped, or the teardown path closes it (`this.socket.destroy()`, `this.bus.removeAllListeners()`).
+ */
+const CLOSING_METHOD = /^(destroy|close|end|dispose|terminate|removeAllListeners|disconnect|stop|release|abort|kill|unref)$/;
+
+function isAdopted(own: OwnersAnalysis, owner: InstanceOwner, target: ts.Expression): boolean {
+  const inner = stripNonNull(target);
+  const name = ts.isIdentifier(inner) ? inner.text : ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
+  if (name !== undefined && ADOPTED_NAME.test(name)) return true;
+  const key = referenceKey(inner);
+  if (key === undefined) return false;
+  for (const fn of own.teardownFunctions(owner)) {
+    let found = false;
+    walk(fn, (node) => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && referenceKey(node.expression.expression) === key
+        && CLOSING_METHOD.test(node.expression.name.text)) found = true;
+      return found ? false : undefined;
+    });
+    if (found) return true;
+  }
+  return false;
+}
+
+function singletonAccessor(expr: ts.Expression): boolean {
+  const inner = stripNonNull(expr);
+  if (!ts.isCallExpression(inner) || inner.arguments.length > 0) return false;
+  const callee = inner.expression;
+  if (ts.isPropertyAccessExpression(callee)) {
+    // `Store.getInstance()`, `Registry.get()`: a capitalised holder, not `this.map.get()`.
+    return SINGLETON_ACCESSOR.test(callee.name.text) && ts.isIdentifier(callee.expression) && /^[A-Z]/.test(callee.expression.text);
+  }
+  return ts.isIdentifier(callee) && /^getInstance$|^get[A-Z]\w*Instance$/.test(callee.text);
+}
+
+/** The name of the constructor (or factory) parameter `expr` is rooted at: `room.xmpp` → `room`. */
+function constructorParameterRoot(facts: Facts, owner: InstanceOwner, expr: ts.Expression): string | undefined {
+  let root = stripNonNull(expr);
+  while (ts.isPropertyAccessExpression(root) || ts.isNonNullExpression(root)) root = root.expression;
+  if (!ts.isIdentifier(root)) return undefined;
+  const decl = facts.symbolAt(root)?.declarations?.[0];
+  if (!decl) return undefined;
+  let param: ts.Node = decl;
+  while (ts.isBindingElement(param) || ts.isObjectBindingPattern(param)) param = param.parent;
+  if (!ts.isParameter(param) || param.modifiers?.length) return undefined;
+  return param.parent === constructorOf(owner) ? root.text : undefined;
+}
+
+function constructorOf(owner: InstanceOwner): ts.Node | undefined {
+  if (owner.kind !== "class") return owner.node;
+  return (owner.node as ts.ClassLikeDeclaration).members.find(ts.isConstructorDeclaration);
+}
+
+/**
+ * Where field `name` comes from when every assignment copies something the instance
+ * does not own: a constructor parameter (or part of one), the page, a global.
+ */
+function copiedFrom(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, name: string): string | undefined {
+  let source: string | undefined;
+  for (const ref of own.fieldReferences(owner, name)) {
+    const parent = ref.parent;
+    if (!ts.isBinaryExpression(parent) || parent.left !== ref || parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+    const value = parent.right;
+    const param = constructorParameterRoot(facts, owner, value);
+    const from = param ? `copied from the constructor's \`${param}\``
+      : isPageExpression(facts, value) ? "the page's document or window"
+      : longLivedTarget(facts, value, value) ? `copied from ${longLivedTarget(facts, value, value)}`
+      : undefined;
+    if (!from) return undefined; // also assigned something the instance may own (`new Emitter()`)
+    source ??= from;
+  }
+  return source;
+}
+
+/** Every registration in a function (for comparing registrations of one owner). */
+export function registrationsIn(root: ts.Node, parse: (call: ts.CallExpression) => Registration | undefined): Registration[] {
+  const result: Registration[] = [];
+  walk(root, (node) => {
+    if (ts.isCallExpression(node)) {
+      const registration = parse(node);
+      if (registration) result.push(registration);
+    }
+    return undefined;
+  });
+  return result;
+}
+
+function stripNonNull(expr: ts.Expression): ts.Expression {
+  while (ts.isNonNullExpression(expr) || ts.isParenthesizedExpression(expr)) expr = expr.expression;
+  return expr;
+}
