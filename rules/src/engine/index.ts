@@ -52,4 +52,7 @@ export {
   SCOPE_BOUND_HELPERS, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
   registrationRepetition, scopeBoundLeak,
 } from "./analyses/disposable-registrations";
-export { type StoreAndRelease, isOwnSourceSubscribedOnce, isReleasedOrHandedOff, releaseStoredFixes, storeAndReleaseFixes } from "./analyses/disposables";
+export {
+  type StoreAndRelease, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isOwnSourceSubscribedOnce, isReleasedOrHandedOff,
+  releaseStoredFixes, sourceRoots, storeAndReleaseFixes,
+} from "./analyses/disposables";

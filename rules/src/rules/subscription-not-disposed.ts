@@ -1,9 +1,9 @@
 // subscription-not-disposed: RxJS subscriptions, VS Code disposables and DOM observers never unsubscribed, disposed or disconnected.
 import ts from "typescript";
 import {
-  type Fix, type Owner, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, defineRule, findTeardown, freshName, indentationAt,
+  type Fix, type Owner, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, defineRule, freshName, indentationAt,
   namedImportEdits,
-  SCOPE_BOUND_HELPERS, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
+  SCOPE_BOUND_HELPERS, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
   isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
   storeAndReleaseFixes, storedHandle, lifetimes,
 } from "../engine";
@@ -88,7 +88,9 @@ export default defineRule<MessageId, Options>({
       const handle = outerReference(call);
       const untilDestroyed = takeUntilDestroyedFixes(receiver, owner);
       if (ts.isExpressionStatement(handle.parent)) {
-        const when = repetitionAt(facts, call)?.when ?? "the owner is created";
+        const instance = instances.instanceAt(call);
+        const when = instance && instance.kind !== "class" && instances.methodAt(instance, call)?.name === "constructor" ? "an instance is created"
+          : repetitionAt(facts, call)?.when ?? "the owner is created";
         const fixes = withSuggestion(storeAndReleaseFixes(facts, handle, owner, SUBSCRIPTION), untilDestroyed);
         return context.report({ node: call.expression, messageId: "subscriptionDropped", data: { when }, fixes });
       }
@@ -227,6 +229,9 @@ export default defineRule<MessageId, Options>({
 
     /** Code that runs repeatedly or belongs to an owner with a lifecycle (not a plain singleton service). */
     function ownerCanLeak(owner: Owner, node: ts.Node): boolean {
+      // An ES5 constructor or a factory with a teardown (`Feed.prototype.close`, `return { close() {…} }`) is torn down too.
+      const instance = instances.instanceAt(node);
+      if (instance && instance.kind !== "class") return instance.teardown !== undefined && !instances.isOnTeardownPath(instance, node);
       if (owner.kind === "class") return owner.teardown !== undefined || isComponentClass(owner.classNode) || lifetime.roleAt(node) === "mount-hook";
       if (owner.kind === "module") return repetitionAt(facts, node, { strict: true }) !== undefined;
       return true;
@@ -270,61 +275,12 @@ export default defineRule<MessageId, Options>({
   },
 });
 
-/** What a source is built from: `this.x$` in `this.x$.pipe(…)`, `ref` in `merge(ref.a, ref.b)`; empty when unknown. */
-function sourceRoots(receiver: ts.Expression): ts.Expression[] {
-  let source = receiver;
-  while (ts.isCallExpression(source) && calleeMemberName(source) === "pipe") source = calleeReceiver(source) ?? receiver;
-  if (!ts.isCallExpression(source)) return [rootOf(source)];
-  const args = source.arguments.flatMap((a) => (ts.isArrayLiteralExpression(a) ? [...a.elements] : [a]));
-  return args.every((a) => ts.isPropertyAccessExpression(a) || ts.isIdentifier(a)) ? args.map(rootOf) : [];
-}
-
-function rootOf(expr: ts.Expression): ts.Expression {
-  let current = expr;
-  while (ts.isPropertyAccessExpression(current) && current.expression.kind !== ts.SyntaxKind.ThisKeyword) current = current.expression;
-  return current;
-}
-
 /** Safe fixes first, then the extra suggestion, then the other suggestions. */
 function withSuggestion(fixes: Fix[], suggestion: Fix[]): Fix[] {
   return [...fixes.filter((f) => f.safe), ...suggestion, ...fixes.filter((f) => !f.safe)];
-}
-
-function isAngularClass(classNode: ts.ClassLikeDeclaration): boolean {
-  return (ts.getDecorators(classNode) ?? []).some((d) => /^(Component|Directive|Pipe)\b/.test(d.expression.getText()));
-}
-
-/** The constructor body or a field initializer: `inject()` (and so `takeUntilDestroyed()`) works there. */
-function inInjectionContext(node: ts.Node, classNode: ts.ClassLikeDeclaration): boolean {
-  for (let current = node.parent; current && current !== classNode; current = current.parent) {
-    if (ts.isConstructorDeclaration(current) || ts.isPropertyDeclaration(current)) return current.parent === classNode;
-    if (ts.isFunctionLike(current)) return false;
-  }
-  return false;
-}
-
-/** `destroyRef = inject(DestroyRef)` or `constructor(private destroyRef: DestroyRef)`. */
-function destroyRefMember(classNode: ts.ClassLikeDeclaration): string | undefined {
-  for (const member of classNode.members) {
-    if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name) && member.initializer && ts.isCallExpression(member.initializer)
-      && member.initializer.expression.getText() === "inject" && member.initializer.arguments[0]?.getText() === "DestroyRef") return member.name.text;
-    if (ts.isConstructorDeclaration(member)) {
-      const param = member.parameters.find((p) => ts.getModifiers(p)?.length && p.type?.getText() === "DestroyRef" && ts.isIdentifier(p.name));
-      if (param) return (param.name as ts.Identifier).text;
-    }
-  }
-  return undefined;
 }
 
 function isObserveCall(ref: ts.Expression): boolean {
   const access = outerReference(ref).parent;
   return ts.isPropertyAccessExpression(access) && access.name.text === "observe";
 }
-
-/** Angular `@Component`/`@Directive`, a React class component, a Lit element. */
-function isComponentClass(classNode: ts.ClassLikeDeclaration): boolean {
-  const decorated = (ts.getDecorators(classNode) ?? []).some((d) => /^(Component|Directive|Pipe)\b/.test(d.expression.getText()));
-  const base = classNode.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression.getText() ?? "";
-  return decorated || /(^|\.)(Component|PureComponent|LitElement|HTMLElement)$/.test(base) || findTeardown(classNode) !== undefined;
-}
-
