@@ -49,4 +49,11 @@ export {
 } from "./apis/resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./analyses/resource-tracking";
 export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./fixes/resource-fixes";
-export { type StoreAndRelease, isOwnSourceSubscribedOnce, isReleasedOrHandedOff, releaseStoredFixes, storeAndReleaseFixes } from "./analyses/disposables";
+export {
+  SCOPE_BOUND_HELPERS, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
+  registrationRepetition, scopeBoundLeak,
+} from "./analyses/disposable-registrations";
+export {
+  type StoreAndRelease, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isOwnSourceSubscribedOnce, isReleasedOrHandedOff,
+  releaseStoredFixes, sourceRoots, storeAndReleaseFixes,
+} from "./analyses/disposables";

@@ -1,12 +1,14 @@
 // subscription-not-disposed: RxJS subscriptions, VS Code disposables and DOM observers never unsubscribed, disposed or disconnected.
 import ts from "typescript";
 import {
-  type Fix, type Owner, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, containingStatement, defineRule, findTeardown, freshName, indentationAt,
+  type Fix, type Owner, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, defineRule, freshName, indentationAt,
   namedImportEdits,
-  isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, releaseStoredFixes, repetitionAt, storeAndReleaseFixes, storedHandle, lifetimes,
+  SCOPE_BOUND_HELPERS, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
+  isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
+  storeAndReleaseFixes, storedHandle, lifetimes,
 } from "../engine";
 
-type MessageId = "subscriptionDropped" | "subscriptionKept" | "disposableDropped" | "disposableKept" | "observerKept";
+type MessageId = "subscriptionDropped" | "subscriptionKept" | "disposableDropped" | "disposableKept" | "eventDropped" | "stopDropped" | "observerKept";
 type Options = Record<string, never>;
 
 const OBSERVERS = new Set(["MutationObserver", "ResizeObserver", "IntersectionObserver", "PerformanceObserver"]);
@@ -20,6 +22,8 @@ const VSCODE_CREATORS = new Set([
   "createTreeView", "createDiagnosticCollection", "createQuickPick", "createInputBox", "createCommentController", "createTestController",
   "createLanguageStatusItem",
 ]);
+/** UI the user reads and closes (closing disposes it): not a dropped disposable. */
+const USER_CLOSED = new Set(["createTerminal", "createWebviewPanel"]);
 const RXJS_IMPORT = /from\s+["'](rxjs|@angular\/|@ngrx\/)|require\(["']rxjs/;
 
 const SUBSCRIPTION: StoreAndRelease = {
@@ -40,20 +44,23 @@ export default defineRule<MessageId, Options>({
     description: "RxJS subscriptions, VS Code disposables and DOM observers never unsubscribed, disposed or disconnected",
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [lifetimes],
+    requires: [lifetimes, owners],
     defaultSeverity: "warning",
   },
   messages: {
     subscriptionDropped: "The `Subscription` from this `subscribe()` is dropped, so it can never be unsubscribed: each time {{when}} another subscription starts that lives as long as its source and keeps its callbacks' closures alive.",
     subscriptionKept: "`{{name}}` (a `Subscription`) is never unsubscribed{{where}}: it lives as long as its source and keeps its callbacks' closures alive.",
-    disposableDropped: "The `Disposable` returned by `{{api}}` is dropped instead of being pushed to `context.subscriptions` or disposed: the registration outlives {{owner}}.",
-    disposableKept: "`{{name}}` from `{{api}}` is never disposed or pushed to `context.subscriptions`: the registration outlives {{owner}}.",
+    disposableDropped: "The `Disposable` returned by `{{api}}` is dropped instead of being disposed: {{why}}.",
+    disposableKept: "`{{name}}` from `{{api}}` is never disposed: {{why}}.",
+    eventDropped: "The `IDisposable` returned by `{{api}}` is dropped: the listener stays on `{{target}}`, which outlives this `{{owner}}`, and keeps the disposed instance alive; register it with the instance or dispose it in its teardown.",
+    stopDropped: "The stop function of `{{api}}(…)` is dropped {{why}}: the listener is never removed.",
     observerKept: "This `{{kind}}` is never `disconnect()`ed{{where}}: it keeps observing, and keeps its callback and every observed node alive.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
   defaultOptions: {},
   create(context) {
     const lifetime = context.use(lifetimes);
+    const instances = context.use(owners);
     const { facts, sourceFile } = context;
     let rxjsFile: boolean | undefined;
     return {
@@ -62,6 +69,8 @@ export default defineRule<MessageId, Options>({
         if (!name) return;
         if (name === "subscribe") checkSubscribe(call);
         else if (/^(onDid|onWill|register)[A-Z]/.test(name) || VSCODE_CREATORS.has(name)) checkDisposable(call, name);
+        else if (/^on[A-Z]/.test(name)) checkEvent(call, name);
+        else if (SCOPE_BOUND_HELPERS.has(name) && ts.isIdentifier(call.expression)) checkScopeBound(call, name);
       },
       [ts.SyntaxKind.NewExpression](expr: ts.NewExpression) {
         if (ts.isIdentifier(expr.expression) && OBSERVERS.has(expr.expression.text) && facts.calleeName(expr) === `global:${expr.expression.text}`) {
@@ -79,7 +88,9 @@ export default defineRule<MessageId, Options>({
       const handle = outerReference(call);
       const untilDestroyed = takeUntilDestroyedFixes(receiver, owner);
       if (ts.isExpressionStatement(handle.parent)) {
-        const when = repetitionAt(facts, call)?.when ?? "the owner is created";
+        const instance = instances.instanceAt(call);
+        const when = instance && instance.kind !== "class" && instances.methodAt(instance, call)?.name === "constructor" ? "an instance is created"
+          : repetitionAt(facts, call)?.when ?? "the owner is created";
         const fixes = withSuggestion(storeAndReleaseFixes(facts, handle, owner, SUBSCRIPTION), untilDestroyed);
         return context.report({ node: call.expression, messageId: "subscriptionDropped", data: { when }, fixes });
       }
@@ -94,29 +105,80 @@ export default defineRule<MessageId, Options>({
     function checkDisposable(call: ts.CallExpression, name: string): void {
       const qualified = facts.calleeName(call);
       const isVscode = qualified?.startsWith("vscode:") === true;
-      if (!isVscode && (VSCODE_CREATORS.has(name) || facts.typeIs(call, ["Disposable"]) !== true)) return;
+      if (!isVscode && (VSCODE_CREATORS.has(name) || facts.typeIs(call, ["Disposable"]) !== true)) return checkEvent(call, name);
       // `onDidX(listener, thisArgs, disposables)`: the disposable goes into the array.
       if (/^on(Did|Will)/.test(name) && call.arguments.length >= 3) return;
+      if (USER_CLOSED.has(name)) return;
+      const receiver = calleeReceiver(call);
+      if (receiver && isEmitterCreatedHere(facts, receiver)) return; // disposing the emitter disposes its listeners
+      const why = leakReason(call);
+      if (!why) return;
       const api = `${qualified?.replace(/^vscode:/, "vscode.") ?? name}(…)`;
       const owner = lifetime.ownerOf(call);
-      if (owner.kind === "module" && !repetitionAt(facts, call, { strict: true })) return;
-      const ownerText = owner.kind === "vscode" ? "the extension's deactivation" : "its owner";
       const handle = outerReference(call);
       if (ts.isExpressionStatement(handle.parent)) {
-        const fixes: Fix[] = owner.kind === "vscode" && owner.context
-          ? [{ description: `Push it to ${owner.context}.subscriptions`, safe: true, edits: [
-            { start: handle.getStart(sourceFile), end: handle.getStart(sourceFile), newText: `${owner.context}.subscriptions.push(` },
-            { start: handle.getEnd(), end: handle.getEnd(), newText: ")" }] }]
-          : storeAndReleaseFixes(facts, handle, owner, DISPOSABLE);
-        return context.report({ node: call.expression, messageId: "disposableDropped", data: { api, owner: ownerText }, fixes });
+        const instance = instances.instanceAt(call);
+        // In a command handler a push to `context.subscriptions` would pile up too: no automatic fix there.
+        const fixes = instance && canRegisterOnInstance(instances, instance, call) ? registerFixes(handle)
+          : owner.kind === "vscode" ? [] : storeAndReleaseFixes(facts, handle, owner, DISPOSABLE);
+        return context.report({ node: call.expression, messageId: "disposableDropped", data: { api, why }, fixes });
       }
       const stored = storedHandle(facts, handle);
       if (!stored || isReleasedOrHandedOff(stored.refs, ["dispose"])) return;
-      const fixes: Fix[] = owner.kind === "vscode" && owner.context && stored.member === undefined
-        ? [{ description: `Push it to ${owner.context}.subscriptions`, safe: true,
-          edits: [pushAfter(handle, `${owner.context}.subscriptions.push(${stored.name});`)] }]
-        : releaseStoredFixes(facts, call, owner, stored, DISPOSABLE);
-      context.report({ node: call.expression, messageId: "disposableKept", data: { name: stored.name, api, owner: ownerText }, fixes });
+      const fixes = owner.kind === "vscode" ? [] : releaseStoredFixes(facts, call, owner, stored, DISPOSABLE);
+      context.report({ node: call.expression, messageId: "disposableKept", data: { name: stored.name, api, why }, fixes });
+    }
+
+    /**
+     * Why a VS Code disposable made here leaks, or undefined when it does not: an
+     * instance with a teardown (or the dispose convention) outlived by its
+     * registration, or code that runs again and again (a command handler, an event
+     * callback, a handler method). Registrations made once while the extension
+     * activates live as long as the extension host and do not pile up.
+     */
+    function leakReason(call: ts.CallExpression): string | undefined {
+      const instance = instances.instanceAt(call);
+      if (instance) {
+        if (instances.isOnTeardownPath(instance, call)) return undefined;
+        if (instance.teardown || hasDisposeConvention(instances, instance)) return `the registration outlives \`${instance.name}\` after it is disposed`;
+        const method = instances.methodAt(instance, call);
+        if (method && instances.runsRepeatedly(instance, method)) return `each time \`${method.name}()\` runs another one piles up`;
+      }
+      const owner = lifetime.ownerOf(call);
+      if (!instance && owner.kind !== "module" && owner.kind !== "vscode" && owner.kind !== "class") return "the registration outlives its owner";
+      const when = registrationRepetition(facts, call);
+      return when ? `each time ${when} another one piles up` : undefined;
+    }
+
+    /** `target.onX(listener)` (a VS Code-style `Event<T>`) dropped in an instance with the dispose convention, on a target it did not create. */
+    function checkEvent(call: ts.CallExpression, name: string): void {
+      const handle = outerReference(call);
+      if (!ts.isExpressionStatement(handle.parent) || !isEventSubscription(facts, call)) return;
+      const instance = instances.instanceAt(call);
+      const target = calleeReceiver(call);
+      if (!instance || !target || !hasDisposeConvention(instances, instance) || instances.isOnTeardownPath(instance, call)) return;
+      if (!isLongerLivedTarget(facts, instances, instance, target)) return;
+      const fixes = canRegisterOnInstance(instances, instance, call) ? registerFixes(handle) : storeAndReleaseFixes(facts, handle, lifetime.ownerOf(call), DISPOSABLE);
+      context.report({ node: call.expression, messageId: "eventDropped", data: { api: `${name}(…)`, target: target.getText(sourceFile), owner: instance.name }, fixes });
+    }
+
+    /** vueuse `useEventListener(…)` whose stop function is dropped after an `await` or in code that runs again. */
+    function checkScopeBound(call: ts.CallExpression, name: string): void {
+      if (!ts.isExpressionStatement(outerReference(call).parent)) return;
+      const qualified = facts.calleeName(call);
+      if (!qualified || qualified.startsWith("global:") || !qualified.endsWith(`:${name}`)) return; // imported, not a local function
+      const leak = scopeBoundLeak(facts, call);
+      if (!leak) return;
+      const why = leak === "after-await" ? "after an `await`, where no effect scope is current to remove it"
+        : `each time ${leak.when}, adding another listener`;
+      context.report({ node: call.expression, messageId: "stopDropped", data: { api: name, why } });
+    }
+
+    /** `this._register(x)`: the instance disposes it with itself. */
+    function registerFixes(handle: ts.Expression): Fix[] {
+      return [{ description: "Register it with the instance: this._register(…)", safe: true, edits: [
+        { start: handle.getStart(sourceFile), end: handle.getStart(sourceFile), newText: "this._register(" },
+        { start: handle.getEnd(), end: handle.getEnd(), newText: ")" }] }];
     }
 
     function checkObserver(expr: ts.NewExpression, kind: string): void {
@@ -167,6 +229,9 @@ export default defineRule<MessageId, Options>({
 
     /** Code that runs repeatedly or belongs to an owner with a lifecycle (not a plain singleton service). */
     function ownerCanLeak(owner: Owner, node: ts.Node): boolean {
+      // An ES5 constructor or a factory with a teardown (`Feed.prototype.close`, `return { close() {…} }`) is torn down too.
+      const instance = instances.instanceAt(node);
+      if (instance && instance.kind !== "class") return instance.teardown !== undefined && !instances.isOnTeardownPath(instance, node);
       if (owner.kind === "class") return owner.teardown !== undefined || isComponentClass(owner.classNode) || lifetime.roleAt(node) === "mount-hook";
       if (owner.kind === "module") return repetitionAt(facts, node, { strict: true }) !== undefined;
       return true;
@@ -202,12 +267,6 @@ export default defineRule<MessageId, Options>({
       return [{ description: "Complete it when the component is destroyed with `takeUntilDestroyed()` (Angular 16+)", safe: false, edits }];
     }
 
-    function pushAfter(node: ts.Node, statementText: string): { start: number; end: number; newText: string } {
-      const statement = containingStatement(node) ?? node;
-      const indent = indentationAt(sourceFile.text, statement.getStart(sourceFile));
-      return { start: statement.getEnd(), end: statement.getEnd(), newText: `\n${indent}${statementText}` };
-    }
-
     function teardownText(owner: Owner): string {
       if (owner.kind === "class" && owner.teardown) return ` (not even in \`${owner.teardown.name.getText(sourceFile)}()\`)`;
       if (owner.kind === "effect") return " in the effect cleanup";
@@ -216,61 +275,12 @@ export default defineRule<MessageId, Options>({
   },
 });
 
-/** What a source is built from: `this.x$` in `this.x$.pipe(…)`, `ref` in `merge(ref.a, ref.b)`; empty when unknown. */
-function sourceRoots(receiver: ts.Expression): ts.Expression[] {
-  let source = receiver;
-  while (ts.isCallExpression(source) && calleeMemberName(source) === "pipe") source = calleeReceiver(source) ?? receiver;
-  if (!ts.isCallExpression(source)) return [rootOf(source)];
-  const args = source.arguments.flatMap((a) => (ts.isArrayLiteralExpression(a) ? [...a.elements] : [a]));
-  return args.every((a) => ts.isPropertyAccessExpression(a) || ts.isIdentifier(a)) ? args.map(rootOf) : [];
-}
-
-function rootOf(expr: ts.Expression): ts.Expression {
-  let current = expr;
-  while (ts.isPropertyAccessExpression(current) && current.expression.kind !== ts.SyntaxKind.ThisKeyword) current = current.expression;
-  return current;
-}
-
 /** Safe fixes first, then the extra suggestion, then the other suggestions. */
 function withSuggestion(fixes: Fix[], suggestion: Fix[]): Fix[] {
   return [...fixes.filter((f) => f.safe), ...suggestion, ...fixes.filter((f) => !f.safe)];
-}
-
-function isAngularClass(classNode: ts.ClassLikeDeclaration): boolean {
-  return (ts.getDecorators(classNode) ?? []).some((d) => /^(Component|Directive|Pipe)\b/.test(d.expression.getText()));
-}
-
-/** The constructor body or a field initializer: `inject()` (and so `takeUntilDestroyed()`) works there. */
-function inInjectionContext(node: ts.Node, classNode: ts.ClassLikeDeclaration): boolean {
-  for (let current = node.parent; current && current !== classNode; current = current.parent) {
-    if (ts.isConstructorDeclaration(current) || ts.isPropertyDeclaration(current)) return current.parent === classNode;
-    if (ts.isFunctionLike(current)) return false;
-  }
-  return false;
-}
-
-/** `destroyRef = inject(DestroyRef)` or `constructor(private destroyRef: DestroyRef)`. */
-function destroyRefMember(classNode: ts.ClassLikeDeclaration): string | undefined {
-  for (const member of classNode.members) {
-    if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name) && member.initializer && ts.isCallExpression(member.initializer)
-      && member.initializer.expression.getText() === "inject" && member.initializer.arguments[0]?.getText() === "DestroyRef") return member.name.text;
-    if (ts.isConstructorDeclaration(member)) {
-      const param = member.parameters.find((p) => ts.getModifiers(p)?.length && p.type?.getText() === "DestroyRef" && ts.isIdentifier(p.name));
-      if (param) return (param.name as ts.Identifier).text;
-    }
-  }
-  return undefined;
 }
 
 function isObserveCall(ref: ts.Expression): boolean {
   const access = outerReference(ref).parent;
   return ts.isPropertyAccessExpression(access) && access.name.text === "observe";
 }
-
-/** Angular `@Component`/`@Directive`, a React class component, a Lit element. */
-function isComponentClass(classNode: ts.ClassLikeDeclaration): boolean {
-  const decorated = (ts.getDecorators(classNode) ?? []).some((d) => /^(Component|Directive|Pipe)\b/.test(d.expression.getText()));
-  const base = classNode.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression.getText() ?? "";
-  return decorated || /(^|\.)(Component|PureComponent|LitElement|HTMLElement)$/.test(base) || findTeardown(classNode) !== undefined;
-}
-

@@ -2,9 +2,11 @@
 // `Subscription.unsubscribe()`, VS Code `Disposable.dispose()`, DOM observers'
 // `disconnect()` — and the fixes that keep such a value where the owner's teardown
 // can reach it: a `this.` field released in the teardown method, a `const` released
-// in an effect cleanup / request close / `context.subscriptions`.
+// in an effect cleanup / request close / `context.subscriptions`. Also the facts the
+// subscription rule needs about a source (what it is built from) and an Angular
+// owner (component class, injection context, its `DestroyRef`).
 import ts from "typescript";
-import { calleeMemberName, containingStatement, enclosingFunction, indentationAt } from "../core/ast";
+import { calleeMemberName, calleeReceiver, containingStatement, enclosingFunction, indentationAt } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { type Owner, findTeardown } from "./lifetime";
 import { classifyReference } from "./ownership";
@@ -136,4 +138,52 @@ function isOwnedField(facts: Facts, classNode: ts.ClassLikeDeclaration, name: st
 function thisCalls(facts: Facts, classNode: ts.ClassLikeDeclaration, name: string): ts.CallExpression[] {
   return facts.memberReferences(classNode, name).flatMap((access) =>
     ts.isCallExpression(access.parent) && access.parent.expression === access ? [access.parent] : []);
+}
+
+/** What a source is built from: `this.x$` in `this.x$.pipe(…)`, `ref` in `merge(ref.a, ref.b)`; empty when unknown. */
+export function sourceRoots(receiver: ts.Expression): ts.Expression[] {
+  let source = receiver;
+  while (ts.isCallExpression(source) && calleeMemberName(source) === "pipe") source = calleeReceiver(source) ?? receiver;
+  if (!ts.isCallExpression(source)) return [rootOf(source)];
+  const args = source.arguments.flatMap((a) => (ts.isArrayLiteralExpression(a) ? [...a.elements] : [a]));
+  return args.every((a) => ts.isPropertyAccessExpression(a) || ts.isIdentifier(a)) ? args.map(rootOf) : [];
+}
+
+function rootOf(expr: ts.Expression): ts.Expression {
+  let current = expr;
+  while (ts.isPropertyAccessExpression(current) && current.expression.kind !== ts.SyntaxKind.ThisKeyword) current = current.expression;
+  return current;
+}
+
+export function isAngularClass(classNode: ts.ClassLikeDeclaration): boolean {
+  return (ts.getDecorators(classNode) ?? []).some((d) => /^(Component|Directive|Pipe)\b/.test(d.expression.getText()));
+}
+
+/** The constructor body or a field initializer: `inject()` (and so `takeUntilDestroyed()`) works there. */
+export function inInjectionContext(node: ts.Node, classNode: ts.ClassLikeDeclaration): boolean {
+  for (let current = node.parent; current && current !== classNode; current = current.parent) {
+    if (ts.isConstructorDeclaration(current) || ts.isPropertyDeclaration(current)) return current.parent === classNode;
+    if (ts.isFunctionLike(current)) return false;
+  }
+  return false;
+}
+
+/** `destroyRef = inject(DestroyRef)` or `constructor(private destroyRef: DestroyRef)`. */
+export function destroyRefMember(classNode: ts.ClassLikeDeclaration): string | undefined {
+  for (const member of classNode.members) {
+    if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name) && member.initializer && ts.isCallExpression(member.initializer)
+      && member.initializer.expression.getText() === "inject" && member.initializer.arguments[0]?.getText() === "DestroyRef") return member.name.text;
+    if (ts.isConstructorDeclaration(member)) {
+      const param = member.parameters.find((p) => ts.getModifiers(p)?.length && p.type?.getText() === "DestroyRef" && ts.isIdentifier(p.name));
+      if (param) return (param.name as ts.Identifier).text;
+    }
+  }
+  return undefined;
+}
+
+/** Angular `@Component`/`@Directive`, a React class component, a Lit element. */
+export function isComponentClass(classNode: ts.ClassLikeDeclaration): boolean {
+  const decorated = (ts.getDecorators(classNode) ?? []).some((d) => /^(Component|Directive|Pipe)\b/.test(d.expression.getText()));
+  const base = classNode.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression.getText() ?? "";
+  return decorated || /(^|\.)(Component|PureComponent|LitElement|HTMLElement)$/.test(base) || findTeardown(classNode) !== undefined;
 }
