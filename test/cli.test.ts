@@ -139,6 +139,16 @@ describe("leaklint CLI", () => {
     assert.equal(leaklint(dir).code, 0);
   });
 
+  test("--fix keeps a CRLF file's line breaks and a UTF-8 byte order mark", () => {
+    const dir = project({ "poller.ts": `\uFEFF${LEAKY.replace(/\n/g, "\r\n")}` });
+    const result = leaklint(dir, "--fix");
+    assert.equal(result.code, 0, result.stdout);
+    const fixed = fs.readFileSync(path.join(dir, "poller.ts"), "utf8");
+    assert.ok(fixed.startsWith("\uFEFF"), "byte order mark kept");
+    assert.match(fixed, /clearInterval\(this\.interval\)/);
+    assert.deepEqual(fixed.match(/(?<!\r)\n/g), null, "every line break is CRLF");
+  });
+
   test("config files: leaklint.config.json, .leaklintrc.json and package.json", () => {
     const off = JSON.stringify({ rules: { "uncleared-interval": "off" } });
     assert.equal(leaklint(project({ "a.ts": LEAKY, "leaklint.config.json": off })).code, 0);

@@ -177,6 +177,7 @@ function makeReporter(
   sink: LintDiagnostic[],
 ): (descriptor: ReportDescriptor<string>) => void {
   const kinds = declaredFixKinds(rule.meta);
+  const eol = lineBreakOf(sourceFile.text);
   return (descriptor) => {
     for (const fix of descriptor.fixes ?? []) {
       const kind = fix.safe ? "safe" : "suggestion";
@@ -199,14 +200,22 @@ function makeReporter(
       severity,
       message: formatMessage(template, descriptor.data),
       related,
-      fixes: (descriptor.fixes ?? []).map(normalizeFix),
+      fixes: (descriptor.fixes ?? []).map((fix) => normalizeFix(fix, eol)),
       docsUrl: docsUrlFor(rule.id),
     });
   };
 }
 
-function normalizeFix(fix: Fix): Fix {
-  return { ...fix, edits: [...fix.edits].sort((a, b) => a.start - b.start) };
+/** Edits sorted by position, their line breaks in the file's own style (a CRLF file gets CRLF lines). */
+function normalizeFix(fix: Fix, eol: string): Fix {
+  const edits = fix.edits.map((edit) => (edit.newText.includes("\n") ? { ...edit, newText: edit.newText.replace(/\r?\n/g, eol) } : edit));
+  return { ...fix, edits: edits.sort((a, b) => a.start - b.start) };
+}
+
+/** The file's line break: CRLF when its first line ends with one. */
+function lineBreakOf(text: string): string {
+  const first = text.indexOf("\n");
+  return first > 0 && text[first - 1] === "\r" ? "\r\n" : "\n";
 }
 
 export function formatMessage(template: string, data: Record<string, string | number> | undefined): string {

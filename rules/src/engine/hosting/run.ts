@@ -116,8 +116,19 @@ function fixFile(
     if (next === text) break;
     text = next;
   }
-  if (text !== original) fs.writeFileSync(file, text);
+  if (text !== original) fs.writeFileSync(file, hasByteOrderMark(file) && !text.startsWith("\uFEFF") ? `\uFEFF${text}` : text);
   return diagnostics;
+}
+
+/** The file starts with a UTF-8 byte order mark (the compiler's reader drops it from the text; --fix keeps it). */
+function hasByteOrderMark(file: string): boolean {
+  const fd = fs.openSync(file, "r");
+  try {
+    const head = Buffer.alloc(3);
+    return fs.readSync(fd, head, 0, 3, 0) === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Lints one text: loose, or in a single-file program with a typed copy of `compilerOptions`. */
