@@ -36,7 +36,9 @@ export { type Repetition, type RepetitionOptions, repetitionAt } from "./analyse
 export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,
 } from "./analyses/collections";
-export { type OwnedCollection, isBoundedKey, isLongLivedOwner, ownedCollections, ownedGrowthRepetition } from "./analyses/owned-collections";
+export {
+  type OwnedCollection, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, removalEvidence,
+} from "./analyses/owned-collections";
 export {
   type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,
   parseRegistration, registrationTarget, selfRemovingOption,

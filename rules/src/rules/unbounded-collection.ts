@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement,
   defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt, type LifetimeAnalysis, lifetimes,
-  type OwnedCollection, isBoundedKey, isLongLivedOwner, ownedCollections, ownedGrowthRepetition, owners,
+  type OwnedCollection, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, owners, removalEvidence,
 } from "../engine";
 
 type MessageId = "grows" | "growsExported" | "growsOwned";
@@ -22,7 +22,7 @@ interface Candidate {
   exported: boolean;
   statement: ts.Node;
   /** For a collection an instance owns: the owner's name and why its growth repeats. */
-  owned?: { owner: string; repetition: (use: CollectionUse) => Repetition | undefined };
+  owned?: { owner: string; repetition: (use: CollectionUse) => Repetition | undefined; evidence: (uses: CollectionUse[], growth: CollectionUse) => string | undefined };
 }
 
 const GLOBAL_OBJECTS = new Set(["globalThis", "window", "global", "self"]);
@@ -41,7 +41,7 @@ export default defineRule<MessageId, Options>({
   },
   messages: {
     grows: "{{where}} `{{name}}` ({{kind}}) grows each time {{when}} (`{{via}}`) and nothing ever removes from it or bounds it: it keeps every entry for the life of the process{{worse}}.",
-    growsOwned: "`{{name}}` ({{kind}}), kept by the long-lived `{{owner}}`, grows each time {{when}} (`{{via}}`) and nothing in `{{owner}}` ever removes from it or bounds it: every entry stays for as long as the {{owner}} lives{{worse}}.",
+    growsOwned: "`{{name}}` ({{kind}}), kept by the long-lived `{{owner}}`, grows each time {{when}} (`{{via}}`) and nothing in `{{owner}}` ever removes from it or bounds it{{why}}: every entry stays for as long as the {{owner}} lives{{worse}}.",
     growsExported: "{{where}} `{{name}}` ({{kind}}) grows each time {{when}} (`{{via}}`) and nothing in this file removes from it or bounds it{{worse}}. It is exported, so other modules may; without type information leaklint cannot follow them.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
@@ -95,6 +95,7 @@ export default defineRule<MessageId, Options>({
       },
       onFileEnd() {
         // Collections kept by instances (fields, ES5 `this.x`, factory closures) of objects that live long.
+        if (looksMinified(sourceFile)) return;
         for (const owner of instances.all) {
           if (ts.isClassLike(owner.node) && isSingleton(facts, owner.node)) continue; // reported as the singleton's field above
           if (!isLongLivedOwner(instances, owner)) continue;
@@ -115,8 +116,9 @@ export default defineRule<MessageId, Options>({
           repetition: (use) => {
             const when = ownedGrowthRepetition(instances, owner, use.ref);
             const fn = enclosingFunction(use.ref);
-            return when && fn ? { fn, when } : undefined;
+            return when && fn && !isCallbackRegistration(use) ? { fn, when } : undefined;
           },
+          evidence: (uses, growth) => removalEvidence(facts, owned, uses, growth),
         },
       });
     }
@@ -139,11 +141,13 @@ export default defineRule<MessageId, Options>({
       const repeated = growth.find((g) => g.repetition !== undefined);
       if (!repeated || isWarnOnceSet(candidate, repeated.repetition!.fn)) return;
       const { use, repetition } = repeated;
+      const evidence = candidate.owned ? candidate.owned.evidence(uses, use) : "";
+      if (evidence === undefined) return; // an instance's lookup table: a cache bounded by what the owner sees
       context.report({
         node: candidate.owned ? use.ref.parent : candidate.nameNode, // an owned collection is reported where it grows
         messageId: candidate.owned ? "growsOwned" : exported ? "growsExported" : "grows",
         data: {
-          owner: candidate.owned?.owner ?? "", where: candidate.where, name: candidate.name, kind: KIND_TEXT[candidate.kind], when: repetition!.when, via: viaText(use),
+          owner: candidate.owned?.owner ?? "", why: evidence ? ` (${evidence})` : "", where: candidate.where, name: candidate.name, kind: KIND_TEXT[candidate.kind], when: repetition!.when, via: viaText(use),
           worse: isRequestDerived(facts, lifetime, use) ? ", and what it stores comes from the request, so every distinct client input adds an entry" : "",
         },
         related: candidate.owned ? [{ node: candidate.nameNode, message: "created here" }]

@@ -30,6 +30,12 @@ const OPERATION_METHOD = /^_*(query|send|request|subscribe|publish|listen|write|
 const PER_EVENT_HOSTS = new Set(["on", "addListener", "prependListener", "addEventListener", "subscribe", "setInterval", "watch", "handle"]);
 /** Names of objects that live as long as a connection, a server or the process. */
 const LONG_LIVED_NAME = /(Client|Server|Pool|Manager|Service|Transport|Connection|Broker|Registry|Tracker|Socket|Session|Channel|Bus|Hub|Router|Proxy|Agent|Store|Cluster)$/;
+/** Names of tables of work in progress: their entries must go when the work completes. */
+const PENDING_NAME = /pending|in_?flight|outstanding|unacked|unconfirmed|awaiting|waiting|inProgress|resolvers|timers$/i;
+const CALLBACK_NAME = /^(cb|callback|fn|func|handler|listener|hook)$|(Callback|Handler|Listener|Hook|Fn)$/;
+const HANDLER_METHOD = /^_*(on|handle)[A-Z_]/;
+const COUNTER_CALL = /^_*(next|new|gen|generate|allocate|create)_?(message|msg|request|req)?_?(id|seq|sequence)$/i;
+const ITERATION_METHODS = new Set(["forEach", "map", "filter", "reduce", "some", "every", "find", "flatMap", "sort"]);
 const MAX_LITERAL_KEYS = 16;
 const MAX_CALL_DEPTH = 3;
 
@@ -80,7 +86,104 @@ export function ownedCollections(facts: Facts, owners: OwnersAnalysis, owner: In
 /** Evidence that the owner lives long: a teardown, a method that runs again, or a client/server/pool-like name. */
 export function isLongLivedOwner(owners: OwnersAnalysis, owner: InstanceOwner): boolean {
   if (owner.teardown || LONG_LIVED_NAME.test(owner.name)) return true;
-  for (const [name, fn] of owner.methods) if (owners.runsRepeatedly(owner, { name, fn })) return true;
+  for (const [name, fn] of owner.methods) if (repeats(owners, owner, { name, fn })) return true;
+  return false;
+}
+
+/**
+ * Why entries of an instance's collection were meant to go away, when growth alone
+ * does not say it (a lookup table the owner reads back by key is a cache bounded by
+ * the inputs it sees, and dies with the owner): its name says it holds work in
+ * progress (`pending`, `inFlight`, `callbacks` …), its keys come from a counter (no key
+ * ever repeats), something is removed one level down (`delete this.rooms[id][room]`)
+ * but never the entry itself, or an entry's count is decremented but never deleted.
+ * Collections never read back by key (lists, sets only iterated) need no such evidence.
+ */
+export function removalEvidence(facts: Facts, owned: OwnedCollection, uses: readonly CollectionUse[], growth: CollectionUse): string | undefined {
+  if (PENDING_NAME.test(owned.name)) return "its entries are work in progress";
+  if (growth.key && isCounterKey(facts, growth.key, 0)) return "its keys come from a counter, so no key repeats";
+  let readByKey = false;
+  for (const use of uses) {
+    const nested = nestedRemoval(use.ref);
+    if (nested) return nested;
+    if (use.kind === "read" && (use.via === "get" || use.via === "has" || use.via === "[]" || use.via === "test" || use.via === "[]=")) readByKey = true;
+  }
+  return readByKey ? undefined : "";
+}
+
+/** `onTick(cb) { this.callbacks.push(cb) }`: a list of the caller's callbacks (a listener list), bounded by the code that registers them. */
+export function isCallbackRegistration(use: CollectionUse): boolean {
+  const value = use.via === "set" ? (use.ref.parent.parent as ts.CallExpression).arguments?.[1] : use.key;
+  if (!value || !ts.isIdentifier(value)) return false;
+  const fn = enclosingFunction(use.ref);
+  const param = fn?.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === value.text);
+  if (!param) return false;
+  return CALLBACK_NAME.test(value.text) || (param.type !== undefined && ts.isFunctionTypeNode(param.type));
+}
+
+/** A committed bundle or minified file: very long lines. Its classes are not the project's own. */
+export function looksMinified(sourceFile: ts.SourceFile): boolean {
+  const lines = sourceFile.getLineStarts().length;
+  return sourceFile.text.length / lines > 300;
+}
+
+function repeats(owners: OwnersAnalysis, owner: InstanceOwner, method: { name: string; fn: FunctionNode }): boolean {
+  if (!owners.runsRepeatedly(owner, method)) return false;
+  if (HANDLER_METHOD.test(method.name)) return true;
+  // Called again from a callback — but not only from `list.forEach(x => this.m(x))` in the constructor or elsewhere.
+  return owners.fieldReferences(owner, method.name).some((ref) => {
+    if (!ts.isCallExpression(ref.parent) || ref.parent.expression !== ref) return false;
+    const fn = enclosingFunction(ref);
+    const host = fn ? callbackHost(fn) : undefined;
+    return host !== undefined && !ITERATION_METHODS.has(calleeMemberName(host) ?? "");
+  });
+}
+
+/** `delete x[k][j]`, `x.get(k).delete(j)`, `x[k].splice(…)`: removal inside an entry. */
+function nestedRemoval(ref: ts.Expression): string | undefined {
+  const entry = ref.parent;
+  let inner: ts.Node | undefined;
+  if (ts.isElementAccessExpression(entry) && entry.expression === ref) inner = entry;
+  else if (ts.isPropertyAccessExpression(entry) && entry.name.text === "get" && ts.isCallExpression(entry.parent)) inner = entry.parent;
+  if (!inner) return undefined;
+  const outer = inner.parent;
+  if (ts.isElementAccessExpression(outer) && outer.expression === inner && ts.isDeleteExpression(outer.parent)) {
+    return "only entries inside its entries are ever deleted, never the entries themselves";
+  }
+  if (ts.isPropertyAccessExpression(outer) && outer.expression === inner && /^(delete|splice|pop|shift|clear)$/.test(outer.name.text)) {
+    return "only entries inside its entries are ever removed, never the entries themselves";
+  }
+  if ((ts.isPrefixUnaryExpression(outer) || ts.isPostfixUnaryExpression(outer)) && outer.operator === ts.SyntaxKind.MinusMinusToken) {
+    return "a count is decremented but its entry is never deleted when it reaches zero";
+  }
+  if (ts.isBinaryExpression(outer) && outer.left === inner && outer.operatorToken.kind === ts.SyntaxKind.MinusEqualsToken) {
+    return "a count is decremented but its entry is never deleted when it reaches zero";
+  }
+  return undefined;
+}
+
+/** `++this.seq`, `id++`, `this._nextId()`, or a variable / literal property holding one. */
+function isCounterKey(facts: Facts, key: ts.Expression, depth: number): boolean {
+  if (depth > 3) return false;
+  while (ts.isParenthesizedExpression(key)) key = key.expression;
+  if ((ts.isPrefixUnaryExpression(key) || ts.isPostfixUnaryExpression(key)) && key.operator === ts.SyntaxKind.PlusPlusToken) return true;
+  if (ts.isCallExpression(key)) return COUNTER_CALL.test(calleeMemberName(key) ?? "");
+  if (ts.isIdentifier(key)) {
+    const decl = facts.symbolAt(key)?.valueDeclaration;
+    return decl !== undefined && ts.isVariableDeclaration(decl) && decl.initializer !== undefined && isCounterKey(facts, decl.initializer, depth + 1);
+  }
+  // packet.messageId where `const packet = { messageId: id }`
+  if (ts.isPropertyAccessExpression(key) && ts.isIdentifier(key.expression)) {
+    const decl = facts.symbolAt(key.expression)?.valueDeclaration;
+    const literal = decl && ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
+    if (!literal || !ts.isObjectLiteralExpression(literal)) return false;
+    for (const property of literal.properties) {
+      if (property.name && ts.isIdentifier(property.name) && property.name.text === key.name.text) {
+        if (ts.isPropertyAssignment(property)) return isCounterKey(facts, property.initializer, depth + 1);
+        if (ts.isShorthandPropertyAssignment(property)) return isCounterKey(facts, property.name, depth + 1);
+      }
+    }
+  }
   return false;
 }
 
@@ -104,7 +207,7 @@ export function ownedGrowthRepetition(owners: OwnersAnalysis, owner: InstanceOwn
 
 function methodRepetition(owners: OwnersAnalysis, owner: InstanceOwner, method: { name: string; fn: FunctionNode }, depth: number): string | undefined {
   if (method.name === "constructor" || depth > MAX_CALL_DEPTH) return undefined;
-  if (OPERATION_METHOD.test(method.name) || owners.runsRepeatedly(owner, method)) return `\`${method.name}()\` is called`;
+  if (OPERATION_METHOD.test(method.name) || repeats(owners, owner, method)) return `\`${method.name}()\` is called`;
   // A helper repeats when a method that repeats calls it: `_handleReady() { this._pulse() }`.
   for (const ref of owners.fieldReferences(owner, method.name)) {
     if (!ts.isCallExpression(ref.parent) || ref.parent.expression !== ref || isInside(ref, method.fn)) continue;
