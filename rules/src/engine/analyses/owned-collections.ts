@@ -36,6 +36,9 @@ const CALLBACK_NAME = /^(cb|callback|fn|func|handler|listener|hook)$|(Callback|H
 const HANDLER_METHOD = /^_*(on|handle)[A-Z_]/;
 const COUNTER_CALL = /^_*(next|new|gen|generate|allocate|create)_?(message|msg|request|req)?_?(id|seq|sequence)$/i;
 const ITERATION_METHODS = new Set(["forEach", "map", "filter", "reduce", "some", "every", "find", "flatMap", "sort"]);
+const UI_TEARDOWNS = new Set([
+  "ngOnDestroy", "componentWillUnmount", "disconnectedCallback", "beforeUnmount", "unmounted", "beforeDestroy", "destroyed", "onDestroy", "unmount",
+]);
 const MAX_LITERAL_KEYS = 16;
 const MAX_CALL_DEPTH = 3;
 
@@ -85,6 +88,9 @@ export function ownedCollections(facts: Facts, owners: OwnersAnalysis, owner: In
 
 /** Evidence that the owner lives long: a teardown, a method that runs again, or a client/server/pool-like name. */
 export function isLongLivedOwner(owners: OwnersAnalysis, owner: InstanceOwner): boolean {
+  // A UI component's state is what it shows, and goes when it unmounts.
+  if (owner.teardown && UI_TEARDOWNS.has(owner.teardown.name)) return false;
+  if (ts.isClassLike(owner.node) && ts.getDecorators(owner.node)?.length) return false;
   if (owner.teardown || LONG_LIVED_NAME.test(owner.name)) return true;
   for (const [name, fn] of owner.methods) if (repeats(owners, owner, { name, fn })) return true;
   return false;
