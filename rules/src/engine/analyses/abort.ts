@@ -54,6 +54,9 @@ export function signalOrigin(facts: Facts, expr: ts.Expression, at: ts.Node): Si
   const decl = facts.symbolAt(root)?.valueDeclaration;
   if (!decl) return "unknown";
   if (ts.isParameter(decl) || isInsideParameter(decl)) return "param";
+  // `const { signal } = options` / `const { signal } = init ?? {}`: the holder's origin.
+  const destructured = destructuringSource(decl);
+  if (destructured) return signalOrigin(facts, destructured, at);
   if (ts.isVariableDeclaration(decl) && decl.initializer) {
     const init = skipOuterExpressions(decl.initializer);
     if (isAbortControllerCreation(facts, init)) return "local";
@@ -89,6 +92,17 @@ function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
   let current = skipOuterExpressions(expr);
   while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = skipOuterExpressions(current.expression);
   return ts.isIdentifier(current) ? current : undefined;
+}
+
+/** For a binding element of `const { signal } = <expr>` (also `<expr> ?? {}` / `|| {}`): `<expr>` when it is a name or property access. */
+function destructuringSource(decl: ts.Node): ts.Expression | undefined {
+  if (!ts.isBindingElement(decl) || !ts.isObjectBindingPattern(decl.parent) || !ts.isVariableDeclaration(decl.parent.parent)) return undefined;
+  let init = decl.parent.parent.initializer;
+  if (!init) return undefined;
+  init = skipOuterExpressions(init);
+  if (ts.isBinaryExpression(init) && (init.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || init.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+    && ts.isObjectLiteralExpression(skipOuterExpressions(init.right))) init = skipOuterExpressions(init.left);
+  return ts.isIdentifier(init) || ts.isPropertyAccessExpression(init) ? init : undefined;
 }
 
 function isInsideParameter(decl: ts.Node): boolean {
