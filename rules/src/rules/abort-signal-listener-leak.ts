@@ -1,7 +1,7 @@
 // abort-signal-listener-leak: "abort" listeners added to a signal that outlives the registering code, without `{ once: true }` or a removal; `onabort` handlers and `AbortSignal.any` over long-lived signals in repeated code.
 import ts from "typescript";
 import {
-  type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortControllerCreation, isAbortSignalExpression,
+  type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortControllerCreation, isAbortSignalExpression, isPerCallSignal,
   isInLoop, isStringLiteralWithText, owners, parseRegistration, indentationAt, releaseInTeardown, selfRemovingOption, signalOrigin, skipOuterExpressions, lifetimes,
 } from "../engine";
 
@@ -54,7 +54,8 @@ export default defineRule<MessageId, Options>({
         if (node.right.kind === ts.SyntaxKind.NullKeyword || node.right.kind === ts.SyntaxKind.UndefinedKeyword) return;
         const signal = node.left.expression;
         const origin = longLivedOrigin(signal, node);
-        if (origin && isAbortSignalExpression(facts, signal)) {
+        // Assigning replaces the previous handler: on a caller's or an instance's signal nothing accumulates.
+        if ((origin === "module" || origin === "static") && isAbortSignalExpression(facts, signal)) {
           context.report({ node: node.left, messageId: "onabort", data: { signal: signal.getText(sourceFile), origin: ORIGIN_WORDS[origin] ?? "" } });
         }
       },
@@ -171,7 +172,8 @@ export default defineRule<MessageId, Options>({
       // A constructor registers once per instance: binding an object's life to a signal is what signals are for.
       if ((origin === "param" || origin === "instance") && member && ts.isConstructorDeclaration(member)) return undefined;
       // A controller handed in by the caller is the caller's per-operation controller, not a shared signal.
-      if (origin === "param" && !isControllerSignal(signal)) return origin;
+      // Every caller in the file passes a fresh controller's signal that it aborts: the listener is that call's cancel path.
+      if (origin === "param" && !isControllerSignal(signal) && !isPerCallSignal(facts, signal)) return origin;
       if (origin === "instance" && member && ts.isMethodDeclaration(member)) return origin;
       return undefined;
     }

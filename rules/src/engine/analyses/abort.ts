@@ -66,6 +66,63 @@ export function signalOrigin(facts: Facts, expr: ts.Expression, at: ts.Node): Si
   return "unknown";
 }
 
+/**
+ * Whether the caller's signal `expr` (a parameter, `options.signal`, a destructured
+ * `{ signal }`) is a fresh per-call signal: the function is file-local and every call
+ * in the file passes the signal of a controller the caller creates and aborts
+ * (`const ac = new AbortController(); start({ signal: ac.signal }); … ac.abort()`).
+ */
+export function isPerCallSignal(facts: Facts, expr: ts.Expression): boolean {
+  const inner = skipOuterExpressions(expr);
+  const root = ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression) ? inner.expression : ts.isIdentifier(inner) ? inner : undefined;
+  const decl = root && facts.symbolAt(root)?.valueDeclaration;
+  if (!decl) return false;
+  let param: ts.ParameterDeclaration | undefined;
+  let property: string | undefined = ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
+  if (ts.isParameter(decl)) param = decl;
+  else if (ts.isBindingElement(decl) && ts.isObjectBindingPattern(decl.parent) && ts.isParameter(decl.parent.parent) && !property) {
+    param = decl.parent.parent;
+    property = decl.propertyName && ts.isIdentifier(decl.propertyName) ? decl.propertyName.text : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+    if (!property) return false;
+  }
+  const fn = param?.parent;
+  if (!param || !fn || !isFunctionNode(fn)) return false;
+  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
+  const holder = ts.isFunctionDeclaration(fn) ? fn : fn.parent.parent?.parent;
+  if (!name || (holder && ts.canHaveModifiers(holder) && ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))) return false;
+  const index = fn.parameters.indexOf(param);
+  const refs = facts.referencesTo(name);
+  return refs.length > 0 && refs.every((ref) => {
+    const call = ref.parent;
+    if (!ts.isCallExpression(call) || call.expression !== ref) return false;
+    let arg: ts.Expression | undefined = call.arguments[index];
+    if (arg && property) arg = propertyValue(arg, property);
+    return arg !== undefined && isFreshControllerSignal(facts, arg);
+  });
+}
+
+function propertyValue(literal: ts.Expression, name: string): ts.Expression | undefined {
+  if (!ts.isObjectLiteralExpression(literal)) return undefined;
+  for (const p of literal.properties) {
+    if (ts.isPropertyAssignment(p) && propertyNameText(p.name) === name) return p.initializer;
+    if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return p.name;
+  }
+  return undefined;
+}
+
+/** `ac.signal` where `ac` is assigned `new AbortController()` in the caller and aborted there. */
+function isFreshControllerSignal(facts: Facts, expr: ts.Expression): boolean {
+  const inner = skipOuterExpressions(expr);
+  if (!ts.isPropertyAccessExpression(inner) || inner.name.text !== "signal" || !ts.isIdentifier(inner.expression)) return false;
+  const decl = facts.symbolAt(inner.expression)?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || !enclosingFunction(decl)) return false;
+  const refs = facts.referencesTo(decl.name);
+  const created = (decl.initializer && isAbortControllerCreation(facts, skipOuterExpressions(decl.initializer)))
+    || refs.some((r) => ts.isBinaryExpression(r.parent) && r.parent.left === r && isAbortControllerCreation(facts, skipOuterExpressions(r.parent.right)));
+  const aborted = refs.some((r) => ts.isPropertyAccessExpression(r.parent) && r.parent.name.text === "abort" && ts.isCallExpression(r.parent.parent));
+  return Boolean(created) && aborted;
+}
+
 /** Whether a `{ signal: <ref> }` option carrying `ref` goes to a listener registration or a call that registers on the signal. */
 export function isSignalOption(ref: ts.Expression): ts.CallExpression | undefined {
   const property = ref.parent;
