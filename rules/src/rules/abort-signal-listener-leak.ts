@@ -86,7 +86,8 @@ export default defineRule<MessageId, Options>({
           origin: ORIGIN_WORDS[origin] ?? "",
           repeat: isInLoop(registration.call) ? " (once per loop iteration)" : "",
         },
-        fixes: listenerFixes(registration),
+        // `{ once: true }` does not help a signal handed out again (a map entry's): each call still adds one.
+        fixes: origin === "instance" && isLocalHolder(registration.target) ? [] : listenerFixes(registration),
       });
     }
 
@@ -213,6 +214,12 @@ function enclosingMember(node: ts.Node): ts.ClassElement | undefined {
     if (ts.isClassLike(fn.parent)) return fn as ts.ClassElement;
   }
   return undefined;
+}
+
+/** `entry.signal` where `entry` is a local variable (not `this…`). */
+function isLocalHolder(signal: ts.Expression): boolean {
+  const inner = skipOuterExpressions(signal);
+  return ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression);
 }
 
 /** A `try … finally` in the function's own body (not in nested functions). */

@@ -62,6 +62,9 @@ export function signalOrigin(facts: Facts, expr: ts.Expression, at: ts.Node): Si
     if (isAbortControllerCreation(facts, init)) return "local";
     if (ts.isCallExpression(init) && abortSignalFactory(facts, init)) return "local";
     if (ts.isIdentifier(init) || ts.isPropertyAccessExpression(init)) return signalOrigin(facts, init, at);
+    // `let entry = this.entries.get(key)`: an entry the instance keeps and hands out again on the next call.
+    if (ts.isCallExpression(init) && calleeMemberName(init) === "get" && ts.isPropertyAccessExpression(init.expression)
+      && signalOrigin(facts, init.expression.expression, at) === "instance") return reassignedBefore(root, at) ? "local" : "instance";
   }
   return "unknown";
 }
@@ -149,6 +152,21 @@ function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
   let current = skipOuterExpressions(expr);
   while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = skipOuterExpressions(current.expression);
   return ts.isIdentifier(current) ? current : undefined;
+}
+
+/** `entry = { … }` as an earlier statement of a block that holds `at`: here the variable holds a value made in this call. */
+function reassignedBefore(name: ts.Identifier, at: ts.Node): boolean {
+  for (let current: ts.Node = at; current.parent && !isFunctionNode(current); current = current.parent) {
+    const block = current.parent;
+    if (!ts.isBlock(block)) continue;
+    for (const statement of block.statements) {
+      if (statement === current) break;
+      if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression)
+        && statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(statement.expression.left)
+        && statement.expression.left.text === name.text) return true;
+    }
+  }
+  return false;
 }
 
 /** For a binding element of `const { signal } = <expr>` (also `<expr> ?? {}` / `|| {}`): `<expr>` when it is a name or property access. */
