@@ -22,7 +22,8 @@ interface Candidate {
   exported: boolean;
   statement: ts.Node;
   /** For a collection an instance owns: the owner's name and why its growth repeats. */
-  owned?: { owner: string; repetition: (use: CollectionUse) => Repetition | undefined; evidence: (uses: CollectionUse[], growth: CollectionUse) => string | undefined };
+  owned?: { owner: string; repetition: (use: CollectionUse) => Repetition | undefined; evidence: (uses: CollectionUse[], growth: CollectionUse) => string | undefined;
+    perEvent: (use: CollectionUse) => boolean };
 }
 
 const GLOBAL_OBJECTS = new Set(["globalThis", "window", "global", "self"]);
@@ -119,6 +120,7 @@ export default defineRule<MessageId, Options>({
             return when && fn && !isCallbackRegistration(use) ? { fn, when } : undefined;
           },
           evidence: (uses, growth) => removalEvidence(facts, owned, uses, growth),
+          perEvent: (use) => ownedGrowthRepetition(instances, owner, use.ref, true) !== undefined,
         },
       });
     }
@@ -143,6 +145,8 @@ export default defineRule<MessageId, Options>({
       const { use, repetition } = repeated;
       const evidence = candidate.owned ? candidate.owned.evidence(uses, use) : "";
       if (evidence === undefined) return; // an instance's lookup table: a cache bounded by what the owner sees
+      // A list without such evidence (headers a response buffers) must grow per event, not merely per call of `write…()`.
+      if (candidate.owned && evidence === "" && !candidate.owned.perEvent(use)) return;
       context.report({
         node: candidate.owned ? use.ref.parent : candidate.nameNode, // an owned collection is reported where it grows
         messageId: candidate.owned ? "growsOwned" : exported ? "growsExported" : "grows",

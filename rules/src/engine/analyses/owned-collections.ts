@@ -196,8 +196,10 @@ function isCounterKey(facts: Facts, key: ts.Expression, depth: number): boolean 
 /**
  * Why the growth at `ref` runs again and again over the owner's life — a phrase for
  * the message ("a \"connection\" event fires", "`query()` is called") — or undefined.
+ * `eventsOnly`: only events and methods that run again (handlers, reconnects, methods
+ * called back from listeners), not operation methods merely named `query`/`write` …
  */
-export function ownedGrowthRepetition(owners: OwnersAnalysis, owner: InstanceOwner, ref: ts.Node): string | undefined {
+export function ownedGrowthRepetition(owners: OwnersAnalysis, owner: InstanceOwner, ref: ts.Node, eventsOnly = false): string | undefined {
   const method = owners.methodAt(owner, ref);
   if (!method) return undefined;
   for (let fn = enclosingFunction(ref); fn && fn !== method.fn; fn = enclosingFunction(fn)) {
@@ -208,18 +210,18 @@ export function ownedGrowthRepetition(owners: OwnersAnalysis, owner: InstanceOwn
       return event && ts.isStringLiteralLike(event) && host.arguments.length >= 2 ? `a "${event.text}" event fires` : `the \`${name}\` callback runs`;
     }
   }
-  return methodRepetition(owners, owner, method, 0);
+  return methodRepetition(owners, owner, method, 0, eventsOnly);
 }
 
-function methodRepetition(owners: OwnersAnalysis, owner: InstanceOwner, method: { name: string; fn: FunctionNode }, depth: number): string | undefined {
+function methodRepetition(owners: OwnersAnalysis, owner: InstanceOwner, method: { name: string; fn: FunctionNode }, depth: number, eventsOnly: boolean): string | undefined {
   if (method.name === "constructor" || depth > MAX_CALL_DEPTH) return undefined;
-  if (OPERATION_METHOD.test(method.name) || repeats(owners, owner, method)) return `\`${method.name}()\` is called`;
+  if ((!eventsOnly && OPERATION_METHOD.test(method.name)) || repeats(owners, owner, method)) return `\`${method.name}()\` is called`;
   // A helper repeats when a method that repeats calls it: `_handleReady() { this._pulse() }`.
   for (const ref of owners.fieldReferences(owner, method.name)) {
     if (!ts.isCallExpression(ref.parent) || ref.parent.expression !== ref || isInside(ref, method.fn)) continue;
     const caller = owners.methodAt(owner, ref);
     if (!caller || caller.fn === method.fn) continue;
-    const when = ownedGrowthRepetition(owners, owner, ref) ?? methodRepetition(owners, owner, caller, depth + 1);
+    const when = ownedGrowthRepetition(owners, owner, ref, eventsOnly) ?? methodRepetition(owners, owner, caller, depth + 1, eventsOnly);
     if (when) return when.endsWith(")") && when.includes(" (through ") ? `${when.slice(0, -1)} → \`${method.name}()\`)` : `${when} (through \`${method.name}()\`)`;
   }
   return undefined;
