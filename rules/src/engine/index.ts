@@ -17,7 +17,7 @@ export {
   isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
 } from "./analyses/timers";
 export { removeStatement, wrapRestInTryFinally } from "./fixes/statement-fixes";
-export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isAbortSignalExpression, isInLoop, isSignalOption, signalOrigin } from "./analyses/abort";
+export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isAbortSignalExpression, isInLoop, isPerCallSignal, isSignalOption, signalOrigin } from "./analyses/abort";
 export { type RequestValue, REQUEST_TYPE_NAMES, capturedRequest, heldRequest, outlivesHandler, requestParameter } from "./analyses/request-scope";
 export { type AppliedFixes, applyFixes, safeFixes, insertAt, replaceNode } from "./fixes/fixes";
 export { Directives, parseDirectives, type Directive } from "./core/directives";
@@ -36,6 +36,9 @@ export { type Repetition, type RepetitionOptions, repetitionAt } from "./analyse
 export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,
 } from "./analyses/collections";
+export {
+  type OwnedCollection, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, removalEvidence,
+} from "./analyses/owned-collections";
 export {
   type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,
   parseRegistration, registrationTarget, selfRemovingOption,

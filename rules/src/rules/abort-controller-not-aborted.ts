@@ -73,6 +73,8 @@ export default defineRule<MessageId, Options>({
         else if (kind === "handoff") handoffs.push(ref);
       }
       const timer = abortTimer(releases);
+      // `const ac = new AbortController(); setTimeout(() => ac.abort(), ms); return ac.signal`: a hand-made AbortSignal.timeout(ms) — the timer is its abort.
+      if (timer && timer.clears.length === 0 && handoffs.some((ref) => ts.isReturnStatement(skipParents(ref.parent as ts.Expression)))) return;
       if (timer) return checkTimer(creation, name, timer, refs);
       if (handoffs.length > 0 && releases.size === 0) return; // someone else aborts it
       if (releases.size === 0) {

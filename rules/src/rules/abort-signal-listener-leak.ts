@@ -1,11 +1,11 @@
 // abort-signal-listener-leak: "abort" listeners added to a signal that outlives the registering code, without `{ once: true }` or a removal; `onabort` handlers and `AbortSignal.any` over long-lived signals in repeated code.
 import ts from "typescript";
 import {
-  type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortSignalExpression,
-  isInLoop, isStringLiteralWithText, parseRegistration, releaseInTeardown, selfRemovingOption, signalOrigin, skipOuterExpressions, lifetimes,
+  type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortControllerCreation, isAbortSignalExpression, isPerCallSignal,
+  isInLoop, isStringLiteralWithText, owners, parseRegistration, indentationAt, releaseInTeardown, selfRemovingOption, signalOrigin, skipOuterExpressions, lifetimes,
 } from "../engine";
 
-type MessageId = "listener" | "onabort" | "any";
+type MessageId = "listener" | "onceLinked" | "onabort" | "any";
 type Options = Record<string, never>;
 
 const ABORT_LISTENER_METHODS = new Set(["addEventListener"]);
@@ -23,11 +23,12 @@ export default defineRule<MessageId, Options>({
     description: "listeners added to a long-lived AbortSignal without removal or { once: true }; AbortSignal.any over a long-lived signal in a loop",
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [lifetimes],
+    requires: [lifetimes, owners],
     defaultSeverity: "warning",
   },
   messages: {
     listener: "This \"abort\" listener is added to `{{signal}}`, {{origin}}, and is never removed{{repeat}}: each registration stays on the signal with its closure until the signal aborts, which may be never.",
+    onceLinked: "This \"abort\" listener on `{{signal}}`, {{origin}}, aborts this call's `{{controller}}` and is never removed: `{ once: true }` removes it only when that signal aborts, which may be never, so every call leaves a listener holding its controller and closure on the signal.",
     onabort: "`{{signal}}.onabort` is set on {{origin}}: the handler and its closure stay on the signal until it aborts, and each call replaces the handler of the previous one.",
     any: "`AbortSignal.any` over `{{signal}}` ({{origin}}) is created {{repeat}}: every composite signal registers on the long-lived input and stays reachable from it until that input aborts.",
   },
@@ -35,6 +36,7 @@ export default defineRule<MessageId, Options>({
   defaultOptions: {},
   create(context) {
     const lifetime = context.use(lifetimes);
+    const instances = context.use(owners);
     const { facts, sourceFile } = context;
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
@@ -52,17 +54,30 @@ export default defineRule<MessageId, Options>({
         if (node.right.kind === ts.SyntaxKind.NullKeyword || node.right.kind === ts.SyntaxKind.UndefinedKeyword) return;
         const signal = node.left.expression;
         const origin = longLivedOrigin(signal, node);
-        if (origin && isAbortSignalExpression(facts, signal)) {
+        // Assigning replaces the previous handler: on a caller's or an instance's signal nothing accumulates.
+        if ((origin === "module" || origin === "static") && isAbortSignalExpression(facts, signal)) {
           context.report({ node: node.left, messageId: "onabort", data: { signal: signal.getText(sourceFile), origin: ORIGIN_WORDS[origin] ?? "" } });
         }
       },
     };
 
     function checkListener(registration: Registration): void {
-      if (selfRemovingOption(optionsLiteral(registration.options))) return; // { once: true } or { signal }
+      const selfRemoving = selfRemovingOption(optionsLiteral(registration.options));
+      if (selfRemoving === "signal") return;
+      // `{ once: true }` goes when the signal aborts; on a caller's signal that may be never, and a per-call controller it aborts stays with it.
+      const linked = selfRemoving === "once" ? linkedController(registration) : undefined;
+      if (selfRemoving === "once" && !linked) return;
       const origin = longLivedOrigin(registration.target, registration.call);
       if (!origin || !isAbortSignalExpression(facts, registration.target)) return;
+      if (linked && origin !== "param") return;
       if (findRemovals(facts, registration).some((r) => r.matches)) return;
+      if (linked) {
+        return context.report({
+          node: registration.call.expression,
+          messageId: "onceLinked",
+          data: { signal: registration.target.getText(sourceFile), origin: ORIGIN_WORDS[origin] ?? "", controller: linked },
+        });
+      }
       context.report({
         node: registration.call.expression,
         messageId: "listener",
@@ -71,7 +86,8 @@ export default defineRule<MessageId, Options>({
           origin: ORIGIN_WORDS[origin] ?? "",
           repeat: isInLoop(registration.call) ? " (once per loop iteration)" : "",
         },
-        fixes: listenerFixes(registration),
+        // `{ once: true }` does not help a signal handed out again (a map entry's): each call still adds one.
+        fixes: origin === "instance" && isLocalHolder(registration.target) ? [] : listenerFixes(registration),
       });
     }
 
@@ -84,7 +100,11 @@ export default defineRule<MessageId, Options>({
       const once = onceFix(registration);
       const handler = registration.handler;
       if (!ts.isIdentifier(handler) && !ts.isPropertyAccessExpression(handler)) return once;
-      const removal = `${registration.target.getText(sourceFile)}.removeEventListener("abort", ${handler.getText(sourceFile)})`;
+      const callee = registration.call.expression;
+      const dot = ts.isPropertyAccessExpression(callee) && callee.questionDotToken ? "?." : ".";
+      const removal = `${registration.target.getText(sourceFile)}${dot}removeEventListener("abort", ${handler.getText(sourceFile)})`;
+      const factory = factoryTeardownFix(registration, removal);
+      if (factory) return [factory, ...once.map((fix) => ({ ...fix, safe: false }))];
       const teardown = releaseInTeardown(lifetime.ownerOf(registration.call), sourceFile, registration.call, removal);
       if (!teardown) return once;
       return [
@@ -109,6 +129,40 @@ export default defineRule<MessageId, Options>({
       }
     }
 
+    /** In a factory whose returned object has `close()`: remove the listener there. */
+    function factoryTeardownFix(registration: Registration, removal: string): Fix | undefined {
+      const owner = instances.instanceAt(registration.call);
+      const body = owner?.kind === "factory" && owner.teardown ? owner.teardown.fn.body : undefined;
+      if (!owner?.teardown || !body || !ts.isBlock(body) || instances.methodAt(owner, registration.call)?.name !== "constructor") return undefined;
+      const first = body.statements[0];
+      const at = first ? first.getStart(sourceFile) : body.getStart(sourceFile) + 1;
+      const indent = first ? indentationAt(sourceFile.text, at) : `${indentationAt(sourceFile.text, body.getStart(sourceFile))}  `;
+      const newText = first ? `${removal};\n${indent}` : `\n${indent}${removal};\n${indentationAt(sourceFile.text, body.getStart(sourceFile))}`;
+      return { description: `Remove the listener in \`${owner.teardown.name}()\``, safe: true, edits: [{ start: at, end: at, newText }] };
+    }
+
+    /** `signal.addEventListener("abort", () => controller.abort(), { once: true })` with a controller created in this function: its name. */
+    function linkedController(registration: Registration): string | undefined {
+      const handler = registration.handler;
+      if (!ts.isArrowFunction(handler) && !ts.isFunctionExpression(handler)) return undefined;
+      const fn = enclosingFunction(registration.call);
+      // The call has an end (a `finally`) where its listener should go; otherwise the controller may live on with what the call returns.
+      if (!fn || !hasFinally(fn)) return undefined;
+      let found: string | undefined;
+      const visit = (node: ts.Node): void => {
+        if (found) return;
+        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "abort"
+          && ts.isIdentifier(node.expression.expression)) {
+          const decl = facts.symbolAt(node.expression.expression)?.valueDeclaration;
+          if (decl && ts.isVariableDeclaration(decl) && decl.initializer && enclosingFunction(decl) === fn
+            && isAbortControllerCreation(facts, skipOuterExpressions(decl.initializer))) found = node.expression.expression.text;
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(handler.body);
+      return found;
+    }
+
     /** The origin of a signal that outlives the code registering at `at`, or undefined when it does not (or we cannot tell). */
     function longLivedOrigin(signal: ts.Expression, at: ts.Node): SignalOrigin | undefined {
       const fn = enclosingFunction(at);
@@ -119,7 +173,8 @@ export default defineRule<MessageId, Options>({
       // A constructor registers once per instance: binding an object's life to a signal is what signals are for.
       if ((origin === "param" || origin === "instance") && member && ts.isConstructorDeclaration(member)) return undefined;
       // A controller handed in by the caller is the caller's per-operation controller, not a shared signal.
-      if (origin === "param" && !isControllerSignal(signal)) return origin;
+      // Every caller in the file passes a fresh controller's signal that it aborts: the listener is that call's cancel path.
+      if (origin === "param" && !isControllerSignal(signal) && !isPerCallSignal(facts, signal)) return origin;
       if (origin === "instance" && member && ts.isMethodDeclaration(member)) return origin;
       return undefined;
     }
@@ -159,6 +214,24 @@ function enclosingMember(node: ts.Node): ts.ClassElement | undefined {
     if (ts.isClassLike(fn.parent)) return fn as ts.ClassElement;
   }
   return undefined;
+}
+
+/** `entry.signal` where `entry` is a local variable (not `this…`). */
+function isLocalHolder(signal: ts.Expression): boolean {
+  const inner = skipOuterExpressions(signal);
+  return ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression);
+}
+
+/** A `try … finally` in the function's own body (not in nested functions). */
+function hasFinally(fn: ts.Node): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isTryStatement(node) && node.finallyBlock) found = true;
+    else if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn, visit);
+  return found;
 }
 
 /** `abortController.signal`, `controller.signal`: the signal of a controller object. */

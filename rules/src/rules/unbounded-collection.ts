@@ -1,11 +1,12 @@
-// unbounded-collection: a module-level / static / singleton Map, Set, array or dictionary that repeated code adds to and nothing removes from or bounds.
+// unbounded-collection: a module-level / static / singleton Map, Set, array or dictionary — or one owned by a long-lived instance — that repeated code adds to and nothing removes from or bounds.
 import ts from "typescript";
 import {
   type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement,
   defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt, type LifetimeAnalysis, lifetimes,
+  type OwnedCollection, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, owners, removalEvidence,
 } from "../engine";
 
-type MessageId = "grows" | "growsExported";
+type MessageId = "grows" | "growsExported" | "growsOwned";
 type Options = Record<string, never>;
 
 interface Candidate {
@@ -20,6 +21,9 @@ interface Candidate {
   refs: ts.Expression[];
   exported: boolean;
   statement: ts.Node;
+  /** For a collection an instance owns: the owner's name and why its growth repeats. */
+  owned?: { owner: string; repetition: (use: CollectionUse) => Repetition | undefined; evidence: (uses: CollectionUse[], growth: CollectionUse) => string | undefined;
+    perEvent: (use: CollectionUse) => boolean };
 }
 
 const GLOBAL_OBJECTS = new Set(["globalThis", "window", "global", "self"]);
@@ -33,17 +37,19 @@ export default defineRule<MessageId, Options>({
     description: "a module-level, static or singleton Map, Set, array or object that code keeps adding to and nothing removes from or bounds",
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [lifetimes],
+    requires: [lifetimes, owners],
     defaultSeverity: "warning",
   },
   messages: {
     grows: "{{where}} `{{name}}` ({{kind}}) grows each time {{when}} (`{{via}}`) and nothing ever removes from it or bounds it: it keeps every entry for the life of the process{{worse}}.",
+    growsOwned: "`{{name}}` ({{kind}}), kept by the long-lived `{{owner}}`, grows each time {{when}} (`{{via}}`) and nothing in `{{owner}}` ever removes from it or bounds it{{why}}: every entry stays for as long as the {{owner}} lives{{worse}}.",
     growsExported: "{{where}} `{{name}}` ({{kind}}) grows each time {{when}} (`{{via}}`) and nothing in this file removes from it or bounds it{{worse}}. It is exported, so other modules may; without type information leaklint cannot follow them.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
   defaultOptions: {},
   create(context) {
     const lifetime = context.use(lifetimes);
+    const instances = context.use(owners);
     const { facts, sourceFile } = context;
     return {
       [ts.SyntaxKind.VariableDeclaration](decl: ts.VariableDeclaration) {
@@ -88,7 +94,36 @@ export default defineRule<MessageId, Options>({
           refs: memberRefs(classNode, name, statik), exported: false, statement: classNode,
         });
       },
+      onFileEnd() {
+        // Collections kept by instances (fields, ES5 `this.x`, factory closures) of objects that live long.
+        if (looksMinified(sourceFile)) return;
+        for (const owner of instances.all) {
+          if (ts.isClassLike(owner.node) && isSingleton(facts, owner.node)) continue; // reported as the singleton's field above
+          if (!isLongLivedOwner(instances, owner)) continue;
+          for (const owned of ownedCollections(facts, instances, owner)) checkOwned(owned);
+        }
+      },
     };
+
+    function checkOwned(owned: OwnedCollection): void {
+      const { owner } = owned;
+      if (!owned.refs.some((r) => classifyCollectionUse(r).kind === "grow")) return;
+      const top = ts.isClassDeclaration(owner.node) || ts.isFunctionDeclaration(owner.node) ? owner.node : undefined;
+      check({
+        name: owned.name, nameNode: owned.nameNode, init: owned.init, kind: owned.kind, where: "", refs: owned.refs, exported: false,
+        statement: top && ts.isSourceFile(top.parent) ? top : owned.nameNode,
+        owned: {
+          owner: owner.name,
+          repetition: (use) => {
+            const when = ownedGrowthRepetition(instances, owner, use.ref);
+            const fn = enclosingFunction(use.ref);
+            return when && fn && !isCallbackRegistration(use) ? { fn, when } : undefined;
+          },
+          evidence: (uses, growth) => removalEvidence(facts, owned, uses, growth),
+          perEvent: (use) => ownedGrowthRepetition(instances, owner, use.ref, true) !== undefined,
+        },
+      });
+    }
 
     function check(candidate: Candidate): void {
       const uses = candidate.refs.map(classifyCollectionUse);
@@ -102,20 +137,26 @@ export default defineRule<MessageId, Options>({
         if (elsewhere.some((u) => u.kind === "shrink" || u.kind === "bound" || (u.kind === "escape" && !isExport(u.ref)))) return;
         exported = false;
       }
-      const growth = uses.filter((u) => u.kind === "grow" && !(candidate.kind === "array" && u.via === "[]=") && !isEventNameKey(facts, u))
-        .map((u) => ({ use: u, repetition: growthRepetition(u) }));
+      const growth = uses.filter((u) => u.kind === "grow" && !(candidate.kind === "array" && u.via === "[]=") && !isEventNameKey(facts, u)
+        && !isBoundedKey(facts, u))
+        .map((u) => ({ use: u, repetition: candidate.owned ? candidate.owned.repetition(u) : growthRepetition(u) }));
       const repeated = growth.find((g) => g.repetition !== undefined);
       if (!repeated || isWarnOnceSet(candidate, repeated.repetition!.fn)) return;
       const { use, repetition } = repeated;
+      const evidence = candidate.owned ? candidate.owned.evidence(uses, use) : "";
+      if (evidence === undefined) return; // an instance's lookup table: a cache bounded by what the owner sees
+      // A list without such evidence (headers a response buffers) must grow per event, not merely per call of `write…()`.
+      if (candidate.owned && evidence === "" && !candidate.owned.perEvent(use)) return;
       context.report({
-        node: candidate.nameNode,
-        messageId: exported ? "growsExported" : "grows",
+        node: candidate.owned ? use.ref.parent : candidate.nameNode, // an owned collection is reported where it grows
+        messageId: candidate.owned ? "growsOwned" : exported ? "growsExported" : "grows",
         data: {
-          where: candidate.where, name: candidate.name, kind: KIND_TEXT[candidate.kind], when: repetition!.when, via: viaText(use),
+          owner: candidate.owned?.owner ?? "", why: evidence ? ` (${evidence})` : "", where: candidate.where, name: candidate.name, kind: KIND_TEXT[candidate.kind], when: repetition!.when, via: viaText(use),
           worse: isRequestDerived(facts, lifetime, use) ? ", and what it stores comes from the request, so every distinct client input adds an entry" : "",
         },
-        related: growth.filter((g) => g.repetition).map((g) => ({ node: g.use.ref.parent, message: "grows here" })),
-        fixes: [...weakFixes(candidate, uses), ...boundFixes(candidate, use)],
+        related: candidate.owned ? [{ node: candidate.nameNode, message: "created here" }]
+          : growth.filter((g) => g.repetition).map((g) => ({ node: g.use.ref.parent, message: "grows here" })),
+        fixes: [...weakFixes(candidate, uses), ...(candidate.statement === candidate.nameNode ? [] : boundFixes(candidate, use))],
       });
     }
 

@@ -54,13 +54,76 @@ export function signalOrigin(facts: Facts, expr: ts.Expression, at: ts.Node): Si
   const decl = facts.symbolAt(root)?.valueDeclaration;
   if (!decl) return "unknown";
   if (ts.isParameter(decl) || isInsideParameter(decl)) return "param";
+  // `const { signal } = options` / `const { signal } = init ?? {}`: the holder's origin.
+  const destructured = destructuringSource(decl);
+  if (destructured) return signalOrigin(facts, destructured, at);
   if (ts.isVariableDeclaration(decl) && decl.initializer) {
     const init = skipOuterExpressions(decl.initializer);
     if (isAbortControllerCreation(facts, init)) return "local";
     if (ts.isCallExpression(init) && abortSignalFactory(facts, init)) return "local";
     if (ts.isIdentifier(init) || ts.isPropertyAccessExpression(init)) return signalOrigin(facts, init, at);
+    // `let entry = this.entries.get(key)`: an entry the instance keeps and hands out again on the next call.
+    if (ts.isCallExpression(init) && calleeMemberName(init) === "get" && ts.isPropertyAccessExpression(init.expression)
+      && signalOrigin(facts, init.expression.expression, at) === "instance") return reassignedBefore(root, at) ? "local" : "instance";
   }
   return "unknown";
+}
+
+/**
+ * Whether the caller's signal `expr` (a parameter, `options.signal`, a destructured
+ * `{ signal }`) is a fresh per-call signal: the function is file-local and every call
+ * in the file passes the signal of a controller the caller creates and aborts
+ * (`const ac = new AbortController(); start({ signal: ac.signal }); … ac.abort()`).
+ */
+export function isPerCallSignal(facts: Facts, expr: ts.Expression): boolean {
+  const inner = skipOuterExpressions(expr);
+  const root = ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression) ? inner.expression : ts.isIdentifier(inner) ? inner : undefined;
+  const decl = root && facts.symbolAt(root)?.valueDeclaration;
+  if (!decl) return false;
+  let param: ts.ParameterDeclaration | undefined;
+  let property: string | undefined = ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
+  if (ts.isParameter(decl)) param = decl;
+  else if (ts.isBindingElement(decl) && ts.isObjectBindingPattern(decl.parent) && ts.isParameter(decl.parent.parent) && !property) {
+    param = decl.parent.parent;
+    property = decl.propertyName && ts.isIdentifier(decl.propertyName) ? decl.propertyName.text : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+    if (!property) return false;
+  }
+  const fn = param?.parent;
+  if (!param || !fn || !isFunctionNode(fn)) return false;
+  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
+  const holder = ts.isFunctionDeclaration(fn) ? fn : fn.parent.parent?.parent;
+  if (!name || (holder && ts.canHaveModifiers(holder) && ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))) return false;
+  const index = fn.parameters.indexOf(param);
+  const refs = facts.referencesTo(name);
+  return refs.length > 0 && refs.every((ref) => {
+    const call = ref.parent;
+    if (!ts.isCallExpression(call) || call.expression !== ref) return false;
+    let arg: ts.Expression | undefined = call.arguments[index];
+    if (arg && property) arg = propertyValue(arg, property);
+    return arg !== undefined && isFreshControllerSignal(facts, arg);
+  });
+}
+
+function propertyValue(literal: ts.Expression, name: string): ts.Expression | undefined {
+  if (!ts.isObjectLiteralExpression(literal)) return undefined;
+  for (const p of literal.properties) {
+    if (ts.isPropertyAssignment(p) && propertyNameText(p.name) === name) return p.initializer;
+    if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return p.name;
+  }
+  return undefined;
+}
+
+/** `ac.signal` where `ac` is assigned `new AbortController()` in the caller and aborted there. */
+function isFreshControllerSignal(facts: Facts, expr: ts.Expression): boolean {
+  const inner = skipOuterExpressions(expr);
+  if (!ts.isPropertyAccessExpression(inner) || inner.name.text !== "signal" || !ts.isIdentifier(inner.expression)) return false;
+  const decl = facts.symbolAt(inner.expression)?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || !enclosingFunction(decl)) return false;
+  const refs = facts.referencesTo(decl.name);
+  const created = (decl.initializer && isAbortControllerCreation(facts, skipOuterExpressions(decl.initializer)))
+    || refs.some((r) => ts.isBinaryExpression(r.parent) && r.parent.left === r && isAbortControllerCreation(facts, skipOuterExpressions(r.parent.right)));
+  const aborted = refs.some((r) => ts.isPropertyAccessExpression(r.parent) && r.parent.name.text === "abort" && ts.isCallExpression(r.parent.parent));
+  return Boolean(created) && aborted;
 }
 
 /** Whether a `{ signal: <ref> }` option carrying `ref` goes to a listener registration or a call that registers on the signal. */
@@ -89,6 +152,32 @@ function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
   let current = skipOuterExpressions(expr);
   while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = skipOuterExpressions(current.expression);
   return ts.isIdentifier(current) ? current : undefined;
+}
+
+/** `entry = { … }` as an earlier statement of a block that holds `at`: here the variable holds a value made in this call. */
+function reassignedBefore(name: ts.Identifier, at: ts.Node): boolean {
+  for (let current: ts.Node = at; current.parent && !isFunctionNode(current); current = current.parent) {
+    const block = current.parent;
+    if (!ts.isBlock(block)) continue;
+    for (const statement of block.statements) {
+      if (statement === current) break;
+      if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression)
+        && statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(statement.expression.left)
+        && statement.expression.left.text === name.text) return true;
+    }
+  }
+  return false;
+}
+
+/** For a binding element of `const { signal } = <expr>` (also `<expr> ?? {}` / `|| {}`): `<expr>` when it is a name or property access. */
+function destructuringSource(decl: ts.Node): ts.Expression | undefined {
+  if (!ts.isBindingElement(decl) || !ts.isObjectBindingPattern(decl.parent) || !ts.isVariableDeclaration(decl.parent.parent)) return undefined;
+  let init = decl.parent.parent.initializer;
+  if (!init) return undefined;
+  init = skipOuterExpressions(init);
+  if (ts.isBinaryExpression(init) && (init.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || init.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+    && ts.isObjectLiteralExpression(skipOuterExpressions(init.right))) init = skipOuterExpressions(init.left);
+  return ts.isIdentifier(init) || ts.isPropertyAccessExpression(init) ? init : undefined;
 }
 
 function isInsideParameter(decl: ts.Node): boolean {

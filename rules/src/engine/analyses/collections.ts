@@ -5,7 +5,7 @@
 // cannot see. Growth rules ask this for every mutation of a collection across a file;
 // the WeakMap advice asks whether a collection's keys are objects.
 import ts from "typescript";
-import { calleeMemberName, isStoringAssignment, referenceKey, walk } from "../core/ast";
+import { calleeMemberName, enclosingFunction, isStoringAssignment, referenceKey, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { outerReference } from "./ownership";
 
@@ -172,16 +172,23 @@ function isImportName(node: ts.Identifier): boolean {
 }
 
 /**
- * The collection that makes the code at `node` run once per key: `node` sits in
- * `if (!seen[k]) { seen[k] = true; … }` / `if (!seen.has(k)) { seen.add(k); … }`, or
- * after `if (seen.has(k)) return; seen.add(k);` in the same block. Undefined otherwise.
+ * The collection or flag that makes the code at `node` run once (per key): `node` sits in
+ * `if (!seen[k]) { seen[k] = true; … }` / `if (!seen.has(k)) { seen.add(k); … }` /
+ * `if (!started && msg.type === "VARS") { started = true; … }` (the test may be one
+ * conjunct of an `&&`; a flag must outlive the function: declared outside it or a
+ * field), or after `if (seen.has(k)) return; seen.add(k);` in the same block.
+ * Undefined otherwise.
  */
 export function firstTimeGuard(node: ts.Node): ts.Expression | undefined {
   for (let current: ts.Node = node; current.parent && !isFunctionLikeBoundary(current); current = current.parent) {
     const parent = current.parent;
     if (ts.isIfStatement(parent) && parent.thenStatement === current) {
-      const seen = membershipTest(parent.expression, true);
-      if (seen && insertsInto(parent.thenStatement, seen)) return seen;
+      for (const conjunct of conjuncts(parent.expression)) {
+        const seen = membershipTest(conjunct, true);
+        if (seen && insertsInto(parent.thenStatement, seen)) return seen;
+        const flag = negatedFlag(conjunct);
+        if (flag && setsFlag(parent.thenStatement, flag) && outlivesFunction(flag, parent)) return flag;
+      }
     }
     if (ts.isBlock(parent)) {
       for (const statement of parent.statements) {
@@ -208,6 +215,49 @@ function membershipTest(condition: ts.Expression, negated: boolean): ts.Expressi
   if (ts.isCallExpression(expr) && calleeMemberName(expr) === "has" && ts.isPropertyAccessExpression(expr.expression)) return expr.expression.expression;
   if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.InKeyword) return expr.right;
   return undefined;
+}
+
+/** `a && b && c` → [a, b, c]. */
+function conjuncts(condition: ts.Expression): ts.Expression[] {
+  let expr = condition;
+  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+  if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+    return [...conjuncts(expr.left), ...conjuncts(expr.right)];
+  }
+  return [expr];
+}
+
+/** `!flag` / `!this.flag` → the flag. */
+function negatedFlag(condition: ts.Expression): ts.Expression | undefined {
+  if (!ts.isPrefixUnaryExpression(condition) || condition.operator !== ts.SyntaxKind.ExclamationToken) return undefined;
+  let operand: ts.Expression = condition.operand;
+  while (ts.isParenthesizedExpression(operand)) operand = operand.expression;
+  return ts.isIdentifier(operand) || (ts.isPropertyAccessExpression(operand) && operand.expression.kind === ts.SyntaxKind.ThisKeyword) ? operand : undefined;
+}
+
+/** `flag = true` (or any other truthy literal) as a statement of the guarded block. */
+function setsFlag(statement: ts.Statement, flag: ts.Expression): boolean {
+  const key = referenceKey(flag);
+  const statements = ts.isBlock(statement) ? statement.statements : [statement];
+  return statements.some((s) => ts.isExpressionStatement(s) && ts.isBinaryExpression(s.expression)
+    && s.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken && referenceKey(s.expression.left) === key
+    && (s.expression.right.kind === ts.SyntaxKind.TrueKeyword || ts.isNumericLiteral(s.expression.right) && s.expression.right.text !== "0"
+      || ts.isStringLiteralLike(s.expression.right) && s.expression.right.text !== ""));
+}
+
+/** A field, or a variable not declared in the function that holds `at` (so it keeps its value between calls). */
+function outlivesFunction(flag: ts.Expression, at: ts.Node): boolean {
+  if (!ts.isIdentifier(flag)) return true;
+  for (let current: ts.Node | undefined = at.parent; current && !isFunctionLikeBoundary(current); current = current.parent) {
+    if (declaresName(current, flag.text)) return false;
+  }
+  const fn = enclosingFunction(at);
+  return !(fn && fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === flag.text));
+}
+
+function declaresName(container: ts.Node, name: string): boolean {
+  const statements = ts.isBlock(container) || ts.isSourceFile(container) ? container.statements : [];
+  return statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name));
 }
 
 function insertsInto(statement: ts.Node, seen: ts.Expression): boolean {

@@ -1,0 +1,305 @@
+// Collections owned by instances: the `Map`, `Set`, array or dictionary an object keeps
+// in a field (`this.pending = {}` in a constructor, `items = new Map()` as a class
+// field, `self.queue = []` in an ES5 constructor) or in its factory's closure
+// (`const byId = new Map()` in a factory that returns `{ close() {…} }`), every
+// reference to it inside the owner, and whether its growth runs again and again over
+// the owner's life (per event, per operation such as `query()` / `send()` /
+// `subscribe()`, or from such code through `this.helper()`). Also: growth whose key
+// cannot take many values (a literal, a small literal union, a key updated only when
+// already present), which is bounded whatever the owner.
+import ts from "typescript";
+import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside } from "../core/ast";
+import type { Facts } from "../core/facts";
+import { type CollectionKind, type CollectionUse, collectionKindOf } from "./collections";
+import type { InstanceOwner, OwnersAnalysis } from "./owners";
+
+export interface OwnedCollection {
+  owner: InstanceOwner;
+  name: string;
+  /** Where to report: the field's name in its declaration or first assignment, or the closure variable. */
+  nameNode: ts.Node;
+  init: ts.Expression;
+  kind: CollectionKind;
+  /** Every reference inside the owner except the initialisation itself. */
+  refs: ts.Expression[];
+}
+
+/** Methods that run once per operation of a client, server or pool: each call may add an entry. */
+const OPERATION_METHOD = /^_*(query|send|request|subscribe|publish|listen|write|exec|execute|dispatch|enqueue|submit|invoke|fetch|track|reserve|watch|acquire|emit)/i;
+/** Hosts whose callback runs once per event. */
+const PER_EVENT_HOSTS = new Set(["on", "addListener", "prependListener", "addEventListener", "subscribe", "setInterval", "watch", "handle"]);
+/** Names of objects that live as long as a connection, a server or the process. */
+const LONG_LIVED_NAME = /(Client|Server|Pool|Manager|Service|Transport|Connection|Broker|Registry|Tracker|Socket|Session|Channel|Bus|Hub|Router|Proxy|Agent|Store|Cluster)$/;
+/** Names of tables of work in progress: their entries must go when the work completes. */
+const PENDING_NAME = /pending|in_?flight|outstanding|unacked|unconfirmed|awaiting|waiting|inProgress|resolvers|timers$/i;
+const CALLBACK_NAME = /^(cb|callback|fn|func|handler|listener|hook)$|(Callback|Handler|Listener|Hook|Fn)$/;
+const HANDLER_METHOD = /^_*(on|handle)[A-Z_]/;
+const COUNTER_CALL = /^_*(next|new|gen|generate|allocate|create)_?(message|msg|request|req)?_?(id|seq|sequence)$/i;
+const ITERATION_METHODS = new Set(["forEach", "map", "filter", "reduce", "some", "every", "find", "flatMap", "sort"]);
+const UI_TEARDOWNS = new Set([
+  "ngOnDestroy", "componentWillUnmount", "disconnectedCallback", "beforeUnmount", "unmounted", "beforeDestroy", "destroyed", "onDestroy", "unmount",
+]);
+const MAX_LITERAL_KEYS = 16;
+const MAX_CALL_DEPTH = 3;
+
+/** The collections `owner` keeps in its fields or factory closure. */
+export function ownedCollections(facts: Facts, owners: OwnersAnalysis, owner: InstanceOwner): OwnedCollection[] {
+  const result: OwnedCollection[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, nameNode: ts.Node, init: ts.Expression | undefined, refs: () => ts.Expression[]): void => {
+    const kind = collectionKindOf(init);
+    if (!kind || !init || seen.has(name)) return;
+    seen.add(name);
+    result.push({ owner, name, nameNode, init, kind, refs: refs() });
+  };
+  if (owner.kind === "factory") {
+    const body = (owner.node as FunctionNode).body;
+    if (!body || !ts.isBlock(body)) return result;
+    for (const statement of body.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const decl of statement.declarationList.declarations) {
+        if (ts.isIdentifier(decl.name)) add(decl.name.text, decl.name, decl.initializer, () => facts.referencesTo(decl.name as ts.Identifier));
+      }
+    }
+    return result;
+  }
+  if (owner.kind === "class") {
+    for (const member of (owner.node as ts.ClassLikeDeclaration).members) {
+      if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name) && !ts.isPrivateIdentifier(member.name)) continue;
+      if (member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) continue;
+      const name = member.name.text;
+      add(name, member.name, member.initializer, () => owners.fieldReferences(owner, name));
+    }
+  }
+  // `this.x = new Map()` / `self.x = []` in the constructor body.
+  const ctor = owner.kind === "class" ? (owner.node as ts.ClassLikeDeclaration).members.find(ts.isConstructorDeclaration) : owner.node as FunctionNode;
+  const body = ctor?.body;
+  if (!body || !ts.isBlock(body)) return result;
+  for (const statement of body.statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
+    const assignment = statement.expression;
+    if (assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+    const name = owners.fieldOf(owner, assignment.left);
+    if (!name) continue;
+    add(name, assignment.left, assignment.right, () => owners.fieldReferences(owner, name).filter((r) => r !== assignment.left));
+  }
+  return result;
+}
+
+/** Evidence that the owner lives long: a teardown, a method that runs again, or a client/server/pool-like name. */
+export function isLongLivedOwner(owners: OwnersAnalysis, owner: InstanceOwner): boolean {
+  // A UI component's state is what it shows, and goes when it unmounts.
+  if (owner.teardown && UI_TEARDOWNS.has(owner.teardown.name)) return false;
+  if (ts.isClassLike(owner.node) && ts.getDecorators(owner.node)?.length) return false;
+  if (owner.teardown || LONG_LIVED_NAME.test(owner.name)) return true;
+  for (const [name, fn] of owner.methods) if (repeats(owners, owner, { name, fn })) return true;
+  return false;
+}
+
+/**
+ * Why entries of an instance's collection were meant to go away, when growth alone
+ * does not say it (a lookup table the owner reads back by key is a cache bounded by
+ * the inputs it sees, and dies with the owner): its name says it holds work in
+ * progress (`pending`, `inFlight`, `callbacks` …), its keys come from a counter (no key
+ * ever repeats), something is removed one level down (`delete this.rooms[id][room]`)
+ * but never the entry itself, or an entry's count is decremented but never deleted.
+ * Collections never read back by key (lists, sets only iterated) need no such evidence.
+ */
+export function removalEvidence(facts: Facts, owned: OwnedCollection, uses: readonly CollectionUse[], growth: CollectionUse): string | undefined {
+  if (PENDING_NAME.test(owned.name)) return "its entries are work in progress";
+  if (growth.key && isCounterKey(facts, growth.key, 0)) return "its keys come from a counter, so no key repeats";
+  let readByKey = false;
+  for (const use of uses) {
+    const nested = nestedRemoval(use.ref);
+    if (nested) return nested;
+    if (use.kind === "read" && (use.via === "get" || use.via === "has" || use.via === "[]" || use.via === "test" || use.via === "[]=")) readByKey = true;
+  }
+  return readByKey ? undefined : "";
+}
+
+/** `onTick(cb) { this.callbacks.push(cb) }`: a list of the caller's callbacks (a listener list), bounded by the code that registers them. */
+export function isCallbackRegistration(use: CollectionUse): boolean {
+  const value = use.via === "set" ? (use.ref.parent.parent as ts.CallExpression).arguments?.[1] : use.key;
+  if (!value || !ts.isIdentifier(value)) return false;
+  const fn = enclosingFunction(use.ref);
+  const param = fn?.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === value.text);
+  if (!param) return false;
+  return CALLBACK_NAME.test(value.text) || (param.type !== undefined && ts.isFunctionTypeNode(param.type));
+}
+
+/** A committed bundle or minified file: very long lines. Its classes are not the project's own. */
+export function looksMinified(sourceFile: ts.SourceFile): boolean {
+  const lines = sourceFile.getLineStarts().length;
+  return sourceFile.text.length / lines > 300;
+}
+
+function repeats(owners: OwnersAnalysis, owner: InstanceOwner, method: { name: string; fn: FunctionNode }): boolean {
+  if (!owners.runsRepeatedly(owner, method)) return false;
+  if (HANDLER_METHOD.test(method.name)) return true;
+  // Called again from a callback — but not only from `list.forEach(x => this.m(x))` in the constructor or elsewhere.
+  return owners.fieldReferences(owner, method.name).some((ref) => {
+    if (!ts.isCallExpression(ref.parent) || ref.parent.expression !== ref) return false;
+    const fn = enclosingFunction(ref);
+    const host = fn ? callbackHost(fn) : undefined;
+    return host !== undefined && !ITERATION_METHODS.has(calleeMemberName(host) ?? "");
+  });
+}
+
+/** `delete x[k][j]`, `x.get(k).delete(j)`, `x[k].splice(…)`: removal inside an entry. */
+function nestedRemoval(ref: ts.Expression): string | undefined {
+  const entry = ref.parent;
+  let inner: ts.Node | undefined;
+  if (ts.isElementAccessExpression(entry) && entry.expression === ref) inner = entry;
+  else if (ts.isPropertyAccessExpression(entry) && entry.name.text === "get" && ts.isCallExpression(entry.parent)) inner = entry.parent;
+  if (!inner) return undefined;
+  const outer = inner.parent;
+  if (ts.isElementAccessExpression(outer) && outer.expression === inner && ts.isDeleteExpression(outer.parent)) {
+    return "only entries inside its entries are ever deleted, never the entries themselves";
+  }
+  if (ts.isPropertyAccessExpression(outer) && outer.expression === inner && /^(delete|splice|pop|shift|clear)$/.test(outer.name.text)) {
+    return "only entries inside its entries are ever removed, never the entries themselves";
+  }
+  if ((ts.isPrefixUnaryExpression(outer) || ts.isPostfixUnaryExpression(outer)) && outer.operator === ts.SyntaxKind.MinusMinusToken) {
+    return "a count is decremented but its entry is never deleted when it reaches zero";
+  }
+  if (ts.isBinaryExpression(outer) && outer.left === inner && outer.operatorToken.kind === ts.SyntaxKind.MinusEqualsToken) {
+    return "a count is decremented but its entry is never deleted when it reaches zero";
+  }
+  return undefined;
+}
+
+/** `++this.seq`, `id++`, `this._nextId()`, or a variable / literal property holding one. */
+function isCounterKey(facts: Facts, key: ts.Expression, depth: number): boolean {
+  if (depth > 3) return false;
+  while (ts.isParenthesizedExpression(key)) key = key.expression;
+  if ((ts.isPrefixUnaryExpression(key) || ts.isPostfixUnaryExpression(key)) && key.operator === ts.SyntaxKind.PlusPlusToken) return true;
+  if (ts.isCallExpression(key)) return COUNTER_CALL.test(calleeMemberName(key) ?? "");
+  if (ts.isIdentifier(key)) {
+    const decl = facts.symbolAt(key)?.valueDeclaration;
+    return decl !== undefined && ts.isVariableDeclaration(decl) && decl.initializer !== undefined && isCounterKey(facts, decl.initializer, depth + 1);
+  }
+  // packet.messageId where `const packet = { messageId: id }`
+  if (ts.isPropertyAccessExpression(key) && ts.isIdentifier(key.expression)) {
+    const decl = facts.symbolAt(key.expression)?.valueDeclaration;
+    const literal = decl && ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
+    if (!literal || !ts.isObjectLiteralExpression(literal)) return false;
+    for (const property of literal.properties) {
+      if (property.name && ts.isIdentifier(property.name) && property.name.text === key.name.text) {
+        if (ts.isPropertyAssignment(property)) return isCounterKey(facts, property.initializer, depth + 1);
+        if (ts.isShorthandPropertyAssignment(property)) return isCounterKey(facts, property.name, depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Why the growth at `ref` runs again and again over the owner's life — a phrase for
+ * the message ("a \"connection\" event fires", "`query()` is called") — or undefined.
+ * `eventsOnly`: only events and methods that run again (handlers, reconnects, methods
+ * called back from listeners), not operation methods merely named `query`/`write` …
+ */
+export function ownedGrowthRepetition(owners: OwnersAnalysis, owner: InstanceOwner, ref: ts.Node, eventsOnly = false): string | undefined {
+  const method = owners.methodAt(owner, ref);
+  if (!method) return undefined;
+  for (let fn = enclosingFunction(ref); fn && fn !== method.fn; fn = enclosingFunction(fn)) {
+    const host = callbackHost(fn);
+    const name = host ? calleeMemberName(host) ?? "" : "";
+    if (host && PER_EVENT_HOSTS.has(name)) {
+      const event = host.arguments[0];
+      return event && ts.isStringLiteralLike(event) && host.arguments.length >= 2 ? `a "${event.text}" event fires` : `the \`${name}\` callback runs`;
+    }
+  }
+  return methodRepetition(owners, owner, method, 0, eventsOnly);
+}
+
+function methodRepetition(owners: OwnersAnalysis, owner: InstanceOwner, method: { name: string; fn: FunctionNode }, depth: number, eventsOnly: boolean): string | undefined {
+  if (method.name === "constructor" || depth > MAX_CALL_DEPTH) return undefined;
+  if ((!eventsOnly && OPERATION_METHOD.test(method.name)) || repeats(owners, owner, method)) return `\`${method.name}()\` is called`;
+  // A helper repeats when a method that repeats calls it: `_handleReady() { this._pulse() }`.
+  for (const ref of owners.fieldReferences(owner, method.name)) {
+    if (!ts.isCallExpression(ref.parent) || ref.parent.expression !== ref || isInside(ref, method.fn)) continue;
+    const caller = owners.methodAt(owner, ref);
+    if (!caller || caller.fn === method.fn) continue;
+    const when = ownedGrowthRepetition(owners, owner, ref, eventsOnly) ?? methodRepetition(owners, owner, caller, depth + 1, eventsOnly);
+    if (when) return when.endsWith(")") && when.includes(" (through ") ? `${when.slice(0, -1)} → \`${method.name}()\`)` : `${when} (through \`${method.name}()\`)`;
+  }
+  return undefined;
+}
+
+/**
+ * Growth that cannot add many entries: a literal or constant key, a key whose type is a
+ * single literal or a small union of literals (`"npm" | "yarn" | "pnpm"`), an update
+ * made only when the key is already present (`if (m.has(k)) m.set(k, …)`), or a key
+ * taken from a fixed list in the file (`for (const k of ["a", "b"])`).
+ */
+export function isBoundedKey(facts: Facts, use: CollectionUse): boolean {
+  const key = use.key;
+  if (!key || use.via === "push" || use.via === "unshift" || use.via === "splice") return false;
+  if (ts.isStringLiteralLike(key) || ts.isNumericLiteral(key)) return true;
+  if (isUpdateOfPresentKey(use)) return true;
+  if (!ts.isIdentifier(key)) return false;
+  if (facts.hasTypes) {
+    const type = facts.checker.getTypeAtLocation(key);
+    const parts = type.isUnion() ? type.types : [type];
+    if (parts.length <= MAX_LITERAL_KEYS && parts.every((t) => t.isLiteral() || (t.flags & ts.TypeFlags.BooleanLiteral) !== 0)) return true;
+  }
+  const decl = facts.symbolAt(key)?.valueDeclaration;
+  if (!decl) return false;
+  if (ts.isVariableDeclaration(decl) && decl.initializer && ts.isStringLiteralLike(decl.initializer)
+    && (decl.parent.flags & ts.NodeFlags.Const) !== 0) return true;
+  if ((ts.isParameter(decl) || ts.isVariableDeclaration(decl)) && decl.type && isLiteralUnionType(facts, decl.type)) return true;
+  // for (const k of ["a", "b"]) / for (const k of KINDS) with `const KINDS = [...literals]`
+  const loop = decl.parent?.parent;
+  if (ts.isVariableDeclarationList(decl.parent) && loop && ts.isForOfStatement(loop)) return isLiteralList(facts, loop.expression);
+  return false;
+}
+
+/** A literal union written in the file: `"a" | "b"`, or a type alias of one declared in the same file. */
+function isLiteralUnionType(facts: Facts, type: ts.TypeNode, depth = 0): boolean {
+  if (ts.isLiteralTypeNode(type)) return true;
+  if (ts.isUnionTypeNode(type)) return type.types.length <= MAX_LITERAL_KEYS && type.types.every((t) => isLiteralUnionType(facts, t, depth));
+  if (ts.isParenthesizedTypeNode(type)) return isLiteralUnionType(facts, type.type, depth);
+  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && depth < 2) {
+    const name = type.typeName.text;
+    const decl = facts.symbolAt(type.typeName)?.declarations?.find(ts.isTypeAliasDeclaration)
+      ?? facts.sourceFile.statements.find((s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && s.name.text === name);
+    return decl !== undefined && isLiteralUnionType(facts, decl.type, depth + 1);
+  }
+  return false;
+}
+
+function isLiteralList(facts: Facts, expr: ts.Expression): boolean {
+  let list: ts.Node | undefined = expr;
+  if (ts.isIdentifier(expr)) {
+    const decl = facts.symbolAt(expr)?.valueDeclaration;
+    list = decl && ts.isVariableDeclaration(decl) && (decl.parent.flags & ts.NodeFlags.Const) !== 0 ? decl.initializer : undefined;
+  }
+  while (list && (ts.isAsExpression(list) || ts.isSatisfiesExpression(list))) list = list.expression;
+  return list !== undefined && ts.isArrayLiteralExpression(list) && list.elements.every((e) => ts.isStringLiteralLike(e) || ts.isNumericLiteral(e));
+}
+
+/** `if (m.has(k)) m.set(k, v)` / `if (k in o) o[k] = v`: the key was already there. */
+function isUpdateOfPresentKey(use: CollectionUse): boolean {
+  const key = use.key!.getText();
+  const target = use.ref.getText();
+  for (let current: ts.Node = use.ref; current.parent && !isFunctionNode(current); current = current.parent) {
+    const parent = current.parent;
+    if (!ts.isIfStatement(parent) || parent.thenStatement !== current) continue;
+    let condition = parent.expression;
+    while (ts.isParenthesizedExpression(condition)) condition = condition.expression;
+    if (ts.isCallExpression(condition) && calleeMemberName(condition) === "has" && ts.isPropertyAccessExpression(condition.expression)
+      && condition.expression.expression.getText() === target && condition.arguments[0]?.getText() === key) return true;
+    if (ts.isBinaryExpression(condition) && condition.operatorToken.kind === ts.SyntaxKind.InKeyword
+      && condition.right.getText() === target && condition.left.getText() === key) return true;
+  }
+  return false;
+}
+
+/** The call that receives `fn` as an argument (through parentheses). */
+function callbackHost(fn: FunctionNode): ts.CallExpression | undefined {
+  let expr: ts.Node = fn;
+  while (ts.isParenthesizedExpression(expr.parent)) expr = expr.parent;
+  const parent = expr.parent;
+  return ts.isCallExpression(parent) && parent.arguments.includes(expr as ts.Expression) ? parent : undefined;
+}
