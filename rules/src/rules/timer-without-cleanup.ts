@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type FunctionNode, type Owner, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
   isEntryPoint, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, thisClass,
-  timerHandleExpression, timerStarted, walk, lifetimes, owners, ownedTimerFinding, timerHome,
+  timerHandleExpression, timerStarted, walk, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome,
 } from "../engine";
 
 type MessageId = "ownerDropped" | "ownerNotCleared" | "notOnTeardown" | "perRequest" | "loop";
@@ -64,7 +64,7 @@ export default defineRule<MessageId, Options>({
       const stored = dropped ? undefined : storedHandle(facts, handle);
       if (!dropped && (!stored || isClearedOrHandedOff(stored))) return; // cleared, or handed to code we cannot follow
       const loopFn = rescheduledFunction(call);
-      if (loopFn) return checkLoop(call, timer, loopFn);
+      if (loopFn && !(dropped && hasStopPath(call, loopFn) && instanceTeardownFor(call, timer))) return checkLoop(call, timer, loopFn);
       const owner = lifetime.ownerOf(call);
       if (owner.kind === "request") return checkPerRequest(call, timer, owner, stored);
       const teardown = ownerTeardown(call, timer, owner);
@@ -106,11 +106,12 @@ export default defineRule<MessageId, Options>({
     /** A factory's or ES5 constructor's teardown for a dropped timer whose callback holds the owner's closure. */
     function instanceTeardownFor(call: ts.CallExpression, timer: string): string | undefined {
       const instance = context.use(owners).instanceAt(call);
-      if (!instance || instance.kind === "class" || !instance.teardown || timer === "setImmediate") return undefined;
+      const teardown = instance && instance.kind !== "class" ? instanceTeardown(facts, instance) : undefined;
+      if (!instance || !teardown || teardown.fn !== instance.teardown?.fn || timer === "setImmediate") return undefined;
       if (isShortDelay(facts, call.arguments[1], options.minClassDelayMs) || context.use(owners).isOnTeardownPath(instance, call)) return undefined;
       const callback = call.arguments[0];
       const holdsOwner = callback !== undefined && (usesThis(callback) || referencesInside(callback, instance.node));
-      return holdsOwner ? `\`${instance.teardown.name}()\`` : undefined;
+      return holdsOwner ? `\`${teardown.name}()\`` : undefined;
     }
 
     /** The callback names a function or variable declared inside `scope` (it keeps the owner's closure). */

@@ -16,6 +16,8 @@ import type { Fix } from "../core/types";
 
 const CLEAR_FUNCTIONS = ["clearTimeout", "clearInterval", "clearImmediate", "cancelAnimationFrame", "cancelIdleCallback"];
 const CLEAR_OWNERSHIP = { releaseMethods: [] as string[], releaseFunctions: CLEAR_FUNCTIONS };
+/** Teardown names that often mean something else (`end()` the End key, `release()` a key-up): not evidence of a teardown for timers. */
+const WEAK_TEARDOWNS = new Set(["end", "release"]);
 /** Vue (and VueUse) hooks whose callback runs when the component or effect scope goes away. */
 export const SCOPE_DISPOSE_HOOKS = ["onScopeDispose", "tryOnScopeDispose", "onUnmounted", "onBeforeUnmount", "tryOnUnmounted", "tryOnBeforeUnmount"];
 
@@ -125,7 +127,7 @@ export function isClearedOnTeardown(facts: Facts, home: TimerHome, scope: ScopeT
 
 /** The teardown function of an instance owner to point at and to put a release in: its teardown method, else a dispose hook's callback. */
 export function instanceTeardown(facts: Facts, instance: InstanceOwner): { name: string; fn: FunctionNode } | undefined {
-  if (instance.teardown) return instance.teardown;
+  if (instance.teardown) return WEAK_TEARDOWNS.has(instance.teardown.name) ? undefined : instance.teardown;
   const [first] = facts.analysis(owners).teardownFunctions(instance);
   return first ? { name: "the dispose callback", fn: first } : undefined;
 }
