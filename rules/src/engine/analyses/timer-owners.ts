@@ -257,11 +257,12 @@ export function ownedTimerFinding(facts: Facts, call: ts.CallExpression, home: T
   const clear = CLEARER[timer] ?? "clearTimeout";
   const sourceFile = facts.sourceFile;
   const assignment = home.target.parent;
-  if (options.overwrite && ts.isBinaryExpression(assignment) && isOverwrittenWhileLive(facts, home, assignment)) {
+  const teardown = teardownOf(facts, call, home);
+  // Never cleared at all: the teardown is the first place to clear it (re-arming comes next).
+  if (options.overwrite && !(teardown && home.clears.length === 0) && ts.isBinaryExpression(assignment) && isOverwrittenWhileLive(facts, home, assignment)) {
     const fix = releaseBeforeStatement(sourceFile, assignment, `${clear}(${home.name})`);
     return { kind: "overwritten", home, fixes: fix ? [{ description: `Clear the previous timer before re-arming ${home.name}`, safe: true, edits: fix }] : [] };
   }
-  const teardown = teardownOf(facts, call, home);
   if (!teardown || isClearedOnTeardown(facts, home, teardown.scope)) return undefined;
   const edits = teardown.fn ? releaseInFunction(sourceFile, teardown.fn, `${clear}(${home.name})`) : undefined;
   const fixes = edits ? [{ description: `Clear ${home.name} in ${teardown.text}`, safe: true, edits }] : [];
