@@ -89,7 +89,7 @@ export default defineRule<MessageId, Options>({
     /** A stored handle the owner clears, but not on its teardown path (or an ES5/factory owner that never clears it). */
     function reportOwned(call: ts.CallExpression, timer: string, handle: ts.Expression): boolean {
       const home = timerHome(facts, handle);
-      if (!home || isDeferred(call, timer)) return false;
+      if (!home || isDeferred(call, timer) || isUnrefed(call)) return false;
       if (home.instance && (timer === "setImmediate" || isShortDelay(facts, call.arguments[1], options.minClassDelayMs))) return false;
       const finding = ownedTimerFinding(facts, call, home, timer, { overwrite: false });
       if (!finding || !finding.teardown || (finding.kind === "neverCleared" && home.instance?.kind === "class")) return false;

@@ -127,7 +127,12 @@ export function isClearedOnTeardown(facts: Facts, home: TimerHome, scope: ScopeT
 
 /** The teardown function of an instance owner to point at and to put a release in: its teardown method, else a dispose hook's callback. */
 export function instanceTeardown(facts: Facts, instance: InstanceOwner): { name: string; fn: FunctionNode } | undefined {
-  if (instance.teardown) return WEAK_TEARDOWNS.has(instance.teardown.name) ? undefined : instance.teardown;
+  if (instance.teardown) {
+    // `destroy(resource)`: a required argument means it tears that down, not the instance.
+    const first = instance.teardown.fn.parameters[0];
+    const actsOnArgument = first !== undefined && !first.initializer && !first.questionToken && !first.dotDotDotToken;
+    return WEAK_TEARDOWNS.has(instance.teardown.name) || actsOnArgument ? undefined : instance.teardown;
+  }
   const [first] = facts.analysis(owners).teardownFunctions(instance);
   return first ? { name: "the dispose callback", fn: first } : undefined;
 }
@@ -253,7 +258,7 @@ export interface OwnedTimerOptions {
  * Undefined when the handle is handed on, the owner has no teardown, or all is well.
  */
 export function ownedTimerFinding(facts: Facts, call: ts.CallExpression, home: TimerHome, timer: string, options: OwnedTimerOptions): OwnedTimerFinding | undefined {
-  if (home.handedOff || clearsItself(call, home)) return undefined;
+  if (home.handedOff || clearsItself(call, home) || isTeardownWatchdog(call)) return undefined;
   const clear = CLEARER[timer] ?? "clearTimeout";
   const sourceFile = facts.sourceFile;
   const assignment = home.target.parent;
@@ -294,4 +299,19 @@ function teardownOf(facts: Facts, call: ts.CallExpression, home: TimerHome): Fou
   const [first] = scope.cleanups;
   if (scope.kind === "effect") return first ? { text: "the effect cleanup", node: first, fn: first, scope } : undefined;
   return { text: first ? "the scope's dispose hook" : "a `tryOnScopeDispose` hook (the composable has none)", node: first ?? scope.scope, fn: first, scope };
+}
+
+const TEARDOWN_CALLS = /^(destroy|close|abort|end|terminate|disconnect|kill|reject)$/;
+
+/**
+ * `setTimeout(() => { stream.destroy(new Error("timeout")); this.t = undefined; })`: a timeout
+ * whose callback only tears something down is a watchdog — after the owner's teardown it finds it closed.
+ */
+function isTeardownWatchdog(call: ts.CallExpression): boolean {
+  const callback = call.arguments[0];
+  if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) || !ts.isBlock(callback.body)) return false;
+  const statements = callback.body.statements.filter((st) => !(ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression)
+    && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken));
+  return statements.length > 0 && statements.every((st) => ts.isExpressionStatement(st) && ts.isCallExpression(st.expression)
+    && TEARDOWN_CALLS.test(calleeMemberName(st.expression) ?? ""));
 }
