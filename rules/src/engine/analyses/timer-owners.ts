@@ -148,6 +148,8 @@ export function isOverwrittenWhileLive(facts: Facts, home: TimerHome, assignment
   const ownersOfFile = facts.analysis(owners);
   const method = ownersOfFile.methodAt(instance, assignment);
   if (!method || (home.declaration && isInside(home.declaration, method.fn)) || !ownersOfFile.runsRepeatedly(instance, method)) return false;
+  // `start()` paired with a teardown that clears the handle is the canonical lifecycle: one start per stop.
+  if (/^_*start$/.test(method.name) && isClearedOnTeardown(facts, home, undefined)) return false;
   return !home.refs.some((r) => isInside(r, method.fn) && r.getStart() < assignment.getStart())
     && !guardedByOwnState(assignment, method.fn);
 }
