@@ -128,13 +128,10 @@ export function isEntryPoint(sourceFile: ts.SourceFile): boolean {
   return text.startsWith("#!") || /require\.main\s*===?\s*module|import\.meta\.main|\.listen\(/.test(text) || exportsNothing(sourceFile);
 }
 
-/**
- * A program or a standalone script: it exports nothing (no `export`, `module.exports`, `exports.x`), so nothing
- * imports it as a library — it may load modules (`require`, `import`) or none at all (a sample script run with `node`).
- */
+/** A Node program: it loads modules (`require`, `import`) but exports nothing, so nothing imports it as a library. */
 function exportsNothing(sourceFile: ts.SourceFile): boolean {
   const text = sourceFile.text;
-  if (/\bmodule\.exports\b|\bexports\s*[.[]|\bdefine\(/.test(text)) return false;
+  if (/\bmodule\.exports\b|\bexports\s*[.[]/.test(text) || !/\brequire\(|^\s*import\b/m.test(text)) return false;
   return !sourceFile.statements.some((s) => ts.isExportDeclaration(s) || ts.isExportAssignment(s)
     || (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)));
 }
