@@ -11,7 +11,7 @@ export {
   type FunctionRole, type Owner, type TargetLifetime, LifetimeAnalysis, lifetimes, TEARDOWN_METHODS, MOUNT_METHODS, findTeardown, returnedFunction,
 } from "./analyses/lifetime";
 export { type QualifiedName, NameResolver, formatQualifiedName, normalizeModule, requiredModule, skipOuterExpressions } from "./core/names";
-export { type TeardownEdits, releaseInTeardown, freshName, namedImportEdits } from "./fixes/teardown-fixes";
+export { type TeardownEdits, releaseInTeardown, releaseInFunction, releaseBeforeStatement, freshName, namedImportEdits } from "./fixes/teardown-fixes";
 export {
   type StoredHandle, TIMER_CLEARERS, TIMER_CLEAR_FUNCTIONS, clearStoredFixes, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isUnrefCall,
   isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
@@ -32,7 +32,11 @@ export {
 } from "./hosting/project";
 export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./hosting/run";
 export { type InstanceKind, type InstanceOwner, OwnersAnalysis, owners } from "./analyses/owners";
-export { type Repetition, type RepetitionOptions, repetitionAt } from "./analyses/repetition";
+export {
+  type OwnedTimerFinding, type OwnedTimerOptions, type ScopeTeardown, type TimerHome, SCOPE_DISPOSE_HOOKS, clearsItself, instanceTeardown, isClearedOnTeardown,
+  isOverwrittenWhileLive, ownedTimerFinding, scopeTeardownAt, timerHome,
+} from "./analyses/timer-owners";
+export { type Repetition, type RepetitionOptions, isFirstTimeGuarded, repetitionAt } from "./analyses/repetition";
 export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,
 } from "./analyses/collections";

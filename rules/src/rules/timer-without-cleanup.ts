@@ -3,10 +3,10 @@ import ts from "typescript";
 import {
   type FunctionNode, type Owner, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
   isEntryPoint, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, thisClass,
-  timerHandleExpression, timerStarted, walk, lifetimes,
+  timerHandleExpression, timerStarted, walk, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome,
 } from "../engine";
 
-type MessageId = "ownerDropped" | "ownerNotCleared" | "perRequest" | "loop";
+type MessageId = "ownerDropped" | "ownerNotCleared" | "notOnTeardown" | "perRequest" | "loop";
 interface Options {
   /** Timeouts in classes shorter than this (ms, known delays only) are not reported. */
   minClassDelayMs: number;
@@ -28,12 +28,13 @@ export default defineRule<MessageId, Options>({
     description: "timers started in components, effects, per request or in objects with a teardown method, without clearing them there",
     fix: "safe",
     requiresTypeInfo: false,
-    requires: [lifetimes],
+    requires: [lifetimes, owners],
     defaultSeverity: "warning",
   },
   messages: {
     ownerDropped: "This `{{timer}}` is started in {{owner}} but its handle is dropped, so {{teardown}} cannot cancel it: it fires after teardown and keeps its callback's closure alive until then.",
     ownerNotCleared: "`{{name}}` from `{{timer}}` is never cleared in {{teardown}}: the timer fires after teardown and keeps its callback's closure alive until then.",
+    notOnTeardown: "`{{name}}` from `{{timer}}` is cleared, but not on the teardown path: {{teardown}} never clears it, so the timer fires after teardown and keeps its callback's closure alive until then.",
     perRequest: "This {{delay}} ms `setTimeout` is started per request, captures `{{captured}}` and is never cleared: every request keeps its request objects alive for {{delay}} ms, even after the client is gone.",
     loop: "`{{fn}}` re-schedules itself with `{{timer}}` and nothing can stop the loop{{where}}: it runs forever and keeps its closure alive.",
   },
@@ -59,10 +60,11 @@ export default defineRule<MessageId, Options>({
     function checkTimer(call: ts.CallExpression, timer: string): void {
       const handle = timerHandleExpression(call);
       const dropped = isHandleDropped(handle);
+      if (!dropped && reportOwned(call, timer, handle)) return;
       const stored = dropped ? undefined : storedHandle(facts, handle);
       if (!dropped && (!stored || isClearedOrHandedOff(stored))) return; // cleared, or handed to code we cannot follow
       const loopFn = rescheduledFunction(call);
-      if (loopFn) return checkLoop(call, timer, loopFn);
+      if (loopFn && !(dropped && hasStopPath(call, loopFn) && instanceTeardownFor(call, timer))) return checkLoop(call, timer, loopFn);
       const owner = lifetime.ownerOf(call);
       if (owner.kind === "request") return checkPerRequest(call, timer, owner, stored);
       const teardown = ownerTeardown(call, timer, owner);
@@ -75,12 +77,55 @@ export default defineRule<MessageId, Options>({
           fixes: clearStoredFixes(facts, call, owner, stored, timer),
         });
       }
+      const instance = owner.kind === "module" ? context.use(owners).instanceAt(call) : undefined;
       context.report({
         node: call.expression,
         messageId: "ownerDropped",
-        data: { timer, owner: describeOwner(owner), teardown },
+        data: { timer, owner: instance ? `\`${instance.name}\`` : describeOwner(owner), teardown },
         fixes: ts.isExpressionStatement(call.parent) ? storeAndClearFixes(facts, call, owner, timer) : [],
       });
+    }
+
+    /** A stored handle the owner clears, but not on its teardown path (or an ES5/factory owner that never clears it). */
+    function reportOwned(call: ts.CallExpression, timer: string, handle: ts.Expression): boolean {
+      const home = timerHome(facts, handle);
+      if (!home || isDeferred(call, timer) || isUnrefed(call)) return false;
+      if (home.instance && (timer === "setImmediate" || isShortDelay(facts, call.arguments[1], options.minClassDelayMs))) return false;
+      const finding = ownedTimerFinding(facts, call, home, timer, { overwrite: false });
+      if (!finding || !finding.teardown || (finding.kind === "neverCleared" && home.instance?.kind === "class")) return false;
+      const related = [{ node: finding.teardown.node, message: "teardown that should clear it" }];
+      const messageId = finding.kind === "notOnTeardown" ? "notOnTeardown" : "ownerNotCleared";
+      context.report({ node: call.expression, messageId, data: { name: home.name, timer, teardown: finding.teardown.text }, related, fixes: finding.fixes });
+      return true;
+    }
+
+    function isDeferred(call: ts.CallExpression, timer: string): boolean {
+      return timer === "setTimeout" && (call.arguments.length < 2 || literalDelayMs(facts, call.arguments[1]) === 0);
+    }
+
+    /** A factory's or ES5 constructor's teardown for a dropped timer whose callback holds the owner's closure. */
+    function instanceTeardownFor(call: ts.CallExpression, timer: string): string | undefined {
+      const instance = context.use(owners).instanceAt(call);
+      const teardown = instance && instance.kind !== "class" ? instanceTeardown(facts, instance) : undefined;
+      if (!instance || !teardown || teardown.fn !== instance.teardown?.fn || timer === "setImmediate") return undefined;
+      if (isShortDelay(facts, call.arguments[1], options.minClassDelayMs) || context.use(owners).isOnTeardownPath(instance, call)) return undefined;
+      const callback = call.arguments[0];
+      const holdsOwner = callback !== undefined && (usesThis(callback) || referencesInside(callback, instance.node));
+      return holdsOwner ? `\`${teardown.name}()\`` : undefined;
+    }
+
+    /** The callback names a function or variable declared inside `scope` (it keeps the owner's closure). */
+    function referencesInside(callback: ts.Expression, scope: ts.Node): boolean {
+      let found = false;
+      walk(callback, (node) => {
+        if (found) return false;
+        if (ts.isIdentifier(node)) {
+          const decl = facts.symbolAt(node)?.valueDeclaration;
+          if (decl && isInside(decl, scope) && !isInside(decl, callback)) found = true;
+        }
+        return undefined;
+      });
+      return found;
     }
 
     /** The teardown that should cancel a timer started at `call`, described; undefined when the owner has none or the timer is harmless. */
@@ -102,7 +147,7 @@ export default defineRule<MessageId, Options>({
           return `\`${owner.teardown.name.getText(sourceFile)}()\``;
         }
         default:
-          return undefined;
+          return instanceTeardownFor(call, timer);
       }
     }
 

@@ -1,11 +1,12 @@
 // uncleared-interval: `setInterval` whose handle is dropped or never cleared on the owner's teardown path.
 import ts from "typescript";
 import {
-  type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isModuleLevel,
-  isUnrefCall, isUnrefed, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted, lifetimes,
+  type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, isEntryPoint, isFirstTimeGuarded, isHandleDropped,
+  isModuleLevel, isUnrefCall, isUnrefed, ownedTimerFinding, owners, repetitionAt, storeAndClearFixes, storedHandle, timerHandleExpression, timerHome,
+  timerStarted, lifetimes,
 } from "../engine";
 
-type MessageId = "dropped" | "neverCleared" | "moduleLevel";
+type MessageId = "dropped" | "neverCleared" | "moduleLevel" | "overwritten" | "notOnTeardown";
 interface Options {
   /** Report module-level intervals in entry-point files too (default false). */
   checkEntryPoints: boolean;
@@ -18,12 +19,14 @@ export default defineRule<MessageId, Options>({
     description: "setInterval whose handle is dropped or never cleared on the owner's teardown path",
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [lifetimes],
+    requires: [lifetimes, owners],
     defaultSeverity: "error",
   },
   messages: {
     dropped: "The handle of this `setInterval` is dropped, so the interval can never be cleared: each time {{when}} another timer starts that runs forever and keeps its callback's closure alive.",
     neverCleared: "`{{name}}` from `setInterval` is never cleared with `clearInterval`{{where}}: the timer runs forever and keeps its callback's closure alive.",
+    overwritten: "`{{name}}` is overwritten while the previous interval still runs: `{{method}}()` can run again and re-arms it without clearing the old one, which then runs forever and keeps its callback's closure alive.",
+    notOnTeardown: "`{{name}}` from `setInterval` is cleared, but not on the teardown path: {{teardown}} never clears it, so the interval outlives its owner and keeps its callback's closure alive.",
     moduleLevel: "This module-level `setInterval` is never cleared or `unref()`ed: in library code it keeps the process alive and its closure in memory for good.",
   },
   schema: {
@@ -48,7 +51,9 @@ export default defineRule<MessageId, Options>({
       const moduleLevel = isModuleLevel(call);
       if (isHandleDropped(handle)) {
         if (moduleLevel) return reportModuleLevel(call, isUnrefed(call), true);
+        // Started once (at boot, from a ready handler, under a first-time guard): not "each time".
         const owner = lifetime.ownerOf(call);
+        if (owner.kind === "module" && (!repetitionAt(facts, call) || isFirstTimeGuarded(call))) return;
         return context.report({
           node: call.expression,
           messageId: "dropped",
@@ -56,6 +61,7 @@ export default defineRule<MessageId, Options>({
           fixes: ts.isExpressionStatement(call.parent) ? storeAndClearFixes(facts, call, owner, "setInterval") : [],
         });
       }
+      if (reportOwned(call, handle)) return;
       const stored = storedHandle(facts, handle);
       if (!stored || isClearedOrHandedOff(stored)) return; // cleared, or handed to code we cannot follow
       if (moduleLevel && !stored.member) return reportModuleLevel(call, isUnrefed(call) || stored.refs.some(isUnrefCall), false);
@@ -68,6 +74,25 @@ export default defineRule<MessageId, Options>({
         related: teardown ? [{ node: teardown.name, message: "teardown that should clear it" }] : [],
         fixes: clearStoredFixes(facts, call, owner, stored, "setInterval"),
       });
+    }
+
+    /** The owner questions: overwritten while live, cleared off the teardown path, never cleared though the owner has a teardown. */
+    function reportOwned(call: ts.CallExpression, handle: ts.Expression): boolean {
+      const home = timerHome(facts, handle);
+      const finding = home && ownedTimerFinding(facts, call, home, "setInterval", { overwrite: true });
+      if (!home || !finding) return false;
+      const related = finding.teardown ? [{ node: finding.teardown.node, message: "teardown that should clear it" }] : [];
+      if (finding.kind === "overwritten") {
+        const method = home.instance && facts.analysis(owners).methodAt(home.instance, call)?.name;
+        context.report({ node: call.expression, messageId: "overwritten", data: { name: home.name, method: method ?? "this code" }, fixes: finding.fixes });
+      } else if (finding.kind === "notOnTeardown") {
+        context.report({ node: call.expression, messageId: "notOnTeardown", data: { name: home.name, teardown: finding.teardown!.text }, related, fixes: finding.fixes });
+      } else {
+        context.report({
+          node: call.expression, messageId: "neverCleared", data: { name: home.name, where: ` (not even in ${finding.teardown!.text})` }, related, fixes: finding.fixes,
+        });
+      }
+      return true;
     }
 
     function reportModuleLevel(call: ts.CallExpression, unrefed: boolean, dropped: boolean): void {

@@ -154,7 +154,7 @@ function isCalledOnlyAtModuleLevel(facts: Facts, fn: FunctionNode): boolean {
 
 function runsAtLoad(facts: Facts, node: ts.Node): boolean {
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-    if (isIife(fn)) continue;
+    if (isIife(fn) || isOnceCallback(fn)) continue;
     return facts.analysis(lifetimes).roleOf(fn) === "vscode-activate";
   }
   return true;
@@ -165,3 +165,56 @@ function isExportedDeclaration(fn: FunctionNode): boolean {
   return ts.canHaveModifiers(holder) && (ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
 }
 
+
+/** Hosts whose callback runs once: `$(document).ready(…)`, `app.whenReady().then(…)`, `x.once(…)`, `on("ready", …)`. */
+const ONCE_CALLBACK_HOSTS = new Set(["ready", "once", "then", "whenReady", "nextTick", "queueMicrotask"]);
+
+/** A callback that runs once when its host call runs once (a ready handler, a one-shot event, a promise reaction). */
+function isOnceCallback(fn: FunctionNode): boolean {
+  const host = callbackHost(fn);
+  if (!host) return false;
+  const name = calleeMemberName(host) ?? "";
+  if (ONCE_CALLBACK_HOSTS.has(name)) return true;
+  return (name === "on" || name === "addEventListener" || name === "addListener") && isOneShotEvent(host);
+}
+
+/**
+ * Code under a first-time guard on a flag it sets: `if (!started && m.type === "VARS") { started = true; … }`
+ * (the flag may be one operand of an `&&` chain). It runs once however often the enclosing code runs.
+ */
+export function isFirstTimeGuarded(node: ts.Node): boolean {
+  for (let current: ts.Node = node; current.parent && !isFunctionLike(current); current = current.parent) {
+    const parent = current.parent;
+    if (!ts.isIfStatement(parent) || parent.thenStatement !== current) continue;
+    for (const flag of negatedOperands(parent.expression)) if (setsTrue(parent.thenStatement, flag)) return true;
+  }
+  return false;
+}
+
+function isFunctionLike(node: ts.Node): boolean {
+  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node);
+}
+
+/** The `x` of each `!x` in an `&&` chain (x a name or a property access). */
+function negatedOperands(condition: ts.Expression): string[] {
+  let expr = condition;
+  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+  if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+    return [...negatedOperands(expr.left), ...negatedOperands(expr.right)];
+  }
+  if (ts.isPrefixUnaryExpression(expr) && expr.operator === ts.SyntaxKind.ExclamationToken
+    && (ts.isIdentifier(expr.operand) || ts.isPropertyAccessExpression(expr.operand))) return [expr.operand.getText()];
+  return [];
+}
+
+function setsTrue(block: ts.Node, flag: string): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || isFunctionLike(node)) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && node.left.getText() === flag
+      && node.right.kind === ts.SyntaxKind.TrueKeyword) found = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(block);
+  return found;
+}

@@ -148,3 +148,22 @@ export function namedImportEdits(sourceFile: ts.SourceFile, module: string, name
   const line = `import { ${missing.join(", ")} } from "${module}";`;
   return [{ start: at, end: at, newText: after ? `\n${line}` : `${line}\n` }];
 }
+
+/** Edits that run `releaseExpr` first thing in `fn` (a teardown method, a dispose callback, an effect cleanup); undefined for an expression body. */
+export function releaseInFunction(sourceFile: ts.SourceFile, fn: ts.FunctionLikeDeclaration, releaseExpr: string): TextEdit[] | undefined {
+  const body = fn.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  const text = sourceFile.text;
+  const first = body.statements[0];
+  const indent = first ? indentationAt(text, first.getStart(sourceFile)) : indentationAt(text, fn.getStart(sourceFile)) + indentUnit(text);
+  const at = body.getStart(sourceFile) + 1;
+  return [{ start: at, end: at, newText: `\n${indent}${releaseExpr};` }];
+}
+
+/** Edits that run `releaseExpr` just before the statement holding `node` (clear the old timer before re-arming). */
+export function releaseBeforeStatement(sourceFile: ts.SourceFile, node: ts.Node, releaseExpr: string): TextEdit[] | undefined {
+  const statement = containingStatement(node);
+  if (!statement) return undefined;
+  const at = statement.getStart(sourceFile);
+  return [{ start: at, end: at, newText: `${releaseExpr};\n${indentationAt(sourceFile.text, at)}` }];
+}

@@ -1,0 +1,319 @@
+// Timer handles and their owners: where a timer's handle lives (a field of an
+// instance — `this.t`, `self.t` in an ES5 constructor — or a closure variable of a
+// factory, hook, effect or composable), which references clear it, and the owner
+// questions the timer rules ask about it: is a clear on the owner's teardown path
+// (not merely before re-arming)? is a live handle overwritten by code that runs again?
+// Hook-like owners without an instance (React effects, Vue composables) get their
+// teardown here too: the effect's returned cleanup, `onScopeDispose` / `onUnmounted`.
+import ts from "typescript";
+import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
+import type { Facts } from "../core/facts";
+import { lifetimes } from "./lifetime";
+import { type InstanceOwner, owners } from "./owners";
+import { classifyReference, outerReference } from "./ownership";
+import { releaseBeforeStatement, releaseInFunction } from "../fixes/teardown-fixes";
+import type { Fix } from "../core/types";
+
+const CLEAR_FUNCTIONS = ["clearTimeout", "clearInterval", "clearImmediate", "cancelAnimationFrame", "cancelIdleCallback"];
+const CLEAR_OWNERSHIP = { releaseMethods: [] as string[], releaseFunctions: CLEAR_FUNCTIONS };
+/** Teardown names that often mean something else (`end()` the End key, `release()` a key-up): not evidence of a teardown for timers. */
+const WEAK_TEARDOWNS = new Set(["end", "release"]);
+/** Vue (and VueUse) hooks whose callback runs when the component or effect scope goes away. */
+export const SCOPE_DISPOSE_HOOKS = ["onScopeDispose", "tryOnScopeDispose", "onUnmounted", "onBeforeUnmount", "tryOnUnmounted", "tryOnBeforeUnmount"];
+
+export interface TimerHome {
+  /** For messages and fixes: `this._t`, `self.heartbeat`, `timer`. */
+  name: string;
+  /** The expression the handle is assigned to (`this._t`, `timer`), or the declared name. */
+  target: ts.Expression | ts.Identifier;
+  /** Every other reference to the field or variable. */
+  refs: ts.Expression[];
+  /** References passed to a clear function. */
+  clears: ts.Expression[];
+  /** Some reference hands the handle on (returned, passed, stored elsewhere): we cannot follow it. */
+  handedOff: boolean;
+  /** The instance whose field (or factory closure variable) holds it. */
+  instance?: InstanceOwner;
+  /** The variable's declaration when it is a closure variable. */
+  declaration?: ts.VariableDeclaration;
+}
+
+/** Where a hook-like owner (an effect, a composable) releases what it holds. */
+export interface ScopeTeardown {
+  kind: "effect" | "composable";
+  /** The effect callback or the composable function. */
+  scope: FunctionNode;
+  /** Cleanup functions: the effect's returned functions, the dispose hooks' callbacks. */
+  cleanups: FunctionNode[];
+}
+
+/**
+ * Where the handle at `handle` (the timer call, or the expression carrying it) is stored:
+ * a field of an owner instance or a closure variable. A handle returned by a local
+ * arrow (`const later = () => setTimeout(…)`) is followed to the one assignment of
+ * its call (`timer = later()`).
+ */
+export function timerHome(facts: Facts, handle: ts.Expression): TimerHome | undefined {
+  const returnedBy = localFunctionReturning(handle);
+  if (returnedBy) {
+    const calls = facts.referencesTo(returnedBy).filter((r) => ts.isCallExpression(r.parent) && r.parent.expression === r).map((r) => r.parent as ts.CallExpression);
+    return calls.length === 1 ? timerHome(facts, outerReference(calls[0])) : undefined;
+  }
+  const parent = handle.parent;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === handle && ts.isIdentifier(parent.name)) {
+    return closureHome(facts, parent, parent.name, []);
+  }
+  if (!ts.isBinaryExpression(parent) || parent.right !== handle || parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  const target = parent.left;
+  if (ts.isIdentifier(target)) {
+    const declaration = facts.symbolAt(target)?.valueDeclaration;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return undefined;
+    return closureHome(facts, declaration, target, [target]);
+  }
+  if (!ts.isPropertyAccessExpression(target)) return undefined;
+  const ownersOfFile = facts.analysis(owners);
+  const instance = ownersOfFile.instanceAt(target);
+  const field = instance ? ownersOfFile.fieldOf(instance, target) : undefined;
+  if (!instance || field === undefined) return undefined;
+  const refs = ownersOfFile.fieldReferences(instance, field).filter((r) => r !== target);
+  return { name: target.getText(), target, refs, instance, ...classify(refs) };
+}
+
+function closureHome(facts: Facts, declaration: ts.VariableDeclaration, target: ts.Identifier, skip: ts.Node[]): TimerHome {
+  const refs = facts.referencesTo(declaration.name as ts.Identifier).filter((r) => !skip.includes(r));
+  const instance = facts.analysis(owners).instanceAt(declaration);
+  return { name: target.text, target, refs, declaration, instance: instance?.kind === "factory" ? instance : undefined, ...classify(refs) };
+}
+
+function classify(refs: ts.Expression[]): { clears: ts.Expression[]; handedOff: boolean } {
+  const clears: ts.Expression[] = [];
+  let handedOff = false;
+  for (const ref of refs) {
+    const kind = classifyReference(ref, CLEAR_OWNERSHIP);
+    if (kind === "release") clears.push(ref);
+    else if (kind === "handoff" && !isReassignment(ref)) handedOff = true;
+  }
+  return { clears, handedOff };
+}
+
+/** `t = setTimeout(…)` again, or `t = undefined`: the handle stays here. */
+function isReassignment(ref: ts.Expression): boolean {
+  const parent = outerReference(ref).parent;
+  return ts.isBinaryExpression(parent) && parent.left === outerReference(ref) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+}
+
+/** `const later = () => setTimeout(…)`: the local function's name when `handle` is its returned value. */
+function localFunctionReturning(handle: ts.Expression): ts.Identifier | undefined {
+  const fn = handle.parent;
+  if (!ts.isArrowFunction(fn) || fn.body !== handle) return undefined;
+  const decl = fn.parent;
+  return ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && decl.initializer === fn ? decl.name : undefined;
+}
+
+/** Clears inside the timer's own callback: a timer that ends itself (`if (done) clearInterval(t)`). */
+export function clearsItself(call: ts.CallExpression, home: TimerHome): boolean {
+  const callback = call.arguments[0];
+  return callback !== undefined && home.clears.some((c) => isInside(c, callback));
+}
+
+/** Whether some clear of the handle runs when its owner is torn down. */
+export function isClearedOnTeardown(facts: Facts, home: TimerHome, scope: ScopeTeardown | undefined): boolean {
+  if (home.instance) {
+    const ownersOfFile = facts.analysis(owners);
+    return home.clears.some((c) => ownersOfFile.isOnTeardownPath(home.instance!, c));
+  }
+  return scope !== undefined && home.clears.some((c) => isOnScopeTeardown(facts, scope, c));
+}
+
+/** The teardown function of an instance owner to point at and to put a release in: its teardown method, else a dispose hook's callback. */
+export function instanceTeardown(facts: Facts, instance: InstanceOwner): { name: string; fn: FunctionNode } | undefined {
+  if (instance.teardown) {
+    // `destroy(resource)`: a required argument means it tears that down, not the instance.
+    const first = instance.teardown.fn.parameters[0];
+    const actsOnArgument = first !== undefined && !first.initializer && !first.questionToken && !first.dotDotDotToken;
+    return WEAK_TEARDOWNS.has(instance.teardown.name) || actsOnArgument ? undefined : instance.teardown;
+  }
+  const [first] = facts.analysis(owners).teardownFunctions(instance);
+  return first ? { name: "the dispose callback", fn: first } : undefined;
+}
+
+/**
+ * The assignment overwrites a live handle: it sits in a method of the instance that
+ * runs again (a handler, a (re)connect, a method callbacks call again), and nothing in
+ * that method reads the handle before it (a clear, an `if (this.t)` check).
+ */
+export function isOverwrittenWhileLive(facts: Facts, home: TimerHome, assignment: ts.Node): boolean {
+  const instance = home.instance;
+  if (!instance) return false;
+  const ownersOfFile = facts.analysis(owners);
+  const method = ownersOfFile.methodAt(instance, assignment);
+  if (!method || (home.declaration && isInside(home.declaration, method.fn)) || !ownersOfFile.runsRepeatedly(instance, method)) return false;
+  // `start()` paired with a teardown that clears the handle is the canonical lifecycle: one start per stop.
+  if (/^_*start$/.test(method.name) && isClearedOnTeardown(facts, home, undefined)) return false;
+  return !home.refs.some((r) => isInside(r, method.fn) && r.getStart() < assignment.getStart())
+    && !guardedByOwnState(assignment, method.fn);
+}
+
+/** Under `if (!this.started)` / `if (this.state === …)`: a state check decides whether to (re)arm. */
+function guardedByOwnState(node: ts.Node, fn: FunctionNode): boolean {
+  for (let current = node.parent; current && current !== fn; current = current.parent) {
+    if (ts.isIfStatement(current) && /\bthis\.|\bself\./.test(current.expression.getText())) return true;
+  }
+  return false;
+}
+
+/**
+ * The hook-like owner of code at `node` when it is not an instance: the React effect
+ * that holds it (its returned cleanups), or a Vue composable (an exported function in
+ * a file that imports Vue) with its dispose hooks — `cleanups` empty when it has none.
+ */
+export function scopeTeardownAt(facts: Facts, node: ts.Node): ScopeTeardown | undefined {
+  const lifetime = facts.analysis(lifetimes);
+  let outermost: FunctionNode | undefined;
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    if (lifetime.roleOf(fn) === "react-effect") return { kind: "effect", scope: fn, cleanups: returnedFunctions(facts, fn) };
+    outermost = fn;
+  }
+  if (!outermost || !importsVue(facts.sourceFile) || !isExportedFunction(outermost)) return undefined;
+  return { kind: "composable", scope: outermost, cleanups: disposeHookCallbacks(facts, outermost) };
+}
+
+function isOnScopeTeardown(facts: Facts, scope: ScopeTeardown, node: ts.Node): boolean {
+  return scope.cleanups.some((fn) => isInside(node, fn) || callsFunctionHolding(facts, fn, node));
+}
+
+/** `cleanup` calls a local function (`stop()`) whose body holds `node`. */
+function callsFunctionHolding(facts: Facts, cleanup: FunctionNode, node: ts.Node): boolean {
+  let found = false;
+  walk(cleanup, (n) => {
+    if (found) return false;
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression)) {
+      const decl = facts.symbolAt(n.expression)?.valueDeclaration;
+      const fn = decl && ts.isVariableDeclaration(decl) ? decl.initializer : decl;
+      if (fn && isFunctionNode(fn) && isInside(node, fn)) found = true;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** Every `return () => …` of an effect body, nested conditions included, not those of inner functions. */
+function returnedFunctions(facts: Facts, effect: FunctionNode): FunctionNode[] {
+  const result: FunctionNode[] = [];
+  if (!effect.body || !ts.isBlock(effect.body)) return result;
+  walk(effect.body, (node) => {
+    if (isFunctionNode(node)) return false;
+    if (ts.isReturnStatement(node) && node.expression) {
+      const fn = functionValue(facts, node.expression);
+      if (fn) result.push(fn);
+    }
+    return undefined;
+  });
+  return result;
+}
+
+/** The dispose hooks' callbacks in a composable: `tryOnScopeDispose(() => …)`, `onUnmounted(close)`. */
+function disposeHookCallbacks(facts: Facts, scope: FunctionNode): FunctionNode[] {
+  const result: FunctionNode[] = [];
+  walk(scope, (node) => {
+    if (!ts.isCallExpression(node) || !SCOPE_DISPOSE_HOOKS.includes(calleeMemberName(node) ?? "")) return;
+    const fn = node.arguments[0] && functionValue(facts, node.arguments[0]);
+    if (fn) result.push(fn);
+  });
+  return result;
+}
+
+function functionValue(facts: Facts, expr: ts.Expression): FunctionNode | undefined {
+  if (isFunctionNode(expr)) return expr;
+  if (!ts.isIdentifier(expr)) return undefined;
+  const decl = facts.symbolAt(expr)?.valueDeclaration;
+  const value = decl && ts.isVariableDeclaration(decl) ? decl.initializer : decl;
+  return value && isFunctionNode(value) ? value : undefined;
+}
+
+function importsVue(sourceFile: ts.SourceFile): boolean {
+  return /from\s+["'](vue|vue-demi|@vue\/[\w-]+|@vueuse\/[\w-]+)["']/.test(sourceFile.text);
+}
+
+function isExportedFunction(fn: FunctionNode): boolean {
+  const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent.parent.parent : fn;
+  return ts.canHaveModifiers(holder) && (ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+}
+
+export interface OwnedTimerFinding {
+  /** overwritten: re-armed by code that runs again with the old one live; notOnTeardown: cleared, but never on teardown; neverCleared: no clear at all. */
+  kind: "overwritten" | "notOnTeardown" | "neverCleared";
+  home: TimerHome;
+  /** The teardown, described ("`close()`", "the effect cleanup"), and its node for the related location. */
+  teardown?: { text: string; node: ts.Node };
+  fixes: Fix[];
+}
+
+export interface OwnedTimerOptions {
+  /** Report a live handle overwritten by code that runs again (intervals). */
+  overwrite: boolean;
+}
+
+/**
+ * The owner question for a stored timer handle: overwritten while live, cleared but
+ * not on the owner's teardown path, or never cleared though the owner has a teardown.
+ * Undefined when the handle is handed on, the owner has no teardown, or all is well.
+ */
+export function ownedTimerFinding(facts: Facts, call: ts.CallExpression, home: TimerHome, timer: string, options: OwnedTimerOptions): OwnedTimerFinding | undefined {
+  if (home.handedOff || clearsItself(call, home) || isTeardownWatchdog(call)) return undefined;
+  const clear = CLEARER[timer] ?? "clearTimeout";
+  const sourceFile = facts.sourceFile;
+  const assignment = home.target.parent;
+  const teardown = teardownOf(facts, call, home);
+  // Never cleared at all: the teardown is the first place to clear it (re-arming comes next).
+  if (options.overwrite && !(teardown && home.clears.length === 0) && ts.isBinaryExpression(assignment) && isOverwrittenWhileLive(facts, home, assignment)) {
+    const fix = releaseBeforeStatement(sourceFile, assignment, `${clear}(${home.name})`);
+    return { kind: "overwritten", home, fixes: fix ? [{ description: `Clear the previous timer before re-arming ${home.name}`, safe: true, edits: fix }] : [] };
+  }
+  if (!teardown || isClearedOnTeardown(facts, home, teardown.scope)) return undefined;
+  const edits = teardown.fn ? releaseInFunction(sourceFile, teardown.fn, `${clear}(${home.name})`) : undefined;
+  const fixes = edits ? [{ description: `Clear ${home.name} in ${teardown.text}`, safe: true, edits }] : [];
+  return { kind: home.clears.length > 0 ? "notOnTeardown" : "neverCleared", home, teardown: { text: teardown.text, node: teardown.node }, fixes };
+}
+
+const CLEARER: Readonly<Record<string, string>> = {
+  setTimeout: "clearTimeout", setInterval: "clearInterval", setImmediate: "clearImmediate",
+  requestAnimationFrame: "cancelAnimationFrame", requestIdleCallback: "cancelIdleCallback",
+};
+
+interface FoundTeardown {
+  text: string;
+  node: ts.Node;
+  /** Where a release goes; undefined when there is none to put it in. */
+  fn?: FunctionNode;
+  scope?: ScopeTeardown;
+}
+
+function teardownOf(facts: Facts, call: ts.CallExpression, home: TimerHome): FoundTeardown | undefined {
+  if (home.instance) {
+    const found = instanceTeardown(facts, home.instance);
+    if (!found) return undefined;
+    const node = found.fn.name ?? found.fn;
+    return { text: found.name === "the dispose callback" ? found.name : `\`${found.name}()\``, node, fn: found.fn };
+  }
+  const scope = scopeTeardownAt(facts, call);
+  if (!scope || !home.declaration || !isInside(home.declaration, scope.scope) || home.clears.length === 0) return undefined;
+  const [first] = scope.cleanups;
+  if (scope.kind === "effect") return first ? { text: "the effect cleanup", node: first, fn: first, scope } : undefined;
+  return { text: first ? "the scope's dispose hook" : "a `tryOnScopeDispose` hook (the composable has none)", node: first ?? scope.scope, fn: first, scope };
+}
+
+const TEARDOWN_CALLS = /^(destroy|close|abort|end|terminate|disconnect|kill|reject)$/;
+
+/**
+ * `setTimeout(() => { stream.destroy(new Error("timeout")); this.t = undefined; })`: a timeout
+ * whose callback only tears something down is a watchdog — after the owner's teardown it finds it closed.
+ */
+function isTeardownWatchdog(call: ts.CallExpression): boolean {
+  const callback = call.arguments[0];
+  if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) || !ts.isBlock(callback.body)) return false;
+  const statements = callback.body.statements.filter((st) => !(ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression)
+    && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken));
+  return statements.length > 0 && statements.every((st) => ts.isExpressionStatement(st) && ts.isCallExpression(st.expression)
+    && TEARDOWN_CALLS.test(calleeMemberName(st.expression) ?? ""));
+}
