@@ -42,7 +42,7 @@ export {
 export { type Hoisted, handlerNameFor, hoistToName, isNameTakenAt, isOwnerScope } from "./fixes/hoist";
 export {
   type CheckoutSpec, type Delivery, type ModuleResources, type ResourceKind, type ResourceSpec, KNOWN_CHECKOUTS, KNOWN_CLIENTS, KNOWN_RESOURCES,
-  acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, isDisposableType, matchAcquisition, matchCheckout,
+  acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, holdsConnections, isDisposableType, matchAcquisition, matchCheckout,
   receiverOrigin, resourcesOfKind, typeFromModule,
 } from "./apis/resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./analyses/resource-tracking";
