@@ -49,3 +49,5 @@ export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandid
 export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./fixes/resource-fixes";
 export { type StoreAndRelease, isOwnSourceSubscribedOnce, isReleasedOrHandedOff, releaseStoredFixes, storeAndReleaseFixes } from "./analyses/disposables";
 export { type Runtime, type RuntimeFacts, runtime } from "./analyses/runtime";
+export { type FileKind, TEST_FILE_GLOBS, classifyFile, fileKind, isCommittedBundle } from "./analyses/file-kind";
+export { type ConfigOverride, RulesPerFile, builtinOverrides } from "./hosting/overrides";
