@@ -373,7 +373,11 @@ export function releaseCalls(track: ResourceTrack): ts.CallExpression[] {
 export function describeExit(track: ResourceTrack, sourceFile: ts.SourceFile): string {
   const leak = track.leak;
   if (!leak) return "the end of the function";
-  const line = sourceFile.getLineAndCharacterOfPosition(leak.node.getStart(sourceFile)).line + 1;
+  const line = lineOf(leak.node, sourceFile);
+  if (leak.via) {
+    const cause = leak.via.kind === "throw" ? `the \`throw\` on line ${lineOf(leak.via.node, sourceFile)}` : `an exception thrown on line ${lineOf(leak.via.node, sourceFile)}`;
+    return `${cause} (caught, then ${describeExit({ ...track, leak: { kind: leak.kind, node: leak.node } }, sourceFile)})`;
+  }
   switch (leak.kind) {
     case "return":
       return `the \`return\` on line ${line}`;
@@ -384,6 +388,10 @@ export function describeExit(track: ResourceTrack, sourceFile: ts.SourceFile): s
     default:
       return "the end of the function";
   }
+}
+
+function lineOf(node: ts.Node, sourceFile: ts.SourceFile): number {
+  return sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
 }
 
 /** Resource-acquiring calls worth resolving: a known member name, or any plain identifier when a module itself is callable. */
