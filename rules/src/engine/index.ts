@@ -51,7 +51,7 @@ export { type OwnedRegistration, outlivingTarget, ownedRegistration, registratio
 export { type Hoisted, handlerNameFor, hoistToName, isNameTakenAt, isOwnerScope } from "./fixes/hoist";
 export {
   type CheckoutSpec, type Delivery, type ModuleResources, type ResourceKind, type ResourceSpec, KNOWN_CHECKOUTS, KNOWN_CLIENTS, KNOWN_RESOURCES,
-  acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, isDisposableType, matchAcquisition, matchCheckout,
+  acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, holdsConnections, isDisposableType, matchAcquisition, matchCheckout,
   receiverOrigin, resourcesOfKind, typeFromModule,
 } from "./apis/resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./analyses/resource-tracking";
@@ -64,3 +64,6 @@ export {
   type StoreAndRelease, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isOwnSourceSubscribedOnce, isReleasedOrHandedOff,
   releaseStoredFixes, sourceRoots, storeAndReleaseFixes,
 } from "./analyses/disposables";
+export { type Runtime, type RuntimeFacts, runtime } from "./analyses/runtime";
+export { type FileKind, TEST_FILE_GLOBS, classifyFile, fileKind, isCommittedBundle } from "./analyses/file-kind";
+export { type ConfigOverride, RulesPerFile, builtinOverrides } from "./hosting/overrides";

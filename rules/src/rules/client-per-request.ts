@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_CLIENTS, acquisitionNames, configResources, defineRule, describeExit, enclosingFunction,
-  hoistToModule, isCandidateCall, matchAcquisition, trackResource, lifetimes,
+  holdsConnections, hoistToModule, isCandidateCall, matchAcquisition, trackResource, lifetimes,
 } from "../engine";
 
 type MessageId = "dropped" | "neverClosed" | "leakPath";
@@ -40,7 +40,7 @@ export default defineRule<MessageId, Options>({
     const visit = (node: ts.CallExpression | ts.NewExpression): void => {
       if (!isCandidateCall(node, names) || !enclosingFunction(node)) return;
       const spec = matchAcquisition(facts, node, tables);
-      if (!spec) return;
+      if (!spec || !holdsConnections(node, spec)) return;
       const perRequest = lifetime.ownerOf(node).kind === "request";
       // A Worker outside request handlers is unclosed-stream's to report.
       if (!perRequest && (spec.label === "Worker" || !context.options.checkFunctions || !runsPerCall(node))) return;
