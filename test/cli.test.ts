@@ -259,6 +259,16 @@ describe("leaklint CLI", () => {
     assert.equal(ids(project({ ...files, "leaklint.config.json": noBuiltins })).length, 4);
   });
 
+  test("one-shot scripts: no resource findings in scripts/ and examples/ by default; timers stay; overrides change it", () => {
+    const files = { "scripts/release.ts": `${STREAM_LEAK}\n${LEAKY}`, "src/stream.ts": STREAM_LEAK };
+    const ids = (dir: string): string[] => (JSON.parse(leaklint(dir, "--format", "json").stdout) as Array<{ filePath: string; ruleId: string }>)
+      .map((d) => `${path.relative(dir, d.filePath).split(path.sep).join("/")}:${d.ruleId}`).sort();
+    assert.deepEqual(ids(project(files)), ["scripts/release.ts:uncleared-interval", "src/stream.ts:unclosed-stream"]);
+    const reEnabled = JSON.stringify({ overrides: [{ files: ["scripts/"], rules: { "unclosed-stream": "warn" } }] });
+    assert.deepEqual(ids(project({ ...files, "leaklint.config.json": reEnabled })),
+      ["scripts/release.ts:uncleared-interval", "scripts/release.ts:unclosed-stream", "src/stream.ts:unclosed-stream"]);
+  });
+
   test("committed bundles are skipped in directories, counted in --stats, and linted when named", () => {
     const leak = "setInterval(() => {}, 1);\n";
     const dir = project({

@@ -6,13 +6,19 @@
 import fs from "node:fs";
 import { defineAnalysis } from "../core/analysis";
 
-export type FileKind = "test" | "bundle" | "source";
+export type FileKind = "test" | "script" | "bundle" | "source";
 
 /** Test files, in gitignore syntax (matched against the path relative to the config's folder). */
 export const TEST_FILE_GLOBS: readonly string[] = ["*.test.*", "*.spec.*", "test/", "tests/", "__tests__/", "fixtures/"];
 /** Families whose findings the built-in override turns off in test files: growth, timers and listeners die with the test run. */
 export const TEST_FILES_OFF_FAMILIES: readonly string[] = ["growth", "timer", "listener"];
 
+/** One-shot scripts (build, release, maintenance, examples), in gitignore syntax: run to completion and exit. */
+export const SCRIPT_FILE_GLOBS: readonly string[] = ["scripts/", "examples/"];
+/** Families the built-in override turns off in scripts: the process exits, and with it every descriptor and socket it held. */
+export const SCRIPT_FILES_OFF_FAMILIES: readonly string[] = ["resource"];
+
+const SCRIPT_PATH = /(^|[/\\])(scripts|examples)[/\\]/;
 const BUNDLE_PATHS = /(^|[/\\])\.yarn[/\\](releases|plugins)[/\\]|\.min\.[cm]?js$|[.-]bundle\.[cm]?js$/;
 const TEST_PATH = /(^|[/\\])(test|tests|__tests__|fixtures)[/\\]|\.(test|spec)\.[cm]?[jt]sx?$/;
 /** A line this long is minified or generated, not written by hand. */
@@ -29,7 +35,8 @@ export const fileKind = defineAnalysis({
 
 export function classifyFile(fileName: string, text: string): FileKind {
   if (isBundleText(fileName, text.slice(0, HEAD_BYTES), text.slice(-512))) return "bundle";
-  return TEST_PATH.test(fileName) ? "test" : "source";
+  if (TEST_PATH.test(fileName)) return "test";
+  return SCRIPT_PATH.test(fileName) ? "script" : "source";
 }
 
 /** Whether a file on disk is a committed bundle or generated file (reads its first 64 KB and last 512 bytes). */

@@ -6,7 +6,7 @@
 // test process); resource and context rules stay on (leaked handles make tests flaky).
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
-import { TEST_FILES_OFF_FAMILIES, TEST_FILE_GLOBS } from "../analyses/file-kind";
+import { SCRIPT_FILES_OFF_FAMILIES, SCRIPT_FILE_GLOBS, TEST_FILES_OFF_FAMILIES, TEST_FILE_GLOBS } from "../analyses/file-kind";
 import { type LeaklintConfig, type ResolvedRule, resolveRules } from "./config";
 import type { RuleModule } from "../core/rule";
 import type { RuleSetting, SeveritySetting } from "../core/types";
@@ -16,11 +16,17 @@ export interface ConfigOverride {
   rules: Record<string, RuleSetting>;
 }
 
-/** The override leaklint applies before the user's: growth, timer and listener rules off in test files. */
+/**
+ * The overrides leaklint applies before the user's: growth, timer and listener rules off in
+ * test files; resource rules off in one-shot scripts (`scripts/`, `examples/`).
+ */
 export function builtinOverrides(rules: readonly RuleModule[]): ConfigOverride[] {
-  const off: Record<string, RuleSetting> = {};
-  for (const rule of rules) if (TEST_FILES_OFF_FAMILIES.includes(rule.meta.family)) off[rule.id] = { severity: "off" };
-  return [{ files: TEST_FILE_GLOBS, rules: off }];
+  const off = (families: readonly string[]): Record<string, RuleSetting> => {
+    const settings: Record<string, RuleSetting> = {};
+    for (const rule of rules) if (families.includes(rule.meta.family)) settings[rule.id] = { severity: "off" };
+    return settings;
+  };
+  return [{ files: SCRIPT_FILE_GLOBS, rules: off(SCRIPT_FILES_OFF_FAMILIES) }, { files: TEST_FILE_GLOBS, rules: off(TEST_FILES_OFF_FAMILIES) }];
 }
 
 /** Resolves the rules of each file once per distinct set of matching overrides. */
