@@ -35,7 +35,6 @@ const PENDING_NAME = /pending|in_?flight|outstanding|unacked|unconfirmed|awaitin
 const CALLBACK_NAME = /^(cb|callback|fn|func|handler|listener|hook)$|(Callback|Handler|Listener|Hook|Fn)$/;
 const HANDLER_METHOD = /^_*(on|handle)[A-Z_]/;
 const COUNTER_CALL = /^_*(next|new|gen|generate|allocate|create)_?(message|msg|request|req)?_?(id|seq|sequence)$/i;
-const ITERATION_METHODS = new Set(["forEach", "map", "filter", "reduce", "some", "every", "find", "flatMap", "sort"]);
 const UI_TEARDOWNS = new Set([
   "ngOnDestroy", "componentWillUnmount", "disconnectedCallback", "beforeUnmount", "unmounted", "beforeDestroy", "destroyed", "onDestroy", "unmount",
 ]);
@@ -134,15 +133,8 @@ export function looksMinified(sourceFile: ts.SourceFile): boolean {
 }
 
 function repeats(owners: OwnersAnalysis, owner: InstanceOwner, method: { name: string; fn: FunctionNode }): boolean {
-  if (!owners.runsRepeatedly(owner, method)) return false;
-  if (HANDLER_METHOD.test(method.name)) return true;
-  // Called again from a callback — but not only from `list.forEach(x => this.m(x))` in the constructor or elsewhere.
-  return owners.fieldReferences(owner, method.name).some((ref) => {
-    if (!ts.isCallExpression(ref.parent) || ref.parent.expression !== ref) return false;
-    const fn = enclosingFunction(ref);
-    const host = fn ? callbackHost(fn) : undefined;
-    return host !== undefined && !ITERATION_METHODS.has(calleeMemberName(host) ?? "");
-  });
+  // A handler by name, or called again from a callback (owners looks past `list.forEach(x => this.m(x))`).
+  return (HANDLER_METHOD.test(method.name) && owners.runsRepeatedly(owner, method)) || owners.isCalledBack(owner, method);
 }
 
 /** `delete x[k][j]`, `x.get(k).delete(j)`, `x[k].splice(…)`: removal inside an entry. */
