@@ -124,7 +124,8 @@ export function firedTimersKept(facts: Facts, owners: OwnersAnalysis, owned: Own
   for (const use of uses) {
     if (use.kind !== "shrink" && use.kind !== "bound" && use.kind !== "escape") continue;
     if (owners.isOnTeardownPath(owned.owner, use.ref)) continue; // cleared and emptied when the owner goes
-    if (use.kind !== "shrink") return undefined;
+    // Only a single entry's removal next to a `clearTimeout` is "cleared by hand"; a reset of the whole list bounds it.
+    if (use.kind !== "shrink" || (use.via !== "splice" && use.via !== "delete")) return undefined;
     const fn = enclosingFunction(use.ref);
     if (!fn || !callsClearTimer(facts, fn)) return undefined;
   }
