@@ -41,7 +41,7 @@ export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,
 } from "./analyses/collections";
 export {
-  type OwnedCollection, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, removalEvidence,
+  type OwnedCollection, firedTimersKept, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, removalEvidence,
 } from "./analyses/owned-collections";
 export {
   type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,

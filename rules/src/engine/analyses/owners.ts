@@ -10,7 +10,7 @@
 // instance (an event handler, a reconnect, a method that callbacks call again).
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
-import { type FunctionNode, enclosingFunction, functionName, isFunctionNode, isInside, propertyNameText, walk } from "../core/ast";
+import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, isInside, propertyNameText, walk } from "../core/ast";
 import { TEARDOWN_METHODS } from "./lifetime";
 
 export type InstanceKind = "class" | "constructor-function" | "factory";
@@ -33,6 +33,8 @@ const DISPOSE_HOOKS = new Set(["_register", "register", "toDisposable", "addDisp
 const DISPOSE_EVENTS = new Set(["dispose", "close", "destroy", "end", "finish", "exit", "unmount", "disposed", "closed", "destroyed", "disconnect", "disconnected"]);
 /** Lifecycle hooks whose name says the object is going away (`onAfterDetach`, `onCloseRequest`, `onMediaDetaching`, `_onDestroy`). */
 const TEARDOWN_HOOK = /^_*on[A-Z]?\w*(Detach|Destroy|Dispos|Unmount|CloseRequest|Teardown)\w*$/;
+/** Array methods whose callback runs in place, once per item: calling a method from one is not repetition. */
+const ITERATION_METHODS = new Set(["forEach", "map", "filter", "reduce", "some", "every", "find", "findIndex", "flatMap", "sort"]);
 
 export class OwnersAnalysis {
   private readonly instances: InstanceOwner[] = [];
@@ -164,7 +166,17 @@ export class OwnersAnalysis {
    */
   runsRepeatedly(owner: InstanceOwner, method: { name: string; fn: FunctionNode }): boolean {
     if (method.name === "constructor") return false;
-    if (REPEATING_METHOD.test(method.name)) return true;
+    return REPEATING_METHOD.test(method.name) || this.isCalledBack(owner, method);
+  }
+
+  /**
+   * Whether code of the owner outside `method` calls it from a callback (a timer, a
+   * listener, a promise reaction): evidence that it runs again. A callback of an array
+   * iteration method (`list.forEach((x) => this.m(x))`) is no such evidence: it runs
+   * once per item, right where it is written, so the search looks past it.
+   */
+  isCalledBack(owner: InstanceOwner, method: { name: string; fn: FunctionNode }): boolean {
+    if (method.name === "constructor") return false;
     let repeated = false;
     for (const root of this.ownerRoots(owner)) {
       walk(root, (node) => {
@@ -445,7 +457,10 @@ function skipParens(expr: ts.Expression): ts.Expression {
 /** Inside a function passed as an argument (a timer, listener or promise callback). */
 function isInCallback(node: ts.Node): boolean {
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-    if (ts.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn as ts.Expression)) return true;
+    if (ts.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn as ts.Expression)) {
+      if (ITERATION_METHODS.has(calleeMemberName(fn.parent) ?? "")) continue; // runs in place, once per item
+      return true;
+    }
     if (ts.isBinaryExpression(fn.parent) && /\.on[a-z]+$/.test(fn.parent.left.getText())) return true; // ws.onclose = () => …
     if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
   }
