@@ -5,6 +5,7 @@ import {
   longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   registrationsIn, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
+  connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall,
 } from "../engine";
 
 type MessageId = "notRemoved" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown";
@@ -56,10 +57,12 @@ export default defineRule<MessageId, Options>({
       if (eventText(registration.event) === '"abort"' && isAbortSignalExpression(facts, registration.target)) return;
       if (!isResultDropped(call)) return; // the returned unsubscribe function is kept
       if (!isFreshFunction(handler) && referenceKey(handler) === undefined) return; // a computed handler we cannot follow
+      if (guardedByListenerCheck(registration)) return; // added only when the target lacks it
       if (checkOwned(registration)) return;
-      const target = longLivedTarget(facts, registration.target, call);
+      const target = longLivedTarget(facts, registration.target, call) ?? moduleSingletonTarget(facts, registration)
+        ?? connectionTarget(facts, registration);
       if (!target) return;
-      const repetition = repetitionAt(facts, call, { strict: true });
+      const repetition = repetitionAt(facts, call, { strict: true }) ?? promisePerCall(call);
       if (!repetition || firstTimeGuard(call)) return; // `if (!seen[event]) { seen[event] = true; bus.on(event, …) }`: once per key
       const removals = findRemovals(facts, registration);
       if (removals.some((r) => r.matches)) return;
