@@ -5,10 +5,10 @@ import {
   longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   registrationsIn, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
-  connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall,
+  connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, oncePerPass,
 } from "../engine";
 
-type MessageId = "notRemoved" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown";
+type MessageId = "notRemoved" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass";
 /** Events that fire once per target: a listener for them is one-shot by nature. */
 const ONE_SHOT_EVENTS = new Set(["load", "DOMContentLoaded", "ready", "open", "exit", "beforeExit", "finish", "end", "close", "listening"]);
 type Options = Record<string, never>;
@@ -27,6 +27,7 @@ export default defineRule<MessageId, Options>({
     notRemoved: "A listener for {{event}} is added to {{target}} each time {{when}} and never removed: every registration keeps its handler, and everything the handler's closure holds, alive as long as the target, and the handlers pile up.",
     notRemovedOnTeardown: "A listener for {{event}} is added to {{target}} in `{{method}}()`, and the teardown of `{{owner}}` (`{{teardown}}()`) never removes it: the target outlives each instance, so every torn-down instance stays reachable from it through its handler, with everything the handler holds.",
     addedInTeardown: "The listener for {{event}} added to `{{target}}` in `{{method}}()` is never removed: `{{teardown}}()` adds it again (`on`) instead of removing it (`off`), so the torn-down instance stays reachable from the target through its handler.",
+    oncePerPass: "A one-time listener for {{event}} is added to {{target}} on every pass of `{{fn}}()`, which starts its next pass from a callback without removing it{{elsewhere}}: `once` removes a listener only when its event fires, so until then one listener, holding its pass's closure, piles up per pass.",
     freshRemoval: "The listener for {{event}} added to {{target}} each time {{when}} is never removed: `{{removal}}` is given a fresh {{fresh}}, which is a different function from the one that was added, so it removes nothing. Keep the handler in one variable or field and pass that same reference to both calls.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
@@ -43,6 +44,11 @@ export default defineRule<MessageId, Options>({
         // Cheap syntactic filter: a method call named like a registration.
         if (!ts.isPropertyAccessExpression(callee)) return;
         const method = callee.name.text;
+        if (ONCE_METHODS.has(method)) {
+          const once = parseRegistration(call, ONCE_METHODS);
+          if (once) checkOnce(once);
+          return;
+        }
         if (method !== "on" && method !== "addListener" && method !== "prependListener" && method !== "addEventListener"
           && !extraRegister.has(method)) return;
         const registration = parseRegistration(call, new Set([method]));
@@ -80,6 +86,25 @@ export default defineRule<MessageId, Options>({
       }
       const owner = lifetime.ownerOf(call);
       context.report({ node: call.expression, messageId: "notRemoved", data, fixes: [...removalFixes(registration, owner), ...onceFixes(registration)] });
+    }
+
+    /** A `once` added on every pass of a function that calls itself again from a callback, on the instance's own or a long-lived emitter. */
+    function checkOnce(registration: Registration): void {
+      const { call } = registration;
+      if (!isResultDropped(call)) return;
+      const instance = own.instanceAt(call);
+      const target = instance && own.isInstanceReference(instance, registration.target) ? `\`${registration.target.getText(sourceFile)}\` (the instance itself)`
+        : longLivedTarget(facts, registration.target, call) ?? connectionTarget(facts, registration);
+      if (!target) return;
+      const pass = oncePerPass(facts, registration);
+      if (!pass) return;
+      const elsewhere = pass.removal ? ` (the removal at line ${sourceFile.getLineAndCharacterOfPosition(pass.removal.getStart(sourceFile)).line + 1} runs on another path)` : "";
+      context.report({
+        node: call.expression,
+        messageId: "oncePerPass",
+        data: { event: eventText(registration.event), target, fn: pass.name, elsewhere },
+        related: [{ node: pass.recall, message: "the next pass starts here while the listener is still registered" }],
+      });
     }
 
     /**
