@@ -5,10 +5,10 @@ import {
   longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   registrationsIn, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
-  connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, oncePerPass,
+  connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget, oncePerPass, racingOnce,
 } from "../engine";
 
-type MessageId = "notRemoved" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass";
+type MessageId = "notRemoved" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce";
 /** Events that fire once per target: a listener for them is one-shot by nature. */
 const ONE_SHOT_EVENTS = new Set(["load", "DOMContentLoaded", "ready", "open", "exit", "beforeExit", "finish", "end", "close", "listening"]);
 type Options = Record<string, never>;
@@ -28,6 +28,7 @@ export default defineRule<MessageId, Options>({
     notRemovedOnTeardown: "A listener for {{event}} is added to {{target}} in `{{method}}()`, and the teardown of `{{owner}}` (`{{teardown}}()`) never removes it: the target outlives each instance, so every torn-down instance stays reachable from it through its handler, with everything the handler holds.",
     addedInTeardown: "The listener for {{event}} added to `{{target}}` in `{{method}}()` is never removed: `{{teardown}}()` adds it again (`on`) instead of removing it (`off`), so the torn-down instance stays reachable from the target through its handler.",
     oncePerPass: "A one-time listener for {{event}} is added to {{target}} on every pass of `{{fn}}()`, which starts its next pass from a callback without removing it{{elsewhere}}: `once` removes a listener only when its event fires, so until then one listener, holding its pass's closure, piles up per pass.",
+    racingOnce: "`once` listeners for {{event}} and {{other}} are added to {{target}}, and neither removes the other: when {{event}} fires, the {{other}} listener stays on the target for as long as it lives, keeping its handler and everything the handler's closure holds reachable (and it runs on a later, unrelated {{other}}).",
     freshRemoval: "The listener for {{event}} added to {{target}} each time {{when}} is never removed: `{{removal}}` is given a fresh {{fresh}}, which is a different function from the one that was added, so it removes nothing. Keep the handler in one variable or field and pass that same reference to both calls.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
@@ -95,15 +96,33 @@ export default defineRule<MessageId, Options>({
       const instance = own.instanceAt(call);
       const target = instance && own.isInstanceReference(instance, registration.target) ? `\`${registration.target.getText(sourceFile)}\` (the instance itself)`
         : longLivedTarget(facts, registration.target, call) ?? connectionTarget(facts, registration);
-      if (!target) return;
-      const pass = oncePerPass(facts, registration);
-      if (!pass) return;
+      const pass = target && oncePerPass(facts, registration);
+      if (!pass) {
+        checkRace(registration, target);
+        return;
+      }
       const elsewhere = pass.removal ? ` (the removal at line ${sourceFile.getLineAndCharacterOfPosition(pass.removal.getStart(sourceFile)).line + 1} runs on another path)` : "";
       context.report({
         node: call.expression,
         messageId: "oncePerPass",
         data: { event: eventText(registration.event), target, fn: pass.name, elsewhere },
         related: [{ node: pass.recall, message: "the next pass starts here while the listener is still registered" }],
+      });
+    }
+
+    /** `conn.once("connect", a); conn.once("error", b)` on a target the caller owns: the loser of the race stays registered. */
+    function checkRace(registration: Registration, knownTarget: string | undefined): void {
+      const param = knownTarget ? undefined : handedInTarget(facts, registration.target);
+      if (!knownTarget && !param) return;
+      const other = racingOnce(facts, registration, (c) => parseRegistration(c, ONCE_METHODS));
+      if (!other) return;
+      const targetText = registration.target.getText(sourceFile);
+      context.report({
+        node: registration.call.expression,
+        messageId: "racingOnce",
+        data: { event: eventText(registration.event), other: eventText(other.event),
+          target: knownTarget ?? `\`${targetText}\` (from the parameter \`${param}\`: the caller's, and it lives on after this call)` },
+        related: [{ node: other.call, message: "the other outcome's listener" }],
       });
     }
 

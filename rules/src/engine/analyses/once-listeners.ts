@@ -5,7 +5,7 @@
 // listener, and its pass's closure, per pass — unless the pass removes it before it
 // starts the next one.
 import ts from "typescript";
-import { type FunctionNode, enclosingFunction, isFunctionNode, isInside } from "../core/ast";
+import { type FunctionNode, enclosingFunction, isFunctionNode, isInside, referenceKey } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { type Registration, findRemovals } from "./listeners";
 
@@ -68,4 +68,82 @@ function runsBefore(removal: ts.CallExpression, recall: ts.CallExpression, fn: F
   const index = block.statements.indexOf(statement);
   const leading = block.statements.findIndex((s) => isInside(recall, s));
   return index >= 0 && leading > index;
+}
+
+/** Events that report a failure: a `once` for one of them races the `once` for the outcome. */
+const FAILURE_EVENTS = new Set(["error", "timeout", "abort", "aborted"]);
+/**
+ * Outcomes after which the target lives on (a connection that just opened): the failure
+ * listener left behind stays for the target's whole life. After a terminal outcome
+ * (`close`, `end`, `success` of a one-shot request) the target is done, and so is the leftover.
+ */
+const START_EVENTS = new Set(["connect", "secureConnect", "open", "ready", "listening"]);
+
+/**
+ * `conn.once("connect", a); conn.once("error", b)` in one block, on a target handed in
+ * by the caller: exclusive outcomes, so when the connection opens the failure listener
+ * stays on it for as long as it lives.
+ * Returns the other registration of the race when neither handler removes the other
+ * (and no removal in the file matches either).
+ */
+export function racingOnce(facts: Facts, registration: Registration, parse: (call: ts.CallExpression) => Registration | undefined): Registration | undefined {
+  const statement = registration.call.parent;
+  if (!ts.isExpressionStatement(statement) || !ts.isBlock(statement.parent) || !ts.isStringLiteralLike(registration.event)) return undefined;
+  const key = referenceKey(registration.target);
+  if (key === undefined) return undefined;
+  for (const sibling of statement.parent.statements) {
+    if (sibling === statement || !ts.isExpressionStatement(sibling) || !ts.isCallExpression(sibling.expression)) continue;
+    const other = parse(sibling.expression);
+    if (!other || !ts.isStringLiteralLike(other.event) || other.event.text === registration.event.text || referenceKey(other.target) !== key) continue;
+    if (!START_EVENTS.has(registration.event.text) || !FAILURE_EVENTS.has(other.event.text)) continue;
+    if ([registration, other].some((r) => removesListeners(r.handler, facts, key) || findRemovals(facts, r).some((m) => m.matches))) return undefined;
+    return other;
+  }
+  return undefined;
+}
+
+/** The handler (a function here, or the function a name refers to) removes listeners itself, or ends the target. */
+function removesListeners(handler: ts.Expression, facts: Facts, targetKey: string): boolean {
+  let fn: ts.Node | undefined = handler;
+  if (ts.isIdentifier(handler)) fn = facts.symbolAt(handler)?.declarations?.[0];
+  if (!fn) return true; // cannot see it: assume it cleans up
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      const method = node.expression.name.text;
+      if (/^(removeListener|removeAllListeners|off|removeEventListener)$/.test(method)
+        || /^(destroy|close|end|terminate)$/.test(method) && referenceKey(node.expression.expression) === targetKey) found = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(fn);
+  return found;
+}
+
+/**
+ * The target is handed in by the caller: a parameter of the enclosing function, or a
+ * field of a local object just set from one (`peer.conn = conn; peer.conn.once(…)`).
+ */
+export function handedInTarget(facts: Facts, target: ts.Expression): string | undefined {
+  const fn = enclosingFunction(target);
+  if (!fn) return undefined;
+  const param = parameterName(facts, target, fn);
+  if (param) return param;
+  if (!ts.isPropertyAccessExpression(target) || !fn.body || !ts.isBlock(fn.body)) return undefined;
+  const key = referenceKey(target);
+  for (const statement of fn.body.statements) {
+    if (statement.pos >= target.pos) break;
+    const expr = ts.isExpressionStatement(statement) ? statement.expression : undefined;
+    if (expr && ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.EqualsToken && referenceKey(expr.left) === key) {
+      return parameterName(facts, expr.right, fn);
+    }
+  }
+  return undefined;
+}
+
+function parameterName(facts: Facts, expr: ts.Expression, fn: FunctionNode): string | undefined {
+  if (!ts.isIdentifier(expr)) return undefined;
+  const decl = facts.symbolAt(expr)?.declarations?.[0];
+  return decl && ts.isParameter(decl) && decl.parent === fn ? expr.text : undefined;
 }
