@@ -41,7 +41,7 @@ export {
   parseRegistration, registrationTarget, selfRemovingOption,
 } from "./analyses/listeners";
 export { connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall } from "./analyses/per-call-listeners";
-export { type OncePerPass, ONCE_METHODS, handedInTarget, oncePerPass, racingOnce } from "./analyses/once-listeners";
+export { type OncePerPass, ONCE_METHODS, handedInTarget, oncePerPass, oneWayOnce, racingOnce } from "./analyses/once-listeners";
 export { type OwnedRegistration, outlivingTarget, ownedRegistration, registrationRepeatedInTeardown, registrationsIn, removalsOnTeardown } from "./analyses/owned-listeners";
 export { type Hoisted, handlerNameFor, hoistToName, isNameTakenAt, isOwnerScope } from "./fixes/hoist";
 export {

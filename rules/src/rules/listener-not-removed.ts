@@ -5,10 +5,10 @@ import {
   longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   registrationsIn, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
-  connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget, oncePerPass, racingOnce,
+  connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget, oncePerPass, oneWayOnce, racingOnce,
 } from "../engine";
 
-type MessageId = "notRemoved" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce";
+type MessageId = "notRemoved" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
 /** Events that fire once per target: a listener for them is one-shot by nature. */
 const ONE_SHOT_EVENTS = new Set(["load", "DOMContentLoaded", "ready", "open", "exit", "beforeExit", "finish", "end", "close", "listening"]);
 type Options = Record<string, never>;
@@ -29,6 +29,7 @@ export default defineRule<MessageId, Options>({
     addedInTeardown: "The listener for {{event}} added to `{{target}}` in `{{method}}()` is never removed: `{{teardown}}()` adds it again (`on`) instead of removing it (`off`), so the torn-down instance stays reachable from the target through its handler.",
     oncePerPass: "A one-time listener for {{event}} is added to {{target}} on every pass of `{{fn}}()`, which starts its next pass from a callback without removing it{{elsewhere}}: `once` removes a listener only when its event fires, so until then one listener, holding its pass's closure, piles up per pass.",
     racingOnce: "`once` listeners for {{event}} and {{other}} are added to {{target}}, and neither removes the other: when {{event}} fires, the {{other}} listener stays on the target for as long as it lives, keeping its handler and everything the handler's closure holds reachable (and it runs on a later, unrelated {{other}}).",
+    oneWayOnce: "The `once` listener for {{event}} on {{target}} is never removed when {{other}} fires instead: its handler removes the {{other}} listener (the outcomes are exclusive), but the {{other}} handler does not remove this one, so it stays on the target as long as the target lives, and each registration on it adds another.",
     freshRemoval: "The listener for {{event}} added to {{target}} each time {{when}} is never removed: `{{removal}}` is given a fresh {{fresh}}, which is a different function from the one that was added, so it removes nothing. Keep the handler in one variable or field and pass that same reference to both calls.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
@@ -114,16 +115,32 @@ export default defineRule<MessageId, Options>({
     function checkRace(registration: Registration, knownTarget: string | undefined): void {
       const param = knownTarget ? undefined : handedInTarget(facts, registration.target);
       if (!knownTarget && !param) return;
-      const other = racingOnce(facts, registration, (c) => parseRegistration(c, ONCE_METHODS));
-      if (!other) return;
+      const parse = (c: ts.CallExpression) => parseRegistration(c, ONCE_METHODS);
       const targetText = registration.target.getText(sourceFile);
+      const targetData = knownTarget ?? `\`${targetText}\` (from the parameter \`${param}\`: the caller's, and it lives on after this call)`;
+      const oneWay = oneWayOnce(facts, registration, parse, (h) => handlerFunction(h, registration.call));
+      if (oneWay) {
+        context.report({ node: registration.call.expression, messageId: "oneWayOnce",
+          data: { event: eventText(registration.event), other: eventText(oneWay.event), target: targetData },
+          related: [{ node: oneWay.call, message: "when this one fires, nothing removes the other" }] });
+        return;
+      }
+      const other = racingOnce(facts, registration, parse);
+      if (!other) return;
       context.report({
         node: registration.call.expression,
         messageId: "racingOnce",
         data: { event: eventText(registration.event), other: eventText(other.event),
-          target: knownTarget ?? `\`${targetText}\` (from the parameter \`${param}\`: the caller's, and it lives on after this call)` },
+          target: targetData },
         related: [{ node: other.call, message: "the other outcome's listener" }],
       });
+    }
+
+    /** `this.onRow` → the owner's method `onRow`, for reading what a handler does. */
+    function handlerFunction(handler: ts.Expression, at: ts.Node): ts.Node | undefined {
+      const instance = own.instanceAt(at);
+      const field = instance && own.fieldOf(instance, handler);
+      return field !== undefined ? instance!.methods.get(field) : undefined;
     }
 
     /**

@@ -77,6 +77,8 @@ const FAILURE_EVENTS = new Set(["error", "timeout", "abort", "aborted"]);
  * listener left behind stays for the target's whole life. After a terminal outcome
  * (`close`, `end`, `success` of a one-shot request) the target is done, and so is the leftover.
  */
+/** Events after which the target is done (closed, ended, destroyed). */
+const END_EVENTS = new Set(["close", "end", "finish", "exit", "destroy", "destroyed", "closed", "disconnect"]);
 const START_EVENTS = new Set(["connect", "secureConnect", "open", "ready", "listening"]);
 
 /**
@@ -87,20 +89,52 @@ const START_EVENTS = new Set(["connect", "secureConnect", "open", "ready", "list
  * (and no removal in the file matches either).
  */
 export function racingOnce(facts: Facts, registration: Registration, parse: (call: ts.CallExpression) => Registration | undefined): Registration | undefined {
+  return siblingOnces(registration, parse).find((other) => START_EVENTS.has(eventName(registration)) && FAILURE_EVENTS.has(eventName(other))
+    && ![registration, other].some((r) => removesListeners(r.handler, facts, referenceKey(registration.target)!) || findRemovals(facts, r).some((m) => m.matches)));
+}
+
+/**
+ * `con.once("noData", a); con.once("rowDescription", b)` where `b` removes the `noData`
+ * listener — the author knows the outcomes are exclusive — but `a` does not remove `b`'s
+ * listener (a removal on another path, an error handler, does not run when `noData` fires).
+ * Not when the sibling's event ends or fails the target (`error`, `close`, `abort`): then
+ * the target is done, and so is the leftover. Returns the sibling whose firing leaves `registration`
+ * behind. `handlerOf` resolves a handler to its function (`this._onRow` → the method).
+ */
+export function oneWayOnce(facts: Facts, registration: Registration, parse: (call: ts.CallExpression) => Registration | undefined,
+  handlerOf: (handler: ts.Expression) => ts.Node | undefined): Registration | undefined {
+  const resolve = (handler: ts.Expression): ts.Node | undefined =>
+    ts.isIdentifier(handler) ? facts.symbolAt(handler)?.declarations?.[0] : isFunctionNode(handler) ? handler : handlerOf(handler);
+  const ownHandler = resolve(registration.handler);
+  if (!ownHandler) return undefined;
+  const ownRemovals = findRemovals(facts, registration).filter((m) => m.matches);
+  return siblingOnces(registration, parse).find((other) => {
+    if (FAILURE_EVENTS.has(eventName(other)) || END_EVENTS.has(eventName(other))) return false; // the target is done, and so is the leftover
+    const otherHandler = resolve(other.handler);
+    return otherHandler !== undefined && !ownRemovals.some((m) => isInside(m.call, otherHandler))
+      && findRemovals(facts, other).some((m) => m.matches && isInside(m.call, ownHandler));
+  });
+}
+
+function eventName(registration: Registration): string {
+  return ts.isStringLiteralLike(registration.event) ? registration.event.text : "";
+}
+
+/** The other `once` registrations on the same target, for other events, among the statements of the block that holds `registration`. */
+function siblingOnces(registration: Registration, parse: (call: ts.CallExpression) => Registration | undefined): Registration[] {
   const statement = registration.call.parent;
-  if (!ts.isExpressionStatement(statement) || !ts.isBlock(statement.parent) || !ts.isStringLiteralLike(registration.event)) return undefined;
+  if (!ts.isExpressionStatement(statement) || !ts.isBlock(statement.parent) || !ts.isStringLiteralLike(registration.event)) return [];
   const key = referenceKey(registration.target);
-  if (key === undefined) return undefined;
+  if (key === undefined) return [];
+  const result: Registration[] = [];
   for (const sibling of statement.parent.statements) {
     if (sibling === statement || !ts.isExpressionStatement(sibling) || !ts.isCallExpression(sibling.expression)) continue;
     const other = parse(sibling.expression);
-    if (!other || !ts.isStringLiteralLike(other.event) || other.event.text === registration.event.text || referenceKey(other.target) !== key) continue;
-    if (!START_EVENTS.has(registration.event.text) || !FAILURE_EVENTS.has(other.event.text)) continue;
-    if ([registration, other].some((r) => removesListeners(r.handler, facts, key) || findRemovals(facts, r).some((m) => m.matches))) return undefined;
-    return other;
+    if (other && ts.isStringLiteralLike(other.event) && other.event.text !== registration.event.text && referenceKey(other.target) === key) result.push(other);
   }
-  return undefined;
+  return result;
 }
+
 
 /** The handler (a function here, or the function a name refers to) removes listeners itself, or ends the target. */
 function removesListeners(handler: ts.Expression, facts: Facts, targetKey: string): boolean {
@@ -142,8 +176,12 @@ export function handedInTarget(facts: Facts, target: ts.Expression): string | un
   return undefined;
 }
 
+/** A parameter of `fn`, or a `const` of `fn` initialised with one (`const con = connection`). */
 function parameterName(facts: Facts, expr: ts.Expression, fn: FunctionNode): string | undefined {
   if (!ts.isIdentifier(expr)) return undefined;
   const decl = facts.symbolAt(expr)?.declarations?.[0];
-  return decl && ts.isParameter(decl) && decl.parent === fn ? expr.text : undefined;
+  if (decl && ts.isParameter(decl) && decl.parent === fn) return expr.text;
+  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !ts.isIdentifier(decl.initializer) || enclosingFunction(decl) !== fn) return undefined;
+  const source = facts.symbolAt(decl.initializer)?.declarations?.[0];
+  return source && ts.isParameter(source) && source.parent === fn ? decl.initializer.text : undefined;
 }
