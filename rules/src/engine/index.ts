@@ -47,6 +47,8 @@ export {
   type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,
   parseRegistration, registrationTarget, selfRemovingOption,
 } from "./analyses/listeners";
+export { connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall } from "./analyses/per-call-listeners";
+export { type OncePerPass, ONCE_METHODS, handedInTarget, oncePerPass, oneWayOnce, racingOnce } from "./analyses/once-listeners";
 export { type OwnedRegistration, outlivingTarget, ownedRegistration, registrationRepeatedInTeardown, registrationsIn, removalsOnTeardown } from "./analyses/owned-listeners";
 export { type Hoisted, handlerNameFor, hoistToName, isNameTakenAt, isOwnerScope } from "./fixes/hoist";
 export {

@@ -5,9 +5,10 @@ import {
   longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   registrationsIn, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
+  connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget, oncePerPass, oneWayOnce, racingOnce,
 } from "../engine";
 
-type MessageId = "notRemoved" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown";
+type MessageId = "notRemoved" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
 /** Events that fire once per target: a listener for them is one-shot by nature. */
 const ONE_SHOT_EVENTS = new Set(["load", "DOMContentLoaded", "ready", "open", "exit", "beforeExit", "finish", "end", "close", "listening"]);
 type Options = Record<string, never>;
@@ -26,6 +27,9 @@ export default defineRule<MessageId, Options>({
     notRemoved: "A listener for {{event}} is added to {{target}} each time {{when}} and never removed: every registration keeps its handler, and everything the handler's closure holds, alive as long as the target, and the handlers pile up.",
     notRemovedOnTeardown: "A listener for {{event}} is added to {{target}} in `{{method}}()`, and the teardown of `{{owner}}` (`{{teardown}}()`) never removes it: the target outlives each instance, so every torn-down instance stays reachable from it through its handler, with everything the handler holds.",
     addedInTeardown: "The listener for {{event}} added to `{{target}}` in `{{method}}()` is never removed: `{{teardown}}()` adds it again (`on`) instead of removing it (`off`), so the torn-down instance stays reachable from the target through its handler.",
+    oncePerPass: "A one-time listener for {{event}} is added to {{target}} on every pass of `{{fn}}()`, which starts its next pass from a callback without removing it{{elsewhere}}: `once` removes a listener only when its event fires, so until then one listener, holding its pass's closure, piles up per pass.",
+    racingOnce: "`once` listeners for {{event}} and {{other}} are added to {{target}}, and neither removes the other: when {{event}} fires, the {{other}} listener stays on the target for as long as it lives, keeping its handler and everything the handler's closure holds reachable (and it runs on a later, unrelated {{other}}).",
+    oneWayOnce: "The `once` listener for {{event}} on {{target}} is never removed when {{other}} fires instead: its handler removes the {{other}} listener (the outcomes are exclusive), but the {{other}} handler does not remove this one, so it stays on the target as long as the target lives, and each registration on it adds another.",
     freshRemoval: "The listener for {{event}} added to {{target}} each time {{when}} is never removed: `{{removal}}` is given a fresh {{fresh}}, which is a different function from the one that was added, so it removes nothing. Keep the handler in one variable or field and pass that same reference to both calls.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
@@ -42,6 +46,11 @@ export default defineRule<MessageId, Options>({
         // Cheap syntactic filter: a method call named like a registration.
         if (!ts.isPropertyAccessExpression(callee)) return;
         const method = callee.name.text;
+        if (ONCE_METHODS.has(method)) {
+          const once = parseRegistration(call, ONCE_METHODS);
+          if (once) checkOnce(once);
+          return;
+        }
         if (method !== "on" && method !== "addListener" && method !== "prependListener" && method !== "addEventListener"
           && !extraRegister.has(method)) return;
         const registration = parseRegistration(call, new Set([method]));
@@ -56,10 +65,12 @@ export default defineRule<MessageId, Options>({
       if (eventText(registration.event) === '"abort"' && isAbortSignalExpression(facts, registration.target)) return;
       if (!isResultDropped(call)) return; // the returned unsubscribe function is kept
       if (!isFreshFunction(handler) && referenceKey(handler) === undefined) return; // a computed handler we cannot follow
+      if (guardedByListenerCheck(registration)) return; // added only when the target lacks it
       if (checkOwned(registration)) return;
-      const target = longLivedTarget(facts, registration.target, call);
+      const target = longLivedTarget(facts, registration.target, call) ?? moduleSingletonTarget(facts, registration)
+        ?? connectionTarget(facts, registration);
       if (!target) return;
-      const repetition = repetitionAt(facts, call, { strict: true });
+      const repetition = repetitionAt(facts, call, { strict: true }) ?? promisePerCall(call);
       if (!repetition || firstTimeGuard(call)) return; // `if (!seen[event]) { seen[event] = true; bus.on(event, …) }`: once per key
       const removals = findRemovals(facts, registration);
       if (removals.some((r) => r.matches)) return;
@@ -77,6 +88,59 @@ export default defineRule<MessageId, Options>({
       }
       const owner = lifetime.ownerOf(call);
       context.report({ node: call.expression, messageId: "notRemoved", data, fixes: [...removalFixes(registration, owner), ...onceFixes(registration)] });
+    }
+
+    /** A `once` added on every pass of a function that calls itself again from a callback, on the instance's own or a long-lived emitter. */
+    function checkOnce(registration: Registration): void {
+      const { call } = registration;
+      if (!isResultDropped(call)) return;
+      const instance = own.instanceAt(call);
+      const target = instance && own.isInstanceReference(instance, registration.target) ? `\`${registration.target.getText(sourceFile)}\` (the instance itself)`
+        : longLivedTarget(facts, registration.target, call) ?? connectionTarget(facts, registration);
+      const pass = target && oncePerPass(facts, registration);
+      if (!pass) {
+        checkRace(registration, target);
+        return;
+      }
+      const elsewhere = pass.removal ? ` (the removal at line ${sourceFile.getLineAndCharacterOfPosition(pass.removal.getStart(sourceFile)).line + 1} runs on another path)` : "";
+      context.report({
+        node: call.expression,
+        messageId: "oncePerPass",
+        data: { event: eventText(registration.event), target, fn: pass.name, elsewhere },
+        related: [{ node: pass.recall, message: "the next pass starts here while the listener is still registered" }],
+      });
+    }
+
+    /** `conn.once("connect", a); conn.once("error", b)` on a target the caller owns: the loser of the race stays registered. */
+    function checkRace(registration: Registration, knownTarget: string | undefined): void {
+      const param = knownTarget ? undefined : handedInTarget(facts, registration.target);
+      if (!knownTarget && !param) return;
+      const parse = (c: ts.CallExpression) => parseRegistration(c, ONCE_METHODS);
+      const targetText = registration.target.getText(sourceFile);
+      const targetData = knownTarget ?? `\`${targetText}\` (from the parameter \`${param}\`: the caller's, and it lives on after this call)`;
+      const oneWay = oneWayOnce(facts, registration, parse, (h) => handlerFunction(h, registration.call));
+      if (oneWay) {
+        context.report({ node: registration.call.expression, messageId: "oneWayOnce",
+          data: { event: eventText(registration.event), other: eventText(oneWay.event), target: targetData },
+          related: [{ node: oneWay.call, message: "when this one fires, nothing removes the other" }] });
+        return;
+      }
+      const other = racingOnce(facts, registration, parse);
+      if (!other) return;
+      context.report({
+        node: registration.call.expression,
+        messageId: "racingOnce",
+        data: { event: eventText(registration.event), other: eventText(other.event),
+          target: targetData },
+        related: [{ node: other.call, message: "the other outcome's listener" }],
+      });
+    }
+
+    /** `this.onRow` → the owner's method `onRow`, for reading what a handler does. */
+    function handlerFunction(handler: ts.Expression, at: ts.Node): ts.Node | undefined {
+      const instance = own.instanceAt(at);
+      const field = instance && own.fieldOf(instance, handler);
+      return field !== undefined ? instance!.methods.get(field) : undefined;
     }
 
     /**

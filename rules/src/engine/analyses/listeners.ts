@@ -253,7 +253,7 @@ function isServerParameter(facts: Facts, id: ts.Identifier): boolean {
   return facts.typeIs(id, SERVER_TYPES) ?? SERVER_NAME.test(id.text);
 }
 
-function rootOf(expr: ts.Expression): ts.Expression {
+export function rootOf(expr: ts.Expression): ts.Expression {
   let current = expr;
   while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current) || ts.isNonNullExpression(current)
     || ts.isParenthesizedExpression(current)) {
@@ -269,7 +269,7 @@ function firstMember(expr: ts.PropertyAccessExpression): string | undefined {
 }
 
 /** An imported module object (`events`, `vscode`) is not a target itself: `events.on(emitter, …)` is a helper. */
-function isModuleObject(facts: Facts, root: ts.Expression): boolean {
+export function isModuleObject(facts: Facts, root: ts.Expression): boolean {
   if (!ts.isIdentifier(root)) return false;
   const decl = facts.symbolAt(root)?.declarations?.[0];
   if (!decl) return false;
