@@ -37,7 +37,7 @@ export function ownedRegistration(facts: Facts, own: OwnersAnalysis, registratio
   const method = own.methodAt(owner, registration.call);
   if (!method) return undefined;
   if (method.name === "constructor" && handlerTearsDown(own, owner, registration.handler)) return undefined;
-  if (isKeptOnInstance(facts, own, owner, registration.handler)) return undefined;
+  if (isKeptOnInstance(facts, own, owner, registration.handler) || holdsNothing(registration.handler)) return undefined;
   const target = outlivingTarget(facts, own, owner, registration.target, registration.call);
   return target ? { owner, method, target } : undefined;
 }
@@ -55,6 +55,17 @@ function handlerTearsDown(own: OwnersAnalysis, owner: InstanceOwner, handler: ts
     return found ? false : undefined;
   });
   return found;
+}
+
+/** `() => null`, `function () {}`: a handler that refers to nothing keeps nothing alive. */
+function holdsNothing(handler: ts.Expression): boolean {
+  if (!ts.isArrowFunction(handler) && !ts.isFunctionExpression(handler)) return false;
+  let refers = false;
+  walk(handler.body, (node) => {
+    if (ts.isIdentifier(node) || node.kind === ts.SyntaxKind.ThisKeyword) refers = true;
+    return refers ? false : undefined;
+  });
+  return !refers;
 }
 
 /** `this.cleanupRef = cleanup`: the instance keeps the handler, so whoever removes it may live elsewhere (a subclass, another file). */
@@ -140,6 +151,8 @@ const ADOPTED_NAME = /(socket|stream|port|conn|connection|channel|pipe|ws|duplex
  * over to be wrapped, or the teardown path closes it (`this.socket.destroy()`, `this.bus.removeAllListeners()`).
  */
 const CLOSING_METHOD = /^(destroy|close|end|dispose|terminate|removeAllListeners|disconnect|stop|release|abort|kill|unref)$/;
+/** Closing methods that also name other operations: only a call without arguments closes (`ctx.remove()`, not `list.remove(x)`). */
+const CLOSING_WITHOUT_ARGUMENTS = /^(remove|detach|unmount)$/;
 
 function isAdopted(own: OwnersAnalysis, owner: InstanceOwner, target: ts.Expression): boolean {
   const inner = stripNonNull(target);
@@ -147,16 +160,34 @@ function isAdopted(own: OwnersAnalysis, owner: InstanceOwner, target: ts.Express
   if (name !== undefined && ADOPTED_NAME.test(name)) return true;
   const key = referenceKey(inner);
   if (key === undefined) return false;
+  // The target itself, or the field it is kept in (`this.watcher = watcher`), closed on teardown.
+  const keys = new Set([key, ...fieldsHolding(own, owner, key)]);
   for (const fn of own.teardownFunctions(owner)) {
     let found = false;
     walk(fn, (node) => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && referenceKey(node.expression.expression) === key
-        && CLOSING_METHOD.test(node.expression.name.text)) found = true;
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && keys.has(referenceKey(node.expression.expression) ?? "")
+        && (CLOSING_METHOD.test(node.expression.name.text) || (CLOSING_WITHOUT_ARGUMENTS.test(node.expression.name.text) && node.arguments.length === 0))) found = true;
       return found ? false : undefined;
     });
     if (found) return true;
   }
   return false;
+}
+
+/** Keys of the instance fields assigned the value whose key is `key` (`this.watcher = watcher` → `this.watcher`). */
+function fieldsHolding(own: OwnersAnalysis, owner: InstanceOwner, key: string): string[] {
+  const result: string[] = [];
+  for (const root of owner.kind === "class" ? [owner.node] : [owner.node, ...owner.methods.values()]) {
+    walk(root, (node) => {
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left)
+        && own.fieldOf(owner, node.left) !== undefined && referenceKey(node.right) === key) {
+        const field = referenceKey(node.left);
+        if (field) result.push(field);
+      }
+      return undefined;
+    });
+  }
+  return result;
 }
 
 function singletonAccessor(expr: ts.Expression): boolean {

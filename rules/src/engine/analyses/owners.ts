@@ -133,10 +133,17 @@ export class OwnersAnalysis {
     if (set) return set;
     set = new Set<FunctionNode>();
     const queue: FunctionNode[] = [];
+    const hooks = this.disposeHookCallbacks(owner);
+    // Only an owner with a teardown has a teardown path: its best teardown method, or a
+    // callback it hands to its own dispose hooks. The rest only widens that path.
+    if (!owner.teardown && !hooks.some((hook) => hook.own)) {
+      this.teardownSets.set(owner, set);
+      return set;
+    }
     // Every teardown-named method is on the path (a class may `end()` to reconnect later and
-    // `destroy()` for good): a release in any of them counts.
+    // `destroy()` for good), and so are lifecycle hooks named for going away: a release in any counts.
     for (const [name, fn] of owner.methods) if (TEARDOWN_METHODS.includes(name) || TEARDOWN_HOOK.test(name)) queue.push(fn);
-    for (const hook of this.disposeHookCallbacks(owner)) queue.push(hook);
+    for (const hook of hooks) queue.push(hook.fn);
     while (queue.length > 0) {
       const fn = queue.pop()!;
       if (set.has(fn)) continue;
@@ -249,8 +256,8 @@ export class OwnersAnalysis {
   }
 
   /** Callbacks the owner hands to its own dispose hooks: `this._register(toDisposable(() => …))`, `this.on("close", () => …)`. */
-  private disposeHookCallbacks(owner: InstanceOwner): FunctionNode[] {
-    const result: FunctionNode[] = [];
+  private disposeHookCallbacks(owner: InstanceOwner): Array<{ fn: FunctionNode; own: boolean }> {
+    const result: Array<{ fn: FunctionNode; own: boolean }> = [];
     for (const root of this.ownerRoots(owner)) {
       walk(root, (node) => {
         if (!ts.isCallExpression(node)) return;
@@ -262,12 +269,14 @@ export class OwnersAnalysis {
         // closes (often because the teardown closed it), the handler finishes the teardown.
         const disposeEvent = (name === "on" || name === "once" || name === "addListener") && event !== undefined
           && ts.isStringLiteralLike(event) && DISPOSE_EVENTS.has(event.text);
-        if (!disposeEvent && !(DISPOSE_HOOKS.has(name) && (onSelf || name === "toDisposable"))) return;
+        const ownHook = DISPOSE_HOOKS.has(name) && (onSelf || name === "toDisposable");
+        if (!disposeEvent && !ownHook) return;
+        const own = ownHook || (disposeEvent && onSelf);
         for (const arg of node.arguments) {
-          if (isFunctionNode(arg)) result.push(arg);
+          if (isFunctionNode(arg)) result.push({ fn: arg, own });
           else if (ts.isPropertyAccessExpression(arg) && this.isInstanceReference(owner, arg.expression)) {
             const method = owner.methods.get(arg.name.text);
-            if (method) result.push(method);
+            if (method) result.push({ fn: method, own });
           }
         }
       });
