@@ -2,10 +2,10 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, resourcesOfKind, configResources, defineRule, describeExit,
-  isCandidateCall, matchAcquisition, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes,
+  isCandidateCall, matchAcquisition, overwrittenInstanceResource, owners, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes,
 } from "../engine";
 
-type MessageId = "dropped" | "neverClosed" | "leakPath" | "notInTeardown";
+type MessageId = "dropped" | "neverClosed" | "leakPath" | "notInTeardown" | "overwritten";
 type Options = Record<string, never>;
 
 export default defineRule<MessageId, Options>({
@@ -15,7 +15,7 @@ export default defineRule<MessageId, Options>({
     description: "streams, sockets, readline interfaces, watchers and workers opened and never closed, consumed or handed off",
     fix: "safe",
     requiresTypeInfo: false,
-    requires: [lifetimes],
+    requires: [lifetimes, owners],
     defaultSeverity: "warning",
   },
   messages: {
@@ -23,6 +23,7 @@ export default defineRule<MessageId, Options>({
     neverClosed: "`{{name}}` from `{{label}}` is never closed, consumed or handed off: it holds its {{holds}} until it is garbage-collected.",
     leakPath: "`{{name}}` from `{{label}}` is still open at {{exit}}: on that path nothing closes it, and its {{holds}} stays open.",
     notInTeardown: "`this.{{name}}` from `{{label}}` is never closed, not even in `{{teardown}}()`: it outlives the object and holds its {{holds}}.",
+    overwritten: "`{{field}}` gets a new {{what}} from `{{label}}` each time `{{method}}()` runs, and nothing in `{{owner}}` ever closes the previous one: each run leaves its {{holds}} open.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
   defaultOptions: {},
@@ -42,7 +43,7 @@ export default defineRule<MessageId, Options>({
 
     function check(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): void {
       const track = trackResource(facts, call, spec, false);
-      if (!track) return;
+      if (!track || track.outcome === "released") return reportOverwritten(call, spec);
       const data = { label: spec.label, what: describe(spec).what, holds: describe(spec).holds };
       const node = call.expression;
       switch (track.outcome) {
@@ -62,6 +63,19 @@ export default defineRule<MessageId, Options>({
         case "field":
           return reportField(call, track, data);
       }
+    }
+
+    /** A field a repeating method replaces while nothing in the object ever closes it (analyses/owned-resources.ts). */
+    function reportOverwritten(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): void {
+      const found = overwrittenInstanceResource(facts, call, spec);
+      if (!found) return;
+      const { what, holds } = describe(spec);
+      const field = found.assignment.left.getText(sourceFile);
+      context.report({
+        node: call.expression, messageId: "overwritten",
+        data: { field, what, holds, label: spec.label, method: found.method, owner: found.owner.name },
+        related: found.assignment.getStart() !== call.getStart() ? [{ node: found.assignment.left, message: "replaced here on every run" }] : [],
+      });
     }
 
     function reportField(call: ts.CallExpression | ts.NewExpression, track: ResourceTrack, data: Record<string, string>): void {
