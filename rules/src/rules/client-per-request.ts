@@ -2,10 +2,10 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_CLIENTS, acquisitionNames, configResources, defineRule, describeExit, enclosingFunction,
-  hoistToModule, isCandidateCall, matchAcquisition, overwrittenInstanceResource, owners, trackResource, lifetimes,
+  forgottenOnTeardown, hoistToModule, isCandidateCall, matchAcquisition, overwrittenInstanceResource, owners, trackResource, lifetimes,
 } from "../engine";
 
-type MessageId = "dropped" | "neverClosed" | "leakPath" | "overwritten";
+type MessageId = "dropped" | "neverClosed" | "leakPath" | "overwritten" | "forgotten";
 interface Options {
   /** Also report clients created in plain functions and methods, not only in request handlers (default true). */
   checkFunctions: boolean;
@@ -25,6 +25,7 @@ export default defineRule<MessageId, Options>({
     dropped: "A new {{label}} is created each time {{when}} and dropped without being closed: each one keeps its own connections (or thread) open. Create it once at module scope and share it.",
     neverClosed: "`{{name}}` (a new {{label}}) is created each time {{when}} and never closed: each one keeps its own connections (or thread) open. Create it once at module scope and share it.",
     overwritten: "`{{field}}` gets a new {{label}} each time `{{method}}()` runs, and nothing in `{{owner}}` ever closes the previous one: each run leaves another client with its connections open.",
+    forgotten: "`{{field}}` (a {{label}}) is never closed by anything in `{{owner}}`, not even its teardown `{{teardown}}()`: every torn-down instance leaves the client with its connections open.",
     leakPath: "`{{name}}` (a new {{label}}) is created each time {{when}} and not closed on {{exit}}: the connections it opened stay open. Create it once at module scope, or close it in `finally`.",
   },
   schema: {
@@ -56,12 +57,16 @@ export default defineRule<MessageId, Options>({
       return role === "function" || role === "method" || role === "react-component" || role === "react-hook";
     }
 
-    /** A field a repeating method replaces while nothing in the object ever closes it (analyses/owned-resources.ts). */
+    /** A field a repeating method replaces, or one the owner's teardown forgets, while nothing in the object ever closes it (analyses/owned-resources.ts). */
     function reportOverwritten(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): boolean {
-      const found = overwrittenInstanceResource(facts, call, spec);
+      const overwritten = overwrittenInstanceResource(facts, call, spec);
+      const found = overwritten ?? forgottenOnTeardown(facts, call, spec);
       if (!found) return false;
       const field = found.assignment.left.getText(sourceFile);
-      context.report({ node: call.expression, messageId: "overwritten", data: { field, label: spec.label, method: found.method, owner: found.owner.name } });
+      context.report({
+        node: call.expression, messageId: overwritten ? "overwritten" : "forgotten",
+        data: { field, label: spec.label, method: found.method, owner: found.owner.name, teardown: found.owner.teardown?.name ?? "" },
+      });
       return true;
     }
 

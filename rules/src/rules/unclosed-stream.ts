@@ -2,10 +2,10 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, resourcesOfKind, configResources, defineRule, describeExit,
-  isCandidateCall, matchAcquisition, overwrittenInstanceResource, owners, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes,
+  forgottenOnTeardown, isCandidateCall, matchAcquisition, overwrittenInstanceResource, owners, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes,
 } from "../engine";
 
-type MessageId = "dropped" | "neverClosed" | "leakPath" | "notInTeardown" | "overwritten";
+type MessageId = "dropped" | "neverClosed" | "leakPath" | "notInTeardown" | "overwritten" | "forgotten";
 type Options = Record<string, never>;
 
 export default defineRule<MessageId, Options>({
@@ -23,6 +23,7 @@ export default defineRule<MessageId, Options>({
     neverClosed: "`{{name}}` from `{{label}}` is never closed, consumed or handed off: it holds its {{holds}} until it is garbage-collected.",
     leakPath: "`{{name}}` from `{{label}}` is still open at {{exit}}: on that path nothing closes it, and its {{holds}} stays open.",
     notInTeardown: "`this.{{name}}` from `{{label}}` is never closed, not even in `{{teardown}}()`: it outlives the object and holds its {{holds}}.",
+    forgotten: "`{{field}}` holds a {{what}} from `{{label}}` that nothing in `{{owner}}` ever closes, not even its teardown `{{teardown}}()`: every torn-down instance leaves its {{holds}} open.",
     overwritten: "`{{field}}` gets a new {{what}} from `{{label}}` each time `{{method}}()` runs, and nothing in `{{owner}}` ever closes the previous one: each run leaves its {{holds}} open.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
@@ -65,15 +66,16 @@ export default defineRule<MessageId, Options>({
       }
     }
 
-    /** A field a repeating method replaces while nothing in the object ever closes it (analyses/owned-resources.ts). */
+    /** A field a repeating method replaces, or one its teardown forgets, while nothing in the object ever closes it (analyses/owned-resources.ts). */
     function reportOverwritten(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): void {
-      const found = overwrittenInstanceResource(facts, call, spec);
+      const overwritten = overwrittenInstanceResource(facts, call, spec);
+      const found = overwritten ?? forgottenOnTeardown(facts, call, spec);
       if (!found) return;
       const { what, holds } = describe(spec);
       const field = found.assignment.left.getText(sourceFile);
       context.report({
-        node: call.expression, messageId: "overwritten",
-        data: { field, what, holds, label: spec.label, method: found.method, owner: found.owner.name },
+        node: call.expression, messageId: overwritten ? "overwritten" : "forgotten",
+        data: { field, what, holds, label: spec.label, method: found.method, owner: found.owner.name, teardown: found.owner.teardown?.name ?? "" },
         related: found.assignment.getStart() !== call.getStart() ? [{ node: found.assignment.left, message: "replaced here on every run" }] : [],
       });
     }

@@ -18,10 +18,11 @@ import { type InstanceOwner, type OwnersAnalysis, owners } from "./owners";
 import { outerReference } from "./ownership";
 import { classifyUse } from "./resource-tracking";
 
-export interface OverwrittenResource {
+export interface FieldResource {
   owner: InstanceOwner;
-  /** The repeating method whose assignment replaces the field. */
+  /** The method whose assignment stores the field ("constructor" for the constructor body). */
   method: string;
+  methodFn: FunctionNode;
   field: string;
   /** The `this.x = …` assignment that replaces it. */
   assignment: ts.BinaryExpression;
@@ -36,21 +37,38 @@ const LISTEN_METHODS = new Set(["on", "once", "addListener", "prependListener", 
  * acquires, when nothing in the owner releases, hands off, tests, resets or listens to the
  * end of that field. Undefined otherwise (say nothing).
  */
-export function overwrittenInstanceResource(facts: Facts, call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): OverwrittenResource | undefined {
+export function overwrittenInstanceResource(facts: Facts, call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): FieldResource | undefined {
+  const ownersOfFile = facts.analysis(owners);
+  return unwatchedFields(facts, call, spec).find((found) => ownersOfFile.runsRepeatedly(found.owner, { name: found.method, fn: found.methodFn }));
+}
+
+/**
+ * The field of an owner with a teardown (`dispose`, `close`, `stop` …) that the resource
+ * `call` acquires is stored in — by any method, the constructor included — when nothing in
+ * the owner ever releases, hands off, tests, resets or listens to the end of that field:
+ * the teardown forgets it, and every torn-down instance leaves it open. Undefined when the
+ * owner has no teardown (created once and never torn down is not a leak).
+ */
+export function forgottenOnTeardown(facts: Facts, call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): FieldResource | undefined {
+  return unwatchedFields(facts, call, spec).find((found) => found.owner.teardown !== undefined);
+}
+
+/** The fields of the call's owner its resource is stored in, where nothing in the owner looks after the field. */
+function unwatchedFields(facts: Facts, call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): FieldResource[] {
   const ownersOfFile = facts.analysis(owners);
   const owner = ownersOfFile.instanceAt(call);
-  if (!owner) return undefined;
+  if (!owner) return [];
+  const result: FieldResource[] = [];
   for (const value of valuesOf(facts, ownersOfFile, owner, call, spec)) {
     const assignment = fieldAssignment(value);
-    if (!assignment) continue;
-    const field = ownersOfFile.fieldOf(owner, assignment.left);
-    const method = field !== undefined ? ownersOfFile.methodAt(owner, assignment) : undefined;
-    if (!field || !method || !ownersOfFile.runsRepeatedly(owner, method)) continue;
+    const field = assignment ? ownersOfFile.fieldOf(owner, assignment.left) : undefined;
+    const method = assignment && field !== undefined ? ownersOfFile.methodAt(owner, assignment) : undefined;
+    if (!assignment || !field || !method) continue;
     const refs = ownersOfFile.fieldReferences(owner, field).filter((r) => r !== assignment.left);
     if (refs.some((r) => !isPlainUse(facts, r, spec))) continue;
-    return { owner, method: method.name, field, assignment };
+    result.push({ owner, method: method.name, methodFn: method.fn, field, assignment });
   }
-  return undefined;
+  return result;
 }
 
 /**
