@@ -36,6 +36,7 @@ export default defineRule<MessageId, Options>({
   defaultOptions: { checkFunctions: true },
   create(context) {
     const lifetime = context.use(lifetimes);
+    const ownersOfFile = context.use(owners);
     const { facts, sourceFile } = context;
     const tables = [...KNOWN_CLIENTS, ...configResources(context.settings, ["client"])];
     const names = acquisitionNames(tables, sourceFile);
@@ -46,10 +47,16 @@ export default defineRule<MessageId, Options>({
       if (spec.label !== "Worker" && reportOverwritten(node, spec)) return;
       const perRequest = lifetime.ownerOf(node).kind === "request";
       // A Worker outside request handlers is unclosed-stream's to report.
-      if (!perRequest && (spec.label === "Worker" || !context.options.checkFunctions || !runsPerCall(node))) return;
+      if (!perRequest && (spec.label === "Worker" || !context.options.checkFunctions || !runsPerCall(node) || isInConstructor(node))) return;
       check(node, spec, perRequest ? "a request is handled" : "this function runs");
     };
     return { [ts.SyntaxKind.CallExpression]: visit, [ts.SyntaxKind.NewExpression]: visit };
+
+    /** The body of an object's constructor (an ES5 constructor function too) runs once per instance, not per call. */
+    function isInConstructor(node: ts.Node): boolean {
+      const owner = ownersOfFile.instanceAt(node);
+      return owner !== undefined && ownersOfFile.methodAt(owner, node)?.name === "constructor";
+    }
 
     /** Named functions and methods run per call; callbacks of unknown calls (tests, `forEach`) may run once. */
     function runsPerCall(node: ts.Node): boolean {
