@@ -2,10 +2,10 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, resourcesOfKind, configResources, defineRule, describeExit,
-  forgottenOnTeardown, isCandidateCall, matchAcquisition, overwrittenInstanceResource, owners, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes,
+  forgottenOnTeardown, isCandidateCall, matchAcquisition, overwrittenInstanceResource, owners, upgradeOnlyRequest, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes,
 } from "../engine";
 
-type MessageId = "dropped" | "neverClosed" | "leakPath" | "notInTeardown" | "overwritten" | "forgotten";
+type MessageId = "dropped" | "neverClosed" | "leakPath" | "notInTeardown" | "overwritten" | "forgotten" | "upgradeOnly";
 type Options = Record<string, never>;
 
 export default defineRule<MessageId, Options>({
@@ -24,6 +24,7 @@ export default defineRule<MessageId, Options>({
     leakPath: "`{{name}}` from `{{label}}` is still open at {{exit}}: on that path nothing closes it, and its {{holds}} stays open.",
     notInTeardown: "`this.{{name}}` from `{{label}}` is never closed, not even in `{{teardown}}()`: it outlives the object and holds its {{holds}}.",
     forgotten: "`{{field}}` holds a {{what}} from `{{label}}` that nothing in `{{owner}}` ever closes, not even its teardown `{{teardown}}()`: every torn-down instance leaves its {{holds}} open.",
+    upgradeOnly: "`{{name}}` listens only for \"upgrade\": when the server answers with a plain response instead, nothing handles it, and the sockets waiting on the upgrade path are never ended. Handle \"response\" too (end the waiting socket there).",
     overwritten: "`{{field}}` gets a new {{what}} from `{{label}}` each time `{{method}}()` runs, and nothing in `{{owner}}` ever closes the previous one: each run leaves its {{holds}} open.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
@@ -34,6 +35,7 @@ export default defineRule<MessageId, Options>({
     const tables = [...resourcesOfKind(KNOWN_RESOURCES, ["stream"]), ...configResources(context.settings, ["stream"])];
     const names = acquisitionNames(tables, sourceFile);
     const visit = (node: ts.CallExpression | ts.NewExpression): void => {
+      if (ts.isCallExpression(node)) reportUpgradeOnly(node);
       if (!isCandidateCall(node, names)) return;
       const spec = matchAcquisition(facts, node, tables);
       // A Worker started per request is client-per-request's to report.
@@ -64,6 +66,12 @@ export default defineRule<MessageId, Options>({
         case "field":
           return reportField(call, track, data);
       }
+    }
+
+    /** `http.request` that listens for "upgrade" and never for "response" (analyses/upgrade-requests.ts). */
+    function reportUpgradeOnly(call: ts.CallExpression): void {
+      const name = upgradeOnlyRequest(facts, call);
+      if (name) context.report({ node: call.expression, messageId: "upgradeOnly", data: { name: name.text } });
     }
 
     /** A field a repeating method replaces, or one its teardown forgets, while nothing in the object ever closes it (analyses/owned-resources.ts). */
