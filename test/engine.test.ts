@@ -263,6 +263,20 @@ export function plain() { return { close: 1 }; }
     assert.ok([...o.teardownFunctions(factory)].some((fn) => fn.getText().startsWith("function release")));
   });
 
+  test("every teardown method, stored remover functions; an immediately invoked factory is a singleton", () => {
+    const { facts: f, sourceFile: sf } = analyse(`
+class Conn {
+  constructor(target) { this.unsubscribe = () => target.off("x", handler); }
+  end() {}
+  destroy() { this.unsubscribe(); }
+}
+const Tray = (function () { return { close() {} }; })();
+`);
+    const analysis = f.analysis(owners);
+    assert.deepEqual(analysis.all.map((x) => x.name), ["Conn"]);
+    assert.ok(analysis.isOnTeardownPath(analysis.all[0], callNamed(sf, "off")), "the remover the constructor stored runs on destroy()");
+  });
+
   test("fields through this and self aliases; methods that run again", () => {
     const client = o.all[2];
     assert.deepEqual(o.fieldReferences(client, "x").map((r) => r.getText()), ["self.x"]);

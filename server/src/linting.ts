@@ -6,7 +6,7 @@
 import path from "node:path";
 import {
   type LeaklintConfig, type LintDiagnostic, type LintFileOptions, type RuleModule, type SeveritySetting, ConfigError, defaultConfig,
-  findConfigFile, lintSourceFile, loadConfigFile, resolveRules, rules as builtInRules,
+  findConfigFile, lintSourceFile, loadConfigFile, RulesPerFile, rules as builtInRules,
 } from "leaklint";
 import type { AnalysisTarget } from "./projects";
 import type { LeaklintSettings } from "./protocol";
@@ -38,7 +38,7 @@ export class DocumentLinter {
 
   lint(target: AnalysisTarget, settings: LeaklintSettings, workspaceFolder: string | undefined): LintOutcome {
     const { config, configError } = this.configFor(target.sourceFile.fileName, settings, workspaceFolder);
-    return { diagnostics: this.lintWith(target, this.lintOptions(config, settings)), configError };
+    return { diagnostics: this.lintWith(target, this.lintOptions(config, settings, target.sourceFile.fileName)), configError };
   }
 
   lintWith(target: AnalysisTarget, lintOptions: LintFileOptions): LintDiagnostic[] {
@@ -47,7 +47,7 @@ export class DocumentLinter {
 
   /** Lint options alone, for fix-all passes over overlays. */
   lintOptionsFor(fileName: string, settings: LeaklintSettings, workspaceFolder: string | undefined): LintFileOptions {
-    return this.lintOptions(this.configFor(fileName, settings, workspaceFolder).config, settings);
+    return this.lintOptions(this.configFor(fileName, settings, workspaceFolder).config, settings, fileName);
   }
 
   /** A watched config or package.json changed. */
@@ -56,13 +56,14 @@ export class DocumentLinter {
     this.nearestConfig.clear();
   }
 
-  private lintOptions(config: LeaklintConfig, settings: LeaklintSettings): LintFileOptions {
+  /** The file's rules: config, its `overrides` (and the built-in test-files one) for this file, then the editor's settings. */
+  private lintOptions(config: LeaklintConfig, settings: LeaklintSettings, fileName: string): LintFileOptions {
     const overrides: Record<string, SeveritySetting> = {};
     if (this.options.trusted) {
       for (const [id, severity] of Object.entries(settings.rules)) if (!(id in config.rules)) overrides[id] = severity;
     }
     return {
-      rules: resolveRules(this.ruleSet, config, overrides),
+      rules: new RulesPerFile(this.ruleSet, config, overrides).for(fileName),
       settings: config.settings,
       reportUnusedDirectives: config.reportUnusedDirectives,
     };

@@ -26,7 +26,8 @@ Options:
       --max-warnings <n>       Exit 1 when there are more than n warnings
       --rule <id:severity>     Override a rule: off, warn, error or info (repeatable)
       --quiet                  Report errors only
-      --stats                  Print time per rule and per phase to stderr
+      --stats                  Print time per rule and per phase, files linted and bundles skipped, to stderr
+      --include-bundles        Also lint committed bundles and generated files found in directories
       --no-types               Skip type information (names and scopes only)
       --report-unused-directives  Report leaklint-disable comments that silence nothing
       --plugin <module>        Load extra rules from a module exporting \`rules\` (repeatable)
@@ -83,6 +84,7 @@ function run(argv: string[], io: CliIo): number {
         "no-types": { type: "boolean", default: false },
         "report-unused-directives": { type: "boolean" },
         "include-node-modules": { type: "boolean", default: false },
+        "include-bundles": { type: "boolean", default: false },
         plugin: { type: "string", multiple: true, default: [] },
         explain: { type: "string" },
         version: { type: "boolean", short: "v", default: false },
@@ -120,6 +122,7 @@ function run(argv: string[], io: CliIo): number {
     types: !values["no-types"],
     fix: values.fix,
     includeNodeModules: values["include-node-modules"],
+    includeBundles: values["include-bundles"],
     reportUnusedDirectives: values["report-unused-directives"],
     onProgress: showProgress ? progressPrinter(io) : undefined,
   });
@@ -209,6 +212,7 @@ function formatStats(result: RunResult): string {
   const lines = ["", `${"rule / phase".padEnd(width)}  time (ms)`];
   for (const [name, ms] of rows) lines.push(`${name.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`);
   lines.push(`${"files".padEnd(width)}  ${String(result.files.length).padStart(9)}`);
+  lines.push(`${"skipped bundles".padEnd(width)}  ${String(result.skipped.bundles.length).padStart(9)}`);
   return lines.join("\n") + "\n";
 }
 

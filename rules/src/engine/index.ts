@@ -41,7 +41,7 @@ export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,
 } from "./analyses/collections";
 export {
-  type OwnedCollection, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, removalEvidence,
+  type OwnedCollection, firedTimersKept, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, removalEvidence,
 } from "./analyses/owned-collections";
 export {
   type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,
@@ -51,7 +51,7 @@ export { type OwnedRegistration, outlivingTarget, ownedRegistration, registratio
 export { type Hoisted, handlerNameFor, hoistToName, isNameTakenAt, isOwnerScope } from "./fixes/hoist";
 export {
   type CheckoutSpec, type Delivery, type ModuleResources, type ResourceKind, type ResourceSpec, KNOWN_CHECKOUTS, KNOWN_CLIENTS, KNOWN_RESOURCES,
-  acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, isDisposableType, matchAcquisition, matchCheckout,
+  acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, holdsConnections, isDisposableType, matchAcquisition, matchCheckout,
   receiverOrigin, resourcesOfKind, typeFromModule,
 } from "./apis/resources";
 export { upgradeOnlyRequest } from "./analyses/upgrade-requests";
@@ -66,3 +66,6 @@ export {
   type StoreAndRelease, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isOwnSourceSubscribedOnce, isReleasedOrHandedOff,
   releaseStoredFixes, sourceRoots, storeAndReleaseFixes,
 } from "./analyses/disposables";
+export { type Runtime, type RuntimeFacts, runtime } from "./analyses/runtime";
+export { type FileKind, TEST_FILE_GLOBS, classifyFile, fileKind, isCommittedBundle } from "./analyses/file-kind";
+export { type ConfigOverride, RulesPerFile, builtinOverrides } from "./hosting/overrides";

@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_CLIENTS, acquisitionNames, configResources, defineRule, describeExit, enclosingFunction,
-  forgottenOnTeardown, hoistToModule, isCandidateCall, matchAcquisition, overwrittenInstanceResource, owners, trackResource, lifetimes,
+  forgottenOnTeardown, holdsConnections, hoistToModule, isCandidateCall, matchAcquisition, overwrittenInstanceResource, owners, trackResource, lifetimes,
 } from "../engine";
 
 type MessageId = "dropped" | "neverClosed" | "leakPath" | "overwritten" | "forgotten";
@@ -43,7 +43,7 @@ export default defineRule<MessageId, Options>({
     const visit = (node: ts.CallExpression | ts.NewExpression): void => {
       if (!isCandidateCall(node, names) || !enclosingFunction(node)) return;
       const spec = matchAcquisition(facts, node, tables);
-      if (!spec) return;
+      if (!spec || !holdsConnections(node, spec)) return;
       if (spec.label !== "Worker" && reportOverwritten(node, spec)) return;
       const perRequest = lifetime.ownerOf(node).kind === "request";
       // A Worker outside request handlers is unclosed-stream's to report.

@@ -3,10 +3,10 @@ import ts from "typescript";
 import {
   type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement,
   defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt, type LifetimeAnalysis, lifetimes,
-  type OwnedCollection, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, owners, removalEvidence,
+  type OwnedCollection, firedTimersKept, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, owners, removalEvidence,
 } from "../engine";
 
-type MessageId = "grows" | "growsExported" | "growsOwned";
+type MessageId = "grows" | "growsExported" | "growsOwned" | "firedTimersKept";
 type Options = Record<string, never>;
 
 interface Candidate {
@@ -43,6 +43,7 @@ export default defineRule<MessageId, Options>({
   messages: {
     grows: "{{where}} `{{name}}` ({{kind}}) grows each time {{when}} (`{{via}}`) and nothing ever removes from it or bounds it: it keeps every entry for the life of the process{{worse}}.",
     growsOwned: "`{{name}}` ({{kind}}), kept by the long-lived `{{owner}}`, grows each time {{when}} (`{{via}}`) and nothing in `{{owner}}` ever removes from it or bounds it{{why}}: every entry stays for as long as the {{owner}} lives{{worse}}.",
+    firedTimersKept: "`{{name}}`, kept by the long-lived `{{owner}}`, gets a timer each time {{when}} (`{{via}}`), but an entry is removed only where a timer is cleared by hand: every timer that fires stays in it for as long as the {{owner}} lives. Remove the handle in the timer's callback.",
     growsExported: "{{where}} `{{name}}` ({{kind}}) grows each time {{when}} (`{{via}}`) and nothing in this file removes from it or bounds it{{worse}}. It is exported, so other modules may; without type information leaklint cannot follow them.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
@@ -108,6 +109,13 @@ export default defineRule<MessageId, Options>({
     function checkOwned(owned: OwnedCollection): void {
       const { owner } = owned;
       if (!owned.refs.some((r) => classifyCollectionUse(r).kind === "grow")) return;
+      const kept = firedTimersKept(facts, instances, owned, owned.refs.map(classifyCollectionUse));
+      const keptWhen = kept && ownedGrowthRepetition(instances, owner, kept.ref);
+      if (kept && keptWhen) {
+        context.report({ node: kept.ref.parent, messageId: "firedTimersKept", data: { name: owned.name, owner: owner.name, when: keptWhen, via: viaText(kept) },
+          related: [{ node: owned.nameNode, message: "created here" }] });
+        return;
+      }
       const top = ts.isClassDeclaration(owner.node) || ts.isFunctionDeclaration(owner.node) ? owner.node : undefined;
       check({
         name: owned.name, nameNode: owned.nameNode, init: owned.init, kind: owned.kind, where: "", refs: owned.refs, exported: false,

@@ -1,11 +1,9 @@
 // unconsumed-response-body: `fetch` / undici responses whose body is not read or cancelled on every path; `http.get`/`request` responses never consumed.
 import ts from "typescript";
 import {
-  type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, defineRule, describeExit, isCandidateCall, isInside, matchAcquisition,
-  releaseAtStart, releaseBeforeExit, trackResource,
+  type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, defineRule, describeExit, isCandidateCall, matchAcquisition,
+  releaseAtStart, releaseBeforeExit, runtime, trackResource,
 } from "../engine";
-
-const BROWSER_GLOBALS = ["document", "window", "navigator", "location"];
 
 type MessageId = "dropped" | "neverConsumed" | "leakPath" | "callbackNeverConsumed" | "callbackLeakPath";
 type Options = Record<string, never>;
@@ -17,7 +15,7 @@ export default defineRule<MessageId, Options>({
     description: "fetch responses whose body is never read or cancelled on some path; http.get/request responses never consumed",
     fix: "safe",
     requiresTypeInfo: false,
-    requires: [],
+    requires: [runtime],
     defaultSeverity: "warning",
   },
   messages: {
@@ -33,8 +31,6 @@ export default defineRule<MessageId, Options>({
     const { facts, sourceFile } = context;
     const tables = resourcesOfKind(KNOWN_RESOURCES, ["response"]);
     const names = acquisitionNames(tables, sourceFile);
-    const browserStatements = new Map<ts.Node, boolean>();
-    const browserFile = /[/\\]browser(-only)?[/\\]/.test(sourceFile.fileName);
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
         if (!isCandidateCall(call, names)) return;
@@ -48,20 +44,12 @@ export default defineRule<MessageId, Options>({
 
     /**
      * A browser reads and frees unconsumed bodies itself; the leak is Node's (undici keeps
-     * the socket until GC). Code that touches `document`, `window`, `navigator` or
-     * `location` in the same top-level statement, or a file under a `browser/` (`browser-only/`)
-     * folder, runs in a browser.
+     * the socket until GC). The engine's `runtime` analysis says where the call runs; a
+     * relative URL (`fetch("/api/x")`) only resolves in a browser.
      */
-    function isBrowserCode(call: ts.Node): boolean {
-      if (browserFile) return true;
-      let top: ts.Node = call;
-      while (top.parent && !ts.isSourceFile(top.parent)) top = top.parent;
-      let browser = browserStatements.get(top);
-      if (browser === undefined) {
-        browser = BROWSER_GLOBALS.some((name) => facts.identifiersNamed(name).some((id) => isInside(id, top) && isGlobal(facts.qualifiedName(id), name)));
-        browserStatements.set(top, browser);
-      }
-      return browser;
+    function isBrowserCode(call: ts.CallExpression): boolean {
+      const where = context.use(runtime);
+      return where.hasRelativeUrl(call) || where.at(call) === "browser";
     }
 
     function check(call: ts.CallExpression, spec: ResourceSpec): void {
@@ -104,9 +92,4 @@ export default defineRule<MessageId, Options>({
 function isHeadRequest(call: ts.CallExpression): boolean {
   return call.arguments.some((arg) => ts.isObjectLiteralExpression(arg) && arg.properties.some((p) => ts.isPropertyAssignment(p)
     && p.name.getText() === "method" && ts.isStringLiteralLike(p.initializer) && p.initializer.text.toUpperCase() === "HEAD"));
-}
-
-/** `window` resolves to the global object itself ("global:"), the others to "global:<name>". */
-function isGlobal(qualified: string | undefined, name: string): boolean {
-  return qualified === `global:${name}` || (name === "window" && qualified === "global:");
 }

@@ -9,7 +9,8 @@
 // `classifyReference`); the walk only needs "does this statement release it?".
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
-import { type FunctionNode, enclosingFunction, isFunctionNode, isInside } from "../core/ast";
+import { type FunctionNode, enclosingFunction, isInside } from "../core/ast";
+import { ThrowSummaries } from "./throwing";
 
 export type UseKind = "release" | "handoff" | "use";
 export type ExitKind = "return" | "throw" | "end" | "exception";
@@ -18,6 +19,11 @@ export interface LeakPath {
   kind: ExitKind;
   /** The statement (or closing brace position) where the resource is still open. */
   node: ts.Node;
+  /**
+   * The `throw` (or throwing statement) whose catch led to this exit, when the resource is
+   * only open on that path: the exit that needs the release is the throw, not the `return`.
+   */
+  via?: { kind: "throw" | "exception"; node: ts.Node };
 }
 
 export interface TrackedResource {
@@ -41,6 +47,8 @@ const DONE = 4;
 interface TryFrame {
   catchStates?: number[];
   finallyBlock?: ts.Block;
+  /** Throws raised inside the try block with the resource open, in order. */
+  openThrows?: Array<{ kind: "throw" | "exception"; node: ts.Node }>;
 }
 
 interface LoopFrame {
@@ -64,7 +72,7 @@ export const flow = defineAnalysis<FlowAnalysis>({
 });
 
 export function findLeakPath(fn: FunctionNode | ts.SourceFile, resource: TrackedResource): LeakPath | undefined {
-  const walker = new FlowWalker(resource);
+  const walker = new FlowWalker(resource, ts.isSourceFile(fn) ? fn : fn.getSourceFile());
   const body = ts.isSourceFile(fn) ? fn : fn.body;
   if (!body) return undefined;
   let end: number;
@@ -90,11 +98,21 @@ class FlowWalker {
   private readonly tries: TryFrame[] = [];
   private readonly loops: LoopFrame[] = [];
   private readonly releaseStatements = new Map<ts.Node, boolean>();
+  /** The caught throw through which the open state reaches the statements now walked. */
+  private via: LeakPath["via"];
 
-  constructor(private readonly resource: TrackedResource) {}
+  private readonly throwing: ThrowSummaries;
+
+  constructor(private readonly resource: TrackedResource, sourceFile: ts.SourceFile) {
+    this.throwing = new ThrowSummaries(sourceFile);
+  }
+
+  private mayThrow(node: ts.Node): boolean {
+    return this.throwing.mayThrow(node);
+  }
 
   exit(kind: ExitKind, node: ts.Node, state: number): void {
-    if (state & OPEN) this.leaks.push({ kind, node });
+    if (state & OPEN) this.leaks.push(this.via && kind !== "throw" && kind !== "exception" ? { kind, node, via: this.via } : { kind, node });
   }
 
   block(statements: readonly ts.Statement[], state: number): number {
@@ -160,26 +178,32 @@ class FlowWalker {
       // `.pipe()`, a callback that closes it) settles it at once.
       return this.releasesIn(node) ? DONE : OPEN;
     }
-    if (this.resource.exceptions && state & OPEN && mayThrow(node) && (this.resource.mayThrow?.(node) ?? true) && !this.releasesIn(node)) {
+    if (this.resource.exceptions && state & OPEN && this.mayThrow(node) && (this.resource.mayThrow?.(node) ?? true) && !this.releasesIn(node)) {
       this.raise("exception", node, state);
     }
     return this.releasesIn(node) ? release(state) : state;
   }
 
   private tryStatement(node: ts.TryStatement, state: number): number {
-    const frame: TryFrame = { catchStates: node.catchClause ? [] : undefined, finallyBlock: node.finallyBlock };
+    const frame: TryFrame = { catchStates: node.catchClause ? [] : undefined, finallyBlock: node.finallyBlock, openThrows: [] };
     this.tries.push(frame);
     let after = this.block(node.tryBlock.statements, state);
     this.tries.pop();
     if (node.catchClause) {
       // Any call in the try block may throw, so the catch block is entered with the
       // state at the start of the try as well as the states recorded by `raise`.
-      const entry = (frame.catchStates ?? []).reduce((a, b) => a | b, this.catchEntry(node.tryBlock, state));
+      const entry = (frame.catchStates ?? []).reduce((a, b) => a | b, this.catchEntry(node.tryBlock, state, frame));
       if (entry !== 0) {
         const catchFrame: TryFrame = { finallyBlock: node.finallyBlock };
+        const outer = this.via;
+        // Open only through a throw: exits after the catch owe the leak to that throw.
+        const cause = !(after & OPEN) && !(state & OPEN) ? (frame.openThrows ?? [])[0] : undefined;
+        if (cause) this.via = cause;
         this.tries.push(catchFrame);
-        after |= this.block(node.catchClause.block.statements, entry);
+        const caught = this.block(node.catchClause.block.statements, entry);
         this.tries.pop();
+        if (!(caught & OPEN)) this.via = outer;
+        after |= caught;
       }
     }
     if (node.finallyBlock && after !== 0) after = this.block(node.finallyBlock.statements, after);
@@ -192,18 +216,19 @@ class FlowWalker {
    * `closeSync(fd)` or `await res.json()` still settled it); a try block without any
    * call keeps the conservative start state.
    */
-  private catchEntry(block: ts.Block, state: number): number {
+  private catchEntry(block: ts.Block, state: number, frame: TryFrame): number {
     let entry = 0;
     let current = state;
     for (const statement of block.statements) {
       if (isInside(this.resource.acquisition, statement)) {
-        if (mayThrow(statement)) entry |= current;
+        if (this.mayThrow(statement)) entry |= current;
         current = this.releasesIn(statement) ? DONE : OPEN;
       } else if (this.releasesIn(statement)) {
         current = release(current);
         entry |= current;
-      } else if (mayThrow(statement)) {
+      } else if (this.mayThrow(statement)) {
         entry |= current;
+        if (current & OPEN) frame.openThrows?.push({ kind: "exception", node: statement });
       }
     }
     return entry === 0 ? state : entry;
@@ -262,6 +287,7 @@ class FlowWalker {
       const frame = this.tries[i];
       if (frame.catchStates) {
         frame.catchStates.push(current);
+        if (current & OPEN) recordThrow(frame, kind, node);
         return;
       }
       if (frame.finallyBlock) {
@@ -305,21 +331,11 @@ class FlowWalker {
   }
 }
 
-function release(state: number): number {
-  return state & OPEN ? (state & ~OPEN) | DONE : state;
+/** Raised during the walk, so explicit throws come before the statements `catchEntry` adds afterwards. */
+function recordThrow(frame: TryFrame, kind: ExitKind, node: ts.Node): void {
+  if (kind === "throw" || kind === "exception") (frame.openThrows ??= []).push({ kind, node });
 }
 
-/** Calls, `new` and `await` may throw; nested functions are not run here. */
-function mayThrow(node: ts.Node): boolean {
-  let found = false;
-  const visit = (child: ts.Node): void => {
-    if (found || isFunctionNode(child) || ts.isClassLike(child)) return;
-    if (ts.isCallExpression(child) || ts.isNewExpression(child) || ts.isAwaitExpression(child) || ts.isThrowStatement(child)) {
-      found = true;
-      return;
-    }
-    ts.forEachChild(child, visit);
-  };
-  visit(node);
-  return found;
+function release(state: number): number {
+  return state & OPEN ? (state & ~OPEN) | DONE : state;
 }

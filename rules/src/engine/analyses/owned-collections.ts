@@ -8,7 +8,7 @@
 // cannot take many values (a literal, a small literal union, a key updated only when
 // already present), which is bounded whatever the owner.
 import ts from "typescript";
-import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside } from "../core/ast";
+import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { type CollectionKind, type CollectionUse, collectionKindOf } from "./collections";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
@@ -35,7 +35,6 @@ const PENDING_NAME = /pending|in_?flight|outstanding|unacked|unconfirmed|awaitin
 const CALLBACK_NAME = /^(cb|callback|fn|func|handler|listener|hook)$|(Callback|Handler|Listener|Hook|Fn)$/;
 const HANDLER_METHOD = /^_*(on|handle)[A-Z_]/;
 const COUNTER_CALL = /^_*(next|new|gen|generate|allocate|create)_?(message|msg|request|req)?_?(id|seq|sequence)$/i;
-const ITERATION_METHODS = new Set(["forEach", "map", "filter", "reduce", "some", "every", "find", "flatMap", "sort"]);
 const UI_TEARDOWNS = new Set([
   "ngOnDestroy", "componentWillUnmount", "disconnectedCallback", "beforeUnmount", "unmounted", "beforeDestroy", "destroyed", "onDestroy", "unmount",
 ]);
@@ -83,7 +82,79 @@ export function ownedCollections(facts: Facts, owners: OwnersAnalysis, owner: In
     if (!name) continue;
     add(name, assignment.left, assignment.right, () => owners.fieldReferences(owner, name).filter((r) => r !== assignment.left));
   }
+  // `this.x = this.x || []` at the top of a method: a field created on first use.
+  for (const method of owner.methods.values()) {
+    const statements = method.body && ts.isBlock(method.body) ? method.body.statements : [];
+    for (const statement of statements) {
+      const lazy = lazyInitialisation(owners, owner, statement);
+      if (lazy) add(lazy.name, lazy.target, lazy.init, () => owners.fieldReferences(owner, lazy.name).filter((r) => !isInside(r, statement)));
+    }
+  }
   return result;
+}
+
+/** `this.x = this.x || []`, `this.x = this.x ?? new Map()`, `this.x ??= []` / `||=`. */
+function lazyInitialisation(owners: OwnersAnalysis, owner: InstanceOwner, statement: ts.Statement): { name: string; target: ts.Expression; init: ts.Expression } | undefined {
+  if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) return undefined;
+  const { left, operatorToken, right } = statement.expression;
+  const name = owners.fieldOf(owner, left);
+  if (!name) return undefined;
+  const op = operatorToken.kind;
+  if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return { name, target: left, init: right };
+  if (op !== ts.SyntaxKind.EqualsToken || !ts.isBinaryExpression(right)) return undefined;
+  const fallback = right.operatorToken.kind === ts.SyntaxKind.BarBarToken || right.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken;
+  return fallback && owners.fieldOf(owner, right.left) === name ? { name, target: left, init: right.right } : undefined;
+}
+
+/**
+ * A list of timer handles (`this.timers.push(setTimeout(cb, ms))`, or the id of one)
+ * whose entries are removed only where a timer is cleared by hand (`clearTimeout(id)`
+ * next to the `splice`) or all at once on teardown, while the timer's callback does not
+ * touch the list: every timer that fires stays in it. Returns the growth, or undefined.
+ */
+export function firedTimersKept(facts: Facts, owners: OwnersAnalysis, owned: OwnedCollection, uses: readonly CollectionUse[]): CollectionUse | undefined {
+  if (owned.kind !== "array" && owned.kind !== "set") return undefined;
+  const growth = uses.find((u) => u.kind === "grow" && (u.via === "push" || u.via === "add") && u.key !== undefined
+    && timerStart(facts, u.key) !== undefined);
+  if (!growth) return undefined;
+  const start = timerStart(facts, growth.key!)!;
+  const callback = start.arguments[0];
+  // A callback written here that mentions the list prunes it (or may): not this shape.
+  if (!callback || (isFunctionNode(callback) && owned.refs.some((r) => isInside(r, callback)))) return undefined;
+  for (const use of uses) {
+    if (use.kind !== "shrink" && use.kind !== "bound" && use.kind !== "escape") continue;
+    if (owners.isOnTeardownPath(owned.owner, use.ref)) continue; // cleared and emptied when the owner goes
+    // Only a single entry's removal next to a `clearTimeout` is "cleared by hand"; a reset of the whole list bounds it.
+    if (use.kind !== "shrink" || (use.via !== "splice" && use.via !== "delete")) return undefined;
+    const fn = enclosingFunction(use.ref);
+    if (!fn || !callsClearTimer(facts, fn)) return undefined;
+  }
+  return growth;
+}
+
+/** `setTimeout(…)`, or a variable of the same function assigned one. */
+function timerStart(facts: Facts, value: ts.Expression): ts.CallExpression | undefined {
+  if (ts.isCallExpression(value)) return facts.calleeName(value) === "global:setTimeout" ? value : undefined;
+  if (!ts.isIdentifier(value)) return undefined;
+  const fn = enclosingFunction(value);
+  let found: ts.CallExpression | undefined;
+  for (const ref of facts.referencesTo(value)) {
+    const parent = ref.parent;
+    const init = ts.isBinaryExpression(parent) && parent.left === ref && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken ? parent.right
+      : ts.isVariableDeclaration(parent) && parent.name === ref ? parent.initializer : undefined;
+    if (init && ts.isCallExpression(init) && enclosingFunction(ref) === fn && facts.calleeName(init) === "global:setTimeout") found = init;
+  }
+  return found;
+}
+
+function callsClearTimer(facts: Facts, fn: FunctionNode): boolean {
+  let found = false;
+  walk(fn, (node) => {
+    if (found) return false;
+    if (ts.isCallExpression(node) && facts.calleeName(node) === "global:clearTimeout") found = true;
+    return undefined;
+  });
+  return found;
 }
 
 /** Evidence that the owner lives long: a teardown, a method that runs again, or a client/server/pool-like name. */
@@ -134,15 +205,8 @@ export function looksMinified(sourceFile: ts.SourceFile): boolean {
 }
 
 function repeats(owners: OwnersAnalysis, owner: InstanceOwner, method: { name: string; fn: FunctionNode }): boolean {
-  if (!owners.runsRepeatedly(owner, method)) return false;
-  if (HANDLER_METHOD.test(method.name)) return true;
-  // Called again from a callback — but not only from `list.forEach(x => this.m(x))` in the constructor or elsewhere.
-  return owners.fieldReferences(owner, method.name).some((ref) => {
-    if (!ts.isCallExpression(ref.parent) || ref.parent.expression !== ref) return false;
-    const fn = enclosingFunction(ref);
-    const host = fn ? callbackHost(fn) : undefined;
-    return host !== undefined && !ITERATION_METHODS.has(calleeMemberName(host) ?? "");
-  });
+  // A handler by name, or called again from a callback (owners looks past `list.forEach(x => this.m(x))`).
+  return (HANDLER_METHOD.test(method.name) && owners.runsRepeatedly(owner, method)) || owners.isCalledBack(owner, method);
 }
 
 /** `delete x[k][j]`, `x.get(k).delete(j)`, `x[k].splice(…)`: removal inside an entry. */

@@ -10,7 +10,7 @@
 // instance (an event handler, a reconnect, a method that callbacks call again).
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
-import { type FunctionNode, enclosingFunction, functionName, isFunctionNode, isInside, propertyNameText, walk } from "../core/ast";
+import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, isInside, propertyNameText, walk } from "../core/ast";
 import { TEARDOWN_METHODS } from "./lifetime";
 
 export type InstanceKind = "class" | "constructor-function" | "factory";
@@ -30,12 +30,17 @@ export interface InstanceOwner {
 const REPEATING_METHOD = /^(_*on[A-Z_]|_*handle[A-Z_]|_*(re)?connect$|reconnect|_*onopen$|_*onmessage$|_*ondata$|refresh|update|poll|tick|render|_*(re)?start$|restart|resume|retry|schedule)/;
 /** Registrations whose callback runs when the instance itself is torn down. */
 const DISPOSE_HOOKS = new Set(["_register", "register", "toDisposable", "addDisposable", "onDispose", "onDidDispose", "add"]);
-const DISPOSE_EVENTS = new Set(["dispose", "close", "destroy", "end", "finish", "exit", "unmount", "disposed", "closed"]);
+const DISPOSE_EVENTS = new Set(["dispose", "close", "destroy", "end", "finish", "exit", "unmount", "disposed", "closed", "destroyed", "disconnect", "disconnected"]);
+/** Lifecycle hooks whose name says the object is going away (`onAfterDetach`, `onCloseRequest`, `onMediaDetaching`, `_onDestroy`). */
+const TEARDOWN_HOOK = /^_*on[A-Z]?\w*(Detach|Destroy|Dispos|Unmount|CloseRequest|Teardown)\w*$/;
+/** Array methods whose callback runs in place, once per item: calling a method from one is not repetition. */
+const ITERATION_METHODS = new Set(["forEach", "map", "filter", "reduce", "some", "every", "find", "findIndex", "flatMap", "sort"]);
 
 export class OwnersAnalysis {
   private readonly instances: InstanceOwner[] = [];
   private readonly byNode = new Map<ts.Node, InstanceOwner>();
   private readonly teardownSets = new Map<InstanceOwner, Set<FunctionNode>>();
+  private readonly opacity = new Map<InstanceOwner, boolean>();
 
   constructor(private readonly sourceFile: ts.SourceFile) {
     this.collect();
@@ -89,7 +94,37 @@ export class OwnersAnalysis {
   /** Whether `node` runs when the owner is torn down: inside its teardown, a method teardown calls, or a dispose hook's callback. */
   isOnTeardownPath(owner: InstanceOwner, node: ts.Node): boolean {
     for (const fn of this.teardownFunctions(owner)) if (isInside(node, fn)) return true;
-    return false;
+    // A teardown that hands off to code we cannot see may reach any release the owner has.
+    return this.teardownIsOpaque(owner) && this.ownerRoots(owner).some((root) => isInside(node, root));
+  }
+
+  /**
+   * Whether the teardown path calls code this file does not show, which may release
+   * anything: an abstract or inherited `this.abortInternal()` the file does not define,
+   * or framework code handed the instance itself (`MessageLoop.sendMessage(this, …)`).
+   * (`super.dispose()` alone is not: a base class cannot know the subclass's handles.)
+   * Rules say less then.
+   */
+  teardownIsOpaque(owner: InstanceOwner): boolean {
+    const cached = this.opacity.get(owner);
+    if (cached !== undefined) return cached;
+    const inherits = owner.kind === "class" && (owner.node as ts.ClassLikeDeclaration).heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword) === true;
+    let opaque = false;
+    for (const fn of this.teardownFunctions(owner)) {
+      walk(fn, (node) => {
+        if (opaque) return false;
+        if (!ts.isCallExpression(node)) return undefined;
+        const callee = node.expression;
+        if (ts.isPropertyAccessExpression(callee) && this.isInstanceReference(owner, callee.expression) && !owner.methods.has(callee.name.text)
+          && (this.isAbstractMember(owner, callee.name.text) || (inherits && this.functionsStoredIn(owner, callee.name.text).length === 0
+            && !/^(emit|on|once|off|removeListener|removeAllListeners|addListener|dispose|destroy|close)$/.test(callee.name.text)))) opaque = true;
+        else if (node.arguments.some((arg) => this.isInstanceReference(owner, arg)) && !ts.isIdentifier(callee)) opaque = true;
+        return undefined;
+      });
+      if (opaque) break;
+    }
+    this.opacity.set(owner, opaque);
+    return opaque;
   }
 
   /** The functions on the owner's teardown path (empty when it has no teardown). */
@@ -98,7 +133,9 @@ export class OwnersAnalysis {
     if (set) return set;
     set = new Set<FunctionNode>();
     const queue: FunctionNode[] = [];
-    if (owner.teardown) queue.push(owner.teardown.fn);
+    // Every teardown-named method is on the path (a class may `end()` to reconnect later and
+    // `destroy()` for good): a release in any of them counts.
+    for (const [name, fn] of owner.methods) if (TEARDOWN_METHODS.includes(name) || TEARDOWN_HOOK.test(name)) queue.push(fn);
     for (const hook of this.disposeHookCallbacks(owner)) queue.push(hook);
     while (queue.length > 0) {
       const fn = queue.pop()!;
@@ -112,6 +149,10 @@ export class OwnersAnalysis {
           : ts.isIdentifier(callee) && owner.kind === "factory" ? callee.text : undefined;
         const method = name !== undefined ? owner.methods.get(name) ?? this.innerFunction(owner, name) : undefined;
         if (method && !set!.has(method)) queue.push(method);
+        // this.unsubscribe() where a constructor stored `this.unsubscribe = () => target.off(…)`
+        if (!method && name !== undefined && ts.isPropertyAccessExpression(callee)) {
+          for (const stored of this.functionsStoredIn(owner, name)) if (!set!.has(stored)) queue.push(stored);
+        }
       });
     }
     this.teardownSets.set(owner, set);
@@ -125,7 +166,17 @@ export class OwnersAnalysis {
    */
   runsRepeatedly(owner: InstanceOwner, method: { name: string; fn: FunctionNode }): boolean {
     if (method.name === "constructor") return false;
-    if (REPEATING_METHOD.test(method.name)) return true;
+    return REPEATING_METHOD.test(method.name) || this.isCalledBack(owner, method);
+  }
+
+  /**
+   * Whether code of the owner outside `method` calls it from a callback (a timer, a
+   * listener, a promise reaction): evidence that it runs again. A callback of an array
+   * iteration method (`list.forEach((x) => this.m(x))`) is no such evidence: it runs
+   * once per item, right where it is written, so the search looks past it.
+   */
+  isCalledBack(owner: InstanceOwner, method: { name: string; fn: FunctionNode }): boolean {
+    if (method.name === "constructor") return false;
     let repeated = false;
     for (const root of this.ownerRoots(owner)) {
       walk(root, (node) => {
@@ -136,6 +187,22 @@ export class OwnersAnalysis {
       });
     }
     return repeated;
+  }
+
+  private isAbstractMember(owner: InstanceOwner, name: string): boolean {
+    return owner.kind === "class" && (owner.node as ts.ClassLikeDeclaration).members.some((m) =>
+      ts.isMethodDeclaration(m) && !m.body && propertyNameText(m.name) === name);
+  }
+
+  /** Functions assigned to the instance field `name` (`this.stop = () => …`). */
+  private functionsStoredIn(owner: InstanceOwner, name: string): FunctionNode[] {
+    const result: FunctionNode[] = [];
+    for (const ref of this.fieldReferences(owner, name)) {
+      const parent = ref.parent;
+      if (ts.isBinaryExpression(parent) && parent.left === ref && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+        && isFunctionNode(parent.right)) result.push(parent.right);
+    }
+    return result;
   }
 
   /** `this`, or a variable initialised with `this` (`var self = this`), inside the owner. */
@@ -191,9 +258,18 @@ export class OwnersAnalysis {
         const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : "";
         const onSelf = ts.isPropertyAccessExpression(callee) && this.isInstanceReference(owner, callee.expression);
         const event = node.arguments[0];
-        const disposeEvent = onSelf && (name === "on" || name === "once") && event !== undefined && ts.isStringLiteralLike(event) && DISPOSE_EVENTS.has(event.text);
+        // `this.on("close", …)`, and `this.session.once("close", …)`: when what the instance holds
+        // closes (often because the teardown closed it), the handler finishes the teardown.
+        const disposeEvent = (name === "on" || name === "once" || name === "addListener") && event !== undefined
+          && ts.isStringLiteralLike(event) && DISPOSE_EVENTS.has(event.text);
         if (!disposeEvent && !(DISPOSE_HOOKS.has(name) && (onSelf || name === "toDisposable"))) return;
-        for (const arg of node.arguments) if (isFunctionNode(arg)) result.push(arg);
+        for (const arg of node.arguments) {
+          if (isFunctionNode(arg)) result.push(arg);
+          else if (ts.isPropertyAccessExpression(arg) && this.isInstanceReference(owner, arg.expression)) {
+            const method = owner.methods.get(arg.name.text);
+            if (method) result.push(method);
+          }
+        }
       });
     }
     return result;
@@ -239,6 +315,10 @@ export class OwnersAnalysis {
 
   /** A function whose body returns an object literal with a teardown method: `return { close() { … } }`. */
   private addFactory(fn: FunctionNode): void {
+    // `NS.tray = (function () { … return { close() {} } })()` runs once: a module singleton, not a factory.
+    let outer: ts.Node = fn.parent;
+    while (ts.isParenthesizedExpression(outer)) outer = outer.parent;
+    if (ts.isCallExpression(outer) && skipParens(outer.expression) === fn) return;
     const body = fn.body;
     if (!body || !ts.isBlock(body)) return;
     for (const statement of body.statements) {
@@ -369,10 +449,18 @@ function findAliasDeclaration(id: ts.Identifier): ts.VariableDeclaration | undef
   return undefined;
 }
 
+function skipParens(expr: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+  return expr;
+}
+
 /** Inside a function passed as an argument (a timer, listener or promise callback). */
 function isInCallback(node: ts.Node): boolean {
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-    if (ts.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn as ts.Expression)) return true;
+    if (ts.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn as ts.Expression)) {
+      if (ITERATION_METHODS.has(calleeMemberName(fn.parent) ?? "")) continue; // runs in place, once per item
+      return true;
+    }
     if (ts.isBinaryExpression(fn.parent) && /\.on[a-z]+$/.test(fn.parent.left.getText())) return true; // ws.onclose = () => …
     if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
   }

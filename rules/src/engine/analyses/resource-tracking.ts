@@ -190,7 +190,10 @@ function followAssignment(facts: Facts, base: TrackBase, target: ts.Expression, 
   return { ...base, refs, outcome: "field", field: { classNode, name: target.name.text, teardown } };
 }
 
-function followBinding(facts: Facts, base: TrackBase, binding: ts.Identifier, refs: ts.Expression[], acquisition: ts.Node, exceptions: boolean): ResourceTrack {
+function followBinding(facts: Facts, base: TrackBase, binding: ts.Identifier, refs: ts.Expression[], call: ts.Node, exceptions: boolean): ResourceTrack {
+  // A client that opens nothing until `.connect()` is live from that call on; never connected, it holds nothing.
+  const acquisition = base.spec.opensWith ? refs.find((r) => isMethodCall(r, base.spec.opensWith!)) : call;
+  if (!acquisition) return { ...base, binding, refs, releases: [], outcome: "released" };
   const releases = refs.filter((r) => classifyUse(facts, r, base.spec) !== "use");
   if (releases.length === 0) return { ...base, binding, refs, releases, outcome: "never" };
   const uses = new Set<ts.Node>(refs.filter((r) => !releases.includes(r) && !isListenerCall(r)));
@@ -279,6 +282,12 @@ function trackCallbackParam(
   return { ...base, binding: param.name, refs: all, releases, outcome: leak ? "leak" : "released", leak };
 }
 
+/** `ref.method(…)`, or `await ref.method(…)`. */
+function isMethodCall(ref: ts.Expression, method: string): boolean {
+  const access = outerReference(ref).parent;
+  return ts.isPropertyAccessExpression(access) && access.name.text === method && ts.isCallExpression(access.parent) && access.parent.expression === access;
+}
+
 function isCalled(ref: ts.Expression): boolean {
   const outer = outerReference(ref);
   return ts.isCallExpression(outer.parent) && outer.parent.expression === outer;
@@ -293,12 +302,32 @@ function liveStart(callback: ts.ArrowFunction | ts.FunctionExpression, errorName
   if (!ts.isBlock(body)) return body;
   for (const statement of body.statements) {
     if (errorName && ts.isIfStatement(statement) && mentions(statement.expression, errorName)) {
+      if (isNoErrorTest(statement.expression, errorName)) return statement.thenStatement; // `if (!err) fs.close(fd, cb)`
       if (statement.elseStatement) return statement.elseStatement;
       continue;
     }
     return statement;
   }
   return undefined;
+}
+
+/** `!err`, `err == null`, `err === null`, `err === undefined`: the branch taken when the call succeeded. */
+function isNoErrorTest(expr: ts.Expression, errorName: string): boolean {
+  const test = skipParens(expr);
+  if (ts.isPrefixUnaryExpression(test)) return test.operator === ts.SyntaxKind.ExclamationToken && isName(test.operand, errorName);
+  if (!ts.isBinaryExpression(test)) return false;
+  const equality = [ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken].includes(test.operatorToken.kind);
+  const other = isName(test.left, errorName) ? test.right : isName(test.right, errorName) ? test.left : undefined;
+  return equality && !!other && (other.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(other) && other.text === "undefined"));
+}
+
+function isName(expr: ts.Expression, name: string): boolean {
+  const inner = skipParens(expr);
+  return ts.isIdentifier(inner) && inner.text === name;
+}
+
+function skipParens(expr: ts.Expression): ts.Expression {
+  return ts.isParenthesizedExpression(expr) ? skipParens(expr.expression) : expr;
 }
 
 /** The first node the flow walk evaluates as a plain expression inside `node` (where the resource becomes live). */
@@ -344,7 +373,11 @@ export function releaseCalls(track: ResourceTrack): ts.CallExpression[] {
 export function describeExit(track: ResourceTrack, sourceFile: ts.SourceFile): string {
   const leak = track.leak;
   if (!leak) return "the end of the function";
-  const line = sourceFile.getLineAndCharacterOfPosition(leak.node.getStart(sourceFile)).line + 1;
+  const line = lineOf(leak.node, sourceFile);
+  if (leak.via) {
+    const cause = leak.via.kind === "throw" ? `the \`throw\` on line ${lineOf(leak.via.node, sourceFile)}` : `an exception thrown on line ${lineOf(leak.via.node, sourceFile)}`;
+    return `${cause} (caught, then ${describeExit({ ...track, leak: { kind: leak.kind, node: leak.node } }, sourceFile)})`;
+  }
   switch (leak.kind) {
     case "return":
       return `the \`return\` on line ${line}`;
@@ -355,6 +388,10 @@ export function describeExit(track: ResourceTrack, sourceFile: ts.SourceFile): s
     default:
       return "the end of the function";
   }
+}
+
+function lineOf(node: ts.Node, sourceFile: ts.SourceFile): number {
+  return sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
 }
 
 /** Resource-acquiring calls worth resolving: a known member name, or any plain identifier when a module itself is callable. */

@@ -40,6 +40,10 @@ export interface ResourceSpec {
   property?: string;
   /** Statement text that releases it on an early exit, `$` standing for the name. */
   earlyRelease?: string;
+  /** It keeps connections only when its options literal sets this flag (`new http.Agent({ keepAlive: true })`). */
+  holdsOnlyWith?: string;
+  /** It opens nothing until this method is called on it (node-redis v4: `createClient()` … `.connect()`). */
+  opensWith?: string;
 }
 
 export interface ModuleResources {
@@ -99,8 +103,17 @@ const HTTP_RESPONSE: ResourceSpec = {
   handoff: ["pipe", "resume", "read"], earlyRelease: "$.resume();",
 };
 
-function client(label: string, release: string[]): ResourceSpec {
-  return { kind: "client", label, delivery: "value", release };
+function client(label: string, release: string[], extra: Partial<ResourceSpec> = {}): ResourceSpec {
+  return { kind: "client", label, delivery: "value", release, ...extra };
+}
+
+/** False for a client that keeps nothing open by its options: an http.Agent without `keepAlive: true` closes idle sockets. */
+export function holdsConnections(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): boolean {
+  if (!spec.holdsOnlyWith) return true;
+  const options = call.arguments?.[0];
+  if (!options || !ts.isObjectLiteralExpression(options)) return options !== undefined; // `new Agent(opts)`: unknown, keep it
+  return options.properties.some((p) => ts.isSpreadAssignment(p)
+    || (ts.isPropertyAssignment(p) && p.name.getText() === spec.holdsOnlyWith && p.initializer.kind !== ts.SyntaxKind.FalseKeyword));
 }
 
 export const KNOWN_RESOURCES: readonly ModuleResources[] = [
@@ -148,12 +161,12 @@ export const KNOWN_CLIENTS: readonly ModuleResources[] = [
   { module: "mysql2", calls: { createPool: client("mysql2 pool", ["end"]), createConnection: client("mysql2 connection", ["end", "destroy"]) } },
   { module: "mysql2/promise", calls: { createPool: client("mysql2 pool", ["end"]), createConnection: client("mysql2 connection", ["end", "destroy"]) } },
   { module: "ioredis", calls: { "": client("ioredis client", ["quit", "disconnect"]), Redis: client("ioredis client", ["quit", "disconnect"]), default: client("ioredis client", ["quit", "disconnect"]), Cluster: client("ioredis cluster", ["quit", "disconnect"]) } },
-  { module: "redis", calls: { createClient: client("redis client", ["quit", "disconnect", "close", "destroy"]) } },
+  { module: "redis", calls: { createClient: client("redis client", ["quit", "disconnect", "close", "destroy"], { opensWith: "connect" }) } },
   { module: "mongodb", calls: { MongoClient: client("MongoClient", ["close"]) } },
   { module: "@prisma/client", calls: { PrismaClient: client("PrismaClient", ["$disconnect"]) } },
   { module: "generic-pool", calls: { createPool: client("generic-pool pool", ["drain", "clear"]) } },
-  { module: "http", calls: { Agent: client("http.Agent", ["destroy"]) } },
-  { module: "https", calls: { Agent: client("https.Agent", ["destroy"]) } },
+  { module: "http", calls: { Agent: client("http.Agent", ["destroy"], { holdsOnlyWith: "keepAlive" }) } },
+  { module: "https", calls: { Agent: client("https.Agent", ["destroy"], { holdsOnlyWith: "keepAlive" }) } },
   { module: "undici", calls: { Agent: client("undici Agent", ["close", "destroy"]), Pool: client("undici Pool", ["close", "destroy"]), Client: client("undici Client", ["close", "destroy"]) } },
   { module: "worker_threads", calls: { Worker: client("Worker", ["terminate", "unref"]) } },
   { module: "http-proxy", calls: { createProxyServer: client("http-proxy server", ["close"]), createProxy: client("http-proxy server", ["close"]), createServer: client("http-proxy server", ["close"]) } },

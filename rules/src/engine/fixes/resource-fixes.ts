@@ -23,7 +23,8 @@ export function earlyReleaseText(track: ResourceTrack, name: string, at: ts.Node
 
 /** Inserts the release right before the `return` / `throw` that leaves with the resource open. */
 export function releaseBeforeExit(track: ResourceTrack, sourceFile: ts.SourceFile, description: string): Fix | undefined {
-  const exit = track.leak?.node;
+  // Open only through a caught throw: the release belongs before that throw, where the binding is in scope.
+  const exit = track.leak?.via?.kind === "throw" ? track.leak.via.node : track.leak?.node;
   if (!track.binding || !exit || !(ts.isReturnStatement(exit) || ts.isThrowStatement(exit))) return undefined;
   const release = earlyReleaseText(track, track.binding.text, exit);
   if (!release) return undefined;

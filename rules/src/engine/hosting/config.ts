@@ -22,6 +22,10 @@ export interface LeaklintConfig {
   ignores: string[];
   reportUnusedDirectives: boolean;
   settings: EngineSettings;
+  /** `overrides` entries: rule settings for the files their globs match, applied in order after the built-in ones. */
+  overrides: Array<{ files: string[]; rules: Record<string, RuleSetting> }>;
+  /** False drops the built-in overrides (growth, timer and listener rules off in test files). */
+  builtinOverrides: boolean;
 }
 
 export class ConfigError extends Error {
@@ -36,7 +40,9 @@ const validateConfig = ajv.compile(configSchema);
 const optionValidators = new WeakMap<RuleModule, ValidateFunction>();
 
 export function defaultConfig(baseDir: string): LeaklintConfig {
-  return { baseDir, rules: {}, ignores: [], reportUnusedDirectives: false, settings: { resources: [], listeners: [], pools: [] } };
+  return {
+    baseDir, rules: {}, ignores: [], reportUnusedDirectives: false, settings: { resources: [], listeners: [], pools: [] }, overrides: [], builtinOverrides: true,
+  };
 }
 
 /** The nearest config file at or above `startDir`, or undefined. */
@@ -84,24 +90,32 @@ export function parseConfig(raw: unknown, file: string, rules: readonly RuleModu
     resources?: EngineSettings["resources"];
     listeners?: EngineSettings["listeners"];
     pools?: EngineSettings["pools"];
+    overrides?: Array<{ files: string[]; rules?: Record<string, unknown> }>;
+    builtinOverrides?: boolean;
   };
-  const known = new Map(rules.map((r) => [r.id, r]));
-  const ruleSettings: Record<string, RuleSetting> = {};
-  for (const [id, value] of Object.entries(input.rules ?? {})) {
-    const rule = known.get(id);
-    if (!rule) throw new ConfigError(file, `rules.${id}`, `unknown rule "${id}"`);
-    const [severity, options] = Array.isArray(value) ? value : [value, undefined];
-    if (options !== undefined) checkRuleOptions(rule, options, file, `rules.${id}[1]`);
-    ruleSettings[id] = { severity: severity as SeveritySetting, options: options as Record<string, unknown> | undefined };
-  }
+  const overrides = (input.overrides ?? []).map((o, i) => ({ files: o.files, rules: ruleSettingsOf(o.rules ?? {}, rules, file, `overrides[${i}].rules`) }));
   return {
     file,
     baseDir: path.dirname(file),
-    rules: ruleSettings,
+    rules: ruleSettingsOf(input.rules ?? {}, rules, file, "rules"),
     ignores: input.ignores ?? [],
     reportUnusedDirectives: input.reportUnusedDirectives ?? false,
     settings: { resources: input.resources ?? [], listeners: input.listeners ?? [], pools: input.pools ?? [] },
+    overrides,
+    builtinOverrides: input.builtinOverrides ?? true,
   };
+}
+
+function ruleSettingsOf(raw: Record<string, unknown>, rules: readonly RuleModule[], file: string, at: string): Record<string, RuleSetting> {
+  const result: Record<string, RuleSetting> = {};
+  for (const [id, value] of Object.entries(raw)) {
+    const rule = rules.find((r) => r.id === id);
+    if (!rule) throw new ConfigError(file, `${at}.${id}`, `unknown rule "${id}"`);
+    const [severity, options] = Array.isArray(value) ? value : [value, undefined];
+    if (options !== undefined) checkRuleOptions(rule, options, file, `${at}.${id}[1]`);
+    result[id] = { severity: severity as SeveritySetting, options: options as Record<string, unknown> | undefined };
+  }
+  return result;
 }
 
 function checkRuleOptions(rule: RuleModule, options: unknown, file: string, at: string): void {

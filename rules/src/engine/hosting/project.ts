@@ -9,6 +9,7 @@ import ignore, { type Ignore } from "ignore";
 import ts from "typescript";
 import { LOOSE_COMPILER_OPTIONS, type UnparsableSourceFile } from "../core/compiler-options";
 import type { TypeInfo } from "../core/types";
+import { isCommittedBundle } from "../analyses/file-kind";
 
 export { LOOSE_COMPILER_OPTIONS, type UnparsableSourceFile };
 
@@ -26,6 +27,12 @@ export interface DiscoveryOptions {
   ignoreBase: string;
   /** Also lint files in node_modules (used by the precision survey and benchmarks). */
   includeNodeModules?: boolean;
+  /**
+   * Skip committed bundles and generated files found in directories (default true); a file
+   * named on the command line is linted anyway. Skipped files are pushed here when given.
+   */
+  skipBundles?: boolean;
+  skipped?: string[];
 }
 
 interface IgnoreLayer {
@@ -85,7 +92,10 @@ function walkDirectory(
       if (isDir && ALWAYS_SKIPPED_DIRS.has(entry.name) && !(options.includeNodeModules && entry.name === "node_modules")) continue;
       if (isGitIgnored(abs, isDir, layers) || isConfiguredIgnore(abs, isDir)) continue;
       if (isDir) stack.push({ dir: abs, layers });
-      else if (entry.isFile() && isLintable(abs)) found.add(abs);
+      else if (entry.isFile() && isLintable(abs)) {
+        if (options.skipBundles !== false && isCommittedBundle(abs)) options.skipped?.push(abs);
+        else found.add(abs);
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { type LeaklintConfig, type ResolvedRule, defaultConfig, findConfigFile, loadConfigFile, resolveRules } from "./config";
+import { RulesPerFile } from "./overrides";
 import { applyFixes, safeFixes } from "../fixes/fixes";
 import { type LintFileOptions, lintSourceFile } from "../core/linter";
 import { createLintUnits, discoverFiles, guardedHost, parseLooseFile, typeInfo, unitFiles } from "./project";
@@ -21,6 +22,8 @@ export interface RunOptions {
   types?: boolean;
   fix?: boolean;
   includeNodeModules?: boolean;
+  /** Lint committed bundles and generated files found in directories too (default false). */
+  includeBundles?: boolean;
   reportUnusedDirectives?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
@@ -35,7 +38,10 @@ export interface FileResult {
 export interface RunResult {
   files: FileResult[];
   config: LeaklintConfig;
+  /** The rules of files no override matches. */
   rules: ResolvedRule[];
+  /** Files discovery left out: committed bundles and generated files. */
+  skipped: { bundles: string[] };
   /** Milliseconds per rule id, and per phase under "phase:<name>". */
   times: Map<string, number>;
 }
@@ -60,13 +66,16 @@ export function runLint(options: RunOptions): RunResult {
   };
   const config = phase("config", () => loadConfigFor(options));
   const rules = resolveRules(options.rules, config, options.overrides);
+  const perFile = new RulesPerFile(options.rules, config, options.overrides);
+  const bundles: string[] = [];
   const files = phase("discover", () => discoverFiles(options.paths.map((p) => path.resolve(options.cwd ?? process.cwd(), p)), {
     ignores: config.ignores,
     ignoreBase: config.baseDir,
     includeNodeModules: options.includeNodeModules,
+    skipBundles: !options.includeBundles,
+    skipped: bundles,
   }));
-  const lintOptions = {
-    rules,
+  const baseOptions = {
     settings: config.settings,
     reportUnusedDirectives: options.reportUnusedDirectives ?? config.reportUnusedDirectives,
     ruleTimes: times,
@@ -84,6 +93,7 @@ export function runLint(options: RunOptions): RunResult {
       const item = phase(unit.program ? "program" : "parse", () => next.next());
       if (item.done) break;
       const { fileName, sourceFile, types } = item.value;
+      const lintOptions: LintFileOptions = { ...baseOptions, rules: perFile.for(fileName) };
       let diagnostics = lintSourceFile(sourceFile, types, lintOptions);
       let fixed = false;
       if (options.fix && safeFixes(diagnostics).length > 0) {
@@ -95,7 +105,7 @@ export function runLint(options: RunOptions): RunResult {
     }
   }
   results.sort((a, b) => a.filePath.localeCompare(b.filePath));
-  return { files: results, config, rules, times };
+  return { files: results, config, rules, skipped: { bundles }, times };
 }
 
 /** Applies safe fixes, re-lints, and repeats until nothing changes (bounded); writes the file. */

@@ -1,0 +1,66 @@
+// Which statements can throw, for the exception edges of the flow walk. A call, `new`,
+// `await` or `throw` may throw, except calls that cannot: reads and lookups (`map.get`,
+// `headers.has`), logging, number parsing and other built-ins that never throw, and calls
+// of same-file functions whose own bodies cannot throw (a helper that reads headers,
+// parses numbers or returns literals). Property reads never count. Summaries of
+// functions are computed once per walk, bounded in depth.
+import ts from "typescript";
+import { isFunctionNode } from "../core/ast";
+
+/** Member calls that do not throw on ordinary receivers (lookups, logging, conversions). */
+const SAFE_METHODS = new Set(["get", "has", "toString", "toFixed", "includes", "indexOf", "startsWith", "endsWith", "trim", "toLowerCase", "toUpperCase",
+  "debug", "info", "log", "warn", "trace"]);
+/** Global functions and namespaces whose calls do not throw. */
+const SAFE_FUNCTIONS = new Set(["parseInt", "parseFloat", "Number", "String", "Boolean", "isNaN", "isFinite"]);
+const SAFE_NAMESPACES = new Set(["Math", "Date", "Array", "Number", "console"]);
+const MAX_DEPTH = 3;
+
+export class ThrowSummaries {
+  private readonly functions = new Map<string, ts.FunctionDeclaration>();
+  private readonly summaries = new Map<ts.FunctionDeclaration, boolean>();
+
+  constructor(sourceFile: ts.SourceFile) {
+    for (const statement of sourceFile.statements) {
+      if (ts.isFunctionDeclaration(statement) && statement.name && statement.body) this.functions.set(statement.name.text, statement);
+    }
+  }
+
+  /** Whether evaluating `node` (nested functions not run) can throw. */
+  mayThrow(node: ts.Node, depth = 0): boolean {
+    let found = false;
+    const visit = (child: ts.Node): void => {
+      if (found || isFunctionNode(child) || ts.isClassLike(child)) return;
+      if (ts.isNewExpression(child) || ts.isAwaitExpression(child) || ts.isThrowStatement(child)) {
+        found = true;
+        return;
+      }
+      if (ts.isCallExpression(child) && this.callMayThrow(child, depth)) {
+        found = true;
+        return;
+      }
+      ts.forEachChild(child, visit);
+    };
+    visit(node);
+    return found;
+  }
+
+  private callMayThrow(call: ts.CallExpression, depth: number): boolean {
+    const callee = call.expression;
+    if (ts.isPropertyAccessExpression(callee)) {
+      const receiver = callee.expression;
+      if (ts.isIdentifier(receiver) && SAFE_NAMESPACES.has(receiver.text)) return false;
+      return !SAFE_METHODS.has(callee.name.text);
+    }
+    if (!ts.isIdentifier(callee)) return true;
+    if (SAFE_FUNCTIONS.has(callee.text)) return false;
+    const declaration = this.functions.get(callee.text);
+    if (!declaration || declaration.asteriskToken || depth >= MAX_DEPTH) return true;
+    let summary = this.summaries.get(declaration);
+    if (summary === undefined) {
+      this.summaries.set(declaration, true); // recursion: assume it throws
+      summary = this.mayThrow(declaration.body!, depth + 1);
+      this.summaries.set(declaration, summary);
+    }
+    return summary;
+  }
+}
