@@ -56,6 +56,8 @@ export {
   acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, holdsConnections, isDisposableType, matchAcquisition, matchCheckout,
   receiverOrigin, resourcesOfKind, typeFromModule,
 } from "./apis/resources";
+export { upgradeOnlyRequest } from "./analyses/upgrade-requests";
+export { type FieldResource, forgottenOnTeardown, overwrittenInstanceResource } from "./analyses/owned-resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./analyses/resource-tracking";
 export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./fixes/resource-fixes";
 export {

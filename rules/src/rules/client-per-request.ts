@@ -2,10 +2,10 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_CLIENTS, acquisitionNames, configResources, defineRule, describeExit, enclosingFunction,
-  holdsConnections, hoistToModule, isCandidateCall, matchAcquisition, trackResource, lifetimes,
+  forgottenOnTeardown, holdsConnections, hoistToModule, isCandidateCall, matchAcquisition, overwrittenInstanceResource, owners, trackResource, lifetimes,
 } from "../engine";
 
-type MessageId = "dropped" | "neverClosed" | "leakPath";
+type MessageId = "dropped" | "neverClosed" | "leakPath" | "overwritten" | "forgotten";
 interface Options {
   /** Also report clients created in plain functions and methods, not only in request handlers (default true). */
   checkFunctions: boolean;
@@ -18,12 +18,14 @@ export default defineRule<MessageId, Options>({
     description: "a pool, DB/Redis/HTTP client, agent or Worker created inside code that runs per request or per call and never closed",
     fix: "suggestion",
     requiresTypeInfo: false,
-    requires: [lifetimes],
+    requires: [lifetimes, owners],
     defaultSeverity: "error",
   },
   messages: {
     dropped: "A new {{label}} is created each time {{when}} and dropped without being closed: each one keeps its own connections (or thread) open. Create it once at module scope and share it.",
     neverClosed: "`{{name}}` (a new {{label}}) is created each time {{when}} and never closed: each one keeps its own connections (or thread) open. Create it once at module scope and share it.",
+    overwritten: "`{{field}}` gets a new {{label}} each time `{{method}}()` runs, and nothing in `{{owner}}` ever closes the previous one: each run leaves another client with its connections open.",
+    forgotten: "`{{field}}` (a {{label}}) is never closed by anything in `{{owner}}`, not even its teardown `{{teardown}}()`: every torn-down instance leaves the client with its connections open.",
     leakPath: "`{{name}}` (a new {{label}}) is created each time {{when}} and not closed on {{exit}}: the connections it opened stay open. Create it once at module scope, or close it in `finally`.",
   },
   schema: {
@@ -34,6 +36,7 @@ export default defineRule<MessageId, Options>({
   defaultOptions: { checkFunctions: true },
   create(context) {
     const lifetime = context.use(lifetimes);
+    const ownersOfFile = context.use(owners);
     const { facts, sourceFile } = context;
     const tables = [...KNOWN_CLIENTS, ...configResources(context.settings, ["client"])];
     const names = acquisitionNames(tables, sourceFile);
@@ -41,17 +44,37 @@ export default defineRule<MessageId, Options>({
       if (!isCandidateCall(node, names) || !enclosingFunction(node)) return;
       const spec = matchAcquisition(facts, node, tables);
       if (!spec || !holdsConnections(node, spec)) return;
+      if (spec.label !== "Worker" && reportOverwritten(node, spec)) return;
       const perRequest = lifetime.ownerOf(node).kind === "request";
       // A Worker outside request handlers is unclosed-stream's to report.
-      if (!perRequest && (spec.label === "Worker" || !context.options.checkFunctions || !runsPerCall(node))) return;
+      if (!perRequest && (spec.label === "Worker" || !context.options.checkFunctions || !runsPerCall(node) || isInConstructor(node))) return;
       check(node, spec, perRequest ? "a request is handled" : "this function runs");
     };
     return { [ts.SyntaxKind.CallExpression]: visit, [ts.SyntaxKind.NewExpression]: visit };
+
+    /** The body of an object's constructor (an ES5 constructor function too) runs once per instance, not per call. */
+    function isInConstructor(node: ts.Node): boolean {
+      const owner = ownersOfFile.instanceAt(node);
+      return owner !== undefined && ownersOfFile.methodAt(owner, node)?.name === "constructor";
+    }
 
     /** Named functions and methods run per call; callbacks of unknown calls (tests, `forEach`) may run once. */
     function runsPerCall(node: ts.Node): boolean {
       const role = lifetime.roleAt(node);
       return role === "function" || role === "method" || role === "react-component" || role === "react-hook";
+    }
+
+    /** A field a repeating method replaces, or one the owner's teardown forgets, while nothing in the object ever closes it (analyses/owned-resources.ts). */
+    function reportOverwritten(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): boolean {
+      const overwritten = overwrittenInstanceResource(facts, call, spec);
+      const found = overwritten ?? forgottenOnTeardown(facts, call, spec);
+      if (!found) return false;
+      const field = found.assignment.left.getText(sourceFile);
+      context.report({
+        node: call.expression, messageId: overwritten ? "overwritten" : "forgotten",
+        data: { field, label: spec.label, method: found.method, owner: found.owner.name, teardown: found.owner.teardown?.name ?? "" },
+      });
+      return true;
     }
 
     function check(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec, when: string): void {

@@ -2,10 +2,10 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, resourcesOfKind, configResources, defineRule, describeExit,
-  isCandidateCall, matchAcquisition, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes,
+  forgottenOnTeardown, isCandidateCall, matchAcquisition, overwrittenInstanceResource, owners, upgradeOnlyRequest, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes,
 } from "../engine";
 
-type MessageId = "dropped" | "neverClosed" | "leakPath" | "notInTeardown";
+type MessageId = "dropped" | "neverClosed" | "leakPath" | "notInTeardown" | "overwritten" | "forgotten" | "upgradeOnly";
 type Options = Record<string, never>;
 
 export default defineRule<MessageId, Options>({
@@ -15,7 +15,7 @@ export default defineRule<MessageId, Options>({
     description: "streams, sockets, readline interfaces, watchers and workers opened and never closed, consumed or handed off",
     fix: "safe",
     requiresTypeInfo: false,
-    requires: [lifetimes],
+    requires: [lifetimes, owners],
     defaultSeverity: "warning",
   },
   messages: {
@@ -23,6 +23,9 @@ export default defineRule<MessageId, Options>({
     neverClosed: "`{{name}}` from `{{label}}` is never closed, consumed or handed off: it holds its {{holds}} until it is garbage-collected.",
     leakPath: "`{{name}}` from `{{label}}` is still open at {{exit}}: on that path nothing closes it, and its {{holds}} stays open.",
     notInTeardown: "`this.{{name}}` from `{{label}}` is never closed, not even in `{{teardown}}()`: it outlives the object and holds its {{holds}}.",
+    forgotten: "`{{field}}` holds a {{what}} from `{{label}}` that nothing in `{{owner}}` ever closes, not even its teardown `{{teardown}}()`: every torn-down instance leaves its {{holds}} open.",
+    upgradeOnly: "`{{name}}` listens only for \"upgrade\": when the server answers with a plain response instead, nothing handles it, and the sockets waiting on the upgrade path are never ended. Handle \"response\" too (end the waiting socket there).",
+    overwritten: "`{{field}}` gets a new {{what}} from `{{label}}` each time `{{method}}()` runs, and nothing in `{{owner}}` ever closes the previous one: each run leaves its {{holds}} open.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
   defaultOptions: {},
@@ -32,6 +35,7 @@ export default defineRule<MessageId, Options>({
     const tables = [...resourcesOfKind(KNOWN_RESOURCES, ["stream"]), ...configResources(context.settings, ["stream"])];
     const names = acquisitionNames(tables, sourceFile);
     const visit = (node: ts.CallExpression | ts.NewExpression): void => {
+      if (ts.isCallExpression(node)) reportUpgradeOnly(node);
       if (!isCandidateCall(node, names)) return;
       const spec = matchAcquisition(facts, node, tables);
       // A Worker started per request is client-per-request's to report.
@@ -42,7 +46,7 @@ export default defineRule<MessageId, Options>({
 
     function check(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): void {
       const track = trackResource(facts, call, spec, false);
-      if (!track) return;
+      if (!track || track.outcome === "released") return reportOverwritten(call, spec);
       const data = { label: spec.label, what: describe(spec).what, holds: describe(spec).holds };
       const node = call.expression;
       switch (track.outcome) {
@@ -62,6 +66,26 @@ export default defineRule<MessageId, Options>({
         case "field":
           return reportField(call, track, data);
       }
+    }
+
+    /** `http.request` that listens for "upgrade" and never for "response" (analyses/upgrade-requests.ts). */
+    function reportUpgradeOnly(call: ts.CallExpression): void {
+      const name = upgradeOnlyRequest(facts, call);
+      if (name) context.report({ node: call.expression, messageId: "upgradeOnly", data: { name: name.text } });
+    }
+
+    /** A field a repeating method replaces, or one its teardown forgets, while nothing in the object ever closes it (analyses/owned-resources.ts). */
+    function reportOverwritten(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): void {
+      const overwritten = overwrittenInstanceResource(facts, call, spec);
+      const found = overwritten ?? forgottenOnTeardown(facts, call, spec);
+      if (!found) return;
+      const { what, holds } = describe(spec);
+      const field = found.assignment.left.getText(sourceFile);
+      context.report({
+        node: call.expression, messageId: overwritten ? "overwritten" : "forgotten",
+        data: { field, what, holds, label: spec.label, method: found.method, owner: found.owner.name, teardown: found.owner.teardown?.name ?? "" },
+        related: found.assignment.getStart() !== call.getStart() ? [{ node: found.assignment.left, message: "replaced here on every run" }] : [],
+      });
     }
 
     function reportField(call: ts.CallExpression | ts.NewExpression, track: ResourceTrack, data: Record<string, string>): void {

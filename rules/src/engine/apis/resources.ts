@@ -169,6 +169,7 @@ export const KNOWN_CLIENTS: readonly ModuleResources[] = [
   { module: "https", calls: { Agent: client("https.Agent", ["destroy"], { holdsOnlyWith: "keepAlive" }) } },
   { module: "undici", calls: { Agent: client("undici Agent", ["close", "destroy"]), Pool: client("undici Pool", ["close", "destroy"]), Client: client("undici Client", ["close", "destroy"]) } },
   { module: "worker_threads", calls: { Worker: client("Worker", ["terminate", "unref"]) } },
+  { module: "http-proxy", calls: { createProxyServer: client("http-proxy server", ["close"]), createProxy: client("http-proxy server", ["close"]), createServer: client("http-proxy server", ["close"]) } },
 ];
 
 const CONNECTION = { kind: "connection", delivery: "promise" } as const;
