@@ -13,7 +13,7 @@ export {
 export { type QualifiedName, NameResolver, formatQualifiedName, normalizeModule, requiredModule, skipOuterExpressions } from "./core/names";
 export { type TeardownEdits, releaseInTeardown, releaseInFunction, releaseBeforeStatement, freshName, namedImportEdits } from "./fixes/teardown-fixes";
 export {
-  type StoredHandle, TIMER_CLEARERS, TIMER_CLEAR_FUNCTIONS, clearStoredFixes, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isUnrefCall,
+  type StoredHandle, TIMER_CLEARERS, TIMER_CLEAR_FUNCTIONS, awaitSkippingClear, clearStoredFixes, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isUnrefCall,
   isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
 } from "./analyses/timers";
 export { removeStatement, wrapRestInTryFinally } from "./fixes/statement-fixes";

@@ -4,7 +4,8 @@
 // dropped handle and clear it in the owner's teardown. Shared by the timer rules and
 // by the abort-controller rule (its hand-made abort timers).
 import ts from "typescript";
-import { calleeMemberName, enclosingFunction, indentationAt, thisClass } from "../core/ast";
+import { calleeMemberName, enclosingFunction, indentationAt, isFunctionNode, thisClass } from "../core/ast";
+import { flow } from "./flow";
 import type { Facts } from "../core/facts";
 import type { Owner } from "./lifetime";
 import { classifyReference, outerReference } from "./ownership";
@@ -204,4 +205,44 @@ function fieldDeclaration(sourceFile: ts.SourceFile, classNode: ts.ClassLikeDecl
   const typed = !/\.[cm]?jsx?$/.test(sourceFile.fileName);
   const declaration = typed ? `private ${field}?: ReturnType<typeof ${timer}>;` : `${field};`;
   return { start: open, end: open, newText: `\n${indent}${declaration}` };
+}
+
+/**
+ * `const t = setTimeout(…); const r = await work(); clearTimeout(t);`: the handle is a local
+ * that is only ever cleared, and an `await` between the start and every clear can reject and
+ * leave the function with the timer still armed. Returns that `await`'s statement (the
+ * shared `flow` walk, exceptions restricted to awaits), or undefined.
+ */
+export function awaitSkippingClear(facts: Facts, call: ts.CallExpression, stored: StoredHandle): ts.Node | undefined {
+  const declaration = outerReference(call).parent;
+  if (!ts.isVariableDeclaration(declaration) || !ts.isVariableStatement(declaration.parent.parent)) return undefined;
+  const kinds = stored.refs.map((ref) => classifyReference(ref, CLEAR_OWNERSHIP));
+  if (!kinds.includes("release") || kinds.includes("handoff")) return undefined;
+  const releases = new Set<ts.Node>(stored.refs.filter((_, i) => kinds[i] === "release"));
+  const acquisition = declaration.parent.parent;
+  const walk = facts.analysis(flow);
+  // Only the rejections leave it armed: every path that does not go through a catch clears it.
+  const normal = walk.leakPath({ acquisition, releases, exceptions: false });
+  if (normal && !ts.findAncestor(normal.node, ts.isCatchClause)) return undefined;
+  const leak = walk.leakPath({ acquisition, releases, exceptions: true, mayThrow: containsAwait });
+  return leak ? firstAwaitAfter(acquisition) ?? leak.node : undefined;
+}
+
+/** The first statement after `statement` in its block that awaits. */
+function firstAwaitAfter(statement: ts.Node): ts.Node | undefined {
+  const block = statement.parent;
+  if (!ts.isBlock(block)) return undefined;
+  return block.statements.slice(block.statements.indexOf(statement as ts.Statement) + 1).find(containsAwait);
+}
+
+/** An `await` in `node`, not inside a nested function. */
+function containsAwait(node: ts.Node): boolean {
+  let found = false;
+  const visit = (child: ts.Node): void => {
+    if (found || isFunctionNode(child)) return;
+    if (ts.isAwaitExpression(child) || (ts.isForOfStatement(child) && child.awaitModifier)) found = true;
+    else ts.forEachChild(child, visit);
+  };
+  visit(node);
+  return found;
 }
