@@ -36,6 +36,7 @@ export {
   type OwnedTimerFinding, type OwnedTimerOptions, type ScopeTeardown, type TimerHome, SCOPE_DISPOSE_HOOKS, clearsItself, instanceTeardown, isClearedOnTeardown,
   isOverwrittenWhileLive, ownedTimerFinding, scopeTeardownAt, timerHome,
 } from "./analyses/timer-owners";
+export { type EntryTimer, entryTimerRemovedUncleared } from "./analyses/timer-entries";
 export { type Repetition, type RepetitionOptions, isFirstTimeGuarded, repetitionAt } from "./analyses/repetition";
 export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,

@@ -2,11 +2,11 @@
 import ts from "typescript";
 import {
   type FunctionNode, type Owner, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
-  isEntryPoint, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, awaitSkippingClear, outerReference, wrapRestInTryFinally, TIMER_CLEARERS, storeAndClearFixes, storedHandle, thisClass,
+  isEntryPoint, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, awaitSkippingClear, entryTimerRemovedUncleared, outerReference, wrapRestInTryFinally, TIMER_CLEARERS, storeAndClearFixes, storedHandle, thisClass,
   timerHandleExpression, timerStarted, walk, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome,
 } from "../engine";
 
-type MessageId = "clearSkipped" | "ownerDropped" | "ownerNotCleared" | "notOnTeardown" | "perRequest" | "loop";
+type MessageId = "clearSkipped" | "entryRemoved" | "ownerDropped" | "ownerNotCleared" | "notOnTeardown" | "perRequest" | "loop";
 interface Options {
   /** Timeouts in classes shorter than this (ms, known delays only) are not reported. */
   minClassDelayMs: number;
@@ -32,6 +32,7 @@ export default defineRule<MessageId, Options>({
     defaultSeverity: "warning",
   },
   messages: {
+    entryRemoved: "This `{{timer}}` is stored in the `{{field}}` of an entry of `this.{{map}}`, and the entry is removed without clearing it: the timer fires for the removed entry and keeps its callback's closure alive until then.",
     clearSkipped: "`{{name}}` from `{{timer}}` is cleared only after an `await` that can reject: when it does, the timer stays armed, fires anyway (even after {{teardown}}) and keeps the instance alive until then.",
     ownerDropped: "This `{{timer}}` is started in {{owner}} but its handle is dropped, so {{teardown}} cannot cancel it: it fires after teardown and keeps its callback's closure alive until then.",
     ownerNotCleared: "`{{name}}` from `{{timer}}` is never cleared in {{teardown}}: the timer fires after teardown and keeps its callback's closure alive until then.",
@@ -64,6 +65,7 @@ export default defineRule<MessageId, Options>({
       if (!dropped && reportOwned(call, timer, handle)) return;
       const stored = dropped ? undefined : storedHandle(facts, handle);
       if (stored && reportClearSkipped(call, timer, stored)) return;
+      if (!dropped && !stored && reportEntryTimer(call, timer)) return;
       if (!dropped && (!stored || isClearedOrHandedOff(stored))) return; // cleared, or handed to code we cannot follow
       const loopFn = rescheduledFunction(call);
       if (loopFn && !(dropped && hasStopPath(call, loopFn) && instanceTeardownFor(call, timer))) return checkLoop(call, timer, loopFn);
@@ -116,6 +118,20 @@ export default defineRule<MessageId, Options>({
         data: { name: stored.name, timer, teardown: `\`${owner.teardown.name.getText(sourceFile)}()\`` },
         related: [{ node: rejecting, message: "an await that can reject before the clear" }],
         fixes: wrap ? [{ description: `Clear ${stored.name} in a finally block`, safe: true, edits: [wrap] }] : [],
+      });
+      return true;
+    }
+
+    /** `sub.timeout = setTimeout(…)` on an entry of an instance map that a method removes without clearing it. */
+    function reportEntryTimer(call: ts.CallExpression, timer: string): boolean {
+      if (isDeferred(call, timer) || timer === "setImmediate" || isShortDelay(facts, call.arguments[1], options.minClassDelayMs)) return false;
+      const found = entryTimerRemovedUncleared(facts, call);
+      if (!found) return false;
+      context.report({
+        node: call.expression,
+        messageId: "entryRemoved",
+        data: { timer, field: found.field, map: found.map },
+        related: [{ node: found.removal, message: "removes the entry without clearing its timer" }],
       });
       return true;
     }
