@@ -75,13 +75,15 @@ export interface StoredHandle {
   refs: ts.Expression[];
   /** The field name when stored as `this.<member>`. */
   member?: string;
+  /** The variable's declaration when stored in a variable. */
+  declaration?: ts.VariableDeclaration;
 }
 
 /** Where the handle is stored: a variable or a `this.field`, with every reference to it; undefined when we cannot follow it. */
 export function storedHandle(facts: Facts, handle: ts.Expression): StoredHandle | undefined {
   const parent = handle.parent;
   if (ts.isVariableDeclaration(parent) && parent.initializer === handle && ts.isIdentifier(parent.name)) {
-    return { name: parent.name.text, refs: facts.referencesTo(parent.name) };
+    return { name: parent.name.text, refs: facts.referencesTo(parent.name), declaration: parent };
   }
   if (!ts.isBinaryExpression(parent) || parent.right !== handle || parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken) {
     return undefined;
@@ -90,7 +92,7 @@ export function storedHandle(facts: Facts, handle: ts.Expression): StoredHandle 
   if (ts.isIdentifier(target)) {
     const declaration = facts.symbolAt(target)?.valueDeclaration;
     if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return undefined;
-    return { name: target.text, refs: facts.referencesTo(declaration.name).filter((r) => r !== target) };
+    return { name: target.text, refs: facts.referencesTo(declaration.name).filter((r) => r !== target), declaration };
   }
   if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
     const classNode = thisClass(target);
@@ -168,7 +170,7 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
   const callText = call.getText(sourceFile);
   const statement = call.parent;
   if (owner.kind === "class") {
-    const field = freshName(sourceFile, base, (n) => owner.classNode.members.some((m) => m.name?.getText(sourceFile) === n));
+    const field = freshHandleName(facts, call, base, (n) => owner.classNode.members.some((m) => m.name?.getText(sourceFile) === n));
     const teardown = releaseInTeardown(owner, sourceFile, call, `${clear}(this.${field})`);
     if (!teardown) return [];
     const edits: TextEdit[] = [{ start: call.getStart(sourceFile), end: call.getEnd(), newText: `this.${field} = ${callText}` }, ...teardown.edits];
@@ -176,10 +178,12 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
     return [{ description: `Store the timer in this.${field} and clear it in ${teardown.where}`, safe: !teardown.created, edits }];
   }
   if (!enclosingFunction(call)) return [];
-  const name = freshName(sourceFile, base, (n) => facts.identifiersNamed(n).length > 0);
+  const name = freshHandleName(facts, call, base, (n) => facts.identifiersNamed(n).length > 0);
   const teardown = releaseInTeardown(owner, sourceFile, statement, `${clear}(${name})`);
   if (!teardown) return [];
-  const edits: TextEdit[] = [{ start: call.getStart(sourceFile), end: call.getEnd(), newText: `const ${name} = ${callText}` }, ...teardown.edits];
+  const store = storeEdits(sourceFile, call, statement, name, teardown.edits);
+  if (!store) return [];
+  const edits: TextEdit[] = [...store, ...teardown.edits];
   return [{ description: `Store the timer and clear it in ${teardown.where}`, safe: !teardown.created, edits }];
 }
 
@@ -189,8 +193,64 @@ export function clearStoredFixes(facts: Facts, call: ts.CallExpression, owner: O
   if (!hasTeardownPath(owner)) return [];
   const clear = TIMER_CLEARERS[timer] ?? "clearTimeout";
   const teardown = releaseInTeardown(owner, facts.sourceFile, call, `${clear}(${stored.name})`);
-  if (!teardown) return [];
+  if (!teardown || (stored.declaration && !editsWithin(teardown.edits, declarationScope(stored.declaration)))) return [];
   return [{ description: `Clear ${stored.name} in ${teardown.where}`, safe: !teardown.created, edits: teardown.edits }];
+}
+
+/**
+ * A fresh name for the handle of the dropped timer at `call`: every dropped timer earlier in
+ * the file may get a fix in the same `--fix` pass, so this one skips as many free names as
+ * there are of them (two timeouts in one handler become `timer` and `timer2`).
+ */
+function freshHandleName(facts: Facts, call: ts.CallExpression, base: string, isTaken: (name: string) => boolean): string {
+  let skip = 0;
+  const visit = (node: ts.Node): void => {
+    if (node.getStart(facts.sourceFile) >= call.getStart(facts.sourceFile)) return;
+    if (ts.isExpressionStatement(node) && ts.isCallExpression(node.expression) && node.expression !== call) {
+      const timer = timerStarted(facts, node.expression);
+      if (timer && (timer === "setInterval") === (base === "interval")) skip++;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(facts.sourceFile);
+  // freshName asks base, base2, … in order: each free name before the skip count is used up is left to an earlier timer.
+  return freshName(facts.sourceFile, base, (name) => isTaken(name) || skip-- > 0);
+}
+
+/**
+ * `const name = setTimeout(…)`, or — when the statement sits in a nested block (a `try`) the
+ * teardown edits are outside of — `let name;` before the enclosing statement they can see and
+ * `name = setTimeout(…)`. Undefined when a loop or a function lies in between (one variable
+ * could not hold every handle).
+ */
+function storeEdits(sourceFile: ts.SourceFile, call: ts.CallExpression, statement: ts.Node, name: string, teardown: readonly TextEdit[]): TextEdit[] | undefined {
+  const callText = call.getText(sourceFile);
+  if (editsWithin(teardown, statement.parent)) return [{ start: call.getStart(sourceFile), end: call.getEnd(), newText: `const ${name} = ${callText}` }];
+  let outer: ts.Node = statement;
+  while (!((ts.isBlock(outer.parent) || ts.isSourceFile(outer.parent)) && editsWithin(teardown, outer.parent))) {
+    outer = outer.parent;
+    if (!outer.parent || ts.isIterationStatement(outer, false) || ts.isFunctionLike(outer)) return undefined;
+  }
+  const start = outer.getStart(sourceFile);
+  const indent = indentationAt(sourceFile.text, start);
+  return [
+    { start, end: start, newText: `let ${name};\n${indent}` },
+    { start: call.getStart(sourceFile), end: call.getEnd(), newText: `${name} = ${callText}` },
+  ];
+}
+
+/** Every edit lands inside `scope` (where a local handle is visible). */
+function editsWithin(edits: readonly TextEdit[], scope: ts.Node): boolean {
+  return edits.every((edit) => edit.start >= scope.getStart() && edit.end <= scope.getEnd());
+}
+
+/** Where a variable is visible: its block for `let`/`const`, its function (or the file) for `var`. */
+function declarationScope(declaration: ts.VariableDeclaration): ts.Node {
+  const list = declaration.parent;
+  const blockScoped = ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.BlockScoped) !== 0;
+  const scope = ts.findAncestor(list, (n) => (blockScoped && (ts.isBlock(n) || ts.isCaseClause(n) || ts.isIterationStatement(n, false)))
+    || ts.isFunctionLike(n) || ts.isSourceFile(n));
+  return scope ?? declaration.getSourceFile();
 }
 
 /** Request handlers end with the response's "close" event, which only a Node/Express response (`res`) has under that name. */
