@@ -131,12 +131,23 @@ export function isEntryPoint(sourceFile: ts.SourceFile): boolean {
   return text.startsWith("#!") || /require\.main\s*===?\s*module|import\.meta\.main|\.listen\(/.test(text) || exportsNothing(sourceFile);
 }
 
-/** A Node program: it loads modules (`require`, `import`) but exports nothing, so nothing imports it as a library. */
+/**
+ * A program: it exports nothing, so nothing imports it as a library, and it either loads modules
+ * (`require`, `import`) or lives in a folder of runnable programs (`examples/`, `push-examples/`,
+ * `scripts/`, `bin/`). An import-free file elsewhere (a vendored bundle) stays library code.
+ */
 function exportsNothing(sourceFile: ts.SourceFile): boolean {
   const text = sourceFile.text;
-  if (/\bmodule\.exports\b|\bexports\s*[.[]/.test(text) || !/\brequire\(|^\s*import\b/m.test(text)) return false;
+  if (/\bmodule\.exports\b|\bexports\s*[.[]/.test(text)) return false;
+  if (!/\brequire\(|^\s*import\b/m.test(text) && !inProgramFolder(sourceFile.fileName)) return false;
   return !sourceFile.statements.some((s) => ts.isExportDeclaration(s) || ts.isExportAssignment(s)
     || (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)));
+}
+
+const PROGRAM_FOLDER = /^(?:[\w.]+[-_])?(?:examples?|scripts|bin)$/i;
+
+function inProgramFolder(fileName: string): boolean {
+  return fileName.split(/[\\/]/).slice(0, -1).some((segment) => PROGRAM_FOLDER.test(segment));
 }
 
 /** A delay known without running the code: `5000`, `5_000`, `5 * 1000`, a `const` holding one. Undefined otherwise. */
