@@ -6,7 +6,7 @@
 import ts from "typescript";
 import { type FunctionNode, enclosingFunction, isInside, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
-import { owners } from "./owners";
+import { type InstanceOwner, owners } from "./owners";
 import { outerReference } from "./ownership";
 
 export interface EntryTimer {
@@ -36,10 +36,12 @@ export function entryTimerRemovedUncleared(facts: Facts, call: ts.CallExpression
   const map = instance ? ownersOfFile.fieldOf(instance, mapExpr) : undefined;
   if (!instance || map === undefined) return undefined;
   const callback = call.arguments[0];
-  const removals = ownersOfFile.fieldReferences(instance, map).filter(isEntryRemoval).filter((r) => !callback || !isInside(r, callback));
+  // Removals inside the timer's own callback (it fired) or in a catch clause (a half-made entry dropped on failure) do not count.
+  const removals = ownersOfFile.fieldReferences(instance, map).filter(isEntryRemoval)
+    .filter((r) => !(callback && isInside(r, callback)) && !ts.findAncestor(r, ts.isCatchClause));
   const removal = removals.find((r) => {
     const fn = enclosingFunction(r);
-    return fn !== undefined && !mentionsField(fn, field);
+    return fn !== undefined && !mentionsField(facts, instance, fn, field, new Set());
   });
   return removal ? { map, field, removal: removal.parent.parent } : undefined;
 }
@@ -65,11 +67,19 @@ function isEntryRemoval(ref: ts.PropertyAccessExpression): boolean {
   return ts.isPropertyAccessExpression(parent) && parent.name.text === "delete" && ts.isCallExpression(parent.parent);
 }
 
-function mentionsField(fn: FunctionNode, field: string): boolean {
+/** `fn`, or an instance method it calls (`this.removeBuffer(type)`), touches `<anything>.<field>`. */
+function mentionsField(facts: Facts, instance: InstanceOwner, fn: FunctionNode, field: string, seen: Set<FunctionNode>): boolean {
+  if (seen.has(fn)) return false;
+  seen.add(fn);
   let found = false;
   walk(fn, (node) => {
     if (found) return false;
     if (ts.isPropertyAccessExpression(node) && node.name.text === field) found = true;
+    else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)
+      && facts.analysis(owners).isInstanceReference(instance, node.expression.expression)) {
+      const method = instance.methods.get(node.expression.name.text);
+      if (method && mentionsField(facts, instance, method, field, seen)) found = true;
+    }
     return undefined;
   });
   return found;
