@@ -181,7 +181,7 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
   const callText = call.getText(sourceFile);
   const statement = call.parent;
   if (owner.kind === "class") {
-    const field = freshHandleName(facts, call, base, (n) => owner.classNode.members.some((m) => m.name?.getText(sourceFile) === n));
+    const field = freshHandleName(facts, call, owner.classNode, base, (n) => owner.classNode.members.some((m) => m.name?.getText(sourceFile) === n));
     const teardown = releaseInTeardown(owner, sourceFile, call, `${clear}(this.${field})`);
     if (!teardown) return [];
     const edits: TextEdit[] = [{ start: call.getStart(sourceFile), end: call.getEnd(), newText: `this.${field} = ${callText}` }, ...teardown.edits];
@@ -189,7 +189,7 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
     return [{ description: `Store the timer in this.${field} and clear it in ${teardown.where}`, safe: !teardown.created, edits }];
   }
   if (!enclosingFunction(call)) return [];
-  const name = freshHandleName(facts, call, base, (n) => facts.identifiersNamed(n).length > 0);
+  const name = freshHandleName(facts, call, enclosingFunction(call)!, base, (n) => facts.identifiersNamed(n).length > 0);
   const teardown = releaseInTeardown(owner, sourceFile, statement, `${clear}(${name})`);
   if (!teardown) return [];
   const store = storeEdits(sourceFile, call, statement, name, teardown.edits);
@@ -210,10 +210,10 @@ export function clearStoredFixes(facts: Facts, call: ts.CallExpression, owner: O
 
 /**
  * A fresh name for the handle of the dropped timer at `call`: every dropped timer earlier in
- * the file may get a fix in the same `--fix` pass, so this one skips as many free names as
- * there are of them (two timeouts in one handler become `timer` and `timer2`).
+ * `scope` (the class, or the function) may get a fix in the same `--fix` pass, so this one skips
+ * as many free names as there are of them (two timeouts in one handler become `timer` and `timer2`).
  */
-function freshHandleName(facts: Facts, call: ts.CallExpression, base: string, isTaken: (name: string) => boolean): string {
+function freshHandleName(facts: Facts, call: ts.CallExpression, scope: ts.Node, base: string, isTaken: (name: string) => boolean): string {
   let skip = 0;
   const visit = (node: ts.Node): void => {
     if (node.getStart(facts.sourceFile) >= call.getStart(facts.sourceFile)) return;
@@ -223,7 +223,7 @@ function freshHandleName(facts: Facts, call: ts.CallExpression, base: string, is
     }
     ts.forEachChild(node, visit);
   };
-  visit(facts.sourceFile);
+  visit(scope);
   // freshName asks base, base2, … in order: each free name before the skip count is used up is left to an earlier timer.
   return freshName(facts.sourceFile, base, (name) => isTaken(name) || skip-- > 0);
 }
