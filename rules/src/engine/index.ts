@@ -13,7 +13,7 @@ export {
 export { type QualifiedName, NameResolver, formatQualifiedName, normalizeModule, requiredModule, skipOuterExpressions } from "./core/names";
 export { type TeardownEdits, releaseInTeardown, releaseInFunction, releaseBeforeStatement, freshName, namedImportEdits } from "./fixes/teardown-fixes";
 export {
-  type StoredHandle, TIMER_CLEARERS, TIMER_CLEAR_FUNCTIONS, clearStoredFixes, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isUnrefCall,
+  type StoredHandle, TIMER_CLEARERS, TIMER_CLEAR_FUNCTIONS, awaitSkippingClear, clearStoredFixes, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isUnrefCall,
   isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
 } from "./analyses/timers";
 export { removeStatement, wrapRestInTryFinally } from "./fixes/statement-fixes";
@@ -36,6 +36,8 @@ export {
   type OwnedTimerFinding, type OwnedTimerOptions, type ScopeTeardown, type TimerHome, SCOPE_DISPOSE_HOOKS, clearsItself, instanceTeardown, isClearedOnTeardown,
   isOverwrittenWhileLive, ownedTimerFinding, scopeTeardownAt, timerHome,
 } from "./analyses/timer-owners";
+export { type EntryTimer, entryTimerRemovedUncleared } from "./analyses/timer-entries";
+export { ProgramCalls, programCalls } from "./analyses/program-calls";
 export { type Repetition, type RepetitionOptions, isFirstTimeGuarded, repetitionAt } from "./analyses/repetition";
 export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,

@@ -2,11 +2,11 @@
 import ts from "typescript";
 import {
   type FunctionNode, type Owner, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
-  isEntryPoint, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, thisClass,
+  isEntryPoint, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, awaitSkippingClear, entryTimerRemovedUncleared, outerReference, wrapRestInTryFinally, TIMER_CLEARERS, storeAndClearFixes, storedHandle, thisClass,
   timerHandleExpression, timerStarted, walk, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome,
 } from "../engine";
 
-type MessageId = "ownerDropped" | "ownerNotCleared" | "notOnTeardown" | "perRequest" | "loop";
+type MessageId = "clearSkipped" | "entryRemoved" | "ownerDropped" | "ownerNotCleared" | "notOnTeardown" | "perRequest" | "loop";
 interface Options {
   /** Timeouts in classes shorter than this (ms, known delays only) are not reported. */
   minClassDelayMs: number;
@@ -32,6 +32,8 @@ export default defineRule<MessageId, Options>({
     defaultSeverity: "warning",
   },
   messages: {
+    entryRemoved: "This `{{timer}}` is stored in the `{{field}}` of an entry of `this.{{map}}`, and the entry is removed without clearing it: the timer fires for the removed entry and keeps its callback's closure alive until then.",
+    clearSkipped: "`{{name}}` from `{{timer}}` is cleared only after an `await` that can reject: when it does, the timer stays armed, fires anyway (even after {{teardown}}) and keeps the instance alive until then.",
     ownerDropped: "This `{{timer}}` is started in {{owner}} but its handle is dropped, so {{teardown}} cannot cancel it: it fires after teardown and keeps its callback's closure alive until then.",
     ownerNotCleared: "`{{name}}` from `{{timer}}` is never cleared in {{teardown}}: the timer fires after teardown and keeps its callback's closure alive until then.",
     notOnTeardown: "`{{name}}` from `{{timer}}` is cleared, but not on the teardown path: {{teardown}} never clears it, so the timer fires after teardown and keeps its callback's closure alive until then.",
@@ -62,6 +64,8 @@ export default defineRule<MessageId, Options>({
       const dropped = isHandleDropped(handle);
       if (!dropped && reportOwned(call, timer, handle)) return;
       const stored = dropped ? undefined : storedHandle(facts, handle);
+      if (stored && reportClearSkipped(call, timer, stored)) return;
+      if (!dropped && !stored && reportEntryTimer(call, timer)) return;
       if (!dropped && (!stored || isClearedOrHandedOff(stored))) return; // cleared, or handed to code we cannot follow
       const loopFn = rescheduledFunction(call);
       if (loopFn && !(dropped && hasStopPath(call, loopFn) && instanceTeardownFor(call, timer))) return checkLoop(call, timer, loopFn);
@@ -96,6 +100,39 @@ export default defineRule<MessageId, Options>({
       const related = [{ node: finding.teardown.node, message: "teardown that should clear it" }];
       const messageId = finding.kind === "notOnTeardown" ? "notOnTeardown" : "ownerNotCleared";
       context.report({ node: call.expression, messageId, data: { name: home.name, timer, teardown: finding.teardown.text }, related, fixes: finding.fixes });
+      return true;
+    }
+
+    /** A class timer whose callback holds the instance, cleared after an `await` that can reject first. */
+    function reportClearSkipped(call: ts.CallExpression, timer: string, stored: StoredHandle): boolean {
+      const owner = lifetime.ownerOf(call);
+      if (owner.kind !== "class" || !owner.teardown || isDeferred(call, timer) || !usesThis(call.arguments[0])) return false;
+      if (isShortDelay(facts, call.arguments[1], options.minClassDelayMs)) return false;
+      const rejecting = awaitSkippingClear(facts, call, stored);
+      if (!rejecting) return false;
+      const statement = outerReference(call).parent.parent.parent as ts.Statement;
+      const wrap = wrapRestInTryFinally(sourceFile, statement, [`${TIMER_CLEARERS[timer]}(${stored.name})`]);
+      context.report({
+        node: call.expression,
+        messageId: "clearSkipped",
+        data: { name: stored.name, timer, teardown: `\`${owner.teardown.name.getText(sourceFile)}()\`` },
+        related: [{ node: rejecting, message: "an await that can reject before the clear" }],
+        fixes: wrap ? [{ description: `Clear ${stored.name} in a finally block`, safe: true, edits: [wrap] }] : [],
+      });
+      return true;
+    }
+
+    /** `sub.timeout = setTimeout(…)` on an entry of an instance map that a method removes without clearing it. */
+    function reportEntryTimer(call: ts.CallExpression, timer: string): boolean {
+      if (isDeferred(call, timer) || timer === "setImmediate" || isShortDelay(facts, call.arguments[1], options.minClassDelayMs)) return false;
+      const found = entryTimerRemovedUncleared(facts, call);
+      if (!found) return false;
+      context.report({
+        node: call.expression,
+        messageId: "entryRemoved",
+        data: { timer, field: found.field, map: found.map },
+        related: [{ node: found.removal, message: "removes the entry without clearing its timer" }],
+      });
       return true;
     }
 

@@ -1,6 +1,7 @@
 // Repetition: does the code at a node run again and again over the process's life
 // (per request, per mount, per call of a function, per event), or once (module load,
-// VS Code activation, a function only ever called from module level)? Rules about
+// VS Code activation, a function only ever called from module level — or, with a typed
+// program, one whose every caller across the program runs once: `analyses/program-calls.ts`)? Rules about
 // growth and registration need the answer and a phrase for their messages
 // ("each time a request is handled"). Plain callbacks are looked through: a callback
 // passed to `.then()` or `server.listen()` at module level runs once, one passed to
@@ -9,6 +10,7 @@ import ts from "typescript";
 import { type FunctionNode, calleeMemberName, enclosingFunction, functionName } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { MOUNT_METHODS, TEARDOWN_METHODS, lifetimes } from "./lifetime";
+import { programCalls } from "./program-calls";
 
 export interface Repetition {
   /** The function whose runs repeat (a handler, component, method, function or event callback). */
@@ -71,7 +73,7 @@ export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOpt
           if (REPEATING_CALLBACK_HOSTS.has(name) && !isOneShotEvent(host)) return { fn, when: callbackWhen(host, name) };
           continue;
         }
-        if (isCalledOnlyAtModuleLevel(facts, fn)) return undefined;
+        if (isCalledOnlyAtModuleLevel(facts, fn) || facts.analysis(programCalls)?.calledOnlyOnce(fn)) return undefined;
         if (strict) return throughCallers(facts, fn, options, depth);
         const name = functionName(fn);
         return { fn, when: name ? `\`${name}()\` is called` : "this function is called" };

@@ -4,7 +4,8 @@
 // dropped handle and clear it in the owner's teardown. Shared by the timer rules and
 // by the abort-controller rule (its hand-made abort timers).
 import ts from "typescript";
-import { calleeMemberName, enclosingFunction, indentationAt, thisClass } from "../core/ast";
+import { calleeMemberName, enclosingFunction, indentationAt, isFunctionNode, thisClass } from "../core/ast";
+import { flow } from "./flow";
 import type { Facts } from "../core/facts";
 import type { Owner } from "./lifetime";
 import { classifyReference, outerReference } from "./ownership";
@@ -74,13 +75,15 @@ export interface StoredHandle {
   refs: ts.Expression[];
   /** The field name when stored as `this.<member>`. */
   member?: string;
+  /** The variable's declaration when stored in a variable. */
+  declaration?: ts.VariableDeclaration;
 }
 
 /** Where the handle is stored: a variable or a `this.field`, with every reference to it; undefined when we cannot follow it. */
 export function storedHandle(facts: Facts, handle: ts.Expression): StoredHandle | undefined {
   const parent = handle.parent;
   if (ts.isVariableDeclaration(parent) && parent.initializer === handle && ts.isIdentifier(parent.name)) {
-    return { name: parent.name.text, refs: facts.referencesTo(parent.name) };
+    return { name: parent.name.text, refs: facts.referencesTo(parent.name), declaration: parent };
   }
   if (!ts.isBinaryExpression(parent) || parent.right !== handle || parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken) {
     return undefined;
@@ -89,7 +92,7 @@ export function storedHandle(facts: Facts, handle: ts.Expression): StoredHandle 
   if (ts.isIdentifier(target)) {
     const declaration = facts.symbolAt(target)?.valueDeclaration;
     if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return undefined;
-    return { name: target.text, refs: facts.referencesTo(declaration.name).filter((r) => r !== target) };
+    return { name: target.text, refs: facts.referencesTo(declaration.name).filter((r) => r !== target), declaration };
   }
   if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
     const classNode = thisClass(target);
@@ -128,12 +131,23 @@ export function isEntryPoint(sourceFile: ts.SourceFile): boolean {
   return text.startsWith("#!") || /require\.main\s*===?\s*module|import\.meta\.main|\.listen\(/.test(text) || exportsNothing(sourceFile);
 }
 
-/** A Node program: it loads modules (`require`, `import`) but exports nothing, so nothing imports it as a library. */
+/**
+ * A program: it exports nothing, so nothing imports it as a library, and it either loads modules
+ * (`require`, `import`) or lives in a folder of runnable programs (`examples/`, `push-examples/`,
+ * `scripts/`, `bin/`). An import-free file elsewhere (a vendored bundle) stays library code.
+ */
 function exportsNothing(sourceFile: ts.SourceFile): boolean {
   const text = sourceFile.text;
-  if (/\bmodule\.exports\b|\bexports\s*[.[]/.test(text) || !/\brequire\(|^\s*import\b/m.test(text)) return false;
+  if (/\bmodule\.exports\b|\bexports\s*[.[]/.test(text)) return false;
+  if (!/\brequire\(|^\s*import\b/m.test(text) && !inProgramFolder(sourceFile.fileName)) return false;
   return !sourceFile.statements.some((s) => ts.isExportDeclaration(s) || ts.isExportAssignment(s)
     || (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)));
+}
+
+const PROGRAM_FOLDER = /^(?:[\w.]+[-_])?(?:examples?|scripts|bin)$/i;
+
+function inProgramFolder(fileName: string): boolean {
+  return fileName.split(/[\\/]/).slice(0, -1).some((segment) => PROGRAM_FOLDER.test(segment));
 }
 
 /** A delay known without running the code: `5000`, `5_000`, `5 * 1000`, a `const` holding one. Undefined otherwise. */
@@ -167,7 +181,7 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
   const callText = call.getText(sourceFile);
   const statement = call.parent;
   if (owner.kind === "class") {
-    const field = freshName(sourceFile, base, (n) => owner.classNode.members.some((m) => m.name?.getText(sourceFile) === n));
+    const field = freshHandleName(facts, call, owner.classNode, base, (n) => owner.classNode.members.some((m) => m.name?.getText(sourceFile) === n));
     const teardown = releaseInTeardown(owner, sourceFile, call, `${clear}(this.${field})`);
     if (!teardown) return [];
     const edits: TextEdit[] = [{ start: call.getStart(sourceFile), end: call.getEnd(), newText: `this.${field} = ${callText}` }, ...teardown.edits];
@@ -175,10 +189,12 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
     return [{ description: `Store the timer in this.${field} and clear it in ${teardown.where}`, safe: !teardown.created, edits }];
   }
   if (!enclosingFunction(call)) return [];
-  const name = freshName(sourceFile, base, (n) => facts.identifiersNamed(n).length > 0);
+  const name = freshHandleName(facts, call, enclosingFunction(call)!, base, (n) => facts.identifiersNamed(n).length > 0);
   const teardown = releaseInTeardown(owner, sourceFile, statement, `${clear}(${name})`);
   if (!teardown) return [];
-  const edits: TextEdit[] = [{ start: call.getStart(sourceFile), end: call.getEnd(), newText: `const ${name} = ${callText}` }, ...teardown.edits];
+  const store = storeEdits(sourceFile, call, statement, name, teardown.edits);
+  if (!store) return [];
+  const edits: TextEdit[] = [...store, ...teardown.edits];
   return [{ description: `Store the timer and clear it in ${teardown.where}`, safe: !teardown.created, edits }];
 }
 
@@ -188,8 +204,64 @@ export function clearStoredFixes(facts: Facts, call: ts.CallExpression, owner: O
   if (!hasTeardownPath(owner)) return [];
   const clear = TIMER_CLEARERS[timer] ?? "clearTimeout";
   const teardown = releaseInTeardown(owner, facts.sourceFile, call, `${clear}(${stored.name})`);
-  if (!teardown) return [];
+  if (!teardown || (stored.declaration && !editsWithin(teardown.edits, declarationScope(stored.declaration)))) return [];
   return [{ description: `Clear ${stored.name} in ${teardown.where}`, safe: !teardown.created, edits: teardown.edits }];
+}
+
+/**
+ * A fresh name for the handle of the dropped timer at `call`: every dropped timer earlier in
+ * `scope` (the class, or the function) may get a fix in the same `--fix` pass, so this one skips
+ * as many free names as there are of them (two timeouts in one handler become `timer` and `timer2`).
+ */
+function freshHandleName(facts: Facts, call: ts.CallExpression, scope: ts.Node, base: string, isTaken: (name: string) => boolean): string {
+  let skip = 0;
+  const visit = (node: ts.Node): void => {
+    if (node.getStart(facts.sourceFile) >= call.getStart(facts.sourceFile)) return;
+    if (ts.isExpressionStatement(node) && ts.isCallExpression(node.expression) && node.expression !== call) {
+      const timer = timerStarted(facts, node.expression);
+      if (timer && (timer === "setInterval") === (base === "interval")) skip++;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(scope);
+  // freshName asks base, base2, … in order: each free name before the skip count is used up is left to an earlier timer.
+  return freshName(facts.sourceFile, base, (name) => isTaken(name) || skip-- > 0);
+}
+
+/**
+ * `const name = setTimeout(…)`, or — when the statement sits in a nested block (a `try`) the
+ * teardown edits are outside of — `let name;` before the enclosing statement they can see and
+ * `name = setTimeout(…)`. Undefined when a loop or a function lies in between (one variable
+ * could not hold every handle).
+ */
+function storeEdits(sourceFile: ts.SourceFile, call: ts.CallExpression, statement: ts.Node, name: string, teardown: readonly TextEdit[]): TextEdit[] | undefined {
+  const callText = call.getText(sourceFile);
+  if (editsWithin(teardown, statement.parent)) return [{ start: call.getStart(sourceFile), end: call.getEnd(), newText: `const ${name} = ${callText}` }];
+  let outer: ts.Node = statement;
+  while (!((ts.isBlock(outer.parent) || ts.isSourceFile(outer.parent)) && editsWithin(teardown, outer.parent))) {
+    outer = outer.parent;
+    if (!outer.parent || ts.isIterationStatement(outer, false) || ts.isFunctionLike(outer)) return undefined;
+  }
+  const start = outer.getStart(sourceFile);
+  const indent = indentationAt(sourceFile.text, start);
+  return [
+    { start, end: start, newText: `let ${name};\n${indent}` },
+    { start: call.getStart(sourceFile), end: call.getEnd(), newText: `${name} = ${callText}` },
+  ];
+}
+
+/** Every edit lands inside `scope` (where a local handle is visible). */
+function editsWithin(edits: readonly TextEdit[], scope: ts.Node): boolean {
+  return edits.every((edit) => edit.start >= scope.getStart() && edit.end <= scope.getEnd());
+}
+
+/** Where a variable is visible: its block for `let`/`const`, its function (or the file) for `var`. */
+function declarationScope(declaration: ts.VariableDeclaration): ts.Node {
+  const list = declaration.parent;
+  const blockScoped = ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.BlockScoped) !== 0;
+  const scope = ts.findAncestor(list, (n) => (blockScoped && (ts.isBlock(n) || ts.isCaseClause(n) || ts.isIterationStatement(n, false)))
+    || ts.isFunctionLike(n) || ts.isSourceFile(n));
+  return scope ?? declaration.getSourceFile();
 }
 
 /** Request handlers end with the response's "close" event, which only a Node/Express response (`res`) has under that name. */
@@ -204,4 +276,44 @@ function fieldDeclaration(sourceFile: ts.SourceFile, classNode: ts.ClassLikeDecl
   const typed = !/\.[cm]?jsx?$/.test(sourceFile.fileName);
   const declaration = typed ? `private ${field}?: ReturnType<typeof ${timer}>;` : `${field};`;
   return { start: open, end: open, newText: `\n${indent}${declaration}` };
+}
+
+/**
+ * `const t = setTimeout(…); const r = await work(); clearTimeout(t);`: the handle is a local
+ * that is only ever cleared, and an `await` between the start and every clear can reject and
+ * leave the function with the timer still armed. Returns that `await`'s statement (the
+ * shared `flow` walk, exceptions restricted to awaits), or undefined.
+ */
+export function awaitSkippingClear(facts: Facts, call: ts.CallExpression, stored: StoredHandle): ts.Node | undefined {
+  const declaration = outerReference(call).parent;
+  if (!ts.isVariableDeclaration(declaration) || !ts.isVariableStatement(declaration.parent.parent)) return undefined;
+  const kinds = stored.refs.map((ref) => classifyReference(ref, CLEAR_OWNERSHIP));
+  if (!kinds.includes("release") || kinds.includes("handoff")) return undefined;
+  const releases = new Set<ts.Node>(stored.refs.filter((_, i) => kinds[i] === "release"));
+  const acquisition = declaration.parent.parent;
+  const walk = facts.analysis(flow);
+  // Only the rejections leave it armed: every path that does not go through a catch clears it.
+  const normal = walk.leakPath({ acquisition, releases, exceptions: false });
+  if (normal && !ts.findAncestor(normal.node, ts.isCatchClause)) return undefined;
+  const leak = walk.leakPath({ acquisition, releases, exceptions: true, mayThrow: containsAwait });
+  return leak ? firstAwaitAfter(acquisition) ?? leak.node : undefined;
+}
+
+/** The first statement after `statement` in its block that awaits. */
+function firstAwaitAfter(statement: ts.Node): ts.Node | undefined {
+  const block = statement.parent;
+  if (!ts.isBlock(block)) return undefined;
+  return block.statements.slice(block.statements.indexOf(statement as ts.Statement) + 1).find(containsAwait);
+}
+
+/** An `await` in `node`, not inside a nested function. */
+function containsAwait(node: ts.Node): boolean {
+  let found = false;
+  const visit = (child: ts.Node): void => {
+    if (found || isFunctionNode(child)) return;
+    if (ts.isAwaitExpression(child) || (ts.isForOfStatement(child) && child.awaitModifier)) found = true;
+    else ts.forEachChild(child, visit);
+  };
+  visit(node);
+  return found;
 }
