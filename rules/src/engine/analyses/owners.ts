@@ -12,6 +12,7 @@ import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
 import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, isInside, propertyNameText, walk } from "../core/ast";
 import { TEARDOWN_METHODS } from "./lifetime";
+import { collectPrototypeMethods, findAliasDeclaration, returnedObject, skipParens, symbolDisposeName, teardownOf } from "./owner-shapes";
 
 export type InstanceKind = "class" | "constructor-function" | "factory";
 
@@ -100,7 +101,8 @@ export class OwnersAnalysis {
 
   /**
    * Whether the teardown path calls code this file does not show, which may release
-   * anything: an abstract or inherited `this.abortInternal()` the file does not define,
+   * anything: an abstract or inherited `this.abortInternal()` the file does not define
+   * (one without arguments: `this.clearInterval(this.t)` acts only on what it is given),
    * or framework code handed the instance itself (`MessageLoop.sendMessage(this, …)`).
    * (`super.dispose()` alone is not: a base class cannot know the subclass's handles.)
    * Rules say less then.
@@ -116,7 +118,7 @@ export class OwnersAnalysis {
         if (!ts.isCallExpression(node)) return undefined;
         const callee = node.expression;
         if (ts.isPropertyAccessExpression(callee) && this.isInstanceReference(owner, callee.expression) && !owner.methods.has(callee.name.text)
-          && (this.isAbstractMember(owner, callee.name.text) || (inherits && this.functionsStoredIn(owner, callee.name.text).length === 0
+          && (this.isAbstractMember(owner, callee.name.text) || (inherits && node.arguments.length === 0 && this.functionsStoredIn(owner, callee.name.text).length === 0
             && !/^(emit|on|once|off|removeListener|removeAllListeners|addListener|dispose|destroy|close)$/.test(callee.name.text)))) opaque = true;
         else if (node.arguments.some((arg) => this.isInstanceReference(owner, arg)) && !ts.isIdentifier(callee)) opaque = true;
         return undefined;
@@ -156,6 +158,11 @@ export class OwnersAnalysis {
           : ts.isIdentifier(callee) && owner.kind === "factory" ? callee.text : undefined;
         const method = name !== undefined ? owner.methods.get(name) ?? this.innerFunction(owner, name) : undefined;
         if (method && !set!.has(method)) queue.push(method);
+        // this.emit("stop") on teardown runs the instance's own "stop" handlers
+        if (name !== undefined && /^emit(Async)?$/.test(name) && ts.isPropertyAccessExpression(callee) && node.arguments[0]
+          && ts.isStringLiteralLike(node.arguments[0])) {
+          for (const handler of this.ownHandlersFor(owner, node.arguments[0].text)) if (!set!.has(handler)) queue.push(handler);
+        }
         // this.unsubscribe() where a constructor stored `this.unsubscribe = () => target.off(…)`
         if (!method && name !== undefined && ts.isPropertyAccessExpression(callee)) {
           for (const stored of this.functionsStoredIn(owner, name)) if (!set!.has(stored)) queue.push(stored);
@@ -194,6 +201,20 @@ export class OwnersAnalysis {
       });
     }
     return repeated;
+  }
+
+  /** Handlers the instance registers on itself for `event` (`this.on("stop", () => …)`). */
+  private ownHandlersFor(owner: InstanceOwner, event: string): FunctionNode[] {
+    const result: FunctionNode[] = [];
+    for (const root of this.ownerRoots(owner)) {
+      walk(root, (node) => {
+        if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || !/^(on|once|addListener)$/.test(node.expression.name.text)) return;
+        if (!this.isInstanceReference(owner, node.expression.expression)) return;
+        const [first, handler] = node.arguments;
+        if (first && ts.isStringLiteralLike(first) && first.text === event && handler && isFunctionNode(handler)) result.push(handler);
+      });
+    }
+    return result;
   }
 
   private isAbstractMember(owner: InstanceOwner, name: string): boolean {
@@ -366,102 +387,6 @@ export const owners = defineAnalysis({
   id: "owners",
   run: ({ sourceFile }) => new OwnersAnalysis(sourceFile),
 });
-
-/** `return { … }`, or `return server` where `const server = { … }` in the same body. */
-function returnedObject(body: ts.Block, value: ts.Expression): ts.ObjectLiteralExpression | undefined {
-  if (ts.isObjectLiteralExpression(value)) return value;
-  if (!ts.isIdentifier(value)) return undefined;
-  for (const statement of body.statements) {
-    if (!ts.isVariableStatement(statement)) continue;
-    for (const decl of statement.declarationList.declarations) {
-      if (ts.isIdentifier(decl.name) && decl.name.text === value.text && decl.initializer && ts.isObjectLiteralExpression(decl.initializer)) {
-        return decl.initializer;
-      }
-    }
-  }
-  return undefined;
-}
-
-function teardownOf(methods: ReadonlyMap<string, FunctionNode>): { name: string; fn: FunctionNode } | undefined {
-  for (const name of TEARDOWN_METHODS) {
-    const fn = methods.get(name);
-    if (fn) return { name, fn };
-  }
-  return undefined;
-}
-
-function symbolDisposeName(name: ts.PropertyName): string | undefined {
-  if (!ts.isComputedPropertyName(name)) return undefined;
-  const text = name.expression.getText();
-  return text === "Symbol.dispose" || text === "Symbol.asyncDispose" ? "dispose" : undefined;
-}
-
-/** `C.prototype.m = function`, `C.prototype = { m() {} }`, `Object.assign(C.prototype, {…})`, `util.inherits(C, B)`. */
-function collectPrototypeMethods(sourceFile: ts.SourceFile, es5: Map<string, { methods: Map<string, FunctionNode>; evidence: boolean }>): void {
-  const addObject = (entry: { methods: Map<string, FunctionNode> }, object: ts.Expression): void => {
-    if (!ts.isObjectLiteralExpression(object)) return;
-    for (const property of object.properties) {
-      const name = property.name ? propertyNameText(property.name) : undefined;
-      if (!name) continue;
-      if (ts.isMethodDeclaration(property)) entry.methods.set(name, property);
-      else if (ts.isPropertyAssignment(property) && isFunctionNode(property.initializer)) entry.methods.set(name, property.initializer);
-    }
-  };
-  walk(sourceFile, (node) => {
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const left = node.left;
-      if (ts.isPropertyAccessExpression(left) && ts.isPropertyAccessExpression(left.expression) && left.expression.name.text === "prototype"
-        && ts.isIdentifier(left.expression.expression)) {
-        const entry = es5.get(left.expression.expression.text);
-        if (entry) {
-          entry.evidence = true;
-          if (isFunctionNode(node.right)) entry.methods.set(left.name.text, node.right);
-        }
-      } else if (ts.isPropertyAccessExpression(left) && left.name.text === "prototype" && ts.isIdentifier(left.expression)) {
-        const entry = es5.get(left.expression.text);
-        if (entry) {
-          entry.evidence = true;
-          addObject(entry, node.right);
-        }
-      }
-    } else if (ts.isCallExpression(node)) {
-      const callee = node.expression.getText();
-      const [first, second] = node.arguments;
-      if (/(^|\.)inherits$|^Object\.setPrototypeOf$/.test(callee) && first && ts.isIdentifier(first)) {
-        const entry = es5.get(first.text);
-        if (entry) entry.evidence = true;
-      } else if (callee === "Object.assign" && first && ts.isPropertyAccessExpression(first) && first.name.text === "prototype"
-        && ts.isIdentifier(first.expression) && second) {
-        const entry = es5.get(first.expression.text);
-        if (entry) {
-          entry.evidence = true;
-          addObject(entry, second);
-        }
-      }
-    }
-    return undefined;
-  });
-}
-
-/** `var self = this` / `const that = this`: the declaration an identifier refers to, when it is such an alias in an enclosing function. */
-function findAliasDeclaration(id: ts.Identifier): ts.VariableDeclaration | undefined {
-  for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) {
-    const body = fn.body;
-    if (!body || !ts.isBlock(body)) continue;
-    for (const statement of body.statements) {
-      if (!ts.isVariableStatement(statement)) continue;
-      for (const decl of statement.declarationList.declarations) {
-        if (ts.isIdentifier(decl.name) && decl.name.text === id.text) return decl;
-      }
-    }
-  }
-  return undefined;
-}
-
-function skipParens(expr: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
-  return expr;
-}
 
 /** Inside a function passed as an argument (a timer, listener or promise callback). */
 function isInCallback(node: ts.Node): boolean {

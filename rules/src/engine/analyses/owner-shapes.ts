@@ -1,0 +1,103 @@
+// The syntactic shapes of owners, for the owners analysis: the object a factory returns,
+// an ES5 constructor's prototype methods (`C.prototype.m = function`, `C.prototype = {…}`,
+// `Object.assign(C.prototype, {…})`, `util.inherits`), the teardown among an object's
+// methods, and `var self = this` aliases.
+import ts from "typescript";
+import { type FunctionNode, enclosingFunction, isFunctionNode, propertyNameText, walk } from "../core/ast";
+import { TEARDOWN_METHODS } from "./lifetime";
+
+/** `return { … }`, or `return server` where `const server = { … }` in the same body. */
+export function returnedObject(body: ts.Block, value: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  if (ts.isObjectLiteralExpression(value)) return value;
+  if (!ts.isIdentifier(value)) return undefined;
+  for (const statement of body.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const decl of statement.declarationList.declarations) {
+      if (ts.isIdentifier(decl.name) && decl.name.text === value.text && decl.initializer && ts.isObjectLiteralExpression(decl.initializer)) {
+        return decl.initializer;
+      }
+    }
+  }
+  return undefined;
+}
+
+export function teardownOf(methods: ReadonlyMap<string, FunctionNode>): { name: string; fn: FunctionNode } | undefined {
+  for (const name of TEARDOWN_METHODS) {
+    const fn = methods.get(name);
+    if (fn) return { name, fn };
+  }
+  return undefined;
+}
+
+export function symbolDisposeName(name: ts.PropertyName): string | undefined {
+  if (!ts.isComputedPropertyName(name)) return undefined;
+  const text = name.expression.getText();
+  return text === "Symbol.dispose" || text === "Symbol.asyncDispose" ? "dispose" : undefined;
+}
+
+/** `C.prototype.m = function`, `C.prototype = { m() {} }`, `Object.assign(C.prototype, {…})`, `util.inherits(C, B)`. */
+export function collectPrototypeMethods(sourceFile: ts.SourceFile, es5: Map<string, { methods: Map<string, FunctionNode>; evidence: boolean }>): void {
+  const addObject = (entry: { methods: Map<string, FunctionNode> }, object: ts.Expression): void => {
+    if (!ts.isObjectLiteralExpression(object)) return;
+    for (const property of object.properties) {
+      const name = property.name ? propertyNameText(property.name) : undefined;
+      if (!name) continue;
+      if (ts.isMethodDeclaration(property)) entry.methods.set(name, property);
+      else if (ts.isPropertyAssignment(property) && isFunctionNode(property.initializer)) entry.methods.set(name, property.initializer);
+    }
+  };
+  walk(sourceFile, (node) => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = node.left;
+      if (ts.isPropertyAccessExpression(left) && ts.isPropertyAccessExpression(left.expression) && left.expression.name.text === "prototype"
+        && ts.isIdentifier(left.expression.expression)) {
+        const entry = es5.get(left.expression.expression.text);
+        if (entry) {
+          entry.evidence = true;
+          if (isFunctionNode(node.right)) entry.methods.set(left.name.text, node.right);
+        }
+      } else if (ts.isPropertyAccessExpression(left) && left.name.text === "prototype" && ts.isIdentifier(left.expression)) {
+        const entry = es5.get(left.expression.text);
+        if (entry) {
+          entry.evidence = true;
+          addObject(entry, node.right);
+        }
+      }
+    } else if (ts.isCallExpression(node)) {
+      const callee = node.expression.getText();
+      const [first, second] = node.arguments;
+      if (/(^|\.)inherits$|^Object\.setPrototypeOf$/.test(callee) && first && ts.isIdentifier(first)) {
+        const entry = es5.get(first.text);
+        if (entry) entry.evidence = true;
+      } else if (callee === "Object.assign" && first && ts.isPropertyAccessExpression(first) && first.name.text === "prototype"
+        && ts.isIdentifier(first.expression) && second) {
+        const entry = es5.get(first.expression.text);
+        if (entry) {
+          entry.evidence = true;
+          addObject(entry, second);
+        }
+      }
+    }
+    return undefined;
+  });
+}
+
+/** `var self = this` / `const that = this`: the declaration an identifier refers to, when it is such an alias in an enclosing function. */
+export function findAliasDeclaration(id: ts.Identifier): ts.VariableDeclaration | undefined {
+  for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) {
+    const body = fn.body;
+    if (!body || !ts.isBlock(body)) continue;
+    for (const statement of body.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const decl of statement.declarationList.declarations) {
+        if (ts.isIdentifier(decl.name) && decl.name.text === id.text) return decl;
+      }
+    }
+  }
+  return undefined;
+}
+
+export function skipParens(expr: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+  return expr;
+}
