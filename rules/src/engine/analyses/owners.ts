@@ -32,6 +32,8 @@ const REPEATING_METHOD = /^(_*on[A-Z_]|_*handle[A-Z_]|_*(re)?connect$|reconnect|
 /** Registrations whose callback runs when the instance itself is torn down. */
 const DISPOSE_HOOKS = new Set(["_register", "register", "toDisposable", "addDisposable", "onDispose", "onDidDispose", "add"]);
 const DISPOSE_EVENTS = new Set(["dispose", "close", "destroy", "end", "finish", "exit", "unmount", "disposed", "closed", "destroyed", "disconnect", "disconnected"]);
+/** Method names that say they release something (an override a base class's teardown may call). */
+const RELEASING_NAME = /abort|cancel|clear|close|destroy|dispos|reset|stop|clean|release|detach|teardown|unbind|unregister|unsubscribe/i;
 /** Lifecycle hooks whose name says the object is going away (`onAfterDetach`, `onCloseRequest`, `onMediaDetaching`, `_onDestroy`). */
 const TEARDOWN_HOOK = /^_*on[A-Z]?\w*(Detach|Destroy|Dispos|Unmount|CloseRequest|Teardown)\w*$/;
 /** Array methods whose callback runs in place, once per item: calling a method from one is not repetition. */
@@ -158,6 +160,11 @@ export class OwnersAnalysis {
           : ts.isIdentifier(callee) && owner.kind === "factory" ? callee.text : undefined;
         const method = name !== undefined ? owner.methods.get(name) ?? this.innerFunction(owner, name) : undefined;
         if (method && !set!.has(method)) queue.push(method);
+        // super.destroy(): the base class (often in another module) calls this class's overrides,
+        // such as `abortInternal()`; the methods named for releasing are on the path.
+        if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
+          for (const [other, fn] of owner.methods) if (RELEASING_NAME.test(other) && !set!.has(fn)) queue.push(fn);
+        }
         // this.emit("stop") on teardown runs the instance's own "stop" handlers
         if (name !== undefined && /^emit(Async)?$/.test(name) && ts.isPropertyAccessExpression(callee) && node.arguments[0]
           && ts.isStringLiteralLike(node.arguments[0])) {
@@ -269,7 +276,11 @@ export class OwnersAnalysis {
       if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) return statement;
       if (ts.isVariableStatement(statement)) {
         for (const decl of statement.declarationList.declarations) {
-          if (ts.isIdentifier(decl.name) && decl.name.text === name && decl.initializer && isFunctionNode(decl.initializer)) return decl.initializer;
+          if (!ts.isIdentifier(decl.name) || decl.name.text !== name || !decl.initializer) continue;
+          if (isFunctionNode(decl.initializer)) return decl.initializer;
+          // `const stop = once(async () => { … })`: a wrapper that returns the function it is given
+          const wrapped = ts.isCallExpression(decl.initializer) ? decl.initializer.arguments.find((arg): arg is FunctionNode & ts.Expression => isFunctionNode(arg)) : undefined;
+          if (wrapped) return wrapped;
         }
       }
     }

@@ -9,7 +9,7 @@ import ts from "typescript";
 import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { lifetimes } from "./lifetime";
-import { type InstanceOwner, owners } from "./owners";
+import { type InstanceOwner, type OwnersAnalysis, owners } from "./owners";
 import { classifyReference, outerReference } from "./ownership";
 import { releaseBeforeStatement, releaseInFunction } from "../fixes/teardown-fixes";
 import type { Fix } from "../core/types";
@@ -151,7 +151,21 @@ export function isOverwrittenWhileLive(facts: Facts, home: TimerHome, assignment
   // `start()` paired with a teardown that clears the handle is the canonical lifecycle: one start per stop.
   if (/^_*start$/.test(method.name) && isClearedOnTeardown(facts, home, undefined)) return false;
   return !home.refs.some((r) => isInside(r, method.fn) && r.getStart() < assignment.getStart())
-    && !guardedByOwnState(assignment, method.fn);
+    && !guardedByOwnState(assignment, method.fn) && !callsHelperReadingFirst(ownersOfFile, instance, home, method.fn, assignment);
+}
+
+/** `this.clearTimer(); this.timer = setInterval(…)`: an instance method called first deals with the old handle. */
+function callsHelperReadingFirst(ownersOfFile: OwnersAnalysis, instance: InstanceOwner, home: TimerHome, fn: FunctionNode, assignment: ts.Node): boolean {
+  let found = false;
+  walk(fn, (node) => {
+    if (found || node.getStart() >= assignment.getStart()) return false;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ownersOfFile.isInstanceReference(instance, node.expression.expression)) {
+      const helper = instance.methods.get(node.expression.name.text);
+      if (helper && home.refs.some((r) => isInside(r, helper))) found = true;
+    }
+    return undefined;
+  });
+  return found;
 }
 
 /** Under `if (!this.started)` / `if (this.state === …)`: a state check decides whether to (re)arm. */
