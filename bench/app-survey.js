@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The precision survey on real applications (docs/app-survey-draft.md). Runs leaklint the
+// The precision survey on real applications (docs/survey.md, section 1). Runs leaklint the
 // way a new user would — `leaklint --format json` at the root of a real public application
 // repository, respecting its tsconfig.json and .gitignore — over the repositories pinned in
 // bench/app-survey.json, and prints per repository the lines and files linted, the findings
