@@ -36,6 +36,12 @@ export function header(file: string): string {
 }
 `;
 
+/** `path:rule-id` of every finding in `dir`, relative paths with forward slashes, sorted. */
+function findingIds(dir: string): string[] {
+  return (JSON.parse(leaklint(dir, "--format", "json").stdout) as Array<{ filePath: string; ruleId: string }>)
+    .map((d) => `${path.relative(dir, d.filePath).split(path.sep).join("/")}:${d.ruleId}`).sort();
+}
+
 let counter = 0;
 function project(files: Record<string, string>): string {
   const dir = path.join(scratchRoot, `p${++counter}`);
@@ -247,25 +253,21 @@ describe("leaklint CLI", () => {
       "src/stream.spec.ts": STREAM_LEAK,
       "src/poller.ts": LEAKY,
     };
-    const ids = (dir: string): string[] => (JSON.parse(leaklint(dir, "--format", "json").stdout) as Array<{ filePath: string; ruleId: string }>)
-      .map((d) => `${path.relative(dir, d.filePath).split(path.sep).join("/")}:${d.ruleId}`).sort();
-    assert.deepEqual(ids(project(files)), ["src/poller.ts:uncleared-interval", "src/stream.spec.ts:unclosed-stream"]);
+    assert.deepEqual(findingIds(project(files)), ["src/poller.ts:uncleared-interval", "src/stream.spec.ts:unclosed-stream"]);
     const reEnabled = JSON.stringify({ overrides: [{ files: ["*.test.ts"], rules: { "uncleared-interval": "error" } }] });
-    assert.deepEqual(ids(project({ ...files, "leaklint.config.json": reEnabled })),
+    assert.deepEqual(findingIds(project({ ...files, "leaklint.config.json": reEnabled })),
       ["src/poller.test.ts:uncleared-interval", "src/poller.ts:uncleared-interval", "src/stream.spec.ts:unclosed-stream"]);
     const offInSrc = JSON.stringify({ overrides: [{ files: ["src/"], rules: { "unclosed-stream": "off" } }] });
-    assert.deepEqual(ids(project({ ...files, "leaklint.config.json": offInSrc })), ["src/poller.ts:uncleared-interval"]);
+    assert.deepEqual(findingIds(project({ ...files, "leaklint.config.json": offInSrc })), ["src/poller.ts:uncleared-interval"]);
     const noBuiltins = JSON.stringify({ builtinOverrides: false });
-    assert.equal(ids(project({ ...files, "leaklint.config.json": noBuiltins })).length, 4);
+    assert.equal(findingIds(project({ ...files, "leaklint.config.json": noBuiltins })).length, 4);
   });
 
   test("one-shot scripts: no resource findings in scripts/ and examples/ by default; timers stay; overrides change it", () => {
     const files = { "scripts/release.ts": `${STREAM_LEAK}\n${LEAKY}`, "src/stream.ts": STREAM_LEAK };
-    const ids = (dir: string): string[] => (JSON.parse(leaklint(dir, "--format", "json").stdout) as Array<{ filePath: string; ruleId: string }>)
-      .map((d) => `${path.relative(dir, d.filePath).split(path.sep).join("/")}:${d.ruleId}`).sort();
-    assert.deepEqual(ids(project(files)), ["scripts/release.ts:uncleared-interval", "src/stream.ts:unclosed-stream"]);
+    assert.deepEqual(findingIds(project(files)), ["scripts/release.ts:uncleared-interval", "src/stream.ts:unclosed-stream"]);
     const reEnabled = JSON.stringify({ overrides: [{ files: ["scripts/"], rules: { "unclosed-stream": "warn" } }] });
-    assert.deepEqual(ids(project({ ...files, "leaklint.config.json": reEnabled })),
+    assert.deepEqual(findingIds(project({ ...files, "leaklint.config.json": reEnabled })),
       ["scripts/release.ts:uncleared-interval", "scripts/release.ts:unclosed-stream", "src/stream.ts:unclosed-stream"]);
   });
 
