@@ -80,7 +80,13 @@ export function isLongerLivedTarget(facts: Facts, ownersAnalysis: OwnersAnalysis
   if (field !== undefined) return isParameterField(ownersAnalysis, owner, field);
   if (!ts.isIdentifier(root)) return false;
   const decl = facts.symbolAt(root)?.declarations?.[0];
+  if (decl !== undefined && ts.isParameter(decl) && isPerCallToken(decl)) return false;
   return decl !== undefined && (ts.isParameter(decl) || ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isNamespaceImport(decl));
+}
+
+/** `refresh(node, token)`: a cancellation token handed to a method is made for that one operation. */
+function isPerCallToken(param: ts.ParameterDeclaration): boolean {
+  return ts.isIdentifier(param.name) && /(^|[a-z])(token|Token)$/.test(param.name.text) && !ts.isConstructorDeclaration(param.parent);
 }
 
 /**

@@ -49,7 +49,7 @@ export function ownedCollections(facts: Facts, owners: OwnersAnalysis, owner: In
     const kind = collectionKindOf(init);
     if (!kind || !init || seen.has(name)) return;
     seen.add(name);
-    result.push({ owner, name, nameNode, init, kind, refs: refs() });
+    result.push({ owner, name, nameNode, init, kind, refs: owner.kind === "factory" ? refs() : [...refs(), ...destructuredAliases(facts, owners, owner, name)] });
   };
   if (owner.kind === "factory") {
     const body = (owner.node as FunctionNode).body;
@@ -89,6 +89,22 @@ export function ownedCollections(facts: Facts, owners: OwnersAnalysis, owner: In
       const lazy = lazyInitialisation(owners, owner, statement);
       if (lazy) add(lazy.name, lazy.target, lazy.init, () => owners.fieldReferences(owner, lazy.name).filter((r) => !isInside(r, statement)));
     }
+  }
+  return result;
+}
+
+/** Uses of field `name` through `const { name } = this` (or `self`) inside the owner: `queue.shift()` drains `this.queue`. */
+function destructuredAliases(facts: Facts, owners: OwnersAnalysis, owner: InstanceOwner, name: string): ts.Expression[] {
+  const result: ts.Expression[] = [];
+  for (const root of owner.kind === "class" ? [owner.node] : [owner.node, ...owner.methods.values()]) {
+    walk(root, (node) => {
+      if (!ts.isVariableDeclaration(node) || !ts.isObjectBindingPattern(node.name) || !node.initializer
+        || !owners.isInstanceReference(owner, node.initializer)) return;
+      for (const element of node.name.elements) {
+        const property = element.propertyName ?? element.name;
+        if (ts.isIdentifier(property) && property.text === name && ts.isIdentifier(element.name)) result.push(...facts.referencesTo(element.name));
+      }
+    });
   }
   return result;
 }
