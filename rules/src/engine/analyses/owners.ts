@@ -40,13 +40,28 @@ const TEARDOWN_HOOK = /^_*on[A-Z]?\w*(Detach|Destroy|Dispos|Unmount|CloseRequest
 const ITERATION_METHODS = new Set(["forEach", "map", "filter", "reduce", "some", "every", "find", "findIndex", "flatMap", "sort"]);
 
 export class OwnersAnalysis {
-  private readonly instances: InstanceOwner[] = [];
-  private readonly byNode = new Map<ts.Node, InstanceOwner>();
+  private collected?: { instances: InstanceOwner[]; byNode: Map<ts.Node, InstanceOwner> };
   private readonly teardownSets = new Map<InstanceOwner, Set<FunctionNode>>();
   private readonly opacity = new Map<InstanceOwner, boolean>();
+  private readonly accessIndex = new Map<InstanceOwner, Map<string, ts.PropertyAccessExpression[]>>();
 
-  constructor(private readonly sourceFile: ts.SourceFile) {
-    this.collect();
+  constructor(private readonly sourceFile: ts.SourceFile) {}
+
+  /** The owners are collected on the first question (a file with nothing to ask about pays nothing). */
+  private get instances(): InstanceOwner[] {
+    return this.owners().instances;
+  }
+
+  private get byNode(): Map<ts.Node, InstanceOwner> {
+    return this.owners().byNode;
+  }
+
+  private owners(): { instances: InstanceOwner[]; byNode: Map<ts.Node, InstanceOwner> } {
+    if (!this.collected) {
+      this.collected = { instances: [], byNode: new Map() };
+      this.collect();
+    }
+    return this.collected;
   }
 
   get all(): readonly InstanceOwner[] {
@@ -85,13 +100,33 @@ export class OwnersAnalysis {
 
   /** Every access of field `name` on the instance inside the owner (methods, constructor, prototype methods). */
   fieldReferences(owner: InstanceOwner, name: string): ts.PropertyAccessExpression[] {
-    const result: ts.PropertyAccessExpression[] = [];
+    return this.instanceAccesses(owner).get(name) ?? [];
+  }
+
+  /** Every `this.x` / `self.x` access inside the owner, by member name (one walk per owner). */
+  private instanceAccesses(owner: InstanceOwner): ReadonlyMap<string, ts.PropertyAccessExpression[]> {
+    let index = this.accessIndex.get(owner);
+    if (index) return index;
+    index = new Map();
+    const aliases = new Set<string>();
     for (const root of this.ownerRoots(owner)) {
       walk(root, (node) => {
-        if (ts.isPropertyAccessExpression(node) && node.name.text === name && this.isInstanceReference(owner, node.expression)) result.push(node);
+        if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer?.kind === ts.SyntaxKind.ThisKeyword) aliases.add(node.name.text);
       });
     }
-    return result;
+    for (const root of this.ownerRoots(owner)) {
+      walk(root, (node) => {
+        if (!ts.isPropertyAccessExpression(node)) return;
+        const base = node.expression;
+        if (base.kind !== ts.SyntaxKind.ThisKeyword && !(ts.isIdentifier(base) && aliases.has(base.text))) return;
+        if (!this.isInstanceReference(owner, base)) return;
+        const list = index!.get(node.name.text);
+        if (list) list.push(node);
+        else index!.set(node.name.text, [node]);
+      });
+    }
+    this.accessIndex.set(owner, index);
+    return index;
   }
 
   /** Whether `node` runs when the owner is torn down: inside its teardown, a method teardown calls, or a dispose hook's callback. */
@@ -198,16 +233,7 @@ export class OwnersAnalysis {
    */
   isCalledBack(owner: InstanceOwner, method: { name: string; fn: FunctionNode }): boolean {
     if (method.name === "constructor") return false;
-    let repeated = false;
-    for (const root of this.ownerRoots(owner)) {
-      walk(root, (node) => {
-        if (repeated) return false;
-        if (ts.isPropertyAccessExpression(node) && node.name.text === method.name && this.isInstanceReference(owner, node.expression)
-          && !isInside(node, method.fn) && isInCallback(node)) repeated = true;
-        return undefined;
-      });
-    }
-    return repeated;
+    return this.fieldReferences(owner, method.name).some((ref) => !isInside(ref, method.fn) && isInCallback(ref));
   }
 
   /** Handlers the instance registers on itself for `event` (`this.on("stop", () => …)`). */
