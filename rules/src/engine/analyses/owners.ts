@@ -10,6 +10,7 @@
 // instance (an event handler, a reconnect, a method that callbacks call again).
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
+import type { Facts } from "../core/facts";
 import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, isInside, propertyNameText, walk } from "../core/ast";
 import { TEARDOWN_METHODS } from "./lifetime";
 import { collectPrototypeMethods, findAliasDeclaration, returnedObject, skipParens, symbolDisposeName, teardownOf } from "./owner-shapes";
@@ -45,7 +46,7 @@ export class OwnersAnalysis {
   private readonly opacity = new Map<InstanceOwner, boolean>();
   private readonly accessIndex = new Map<InstanceOwner, Map<string, ts.PropertyAccessExpression[]>>();
 
-  constructor(private readonly sourceFile: ts.SourceFile) {}
+  constructor(private readonly sourceFile: ts.SourceFile, private readonly facts?: Facts) {}
 
   /** The owners are collected on the first question (a file with nothing to ask about pays nothing). */
   private get instances(): InstanceOwner[] {
@@ -362,7 +363,9 @@ export class OwnersAnalysis {
       } else if (isFunctionNode(node) && !ts.isMethodDeclaration(node)) this.addFactory(node);
       return undefined;
     });
-    if (es5.size > 0) collectPrototypeMethods(this.sourceFile, es5);
+    // Prototype methods need `prototype` (or `inherits` / `setPrototypeOf`) somewhere: the identifier index says so without a walk.
+    const prototypes = !this.facts || ["prototype", "inherits", "setPrototypeOf"].some((name) => this.facts!.identifiersNamed(name).length > 0);
+    if (es5.size > 0 && prototypes) collectPrototypeMethods(this.sourceFile, es5);
     for (const [name, entry] of es5) {
       if (!entry.evidence) continue;
       this.add({ kind: "constructor-function", node: entry.fn, name, methods: entry.methods, teardown: teardownOf(entry.methods) });
@@ -422,7 +425,7 @@ export class OwnersAnalysis {
 /** The owners of a file, once per file. */
 export const owners = defineAnalysis({
   id: "owners",
-  run: ({ sourceFile }) => new OwnersAnalysis(sourceFile),
+  run: ({ sourceFile, facts }) => new OwnersAnalysis(sourceFile, facts),
 });
 
 /** Inside a function passed as an argument (a timer, listener or promise callback). */
