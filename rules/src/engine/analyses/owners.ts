@@ -13,6 +13,7 @@ import { defineAnalysis } from "../core/analysis";
 import type { Facts } from "../core/facts";
 import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, isInside, propertyNameText, walk } from "../core/ast";
 import { TEARDOWN_METHODS } from "./lifetime";
+import { disposeHookCallbacks, ownHandlersFor } from "./owner-teardown";
 import { collectPrototypeMethods, findAliasDeclaration, returnedObject, skipParens, symbolDisposeName, teardownOf } from "./owner-shapes";
 
 export type InstanceKind = "class" | "constructor-function" | "factory";
@@ -30,9 +31,6 @@ export interface InstanceOwner {
 
 /** Methods whose name says they run again and again: event handlers, reconnects, per-item callbacks. */
 const REPEATING_METHOD = /^(_*on[A-Z_]|_*handle[A-Z_]|_*(re)?connect$|reconnect|_*onopen$|_*onmessage$|_*ondata$|refresh|update|poll|tick|render|_*(re)?start$|restart|resume|retry|schedule)/;
-/** Registrations whose callback runs when the instance itself is torn down. */
-const DISPOSE_HOOKS = new Set(["_register", "register", "toDisposable", "addDisposable", "onDispose", "onDidDispose", "add"]);
-const DISPOSE_EVENTS = new Set(["dispose", "close", "destroy", "end", "finish", "exit", "unmount", "disposed", "closed", "destroyed", "disconnect", "disconnected"]);
 /** Method names that say they release something (an override a base class's teardown may call). */
 const RELEASING_NAME = /abort|cancel|clear|close|destroy|dispos|reset|stop|clean|release|detach|teardown|unbind|unregister|unsubscribe/i;
 /** Lifecycle hooks whose name says the object is going away (`onAfterDetach`, `onCloseRequest`, `onMediaDetaching`, `_onDestroy`). */
@@ -110,12 +108,12 @@ export class OwnersAnalysis {
     if (index) return index;
     index = new Map();
     const aliases = new Set<string>();
-    for (const root of this.ownerRoots(owner)) {
+    for (const root of this.rootsOf(owner)) {
       walk(root, (node) => {
         if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer?.kind === ts.SyntaxKind.ThisKeyword) aliases.add(node.name.text);
       });
     }
-    for (const root of this.ownerRoots(owner)) {
+    for (const root of this.rootsOf(owner)) {
       walk(root, (node) => {
         if (!ts.isPropertyAccessExpression(node)) return;
         const base = node.expression;
@@ -134,7 +132,7 @@ export class OwnersAnalysis {
   isOnTeardownPath(owner: InstanceOwner, node: ts.Node): boolean {
     for (const fn of this.teardownFunctions(owner)) if (isInside(node, fn)) return true;
     // A teardown that hands off to code we cannot see may reach any release the owner has.
-    return this.teardownIsOpaque(owner) && this.ownerRoots(owner).some((root) => isInside(node, root));
+    return this.teardownIsOpaque(owner) && this.rootsOf(owner).some((root) => isInside(node, root));
   }
 
   /**
@@ -173,7 +171,7 @@ export class OwnersAnalysis {
     if (set) return set;
     set = new Set<FunctionNode>();
     const queue: FunctionNode[] = [];
-    const hooks = this.disposeHookCallbacks(owner);
+    const hooks = disposeHookCallbacks(this, owner);
     // Only an owner with a teardown has a teardown path: its best teardown method, or a
     // callback it hands to its own dispose hooks. The rest only widens that path.
     if (!owner.teardown && !hooks.some((hook) => hook.own)) {
@@ -204,7 +202,7 @@ export class OwnersAnalysis {
         // this.emit("stop") on teardown runs the instance's own "stop" handlers
         if (name !== undefined && /^emit(Async)?$/.test(name) && ts.isPropertyAccessExpression(callee) && node.arguments[0]
           && ts.isStringLiteralLike(node.arguments[0])) {
-          for (const handler of this.ownHandlersFor(owner, node.arguments[0].text)) if (!set!.has(handler)) queue.push(handler);
+          for (const handler of ownHandlersFor(this, owner, node.arguments[0].text)) if (!set!.has(handler)) queue.push(handler);
         }
         // this.unsubscribe() where a constructor stored `this.unsubscribe = () => target.off(…)`
         if (!method && name !== undefined && ts.isPropertyAccessExpression(callee)) {
@@ -235,20 +233,6 @@ export class OwnersAnalysis {
   isCalledBack(owner: InstanceOwner, method: { name: string; fn: FunctionNode }): boolean {
     if (method.name === "constructor") return false;
     return this.fieldReferences(owner, method.name).some((ref) => !isInside(ref, method.fn) && isInCallback(ref));
-  }
-
-  /** Handlers the instance registers on itself for `event` (`this.on("stop", () => …)`). */
-  private ownHandlersFor(owner: InstanceOwner, event: string): FunctionNode[] {
-    const result: FunctionNode[] = [];
-    for (const root of this.ownerRoots(owner)) {
-      walk(root, (node) => {
-        if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || !/^(on|once|addListener)$/.test(node.expression.name.text)) return;
-        if (!this.isInstanceReference(owner, node.expression.expression)) return;
-        const [first, handler] = node.arguments;
-        if (first && ts.isStringLiteralLike(first) && first.text === event && handler && isFunctionNode(handler)) result.push(handler);
-      });
-    }
-    return result;
   }
 
   private isAbstractMember(owner: InstanceOwner, name: string): boolean {
@@ -291,7 +275,8 @@ export class OwnersAnalysis {
     return undefined;
   }
 
-  private ownerRoots(owner: InstanceOwner): ts.Node[] {
+  /** Where the owner's code lives: the class or factory, or an ES5 constructor function and its prototype methods. */
+  rootsOf(owner: InstanceOwner): ts.Node[] {
     if (owner.kind === "constructor-function") return [owner.node, ...owner.methods.values()];
     return [owner.node];
   }
@@ -312,35 +297,6 @@ export class OwnersAnalysis {
       }
     }
     return undefined;
-  }
-
-  /** Callbacks the owner hands to its own dispose hooks: `this._register(toDisposable(() => …))`, `this.on("close", () => …)`. */
-  private disposeHookCallbacks(owner: InstanceOwner): Array<{ fn: FunctionNode; own: boolean }> {
-    const result: Array<{ fn: FunctionNode; own: boolean }> = [];
-    for (const root of this.ownerRoots(owner)) {
-      walk(root, (node) => {
-        if (!ts.isCallExpression(node)) return;
-        const callee = node.expression;
-        const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : "";
-        const onSelf = ts.isPropertyAccessExpression(callee) && this.isInstanceReference(owner, callee.expression);
-        const event = node.arguments[0];
-        // `this.on("close", …)`, and `this.session.once("close", …)`: when what the instance holds
-        // closes (often because the teardown closed it), the handler finishes the teardown.
-        const disposeEvent = (name === "on" || name === "once" || name === "addListener") && event !== undefined
-          && ts.isStringLiteralLike(event) && DISPOSE_EVENTS.has(event.text);
-        const ownHook = DISPOSE_HOOKS.has(name) && (onSelf || name === "toDisposable");
-        if (!disposeEvent && !ownHook) return;
-        const own = ownHook || (disposeEvent && onSelf);
-        for (const arg of node.arguments) {
-          if (isFunctionNode(arg)) result.push({ fn: arg, own });
-          else if (ts.isPropertyAccessExpression(arg) && this.isInstanceReference(owner, arg.expression)) {
-            const method = owner.methods.get(arg.name.text);
-            if (method) result.push({ fn: method, own });
-          }
-        }
-      });
-    }
-    return result;
   }
 
   private prototypeOwner(left: ts.Expression): InstanceOwner | undefined {
