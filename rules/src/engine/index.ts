@@ -38,7 +38,7 @@ export {
 } from "./analyses/timer-owners";
 export { type EntryTimer, entryTimerRemovedUncleared } from "./analyses/timer-entries";
 export { ProgramCalls, programCalls } from "./analyses/program-calls";
-export { type Repetition, type RepetitionOptions, isFirstTimeGuarded, repetitionAt } from "./analyses/repetition";
+export { type Repetition, type RepetitionOptions, repetitionAt } from "./analyses/repetition";
 export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,
 } from "./analyses/collections";

@@ -1,7 +1,7 @@
 // uncleared-interval: `setInterval` whose handle is dropped or never cleared on the owner's teardown path.
 import ts from "typescript";
 import {
-  type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, isEntryPoint, isFirstTimeGuarded, isHandleDropped,
+  type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, firstTimeGuard, isEntryPoint, isHandleDropped,
   isModuleLevel, isUnrefCall, isUnrefed, ownedTimerFinding, owners, repetitionAt, storeAndClearFixes, storedHandle, timerHandleExpression, timerHome,
   timerStarted, lifetimes,
 } from "../engine";
@@ -53,7 +53,7 @@ export default defineRule<MessageId, Options>({
         if (moduleLevel) return reportModuleLevel(call, isUnrefed(call), true);
         // Started once (at boot, from a ready handler, under a first-time guard): not "each time".
         const owner = lifetime.ownerOf(call);
-        if (owner.kind === "module" && (!repetitionAt(facts, call) || isFirstTimeGuarded(call))) return;
+        if (owner.kind === "module" && (!repetitionAt(facts, call) || firstTimeGuard(call) !== undefined)) return;
         return context.report({
           node: call.expression,
           messageId: "dropped",

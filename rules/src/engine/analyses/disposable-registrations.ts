@@ -10,7 +10,7 @@
 // scope-bound helpers (`useEventListener`, …) whose stop function is dropped where
 // no effect scope removes them: after an `await`, or in code that runs again.
 import ts from "typescript";
-import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
+import { type FunctionNode, callbackHost, calleeMemberName, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
 import { lifetimes } from "./lifetime";
@@ -177,10 +177,3 @@ function extendsDisposable(owner: InstanceOwner): boolean {
   return base !== undefined && /Disposable$/.test(base.expression.getText());
 }
 
-/** The call that receives `fn` as an argument (through parentheses). */
-function callbackHost(fn: FunctionNode): ts.CallExpression | undefined {
-  let expr: ts.Node = fn;
-  while (ts.isParenthesizedExpression(expr.parent)) expr = expr.parent;
-  const parent = expr.parent;
-  return ts.isCallExpression(parent) && parent.arguments.includes(expr as ts.Expression) ? parent : undefined;
-}

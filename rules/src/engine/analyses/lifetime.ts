@@ -216,7 +216,7 @@ export function findTeardown(classNode: ts.ClassLikeDeclaration): ts.MethodDecla
 }
 
 /** `[Symbol.dispose]()` and `[Symbol.asyncDispose]()` count as `dispose`. */
-function symbolDisposeName(name: ts.PropertyName): string | undefined {
+export function symbolDisposeName(name: ts.PropertyName): string | undefined {
   if (!ts.isComputedPropertyName(name)) return undefined;
   const text = name.expression.getText();
   return text === "Symbol.dispose" || text === "Symbol.asyncDispose" ? "dispose" : undefined;

@@ -8,7 +8,7 @@
 // cannot take many values (a literal, a small literal union, a key updated only when
 // already present), which is bounded whatever the owner.
 import ts from "typescript";
-import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
+import { type FunctionNode, callbackHost, calleeMemberName, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { type CollectionKind, type CollectionUse, collectionKindOf } from "./collections";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
@@ -376,10 +376,3 @@ function isUpdateOfPresentKey(use: CollectionUse): boolean {
   return false;
 }
 
-/** The call that receives `fn` as an argument (through parentheses). */
-function callbackHost(fn: FunctionNode): ts.CallExpression | undefined {
-  let expr: ts.Node = fn;
-  while (ts.isParenthesizedExpression(expr.parent)) expr = expr.parent;
-  const parent = expr.parent;
-  return ts.isCallExpression(parent) && parent.arguments.includes(expr as ts.Expression) ? parent : undefined;
-}

@@ -29,12 +29,6 @@ export function teardownOf(methods: ReadonlyMap<string, FunctionNode>): { name: 
   return undefined;
 }
 
-export function symbolDisposeName(name: ts.PropertyName): string | undefined {
-  if (!ts.isComputedPropertyName(name)) return undefined;
-  const text = name.expression.getText();
-  return text === "Symbol.dispose" || text === "Symbol.asyncDispose" ? "dispose" : undefined;
-}
-
 /** `C.prototype.m = function`, `C.prototype = { m() {} }`, `Object.assign(C.prototype, {…})`, `util.inherits(C, B)`. */
 export function collectPrototypeMethods(sourceFile: ts.SourceFile, es5: Map<string, { methods: Map<string, FunctionNode>; evidence: boolean }>): void {
   const addObject = (entry: { methods: Map<string, FunctionNode> }, object: ts.Expression): void => {
@@ -97,7 +91,3 @@ export function findAliasDeclaration(id: ts.Identifier): ts.VariableDeclaration 
   return undefined;
 }
 
-export function skipParens(expr: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
-  return expr;
-}

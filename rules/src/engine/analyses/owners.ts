@@ -11,10 +11,10 @@
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
 import type { Facts } from "../core/facts";
-import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, isInside, propertyNameText, walk } from "../core/ast";
-import { TEARDOWN_METHODS } from "./lifetime";
+import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, isIife, isInside, propertyNameText, walk } from "../core/ast";
+import { TEARDOWN_METHODS, symbolDisposeName } from "./lifetime";
 import { disposeHookCallbacks, ownHandlersFor } from "./owner-teardown";
-import { collectPrototypeMethods, findAliasDeclaration, returnedObject, skipParens, symbolDisposeName, teardownOf } from "./owner-shapes";
+import { collectPrototypeMethods, findAliasDeclaration, returnedObject, teardownOf } from "./owner-shapes";
 
 export type InstanceKind = "class" | "constructor-function" | "factory";
 
@@ -342,9 +342,7 @@ export class OwnersAnalysis {
   /** A function whose body returns an object literal with a teardown method: `return { close() { … } }`. */
   private addFactory(fn: FunctionNode): void {
     // `NS.tray = (function () { … return { close() {} } })()` runs once: a module singleton, not a factory.
-    let outer: ts.Node = fn.parent;
-    while (ts.isParenthesizedExpression(outer)) outer = outer.parent;
-    if (ts.isCallExpression(outer) && skipParens(outer.expression) === fn) return;
+    if (isIife(fn)) return;
     const body = fn.body;
     if (!body || !ts.isBlock(body)) return;
     for (const statement of body.statements) {

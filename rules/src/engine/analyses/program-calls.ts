@@ -4,7 +4,7 @@
 // `.then()` of `app.whenReady()` — so code in that function starts once, not per call.
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
-import { type FunctionNode, enclosingFunction, functionName } from "../core/ast";
+import { type FunctionNode, enclosingFunction, functionName, isIife } from "../core/ast";
 
 /** Functions that run once per process or extension host by convention. */
 const ONCE_FUNCTIONS = new Set(["main", "bootstrap", "activate"]);
@@ -66,12 +66,6 @@ function runsOnce(call: ts.CallExpression): boolean {
     return name !== undefined && ONCE_FUNCTIONS.has(name) && !enclosingFunction(fn);
   }
   return true;
-}
-
-function isIife(fn: FunctionNode): boolean {
-  let expr: ts.Node = fn;
-  while (ts.isParenthesizedExpression(expr.parent)) expr = expr.parent;
-  return ts.isCallExpression(expr.parent) && expr.parent.expression === expr;
 }
 
 function isOnceThen(fn: FunctionNode): boolean {

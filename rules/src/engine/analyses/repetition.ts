@@ -7,7 +7,7 @@
 // passed to `.then()` or `server.listen()` at module level runs once, one passed to
 // `.on()` or `setInterval()` runs each time the event fires.
 import ts from "typescript";
-import { type FunctionNode, calleeMemberName, enclosingFunction, functionName } from "../core/ast";
+import { type FunctionNode, callbackHost, calleeMemberName, enclosingFunction, functionName, isIife } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { MOUNT_METHODS, TEARDOWN_METHODS, lifetimes } from "./lifetime";
 import { programCalls } from "./program-calls";
@@ -127,20 +127,6 @@ function isOneShotEvent(host: ts.CallExpression): boolean {
   return event !== undefined && ts.isStringLiteralLike(event) && ONE_SHOT_EVENTS.has(event.text);
 }
 
-/** The call that receives `fn` as an argument (through parentheses): `list.forEach((x => …))`. */
-function callbackHost(fn: FunctionNode): ts.CallExpression | undefined {
-  let expr: ts.Node = fn;
-  while (ts.isParenthesizedExpression(expr.parent)) expr = expr.parent;
-  const parent = expr.parent;
-  return ts.isCallExpression(parent) && parent.arguments.includes(expr as ts.Expression) ? parent : undefined;
-}
-
-function isIife(fn: FunctionNode): boolean {
-  let expr: ts.Node = fn;
-  while (ts.isParenthesizedExpression(expr.parent)) expr = expr.parent;
-  return ts.isCallExpression(expr.parent) && expr.parent.expression === expr;
-}
-
 /**
  * A named function whose every reference in the file is a direct call made while
  * the module loads (`init()` at the top level): it runs once. Exported functions may
@@ -167,7 +153,6 @@ function isExportedDeclaration(fn: FunctionNode): boolean {
   return ts.canHaveModifiers(holder) && (ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
 }
 
-
 /** Hosts whose callback runs once: `$(document).ready(…)`, `app.whenReady().then(…)`, `x.once(…)`, `on("ready", …)`. */
 const ONCE_CALLBACK_HOSTS = new Set(["ready", "once", "then", "whenReady", "nextTick", "queueMicrotask"]);
 
@@ -178,45 +163,4 @@ function isOnceCallback(fn: FunctionNode): boolean {
   const name = calleeMemberName(host) ?? "";
   if (ONCE_CALLBACK_HOSTS.has(name)) return true;
   return (name === "on" || name === "addEventListener" || name === "addListener") && isOneShotEvent(host);
-}
-
-/**
- * Code under a first-time guard on a flag it sets: `if (!started && m.type === "VARS") { started = true; … }`
- * (the flag may be one operand of an `&&` chain). It runs once however often the enclosing code runs.
- */
-export function isFirstTimeGuarded(node: ts.Node): boolean {
-  for (let current: ts.Node = node; current.parent && !isFunctionLike(current); current = current.parent) {
-    const parent = current.parent;
-    if (!ts.isIfStatement(parent) || parent.thenStatement !== current) continue;
-    for (const flag of negatedOperands(parent.expression)) if (setsTrue(parent.thenStatement, flag)) return true;
-  }
-  return false;
-}
-
-function isFunctionLike(node: ts.Node): boolean {
-  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node);
-}
-
-/** The `x` of each `!x` in an `&&` chain (x a name or a property access). */
-function negatedOperands(condition: ts.Expression): string[] {
-  let expr = condition;
-  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
-  if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
-    return [...negatedOperands(expr.left), ...negatedOperands(expr.right)];
-  }
-  if (ts.isPrefixUnaryExpression(expr) && expr.operator === ts.SyntaxKind.ExclamationToken
-    && (ts.isIdentifier(expr.operand) || ts.isPropertyAccessExpression(expr.operand))) return [expr.operand.getText()];
-  return [];
-}
-
-function setsTrue(block: ts.Node, flag: string): boolean {
-  let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found || isFunctionLike(node)) return;
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && node.left.getText() === flag
-      && node.right.kind === ts.SyntaxKind.TrueKeyword) found = true;
-    else ts.forEachChild(node, visit);
-  };
-  visit(block);
-  return found;
 }

@@ -7,7 +7,7 @@
 // events, iteration, `res.body.cancel()`), and the flow walk finds the exit reached
 // with the resource still open.
 import ts from "typescript";
-import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, isStoringAssignment, thisClass } from "../core/ast";
+import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, isStoringAssignment, skipParens, thisClass } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { type LeakPath, flow } from "./flow";
 import { findTeardown } from "./lifetime";
@@ -324,10 +324,6 @@ function isNoErrorTest(expr: ts.Expression, errorName: string): boolean {
 function isName(expr: ts.Expression, name: string): boolean {
   const inner = skipParens(expr);
   return ts.isIdentifier(inner) && inner.text === name;
-}
-
-function skipParens(expr: ts.Expression): ts.Expression {
-  return ts.isParenthesizedExpression(expr) ? skipParens(expr.expression) : expr;
 }
 
 /** The first node the flow walk evaluates as a plain expression inside `node` (where the resource becomes live). */

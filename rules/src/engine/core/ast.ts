@@ -177,3 +177,24 @@ export function isStoringAssignment(kind: ts.SyntaxKind): boolean {
 export function isStringLiteralWithText(node: ts.Node | undefined, values: readonly string[]): boolean {
   return node !== undefined && ts.isStringLiteralLike(node) && values.includes(node.text);
 }
+
+/** The expression without the parentheses around it. */
+export function skipParens(expr: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+  return expr;
+}
+
+/** The call that receives `fn` as an argument (through parentheses): `list.forEach((x => …))`. */
+export function callbackHost(fn: FunctionNode): ts.CallExpression | undefined {
+  let expr: ts.Node = fn;
+  while (ts.isParenthesizedExpression(expr.parent)) expr = expr.parent;
+  const parent = expr.parent;
+  return ts.isCallExpression(parent) && parent.arguments.includes(expr as ts.Expression) ? parent : undefined;
+}
+
+/** `(function () { … })()` / `(() => { … })()`: a function called where it is written, once. */
+export function isIife(fn: FunctionNode): boolean {
+  let expr: ts.Node = fn;
+  while (ts.isParenthesizedExpression(expr.parent)) expr = expr.parent;
+  return ts.isCallExpression(expr.parent) && expr.parent.expression === expr;
+}
