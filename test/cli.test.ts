@@ -266,6 +266,9 @@ describe("leaklint CLI", () => {
   test("one-shot scripts: no resource findings in scripts/ and examples/ by default; timers stay; overrides change it", () => {
     const files = { "scripts/release.ts": `${STREAM_LEAK}\n${LEAKY}`, "src/stream.ts": STREAM_LEAK };
     assert.deepEqual(findingIds(project(files)), ["scripts/release.ts:uncleared-interval", "src/stream.ts:unclosed-stream"]);
+    // Example folders named for what they show are examples too; a folder merely containing the word is not.
+    const named = { "extra/push-examples/node/index.ts": STREAM_LEAK, "src/examplesParser/stream.ts": STREAM_LEAK };
+    assert.deepEqual(findingIds(project(named)), ["src/examplesParser/stream.ts:unclosed-stream"]);
     const reEnabled = JSON.stringify({ overrides: [{ files: ["scripts/"], rules: { "unclosed-stream": "warn" } }] });
     assert.deepEqual(findingIds(project({ ...files, "leaklint.config.json": reEnabled })),
       ["scripts/release.ts:uncleared-interval", "scripts/release.ts:unclosed-stream", "src/stream.ts:unclosed-stream"]);

@@ -1,7 +1,7 @@
 // timer-without-cleanup: one-shot timers started in code with a teardown and not cleared there, long per-request timeouts that capture the request, and self-rescheduling timeout loops that nothing can stop.
 import ts from "typescript";
 import {
-  type FunctionNode, type Owner, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
+  type Facts, type FunctionNode, type Owner, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
   isEntryPoint, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, awaitSkippingClear, entryTimerRemovedUncleared, outerReference, wrapRestInTryFinally, TIMER_CLEARERS, storeAndClearFixes, storedHandle, thisClass,
   timerHandleExpression, timerStarted, walk, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome,
 } from "../engine";
@@ -12,6 +12,8 @@ interface Options {
   minClassDelayMs: number;
   /** Per-request timeouts capturing the request are reported from this delay (ms) on. */
   minRequestDelayMs: number;
+  /** Effect timeouts whose callback only sets the component's state are reported from this delay (ms) on. */
+  minEffectStateDelayMs: number;
 }
 
 const ONE_SHOT_TIMERS = ["setTimeout", "setImmediate", "requestAnimationFrame", "requestIdleCallback"];
@@ -46,9 +48,10 @@ export default defineRule<MessageId, Options>({
     properties: {
       minClassDelayMs: { type: "number", description: "Timeouts in classes with a teardown shorter than this (known delays only) are not reported." },
       minRequestDelayMs: { type: "number", description: "Per-request timeouts capturing request objects are reported from this delay on." },
+      minEffectStateDelayMs: { type: "number", description: "Timeouts started by an effect whose callback only sets component state are reported from this delay on." },
     },
   },
-  defaultOptions: { minClassDelayMs: 1000, minRequestDelayMs: 10_000 },
+  defaultOptions: { minClassDelayMs: 1000, minRequestDelayMs: 10_000, minEffectStateDelayMs: 10_000 },
   create(context) {
     const lifetime = context.use(lifetimes);
     const { facts, sourceFile, options } = context;
@@ -171,7 +174,10 @@ export default defineRule<MessageId, Options>({
       if (timer === "setTimeout" && (call.arguments.length < 2 || delay === 0)) return undefined; // deferred to the next tick, not kept
       switch (owner.kind) {
         case "effect":
-          return enclosingFunction(call) === owner.effect ? "the effect cleanup" : undefined;
+          if (enclosingFunction(call) !== owner.effect) return undefined;
+          // A short timeout that only sets state: after unmount React drops the update, and it holds nothing past its delay.
+          if (timer === "setTimeout" && onlySetsState(facts, call.arguments[0]) && isShortDelay(facts, call.arguments[1], options.minEffectStateDelayMs)) return undefined;
+          return "the effect cleanup";
         case "vue-setup":
           return "an `onUnmounted` hook";
         case "class": {
@@ -234,6 +240,27 @@ export default defineRule<MessageId, Options>({
     }
   },
 });
+
+/** `() => setOpen(true)`, `() => { setA(1); setB(2); }`: a callback whose every statement calls a `useState`/`useReducer` setter. */
+function onlySetsState(facts: Facts, callback: ts.Expression | undefined): boolean {
+  if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return false;
+  const body = callback.body;
+  const calls = ts.isBlock(body)
+    ? body.statements.map((s) => (ts.isExpressionStatement(s) ? s.expression : undefined))
+    : [body];
+  return calls.length > 0 && calls.every((expr) => expr !== undefined && ts.isCallExpression(expr) && isStateSetter(facts, expr.expression));
+}
+
+/** An identifier bound as the second element of `const [x, setX] = useState(…)` (or `useReducer`'s dispatch). */
+function isStateSetter(facts: Facts, callee: ts.Expression): boolean {
+  const element = ts.isIdentifier(callee) ? facts.symbolAt(callee)?.valueDeclaration : undefined;
+  if (!element || !ts.isBindingElement(element) || !ts.isArrayBindingPattern(element.parent) || element.parent.elements[1] !== element) return false;
+  const declaration = element.parent.parent;
+  const init = ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
+  const hook = init && ts.isCallExpression(init) ? init.expression : undefined;
+  const name = hook && (ts.isIdentifier(hook) ? hook.text : ts.isPropertyAccessExpression(hook) ? hook.name.text : undefined);
+  return name === "useState" || name === "useReducer";
+}
 
 /** A condition, early return or catch between the loop function and its re-scheduling: the loop can end. */
 function hasStopPath(call: ts.CallExpression, fn: FunctionNode): boolean {

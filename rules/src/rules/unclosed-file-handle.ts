@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, KNOWN_RESOURCES, acquisitionNames, resourcesOfKind, configResources, convertToUsing, defineRule, describeExit, isCandidateCall,
-  matchAcquisition, releaseBeforeExit, trackResource, wrapInTryFinally,
+  enclosingFunction, isInLoop, matchAcquisition, releaseBeforeExit, trackResource, wrapInTryFinally,
 } from "../engine";
 
 type MessageId = "dropped" | "neverClosed" | "leakPath";
@@ -45,6 +45,8 @@ export default defineRule<MessageId, Options>({
     };
 
     function check(call: ts.CallExpression, spec: ResourceSpec): void {
+      // Opened at module top level, outside a loop: once per process, and one descriptor held for the process's life is not a leak.
+      if (!enclosingFunction(call) && !isInLoop(call)) return;
       const track = trackResource(facts, call, spec, context.options.checkExceptions);
       if (!track) return;
       const data = {

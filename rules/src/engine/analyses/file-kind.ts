@@ -13,12 +13,15 @@ export const TEST_FILE_GLOBS: readonly string[] = ["*.test.*", "*.spec.*", "test
 /** Families whose findings the built-in override turns off in test files: growth, timers and listeners die with the test run. */
 export const TEST_FILES_OFF_FAMILIES: readonly string[] = ["growth", "timer", "listener"];
 
-/** One-shot scripts (build, release, maintenance, examples), in gitignore syntax: run to completion and exit. */
-export const SCRIPT_FILE_GLOBS: readonly string[] = ["scripts/", "examples/"];
+/**
+ * One-shot scripts (build, release, maintenance, examples), in gitignore syntax: run to completion and exit.
+ * Example folders are often named for what they show (`push-examples/`, `api_examples/`).
+ */
+export const SCRIPT_FILE_GLOBS: readonly string[] = ["scripts/", "examples/", "example/", "*-examples/", "*_examples/"];
 /** Families the built-in override turns off in scripts: the process exits, and with it every descriptor and socket it held. */
 export const SCRIPT_FILES_OFF_FAMILIES: readonly string[] = ["resource"];
 
-const SCRIPT_PATH = /(^|[/\\])(scripts|examples)[/\\]/;
+const SCRIPT_PATH = /(^|[/\\])(scripts|examples?|[\w.]+[-_]examples)[/\\]/;
 const BUNDLE_PATHS = /(^|[/\\])\.yarn[/\\](releases|plugins)[/\\]|\.min\.[cm]?js$|[.-]bundle\.[cm]?js$/;
 const TEST_PATH = /(^|[/\\])(test|tests|__tests__|fixtures)[/\\]|\.(test|spec)\.[cm]?[jt]sx?$/;
 /** A line this long is minified or generated, not written by hand. */

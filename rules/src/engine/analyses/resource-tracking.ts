@@ -11,6 +11,7 @@ import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode,
 import type { Facts } from "../core/facts";
 import { type LeakPath, flow } from "./flow";
 import { findTeardown } from "./lifetime";
+import { leakRearmsEntryGuard } from "./refill-guard";
 import { classifyReference, outerReference } from "./ownership";
 import { type ResourceSpec, callbackArgument, deliveryOf } from "../apis/resources";
 import type { UseKind } from "./flow";
@@ -197,9 +198,10 @@ function followBinding(facts: Facts, base: TrackBase, binding: ts.Identifier, re
   const releases = refs.filter((r) => classifyUse(facts, r, base.spec) !== "use");
   if (releases.length === 0) return { ...base, binding, refs, releases, outcome: "never" };
   const uses = new Set<ts.Node>(refs.filter((r) => !releases.includes(r) && !isListenerCall(r)));
-  const leak = facts.analysis(flow).leakPath({
+  let leak = facts.analysis(flow).leakPath({
     acquisition, releases: widenReleases(facts, releases, binding.text, base.scope), exceptions, mayThrow: (node) => touchesOrAwaits(node, uses),
   }, base.scope);
+  if (leak && leakRearmsEntryGuard(facts, base.scope, acquisition, leak)) leak = undefined; // once a cache period, not per call
   return { ...base, binding, refs, releases, outcome: leak ? "leak" : "released", leak };
 }
 

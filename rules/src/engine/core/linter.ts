@@ -4,6 +4,7 @@
 import ts from "typescript";
 import { docsUrlFor } from "./define-rule";
 import { walk } from "./ast";
+import { isDevelopmentOnly } from "./dev-only";
 import { Directives } from "./directives";
 import { Facts, type IdentifierIndex, indexIdentifier } from "./facts";
 import type { UnparsableSourceFile } from "./compiler-options";
@@ -185,6 +186,7 @@ function makeReporter(
     }
     const { start, end } = rangeOf(sourceFile, descriptor.node);
     if (directives.isSilenced(rule.id, start)) return;
+    if ("kind" in descriptor.node && isDevelopmentOnly(descriptor.node)) return; // runs only in development: not a production leak
     const template = (rule.messages as Record<string, string>)[descriptor.messageId];
     if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message id "${descriptor.messageId}"`);
     const related: RelatedLocation[] = (descriptor.related ?? []).map((r) => ({
