@@ -274,6 +274,20 @@ describe("leaklint CLI", () => {
       ["scripts/release.ts:uncleared-interval", "scripts/release.ts:unclosed-stream", "src/stream.ts:unclosed-stream"]);
   });
 
+  test("importers: a module only loaded in development, and a mixin of the root app only, lose the findings that depend on it", () => {
+    const mixin = `export default {\n  created() {\n    window.addEventListener("resize", this.onResize);\n  },\n  methods: { onResize() {} },\n};\n`;
+    const files = {
+      "src/main.js": `import { createApp } from "vue";\nimport mobile from "./mixins/mobile";\nimport App from "./App.js";\ncreateApp({ mixins: [mobile], render: () => App }).mount("#app");\n`,
+      "src/mixins/mobile.js": mixin,
+      "src/mixins/resize.js": mixin,
+      "src/components/Chart.js": `import resize from "../mixins/resize";\nexport default { mixins: [resize] };\n`,
+      "src/routes/index.js": `if (process.env.NODE_ENV === "development") {\n  require("./debug")();\n}\nrequire("./api")();\n`,
+      "src/routes/debug.js": `${STREAM_LEAK.replace("import fs from \"node:fs\";", "const fs = require(\"node:fs\");").replace("export function header", "module.exports = function header")}`,
+      "src/routes/api.js": `${STREAM_LEAK.replace("import fs from \"node:fs\";", "const fs = require(\"node:fs\");").replace("export function header", "module.exports = function header")}`,
+    };
+    assert.deepEqual(findingIds(project(files)), ["src/mixins/resize.js:listener-not-removed", "src/routes/api.js:unclosed-stream"]);
+  });
+
   test("committed bundles are skipped in directories, counted in --stats, and linted when named", () => {
     const leak = "setInterval(() => {}, 1);\n";
     const dir = project({

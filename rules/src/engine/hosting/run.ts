@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { type LeaklintConfig, type ResolvedRule, defaultConfig, findConfigFile, loadConfigFile, resolveRules } from "./config";
+import { ImporterIndex } from "./importers";
 import { RulesPerFile } from "./overrides";
 import { applyFixes, safeFixes } from "../fixes/fixes";
 import { type LintFileOptions, lintSourceFile } from "../core/linter";
@@ -81,6 +82,7 @@ export function runLint(options: RunOptions): RunResult {
     ruleTimes: times,
   };
   const results: FileResult[] = [];
+  const importers = new ImporterIndex(files); // what other files say about a file's lifetime (hosting/importers.ts)
   const units = phase("program", () => createLintUnits(files, { project: options.project, types: options.types }));
   let done = 0;
   for (const unit of units) {
@@ -94,10 +96,11 @@ export function runLint(options: RunOptions): RunResult {
       if (item.done) break;
       const { fileName, sourceFile, types } = item.value;
       const lintOptions: LintFileOptions = { ...baseOptions, rules: perFile.for(fileName) };
-      let diagnostics = lintSourceFile(sourceFile, types, lintOptions);
+      const keep = (found: LintDiagnostic[]): LintDiagnostic[] => importers.filter(fileName, found);
+      let diagnostics = keep(lintSourceFile(sourceFile, types, lintOptions));
       let fixed = false;
       if (options.fix && safeFixes(diagnostics).length > 0) {
-        diagnostics = fixFile(fileName, sourceFile.text, diagnostics, types?.program.getCompilerOptions(), lintOptions);
+        diagnostics = fixFile(fileName, sourceFile.text, diagnostics, types?.program.getCompilerOptions(), lintOptions, keep);
         fixed = true;
       }
       results.push({ filePath: fileName, diagnostics, fixed });
@@ -115,11 +118,12 @@ function fixFile(
   originalDiagnostics: LintDiagnostic[],
   compilerOptions: ts.CompilerOptions | undefined,
   lintOptions: LintFileOptions,
+  keep: (diagnostics: LintDiagnostic[]) => LintDiagnostic[],
 ): LintDiagnostic[] {
   let text = original;
   let diagnostics = originalDiagnostics;
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    if (pass > 0) diagnostics = lintText(file, text, lintOptions, compilerOptions);
+    if (pass > 0) diagnostics = keep(lintText(file, text, lintOptions, compilerOptions));
     const fixes = safeFixes(diagnostics);
     if (fixes.length === 0) break;
     const next = applyFixes(text, fixes).text;

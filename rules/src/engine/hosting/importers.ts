@@ -1,0 +1,117 @@
+// How a module's importers use it — evidence one file cannot give about itself, read from the
+// other files of the run. Two uses change what a finding means:
+//   - every importer loads it only in development (`if (NODE_ENV === "development") require("./debug")`):
+//     nothing in it runs in production, so none of its findings is a production leak;
+//   - every importer passes it as a mixin of the application's root (`createApp({ mixins: [mobile] })`,
+//     `new Vue({ mixins: [mobile] })`): its lifecycle hooks run once, when the app mounts, so a
+//     listener, timer or entry it adds per mount is added once.
+// A module nothing in the run imports (an entry point, or one only other tools load) keeps its
+// findings. Only files with findings are looked up, and only files whose text names the module
+// are parsed.
+import fs from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { isDevelopmentOnly } from "../core/dev-only";
+import type { LintDiagnostic } from "../core/types";
+
+export type ModuleUse = "development-only" | "root-mixin";
+
+const RESOLVE_EXTENSIONS = ["", ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".vue"];
+/** Families whose findings say "each time … mounts / runs": a root mixin's hooks run once. */
+const PER_MOUNT_FAMILIES = new Set(["listener", "timer", "growth"]);
+const ROOT_APP_CALLS = new Set(["createApp", "createSSRApp", "Vue"]);
+
+export class ImporterIndex {
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly files: readonly string[]) {}
+
+  /** The diagnostics that stay once the importers' use of `file` is known. */
+  filter(file: string, diagnostics: LintDiagnostic[]): LintDiagnostic[] {
+    if (!diagnostics.some((d) => d.family !== "engine")) return diagnostics;
+    const use = this.useOf(file);
+    if (use === "development-only") return diagnostics.filter((d) => d.family === "engine");
+    if (use === "root-mixin") return diagnostics.filter((d) => !PER_MOUNT_FAMILIES.has(d.family));
+    return diagnostics;
+  }
+
+  /** What every importer of `file` in the run has in common, when it is one of the uses above. */
+  useOf(file: string): ModuleUse | undefined {
+    const target = path.resolve(file);
+    const stem = path.basename(target).replace(/\.[^.]+$/, "");
+    const sites: ts.Node[] = [];
+    for (const other of this.files) {
+      if (path.resolve(other) === target) continue;
+      const text = this.textOf(other);
+      if (!text.includes(stem)) continue;
+      const sourceFile = ts.createSourceFile(other, text, ts.ScriptTarget.Latest, true);
+      collectImportSites(sourceFile, (specifier) => resolvesTo(path.dirname(other), specifier, target), sites);
+    }
+    if (sites.length === 0) return undefined;
+    if (sites.every((site) => isDevelopmentOnly(site))) return "development-only";
+    if (sites.every(isRootMixinImport)) return "root-mixin";
+    return undefined;
+  }
+
+  private textOf(file: string): string {
+    let text = this.texts.get(file);
+    if (text === undefined) {
+      try {
+        text = fs.readFileSync(file, "utf8");
+      } catch {
+        text = "";
+      }
+      this.texts.set(file, text);
+    }
+    return text;
+  }
+}
+
+/** `import x from "./m"`, `require("./m")`, `import("./m")` whose relative specifier resolves to the target. */
+function collectImportSites(sourceFile: ts.SourceFile, matches: (specifier: string) => boolean, sites: ts.Node[]): void {
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && matches(node.moduleSpecifier.text)) sites.push(node);
+    else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0])
+      && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))
+      && matches(node.arguments[0].text)) {
+      sites.push(node);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+}
+
+function resolvesTo(fromDir: string, specifier: string, target: string): boolean {
+  if (!specifier.startsWith(".")) return false;
+  const base = path.resolve(fromDir, specifier);
+  return RESOLVE_EXTENSIONS.some((ext) => base + ext === target)
+    || RESOLVE_EXTENSIONS.some((ext) => ext !== "" && path.join(base, `index${ext}`) === target)
+    || base.replace(/\.js$/, ".ts") === target || base.replace(/\.js$/, ".tsx") === target;
+}
+
+/** `import mobile from "./mixins/mobile"` whose binding is only used in the `mixins` of a root app: `createApp({ mixins: [mobile] })`. */
+function isRootMixinImport(site: ts.Node): boolean {
+  if (!ts.isImportDeclaration(site)) return false;
+  const name = site.importClause?.name;
+  if (!name || site.importClause?.namedBindings) return false;
+  const uses: ts.Identifier[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && node !== name && node.text === name.text) uses.push(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(site.getSourceFile());
+  return uses.length > 0 && uses.every(isRootAppMixin);
+}
+
+function isRootAppMixin(use: ts.Identifier): boolean {
+  const array = use.parent;
+  if (!ts.isArrayLiteralExpression(array)) return false;
+  const property = array.parent;
+  if (!ts.isPropertyAssignment(property) || property.name.getText() !== "mixins") return false;
+  const options = property.parent;
+  const call = options.parent;
+  if (!(ts.isCallExpression(call) || ts.isNewExpression(call)) || call.arguments?.[0] !== options) return false;
+  const callee = call.expression;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : "";
+  return ROOT_APP_CALLS.has(name);
+}
