@@ -69,6 +69,36 @@ export function signalOrigin(facts: Facts, expr: ts.Expression, at: ts.Node): Si
   return "unknown";
 }
 
+interface SignalParameter {
+  /** The file-local function (not exported) whose parameter carries the signal. */
+  name: ts.Identifier;
+  index: number;
+  /** `options.signal` / `{ signal }`: the property of the parameter that holds it. */
+  property: string | undefined;
+}
+
+/** The file-local function and parameter a caller's signal (`signal`, `options.signal`, a destructured `{ signal }`) comes in through. */
+function signalParameter(facts: Facts, expr: ts.Expression): SignalParameter | undefined {
+  const inner = skipOuterExpressions(expr);
+  const root = ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression) ? inner.expression : ts.isIdentifier(inner) ? inner : undefined;
+  const decl = root && facts.symbolAt(root)?.valueDeclaration;
+  if (!decl) return undefined;
+  let param: ts.ParameterDeclaration | undefined;
+  let property: string | undefined = ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
+  if (ts.isParameter(decl)) param = decl;
+  else if (ts.isBindingElement(decl) && ts.isObjectBindingPattern(decl.parent) && ts.isParameter(decl.parent.parent) && !property) {
+    param = decl.parent.parent;
+    property = decl.propertyName && ts.isIdentifier(decl.propertyName) ? decl.propertyName.text : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+    if (!property) return undefined;
+  }
+  const fn = param?.parent;
+  if (!param || !fn || !isFunctionNode(fn)) return undefined;
+  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
+  const holder = ts.isFunctionDeclaration(fn) ? fn : fn.parent.parent?.parent;
+  if (!name || (holder && ts.canHaveModifiers(holder) && ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))) return undefined;
+  return { name, index: fn.parameters.indexOf(param), property };
+}
+
 /**
  * Whether the caller's signal `expr` (a parameter, `options.signal`, a destructured
  * `{ signal }`) is a fresh per-call signal: the function is file-local and every call
@@ -76,31 +106,33 @@ export function signalOrigin(facts: Facts, expr: ts.Expression, at: ts.Node): Si
  * (`const ac = new AbortController(); start({ signal: ac.signal }); … ac.abort()`).
  */
 export function isPerCallSignal(facts: Facts, expr: ts.Expression): boolean {
-  const inner = skipOuterExpressions(expr);
-  const root = ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression) ? inner.expression : ts.isIdentifier(inner) ? inner : undefined;
-  const decl = root && facts.symbolAt(root)?.valueDeclaration;
-  if (!decl) return false;
-  let param: ts.ParameterDeclaration | undefined;
-  let property: string | undefined = ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
-  if (ts.isParameter(decl)) param = decl;
-  else if (ts.isBindingElement(decl) && ts.isObjectBindingPattern(decl.parent) && ts.isParameter(decl.parent.parent) && !property) {
-    param = decl.parent.parent;
-    property = decl.propertyName && ts.isIdentifier(decl.propertyName) ? decl.propertyName.text : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
-    if (!property) return false;
-  }
-  const fn = param?.parent;
-  if (!param || !fn || !isFunctionNode(fn)) return false;
-  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
-  const holder = ts.isFunctionDeclaration(fn) ? fn : fn.parent.parent?.parent;
-  if (!name || (holder && ts.canHaveModifiers(holder) && ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))) return false;
-  const index = fn.parameters.indexOf(param);
-  const refs = facts.referencesTo(name);
+  const param = signalParameter(facts, expr);
+  if (!param) return false;
+  const refs = facts.referencesTo(param.name);
   return refs.length > 0 && refs.every((ref) => {
     const call = ref.parent;
     if (!ts.isCallExpression(call) || call.expression !== ref) return false;
-    let arg: ts.Expression | undefined = call.arguments[index];
-    if (arg && property) arg = propertyValue(arg, property);
+    let arg: ts.Expression | undefined = call.arguments[param.index];
+    if (arg && param.property) arg = propertyValue(arg, param.property);
     return arg !== undefined && isFreshControllerSignal(facts, arg);
+  });
+}
+
+/**
+ * Whether the function the caller's signal comes in through is file-local and only ever handed
+ * to other code as a callback (`startServer({ port, onAwaitEvent })`, `register(onAwaitEvent)`):
+ * that code calls it, with a signal this file cannot see — often a per-request controller.
+ * Not an API whose callers are known to reuse one signal: cannot tell, so nothing is said.
+ */
+export function isHandedOffCallbackSignal(facts: Facts, expr: ts.Expression): boolean {
+  const param = signalParameter(facts, expr);
+  if (!param) return false;
+  const refs = facts.referencesTo(param.name);
+  return refs.length > 0 && refs.every((ref) => {
+    const parent = ref.parent;
+    if (ts.isCallExpression(parent) && parent.arguments.includes(ref)) return true;
+    const property = ts.isShorthandPropertyAssignment(parent) || (ts.isPropertyAssignment(parent) && parent.initializer === ref) ? parent.parent : undefined;
+    return property !== undefined && ts.isObjectLiteralExpression(property) && ts.isCallExpression(property.parent) && property.parent.arguments.includes(property);
   });
 }
 
