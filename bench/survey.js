@@ -19,10 +19,15 @@ const ROOT = path.resolve(__dirname, "..");
 const SURVEY_DIR = path.join(ROOT, ".survey");
 const CODE_SERVER = path.join(ROOT, ".e2e/code-server/node_modules/code-server");
 
-/** Libraries already in the root node_modules (dependencies of the repository). */
+/**
+ * Libraries already in the root node_modules (dependencies of the repository). Packages built
+ * from a repository in ../shared/RESERVED-REPOS.txt (kept for an independent evaluation) are not
+ * surveyed: ws, undici, node-fetch, got, socket.io and engine.io, mongodb, ioredis, mysql2,
+ * vscode-languageclient / vscode-jsonrpc / vscode-languageserver, vite, webpack-dev-server,
+ * @grpc/grpc-js, @tanstack/query-core, mongoose and Vue's runtime packages are out.
+ */
 const ROOT_PACKAGES = [
-  "express", "koa", "ws", "pg", "pg-pool", "mysql2", "undici", "node-fetch", "got", "socket.io", "engine.io", "mongodb", "ioredis",
-  "chokidar", "tar", "archiver", "generic-pool", "fastify", "rxjs", "p-retry", "p-timeout", "vscode-languageclient", "vscode-jsonrpc",
+  "express", "koa", "pg", "pg-pool", "chokidar", "tar", "archiver", "generic-pool", "fastify", "rxjs", "p-retry", "p-timeout",
   "body-parser", "router",
 ];
 
@@ -34,13 +39,10 @@ const ROOT_PACKAGES = [
 const SURVEY_PACKAGES = [
   { name: "nodemon", version: "3.1.14", paths: ["lib", "bin"] },
   { name: "browser-sync", version: "3.0.4", paths: ["dist"] },
-  { name: "webpack-dev-server", version: "5.2.2", paths: ["lib", "client"] },
   { name: "live-server", version: "1.2.2", paths: ["index.js", "live-server.js", "middleware"] },
   { name: "http-server", version: "14.1.1", paths: ["lib", "bin"] },
   { name: "json-server", version: "0.17.4", paths: ["lib"] },
   { name: "pm2", version: "6.0.8", paths: ["lib", "index.js"] },
-  { name: "socket.io", version: "4.8.1", paths: ["dist"] },
-  { name: "socket.io-client", version: "4.8.1", paths: ["build/cjs"] },
   { name: "bullmq", version: "5.56.0", paths: ["dist/cjs"] },
   { name: "node-cron", version: "4.2.1", paths: ["dist/cjs"] },
   { name: "agenda", version: "5.0.0", paths: ["dist"] },
@@ -48,9 +50,6 @@ const SURVEY_PACKAGES = [
   { name: "connect", version: "3.7.0", paths: ["index.js"] },
   { name: "@nestjs/core", version: "11.1.3", paths: ["."] },
   { name: "@angular/core", version: "20.0.5", paths: ["fesm2022"], exclude: ["fesm2022/testing.mjs"] },
-  { name: "@vue/reactivity", version: "3.5.17", paths: ["dist/reactivity.cjs.js"] },
-  { name: "@vue/runtime-core", version: "3.5.17", paths: ["dist/runtime-core.cjs.js"] },
-  { name: "@vue/runtime-dom", version: "3.5.17", paths: ["dist/runtime-dom.cjs.js"] },
   { name: "react-dom", version: "19.1.0", paths: ["cjs/react-dom-client.development.js", "cjs/react-dom-server.node.development.js"] },
   { name: "lit", version: "3.3.0", paths: ["development"] },
   { name: "lit-html", paths: ["development"] },
@@ -58,20 +57,16 @@ const SURVEY_PACKAGES = [
   { name: "@lit/reactive-element", version: "2.1.0", paths: ["development"] },
   { name: "ink", version: "6.0.1", paths: ["build"] },
   { name: "chokidar", version: "4.0.3", paths: ["index.js", "handler.js"], survey: "chokidar@4" },
-  { name: "vite", version: "7.0.0", paths: ["dist/node", "dist/client"] },
   { name: "svelte", version: "5.34.7", paths: ["src"], exclude: ["src/compiler"] },
   { name: "mobx", version: "6.13.7", paths: ["dist/mobx.cjs.development.js"] },
   { name: "redux", version: "5.0.1", paths: ["dist/cjs/redux.cjs"] },
   { name: "koa", version: "3.0.0", paths: ["lib"], survey: "koa@3" },
-  { name: "ws", version: "8.18.3", paths: ["lib"], survey: "ws@8" },
   { name: "@angular/cdk", version: "20.0.6", paths: ["fesm2022"] },
   { name: "@angular/router", version: "20.0.7", paths: ["fesm2022"] },
   { name: "@angular/common", version: "20.0.7", paths: ["fesm2022"] },
   { name: "@angular/forms", version: "20.0.7", paths: ["fesm2022"] },
   { name: "@ngrx/store", version: "20.1.0", paths: ["fesm2022"] },
-  { name: "@tanstack/query-core", version: "5.108.0", paths: ["src"] },
   { name: "mqtt", version: "5.16.0", paths: ["build"] },
-  { name: "@grpc/grpc-js", version: "1.14.7", paths: ["src"] },
   { name: "http-proxy", version: "1.18.1", paths: ["lib"] },
   { name: "karma", version: "6.4.4", paths: ["lib", "static"] },
   { name: "mocha", version: "11.8.0", paths: ["lib"] },
@@ -80,7 +75,6 @@ const SURVEY_PACKAGES = [
   { name: "blessed", version: "0.1.81", paths: ["lib"] },
   { name: "enquirer", version: "2.4.1", paths: ["index.js", "lib"] },
   { name: "ora", version: "8.2.0", paths: ["index.js"] },
-  { name: "mongoose", version: "8.24.10", paths: ["lib"] },
   { name: "amqplib", version: "0.10.9", paths: ["lib", "channel_api.js", "callback_api.js"] },
   { name: "kafkajs", version: "2.2.4", paths: ["src"] },
   { name: "puppeteer-core", version: "24.43.1", paths: ["src"], exclude: ["src/generated"] },
@@ -89,9 +83,7 @@ const SURVEY_PACKAGES = [
   { name: "@codemirror/view", version: "6.43.15", paths: ["dist/index.js"] },
   { name: "prosemirror-view", version: "1.42.9", paths: ["src"] },
   { name: "winston", version: "3.19.0", paths: ["lib"] },
-  { name: "engine.io-client", version: "6.6.8", paths: ["build/cjs"] },
   { name: "sockjs", version: "0.3.24", paths: ["lib"] },
-  { name: "vscode-languageserver", version: "9.0.1", paths: ["lib"] },
   { name: "@node-red/runtime", version: "4.1.15", paths: ["lib"] },
   { name: "@node-red/nodes", version: "4.1.15", paths: ["core"] },
   { name: "@node-red/editor-client", version: "4.1.15", paths: ["public/red/red.js", "public/red/main.js"] },

@@ -274,6 +274,45 @@ describe("leaklint CLI", () => {
       ["scripts/release.ts:uncleared-interval", "scripts/release.ts:unclosed-stream", "src/stream.ts:unclosed-stream"]);
   });
 
+  test("components: .vue and .svelte script blocks are linted at their own lines; <script setup> runs per instance; --fix keeps the template", () => {
+    const vue = [
+      "<template><p>{{ n }}</p></template>",
+      "<script lang=\"ts\">",
+      "export class Poller {",
+      "  start(): void {",
+      "    setInterval(() => this.poll(), 1000);",
+      "  }",
+      "  poll(): void {}",
+      "  dispose(): void {}",
+      "}",
+      "</script>",
+      "<script setup lang=\"ts\">",
+      "import { ref, onMounted } from \"vue\";",
+      "const n = ref(0);",
+      "const seen = new Map<string, number>();",
+      "window.addEventListener(\"resize\", () => seen.set(String(window.innerWidth), 1));",
+      "onMounted(() => {",
+      "  setInterval(() => n.value++, 1000);",
+      "});",
+      "const data = await fetch(\"/api/x\").then((r) => r.json());",
+      "</script>",
+      "<style>p { color: red; }</style>",
+      "",
+    ].join("\n");
+    const svelte = "<script>\n  import { onMount } from \"svelte\";\n  let count = 0;\n  onMount(() => {\n    setInterval(() => count++, 1000);\n  });\n</script>\n<p>{count}</p>\n";
+    const dir = project({ "src/Clock.vue": vue, "src/Counter.svelte": svelte, "src/Empty.vue": "<template><p>no script</p></template>\n" });
+    const found = (JSON.parse(leaklint(dir, "--format", "json").stdout) as Array<{ filePath: string; ruleId: string; line: number; column: number; message: string }>)
+      .map((d) => `${path.basename(d.filePath)}:${d.line}:${d.column}:${d.ruleId}`);
+    // The per-instance `seen` map is not a module-level collection; the mount hook's interval is per mount.
+    assert.deepEqual(found.sort(), ["Clock.vue:17:3:uncleared-interval", "Clock.vue:5:5:uncleared-interval", "Counter.svelte:5:5:uncleared-interval"]);
+    leaklint(dir, "--fix");
+    const fixed = fs.readFileSync(path.join(dir, "src/Clock.vue"), "utf8");
+    assert.match(fixed, /^<template><p>\{\{ n \}\}<\/p><\/template>\n<script lang="ts">\n/);
+    assert.match(fixed, /this\.interval = setInterval\(\(\) => this\.poll\(\), 1000\);/);
+    assert.match(fixed, /<\/script>\n<style>p \{ color: red; \}<\/style>\n$/);
+    assert.equal(fixed.slice(fixed.indexOf("<script setup")), vue.slice(vue.indexOf("<script setup"))); // no safe fix there: untouched
+  });
+
   test("importers: a module only loaded in development, and a mixin of the root app only, lose the findings that depend on it", () => {
     const mixin = `export default {\n  created() {\n    window.addEventListener("resize", this.onResize);\n  },\n  methods: { onResize() {} },\n};\n`;
     const files = {

@@ -10,6 +10,7 @@ import ts from "typescript";
 import { LOOSE_COMPILER_OPTIONS, type UnparsableSourceFile } from "../core/compiler-options";
 import type { TypeInfo } from "../core/types";
 import { isCommittedBundle } from "../analyses/file-kind";
+import { COMPONENT_EXTENSIONS, type ComponentSourceFile, componentView, isComponentFile } from "./sfc";
 
 export { LOOSE_COMPILER_OPTIONS, type UnparsableSourceFile };
 
@@ -18,7 +19,8 @@ const ALWAYS_SKIPPED_DIRS = new Set(["node_modules", ".git", ".hg", ".svn"]);
 
 export function isLintable(file: string): boolean {
   if (/\.d\.[cm]?ts$/.test(file)) return false;
-  return LINTABLE_EXTENSIONS.includes(path.extname(file).toLowerCase());
+  const extension = path.extname(file).toLowerCase();
+  return LINTABLE_EXTENSIONS.includes(extension) || COMPONENT_EXTENSIONS.includes(extension);
 }
 
 export interface DiscoveryOptions {
@@ -201,7 +203,14 @@ export function typeInfo(program: ts.Program): TypeInfo {
  */
 export function parseLooseFile(fileName: string, text?: string): ts.SourceFile {
   try {
-    return ts.createSourceFile(fileName, text ?? ts.sys.readFile(fileName) ?? "", LOOSE_PARSE_OPTIONS, true);
+    const content = text ?? ts.sys.readFile(fileName) ?? "";
+    if (isComponentFile(fileName)) {
+      const view = componentView(fileName, content); // `.vue` / `.svelte`: their script blocks, at their own offsets
+      const sourceFile: ComponentSourceFile = ts.createSourceFile(fileName, view.text, LOOSE_PARSE_OPTIONS, true, view.scriptKind);
+      sourceFile.leaklintComponent = { original: content, insertions: view.insertions };
+      return sourceFile;
+    }
+    return ts.createSourceFile(fileName, content, LOOSE_PARSE_OPTIONS, true);
   } catch (error) {
     return unparsablePlaceholder(fileName, LOOSE_PARSE_OPTIONS, error);
   }

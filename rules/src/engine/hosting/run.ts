@@ -7,6 +7,7 @@ import ts from "typescript";
 import { type LeaklintConfig, type ResolvedRule, defaultConfig, findConfigFile, loadConfigFile, resolveRules } from "./config";
 import { ImporterIndex } from "./importers";
 import { RulesPerFile } from "./overrides";
+import { type ComponentSourceFile, mapToComponent } from "./sfc";
 import { applyFixes, safeFixes } from "../fixes/fixes";
 import { type LintFileOptions, lintSourceFile } from "../core/linter";
 import { createLintUnits, discoverFiles, guardedHost, parseLooseFile, typeInfo, unitFiles } from "./project";
@@ -97,10 +98,12 @@ export function runLint(options: RunOptions): RunResult {
       const { fileName, sourceFile, types } = item.value;
       const lintOptions: LintFileOptions = { ...baseOptions, rules: perFile.for(fileName) };
       const keep = (found: LintDiagnostic[]): LintDiagnostic[] => importers.filter(fileName, found);
-      let diagnostics = keep(lintSourceFile(sourceFile, types, lintOptions));
+      let diagnostics = keep(mapToComponent(sourceFile, lintSourceFile(sourceFile, types, lintOptions)));
       let fixed = false;
       if (options.fix && safeFixes(diagnostics).length > 0) {
-        diagnostics = fixFile(fileName, sourceFile.text, diagnostics, types?.program.getCompilerOptions(), lintOptions, keep);
+        // A component is linted through a blanked view of its script blocks: fixes apply to its own text (same offsets).
+        const original = (sourceFile as ComponentSourceFile).leaklintComponent?.original ?? sourceFile.text;
+        diagnostics = fixFile(fileName, original, diagnostics, types?.program.getCompilerOptions(), lintOptions, keep);
         fixed = true;
       }
       results.push({ filePath: fileName, diagnostics, fixed });
@@ -147,7 +150,10 @@ function hasByteOrderMark(file: string): boolean {
 
 /** Lints one text: loose, or in a single-file program with a typed copy of `compilerOptions`. */
 export function lintText(fileName: string, text: string, lintOptions: LintFileOptions, compilerOptions?: ts.CompilerOptions): LintDiagnostic[] {
-  if (!compilerOptions) return lintSourceFile(parseLooseFile(fileName, text), undefined, lintOptions);
+  if (!compilerOptions) {
+    const sourceFile = parseLooseFile(fileName, text);
+    return mapToComponent(sourceFile, lintSourceFile(sourceFile, undefined, lintOptions));
+  }
   const program = createSingleFileProgram(fileName, text, { ...compilerOptions, noEmit: true });
   return lintSourceFile(program.getSourceFile(fileName)!, typeInfo(program), lintOptions);
 }
