@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement,
   defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt, type LifetimeAnalysis, lifetimes,
-  type OwnedCollection, firedTimersKept, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, owners, removalEvidence,
+  type OwnedCollection, firedTimersKept, hasClosedKeyType, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, owners, removalEvidence,
 } from "../engine";
 
 type MessageId = "grows" | "growsExported" | "growsOwned" | "firedTimersKept";
@@ -136,6 +136,7 @@ export default defineRule<MessageId, Options>({
     function check(candidate: Candidate): void {
       const uses = candidate.refs.map(classifyCollectionUse);
       if (uses.some((u) => u.kind === "shrink" || u.kind === "bound")) return;
+      if (hasClosedKeyType(facts, candidate.nameNode)) return; // `Record<Kind, V>`: one entry per member of Kind at most
       const escapes = uses.filter((u) => u.kind === "escape");
       if (escapes.some((u) => !isExport(u.ref))) return; // handed to code we cannot see
       let exported = candidate.exported || escapes.length > 0;

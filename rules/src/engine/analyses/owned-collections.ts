@@ -6,7 +6,7 @@
 // the owner's life (per event, per operation such as `query()` / `send()` /
 // `subscribe()`, or from such code through `this.helper()`). Also: growth whose key
 // cannot take many values (a literal, a small literal union, a key updated only when
-// already present), which is bounded whatever the owner.
+// already present: analyses/bounded-keys.ts), which is bounded whatever the owner.
 import ts from "typescript";
 import { type FunctionNode, callbackHost, calleeMemberName, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
@@ -38,7 +38,6 @@ const COUNTER_CALL = /^_*(next|new|gen|generate|allocate|create)_?(message|msg|r
 const UI_TEARDOWNS = new Set([
   "ngOnDestroy", "componentWillUnmount", "disconnectedCallback", "beforeUnmount", "unmounted", "beforeDestroy", "destroyed", "onDestroy", "unmount",
 ]);
-const MAX_LITERAL_KEYS = 16;
 const MAX_CALL_DEPTH = 3;
 
 /** The collections `owner` keeps in its fields or factory closure. */
@@ -305,74 +304,5 @@ function methodRepetition(owners: OwnersAnalysis, owner: InstanceOwner, method: 
     if (when) return when.endsWith(")") && when.includes(" (through ") ? `${when.slice(0, -1)} → \`${method.name}()\`)` : `${when} (through \`${method.name}()\`)`;
   }
   return undefined;
-}
-
-/**
- * Growth that cannot add many entries: a literal or constant key, a key whose type is a
- * single literal or a small union of literals (`"npm" | "yarn" | "pnpm"`), an update
- * made only when the key is already present (`if (m.has(k)) m.set(k, …)`), or a key
- * taken from a fixed list in the file (`for (const k of ["a", "b"])`).
- */
-export function isBoundedKey(facts: Facts, use: CollectionUse): boolean {
-  const key = use.key;
-  if (!key || use.via === "push" || use.via === "unshift" || use.via === "splice") return false;
-  if (ts.isStringLiteralLike(key) || ts.isNumericLiteral(key)) return true;
-  if (isUpdateOfPresentKey(use)) return true;
-  if (!ts.isIdentifier(key)) return false;
-  if (facts.hasTypes) {
-    const type = facts.checker.getTypeAtLocation(key);
-    const parts = type.isUnion() ? type.types : [type];
-    if (parts.length <= MAX_LITERAL_KEYS && parts.every((t) => t.isLiteral() || (t.flags & ts.TypeFlags.BooleanLiteral) !== 0)) return true;
-  }
-  const decl = facts.symbolAt(key)?.valueDeclaration;
-  if (!decl) return false;
-  if (ts.isVariableDeclaration(decl) && decl.initializer && ts.isStringLiteralLike(decl.initializer)
-    && (decl.parent.flags & ts.NodeFlags.Const) !== 0) return true;
-  if ((ts.isParameter(decl) || ts.isVariableDeclaration(decl)) && decl.type && isLiteralUnionType(facts, decl.type)) return true;
-  // for (const k of ["a", "b"]) / for (const k of KINDS) with `const KINDS = [...literals]`
-  const loop = decl.parent?.parent;
-  if (ts.isVariableDeclarationList(decl.parent) && loop && ts.isForOfStatement(loop)) return isLiteralList(facts, loop.expression);
-  return false;
-}
-
-/** A literal union written in the file: `"a" | "b"`, or a type alias of one declared in the same file. */
-function isLiteralUnionType(facts: Facts, type: ts.TypeNode, depth = 0): boolean {
-  if (ts.isLiteralTypeNode(type)) return true;
-  if (ts.isUnionTypeNode(type)) return type.types.length <= MAX_LITERAL_KEYS && type.types.every((t) => isLiteralUnionType(facts, t, depth));
-  if (ts.isParenthesizedTypeNode(type)) return isLiteralUnionType(facts, type.type, depth);
-  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && depth < 2) {
-    const name = type.typeName.text;
-    const decl = facts.symbolAt(type.typeName)?.declarations?.find(ts.isTypeAliasDeclaration)
-      ?? facts.sourceFile.statements.find((s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && s.name.text === name);
-    return decl !== undefined && isLiteralUnionType(facts, decl.type, depth + 1);
-  }
-  return false;
-}
-
-function isLiteralList(facts: Facts, expr: ts.Expression): boolean {
-  let list: ts.Node | undefined = expr;
-  if (ts.isIdentifier(expr)) {
-    const decl = facts.symbolAt(expr)?.valueDeclaration;
-    list = decl && ts.isVariableDeclaration(decl) && (decl.parent.flags & ts.NodeFlags.Const) !== 0 ? decl.initializer : undefined;
-  }
-  while (list && (ts.isAsExpression(list) || ts.isSatisfiesExpression(list))) list = list.expression;
-  return list !== undefined && ts.isArrayLiteralExpression(list) && list.elements.every((e) => ts.isStringLiteralLike(e) || ts.isNumericLiteral(e));
-}
-
-/** `if (m.has(k)) m.set(k, v)` / `if (k in o) o[k] = v`: the key was already there. */
-function isUpdateOfPresentKey(use: CollectionUse): boolean {
-  const key = use.key!.getText();
-  const target = use.ref.getText();
-  for (let current: ts.Node = use.ref; current.parent && !isFunctionNode(current); current = current.parent) {
-    const parent = current.parent;
-    if (!ts.isIfStatement(parent) || parent.thenStatement !== current) continue;
-    let condition = parent.expression;
-    while (ts.isParenthesizedExpression(condition)) condition = condition.expression;
-    if (ts.isCallExpression(condition) && calleeMemberName(condition) === "has" && ts.isPropertyAccessExpression(condition.expression)
-      && condition.expression.expression.getText() === target && condition.arguments[0]?.getText() === key) return true;
-    if (ts.isBinaryExpression(condition) && condition.operatorToken.kind === ts.SyntaxKind.InKeyword
-      && condition.right.getText() === target && condition.left.getText() === key) return true;
-  }
-  return false;
 }
 
