@@ -43,7 +43,7 @@ export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,
 } from "./analyses/collections";
 export {
-  type OwnedCollection, firedTimersKept, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, removalEvidence,
+  type OwnedCollection, firedTimersKept, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, removalEvidence,
 } from "./analyses/owned-collections";
 export {
   type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,

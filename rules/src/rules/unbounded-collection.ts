@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement,
   defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt, type LifetimeAnalysis, lifetimes,
-  type OwnedCollection, firedTimersKept, hasClosedKeyType, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, owners, removalEvidence,
+  type OwnedCollection, firedTimersKept, hasClosedKeyType, isBoundedKey, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, owners, removalEvidence,
 } from "../engine";
 
 type MessageId = "grows" | "growsExported" | "growsOwned" | "firedTimersKept";
@@ -109,6 +109,7 @@ export default defineRule<MessageId, Options>({
     function checkOwned(owned: OwnedCollection): void {
       const { owner } = owned;
       if (!owned.refs.some((r) => classifyCollectionUse(r).kind === "grow")) return;
+      if (isExposedToSiblingModule(facts, instances, owned)) return; // a sibling module handed the owner may remove its entries
       const kept = firedTimersKept(facts, instances, owned, owned.refs.map(classifyCollectionUse));
       const keptWhen = kept && ownedGrowthRepetition(instances, owner, kept.ref);
       if (kept && keptWhen) {

@@ -12,6 +12,7 @@ import { type FunctionNode, callbackHost, calleeMemberName, enclosingFunction, i
 import type { Facts } from "../core/facts";
 import { type CollectionKind, type CollectionUse, collectionKindOf } from "./collections";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
+import { requiredModule } from "../core/names";
 
 export interface OwnedCollection {
   owner: InstanceOwner;
@@ -306,3 +307,55 @@ function methodRepetition(owners: OwnersAnalysis, owner: InstanceOwner, method: 
   return undefined;
 }
 
+/**
+ * A public field of an owner that hands itself to a function of a sibling module
+ * (`handle(this, packet)` with `handle` from "./handlers", also tsc's
+ * `(0, handlers_1.default)(this, …)`): that module can reach the field and remove its
+ * entries, and this file alone cannot tell. A `_`-prefixed, `#private` or TS
+ * `private`/`protected` field is the owner's own business, and a package module
+ * (`require("debug")`) knows nothing of the owner's fields.
+ */
+export function isExposedToSiblingModule(facts: Facts, owners: OwnersAnalysis, owned: OwnedCollection): boolean {
+  if (owned.owner.kind === "factory" || /^[_#]/.test(owned.name) || isPrivateMember(owned.nameNode)) return false;
+  let found = false;
+  for (const root of owners.rootsOf(owned.owner)) {
+    walk(root, (node) => {
+      if (found) return false;
+      if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments?.some((arg) => owners.isInstanceReference(owned.owner, arg))
+        && isRelativeModule(moduleOfCallee(facts, node.expression))) found = true;
+      return undefined;
+    });
+  }
+  return found;
+}
+
+function isPrivateMember(nameNode: ts.Node): boolean {
+  const holder = nameNode.parent;
+  return ts.isPropertyDeclaration(holder) && (holder.modifiers?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword) ?? false);
+}
+
+function isRelativeModule(specifier: string | undefined): boolean {
+  return specifier !== undefined && /^\.\.?\//.test(specifier);
+}
+
+/** The module specifier a callee is imported from: `f`, `ns.f`, `(0, ns.default)` bound by `import` or `require` (through tsc's interop helpers). */
+function moduleOfCallee(facts: Facts, callee: ts.Expression): string | undefined {
+  let root: ts.Expression = callee;
+  for (;;) {
+    if (ts.isParenthesizedExpression(root)) root = root.expression;
+    else if (ts.isBinaryExpression(root) && root.operatorToken.kind === ts.SyntaxKind.CommaToken) root = root.right;
+    else if (ts.isPropertyAccessExpression(root)) root = root.expression;
+    else break;
+  }
+  if (!ts.isIdentifier(root)) return undefined;
+  const decl = facts.symbolAt(root)?.declarations?.[0];
+  if (!decl) return undefined;
+  const importDecl = ts.isImportSpecifier(decl) ? decl.parent.parent.parent : ts.isImportClause(decl) ? decl.parent
+    : ts.isNamespaceImport(decl) ? decl.parent.parent : undefined;
+  if (importDecl) return ts.isStringLiteral(importDecl.moduleSpecifier) ? importDecl.moduleSpecifier.text : undefined;
+  if (!ts.isVariableDeclaration(decl) || !decl.initializer) return undefined;
+  // require("./x"), __importDefault(require("./x")), __importStar(require("./x"))
+  let init: ts.Expression = decl.initializer;
+  if (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && /^__import(Default|Star)$/.test(init.expression.text) && init.arguments[0]) init = init.arguments[0];
+  return requiredModule(init);
+}
