@@ -100,7 +100,7 @@ export default defineRule<MessageId, Options>({
         if (looksMinified(sourceFile)) return;
         for (const owner of instances.all) {
           if (ts.isClassLike(owner.node) && isSingleton(facts, owner.node)) continue; // reported as the singleton's field above
-          if (!isLongLivedOwner(instances, owner)) continue;
+          if (!isLongLivedOwner(facts, instances, owner)) continue;
           for (const owned of ownedCollections(facts, instances, owner)) checkOwned(owned);
         }
       },

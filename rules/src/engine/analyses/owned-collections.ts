@@ -13,6 +13,7 @@ import type { Facts } from "../core/facts";
 import { type CollectionKind, type CollectionUse, collectionKindOf } from "./collections";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
 import { requiredModule } from "../core/names";
+import { isConstructedPerRequest } from "./request-scope";
 
 export interface OwnedCollection {
   owner: InstanceOwner;
@@ -174,10 +175,12 @@ function callsClearTimer(facts: Facts, fn: FunctionNode): boolean {
 }
 
 /** Evidence that the owner lives long: a teardown, a method that runs again, or a client/server/pool-like name. */
-export function isLongLivedOwner(owners: OwnersAnalysis, owner: InstanceOwner): boolean {
+export function isLongLivedOwner(facts: Facts, owners: OwnersAnalysis, owner: InstanceOwner): boolean {
   // A UI component's state is what it shows, and goes when it unmounts.
   if (owner.teardown && UI_TEARDOWNS.has(owner.teardown.name)) return false;
   if (ts.isClassLike(owner.node) && ts.getDecorators(owner.node)?.length) return false;
+  // An object made for one request/response exchange lives as long as the exchange.
+  if (owner.kind !== "factory" && isConstructedPerRequest(facts, owner.node as ts.ClassLikeDeclaration | FunctionNode)) return false;
   if (owner.teardown || LONG_LIVED_NAME.test(owner.name)) return true;
   for (const [name, fn] of owner.methods) if (repeats(owners, owner, { name, fn })) return true;
   return false;
