@@ -22,9 +22,7 @@ export function isBoundedKey(facts: Facts, use: CollectionUse): boolean {
   if (isUpdateOfPresentKey(use)) return true;
   if (!ts.isIdentifier(key)) return false;
   if (facts.hasTypes) {
-    const type = facts.checker.getTypeAtLocation(key);
-    const parts = type.isUnion() ? type.types : [type];
-    if (parts.length <= MAX_LITERAL_KEYS && parts.every((t) => t.isLiteral() || (t.flags & ts.TypeFlags.BooleanLiteral) !== 0)) return true;
+    if (isSmallLiteralUnion(facts.checker.getTypeAtLocation(key))) return true;
   }
   const decl = facts.symbolAt(key)?.valueDeclaration;
   if (!decl) return false;
@@ -35,6 +33,12 @@ export function isBoundedKey(facts: Facts, use: CollectionUse): boolean {
   const loop = decl.parent?.parent;
   if (ts.isVariableDeclarationList(decl.parent) && loop && ts.isForOfStatement(loop)) return isLiteralList(facts, loop.expression);
   return false;
+}
+
+/** A literal type or a union of at most MAX_LITERAL_KEYS literals (strings, numbers, booleans, enum members). */
+function isSmallLiteralUnion(type: ts.Type): boolean {
+  const parts = type.isUnion() ? type.types : [type];
+  return parts.length <= MAX_LITERAL_KEYS && parts.every((t) => t.isLiteral() || (t.flags & (ts.TypeFlags.BooleanLiteral | ts.TypeFlags.EnumLiteral)) !== 0);
 }
 
 /** A literal union written in the file: `"a" | "b"`, or a type alias of one declared in the same file. */
@@ -97,9 +101,7 @@ export function hasClosedKeyType(facts: Facts, nameNode: ts.Node): boolean {
   const key = declared && dictionaryKeyType(declared);
   if (!key) return false;
   if (facts.hasTypes) {
-    const type = facts.checker.getTypeFromTypeNode(key);
-    const parts = type.isUnion() ? type.types : [type];
-    return parts.length <= MAX_LITERAL_KEYS && parts.every((t) => t.isLiteral() || (t.flags & (ts.TypeFlags.BooleanLiteral | ts.TypeFlags.EnumLiteral)) !== 0);
+    return isSmallLiteralUnion(facts.checker.getTypeFromTypeNode(key));
   }
   return isLiteralUnionType(facts, key) || isNamedKeySet(facts, key);
 }
