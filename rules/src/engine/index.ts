@@ -43,7 +43,7 @@ export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,
 } from "./analyses/collections";
 export {
-  type OwnedCollection, firedTimersKept, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, removalEvidence,
+  type OwnedCollection, firedTimersKept, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, removalEvidence,
 } from "./analyses/owned-collections";
 export {
   type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,
@@ -58,6 +58,7 @@ export {
   acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, holdsConnections, isDisposableType, matchAcquisition, matchCheckout,
   receiverOrigin, resourcesOfKind, typeFromModule,
 } from "./apis/resources";
+export { hasClosedKeyType, isBoundedKey } from "./analyses/bounded-keys";
 export { upgradeOnlyRequest } from "./analyses/upgrade-requests";
 export { type FieldResource, forgottenOnTeardown, overwrittenInstanceResource } from "./analyses/owned-resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./analyses/resource-tracking";

@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement,
   defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt, type LifetimeAnalysis, lifetimes,
-  type OwnedCollection, firedTimersKept, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, owners, removalEvidence,
+  type OwnedCollection, firedTimersKept, hasClosedKeyType, isBoundedKey, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, owners, removalEvidence,
 } from "../engine";
 
 type MessageId = "grows" | "growsExported" | "growsOwned" | "firedTimersKept";
@@ -100,7 +100,7 @@ export default defineRule<MessageId, Options>({
         if (looksMinified(sourceFile)) return;
         for (const owner of instances.all) {
           if (ts.isClassLike(owner.node) && isSingleton(facts, owner.node)) continue; // reported as the singleton's field above
-          if (!isLongLivedOwner(instances, owner)) continue;
+          if (!isLongLivedOwner(facts, instances, owner)) continue;
           for (const owned of ownedCollections(facts, instances, owner)) checkOwned(owned);
         }
       },
@@ -109,6 +109,7 @@ export default defineRule<MessageId, Options>({
     function checkOwned(owned: OwnedCollection): void {
       const { owner } = owned;
       if (!owned.refs.some((r) => classifyCollectionUse(r).kind === "grow")) return;
+      if (isExposedToSiblingModule(facts, instances, owned)) return; // a sibling module handed the owner may remove its entries
       const kept = firedTimersKept(facts, instances, owned, owned.refs.map(classifyCollectionUse));
       const keptWhen = kept && ownedGrowthRepetition(instances, owner, kept.ref);
       if (kept && keptWhen) {
@@ -136,6 +137,7 @@ export default defineRule<MessageId, Options>({
     function check(candidate: Candidate): void {
       const uses = candidate.refs.map(classifyCollectionUse);
       if (uses.some((u) => u.kind === "shrink" || u.kind === "bound")) return;
+      if (hasClosedKeyType(facts, candidate.nameNode)) return; // `Record<Kind, V>`: one entry per member of Kind at most
       const escapes = uses.filter((u) => u.kind === "escape");
       if (escapes.some((u) => !isExport(u.ref))) return; // handed to code we cannot see
       let exported = candidate.exported || escapes.length > 0;

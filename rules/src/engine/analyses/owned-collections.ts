@@ -6,12 +6,14 @@
 // the owner's life (per event, per operation such as `query()` / `send()` /
 // `subscribe()`, or from such code through `this.helper()`). Also: growth whose key
 // cannot take many values (a literal, a small literal union, a key updated only when
-// already present), which is bounded whatever the owner.
+// already present: analyses/bounded-keys.ts), which is bounded whatever the owner.
 import ts from "typescript";
 import { type FunctionNode, callbackHost, calleeMemberName, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { type CollectionKind, type CollectionUse, collectionKindOf } from "./collections";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
+import { requiredModule } from "../core/names";
+import { isConstructedPerRequest } from "./request-scope";
 
 export interface OwnedCollection {
   owner: InstanceOwner;
@@ -38,7 +40,6 @@ const COUNTER_CALL = /^_*(next|new|gen|generate|allocate|create)_?(message|msg|r
 const UI_TEARDOWNS = new Set([
   "ngOnDestroy", "componentWillUnmount", "disconnectedCallback", "beforeUnmount", "unmounted", "beforeDestroy", "destroyed", "onDestroy", "unmount",
 ]);
-const MAX_LITERAL_KEYS = 16;
 const MAX_CALL_DEPTH = 3;
 
 /** The collections `owner` keeps in its fields or factory closure. */
@@ -174,10 +175,12 @@ function callsClearTimer(facts: Facts, fn: FunctionNode): boolean {
 }
 
 /** Evidence that the owner lives long: a teardown, a method that runs again, or a client/server/pool-like name. */
-export function isLongLivedOwner(owners: OwnersAnalysis, owner: InstanceOwner): boolean {
+export function isLongLivedOwner(facts: Facts, owners: OwnersAnalysis, owner: InstanceOwner): boolean {
   // A UI component's state is what it shows, and goes when it unmounts.
   if (owner.teardown && UI_TEARDOWNS.has(owner.teardown.name)) return false;
   if (ts.isClassLike(owner.node) && ts.getDecorators(owner.node)?.length) return false;
+  // An object made for one request/response exchange lives as long as the exchange.
+  if (owner.kind !== "factory" && isConstructedPerRequest(facts, owner.node as ts.ClassLikeDeclaration | FunctionNode)) return false;
   if (owner.teardown || LONG_LIVED_NAME.test(owner.name)) return true;
   for (const [name, fn] of owner.methods) if (repeats(owners, owner, { name, fn })) return true;
   return false;
@@ -308,71 +311,54 @@ function methodRepetition(owners: OwnersAnalysis, owner: InstanceOwner, method: 
 }
 
 /**
- * Growth that cannot add many entries: a literal or constant key, a key whose type is a
- * single literal or a small union of literals (`"npm" | "yarn" | "pnpm"`), an update
- * made only when the key is already present (`if (m.has(k)) m.set(k, …)`), or a key
- * taken from a fixed list in the file (`for (const k of ["a", "b"])`).
+ * A public field of an owner that hands itself to a function of a sibling module
+ * (`handle(this, packet)` with `handle` from "./handlers", also tsc's
+ * `(0, handlers_1.default)(this, …)`): that module can reach the field and remove its
+ * entries, and this file alone cannot tell. A `_`-prefixed, `#private` or TS
+ * `private`/`protected` field is the owner's own business, and a package module
+ * (`require("debug")`) knows nothing of the owner's fields.
  */
-export function isBoundedKey(facts: Facts, use: CollectionUse): boolean {
-  const key = use.key;
-  if (!key || use.via === "push" || use.via === "unshift" || use.via === "splice") return false;
-  if (ts.isStringLiteralLike(key) || ts.isNumericLiteral(key)) return true;
-  if (isUpdateOfPresentKey(use)) return true;
-  if (!ts.isIdentifier(key)) return false;
-  if (facts.hasTypes) {
-    const type = facts.checker.getTypeAtLocation(key);
-    const parts = type.isUnion() ? type.types : [type];
-    if (parts.length <= MAX_LITERAL_KEYS && parts.every((t) => t.isLiteral() || (t.flags & ts.TypeFlags.BooleanLiteral) !== 0)) return true;
+export function isExposedToSiblingModule(facts: Facts, owners: OwnersAnalysis, owned: OwnedCollection): boolean {
+  if (owned.owner.kind === "factory" || /^[_#]/.test(owned.name) || isPrivateMember(owned.nameNode)) return false;
+  let found = false;
+  for (const root of owners.rootsOf(owned.owner)) {
+    walk(root, (node) => {
+      if (found) return false;
+      if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments?.some((arg) => owners.isInstanceReference(owned.owner, arg))
+        && isRelativeModule(moduleOfCallee(facts, node.expression))) found = true;
+      return undefined;
+    });
   }
-  const decl = facts.symbolAt(key)?.valueDeclaration;
-  if (!decl) return false;
-  if (ts.isVariableDeclaration(decl) && decl.initializer && ts.isStringLiteralLike(decl.initializer)
-    && (decl.parent.flags & ts.NodeFlags.Const) !== 0) return true;
-  if ((ts.isParameter(decl) || ts.isVariableDeclaration(decl)) && decl.type && isLiteralUnionType(facts, decl.type)) return true;
-  // for (const k of ["a", "b"]) / for (const k of KINDS) with `const KINDS = [...literals]`
-  const loop = decl.parent?.parent;
-  if (ts.isVariableDeclarationList(decl.parent) && loop && ts.isForOfStatement(loop)) return isLiteralList(facts, loop.expression);
-  return false;
+  return found;
 }
 
-/** A literal union written in the file: `"a" | "b"`, or a type alias of one declared in the same file. */
-function isLiteralUnionType(facts: Facts, type: ts.TypeNode, depth = 0): boolean {
-  if (ts.isLiteralTypeNode(type)) return true;
-  if (ts.isUnionTypeNode(type)) return type.types.length <= MAX_LITERAL_KEYS && type.types.every((t) => isLiteralUnionType(facts, t, depth));
-  if (ts.isParenthesizedTypeNode(type)) return isLiteralUnionType(facts, type.type, depth);
-  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && depth < 2) {
-    const name = type.typeName.text;
-    const decl = facts.symbolAt(type.typeName)?.declarations?.find(ts.isTypeAliasDeclaration)
-      ?? facts.sourceFile.statements.find((s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && s.name.text === name);
-    return decl !== undefined && isLiteralUnionType(facts, decl.type, depth + 1);
-  }
-  return false;
+function isPrivateMember(nameNode: ts.Node): boolean {
+  const holder = nameNode.parent;
+  return ts.isPropertyDeclaration(holder) && (holder.modifiers?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword) ?? false);
 }
 
-function isLiteralList(facts: Facts, expr: ts.Expression): boolean {
-  let list: ts.Node | undefined = expr;
-  if (ts.isIdentifier(expr)) {
-    const decl = facts.symbolAt(expr)?.valueDeclaration;
-    list = decl && ts.isVariableDeclaration(decl) && (decl.parent.flags & ts.NodeFlags.Const) !== 0 ? decl.initializer : undefined;
-  }
-  while (list && (ts.isAsExpression(list) || ts.isSatisfiesExpression(list))) list = list.expression;
-  return list !== undefined && ts.isArrayLiteralExpression(list) && list.elements.every((e) => ts.isStringLiteralLike(e) || ts.isNumericLiteral(e));
+function isRelativeModule(specifier: string | undefined): boolean {
+  return specifier !== undefined && /^\.\.?\//.test(specifier);
 }
 
-/** `if (m.has(k)) m.set(k, v)` / `if (k in o) o[k] = v`: the key was already there. */
-function isUpdateOfPresentKey(use: CollectionUse): boolean {
-  const key = use.key!.getText();
-  const target = use.ref.getText();
-  for (let current: ts.Node = use.ref; current.parent && !isFunctionNode(current); current = current.parent) {
-    const parent = current.parent;
-    if (!ts.isIfStatement(parent) || parent.thenStatement !== current) continue;
-    let condition = parent.expression;
-    while (ts.isParenthesizedExpression(condition)) condition = condition.expression;
-    if (ts.isCallExpression(condition) && calleeMemberName(condition) === "has" && ts.isPropertyAccessExpression(condition.expression)
-      && condition.expression.expression.getText() === target && condition.arguments[0]?.getText() === key) return true;
-    if (ts.isBinaryExpression(condition) && condition.operatorToken.kind === ts.SyntaxKind.InKeyword
-      && condition.right.getText() === target && condition.left.getText() === key) return true;
+/** The module specifier a callee is imported from: `f`, `ns.f`, `(0, ns.default)` bound by `import` or `require` (through tsc's interop helpers). */
+function moduleOfCallee(facts: Facts, callee: ts.Expression): string | undefined {
+  let root: ts.Expression = callee;
+  for (;;) {
+    if (ts.isParenthesizedExpression(root)) root = root.expression;
+    else if (ts.isBinaryExpression(root) && root.operatorToken.kind === ts.SyntaxKind.CommaToken) root = root.right;
+    else if (ts.isPropertyAccessExpression(root)) root = root.expression;
+    else break;
   }
-  return false;
+  if (!ts.isIdentifier(root)) return undefined;
+  const decl = facts.symbolAt(root)?.declarations?.[0];
+  if (!decl) return undefined;
+  const importDecl = ts.isImportSpecifier(decl) ? decl.parent.parent.parent : ts.isImportClause(decl) ? decl.parent
+    : ts.isNamespaceImport(decl) ? decl.parent.parent : undefined;
+  if (importDecl) return ts.isStringLiteral(importDecl.moduleSpecifier) ? importDecl.moduleSpecifier.text : undefined;
+  if (!ts.isVariableDeclaration(decl) || !decl.initializer) return undefined;
+  // require("./x"), __importDefault(require("./x")), __importStar(require("./x"))
+  let init: ts.Expression = decl.initializer;
+  if (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && /^__import(Default|Star)$/.test(init.expression.text) && init.arguments[0]) init = init.arguments[0];
+  return requiredModule(init);
 }
-

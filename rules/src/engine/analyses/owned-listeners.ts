@@ -38,7 +38,7 @@ export function ownedRegistration(facts: Facts, own: OwnersAnalysis, registratio
   if (!method) return undefined;
   if (method.name === "constructor" && handlerTearsDown(own, owner, registration.handler)) return undefined;
   if (isKeptOnInstance(facts, own, owner, registration.handler) || holdsNothing(registration.handler)) return undefined;
-  const target = outlivingTarget(facts, own, owner, registration.target, registration.call);
+  const target = outlivingTarget(facts, own, owner, registration.target, registration.call, registration.handler);
   return target ? { owner, method, target } : undefined;
 }
 
@@ -78,15 +78,15 @@ function isKeptOnInstance(facts: Facts, own: OwnersAnalysis, owner: InstanceOwne
     && own.fieldOf(owner, ref.parent.left) !== undefined);
 }
 
-/** Why `target` outlives instances of `owner`, or undefined when it may not. */
-export function outlivingTarget(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, target: ts.Expression, at: ts.Node): string | undefined {
+/** Why `target` outlives instances of `owner`, or undefined when it may not (`handler`: the registered one, when known). */
+export function outlivingTarget(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, target: ts.Expression, at: ts.Node, handler?: ts.Expression): string | undefined {
   const text = target.getText();
   if (isPageExpression(facts, target)) return `\`${text}\` (the page's document or window)`;
   const known = longLivedTarget(facts, target, at);
   if (known) return known;
   const singleton = singletonAccessor(target);
   if (singleton) return `the singleton \`${text}\``;
-  if (isAdopted(own, owner, target)) return undefined;
+  if (isAdopted(own, owner, target) || (handler && forwardsToInstance(own, owner, handler))) return undefined;
   const param = constructorParameterRoot(facts, owner, target);
   if (param) return `\`${text}\` (from the constructor's \`${param}\`: the caller owns it, and it outlives this instance)`;
   const field = own.fieldOf(owner, stripNonNull(target));
@@ -172,6 +172,34 @@ function isAdopted(own: OwnersAnalysis, owner: InstanceOwner, target: ts.Express
     if (found) return true;
   }
   return false;
+}
+
+/**
+ * `target.on("mount", this.emit.bind(this, "mount"))`, `(...args) => this.emit("mount", ...args)`:
+ * the handler only re-emits the event on the instance. The instance presents the
+ * target's events as its own — a facade over a component it was built with (a server
+ * over its router) — so the caller's object is the instance's part, and they go
+ * together. (Checked after globals, module bindings and singletons, which outlive any facade.)
+ */
+function forwardsToInstance(own: OwnersAnalysis, owner: InstanceOwner, handler: ts.Expression): boolean {
+  const inner = stripNonNull(handler);
+  const isInstanceEmit = (callee: ts.Expression): boolean => ts.isPropertyAccessExpression(callee) && /^emit$/.test(callee.name.text)
+    && own.isInstanceReference(owner, callee.expression);
+  // this.emit.bind(this, "mount")
+  if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && inner.expression.name.text === "bind") {
+    const [self, event] = inner.arguments;
+    return isInstanceEmit(inner.expression.expression) && self !== undefined && own.isInstanceReference(owner, self)
+      && event !== undefined && ts.isStringLiteralLike(event);
+  }
+  if (!ts.isArrowFunction(inner) && !ts.isFunctionExpression(inner)) return false;
+  let body: ts.Node = inner.body;
+  if (ts.isBlock(body)) body = body.statements.length === 1 && ts.isExpressionStatement(body.statements[0]) ? body.statements[0].expression : body;
+  if (!ts.isCallExpression(body) || !isInstanceEmit(body.expression)) return false;
+  // The event name, then only the handler's own parameters (`...args`, `a, b`).
+  const params = new Set(inner.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : "")));
+  const [event, ...rest] = body.arguments;
+  return event !== undefined && ts.isStringLiteralLike(event)
+    && rest.every((arg) => { const value = ts.isSpreadElement(arg) ? arg.expression : arg; return ts.isIdentifier(value) && params.has(value.text); });
 }
 
 /** Keys of the instance fields assigned the value whose key is `key` (`this.watcher = watcher` → `this.watcher`). */

@@ -160,3 +160,24 @@ function hasRequestShapedParent(fn: FunctionNode): boolean {
   }
   return false;
 }
+
+const EXCHANGE_REQUEST_NAMES = new Set(["req", "request"]);
+const EXCHANGE_RESPONSE_NAMES = new Set(["res", "response", "reply"]);
+
+/**
+ * Whether instances of the class (or ES5 constructor) at `owner` are made for one
+ * request: its constructor takes the request and the response of one exchange
+ * (`constructor(server, req, res, options)`, by name, or typed `IncomingMessage` and
+ * `ServerResponse`). Such an object lives as long as that exchange, not the server: what
+ * it accumulates (its log entries, per-request state) goes with it. One of the two alone
+ * is no such evidence (a client may hold a `request` function).
+ */
+export function isConstructedPerRequest(facts: Facts, owner: ts.ClassLikeDeclaration | FunctionNode): boolean {
+  const ctor = ts.isClassLike(owner) ? owner.members.find(ts.isConstructorDeclaration) : owner;
+  if (!ctor) return false;
+  const names = ctor.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name : undefined));
+  const isKind = (name: ts.Identifier | undefined, byName: ReadonlySet<string>, types: string[]): boolean =>
+    name !== undefined && (facts.typeIs(name, types) ?? byName.has(name.text));
+  const request = names.findIndex((n) => isKind(n, EXCHANGE_REQUEST_NAMES, ["IncomingMessage", "Http2ServerRequest"]));
+  return request >= 0 && names.slice(request + 1).some((n) => isKind(n, EXCHANGE_RESPONSE_NAMES, ["ServerResponse", "Http2ServerResponse"]));
+}

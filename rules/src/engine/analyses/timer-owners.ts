@@ -11,6 +11,7 @@ import type { Facts } from "../core/facts";
 import { lifetimes } from "./lifetime";
 import { type InstanceOwner, type OwnersAnalysis, owners } from "./owners";
 import { classifyReference, outerReference } from "./ownership";
+import { isInAbortedRejection } from "./aborted-work";
 import { releaseBeforeStatement, releaseInFunction } from "../fixes/teardown-fixes";
 import type { Fix } from "../core/types";
 
@@ -120,7 +121,8 @@ export function clearsItself(call: ts.CallExpression, home: TimerHome): boolean 
 export function isClearedOnTeardown(facts: Facts, home: TimerHome, scope: ScopeTeardown | undefined): boolean {
   if (home.instance) {
     const ownersOfFile = facts.analysis(owners);
-    return home.clears.some((c) => ownersOfFile.isOnTeardownPath(home.instance!, c));
+    // A clear in the rejection handler of a request the teardown aborts runs on teardown too.
+    return home.clears.some((c) => ownersOfFile.isOnTeardownPath(home.instance!, c) || isInAbortedRejection(ownersOfFile, home.instance!, c));
   }
   return scope !== undefined && home.clears.some((c) => isOnScopeTeardown(facts, scope, c));
 }
