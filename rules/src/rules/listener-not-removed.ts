@@ -4,7 +4,7 @@ import {
   type Fix, type Owner, type Registration, defineRule, findRemovals, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
   longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
-  registrationsIn, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
+  isOnTeardownPathFor, registrationsIn, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
   connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget, oncePerPass, oneWayOnce, racingOnce,
 } from "../engine";
 
@@ -164,7 +164,7 @@ export default defineRule<MessageId, Options>({
         return true;
       }
       const owned = ownedRegistration(facts, own, registration);
-      if (!owned || own.isOnTeardownPath(owned.owner, call)) return false;
+      if (!owned || isOnTeardownPathFor(facts, own, owned.owner, registration, call)) return false;
       const { matched, fresh } = removalsOnTeardown(facts, own, owned.owner, registration);
       if (matched) return true;
       const teardownFn = owned.owner.teardown?.fn ?? [...own.teardownFunctions(owned.owner)][0];

@@ -7,9 +7,9 @@
 // instance's teardown path. A removal somewhere else (in a handler, in a method
 // nothing calls on teardown) does not release the listener when the instance goes.
 import ts from "typescript";
-import { type FunctionNode, referenceKey, walk } from "../core/ast";
+import { type FunctionNode, isInside, referenceKey, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
-import { type Registration, findRemovals, longLivedTarget } from "./listeners";
+import { type Registration, findRemovals, isFreshFunction, longLivedTarget } from "./listeners";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
 
 /** Properties that lead from any DOM node to the page-wide document or window. */
@@ -99,8 +99,31 @@ export function outlivingTarget(facts: Facts, own: OwnersAnalysis, owner: Instan
 
 /** The removals of `registration` that run when `owner` is torn down. */
 export function removalsOnTeardown(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, registration: Registration): { matched: boolean; fresh?: ts.CallExpression } {
-  const removals = findRemovals(facts, registration).filter((r) => own.isOnTeardownPath(owner, r.call));
+  const onPath = (node: ts.Node) => isOnTeardownPathFor(facts, own, owner, registration, node);
+  const removals = findRemovals(facts, registration).filter((r) => onPath(r.call));
   return { matched: removals.some((r) => r.matches), fresh: removals.find((r) => r.fresh)?.call };
+}
+
+/**
+ * Whether `node` runs on `owner`'s teardown path, as far as `registration` is concerned.
+ * A teardown that hands off to code the file does not show may release anything the
+ * owner holds — but not a fresh function (`Fn.bind(this, this.onKey)`, `() => …`) added
+ * directly to the page or the process: nobody holds that function, so no code can remove
+ * it by reference, and no code removes every listener of a target the whole page or
+ * process shares. For such a registration only the teardown the file shows counts.
+ */
+export function isOnTeardownPathFor(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, registration: Registration, node: ts.Node): boolean {
+  if (!isUnremovableElsewhere(facts, own, owner, registration)) return own.isOnTeardownPath(owner, node);
+  for (const fn of own.teardownFunctions(owner)) if (isInside(node, fn)) return true;
+  return false;
+}
+
+function isUnremovableElsewhere(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, registration: Registration): boolean {
+  if (!isFreshFunction(registration.handler)) return false;
+  // `this.on(document, "keydown", fn)`: the instance's own helper may track what it adds and remove it in a base teardown.
+  const callee = registration.call.expression;
+  if (registration.helper && ts.isPropertyAccessExpression(callee) && own.isInstanceReference(owner, callee.expression)) return false;
+  return isPageExpression(facts, registration.target) || facts.qualifiedName(registration.target) === "global:process";
 }
 
 /**
