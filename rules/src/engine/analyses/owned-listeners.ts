@@ -43,6 +43,45 @@ export function ownedRegistration(facts: Facts, own: OwnersAnalysis, registratio
 }
 
 /**
+ * `constructor(room) { this.xmpp = room.xmpp; this.xmpp.on(E, this.onMessage.bind(this)) }`
+ * in a class with no teardown at all: the target is something the caller's object holds
+ * (shared beyond this instance), the handler is a fresh function nobody keeps, and the file
+ * removes nothing for that event from it, so no code can ever take the listener off and
+ * every instance stays reachable from the shared target. Returns the target's description.
+ */
+export function unremovableWithoutTeardown(facts: Facts, own: OwnersAnalysis, registration: Registration): OwnedRegistration | undefined {
+  const owner = own.instanceAt(registration.call);
+  if (!owner || owner.kind !== "class" || own.teardownFunctions(owner).size > 0 || !isFreshFunction(registration.handler)) return undefined;
+  const method = own.methodAt(owner, registration.call);
+  if (method?.name !== "constructor" || holdsNothing(registration.handler) || handlerTearsDown(own, owner, registration.handler)) return undefined;
+  const target = stripNonNull(registration.target);
+  const field = own.fieldOf(owner, target);
+  const values = field === undefined ? [target] : assignedValues(own, owner, field);
+  // A property of a parameter (`room.xmpp`), not the parameter itself: the instance was not made for that target.
+  const shared = values.length > 0 && values.every((v) => ts.isPropertyAccessExpression(stripNonNull(v)) && constructorParameterRoot(facts, owner, v) !== undefined);
+  // A connection or stream the instance wraps (`room.socket`) goes with it; a per-operation object (`options.parentCall`) ends soon.
+  if (!shared || isAdopted(own, owner, target) || OPERATION_NAME.test(propertyName(values[0])) || findRemovals(facts, registration).length > 0) return undefined;
+  const root = constructorParameterRoot(facts, owner, values[0])!;
+  return { owner, method, target: `\`${registration.target.getText()}\` (from the constructor's \`${root}\`: shared beyond this instance, and it outlives it)` };
+}
+
+/** Objects that live for one operation: a listener on them goes when the operation ends. */
+const OPERATION_NAME = /(call|request|req|response|res|task|job)$/i;
+
+function propertyName(expr: ts.Expression): string {
+  const inner = stripNonNull(expr);
+  return ts.isPropertyAccessExpression(inner) ? inner.name.text : "";
+}
+
+/** The values assigned to field `name` of the instance. */
+function assignedValues(own: OwnersAnalysis, owner: InstanceOwner, name: string): ts.Expression[] {
+  return own.fieldReferences(owner, name).flatMap((ref) => {
+    const parent = ref.parent;
+    return ts.isBinaryExpression(parent) && parent.left === ref && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken ? [parent.right] : [];
+  });
+}
+
+/**
  * `constructor() { process.on("SIGINT", () => this.stop()) }`: the instance is built to
  * live until that event and tears itself down when it fires.
  */
