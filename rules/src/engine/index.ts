@@ -17,7 +17,7 @@ export {
   isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
 } from "./analyses/timers";
 export { removeStatement, wrapRestInTryFinally } from "./fixes/statement-fixes";
-export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isAbortSignalExpression, isHandedOffCallbackSignal, isInLoop, isPerCallSignal, isSignalOption, signalOrigin } from "./analyses/abort";
+export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isClearableSignalCreation, isAbortSignalExpression, isHandedOffCallbackSignal, isInLoop, isPerCallSignal, isSignalOption, signalOrigin } from "./analyses/abort";
 export { type RequestValue, REQUEST_TYPE_NAMES, capturedRequest, heldRequest, outlivesHandler, requestParameter } from "./analyses/request-scope";
 export { type AppliedFixes, applyFixes, safeFixes, insertAt, replaceNode } from "./fixes/fixes";
 export { Directives, parseDirectives, type Directive } from "./core/directives";
@@ -51,7 +51,7 @@ export {
 } from "./analyses/listeners";
 export { connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall } from "./analyses/per-call-listeners";
 export { type OncePerPass, ONCE_METHODS, handedInTarget, oncePerPass, oneWayOnce, racingOnce } from "./analyses/once-listeners";
-export { type OwnedRegistration, outlivingTarget, ownedRegistration, registrationRepeatedInTeardown, registrationsIn, removalsOnTeardown } from "./analyses/owned-listeners";
+export { type OwnedRegistration, isOnTeardownPathFor, outlivingTarget, ownedRegistration, registrationRepeatedInTeardown, registrationsIn, removalsOnTeardown, unremovableWithoutTeardown } from "./analyses/owned-listeners";
 export { type Hoisted, handlerNameFor, hoistToName, isNameTakenAt, isOwnerScope } from "./fixes/hoist";
 export {
   type CheckoutSpec, type Delivery, type ModuleResources, type ResourceKind, type ResourceSpec, KNOWN_CHECKOUTS, KNOWN_CLIENTS, KNOWN_RESOURCES,

@@ -1,15 +1,17 @@
-// abort-controller-not-aborted: an AbortController with a path to an exit on which it is neither aborted nor handed off (lostcancel), and hand-made abort timers that are never cleared.
+// abort-controller-not-aborted: an AbortController with a path to an exit on which it is neither aborted nor handed off (lostcancel), composite `anySignal()` signals never cleared, and hand-made abort timers that are never cleared.
 import ts from "typescript";
 import {
   type Fix, type LeakPath, calleeMemberName, type TextEdit, TIMER_CLEAR_FUNCTIONS, classifyReference, defineRule, enclosingFunction, freshName, isAbortControllerCreation,
-  isHandleDropped, isInside, isSignalOption, literalDelayMs, removeStatement, skipOuterExpressions, storedHandle, timerHandleExpression, timerStarted,
+  isClearableSignalCreation, isHandleDropped, isInside, isSignalOption, literalDelayMs, removeStatement, skipOuterExpressions, storedHandle, timerHandleExpression, timerStarted,
   wrapRestInTryFinally, flow,
 } from "../engine";
 
-type MessageId = "notAborted" | "listenersKept" | "timerNotCleared";
+type MessageId = "notAborted" | "listenersKept" | "timerNotCleared" | "notCleared";
 type Options = Record<string, never>;
 
 const CONTROLLER_OWNERSHIP = { releaseMethods: ["abort"] };
+/** A composite signal is released by its `clear()`; handing it to a call (`fetch(url, { signal })`) only uses it. */
+const COMPOSITE_OWNERSHIP = { releaseMethods: ["clear"], argumentIsHandoff: false };
 const TIMER_OWNERSHIP = { releaseMethods: [] as string[], releaseFunctions: TIMER_CLEAR_FUNCTIONS };
 /** Calls whose `{ signal }` option removes a listener when the signal aborts. */
 const LISTENER_REGISTRATIONS = new Set(["addEventListener", "on", "once", "addListener", "prependListener", "watch", "subscribe"]);
@@ -27,7 +29,7 @@ export default defineRule<MessageId, Options>({
   id: "abort-controller-not-aborted",
   meta: {
     family: "context",
-    description: "an AbortController whose abort() is not reached on every path, or a hand-made abort timer never cleared",
+    description: "an AbortController whose abort() is not reached on every path, an anySignal() never cleared, or a hand-made abort timer never cleared",
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
     requires: [flow],
@@ -36,6 +38,7 @@ export default defineRule<MessageId, Options>({
   messages: {
     notAborted: "`{{name}}` is aborted on some paths but not on the path through {{exit}}: whatever is waiting on its signal keeps running and keeps its listeners and closures alive.",
     listenersKept: "`{{name}}` is never aborted, but its signal is used to remove listeners: they stay registered (with their closures) for as long as the target lives.",
+    notCleared: "`{{name}}` (`anySignal(…)`) is not cleared on {{exit}}: it keeps an \"abort\" listener on each of its input signals until one of them aborts, which for a caller's or a long-lived signal may be never, so every call leaves a listener holding its composite signal and closure on that input.",
     timerNotCleared: "The hand-made abort timer for `{{name}}` is not cleared when the work finishes (path through {{exit}}): it keeps the controller, its signal and the closure alive for {{delay}} after the work is done.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
@@ -50,7 +53,45 @@ export default defineRule<MessageId, Options>({
         if (!ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name) || !enclosingFunction(node)) return;
         if (isAbortControllerCreation(facts, node)) checkController(node, declaration as ts.VariableDeclaration & { name: ts.Identifier });
       },
+      [ts.SyntaxKind.CallExpression](node: ts.CallExpression) {
+        if (ts.isIdentifier(node.expression) && enclosingFunction(node) && isClearableSignalCreation(facts, node)) checkComposite(node);
+      },
     };
+
+    /**
+     * `const signal = anySignal([options.signal, AbortSignal.timeout(ms)])`: the composite
+     * must be `clear()`ed when the call is done (lostcancel with `clear` as the release).
+     * Passing it to calls uses it; returning or storing it hands the clearing to the holder;
+     * a `clear()` in a callback (`.finally(() => signal.clear())`) is wired to run later.
+     */
+    function checkComposite(creation: ts.CallExpression): void {
+      const holder = skipParents(creation);
+      if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) {
+        // `pipe(source, { signal: anySignal([...]) })`: nobody keeps it, so nobody can clear it.
+        if (isPassedToCall(skipOuterParents(creation))) context.report({ node: creation, messageId: "notCleared", data: { name: "anySignal(…)", exit: "any path: it is not kept" } });
+        return;
+      }
+      const name = holder.name.text;
+      const releases = new Set<ts.Node>();
+      for (const ref of facts.referencesTo(holder.name)) {
+        const kind = classifyReference(ref, COMPOSITE_OWNERSHIP);
+        if (kind === "release") releases.add(ref);
+        else if (kind === "handoff" && !isPassedToCall(skipOuterParents(ref))) return;
+      }
+      if ([...releases].some((ref) => enclosingFunction(ref) !== enclosingFunction(creation))) return;
+      // Only normal exits: between the creation and its `try` sit calls like `setMaxListeners(Infinity, signal)`, and an exception there is noise.
+      const leak = releases.size === 0 ? undefined : leakFlow.leakPath({ acquisition: creation, releases, exceptions: false });
+      if (releases.size > 0 && !leak) return;
+      const statement = holder.parent.parent;
+      const wrap = releases.size === 0 && ts.isVariableStatement(statement) ? wrapRestInTryFinally(sourceFile, statement, [`${name}.clear()`]) : undefined;
+      context.report({
+        node: creation,
+        messageId: "notCleared",
+        data: { name, exit: leak ? `the path through ${EXIT_WORDS[leak.kind]}` : "any path" },
+        related: leak ? [{ node: leak.node, message: `\`${name}\` is still linked to its inputs here` }] : [],
+        fixes: wrap ? [{ description: `Clear ${name} in a finally block`, safe: false, edits: [wrap] }] : [],
+      });
+    }
 
     function checkController(creation: ts.NewExpression, declaration: ts.VariableDeclaration & { name: ts.Identifier }): void {
       const name = declaration.name.text;
@@ -226,6 +267,16 @@ function isRaced(ref: ts.Node): boolean {
     }
   }
   return false;
+}
+
+/** `f(x)`, `f({ signal: x })`, `f({ ...opts, signal })`: the value goes into a call's arguments (possibly inside an options literal). */
+function isPassedToCall(expr: ts.Node): boolean {
+  let current = expr;
+  while (ts.isPropertyAssignment(current.parent) || ts.isShorthandPropertyAssignment(current.parent) || ts.isObjectLiteralExpression(current.parent)) {
+    current = current.parent;
+  }
+  const parent = current.parent;
+  return (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && (parent.arguments?.includes(current as ts.Expression) ?? false);
 }
 
 function isStoredOrReturned(expr: ts.Expression): boolean {

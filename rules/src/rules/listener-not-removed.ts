@@ -4,11 +4,11 @@ import {
   type Fix, type Owner, type Registration, defineRule, findRemovals, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
   longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
-  registrationsIn, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
+  isOnTeardownPathFor, unremovableWithoutTeardown, registrationsIn, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
   connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget, oncePerPass, oneWayOnce, racingOnce,
 } from "../engine";
 
-type MessageId = "notRemoved" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
+type MessageId = "notRemoved" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
 /** Events that fire once per target: a listener for them is one-shot by nature. */
 const ONE_SHOT_EVENTS = new Set(["load", "DOMContentLoaded", "ready", "open", "exit", "beforeExit", "finish", "end", "close", "listening"]);
 type Options = Record<string, never>;
@@ -25,6 +25,7 @@ export default defineRule<MessageId, Options>({
   },
   messages: {
     notRemoved: "A listener for {{event}} is added to {{target}} each time {{when}} and never removed: every registration keeps its handler, and everything the handler's closure holds, alive as long as the target, and the handlers pile up.",
+    neverRemovable: "A listener for {{event}} is added to {{target}} in the constructor of `{{owner}}` with a fresh function that nothing keeps, and `{{owner}}` has no teardown method and removes nothing from it: nothing can ever remove it, so every instance stays reachable from the target through its handler. Keep the handler in a field and remove it in a `dispose()`.",
     notRemovedOnTeardown: "A listener for {{event}} is added to {{target}} in `{{method}}()`, and the teardown of `{{owner}}` (`{{teardown}}()`) never removes it: the target outlives each instance, so every torn-down instance stays reachable from it through its handler, with everything the handler holds.",
     addedInTeardown: "The listener for {{event}} added to `{{target}}` in `{{method}}()` is never removed: `{{teardown}}()` adds it again (`on`) instead of removing it (`off`), so the torn-down instance stays reachable from the target through its handler.",
     oncePerPass: "A one-time listener for {{event}} is added to {{target}} on every pass of `{{fn}}()`, which starts its next pass from a callback without removing it{{elsewhere}}: `once` removes a listener only when its event fires, so until then one listener, holding its pass's closure, piles up per pass.",
@@ -163,8 +164,13 @@ export default defineRule<MessageId, Options>({
         });
         return true;
       }
+      const unremovable = unremovableWithoutTeardown(facts, own, registration);
+      if (unremovable) {
+        context.report({ node: call.expression, messageId: "neverRemovable", data: { event: eventText(registration.event), target: unremovable.target, owner: unremovable.owner.name } });
+        return true;
+      }
       const owned = ownedRegistration(facts, own, registration);
-      if (!owned || own.isOnTeardownPath(owned.owner, call)) return false;
+      if (!owned || isOnTeardownPathFor(facts, own, owned.owner, registration, call)) return false;
       const { matched, fresh } = removalsOnTeardown(facts, own, owned.owner, registration);
       if (matched) return true;
       const teardownFn = owned.owner.teardown?.fn ?? [...own.teardownFunctions(owned.owner)][0];

@@ -24,6 +24,15 @@ export function abortSignalFactory(facts: Facts, call: ts.CallExpression): strin
   return facts.calleeName(call) === `global:AbortSignal.${name}` ? name : undefined;
 }
 
+/**
+ * `anySignal([a, b])` from the `any-signal` package: a composite signal that adds an
+ * "abort" listener to each input and removes them only in its `clear()` (or when an
+ * input aborts). Not `AbortSignal.any`, which holds its inputs weakly and has no clear.
+ */
+export function isClearableSignalCreation(facts: Facts, node: ts.Node): node is ts.CallExpression {
+  return ts.isCallExpression(node) && facts.calleeName(node) === "any-signal:anySignal";
+}
+
 /** Whether `expr` denotes an AbortSignal: its type when known, otherwise a name ending in `signal`. */
 export function isAbortSignalExpression(facts: Facts, expr: ts.Expression): boolean {
   const typed = facts.typeIs(expr, ["AbortSignal"]);

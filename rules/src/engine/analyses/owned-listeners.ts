@@ -7,9 +7,9 @@
 // instance's teardown path. A removal somewhere else (in a handler, in a method
 // nothing calls on teardown) does not release the listener when the instance goes.
 import ts from "typescript";
-import { type FunctionNode, referenceKey, walk } from "../core/ast";
+import { type FunctionNode, isInside, referenceKey, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
-import { type Registration, findRemovals, longLivedTarget } from "./listeners";
+import { type Registration, findRemovals, isFreshFunction, longLivedTarget } from "./listeners";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
 
 /** Properties that lead from any DOM node to the page-wide document or window. */
@@ -40,6 +40,45 @@ export function ownedRegistration(facts: Facts, own: OwnersAnalysis, registratio
   if (isKeptOnInstance(facts, own, owner, registration.handler) || holdsNothing(registration.handler)) return undefined;
   const target = outlivingTarget(facts, own, owner, registration.target, registration.call, registration.handler);
   return target ? { owner, method, target } : undefined;
+}
+
+/**
+ * `constructor(room) { this.xmpp = room.xmpp; this.xmpp.on(E, this.onMessage.bind(this)) }`
+ * in a class with no teardown at all: the target is something the caller's object holds
+ * (shared beyond this instance), the handler is a fresh function nobody keeps, and the file
+ * removes nothing for that event from it, so no code can ever take the listener off and
+ * every instance stays reachable from the shared target. Returns the target's description.
+ */
+export function unremovableWithoutTeardown(facts: Facts, own: OwnersAnalysis, registration: Registration): OwnedRegistration | undefined {
+  const owner = own.instanceAt(registration.call);
+  if (!owner || owner.kind !== "class" || own.teardownFunctions(owner).size > 0 || !isFreshFunction(registration.handler)) return undefined;
+  const method = own.methodAt(owner, registration.call);
+  if (method?.name !== "constructor" || holdsNothing(registration.handler) || handlerTearsDown(own, owner, registration.handler)) return undefined;
+  const target = stripNonNull(registration.target);
+  const field = own.fieldOf(owner, target);
+  const values = field === undefined ? [target] : assignedValues(own, owner, field);
+  // A property of a parameter (`room.xmpp`), not the parameter itself: the instance was not made for that target.
+  const shared = values.length > 0 && values.every((v) => ts.isPropertyAccessExpression(stripNonNull(v)) && constructorParameterRoot(facts, owner, v) !== undefined);
+  // A connection or stream the instance wraps (`room.socket`) goes with it; a request-scoped object (`options.request`) ends with the request.
+  if (!shared || isAdopted(own, owner, target) || OPERATION_NAME.test(propertyName(values[0])) || findRemovals(facts, registration).length > 0) return undefined;
+  const root = constructorParameterRoot(facts, owner, values[0])!;
+  return { owner, method, target: `\`${registration.target.getText()}\` (from the constructor's \`${root}\`: shared beyond this instance, and it outlives it)` };
+}
+
+/** Objects that live for one operation: a listener on them goes when the operation ends. */
+const OPERATION_NAME = /(request|req|response|res)$/i;
+
+function propertyName(expr: ts.Expression): string {
+  const inner = stripNonNull(expr);
+  return ts.isPropertyAccessExpression(inner) ? inner.name.text : "";
+}
+
+/** The values assigned to field `name` of the instance. */
+function assignedValues(own: OwnersAnalysis, owner: InstanceOwner, name: string): ts.Expression[] {
+  return own.fieldReferences(owner, name).flatMap((ref) => {
+    const parent = ref.parent;
+    return ts.isBinaryExpression(parent) && parent.left === ref && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken ? [parent.right] : [];
+  });
 }
 
 /**
@@ -99,8 +138,31 @@ export function outlivingTarget(facts: Facts, own: OwnersAnalysis, owner: Instan
 
 /** The removals of `registration` that run when `owner` is torn down. */
 export function removalsOnTeardown(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, registration: Registration): { matched: boolean; fresh?: ts.CallExpression } {
-  const removals = findRemovals(facts, registration).filter((r) => own.isOnTeardownPath(owner, r.call));
+  const onPath = (node: ts.Node) => isOnTeardownPathFor(facts, own, owner, registration, node);
+  const removals = findRemovals(facts, registration).filter((r) => onPath(r.call));
   return { matched: removals.some((r) => r.matches), fresh: removals.find((r) => r.fresh)?.call };
+}
+
+/**
+ * Whether `node` runs on `owner`'s teardown path, as far as `registration` is concerned.
+ * A teardown that hands off to code the file does not show may release anything the
+ * owner holds — but not a fresh function (`Fn.bind(this, this.onKey)`, `() => …`) added
+ * directly to the page or the process: nobody holds that function, so no code can remove
+ * it by reference, and no code removes every listener of a target the whole page or
+ * process shares. For such a registration only the teardown the file shows counts.
+ */
+export function isOnTeardownPathFor(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, registration: Registration, node: ts.Node): boolean {
+  if (!isUnremovableElsewhere(facts, own, owner, registration)) return own.isOnTeardownPath(owner, node);
+  for (const fn of own.teardownFunctions(owner)) if (isInside(node, fn)) return true;
+  return false;
+}
+
+function isUnremovableElsewhere(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, registration: Registration): boolean {
+  if (!isFreshFunction(registration.handler)) return false;
+  // `this.on(document, "keydown", fn)`: the instance's own helper may track what it adds and remove it in a base teardown.
+  const callee = registration.call.expression;
+  if (registration.helper && ts.isPropertyAccessExpression(callee) && own.isInstanceReference(owner, callee.expression)) return false;
+  return isPageExpression(facts, registration.target) || facts.qualifiedName(registration.target) === "global:process";
 }
 
 /**
