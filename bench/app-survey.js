@@ -196,9 +196,10 @@ function extract(gitDir, entry, work) {
   if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8").trim() === entry.commit) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const archive = spawnSync("git", ["--git-dir", gitDir, "archive", "--format=tar", entry.commit], { maxBuffer: 1 << 31 });
+  // Streamed through a pipe: a large repository's tar does not fit in a child-process buffer.
+  const archive = spawnSync("bash", ["-c", 'set -o pipefail; git --git-dir "$1" archive --format=tar "$2" | tar -x -C "$3"', "sh", gitDir, entry.commit, dir],
+    { stdio: ["ignore", "ignore", "pipe"] });
   if (archive.status !== 0) throw new Error(`git archive ${entry.repo}@${entry.commit}: ${archive.stderr}`);
-  execFileSync("tar", ["-x", "-C", dir], { input: archive.stdout, maxBuffer: 1 << 31 });
   fs.writeFileSync(marker, entry.commit + "\n");
   return dir;
 }

@@ -74,3 +74,4 @@ export {
 export { type Runtime, type RuntimeFacts, runtime } from "./analyses/runtime";
 export { type FileKind, TEST_FILE_GLOBS, classifyFile, fileKind, isCommittedBundle } from "./analyses/file-kind";
 export { type ConfigOverride, RulesPerFile, builtinOverrides } from "./hosting/overrides";
+export { onlyUpdatesComponentState } from "./analyses/component-state";

@@ -1,7 +1,7 @@
 // timer-without-cleanup: one-shot timers started in code with a teardown and not cleared there, long per-request timeouts that capture the request, and self-rescheduling timeout loops that nothing can stop.
 import ts from "typescript";
 import {
-  type Facts, type FunctionNode, type Owner, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
+  type FunctionNode, type Owner, onlyUpdatesComponentState, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
   isEntryPoint, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, awaitSkippingClear, entryTimerRemovedUncleared, outerReference, wrapRestInTryFinally, TIMER_CLEARERS, storeAndClearFixes, storedHandle, thisClass,
   timerHandleExpression, timerStarted, walk, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome,
 } from "../engine";
@@ -176,10 +176,10 @@ export default defineRule<MessageId, Options>({
         case "effect":
           if (enclosingFunction(call) !== owner.effect) return undefined;
           // A short timeout that only sets state: after unmount React drops the update, and it holds nothing past its delay.
-          if (timer === "setTimeout" && onlySetsState(facts, call.arguments[0]) && isShortDelay(facts, call.arguments[1], options.minEffectStateDelayMs)) return undefined;
+          if (onlyStateBriefly(call, timer, enclosingFunction(owner.effect))) return undefined;
           return "the effect cleanup";
         case "vue-setup":
-          return "an `onUnmounted` hook";
+          return onlyStateBriefly(call, timer, owner.setup) ? undefined : "an `onUnmounted` hook";
         case "class": {
           if (!owner.teardown || timer === "setImmediate") return undefined;
           if (isShortDelay(facts, call.arguments[1], options.minClassDelayMs)) return undefined;
@@ -192,6 +192,12 @@ export default defineRule<MessageId, Options>({
         default:
           return instanceTeardownFor(call, timer);
       }
+    }
+
+    /** A short timeout that only updates the component's state: after unmount the update is dropped, and nothing is held past the delay. */
+    function onlyStateBriefly(call: ts.CallExpression, timer: string, component: FunctionNode | undefined): boolean {
+      return timer === "setTimeout" && onlyUpdatesComponentState(facts, call.arguments[0], component)
+        && isShortDelay(facts, call.arguments[1], options.minEffectStateDelayMs);
     }
 
     function checkPerRequest(call: ts.CallExpression, timer: string, owner: Extract<Owner, { kind: "request" }>, stored: StoredHandle | undefined): void {
@@ -240,27 +246,6 @@ export default defineRule<MessageId, Options>({
     }
   },
 });
-
-/** `() => setOpen(true)`, `() => { setA(1); setB(2); }`: a callback whose every statement calls a `useState`/`useReducer` setter. */
-function onlySetsState(facts: Facts, callback: ts.Expression | undefined): boolean {
-  if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return false;
-  const body = callback.body;
-  const calls = ts.isBlock(body)
-    ? body.statements.map((s) => (ts.isExpressionStatement(s) ? s.expression : undefined))
-    : [body];
-  return calls.length > 0 && calls.every((expr) => expr !== undefined && ts.isCallExpression(expr) && isStateSetter(facts, expr.expression));
-}
-
-/** An identifier bound as the second element of `const [x, setX] = useState(…)` (or `useReducer`'s dispatch). */
-function isStateSetter(facts: Facts, callee: ts.Expression): boolean {
-  const element = ts.isIdentifier(callee) ? facts.symbolAt(callee)?.valueDeclaration : undefined;
-  if (!element || !ts.isBindingElement(element) || !ts.isArrayBindingPattern(element.parent) || element.parent.elements[1] !== element) return false;
-  const declaration = element.parent.parent;
-  const init = ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
-  const hook = init && ts.isCallExpression(init) ? init.expression : undefined;
-  const name = hook && (ts.isIdentifier(hook) ? hook.text : ts.isPropertyAccessExpression(hook) ? hook.name.text : undefined);
-  return name === "useState" || name === "useReducer";
-}
 
 /** A condition, early return or catch between the loop function and its re-scheduling: the loop can end. */
 function hasStopPath(call: ts.CallExpression, fn: FunctionNode): boolean {
