@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import {
-  type LintDiagnostic, type ResolvedRule, applyFixes, createLintUnits, isLintable, lintSourceFile, lintText, rules, unitFiles,
+  type LintDiagnostic, type ResolvedRule, applyFixes, createLintUnits, isLintable, lintSourceFile, lintText, mapToComponent, rules, unitFiles,
 } from "leaklint";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -51,7 +51,7 @@ export function lintFixtures(files: readonly string[]): Map<string, { diagnostic
   const results = new Map<string, { diagnostics: LintDiagnostic[]; compilerOptions?: ts.CompilerOptions }>();
   for (const unit of createLintUnits(files)) {
     for (const { fileName, sourceFile, types } of unitFiles(unit)) {
-      const diagnostics = lintSourceFile(sourceFile, types, { rules: allRules(), settings: { resources: [], listeners: [], pools: [] } });
+      const diagnostics = mapToComponent(sourceFile, lintSourceFile(sourceFile, types, { rules: allRules(), settings: { resources: [], listeners: [], pools: [] } }));
       results.set(fileName, { diagnostics, compilerOptions: types?.program.getCompilerOptions() });
     }
   }
