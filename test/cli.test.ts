@@ -4,26 +4,15 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import Ajv from "ajv-draft-04";
 import ts from "typescript";
 import { REPO_ROOT } from "./lib/fixtures";
+import { LEAKY, scratchProjects } from "./lib/scratch";
 
 const BIN = path.join(REPO_ROOT, "rules", "bin", "leaklint.js");
 const SARIF_SCHEMA = path.join(REPO_ROOT, "node_modules", "@microsoft", "jest-sarif", "lib", "schemas", "sarif-2.1.0-rtm.5.json");
-const scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), "leaklint-cli-"));
-after(() => fs.rmSync(scratchRoot, { recursive: true, force: true }));
-
-const LEAKY = `export class Poller {
-  start(): void {
-    setInterval(() => this.poll(), 1000);
-  }
-  poll(): void {}
-  dispose(): void {}
-}
-`;
 const CLEAN = `export function later(fn: () => void): ReturnType<typeof setTimeout> {
   return setTimeout(fn, 10);
 }
@@ -42,17 +31,7 @@ function findingIds(dir: string): string[] {
     .map((d) => `${path.relative(dir, d.filePath).split(path.sep).join("/")}:${d.ruleId}`).sort();
 }
 
-let counter = 0;
-function project(files: Record<string, string>): string {
-  const dir = path.join(scratchRoot, `p${++counter}`);
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  // A .git marker keeps .gitignore lookups inside the scratch project.
-  fs.mkdirSync(path.join(dir, ".git"), { recursive: true });
-  return dir;
-}
+const project = scratchProjects("leaklint-cli-");
 
 function leaklint(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, CI: "true" } });

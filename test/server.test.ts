@@ -26,7 +26,7 @@ describe("language server (push diagnostics)", () => {
   before(async () => {
     root = copyExample("server-push");
     metrics = path.join(root, "src", "timers", "metrics.ts");
-    client = await TestClient.start({ root, initializationOptions: { debounceMs: 10 } });
+    client = await TestClient.start({ root, initializationOptions: { debounceMs: 10, trusted: true } });
   });
   after(async () => {
     await client.stop();
@@ -182,7 +182,7 @@ describe("language server: rules that throw, broken config, trust, pull", () => 
     fs.writeFileSync(plugin, `module.exports = { id: "test-throws", messages: {}, schema: {}, defaultOptions: {},
       meta: { family: "timer", description: "throws", fix: "none", requiresTypeInfo: false, requires: [], defaultSeverity: "warning" },
       create() { return { onFileEnd() { throw new Error("boom from a test rule"); } }; } };\n`);
-    const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0, extraRules: [plugin] } });
+    const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0, trusted: true, extraRules: [plugin] } });
     try {
       const document = client.open(path.join(root, "src", "timers", "metrics.ts"));
       const diagnostics = await client.diagnosticsFor(document.uri, 1);
@@ -203,7 +203,7 @@ describe("language server: rules that throw, broken config, trust, pull", () => 
   test("a broken config is reported and linted with the defaults; fixing it (watched file) clears the report", async () => {
     const config = path.join(root, "leaklint.config.json");
     fs.writeFileSync(config, "{ \"rules\": { \"uncleared-interval\": \"off\", }");
-    const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0 } });
+    const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0, trusted: true } });
     try {
       const document = client.open(path.join(root, "src", "timers", "metrics.ts"));
       const diagnostics = await client.diagnosticsFor(document.uri, 1);
@@ -236,6 +236,68 @@ describe("language server: rules that throw, broken config, trust, pull", () => 
     } finally {
       await client.stop();
       fs.rmSync(config);
+    }
+  });
+
+  test("a rule that throws a value that cannot be printed: one internal-error, the file keeps its other findings", async () => {
+    const plugin = path.join(root, "throws-unprintable.js");
+    fs.writeFileSync(plugin, `module.exports = [
+      { id: "test-null-proto", messages: {}, schema: {}, defaultOptions: {},
+        meta: { family: "timer", description: "throws", fix: "none", requiresTypeInfo: false, requires: [], defaultSeverity: "warning" },
+        create() { return { onFileEnd() { throw Object.create(null); } }; } },
+      { id: "test-bad-getter", messages: {}, schema: {}, defaultOptions: {},
+        meta: { family: "timer", description: "throws", fix: "none", requiresTypeInfo: false, requires: [], defaultSeverity: "warning" },
+        create() { return { onFileEnd() { throw { get message() { throw 1; }, toString() { throw 2; } }; } }; } },
+      { id: "${RULE}", messages: {}, schema: {}, defaultOptions: {},
+        meta: { family: "timer", description: "collides", fix: "none", requiresTypeInfo: false, requires: [], defaultSeverity: "warning" },
+        create() { return {}; } },
+    ];\n`);
+    const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0, trusted: true, extraRules: [plugin] } });
+    try {
+      const document = client.open(path.join(root, "src", "timers", "metrics.ts"));
+      const diagnostics = await client.diagnosticsFor(document.uri, 1);
+      assert.deepEqual(lines(diagnostics), [7, 19, 35], "the built-in rule still reports (the colliding extra rule was left out)");
+      const crashes = diagnostics.filter((d) => d.code === "internal-error").map((d) => String(d.message)).sort();
+      assert.equal(crashes.length, 2);
+      assert.match(crashes[0], /^Rule "test-bad-getter" failed/);
+      assert.match(crashes[1], /^Rule "test-null-proto" failed/);
+      assert.ok(client.notifications.some((n) => n.method === "window/logMessage" && /same id as the built-in rule "uncleared-interval"/.test(n.params.message)));
+    } finally {
+      await client.stop();
+    }
+  });
+
+  for (const trusted of ["false", 0, null, undefined, "true", 1]) {
+    test(`trust fails closed: trusted ${JSON.stringify(trusted) ?? "missing"} loads no workspace config or extra rules`, async () => {
+      const config = path.join(root, "leaklint.config.json");
+      fs.writeFileSync(config, "{ \"rules\": { \"uncleared-interval\": \"off\" } }");
+      const options: Record<string, unknown> = { debounceMs: 0, extraRules: [path.join(root, "throwing-rule.js")] };
+      if (trusted !== undefined) options.trusted = trusted;
+      const client = await TestClient.start({ root, initializationOptions: options });
+      try {
+        const document = client.open(path.join(root, "src", "timers", "metrics.ts"));
+        const diagnostics = await client.diagnosticsFor(document.uri, 1);
+        assert.deepEqual(lines(diagnostics), [7, 19, 35], "the config that turns the rule off was not read");
+        assert.ok(!diagnostics.some((d) => d.code === "internal-error"), "the extra rule was not loaded");
+      } finally {
+        await client.stop();
+        fs.rmSync(config);
+      }
+    });
+  }
+
+  test("a client that breaks message framing gets a parse error, and the server keeps serving", async () => {
+    const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0 } });
+    try {
+      for (const broken of ["Content-Length: many\r\n\r\n", "Content-Length: 8\r\n\r\nnot json"]) {
+        const answer = client.waitForOutput(/\{"jsonrpc":"2\.0","id":null,"error":\{"code":-32700,"message":"[^"]*cannot read a message from the client/);
+        client.writeRaw(broken);
+        assert.ok(await answer);
+      }
+      const rules = await client.connection.sendRequest<unknown[]>("leaklint/rules");
+      assert.ok(rules.length > 0, "still answering");
+    } finally {
+      await client.stop();
     }
   });
 

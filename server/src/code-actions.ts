@@ -6,11 +6,12 @@ import {
   type CodeAction, CodeActionKind, type Diagnostic, type TextEdit, type WorkspaceEdit,
 } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
+import { ENGINE_RULES } from "leaklint";
 import { isLeaklintDiagnostic } from "./convert";
 import { type DiagnosticData, FIX_ALL_KIND, ServerCommands } from "./protocol";
 
 /** Rule ids the engine reports for itself: no fixes, no disabling, no docs page. */
-const ENGINE_IDS = new Set(["parse-error", "internal-error", "unused-directive", "config-error"]);
+const ENGINE_IDS = new Set<string>([...Object.values(ENGINE_RULES), "config-error"]);
 
 export function quickFixes(document: TextDocument, diagnostics: readonly Diagnostic[], documentChanges: boolean): CodeAction[] {
   const actions: CodeAction[] = [];

@@ -5,8 +5,8 @@
 // a fallback to the defaults when the config is broken, reported but never fatal.
 import path from "node:path";
 import {
-  type LeaklintConfig, type LintDiagnostic, type LintFileOptions, type RuleModule, type SeveritySetting, ConfigError, defaultConfig,
-  findConfigFile, lintSourceFile, loadConfigFile, RulesPerFile, rules as builtInRules,
+  type LeaklintConfig, type LintDiagnostic, type LintFileOptions, type RuleModule, type SeveritySetting, ConfigError, builtinSources,
+  checkPluginRules, defaultConfig, findConfigFile, lintSourceFile, loadConfigFile, RulesPerFile, rules as builtInRules,
 } from "leaklint";
 import type { AnalysisTarget } from "./projects";
 import type { LeaklintSettings } from "./protocol";
@@ -102,18 +102,26 @@ export class DocumentLinter {
   }
 }
 
-/** Extra rule modules: each module exports a rule, an array of rules, or `{ rules }` (CommonJS or default export). */
+/**
+ * Extra rule modules: each module exports a rule, an array of rules, or `{ rules }` (CommonJS
+ * or default export). A rule that is not a rule module or whose id is taken (a built-in's,
+ * another extra rule's) is left out and logged: the server has no exit code to fail with.
+ */
 function loadExtraRules(modules: readonly string[], log: (key: string, message: string) => void): RuleModule[] {
   const loaded: RuleModule[] = [];
+  const sources = builtinSources(builtInRules);
   for (const file of modules) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const exported = require(file) as unknown;
       const value = (exported as { default?: unknown }).default ?? exported;
       const list = Array.isArray(value) ? value : (value as { rules?: unknown }).rules ?? [value];
-      for (const rule of list as RuleModule[]) {
-        if (rule && typeof rule.id === "string" && typeof rule.create === "function") loaded.push(rule);
-        else log(`extra:${file}`, `Ignoring an extra rule in ${file}: not a rule module`);
+      for (const [index, rule] of (list as unknown[]).entries()) {
+        try {
+          loaded.push(...checkPluginRules(file, [rule], sources, index));
+        } catch (error) {
+          log(`extra:${file}:${(error as Error).message}`, `Ignoring an extra rule: ${(error as Error).message}`);
+        }
       }
     } catch (error) {
       log(`extra:${file}`, `Cannot load extra rules from ${file}: ${(error as Error).message}`);

@@ -3,8 +3,11 @@
 // A stray exception is logged, never fatal: the editor keeps its linter.
 import { ProposedFeatures, createConnection } from "vscode-languageserver/node";
 import { LeaklintServer } from "./server";
+import { stdioTransport } from "./transport";
 
-const connection = createConnection(ProposedFeatures.all);
+const stdio = process.argv.includes("--stdio") ? stdioTransport() : undefined;
+const connection = stdio ? createConnection(ProposedFeatures.all, stdio.reader, stdio.writer) : createConnection(ProposedFeatures.all);
+stdio?.attach(connection);
 const report = (what: string) => (error: unknown): void => {
   connection.console.error(`leaklint server: ${what}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
 };

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { LOOSE_PARSE_OPTIONS, type TypeInfo, parseTsconfig, typeInfo } from "leaklint";
+import { LOOSE_PARSE_OPTIONS, type TypeInfo, parseTsconfig, tsconfigProblems, typeInfo } from "leaklint";
 import { FileStore, SourceFiles } from "./file-store";
 
 export interface AnalysisTarget {
@@ -182,7 +182,14 @@ export class ProjectHost {
 
   private parse(tsconfig: string): ts.ParsedCommandLine | undefined {
     try {
-      return parseTsconfig(tsconfig);
+      const parsed = parseTsconfig(tsconfig);
+      // What TypeScript recovers from (bad JSON, a missing extends, unknown options) is told, not ignored; the options it read apply.
+      for (const problem of tsconfigProblems(tsconfig, parsed)) {
+        const where = `${problem.file?.fileName ?? tsconfig}:${(problem.file?.getLineAndCharacterOfPosition(problem.start ?? 0).line ?? 0) + 1}`;
+        const message = ts.flattenDiagnosticMessageText(problem.messageText, " ");
+        this.log(`tsconfig:${where}:${message}`, `Problem in ${where} (used for ${tsconfig}): ${message}`);
+      }
+      return parsed;
     } catch (error) {
       const reason = (error as Error).message;
       this.broken.set(tsconfig, reason);

@@ -19,7 +19,7 @@ export const DEFAULT_SETTINGS: LeaklintSettings = { enable: true, run: "onType",
 
 /** `initializationOptions` the server understands (all optional). */
 export interface InitializationOptions {
-  /** Workspace trust. When false: built-in rules and defaults only (no config files, no rule overrides, no extra rules). */
+  /** Workspace trust; fails closed: unless exactly `true`, built-in rules and defaults only (no config files, no rule overrides, no extra rules). */
   trusted?: boolean;
   /** Debounce for `run: onType`, in milliseconds (default 100). */
   debounceMs?: number;

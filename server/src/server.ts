@@ -119,7 +119,8 @@ export class LeaklintServer {
       .concat(params.workspaceFolders ? [] : params.rootUri ? [params.rootUri] : [])
       .filter((uri) => uri.startsWith("file:")).map((uri) => path.resolve(fileURLToPath(uri)));
     const log = (key: string, message: string): void => this.logOnce(key, message);
-    const trusted = options.trusted !== false;
+    // Fails closed: only an explicit `trusted: true` loads workspace config, rule settings and extra rules.
+    const trusted = options.trusted === true;
     this.settings = new SettingsCache(this.features.configuration
       ? (scopeUri) => this.connection.workspace.getConfiguration({ scopeUri, section: "leaklint" })
       : undefined);

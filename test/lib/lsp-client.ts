@@ -108,6 +108,25 @@ export class TestClient {
     return client;
   }
 
+  /** Writes bytes to the server's stdin as they are, bypassing the message framing (protocol-error tests). */
+  writeRaw(text: string): void {
+    this.process.stdin!.write(text);
+  }
+
+  /** Resolves with the server's raw output from now on once it matches `pattern` (messages the connection cannot deliver, such as responses with id null). */
+  waitForOutput(pattern: RegExp): Promise<string> {
+    let seen = "";
+    return new Promise((resolve) => {
+      const listener = (chunk: Buffer): void => {
+        seen += chunk.toString();
+        if (!pattern.test(seen)) return;
+        this.process.stdout!.off("data", listener);
+        resolve(seen);
+      };
+      this.process.stdout!.on("data", listener);
+    });
+  }
+
   /** Resolves with the first notification (already received or future) that matches. */
   waitFor<T = any>(method: string, predicate: (params: T) => boolean = () => true, from = 0): Promise<T> {
     const seen = this.notifications.slice(from).find((n) => n.method === method && predicate(n.params));

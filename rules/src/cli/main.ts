@@ -4,7 +4,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, type RuleModule, type RunResult, type SeveritySetting, runLint } from "../engine";
+import {
+  ConfigError, type RuleModule, type RuleSources, type RunResult, type SeveritySetting, builtinSources, checkPluginRules, isEngineFault, runLint,
+} from "../engine";
 import { readRuleDoc } from "../docs";
 import { rules as builtinRules } from "../index";
 import { formatGithub, formatJson, formatStylish } from "./formatters";
@@ -103,7 +105,8 @@ function run(argv: string[], io: CliIo): number {
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
-  const rules = [...builtinRules, ...values.plugin.flatMap((p) => loadPlugin(p, io.cwd))];
+  const sources = builtinSources(builtinRules);
+  const rules = [...builtinRules, ...values.plugin.flatMap((p) => loadPlugin(p, io.cwd, sources))];
   if (values.explain !== undefined) return explain(values.explain, rules, io);
 
   const format = values.format as (typeof FORMATS)[number];
@@ -133,7 +136,11 @@ function run(argv: string[], io: CliIo): number {
   io.stdout(render(format, result, rules, io));
   if (values.stats) io.stderr(formatStats(result));
 
-  const all = result.files.flatMap((f) => f.diagnostics);
+  // A rule's own fault (it threw, or its fix was refused) is reported but leaves the exit
+  // code to the findings of the rules that ran: the run itself completed.
+  const faults = result.files.flatMap((f) => f.diagnostics).filter(isEngineFault);
+  if (faults.length > 0) io.stderr(`leaklint: ${faults.length} rule fault(s) (internal-error / invalid-fix) were reported; the other rules ran.\n`);
+  const all = result.files.flatMap((f) => f.diagnostics).filter((d) => !isEngineFault(d));
   const errors = all.filter((d) => d.severity === "error").length;
   const warnings = all.filter((d) => d.severity === "warning").length;
   if (errors > 0) return 1;
@@ -184,7 +191,7 @@ function parseRuleOverrides(values: string[], rules: readonly RuleModule[]): Rec
   return overrides;
 }
 
-function loadPlugin(specifier: string, cwd: string): RuleModule[] {
+function loadPlugin(specifier: string, cwd: string, sources: RuleSources): RuleModule[] {
   const resolved = specifier.startsWith(".") || path.isAbsolute(specifier) ? path.resolve(cwd, specifier) : specifier;
   let loaded: { rules?: unknown; default?: { rules?: unknown } };
   try {
@@ -193,10 +200,8 @@ function loadPlugin(specifier: string, cwd: string): RuleModule[] {
     throw new UsageError(`cannot load plugin "${specifier}": ${(error as Error).message}`);
   }
   const list = loaded.rules ?? loaded.default?.rules;
-  if (!Array.isArray(list) || !list.every((r) => r && typeof r.id === "string" && typeof r.create === "function" && r.meta)) {
-    throw new UsageError(`plugin "${specifier}" must export \`rules\`: an array of rule modules`);
-  }
-  return list as RuleModule[];
+  if (!Array.isArray(list)) throw new UsageError(`plugin "${specifier}" must export \`rules\`: an array of rule modules`);
+  return checkPluginRules(`plugin "${specifier}"`, list, sources);
 }
 
 function progressPrinter(io: CliIo): (done: number, total: number) => void {

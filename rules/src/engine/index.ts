@@ -25,10 +25,11 @@ export {
   type LeaklintConfig, type ResolvedRule, ConfigError, CONFIG_FILE_NAMES, defaultConfig, findConfigFile, loadConfigFile, parseConfig,
   resolveRules, toSeverity,
 } from "./hosting/config";
-export { type LintFileOptions, ENGINE_RULES, lintSourceFile, formatMessage } from "./core/linter";
+export { type LintFileOptions, ENGINE_RULES, lintSourceFile, formatMessage, isEngineFault } from "./core/linter";
+export { type RuleSources, PLUGIN_DEFAULT_SEVERITY, builtinSources, checkPluginRules } from "./hosting/plugins";
 export {
   LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type LintUnit, type UnparsableSourceFile, createLintUnits, discoverFiles, guardedHost, isLintable,
-  parseTsconfig, unparsablePlaceholder, parseLooseFile, LOOSE_PARSE_OPTIONS, typeInfo, unitFiles,
+  parseTsconfig, tsconfigProblems, unparsablePlaceholder, parseLooseFile, LOOSE_PARSE_OPTIONS, typeInfo, unitFiles,
 } from "./hosting/project";
 export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./hosting/run";
 export { type InstanceKind, type InstanceOwner, OwnersAnalysis, owners } from "./analyses/owners";

@@ -6,6 +6,7 @@ import { docsUrlFor } from "./define-rule";
 import { walk } from "./ast";
 import { isDevelopmentOnly } from "./dev-only";
 import { Directives } from "./directives";
+import { clampRange, describeThrown, fixProblem } from "./faults";
 import { Facts, type IdentifierIndex, indexIdentifier } from "./facts";
 import type { UnparsableSourceFile } from "./compiler-options";
 import type { Analysis } from "./analysis";
@@ -23,8 +24,19 @@ export interface LintFileOptions {
 export const ENGINE_RULES = {
   parseError: "parse-error",
   internalError: "internal-error",
+  invalidFix: "invalid-fix",
+  typesUnavailable: "types-unavailable",
+  tsconfigError: "tsconfig-error",
   unusedDirective: "unused-directive",
 } as const;
+
+/**
+ * A fault of leaklint or of a rule's code (a rule that threw, a fix that was refused), not
+ * a finding about the code: hosts show it, but it does not decide the CLI's exit code.
+ */
+export function isEngineFault(diagnostic: Pick<LintDiagnostic, "ruleId">): boolean {
+  return diagnostic.ruleId === ENGINE_RULES.internalError || diagnostic.ruleId === ENGINE_RULES.invalidFix;
+}
 
 const EMPTY_SETTINGS: EngineSettings = { resources: [], listeners: [], pools: [] };
 
@@ -45,6 +57,14 @@ export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | unde
   const failed = new Set<string>();
   const dispatch = new Map<ts.SyntaxKind, Array<{ id: string; visit: (node: ts.Node) => void }>>();
   const finishers: Array<{ id: string; run: () => void }> = [];
+  const refused = new Set<string>();
+  // A fix that cannot be applied is dropped from its finding (which stays) and said once per rule and file.
+  const refuseFix = (id: string, problem: string): void => {
+    if (refused.has(id)) return;
+    refused.add(id);
+    diagnostics.push(engineDiagnostic(sourceFile, ENGINE_RULES.invalidFix, "error",
+      `Rule "${id}" produced a fix that was refused and not applied: ${problem}`, 0, 0));
+  };
   const timed = <T>(id: string, action: () => T): T | undefined => {
     if (failed.has(id)) return undefined;
     const start = options.ruleTimes ? performance.now() : 0;
@@ -59,35 +79,42 @@ export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | unde
     }
   };
 
+  // Everything that reads a rule module runs under its guard: a plugin's meta, create and
+  // visitor table are its code too (getters included).
   for (const { rule, severity, options: ruleOptions } of options.rules) {
-    if (rule.meta.requiresTypeInfo && !types) continue; // says nothing without a program
-    const report = makeReporter(sourceFile, rule, severity, directives, diagnostics);
-    const visitors = timed(rule.id, () => rule.create({
-      id: rule.id,
-      sourceFile,
-      fileName: sourceFile.fileName,
-      options: ruleOptions,
-      facts,
-      settings: options.settings ?? EMPTY_SETTINGS,
-      report,
-      use: <T>(analysis: Analysis<T>): T => {
-        if (!rule.meta.requires.includes(analysis)) {
-          throw new Error(`rule ${rule.id} uses the analysis "${analysis.id}" without declaring it in meta.requires`);
+    const id = rule.id;
+    timed(id, () => {
+      if (rule.meta.requiresTypeInfo && !types) return; // says nothing without a program
+      const report = makeReporter(sourceFile, rule, severity, directives, diagnostics, refuseFix);
+      const visitors = rule.create({
+        id,
+        sourceFile,
+        fileName: sourceFile.fileName,
+        options: ruleOptions,
+        facts,
+        settings: options.settings ?? EMPTY_SETTINGS,
+        report,
+        use: <T>(analysis: Analysis<T>): T => {
+          if (!rule.meta.requires.includes(analysis)) {
+            throw new Error(`rule ${id} uses the analysis "${analysis.id}" without declaring it in meta.requires`);
+          }
+          return facts.analysis(analysis);
+        },
+      }) as RuleVisitors | undefined;
+      if (!visitors) return;
+      const own: Array<[string, unknown]> = Object.entries(visitors); // read fully before any is registered
+      for (const [key, visit] of own) {
+        if (typeof visit !== "function") throw new Error(`rule ${id} returned a visitor "${key}" that is not a function`);
+        if (key === "onFileEnd") {
+          finishers.push({ id, run: visit as () => void });
+          continue;
         }
-        return facts.analysis(analysis);
-      },
-    })) as RuleVisitors | undefined;
-    if (!visitors) continue;
-    for (const [key, visit] of Object.entries(visitors)) {
-      if (key === "onFileEnd") {
-        finishers.push({ id: rule.id, run: visit as () => void });
-        continue;
+        const kind = Number(key) as ts.SyntaxKind;
+        const list = dispatch.get(kind) ?? [];
+        list.push({ id, visit: visit as (node: ts.Node) => void });
+        dispatch.set(kind, list);
       }
-      const kind = Number(key) as ts.SyntaxKind;
-      const list = dispatch.get(kind) ?? [];
-      list.push({ id: rule.id, visit: visit as (node: ts.Node) => void });
-      dispatch.set(kind, list);
-    }
+    });
   }
 
   const visit = (id: string, visitor: (node: ts.Node) => void, node: ts.Node): void => {
@@ -176,23 +203,29 @@ function makeReporter(
   severity: Severity,
   directives: Directives,
   sink: LintDiagnostic[],
+  refuseFix: (ruleId: string, problem: string) => void,
 ): (descriptor: ReportDescriptor<string>) => void {
   const kinds = declaredFixKinds(rule.meta);
   const eol = lineBreakOf(sourceFile.text);
+  const length = sourceFile.text.length;
   return (descriptor) => {
+    const fixes: Fix[] = [];
     for (const fix of descriptor.fixes ?? []) {
       const kind = fix.safe ? "safe" : "suggestion";
       if (!kinds.includes(kind)) throw new Error(`rule ${rule.id} emitted a ${kind} fix but does not declare it in meta.fix`);
+      const problem = fixProblem(fix, length);
+      if (problem) refuseFix(rule.id, problem);
+      else fixes.push(fix);
     }
     const { start, end } = rangeOf(sourceFile, descriptor.node);
     if (directives.isSilenced(rule.id, start)) return;
     if ("kind" in descriptor.node && isDevelopmentOnly(descriptor.node)) return; // runs only in development: not a production leak
     const template = (rule.messages as Record<string, string>)[descriptor.messageId];
-    if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message id "${descriptor.messageId}"`);
+    if (typeof template !== "string") throw new Error(`rule ${rule.id} reported unknown message id "${descriptor.messageId}"`);
     const related: RelatedLocation[] = (descriptor.related ?? []).map((r) => ({
       fileName: sourceFile.fileName,
       ...rangeOf(sourceFile, r.node),
-      message: r.message,
+      message: String(r.message),
     }));
     sink.push({
       ...positioned(sourceFile, start, end),
@@ -202,7 +235,7 @@ function makeReporter(
       severity,
       message: formatMessage(template, descriptor.data),
       related,
-      fixes: (descriptor.fixes ?? []).map((fix) => normalizeFix(fix, eol)),
+      fixes: fixes.map((fix) => normalizeFix(fix, eol)),
       docsUrl: docsUrlFor(rule.id),
     });
   };
@@ -224,9 +257,10 @@ export function formatMessage(template: string, data: Record<string, string | nu
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (data && key in data ? String(data[key]) : whole));
 }
 
+/** A reported node's or range's offsets, clamped into the file (a plugin may hand in any numbers). */
 function rangeOf(sourceFile: ts.SourceFile, node: ts.Node | { start: number; end: number }): { start: number; end: number } {
-  if ("kind" in node) return { start: node.getStart(sourceFile), end: node.getEnd() };
-  return { start: node.start, end: node.end };
+  if ("kind" in node) return clampRange(node.getStart(sourceFile), node.getEnd(), sourceFile.text.length);
+  return clampRange(node.start, node.end, sourceFile.text.length);
 }
 
 function positioned(sourceFile: ts.SourceFile, start: number, end: number): Pick<LintDiagnostic, "start" | "end" | "startPos" | "endPos"> {
@@ -264,7 +298,7 @@ function parseErrorDiagnostic(sourceFile: ts.SourceFile, error: ts.DiagnosticWit
 }
 
 function internalErrorDiagnostic(sourceFile: ts.SourceFile, ruleId: string, error: unknown): LintDiagnostic {
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const detail = describeThrown(error);
   return engineDiagnostic(sourceFile, ENGINE_RULES.internalError, "error",
     `Rule "${ruleId}" failed on this file and was skipped for it: ${detail}`, 0, 0);
 }

@@ -11,6 +11,9 @@ import type { EngineSettings, RuleSetting, Severity, SeveritySetting } from "../
 
 export type { ResolvedRule };
 
+/** The severity of a rule whose module declares no `meta.defaultSeverity` (a plugin's, say). */
+export const PLUGIN_DEFAULT_SEVERITY: Severity = "warning";
+
 export const CONFIG_FILE_NAMES = ["leaklint.config.json", ".leaklintrc.json"];
 
 export interface LeaklintConfig {
@@ -55,7 +58,7 @@ export function findConfigFile(startDir: string): string | undefined {
     const pkg = path.join(dir, "package.json");
     if (fs.existsSync(pkg)) {
       try {
-        if (JSON.parse(fs.readFileSync(pkg, "utf8")).leaklint !== undefined) return pkg;
+        if (JSON.parse(withoutByteOrderMark(fs.readFileSync(pkg, "utf8"))).leaklint !== undefined) return pkg;
       } catch {
         // A broken package.json is not ours to report.
       }
@@ -73,12 +76,17 @@ export function loadConfigFile(file: string, rules: readonly RuleModule[]): Leak
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(withoutByteOrderMark(text));
   } catch (error) {
     throw new ConfigError(file, "", `invalid JSON: ${(error as Error).message}`);
   }
   if (path.basename(file) === "package.json") raw = (raw as Record<string, unknown>).leaklint;
   return parseConfig(raw, file, rules);
+}
+
+/** Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses. */
+function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 export function parseConfig(raw: unknown, file: string, rules: readonly RuleModule[]): LeaklintConfig {
@@ -155,7 +163,7 @@ export function resolveRules(
   for (const rule of rules) {
     const setting = config.rules[rule.id];
     const severitySetting = overrides[rule.id] ?? setting?.severity;
-    const severity = severitySetting === undefined ? rule.meta.defaultSeverity : toSeverity(severitySetting);
+    const severity = severitySetting === undefined ? rule.meta.defaultSeverity ?? PLUGIN_DEFAULT_SEVERITY : toSeverity(severitySetting);
     if (severity === undefined) continue;
     const options = { ...(rule.defaultOptions as object), ...(setting?.options ?? {}) };
     resolved.push({ rule, severity, options });

@@ -11,6 +11,7 @@ import { LOOSE_COMPILER_OPTIONS, type UnparsableSourceFile } from "../core/compi
 import type { TypeInfo } from "../core/types";
 import { isCommittedBundle } from "../analyses/file-kind";
 import { COMPONENT_EXTENSIONS, type ComponentSourceFile, componentView, isComponentFile } from "./sfc";
+import { buildCheckedProgram, stubbingHost } from "./checker-guard";
 
 export { LOOSE_COMPILER_OPTIONS, type UnparsableSourceFile };
 
@@ -141,20 +142,28 @@ export interface LintUnit {
   files: string[];
   /** The tsconfig the program came from, if any. */
   tsconfig?: string;
+  /** Loose files that belong to a tsconfig project but could not have types, with the reason. */
+  untyped?: Map<string, string>;
 }
-
 
 export interface ProgramOptions {
   /** An explicit tsconfig for every file (`--project`). */
   project?: string;
   /** Use tsconfig programs with types (default true). */
   types?: boolean;
+  /** What TypeScript says is wrong with the tsconfig files used is pushed here when given. */
+  problems?: ts.Diagnostic[];
 }
 
-/** Groups files by the program they are analysed in. */
+/**
+ * Groups files by the program they are analysed in. Each typed program has its checker
+ * built here, inside the fault box (hosting/checker-guard.ts): a file the checker cannot
+ * handle is linted loose instead. A tsconfig TypeScript cannot read makes its files loose.
+ */
 export function createLintUnits(files: readonly string[], options: ProgramOptions = {}): LintUnit[] {
   const byConfig = new Map<string, string[]>();
   const loose: string[] = [];
+  const untyped = new Map<string, string>();
   const configCache = new Map<string, string | undefined>();
   for (const file of files) {
     const config = options.types === false ? undefined
@@ -164,25 +173,33 @@ export function createLintUnits(files: readonly string[], options: ProgramOption
   }
   const units: LintUnit[] = [];
   for (const [config, configFiles] of byConfig) {
-    const parsed = parseTsconfig(config);
-    const members = new Set(parsed.fileNames.map((f) => path.resolve(f)));
+    const parsed = readTsconfig(config, options.problems);
+    const members = new Set(parsed?.fileNames.map((f) => path.resolve(f)));
     const inProject = configFiles.filter((f) => members.has(f));
     loose.push(...configFiles.filter((f) => !members.has(f)));
-    if (inProject.length === 0) continue;
-    const options = { ...parsed.options, noEmit: true };
-    const program = ts.createProgram({ rootNames: parsed.fileNames, options, host: guardedHost(ts.createCompilerHost(options)) });
-    units.push({ program, files: inProject, tsconfig: config });
+    if (!parsed || inProject.length === 0) continue;
+    const compilerOptions = { ...parsed.options, noEmit: true };
+    const checked = buildCheckedProgram((stubbed) => ts.createProgram({
+      rootNames: parsed.fileNames, options: compilerOptions, host: guardedHost(stubbingHost(ts.createCompilerHost(compilerOptions), stubbed)),
+    }));
+    const typed = inProject.filter((f) => checked.program && !checked.untyped.has(f));
+    for (const file of inProject) {
+      if (typed.includes(file)) continue;
+      loose.push(file);
+      untyped.set(file, checked.untyped.get(file) ?? `no program of ${config} could be type-checked (${checked.failure})`);
+    }
+    if (checked.program && typed.length > 0) units.push({ program: checked.program, files: typed, tsconfig: config });
   }
-  if (loose.length > 0) units.push({ files: loose });
+  if (loose.length > 0) units.push({ files: loose, untyped });
   return units;
 }
 
 /** What `lintSourceFile` needs for each file of a unit, one file at a time (loose files are parsed on demand). */
-export function* unitFiles(unit: LintUnit): Generator<{ fileName: string; sourceFile: ts.SourceFile; types: TypeInfo | undefined }> {
+export function* unitFiles(unit: LintUnit): Generator<{ fileName: string; sourceFile: ts.SourceFile; types: TypeInfo | undefined; untyped?: string }> {
   const types = unit.program && typeInfo(unit.program);
   for (const fileName of unit.files) {
     const sourceFile = types ? types.program.getSourceFile(fileName) : parseLooseFile(fileName);
-    if (sourceFile) yield { fileName, sourceFile, types };
+    if (sourceFile) yield { fileName, sourceFile, types, untyped: unit.untyped?.get(fileName) };
   }
 }
 
@@ -258,18 +275,55 @@ function nearestTsconfig(dir: string, cache: Map<string, string | undefined>): s
   return result;
 }
 
+/**
+ * A tsconfig as TypeScript reads it (`extends` followed). Throws when it cannot be read at
+ * all; what TypeScript recovers from (bad JSON, a missing `extends`, unknown options) is in
+ * `errors`, and the options it could read still apply.
+ */
 export function parseTsconfig(file: string): ts.ParsedCommandLine {
-  let readError: ts.Diagnostic | undefined;
+  const { parsed, unreadable } = readTsconfigFile(file);
+  if (!parsed) throw new Error(`${file}: ${ts.flattenDiagnosticMessageText(unreadable?.messageText, "\n") || "cannot be read"}`);
+  return parsed;
+}
+
+function readTsconfigFile(file: string): { parsed?: ts.ParsedCommandLine; unreadable?: ts.Diagnostic } {
+  let unreadable: ts.Diagnostic | undefined;
   const host: ts.ParseConfigFileHost = {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (d) => {
-      readError = d;
+      unreadable = d;
     },
   };
   const parsed = ts.getParsedCommandLineOfConfigFile(file, { noEmit: true }, host);
-  if (!parsed || readError) {
-    const message = readError ? ts.flattenDiagnosticMessageText(readError.messageText, "\n") : "cannot be read";
-    throw new Error(`${file}: ${message}`);
+  return parsed && !unreadable ? { parsed } : { unreadable };
+}
+
+/** "No inputs were found": the tsconfig covers none of its files, which are then linted loose — not a problem of the config. */
+const NO_INPUTS = 18003;
+
+/**
+ * The problems of a parsed tsconfig worth telling (see parseTsconfig), each with a file:
+ * JSON syntax errors (which `errors` leaves out) and the option errors; a problem
+ * TypeScript gives no file (an `extends` it cannot find) is the tsconfig's own.
+ */
+export function tsconfigProblems(file: string, parsed: ts.ParsedCommandLine): ts.Diagnostic[] {
+  let own: ts.TsConfigSourceFile | undefined;
+  return ts.getConfigFileParsingDiagnostics(parsed).filter((d) => d.code !== NO_INPUTS)
+    .map((d) => (d.file ? d : { ...d, file: (own ??= ts.parseJsonText(file, ts.sys.readFile(file) ?? "")), start: 0, length: 0 }));
+}
+
+/**
+ * The tsconfig, with its problems pushed to `problems`; undefined when it cannot be read
+ * (that problem is located in the tsconfig itself, and its files are linted loose).
+ */
+function readTsconfig(file: string, problems: ts.Diagnostic[] | undefined): ts.ParsedCommandLine | undefined {
+  const { parsed, unreadable } = readTsconfigFile(file);
+  if (parsed) {
+    problems?.push(...tsconfigProblems(file, parsed));
+    return parsed;
   }
-  return parsed;
+  const message = `${ts.flattenDiagnosticMessageText(unreadable?.messageText, " ") || "cannot be read"} (its files are linted without types)`;
+  problems?.push({ file: ts.parseJsonText(file, ts.sys.readFile(file) ?? ""), start: 0, length: 0, category: ts.DiagnosticCategory.Error,
+    code: unreadable?.code ?? 0, messageText: message });
+  return undefined;
 }

@@ -9,7 +9,7 @@ import { ImporterIndex } from "./importers";
 import { RulesPerFile } from "./overrides";
 import { type ComponentSourceFile, mapToComponent } from "./sfc";
 import { applyFixes, safeFixes } from "../fixes/fixes";
-import { type LintFileOptions, lintSourceFile } from "../core/linter";
+import { ENGINE_RULES, type LintFileOptions, engineDiagnostic, lintSourceFile } from "../core/linter";
 import { createLintUnits, discoverFiles, guardedHost, parseLooseFile, typeInfo, unitFiles } from "./project";
 import type { RuleModule } from "../core/rule";
 import type { LintDiagnostic, SeveritySetting } from "../core/types";
@@ -84,21 +84,25 @@ export function runLint(options: RunOptions): RunResult {
   };
   const results: FileResult[] = [];
   const importers = new ImporterIndex(files); // what other files say about a file's lifetime (hosting/importers.ts)
-  const units = phase("program", () => createLintUnits(files, { project: options.project, types: options.types }));
+  // Programs and their checkers are built up front (a whole project almost always has a file
+  // that asks a type question), inside the fault box: see createLintUnits.
+  const problems: ts.Diagnostic[] = [];
+  const units = phase("program", () => createLintUnits(files, { project: options.project, types: options.types, problems }));
+  results.push(...tsconfigResults(problems));
   let done = 0;
   for (const unit of units) {
-    // A whole project almost always has a file that asks a type question: build the checker
-    // up front so --stats shows it as a phase instead of charging it to whichever rule asks first.
-    if (unit.program) phase("checker", () => unit.program?.getTypeChecker());
     const next = unitFiles(unit);
     for (;;) {
       // Typed units build their checker on the first file; loose files are parsed here.
       const item = phase(unit.program ? "program" : "parse", () => next.next());
       if (item.done) break;
-      const { fileName, sourceFile, types } = item.value;
+      const { fileName, sourceFile, types, untyped } = item.value;
       const lintOptions: LintFileOptions = { ...baseOptions, rules: perFile.for(fileName) };
       const keep = (found: LintDiagnostic[]): LintDiagnostic[] => importers.filter(fileName, found);
       let diagnostics = keep(mapToComponent(sourceFile, lintSourceFile(sourceFile, types, lintOptions)));
+      if (untyped) {
+        diagnostics.unshift(engineDiagnostic(sourceFile, ENGINE_RULES.typesUnavailable, "warning", `Linted without types: ${untyped}.`, 0, 0));
+      }
       let fixed = false;
       if (options.fix && safeFixes(diagnostics).length > 0) {
         // A component is linted through a blanked view of its script blocks: fixes apply to its own text (same offsets).
@@ -112,6 +116,21 @@ export function runLint(options: RunOptions): RunResult {
   }
   results.sort((a, b) => a.filePath.localeCompare(b.filePath));
   return { files: results, config, rules, skipped: { bundles }, times };
+}
+
+/** What TypeScript says is wrong with the tsconfig files of the run, as findings in those files. */
+function tsconfigResults(problems: readonly ts.Diagnostic[]): FileResult[] {
+  const byFile = new Map<string, LintDiagnostic[]>();
+  for (const problem of problems) {
+    if (!problem.file) continue; // every tsconfig problem TypeScript reports while parsing has its file
+    const start = problem.start ?? 0;
+    const message = `${path.basename(problem.file.fileName)}: ${ts.flattenDiagnosticMessageText(problem.messageText, " ")}`;
+    const found = engineDiagnostic(problem.file, ENGINE_RULES.tsconfigError, "warning", message, start, start + (problem.length ?? 0));
+    const known = byFile.get(problem.file.fileName) ?? [];
+    // A base config that several projects extend is read once per project: tell it once.
+    if (!known.some((d) => d.start === found.start && d.message === found.message)) byFile.set(problem.file.fileName, [...known, found]);
+  }
+  return [...byFile].map(([filePath, diagnostics]) => ({ filePath: path.resolve(filePath), diagnostics }));
 }
 
 /** Applies safe fixes, re-lints, and repeats until nothing changes (bounded); writes the file. */

@@ -1,0 +1,32 @@
+// Scratch projects for the CLI tests: folders under the OS temp directory (removed after
+// the test file), each with a .git marker so .gitignore lookups stay inside it.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after } from "node:test";
+
+/** An interval handle dropped in a method: one uncleared-interval finding (severity error by default). */
+export const LEAKY = `export class Poller {
+  start(): void {
+    setInterval(() => this.poll(), 1000);
+  }
+  poll(): void {}
+  dispose(): void {}
+}
+`;
+
+/** A factory of scratch projects: `project({ "src/a.ts": text })` writes the files and returns the folder. */
+export function scratchProjects(prefix: string): (files: Record<string, string>) => string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  let counter = 0;
+  return (files) => {
+    const dir = path.join(root, `p${++counter}`);
+    for (const [name, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), content);
+    }
+    fs.mkdirSync(path.join(dir, ".git"), { recursive: true });
+    return dir;
+  };
+}
