@@ -4,7 +4,7 @@ import {
   type Fix, type Owner, type Registration, defineRule, findRemovals, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
   longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
-  registrationsIn, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
+  registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
   connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget, oncePerPass, oneWayOnce, racingOnce,
 } from "../engine";
 
@@ -151,7 +151,7 @@ export default defineRule<MessageId, Options>({
       const { call } = registration;
       const instance = own.instanceAt(call);
       if (!instance) return false;
-      const repeat = registrationRepeatedInTeardown(own, instance, registration, registrationsOf(instance));
+      const repeat = registrationRepeatedInTeardown(own, instance, registration, () => ownRegistrations(instance));
       if (repeat === registration) return true; // reported at the registration it repeats
       if (repeat) {
         context.report({
@@ -187,12 +187,11 @@ export default defineRule<MessageId, Options>({
       return true;
     }
 
-    function registrationsOf(instance: InstanceOwner): Registration[] {
+    function ownRegistrations(instance: InstanceOwner): Registration[] {
       let found = ownerRegistrations.get(instance);
       if (!found) {
         const methods = new Set([...REGISTER_METHODS, ...extraRegister]);
-        const roots = [instance.node, ...(instance.kind === "constructor-function" ? instance.methods.values() : [])];
-        found = roots.flatMap((root) => registrationsIn(root, (c) => parseRegistration(c, methods)));
+        found = registrationsOf(own, instance, (c) => parseRegistration(c, methods));
         ownerRegistrations.set(instance, found);
       }
       return found;

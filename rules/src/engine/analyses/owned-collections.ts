@@ -96,15 +96,12 @@ export function ownedCollections(facts: Facts, owners: OwnersAnalysis, owner: In
 /** Uses of field `name` through `const { name } = this` (or `self`) inside the owner: `queue.shift()` drains `this.queue`. */
 function destructuredAliases(facts: Facts, owners: OwnersAnalysis, owner: InstanceOwner, name: string): ts.Expression[] {
   const result: ts.Expression[] = [];
-  for (const root of owner.kind === "class" ? [owner.node] : [owner.node, ...owner.methods.values()]) {
-    walk(root, (node) => {
-      if (!ts.isVariableDeclaration(node) || !ts.isObjectBindingPattern(node.name) || !node.initializer
-        || !owners.isInstanceReference(owner, node.initializer)) return;
-      for (const element of node.name.elements) {
-        const property = element.propertyName ?? element.name;
-        if (ts.isIdentifier(property) && property.text === name && ts.isIdentifier(element.name)) result.push(...facts.referencesTo(element.name));
-      }
-    });
+  for (const node of owners.syntaxOf(owner).destructurings) {
+    if (!owners.isInstanceReference(owner, node.initializer)) continue;
+    for (const element of node.name.elements) {
+      const property = element.propertyName ?? element.name;
+      if (ts.isIdentifier(property) && property.text === name && ts.isIdentifier(element.name)) result.push(...facts.referencesTo(element.name));
+    }
   }
   return result;
 }
