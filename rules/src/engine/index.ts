@@ -40,17 +40,18 @@ export { type EntryTimer, entryTimerRemovedUncleared } from "./analyses/timer-en
 export { ProgramCalls, programCalls } from "./analyses/program-calls";
 export { type Repetition, type RepetitionOptions, repetitionAt } from "./analyses/repetition";
 export {
-  type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,
+  type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, fileMayGrowCollections, firstTimeGuard, hasObjectKeys, isObjectType,
+  referencesInOtherFiles,
 } from "./analyses/collections";
 export {
-  type OwnedCollection, firedTimersKept, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, removalEvidence,
+  type OwnedCollection, firedTimersKept, isBoundedKey, isCallbackRegistration, isLongLivedOwner, looksMinified, growingCollections, ownedGrowthRepetition, removalEvidence,
 } from "./analyses/owned-collections";
 export {
   type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,
   parseRegistration, registrationTarget, selfRemovingOption,
 } from "./analyses/listeners";
 export { connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall } from "./analyses/per-call-listeners";
-export { type OncePerPass, ONCE_METHODS, handedInTarget, oncePerPass, oneWayOnce, racingOnce } from "./analyses/once-listeners";
+export { type OncePerPass, ONCE_METHODS, handedInTarget, hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce } from "./analyses/once-listeners";
 export { type OwnedRegistration, outlivingTarget, ownedRegistration, registrationRepeatedInTeardown, registrationsOf, removalsOnTeardown } from "./analyses/owned-listeners";
 export { type Hoisted, handlerNameFor, hoistToName, isNameTakenAt, isOwnerScope } from "./fixes/hoist";
 export {
@@ -59,7 +60,7 @@ export {
   receiverOrigin, resourcesOfKind, typeFromModule,
 } from "./apis/resources";
 export { upgradeOnlyRequest } from "./analyses/upgrade-requests";
-export { type FieldResource, forgottenOnTeardown, overwrittenInstanceResource } from "./analyses/owned-resources";
+export { type FieldResource, unwatchedFieldResource } from "./analyses/owned-resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./analyses/resource-tracking";
 export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./fixes/resource-fixes";
 export {

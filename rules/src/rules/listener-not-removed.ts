@@ -5,7 +5,8 @@ import {
   longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
-  connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget, oncePerPass, oneWayOnce, racingOnce,
+  connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget, hasSiblingOnce, oncePerPass, oneWayOnce,
+  passesAgain, racingOnce,
 } from "../engine";
 
 type MessageId = "notRemoved" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
@@ -94,6 +95,9 @@ export default defineRule<MessageId, Options>({
     function checkOnce(registration: Registration): void {
       const { call } = registration;
       if (!isResultDropped(call)) return;
+      // Either finding needs a function that calls itself again from a callback, or a sibling
+      // `once` to race: cheap syntax, asked before the target (which costs more).
+      if (!passesAgain(facts, registration) && !hasSiblingOnce(registration, (c) => parseRegistration(c, ONCE_METHODS))) return;
       const instance = own.instanceAt(call);
       const target = instance && own.isInstanceReference(instance, registration.target) ? `\`${registration.target.getText(sourceFile)}\` (the instance itself)`
         : longLivedTarget(facts, registration.target, call) ?? connectionTarget(facts, registration);
@@ -150,7 +154,8 @@ export default defineRule<MessageId, Options>({
     function checkOwned(registration: Registration): boolean {
       const { call } = registration;
       const instance = own.instanceAt(call);
-      if (!instance) return false;
+      // Both questions below are about the teardown path: an instance without one decides nothing.
+      if (!instance || own.teardownFunctions(instance).size === 0) return false;
       const repeat = registrationRepeatedInTeardown(own, instance, registration, () => ownRegistrations(instance));
       if (repeat === registration) return true; // reported at the registration it repeats
       if (repeat) {

@@ -152,6 +152,11 @@ export class Facts {
     return this.slice(this.indexed().propertyAssignments, node);
   }
 
+  /** Stores to neither a name nor a property (`x[k] = v`) inside `node` (default: the file), in pre-order. */
+  computedStoresWithin(node: ts.Node = this.sourceFile): readonly ts.BinaryExpression[] {
+    return this.slice(this.indexed().computedStores, node);
+  }
+
   private slice<T extends ts.Node>(list: readonly T[], node: ts.Node): readonly T[] {
     return node === this.sourceFile ? list : nodesWithin(list, node);
   }

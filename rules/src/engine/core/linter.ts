@@ -3,7 +3,7 @@
 // internal-error diagnostic for that file and rule, and everything else still runs.
 import ts from "typescript";
 import { docsUrlFor } from "./define-rule";
-import { walk } from "./ast";
+import { pushChildren, stackPusher, walk } from "./ast";
 import { Directives } from "./directives";
 import { Facts } from "./facts";
 import { emptySyntaxIndex, indexNode } from "./syntax-index";
@@ -161,11 +161,17 @@ function walkAll(
 ): void {
   const targets: ts.Node[] = [];
   const index = emptySyntaxIndex();
-  walk(root, (node) => {
+  // The engine's `walk` with the per-node work written in: it visits every node of every
+  // file, and a loop of its own keeps that work monomorphic (`walk` calls many visitors).
+  const stack: ts.Node[] = [root];
+  const push = stackPusher(stack);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
     const kind = node.kind;
     indexNode(index, node, kind);
     if (dispatch.has(kind)) targets.push(node);
-  });
+    pushChildren(stack, node, push);
+  }
   facts.adoptSyntaxIndex(index);
   for (const node of targets) {
     for (const handler of dispatch.get(node.kind)!) visit(handler.id, handler.visit, node);

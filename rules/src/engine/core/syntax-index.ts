@@ -1,7 +1,8 @@
 // The syntax index: what the linter's one walk of a file collects for `facts`, so that
 // analyses look nodes up instead of walking the file (or a class, or a function) again —
 // identifiers by text; the classes, functions and variable declarations owners start
-// from; every call; every `a.b = value`. Lists are in pre-order, which is also position
+// from; every call; every `a.b = value`; every store to something other than a name or a
+// property (`x[k] = v`). Lists are in pre-order, which is also position
 // order, so the nodes inside any node are one slice, found by binary search (a node's
 // descendants are exactly the nodes whose range lies inside its range: ranges nest).
 import ts from "typescript";
@@ -18,10 +19,12 @@ export interface SyntaxIndex {
   readonly declarations: ts.Node[];
   readonly calls: ts.CallExpression[];
   readonly propertyAssignments: PropertyAssignment[];
+  /** `=`, `??=`, `||=`, `&&=` to neither a name nor a property: `x[k] = v`, `(x[k]) = v`, `[a, b] = pair`. */
+  readonly computedStores: ts.BinaryExpression[];
 }
 
 export function emptySyntaxIndex(): SyntaxIndex {
-  return { identifiers: new Map(), declarations: [], calls: [], propertyAssignments: [] };
+  return { identifiers: new Map(), declarations: [], calls: [], propertyAssignments: [], computedStores: [] };
 }
 
 const DECLARATION = 1;
@@ -57,8 +60,14 @@ export function indexNode(index: SyntaxIndex, node: ts.Node, kind: ts.SyntaxKind
       return;
     case BINARY: {
       const binary = node as ts.BinaryExpression;
-      if (binary.operatorToken.kind === ts.SyntaxKind.EqualsToken && binary.left.kind === ts.SyntaxKind.PropertyAccessExpression) {
-        index.propertyAssignments.push(binary as PropertyAssignment);
+      const operator = binary.operatorToken.kind;
+      if (operator !== ts.SyntaxKind.EqualsToken && operator !== ts.SyntaxKind.QuestionQuestionEqualsToken
+        && operator !== ts.SyntaxKind.BarBarEqualsToken && operator !== ts.SyntaxKind.AmpersandAmpersandEqualsToken) return;
+      const target = binary.left.kind;
+      if (target === ts.SyntaxKind.PropertyAccessExpression) {
+        if (operator === ts.SyntaxKind.EqualsToken) index.propertyAssignments.push(binary as PropertyAssignment);
+      } else if (target !== ts.SyntaxKind.Identifier) {
+        index.computedStores.push(binary);
       }
     }
   }
