@@ -41,18 +41,19 @@ export { type EntryTimer, entryTimerRemovedUncleared } from "./analyses/timer-en
 export { ProgramCalls, programCalls } from "./analyses/program-calls";
 export { type Repetition, type RepetitionOptions, repetitionAt } from "./analyses/repetition";
 export {
-  type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, firstTimeGuard, hasObjectKeys, isObjectType, referencesInOtherFiles,
+  type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, fileMayGrowCollections, firstTimeGuard, hasObjectKeys, isObjectType,
+  referencesInOtherFiles,
 } from "./analyses/collections";
 export {
-  type OwnedCollection, firedTimersKept, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, removalEvidence,
+  type OwnedCollection, firedTimersKept, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, growingCollections, ownedGrowthRepetition, removalEvidence,
 } from "./analyses/owned-collections";
 export {
   type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,
   parseRegistration, registrationTarget, selfRemovingOption,
 } from "./analyses/listeners";
 export { connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall } from "./analyses/per-call-listeners";
-export { type OncePerPass, ONCE_METHODS, handedInTarget, oncePerPass, oneWayOnce, racingOnce } from "./analyses/once-listeners";
-export { type OwnedRegistration, isOnTeardownPathFor, outlivingTarget, ownedRegistration, registrationRepeatedInTeardown, registrationsIn, removalsOnTeardown, unremovableWithoutTeardown } from "./analyses/owned-listeners";
+export { type OncePerPass, ONCE_METHODS, handedInTarget, hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce } from "./analyses/once-listeners";
+export { type OwnedRegistration, isOnTeardownPathFor, outlivingTarget, ownedRegistration, registrationRepeatedInTeardown, registrationsOf, removalsOnTeardown, unremovableWithoutTeardown } from "./analyses/owned-listeners";
 export { type Hoisted, handlerNameFor, hoistToName, isNameTakenAt, isOwnerScope } from "./fixes/hoist";
 export {
   type CheckoutSpec, type Delivery, type ModuleResources, type ResourceKind, type ResourceSpec, KNOWN_CHECKOUTS, KNOWN_CLIENTS, KNOWN_RESOURCES,
@@ -61,7 +62,7 @@ export {
 } from "./apis/resources";
 export { hasClosedKeyType, isBoundedKey } from "./analyses/bounded-keys";
 export { upgradeOnlyRequest } from "./analyses/upgrade-requests";
-export { type FieldResource, forgottenOnTeardown, overwrittenInstanceResource } from "./analyses/owned-resources";
+export { type FieldResource, unwatchedFieldResource } from "./analyses/owned-resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./analyses/resource-tracking";
 export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./fixes/resource-fixes";
 export {

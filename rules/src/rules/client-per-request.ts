@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_CLIENTS, acquisitionNames, configResources, defineRule, describeExit, enclosingFunction,
-  forgottenOnTeardown, holdsConnections, hoistToModule, isCandidateCall, matchAcquisition, overwrittenInstanceResource, owners, trackResource, lifetimes,
+  holdsConnections, hoistToModule, isCandidateCall, matchAcquisition, unwatchedFieldResource, owners, trackResource, lifetimes,
 } from "../engine";
 
 type MessageId = "dropped" | "neverClosed" | "leakPath" | "overwritten" | "forgotten";
@@ -66,8 +66,7 @@ export default defineRule<MessageId, Options>({
 
     /** A field a repeating method replaces, or one the owner's teardown forgets, while nothing in the object ever closes it (analyses/owned-resources.ts). */
     function reportOverwritten(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): boolean {
-      const overwritten = overwrittenInstanceResource(facts, call, spec);
-      const found = overwritten ?? forgottenOnTeardown(facts, call, spec);
+      const { found, overwritten } = unwatchedFieldResource(facts, call, spec) ?? {};
       if (!found) return false;
       const field = found.assignment.left.getText(sourceFile);
       context.report({

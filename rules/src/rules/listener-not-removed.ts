@@ -4,8 +4,9 @@ import {
   type Fix, type Owner, type Registration, defineRule, findRemovals, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
   longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
-  isOnTeardownPathFor, unremovableWithoutTeardown, registrationsIn, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
-  connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget, oncePerPass, oneWayOnce, racingOnce,
+  isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
+  connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget, hasSiblingOnce, oncePerPass, oneWayOnce,
+  passesAgain, racingOnce,
 } from "../engine";
 
 type MessageId = "notRemoved" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
@@ -95,6 +96,9 @@ export default defineRule<MessageId, Options>({
     function checkOnce(registration: Registration): void {
       const { call } = registration;
       if (!isResultDropped(call)) return;
+      // Either finding needs a function that calls itself again from a callback, or a sibling
+      // `once` to race: cheap syntax, asked before the target (which costs more).
+      if (!passesAgain(facts, registration) && !hasSiblingOnce(registration, (c) => parseRegistration(c, ONCE_METHODS))) return;
       const instance = own.instanceAt(call);
       const target = instance && own.isInstanceReference(instance, registration.target) ? `\`${registration.target.getText(sourceFile)}\` (the instance itself)`
         : longLivedTarget(facts, registration.target, call) ?? connectionTarget(facts, registration);
@@ -152,7 +156,14 @@ export default defineRule<MessageId, Options>({
       const { call } = registration;
       const instance = own.instanceAt(call);
       if (!instance) return false;
-      const repeat = registrationRepeatedInTeardown(own, instance, registration, registrationsOf(instance));
+      // The questions below are about the teardown path; without one, only a fresh handler nothing can remove is decided.
+      if (own.teardownFunctions(instance).size === 0) {
+        const unremovable = unremovableWithoutTeardown(facts, own, registration);
+        if (!unremovable) return false;
+        context.report({ node: call.expression, messageId: "neverRemovable", data: { event: eventText(registration.event), target: unremovable.target, owner: unremovable.owner.name } });
+        return true;
+      }
+      const repeat = registrationRepeatedInTeardown(own, instance, registration, () => ownRegistrations(instance));
       if (repeat === registration) return true; // reported at the registration it repeats
       if (repeat) {
         context.report({
@@ -162,11 +173,6 @@ export default defineRule<MessageId, Options>({
             target: registration.target.getText(sourceFile), method: own.methodAt(instance, call)?.name ?? "constructor" },
           related: [{ node: repeat.call, message: "adds the listener again instead of removing it" }],
         });
-        return true;
-      }
-      const unremovable = unremovableWithoutTeardown(facts, own, registration);
-      if (unremovable) {
-        context.report({ node: call.expression, messageId: "neverRemovable", data: { event: eventText(registration.event), target: unremovable.target, owner: unremovable.owner.name } });
         return true;
       }
       const owned = ownedRegistration(facts, own, registration);
@@ -193,12 +199,11 @@ export default defineRule<MessageId, Options>({
       return true;
     }
 
-    function registrationsOf(instance: InstanceOwner): Registration[] {
+    function ownRegistrations(instance: InstanceOwner): Registration[] {
       let found = ownerRegistrations.get(instance);
       if (!found) {
         const methods = new Set([...REGISTER_METHODS, ...extraRegister]);
-        const roots = [instance.node, ...(instance.kind === "constructor-function" ? instance.methods.values() : [])];
-        found = roots.flatMap((root) => registrationsIn(root, (c) => parseRegistration(c, methods)));
+        found = registrationsOf(own, instance, (c) => parseRegistration(c, methods));
         ownerRegistrations.set(instance, found);
       }
       return found;

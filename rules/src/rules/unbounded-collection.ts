@@ -1,9 +1,9 @@
 // unbounded-collection: a module-level / static / singleton Map, Set, array or dictionary — or one owned by a long-lived instance — that repeated code adds to and nothing removes from or bounds.
 import ts from "typescript";
 import {
-  type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement,
+  type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement, fileMayGrowCollections,
   defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt, type LifetimeAnalysis, lifetimes,
-  type OwnedCollection, firedTimersKept, hasClosedKeyType, isBoundedKey, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, ownedCollections, ownedGrowthRepetition, owners, removalEvidence,
+  type OwnedCollection, firedTimersKept, hasClosedKeyType, isBoundedKey, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, growingCollections, ownedGrowthRepetition, owners, removalEvidence,
 } from "../engine";
 
 type MessageId = "grows" | "growsExported" | "growsOwned" | "firedTimersKept";
@@ -97,18 +97,21 @@ export default defineRule<MessageId, Options>({
       },
       onFileEnd() {
         // Collections kept by instances (fields, ES5 `this.x`, factory closures) of objects that live long.
-        if (looksMinified(sourceFile)) return;
+        // Without a growing call or a computed store anywhere in the file nothing grows: the owners need not be collected.
+        if (looksMinified(sourceFile) || !fileMayGrowCollections(facts)) return;
         for (const owner of instances.all) {
+          // The collections that grow first: most owners have none, and the owner questions cost more.
+          const growing = growingCollections(facts, instances, owner);
+          if (growing.length === 0) continue;
           if (ts.isClassLike(owner.node) && isSingleton(facts, owner.node)) continue; // reported as the singleton's field above
           if (!isLongLivedOwner(facts, instances, owner)) continue;
-          for (const owned of ownedCollections(facts, instances, owner)) checkOwned(owned);
+          for (const owned of growing) checkOwned(owned);
         }
       },
     };
 
     function checkOwned(owned: OwnedCollection): void {
       const { owner } = owned;
-      if (!owned.refs.some((r) => classifyCollectionUse(r).kind === "grow")) return;
       if (isExposedToSiblingModule(facts, instances, owned)) return; // a sibling module handed the owner may remove its entries
       const kept = firedTimersKept(facts, instances, owned, owned.refs.map(classifyCollectionUse));
       const keptWhen = kept && ownedGrowthRepetition(instances, owner, kept.ref);

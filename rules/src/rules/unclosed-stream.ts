@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, resourcesOfKind, configResources, defineRule, describeExit,
-  forgottenOnTeardown, isCandidateCall, matchAcquisition, overwrittenInstanceResource, owners, upgradeOnlyRequest, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes,
+  isCandidateCall, matchAcquisition, unwatchedFieldResource, owners, upgradeOnlyRequest, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes,
 } from "../engine";
 
 type MessageId = "dropped" | "neverClosed" | "leakPath" | "notInTeardown" | "overwritten" | "forgotten" | "upgradeOnly";
@@ -76,8 +76,7 @@ export default defineRule<MessageId, Options>({
 
     /** A field a repeating method replaces, or one its teardown forgets, while nothing in the object ever closes it (analyses/owned-resources.ts). */
     function reportOverwritten(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): void {
-      const overwritten = overwrittenInstanceResource(facts, call, spec);
-      const found = overwritten ?? forgottenOnTeardown(facts, call, spec);
+      const { found, overwritten } = unwatchedFieldResource(facts, call, spec) ?? {};
       if (!found) return;
       const { what, holds } = describe(spec);
       const field = found.assignment.left.getText(sourceFile);

@@ -22,6 +22,8 @@ export interface CollectionUse {
 }
 
 const GROW_METHODS = new Set(["set", "add", "push", "unshift"]);
+/** The calls that may grow a collection: the growing methods and `splice` (which inserts when given items). */
+const GROWING_CALLS = [...GROW_METHODS, "splice"];
 const SHRINK_METHODS = new Set(["delete", "clear", "pop", "shift", "length"]);
 const ITERATE_METHODS = new Set([
   "forEach", "keys", "values", "entries", "map", "filter", "reduce", "reduceRight", "some", "every", "find", "findIndex", "findLast",
@@ -49,10 +51,23 @@ export function collectionKindOf(init: ts.Expression | undefined): CollectionKin
   }
   if (ts.isArrayLiteralExpression(init)) return "array";
   if (ts.isObjectLiteralExpression(init)) return init.properties.length === 0 ? "object" : undefined;
-  if (ts.isCallExpression(init) && init.expression.getText() === "Object.create" && init.arguments[0]?.kind === ts.SyntaxKind.NullKeyword) {
+  // (the name before the text: `getText` of every call's callee costs)
+  if (ts.isCallExpression(init) && ts.isPropertyAccessExpression(init.expression) && init.expression.name.text === "create"
+    && init.expression.getText() === "Object.create" && init.arguments[0]?.kind === ts.SyntaxKind.NullKeyword) {
     return "object";
   }
   return undefined;
+}
+
+/**
+ * Whether anything in the file can grow a collection, as `classifyCollectionUse` sees
+ * growth: a `.set/.add/.push/.unshift/.splice(…)` call, or a store to a computed target
+ * (`x[k] = v`). Names and the syntax index answer it, so a rule can ask before costlier questions.
+ */
+export function fileMayGrowCollections(facts: Facts): boolean {
+  if (facts.computedStoresWithin().length > 0) return true;
+  return GROWING_CALLS.some((name) => facts.identifiersNamed(name).some((id) => ts.isPropertyAccessExpression(id.parent) && id.parent.name === id
+    && ts.isCallExpression(id.parent.parent) && id.parent.parent.expression === id.parent));
 }
 
 /** What one reference (`cache`, `Registry.items`, `this.items`) does to the collection. */

@@ -28,19 +28,39 @@ export interface OncePerPass {
  * A recall from the listener's own handler does not count: by then the event fired.
  */
 export function oncePerPass(facts: Facts, registration: Registration): OncePerPass | undefined {
+  const recalls = recallsThroughCallbacks(facts, registration);
+  if (!recalls) return undefined;
+  const removals = findRemovals(facts, registration).filter((r) => r.matches).map((r) => r.call);
+  for (const recall of recalls.calls) {
+    if (removals.some((removal) => runsBefore(removal, recall, recalls.fn))) continue;
+    return { fn: recalls.fn, name: recalls.name, recall, removal: removals[0] };
+  }
+  return undefined;
+}
+
+/**
+ * Whether the registering function calls itself again from a callback (outside the
+ * listener's handler): without that, `oncePerPass` finds nothing, whatever the target.
+ * Syntax and names only, so a rule can ask it before the costlier questions.
+ */
+export function passesAgain(facts: Facts, registration: Registration): boolean {
+  return recallsThroughCallbacks(facts, registration) !== undefined;
+}
+
+/** The registering function's calls of itself from a callback inside it (not from the listener's own handler), when there are any. */
+function recallsThroughCallbacks(facts: Facts, registration: Registration): { fn: FunctionNode; name: string; calls: ts.CallExpression[] } | undefined {
   const fn = enclosingFunction(registration.call);
   const name = fn && declaredName(fn);
   if (!fn || !name) return undefined;
-  const removals = findRemovals(facts, registration).filter((r) => r.matches).map((r) => r.call);
+  const calls: ts.CallExpression[] = [];
   for (const ref of facts.referencesTo(name)) {
     const recall = ref.parent;
     if (!ts.isCallExpression(recall) || recall.expression !== ref || !isInside(recall, fn) || !throughCallback(recall, fn)) continue;
     // `once("ready", () => again())`: the next pass starts when the event fired, so the listener is gone.
     if (isInside(recall, registration.handler)) continue;
-    if (removals.some((removal) => runsBefore(removal, recall, fn))) continue;
-    return { fn, name: name.text, recall, removal: removals[0] };
+    calls.push(recall);
   }
-  return undefined;
+  return calls.length > 0 ? { fn, name: name.text, calls } : undefined;
 }
 
 function declaredName(fn: FunctionNode): ts.Identifier | undefined {
@@ -118,6 +138,11 @@ export function oneWayOnce(facts: Facts, registration: Registration, parse: (cal
 
 function eventName(registration: Registration): string {
   return ts.isStringLiteralLike(registration.event) ? registration.event.text : "";
+}
+
+/** Whether the block holds another `once` on the same target for another event: without one, `racingOnce` and `oneWayOnce` find nothing. */
+export function hasSiblingOnce(registration: Registration, parse: (call: ts.CallExpression) => Registration | undefined): boolean {
+  return siblingOnces(registration, parse).length > 0;
 }
 
 /** The other `once` registrations on the same target, for other events, among the statements of the block that holds `registration`. */

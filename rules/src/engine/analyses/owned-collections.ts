@@ -10,7 +10,7 @@
 import ts from "typescript";
 import { type FunctionNode, callbackHost, calleeMemberName, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
-import { type CollectionKind, type CollectionUse, collectionKindOf } from "./collections";
+import { type CollectionKind, type CollectionUse, classifyCollectionUse, collectionKindOf } from "./collections";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
 import { requiredModule } from "../core/names";
 import { isConstructedPerRequest } from "./request-scope";
@@ -42,14 +42,25 @@ const UI_TEARDOWNS = new Set([
 ]);
 const MAX_CALL_DEPTH = 3;
 
-/** The collections `owner` keeps in its fields or factory closure. */
-export function ownedCollections(facts: Facts, owners: OwnersAnalysis, owner: InstanceOwner): OwnedCollection[] {
+/** The collections `owner` keeps in its fields or factory closure that some reference grows (only those can be unbounded). */
+export function growingCollections(facts: Facts, owners: OwnersAnalysis, owner: InstanceOwner): OwnedCollection[] {
+  return ownedCollections(facts, owners, owner).filter((owned) => owned.refs.some((r) => classifyCollectionUse(r).kind === "grow"));
+}
+
+/**
+ * The collections `owner` keeps in its fields or factory closure, without those whose name
+ * no growth in the file mentions: every reference of one is `x.name` or a variable
+ * spelled like the name (or like its alias in `const { name: alias } = this`), so when no
+ * such identifier grows its collection, none of them does, and its references are not read.
+ */
+function ownedCollections(facts: Facts, owners: OwnersAnalysis, owner: InstanceOwner): OwnedCollection[] {
   const result: OwnedCollection[] = [];
   const seen = new Set<string>();
   const add = (name: string, nameNode: ts.Node, init: ts.Expression | undefined, refs: () => ts.Expression[]): void => {
     const kind = collectionKindOf(init);
     if (!kind || !init || seen.has(name)) return;
     seen.add(name);
+    if (!mayGrow(facts, owners, owner, name)) return;
     result.push({ owner, name, nameNode, init, kind, refs: owner.kind === "factory" ? refs() : [...refs(), ...destructuredAliases(facts, owners, owner, name)] });
   };
   if (owner.kind === "factory") {
@@ -94,18 +105,31 @@ export function ownedCollections(facts: Facts, owners: OwnersAnalysis, owner: In
   return result;
 }
 
+/** Some identifier spelled `name` (or like an alias the owner destructures it to) grows what it names: `x.name.push(…)`, `name[k] = v`. */
+function mayGrow(facts: Facts, owners: OwnersAnalysis, owner: InstanceOwner, name: string): boolean {
+  if (name.startsWith("#")) return true; // private names are not in the identifier index
+  const grows = (text: string): boolean => facts.identifiersNamed(text).some((id) => classifyCollectionUse(id).kind === "grow"
+    || (ts.isPropertyAccessExpression(id.parent) && id.parent.name === id && classifyCollectionUse(id.parent).kind === "grow"));
+  if (grows(name)) return true;
+  if (owner.kind === "factory") return false;
+  for (const node of owners.syntaxOf(owner).destructurings) {
+    for (const element of node.name.elements) {
+      const property = element.propertyName ?? element.name;
+      if (ts.isIdentifier(property) && property.text === name && ts.isIdentifier(element.name) && element.name.text !== name && grows(element.name.text)) return true;
+    }
+  }
+  return false;
+}
+
 /** Uses of field `name` through `const { name } = this` (or `self`) inside the owner: `queue.shift()` drains `this.queue`. */
 function destructuredAliases(facts: Facts, owners: OwnersAnalysis, owner: InstanceOwner, name: string): ts.Expression[] {
   const result: ts.Expression[] = [];
-  for (const root of owner.kind === "class" ? [owner.node] : [owner.node, ...owner.methods.values()]) {
-    walk(root, (node) => {
-      if (!ts.isVariableDeclaration(node) || !ts.isObjectBindingPattern(node.name) || !node.initializer
-        || !owners.isInstanceReference(owner, node.initializer)) return;
-      for (const element of node.name.elements) {
-        const property = element.propertyName ?? element.name;
-        if (ts.isIdentifier(property) && property.text === name && ts.isIdentifier(element.name)) result.push(...facts.referencesTo(element.name));
-      }
-    });
+  for (const node of owners.syntaxOf(owner).destructurings) {
+    if (!owners.isInstanceReference(owner, node.initializer)) continue;
+    for (const element of node.name.elements) {
+      const property = element.propertyName ?? element.name;
+      if (ts.isIdentifier(property) && property.text === name && ts.isIdentifier(element.name)) result.push(...facts.referencesTo(element.name));
+    }
   }
   return result;
 }

@@ -60,7 +60,7 @@ export function unremovableWithoutTeardown(facts: Facts, own: OwnersAnalysis, re
   // A property of a parameter (`room.xmpp`), not the parameter itself: the instance was not made for that target.
   const shared = values.length > 0 && values.every((v) => ts.isPropertyAccessExpression(stripNonNull(v)) && constructorParameterRoot(facts, owner, v) !== undefined);
   // A connection or stream the instance wraps (`room.socket`) goes with it; a request-scoped object (`options.request`) ends with the request.
-  if (!shared || isAdopted(own, owner, target) || OPERATION_NAME.test(propertyName(values[0])) || findRemovals(facts, registration).length > 0) return undefined;
+  if (!shared || isAdopted(facts, own, owner, target) || OPERATION_NAME.test(propertyName(values[0])) || findRemovals(facts, registration).length > 0) return undefined;
   const root = constructorParameterRoot(facts, owner, values[0])!;
   return { owner, method, target: `\`${registration.target.getText()}\` (from the constructor's \`${root}\`: shared beyond this instance, and it outlives it)` };
 }
@@ -125,7 +125,7 @@ export function outlivingTarget(facts: Facts, own: OwnersAnalysis, owner: Instan
   if (known) return known;
   const singleton = singletonAccessor(target);
   if (singleton) return `the singleton \`${text}\``;
-  if (isAdopted(own, owner, target) || (handler && forwardsToInstance(own, owner, handler))) return undefined;
+  if (isAdopted(facts, own, owner, target) || (handler && forwardsToInstance(own, owner, handler))) return undefined;
   const param = constructorParameterRoot(facts, owner, target);
   if (param) return `\`${text}\` (from the constructor's \`${param}\`: the caller owns it, and it outlives this instance)`;
   const field = own.fieldOf(owner, stripNonNull(target));
@@ -169,12 +169,14 @@ function isUnremovableElsewhere(facts: Facts, own: OwnersAnalysis, owner: Instan
  * The owner's teardown adds `registration` (same target, event and handler) again
  * instead of removing it — `dispose() { this.on(t, "x", h) }` where `off` was meant.
  * Given a registration outside the teardown, returns the teardown's repeat of it; given
- * the repeat itself, returns it too (so that it is not judged on its own).
+ * the repeat itself, returns it too (so that it is not judged on its own). The owner's
+ * registrations are asked for only when the registration has a key to compare.
  */
 export function registrationRepeatedInTeardown(own: OwnersAnalysis, owner: InstanceOwner, registration: Registration,
-  registrations: readonly Registration[]): Registration | undefined {
+  registrationsOfOwner: () => readonly Registration[]): Registration | undefined {
   const key = registrationKey(registration);
   if (key === undefined) return undefined;
+  const registrations = registrationsOfOwner();
   if (own.isOnTeardownPath(owner, registration.call)) {
     const original = registrations.some((other) => other.call !== registration.call && registrationKey(other) === key && !own.isOnTeardownPath(owner, other.call));
     return original ? registration : undefined;
@@ -216,24 +218,32 @@ const CLOSING_METHOD = /^(destroy|close|end|dispose|terminate|removeAllListeners
 /** Closing methods that also name other operations: only a call without arguments closes (`ctx.remove()`, not `list.remove(x)`). */
 const CLOSING_WITHOUT_ARGUMENTS = /^(remove|detach|unmount)$/;
 
-function isAdopted(own: OwnersAnalysis, owner: InstanceOwner, target: ts.Expression): boolean {
+function isAdopted(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, target: ts.Expression): boolean {
   const inner = stripNonNull(target);
   const name = ts.isIdentifier(inner) ? inner.text : ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
   if (name !== undefined && ADOPTED_NAME.test(name)) return true;
   const key = referenceKey(inner);
   if (key === undefined) return false;
   // The target itself, or the field it is kept in (`this.watcher = watcher`), closed on teardown.
-  const keys = new Set([key, ...fieldsHolding(own, owner, key)]);
-  for (const fn of own.teardownFunctions(owner)) {
-    let found = false;
-    walk(fn, (node) => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && keys.has(referenceKey(node.expression.expression) ?? "")
-        && (CLOSING_METHOD.test(node.expression.name.text) || (CLOSING_WITHOUT_ARGUMENTS.test(node.expression.name.text) && node.arguments.length === 0))) found = true;
-      return found ? false : undefined;
-    });
-    if (found) return true;
-  }
-  return false;
+  const closed = closedOnTeardown(facts, own, owner);
+  return closed.has(key) || fieldsHolding(own, owner, key).some((field) => closed.has(field));
+}
+
+/** The reference keys of what the teardown path closes (`this.socket.destroy()` → `this.socket`), once per owner. */
+function closedOnTeardown(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner): ReadonlySet<string> {
+  return own.remember(owner, "closed-on-teardown", () => {
+    const closed = new Set<string>();
+    for (const fn of own.teardownFunctions(owner)) {
+      for (const node of facts.callsWithin(fn)) {
+        if (!ts.isPropertyAccessExpression(node.expression)) continue;
+        const method = node.expression.name.text;
+        if (!CLOSING_METHOD.test(method) && !(CLOSING_WITHOUT_ARGUMENTS.test(method) && node.arguments.length === 0)) continue;
+        const receiver = referenceKey(node.expression.expression);
+        if (receiver !== undefined) closed.add(receiver);
+      }
+    }
+    return closed;
+  });
 }
 
 /**
@@ -267,15 +277,10 @@ function forwardsToInstance(own: OwnersAnalysis, owner: InstanceOwner, handler: 
 /** Keys of the instance fields assigned the value whose key is `key` (`this.watcher = watcher` → `this.watcher`). */
 function fieldsHolding(own: OwnersAnalysis, owner: InstanceOwner, key: string): string[] {
   const result: string[] = [];
-  for (const root of owner.kind === "class" ? [owner.node] : [owner.node, ...owner.methods.values()]) {
-    walk(root, (node) => {
-      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left)
-        && own.fieldOf(owner, node.left) !== undefined && referenceKey(node.right) === key) {
-        const field = referenceKey(node.left);
-        if (field) result.push(field);
-      }
-      return undefined;
-    });
+  for (const node of own.syntaxOf(owner).assignments) {
+    if (referenceKey(node.right) !== key || own.fieldOf(owner, node.left) === undefined) continue;
+    const field = referenceKey(node.left);
+    if (field) result.push(field);
   }
   return result;
 }
@@ -330,16 +335,13 @@ function copiedFrom(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, nam
   return source;
 }
 
-/** Every registration in a function (for comparing registrations of one owner). */
-export function registrationsIn(root: ts.Node, parse: (call: ts.CallExpression) => Registration | undefined): Registration[] {
+/** Every registration in the owner's code, in source order (for comparing registrations of one owner). */
+export function registrationsOf(own: OwnersAnalysis, owner: InstanceOwner, parse: (call: ts.CallExpression) => Registration | undefined): Registration[] {
   const result: Registration[] = [];
-  walk(root, (node) => {
-    if (ts.isCallExpression(node)) {
-      const registration = parse(node);
-      if (registration) result.push(registration);
-    }
-    return undefined;
-  });
+  for (const call of own.syntaxOf(owner).calls) {
+    const registration = parse(call);
+    if (registration) result.push(registration);
+  }
   return result;
 }
 

@@ -33,24 +33,22 @@ const END_EVENTS = new Set(["close", "end", "error", "exit", "finish", "disconne
 const LISTEN_METHODS = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener", "addEventListener"]);
 
 /**
- * The field a repeating method of the call's owner overwrites with the resource `call`
- * acquires, when nothing in the owner releases, hands off, tests, resets or listens to the
- * end of that field. Undefined otherwise (say nothing).
+ * The field of the call's owner that the resource `call` acquires is stored in, when
+ * nothing in the owner ever releases, hands off, tests, resets or listens to the end of
+ * that field: first one a repeating method overwrites (`overwritten`: every run leaves the
+ * previous resource open), else one stored — by any method, the constructor included — in
+ * an owner with a teardown (`dispose`, `close`, `stop` …), which forgets it, so every
+ * torn-down instance leaves it open. Undefined otherwise: created once and never torn down
+ * is not a leak. (The owner's fields are read once for both questions.)
  */
-export function overwrittenInstanceResource(facts: Facts, call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): FieldResource | undefined {
+export function unwatchedFieldResource(facts: Facts, call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): { found: FieldResource; overwritten: boolean } | undefined {
+  const fields = unwatchedFields(facts, call, spec);
+  if (fields.length === 0) return undefined;
   const ownersOfFile = facts.analysis(owners);
-  return unwatchedFields(facts, call, spec).find((found) => ownersOfFile.runsRepeatedly(found.owner, { name: found.method, fn: found.methodFn }));
-}
-
-/**
- * The field of an owner with a teardown (`dispose`, `close`, `stop` …) that the resource
- * `call` acquires is stored in — by any method, the constructor included — when nothing in
- * the owner ever releases, hands off, tests, resets or listens to the end of that field:
- * the teardown forgets it, and every torn-down instance leaves it open. Undefined when the
- * owner has no teardown (created once and never torn down is not a leak).
- */
-export function forgottenOnTeardown(facts: Facts, call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): FieldResource | undefined {
-  return unwatchedFields(facts, call, spec).find((found) => found.owner.teardown !== undefined);
+  const overwritten = fields.find((found) => ownersOfFile.runsRepeatedly(found.owner, { name: found.method, fn: found.methodFn }));
+  if (overwritten) return { found: overwritten, overwritten: true };
+  const forgotten = fields.find((found) => found.owner.teardown !== undefined);
+  return forgotten ? { found: forgotten, overwritten: false } : undefined;
 }
 
 /** The fields of the call's owner its resource is stored in, where nothing in the owner looks after the field. */

@@ -3,7 +3,9 @@
 // `Object.assign(C.prototype, {…})`, `util.inherits`), the teardown among an object's
 // methods, and `var self = this` aliases.
 import ts from "typescript";
-import { type FunctionNode, enclosingFunction, isFunctionNode, propertyNameText, walk } from "../core/ast";
+import { type FunctionNode, enclosingFunction, isFunctionNode, propertyNameText } from "../core/ast";
+import type { Facts } from "../core/facts";
+import type { PropertyAssignment } from "../core/syntax-index";
 import { TEARDOWN_METHODS } from "./lifetime";
 
 /** `return { … }`, or `return server` where `const server = { … }` in the same body. */
@@ -29,8 +31,12 @@ export function teardownOf(methods: ReadonlyMap<string, FunctionNode>): { name: 
   return undefined;
 }
 
-/** `C.prototype.m = function`, `C.prototype = { m() {} }`, `Object.assign(C.prototype, {…})`, `util.inherits(C, B)`. */
-export function collectPrototypeMethods(sourceFile: ts.SourceFile, es5: Map<string, { methods: Map<string, FunctionNode>; evidence: boolean }>): void {
+/**
+ * `C.prototype.m = function`, `C.prototype = { m() {} }`, `Object.assign(C.prototype, {…})`, `util.inherits(C, B)`.
+ * The candidates are the file's property assignments and calls (from its syntax index),
+ * merged back into pre-order: later assignments of a method win, as in a walk.
+ */
+export function collectPrototypeMethods(facts: Facts, es5: Map<string, { methods: Map<string, FunctionNode>; evidence: boolean }>): void {
   const addObject = (entry: { methods: Map<string, FunctionNode> }, object: ts.Expression): void => {
     if (!ts.isObjectLiteralExpression(object)) return;
     for (const property of object.properties) {
@@ -40,40 +46,54 @@ export function collectPrototypeMethods(sourceFile: ts.SourceFile, es5: Map<stri
       else if (ts.isPropertyAssignment(property) && isFunctionNode(property.initializer)) entry.methods.set(name, property.initializer);
     }
   };
-  walk(sourceFile, (node) => {
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const left = node.left;
-      if (ts.isPropertyAccessExpression(left) && ts.isPropertyAccessExpression(left.expression) && left.expression.name.text === "prototype"
-        && ts.isIdentifier(left.expression.expression)) {
-        const entry = es5.get(left.expression.expression.text);
-        if (entry) {
-          entry.evidence = true;
-          if (isFunctionNode(node.right)) entry.methods.set(left.name.text, node.right);
-        }
-      } else if (ts.isPropertyAccessExpression(left) && left.name.text === "prototype" && ts.isIdentifier(left.expression)) {
-        const entry = es5.get(left.expression.text);
-        if (entry) {
-          entry.evidence = true;
-          addObject(entry, node.right);
-        }
+  const assignment = (node: PropertyAssignment): void => {
+    const left = node.left;
+    if (ts.isPropertyAccessExpression(left.expression) && left.expression.name.text === "prototype" && ts.isIdentifier(left.expression.expression)) {
+      const entry = es5.get(left.expression.expression.text);
+      if (entry) {
+        entry.evidence = true;
+        if (isFunctionNode(node.right)) entry.methods.set(left.name.text, node.right);
       }
-    } else if (ts.isCallExpression(node)) {
-      const callee = node.expression.getText();
-      const [first, second] = node.arguments;
-      if (/(^|\.)inherits$|^Object\.setPrototypeOf$/.test(callee) && first && ts.isIdentifier(first)) {
-        const entry = es5.get(first.text);
-        if (entry) entry.evidence = true;
-      } else if (callee === "Object.assign" && first && ts.isPropertyAccessExpression(first) && first.name.text === "prototype"
-        && ts.isIdentifier(first.expression) && second) {
-        const entry = es5.get(first.expression.text);
-        if (entry) {
-          entry.evidence = true;
-          addObject(entry, second);
-        }
+    } else if (left.name.text === "prototype" && ts.isIdentifier(left.expression)) {
+      const entry = es5.get(left.expression.text);
+      if (entry) {
+        entry.evidence = true;
+        addObject(entry, node.right);
       }
     }
-    return undefined;
-  });
+  };
+  const call = (node: ts.CallExpression): void => {
+    // Only a callee ending in one of these names can pass the tests on its text below (which cost a `getText`).
+    const last = ts.isIdentifier(node.expression) ? node.expression.text : ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : "";
+    if (last !== "inherits" && last !== "setPrototypeOf" && last !== "assign") return;
+    const callee = node.expression.getText();
+    const [first, second] = node.arguments;
+    if (/(^|\.)inherits$|^Object\.setPrototypeOf$/.test(callee) && first && ts.isIdentifier(first)) {
+      const entry = es5.get(first.text);
+      if (entry) entry.evidence = true;
+    } else if (callee === "Object.assign" && first && ts.isPropertyAccessExpression(first) && first.name.text === "prototype"
+      && ts.isIdentifier(first.expression) && second) {
+      const entry = es5.get(first.expression.text);
+      if (entry) {
+        entry.evidence = true;
+        addObject(entry, second);
+      }
+    }
+  };
+  // Both lists are in pre-order; at the same start the enclosing node (the longer one) comes first.
+  const assignments = facts.propertyAssignmentsWithin();
+  const calls = facts.callsWithin();
+  for (let i = 0, j = 0; i < assignments.length || j < calls.length;) {
+    const a = assignments[i];
+    const c = calls[j];
+    if (c === undefined || (a !== undefined && (a.pos < c.pos || (a.pos === c.pos && a.end >= c.end)))) {
+      assignment(a);
+      i++;
+    } else {
+      call(c);
+      j++;
+    }
+  }
 }
 
 /** `var self = this` / `const that = this`: the declaration an identifier refers to, when it is such an alias in an enclosing function. */

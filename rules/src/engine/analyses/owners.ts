@@ -11,10 +11,11 @@
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
 import type { Facts } from "../core/facts";
-import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, isIife, isInside, propertyNameText, walk } from "../core/ast";
+import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, isIife, isInside, propertyNameText } from "../core/ast";
 import { TEARDOWN_METHODS, symbolDisposeName } from "./lifetime";
 import { disposeHookCallbacks, ownHandlersFor } from "./owner-teardown";
 import { collectPrototypeMethods, findAliasDeclaration, returnedObject, teardownOf } from "./owner-shapes";
+import { type OwnerSyntax, accessCandidates, ownerSyntax } from "./owner-index";
 
 export type InstanceKind = "class" | "constructor-function" | "factory";
 
@@ -43,8 +44,10 @@ export class OwnersAnalysis {
   private readonly teardownSets = new Map<InstanceOwner, Set<FunctionNode>>();
   private readonly opacity = new Map<InstanceOwner, boolean>();
   private readonly accessIndex = new Map<InstanceOwner, Map<string, ts.PropertyAccessExpression[]>>();
+  private readonly syntaxIndex = new Map<InstanceOwner, OwnerSyntax>();
+  private readonly answers = new Map<InstanceOwner, Map<string, unknown>>();
 
-  constructor(private readonly sourceFile: ts.SourceFile, private readonly facts?: Facts) {}
+  constructor(private readonly facts: Facts) {}
 
   /** The owners are collected on the first question (a file with nothing to ask about pays nothing). */
   private get instances(): InstanceOwner[] {
@@ -99,33 +102,37 @@ export class OwnersAnalysis {
 
   /** Every access of field `name` on the instance inside the owner (methods, constructor, prototype methods). */
   fieldReferences(owner: InstanceOwner, name: string): ts.PropertyAccessExpression[] {
-    return this.instanceAccesses(owner).get(name) ?? [];
+    let byName = this.accessIndex.get(owner);
+    if (!byName) this.accessIndex.set(owner, (byName = new Map()));
+    let found = byName.get(name);
+    if (found) return found;
+    // The owner's `x.name` accesses whose `x` is the instance: `this`, or a `self = this` alias.
+    const syntax = this.syntaxOf(owner);
+    found = accessCandidates(this.facts, this.rootsOf(owner), name).filter((node) => {
+      const base = node.expression;
+      return (base.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(base) && syntax.thisAliases.has(base.text))) && this.isInstanceReference(owner, base);
+    });
+    byName.set(name, found);
+    return found;
   }
 
-  /** Every `this.x` / `self.x` access inside the owner, by member name (one walk per owner). */
-  private instanceAccesses(owner: InstanceOwner): ReadonlyMap<string, ts.PropertyAccessExpression[]> {
-    let index = this.accessIndex.get(owner);
-    if (index) return index;
-    index = new Map();
-    const aliases = new Set<string>();
-    for (const root of this.rootsOf(owner)) {
-      walk(root, (node) => {
-        if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer?.kind === ts.SyntaxKind.ThisKeyword) aliases.add(node.name.text);
-      });
-    }
-    for (const root of this.rootsOf(owner)) {
-      walk(root, (node) => {
-        if (!ts.isPropertyAccessExpression(node)) return;
-        const base = node.expression;
-        if (base.kind !== ts.SyntaxKind.ThisKeyword && !(ts.isIdentifier(base) && aliases.has(base.text))) return;
-        if (!this.isInstanceReference(owner, base)) return;
-        const list = index!.get(node.name.text);
-        if (list) list.push(node);
-        else index!.set(node.name.text, [node]);
-      });
-    }
-    this.accessIndex.set(owner, index);
-    return index;
+  /**
+   * A helper's answer about `owner` that does not depend on what it is asked with,
+   * computed once per owner (`question` names it): helpers that rules call for every
+   * registration or field would otherwise walk the same owner each time.
+   */
+  remember<T>(owner: InstanceOwner, question: string, compute: () => T): T {
+    let answers = this.answers.get(owner);
+    if (!answers) this.answers.set(owner, (answers = new Map()));
+    if (!answers.has(question)) answers.set(question, compute());
+    return answers.get(question) as T;
+  }
+
+  /** The candidate nodes of the owner's code (`self = this` aliases, assignments, calls, destructurings), from the file's index. */
+  syntaxOf(owner: InstanceOwner): OwnerSyntax {
+    let syntax = this.syntaxIndex.get(owner);
+    if (!syntax) this.syntaxIndex.set(owner, (syntax = ownerSyntax(this.facts, this.rootsOf(owner))));
+    return syntax;
   }
 
   /** Whether `node` runs when the owner is torn down: inside its teardown, a method teardown calls, or a dispose hook's callback. */
@@ -149,16 +156,14 @@ export class OwnersAnalysis {
     const inherits = owner.kind === "class" && (owner.node as ts.ClassLikeDeclaration).heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword) === true;
     let opaque = false;
     for (const fn of this.teardownFunctions(owner)) {
-      walk(fn, (node) => {
-        if (opaque) return false;
-        if (!ts.isCallExpression(node)) return undefined;
+      for (const node of this.facts.callsWithin(fn)) {
         const callee = node.expression;
         if (ts.isPropertyAccessExpression(callee) && this.isInstanceReference(owner, callee.expression) && !owner.methods.has(callee.name.text)
           && (this.isAbstractMember(owner, callee.name.text) || (inherits && node.arguments.length === 0 && this.functionsStoredIn(owner, callee.name.text).length === 0
             && !/^(emit|on|once|off|removeListener|removeAllListeners|addListener|dispose|destroy|close)$/.test(callee.name.text)))) opaque = true;
         else if (node.arguments.some((arg) => this.isInstanceReference(owner, arg)) && !ts.isIdentifier(callee)) opaque = true;
-        return undefined;
-      });
+        if (opaque) break;
+      }
       if (opaque) break;
     }
     this.opacity.set(owner, opaque);
@@ -186,8 +191,7 @@ export class OwnersAnalysis {
       const fn = queue.pop()!;
       if (set.has(fn)) continue;
       set.add(fn);
-      walk(fn, (node) => {
-        if (!ts.isCallExpression(node)) return;
+      for (const node of this.facts.callsWithin(fn)) {
         const callee = node.expression;
         // this.cleanup() / self.cleanup() / cleanup() (a factory's inner function)
         const name = ts.isPropertyAccessExpression(callee) && this.isInstanceReference(owner, callee.expression) ? callee.name.text
@@ -208,7 +212,7 @@ export class OwnersAnalysis {
         if (!method && name !== undefined && ts.isPropertyAccessExpression(callee)) {
           for (const stored of this.functionsStoredIn(owner, name)) if (!set!.has(stored)) queue.push(stored);
         }
-      });
+      }
     }
     this.teardownSets.set(owner, set);
     return set;
@@ -309,7 +313,9 @@ export class OwnersAnalysis {
 
   private collect(): void {
     const es5 = new Map<string, { fn: FunctionNode; methods: Map<string, FunctionNode>; evidence: boolean }>();
-    walk(this.sourceFile, (node) => {
+    // Every owner is a class, a function or a variable declaration: the linter's walk has
+    // indexed those in pre-order, so collecting owners costs no walk of the file.
+    for (const node of this.facts.declarationsWithin()) {
       if (ts.isClassLike(node)) this.addClass(node);
       else if (ts.isFunctionDeclaration(node) && node.name && /^[A-Z]/.test(node.name.text)) {
         es5.set(node.name.text, { fn: node, methods: new Map(), evidence: false });
@@ -317,11 +323,10 @@ export class OwnersAnalysis {
         && ts.isFunctionExpression(node.initializer)) {
         es5.set(node.name.text, { fn: node.initializer, methods: new Map(), evidence: false });
       } else if (isFunctionNode(node) && !ts.isMethodDeclaration(node)) this.addFactory(node);
-      return undefined;
-    });
+    }
     // Prototype methods need `prototype` (or `inherits` / `setPrototypeOf`) somewhere: the identifier index says so without a walk.
-    const prototypes = !this.facts || ["prototype", "inherits", "setPrototypeOf"].some((name) => this.facts!.identifiersNamed(name).length > 0);
-    if (es5.size > 0 && prototypes) collectPrototypeMethods(this.sourceFile, es5);
+    const prototypes = ["prototype", "inherits", "setPrototypeOf"].some((name) => this.facts.identifiersNamed(name).length > 0);
+    if (es5.size > 0 && prototypes) collectPrototypeMethods(this.facts, es5);
     for (const [name, entry] of es5) {
       if (!entry.evidence) continue;
       this.add({ kind: "constructor-function", node: entry.fn, name, methods: entry.methods, teardown: teardownOf(entry.methods) });
@@ -379,7 +384,7 @@ export class OwnersAnalysis {
 /** The owners of a file, once per file. */
 export const owners = defineAnalysis({
   id: "owners",
-  run: ({ sourceFile, facts }) => new OwnersAnalysis(sourceFile, facts),
+  run: ({ facts }) => new OwnersAnalysis(facts),
 });
 
 /** Inside a function passed as an argument (a timer, listener or promise callback). */

@@ -49,20 +49,29 @@ export function thisClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
  */
 export function walk(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
   const stack: ts.Node[] = [root];
-  const push = (child: ts.Node): undefined => {
+  const push = stackPusher(stack);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (visit(node) !== false) pushChildren(stack, node, push);
+  }
+}
+
+/** The `forEachChild` callback of a pre-order walk over `stack` (one per walk, not per node). */
+export function stackPusher(stack: ts.Node[]): (child: ts.Node) => undefined {
+  return (child) => {
     stack.push(child);
     return undefined;
   };
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (visit(node) === false) continue;
-    const first = stack.length;
-    ts.forEachChild(node, push);
-    for (let i = first, j = stack.length - 1; i < j; i++, j--) {
-      const swap = stack[i];
-      stack[i] = stack[j];
-      stack[j] = swap;
-    }
+}
+
+/** Pushes the children of `node` onto the walk's stack so that they pop in source order. */
+export function pushChildren(stack: ts.Node[], node: ts.Node, push: (child: ts.Node) => undefined): void {
+  const first = stack.length;
+  ts.forEachChild(node, push);
+  for (let i = first, j = stack.length - 1; i < j; i++, j--) {
+    const swap = stack[i];
+    stack[i] = stack[j];
+    stack[j] = swap;
   }
 }
 

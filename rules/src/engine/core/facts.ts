@@ -9,12 +9,13 @@ import { walk } from "./ast";
 import { NameResolver, formatQualifiedName } from "./names";
 import { LOOSE_COMPILER_OPTIONS } from "./compiler-options";
 import { ScopeIndex } from "./scopes";
+import { type PropertyAssignment, type SyntaxIndex, emptySyntaxIndex, indexNode, nodesWithin } from "./syntax-index";
 import type { TypeInfo } from "./types";
 
 export class Facts {
   private namesCache?: NameResolver;
   private analyses?: AnalysisCache;
-  private identifierIndex?: IdentifierIndex;
+  private syntaxIndex?: SyntaxIndex;
   private modulesCache?: Set<string>;
   /**
    * Which declaration a name refers to, from the engine's scope index in both tiers: it
@@ -107,13 +108,9 @@ export class Facts {
   }
 
   /** The identifiers spelled `text` inside `node` (a slice of the file's index, found by position). */
-  private identifiersWithin(text: string, node: ts.Node): ts.Identifier[] {
+  identifiersWithin(text: string, node: ts.Node): ts.Identifier[] {
     const all = this.identifiersNamed(text);
-    if (node === this.sourceFile) return all;
-    const first = lowerBound(all, node.pos);
-    let last = first;
-    while (last < all.length && all[last].end <= node.end) last++;
-    return all.slice(first, last);
+    return node === this.sourceFile ? all : nodesWithin(all, node);
   }
 
   /** The modules this file imports or requires (`import … from`, `import x = require`, `require(…)`), without `node:`. */
@@ -135,18 +132,46 @@ export class Facts {
     return this.modulesCache;
   }
 
-  /** The identifier index, built by the linter's walk of this file (saves a walk of its own). */
-  adoptIdentifierIndex(index: IdentifierIndex): void {
-    this.identifierIndex ??= index;
+  /** The syntax index, built by the linter's walk of this file (saves a walk of its own). */
+  adoptSyntaxIndex(index: SyntaxIndex): void {
+    this.syntaxIndex ??= index;
+  }
+
+  /** The classes, functions (not methods) and variable declarations inside `node` (default: the file), in pre-order. */
+  declarationsWithin(node: ts.Node = this.sourceFile): readonly ts.Node[] {
+    return this.slice(this.indexed().declarations, node);
+  }
+
+  /** The calls inside `node` (default: the file), in pre-order: what a walk for calls would visit, without the walk. */
+  callsWithin(node: ts.Node = this.sourceFile): readonly ts.CallExpression[] {
+    return this.slice(this.indexed().calls, node);
+  }
+
+  /** The assignments `a.b = value` inside `node` (default: the file), in pre-order. */
+  propertyAssignmentsWithin(node: ts.Node = this.sourceFile): readonly PropertyAssignment[] {
+    return this.slice(this.indexed().propertyAssignments, node);
+  }
+
+  /** Stores to neither a name nor a property (`x[k] = v`) inside `node` (default: the file), in pre-order. */
+  computedStoresWithin(node: ts.Node = this.sourceFile): readonly ts.BinaryExpression[] {
+    return this.slice(this.indexed().computedStores, node);
+  }
+
+  private slice<T extends ts.Node>(list: readonly T[], node: ts.Node): readonly T[] {
+    return node === this.sourceFile ? list : nodesWithin(list, node);
   }
 
   identifiersNamed(text: string): ts.Identifier[] {
-    if (!this.identifierIndex) {
-      const index: IdentifierIndex = new Map();
-      walk(this.sourceFile, (node) => indexIdentifier(index, node));
-      this.identifierIndex = index;
+    return this.indexed().identifiers.get(text) ?? [];
+  }
+
+  private indexed(): SyntaxIndex {
+    if (!this.syntaxIndex) {
+      const index = emptySyntaxIndex();
+      walk(this.sourceFile, (node) => indexNode(index, node, node.kind));
+      this.syntaxIndex = index;
     }
-    return this.identifierIndex.get(text) ?? [];
+    return this.syntaxIndex;
   }
 
   /**
@@ -168,30 +193,6 @@ export class Facts {
     if (!this.types) throw new Error("the type checker was asked for in a file analysed without types (check facts.hasTypes first)");
     return this.types;
   }
-}
-
-/** Identifiers by text, each list in position order. */
-export type IdentifierIndex = Map<string, ts.Identifier[]>;
-
-/** Adds `node` to the index when it is an identifier (call it in pre-order). */
-export function indexIdentifier(index: IdentifierIndex, node: ts.Node): void {
-  if (node.kind !== ts.SyntaxKind.Identifier) return;
-  const text = (node as ts.Identifier).text;
-  const list = index.get(text);
-  if (list) list.push(node as ts.Identifier);
-  else index.set(text, [node as ts.Identifier]);
-}
-
-/** The first identifier (in position order) that starts at or after `pos`. */
-function lowerBound(ids: readonly ts.Identifier[], pos: number): number {
-  let low = 0;
-  let high = ids.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (ids[middle].pos < pos) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 function typeMatches(checker: ts.TypeChecker, type: ts.Type, names: ReadonlySet<string>, depth: number): boolean {

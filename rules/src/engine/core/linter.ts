@@ -3,11 +3,12 @@
 // internal-error diagnostic for that file and rule, and everything else still runs.
 import ts from "typescript";
 import { docsUrlFor } from "./define-rule";
-import { walk } from "./ast";
+import { pushChildren, stackPusher, walk } from "./ast";
 import { isDevelopmentOnly } from "./dev-only";
 import { Directives } from "./directives";
 import { clampRange, describeThrown, fixProblem } from "./faults";
-import { Facts, type IdentifierIndex, indexIdentifier } from "./facts";
+import { Facts } from "./facts";
+import { emptySyntaxIndex, indexNode } from "./syntax-index";
 import type { UnparsableSourceFile } from "./compiler-options";
 import type { Analysis } from "./analysis";
 import { type ReportDescriptor, type ResolvedRule, type RuleModule, type RuleVisitors, declaredFixKinds } from "./rule";
@@ -174,10 +175,11 @@ function syntaxErrors(sourceFile: ts.SourceFile, program: ts.Program | undefined
 }
 
 /**
- * One walk per file: it collects, in pre-order, the nodes some rule visits, and indexes
- * identifiers for `facts` on the way; the visitors then run over the collected nodes
- * (with the index complete, references cost no second walk of the file). The engine's
- * `walk` is iterative, so deep nesting cannot overflow the stack.
+ * One walk per file: it collects, in pre-order, the nodes some rule visits, and fills the
+ * syntax index for `facts` on the way (identifiers, declarations, calls, property
+ * assignments: core/syntax-index.ts); the visitors then run over the collected nodes (with
+ * the index complete, references, owners and calls cost no second walk of the file). The
+ * engine's `walk` is iterative, so deep nesting cannot overflow the stack.
  */
 function walkAll(
   root: ts.SourceFile,
@@ -186,12 +188,19 @@ function walkAll(
   visit: (id: string, visitor: (node: ts.Node) => void, node: ts.Node) => void,
 ): void {
   const targets: ts.Node[] = [];
-  const identifiers: IdentifierIndex = new Map();
-  walk(root, (node) => {
-    indexIdentifier(identifiers, node);
-    if (dispatch.has(node.kind)) targets.push(node);
-  });
-  facts.adoptIdentifierIndex(identifiers);
+  const index = emptySyntaxIndex();
+  // The engine's `walk` with the per-node work written in: it visits every node of every
+  // file, and a loop of its own keeps that work monomorphic (`walk` calls many visitors).
+  const stack: ts.Node[] = [root];
+  const push = stackPusher(stack);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const kind = node.kind;
+    indexNode(index, node, kind);
+    if (dispatch.has(kind)) targets.push(node);
+    pushChildren(stack, node, push);
+  }
+  facts.adoptSyntaxIndex(index);
   for (const node of targets) {
     for (const handler of dispatch.get(node.kind)!) visit(handler.id, handler.visit, node);
   }
