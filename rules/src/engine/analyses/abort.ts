@@ -115,10 +115,7 @@ function signalParameter(facts: Facts, expr: ts.Expression): SignalParameter | u
  * (`const ac = new AbortController(); start({ signal: ac.signal }); … ac.abort()`).
  */
 export function isPerCallSignal(facts: Facts, expr: ts.Expression): boolean {
-  const param = signalParameter(facts, expr);
-  if (!param) return false;
-  const refs = facts.referencesTo(param.name);
-  return refs.length > 0 && refs.every((ref) => {
+  return everyReferenceOfFunction(facts, expr, (ref, param) => {
     const call = ref.parent;
     if (!ts.isCallExpression(call) || call.expression !== ref) return false;
     let arg: ts.Expression | undefined = call.arguments[param.index];
@@ -134,15 +131,20 @@ export function isPerCallSignal(facts: Facts, expr: ts.Expression): boolean {
  * Not an API whose callers are known to reuse one signal: cannot tell, so nothing is said.
  */
 export function isHandedOffCallbackSignal(facts: Facts, expr: ts.Expression): boolean {
-  const param = signalParameter(facts, expr);
-  if (!param) return false;
-  const refs = facts.referencesTo(param.name);
-  return refs.length > 0 && refs.every((ref) => {
+  return everyReferenceOfFunction(facts, expr, (ref) => {
     const parent = ref.parent;
     if (ts.isCallExpression(parent) && parent.arguments.includes(ref)) return true;
     const property = ts.isShorthandPropertyAssignment(parent) || (ts.isPropertyAssignment(parent) && parent.initializer === ref) ? parent.parent : undefined;
     return property !== undefined && ts.isObjectLiteralExpression(property) && ts.isCallExpression(property.parent) && property.parent.arguments.includes(property);
   });
+}
+
+/** Whether the file-local function a caller's signal comes in through has references, and `test` holds for each. */
+function everyReferenceOfFunction(facts: Facts, expr: ts.Expression, test: (ref: ts.Identifier, param: SignalParameter) => boolean): boolean {
+  const param = signalParameter(facts, expr);
+  if (!param) return false;
+  const refs = facts.referencesTo(param.name);
+  return refs.length > 0 && refs.every((ref) => test(ref, param));
 }
 
 function propertyValue(literal: ts.Expression, name: string): ts.Expression | undefined {
