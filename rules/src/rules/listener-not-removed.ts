@@ -45,7 +45,12 @@ export default defineRule<MessageId, Options>({
     return {
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
         const callee = call.expression;
-        // Cheap syntactic filter: a method call named like a registration.
+        // Cheap syntactic filter: a method call named like a registration, or a bare `on(target, …)` helper.
+        if (ts.isIdentifier(callee) && callee.text === "on") {
+          const helper = parseRegistration(call, new Set(["on"]));
+          if (helper) checkRegistration(helper);
+          return;
+        }
         if (!ts.isPropertyAccessExpression(callee)) return;
         const method = callee.name.text;
         if (ONCE_METHODS.has(method)) {

@@ -1,14 +1,15 @@
 // subscription-not-disposed: RxJS subscriptions, VS Code disposables and DOM observers never unsubscribed, disposed or disconnected.
 import ts from "typescript";
 import {
-  type Fix, type Owner, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, defineRule, freshName, indentationAt,
+  type Fix, type InstanceOwner, type Owner, classifyReference, isFunctionNode, isInside, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, defineRule, freshName, indentationAt,
   namedImportEdits,
   SCOPE_BOUND_HELPERS, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
   isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
   storeAndReleaseFixes, storedHandle, lifetimes,
 } from "../engine";
 
-type MessageId = "subscriptionDropped" | "subscriptionKept" | "disposableDropped" | "disposableKept" | "eventDropped" | "stopDropped" | "observerKept";
+type MessageId = "subscriptionDropped" | "subscriptionKept" | "disposableDropped" | "disposableKept" | "eventDropped" | "stopDropped" | "observerKept"
+  | "observerUntilFired";
 type Options = Record<string, never>;
 
 const OBSERVERS = new Set(["MutationObserver", "ResizeObserver", "IntersectionObserver", "PerformanceObserver"]);
@@ -55,6 +56,7 @@ export default defineRule<MessageId, Options>({
     eventDropped: "The `IDisposable` returned by `{{api}}` is dropped: the listener stays on `{{target}}`, which outlives this `{{owner}}`, and keeps the disposed instance alive; register it with the instance or dispose it in its teardown.",
     stopDropped: "The stop function of `{{api}}(…)` is dropped {{why}}: the listener is never removed.",
     observerKept: "This `{{kind}}` is never `disconnect()`ed{{where}}: it keeps observing, and keeps its callback and every observed node alive.",
+    observerUntilFired: "This `{{kind}}` is `disconnect()`ed only in its own callback, once it fires, and {{teardown}} never disconnects it: torn down before that, `{{owner}}` stays reachable from the observed nodes through the callback.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
   defaultOptions: {},
@@ -194,7 +196,8 @@ export default defineRule<MessageId, Options>({
         return context.report({ node: expr.expression, messageId: "observerKept", data: { kind, where: teardownText(owner) }, fixes });
       }
       const stored = storedHandle(facts, handle);
-      if (!stored || !stored.refs.some(isObserveCall) || isReleasedOrHandedOff(stored.refs, ["disconnect", "unobserve"])) return;
+      if (!stored || !stored.refs.some(isObserveCall)) return;
+      if (isReleasedOrHandedOff(stored.refs, ["disconnect", "unobserve"])) return checkDisconnectedWhenFired(expr, kind, stored.refs);
       context.report({ node: expr.expression, messageId: "observerKept", data: { kind, where: teardownText(owner) }, fixes: releaseStoredFixes(facts, expr, owner, stored, OBSERVER) });
     }
 
@@ -231,7 +234,8 @@ export default defineRule<MessageId, Options>({
     function ownerCanLeak(owner: Owner, node: ts.Node): boolean {
       // An ES5 constructor or a factory with a teardown (`Feed.prototype.close`, `return { close() {…} }`) is torn down too.
       const instance = instances.instanceAt(node);
-      if (instance && instance.kind !== "class") return instance.teardown !== undefined && !instances.isOnTeardownPath(instance, node);
+      // A component always has a teardown: the framework unmounts it, with or without a hook.
+      if (instance && instance.kind !== "class") return (instance.teardown !== undefined || instance.kind === "component") && !instances.isOnTeardownPath(instance, node);
       if (owner.kind === "class") return owner.teardown !== undefined || isComponentClass(owner.classNode) || lifetime.roleAt(node) === "mount-hook";
       if (owner.kind === "module") return repetitionAt(facts, node, { strict: true }) !== undefined;
       return true;
@@ -265,6 +269,34 @@ export default defineRule<MessageId, Options>({
       edits.push(last ? { start: last.getEnd(), end: last.getEnd(), newText: `, ${operator}` }
         : { start: receiver.getEnd(), end: receiver.getEnd(), newText: `.pipe(${operator})` });
       return [{ description: "Complete it when the component is destroyed with `takeUntilDestroyed()` (Angular 16+)", safe: false, edits }];
+    }
+
+    /**
+     * `const mo = new MutationObserver(() => { if (shown()) { …; mo.disconnect(); } }); mo.observe(ancestor, …)`
+     * in an owner with a teardown: the observer ends itself once what it waits for happens, and
+     * nothing else ends it. An owner torn down first leaves it on the observed nodes, which keep
+     * the callback, and through it the owner. Not when it observes the owner's own nodes
+     * (`this.$el`, `this.$refs.x`): those go with the owner.
+     */
+    function checkDisconnectedWhenFired(expr: ts.NewExpression, kind: string, refs: readonly ts.Expression[]): void {
+      const callback = expr.arguments?.[0];
+      const instance = instances.instanceAt(expr);
+      if (!callback || !isFunctionNode(callback) || !instance || instances.isOnTeardownPath(instance, expr)) return;
+      const teardown = [...instances.teardownFunctions(instance)][0];
+      if (!teardown) return;
+      const releases = refs.filter((ref) => classifyReference(ref, { releaseMethods: ["disconnect", "unobserve"] }) !== "use");
+      if (!releases.every((ref) => isInside(ref, callback) && !instances.isOnTeardownPath(instance, ref))) return;
+      const observed = refs.filter(isObserveCall).map((ref) => outerReference(ref).parent.parent).filter(ts.isCallExpression).map((call) => call.arguments[0]);
+      if (observed.some((target) => target === undefined || ownNode(instance, target))) return;
+      const teardownName = instance.teardown ? `\`${instance.teardown.name}()\`` : "its teardown";
+      context.report({ node: expr.expression, messageId: "observerUntilFired", data: { kind, teardown: teardownName, owner: instance.name } });
+    }
+
+    /** `this.$el`, `this.$refs.list`, `this.el`: a node the instance holds itself. */
+    function ownNode(instance: InstanceOwner, target: ts.Expression): boolean {
+      let base = target;
+      while (ts.isPropertyAccessExpression(base) && ts.isPropertyAccessExpression(base.expression)) base = base.expression;
+      return instances.fieldOf(instance, base) !== undefined;
     }
 
     function teardownText(owner: Owner): string {

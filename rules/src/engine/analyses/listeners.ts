@@ -37,6 +37,12 @@ export interface Removal {
 /** The parts of `target.on(event, handler[, options])`, or undefined for other shapes. */
 export function parseRegistration(call: ts.CallExpression, methods: ReadonlySet<string> = REGISTER_METHODS): Registration | undefined {
   const callee = call.expression;
+  if (ts.isIdentifier(callee) && methods.has(callee.text) && isImportedDomHelper(callee) && isHelperShape(call.arguments, 3)
+    && !call.arguments.some(ts.isSpreadElement)) {
+    // `on(document, "click", handler)`: a DOM helper imported from another module, the target first.
+    const args = call.arguments;
+    return { call, method: callee.text, target: args[0], event: args[1], handler: args[args.length - 1], helper: true };
+  }
   if (!ts.isPropertyAccessExpression(callee) || !methods.has(callee.name.text) || call.arguments.length < 2) return undefined;
   const args = call.arguments;
   if (args.some(ts.isSpreadElement)) return undefined;
@@ -46,6 +52,21 @@ export function parseRegistration(call: ts.CallExpression, methods: ReadonlySet<
   }
   const [event, handler, options] = args;
   return { call, method: callee.name.text, target: registrationTarget(call) ?? callee.expression, event, handler, options };
+}
+
+/**
+ * A bare `on` / `off` imported by name from a module of the project or a package
+ * (`import { on, off } from "../utils/dom"`): a DOM helper taking the target first. Not Node's
+ * `events.on(emitter, name)`, which returns an async iterator rather than registering a handler.
+ */
+function isImportedDomHelper(id: ts.Identifier): boolean {
+  for (const statement of id.getSourceFile().statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    if (/^(node:)?events$/.test(statement.moduleSpecifier.text)) continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (bindings && ts.isNamedImports(bindings) && bindings.elements.some((e) => e.name.text === id.text)) return true;
+  }
+  return false;
 }
 
 /** `(target, event, …)` rather than `(event, handler, …)`: the second argument names an event (a string or an `EVENT_X` constant). */
@@ -97,12 +118,15 @@ export function findRemovals(facts: Facts, registration: Registration): Removal[
   const result: Removal[] = [];
   for (const method of REMOVE_METHODS) {
     for (const id of facts.identifiersNamed(method)) {
+      // `off(document, "click", handler)`: the imported helper's removal, the target first.
+      const bare = registration.helper === true && ts.isCallExpression(id.parent) && id.parent.expression === id && isImportedDomHelper(id);
       const access = id.parent;
-      if (!ts.isPropertyAccessExpression(access) || access.name !== id || !ts.isCallExpression(access.parent)) continue;
-      const call = access.parent;
-      if (call.expression !== access) continue;
+      if (!bare && (!ts.isPropertyAccessExpression(access) || access.name !== id || !ts.isCallExpression(access.parent))) continue;
+      const call = (bare ? id.parent : access.parent) as ts.CallExpression;
+      if (!bare && call.expression !== access) continue;
       const helper = registration.helper === true && isHelperShape(call.arguments, 2);
-      const removedTarget = helper ? call.arguments[0] : access.expression;
+      if (bare && !helper) continue;
+      const removedTarget = helper ? call.arguments[0] : (access as ts.PropertyAccessExpression).expression;
       const sameTarget = targetKey !== undefined && referenceKey(removedTarget) === targetKey
         && sameBinding(facts, registration.target, removedTarget);
       const [removedEvent, removedHandler, removedOptions] = helper ? call.arguments.slice(1) : call.arguments;

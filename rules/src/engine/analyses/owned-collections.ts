@@ -201,7 +201,7 @@ function callsClearTimer(facts: Facts, fn: FunctionNode): boolean {
 /** Evidence that the owner lives long: a teardown, a method that runs again, or a client/server/pool-like name. */
 export function isLongLivedOwner(facts: Facts, owners: OwnersAnalysis, owner: InstanceOwner): boolean {
   // A UI component's state is what it shows, and goes when it unmounts.
-  if (owner.teardown && UI_TEARDOWNS.has(owner.teardown.name)) return false;
+  if (owner.kind === "component" || (owner.teardown && UI_TEARDOWNS.has(owner.teardown.name))) return false;
   if (ts.isClassLike(owner.node) && ts.getDecorators(owner.node)?.length) return false;
   // An object made for one request/response exchange lives as long as the exchange.
   if (owner.kind !== "factory" && isConstructedPerRequest(facts, owner.node as ts.ClassLikeDeclaration | FunctionNode)) return false;

@@ -2,7 +2,7 @@
 // defines — ES classes, ES5 constructor functions with prototype methods
 // (`C.prototype.m = function …`, `util.inherits`, `Object.assign(C.prototype, {…})`,
 // `var self = this` aliases) and factories that return an object with a teardown
-// method (`return { close() {…} }`) — and answers the owner questions rules ask:
+// method (`return { close() {…} }`), Vue options-API components (owner-components.ts) — and answers the owner questions rules ask:
 // which instance owns the code at a node, where its state lives (a `this.x` field, or
 // a factory's closure variable), which functions run on its teardown path (the
 // teardown method, what it calls on the instance, and callbacks handed to the
@@ -14,20 +14,24 @@ import type { Facts } from "../core/facts";
 import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, isIife, isInside, propertyNameText } from "../core/ast";
 import { TEARDOWN_METHODS, symbolDisposeName } from "./lifetime";
 import { disposeHookCallbacks, ownHandlersFor } from "./owner-teardown";
+import { COMPONENT_TEARDOWNS, componentsIn } from "./owner-components";
+
 import { collectPrototypeMethods, findAliasDeclaration, returnedObject, teardownOf } from "./owner-shapes";
 import { type OwnerSyntax, accessCandidates, ownerSyntax } from "./owner-index";
 
-export type InstanceKind = "class" | "constructor-function" | "factory";
+export type InstanceKind = "class" | "constructor-function" | "factory" | "component";
 
 export interface InstanceOwner {
   kind: InstanceKind;
-  /** The class, the ES5 constructor function, or the factory function. */
-  node: ts.ClassLikeDeclaration | FunctionNode;
+  /** The class, the ES5 constructor function, the factory function, or a component's options object. */
+  node: ts.ClassLikeDeclaration | FunctionNode | ts.ObjectLiteralExpression;
   name: string;
   /** Methods by name (class members, prototype assignments, the returned object's methods). */
   methods: ReadonlyMap<string, FunctionNode>;
   /** The best teardown method (dispose, close, stop, destroy …) when the object has one. */
   teardown?: { name: string; fn: FunctionNode };
+  /** Methods the framework runs again and again (a component's watchers and update hooks). */
+  repeating?: ReadonlySet<FunctionNode>;
 }
 
 /** Methods whose name says they run again and again: event handlers, reconnects, per-item callbacks. */
@@ -88,7 +92,7 @@ export class OwnersAnalysis {
   /** The method (or constructor) of `owner` that holds `node`, with its name ("constructor" for the body of a class constructor or ES5 function). */
   methodAt(owner: InstanceOwner, node: ts.Node): { name: string; fn: FunctionNode } | undefined {
     for (const [name, fn] of owner.methods) if (isInside(node, fn)) return { name, fn };
-    if (owner.kind !== "class" && isInside(node, owner.node)) return { name: "constructor", fn: owner.node as FunctionNode };
+    if ((owner.kind === "constructor-function" || owner.kind === "factory") && isInside(node, owner.node)) return { name: "constructor", fn: owner.node as FunctionNode };
     const ctor = owner.kind === "class" ? (owner.node as ts.ClassLikeDeclaration).members.find(ts.isConstructorDeclaration) : undefined;
     return ctor && isInside(node, ctor) ? { name: "constructor", fn: ctor } : undefined;
   }
@@ -185,7 +189,9 @@ export class OwnersAnalysis {
     }
     // Every teardown-named method is on the path (a class may `end()` to reconnect later and
     // `destroy()` for good), and so are lifecycle hooks named for going away: a release in any counts.
-    for (const [name, fn] of owner.methods) if (TEARDOWN_METHODS.includes(name) || TEARDOWN_HOOK.test(name)) queue.push(fn);
+    for (const [name, fn] of owner.methods) {
+      if (TEARDOWN_METHODS.includes(name) || TEARDOWN_HOOK.test(name) || (owner.kind === "component" && COMPONENT_TEARDOWNS.includes(name))) queue.push(fn);
+    }
     for (const hook of hooks) queue.push(hook.fn);
     while (queue.length > 0) {
       const fn = queue.pop()!;
@@ -225,7 +231,7 @@ export class OwnersAnalysis {
    */
   runsRepeatedly(owner: InstanceOwner, method: { name: string; fn: FunctionNode }): boolean {
     if (method.name === "constructor") return false;
-    return REPEATING_METHOD.test(method.name) || this.isCalledBack(owner, method);
+    return REPEATING_METHOD.test(method.name) || owner.repeating?.has(method.fn) === true || this.isCalledBack(owner, method);
   }
 
   /**
@@ -324,6 +330,7 @@ export class OwnersAnalysis {
         es5.set(node.name.text, { fn: node.initializer, methods: new Map(), evidence: false });
       } else if (isFunctionNode(node) && !ts.isMethodDeclaration(node)) this.addFactory(node);
     }
+    for (const component of componentsIn(this.facts.sourceFile)) this.add(component);
     // Prototype methods need `prototype` (or `inherits` / `setPrototypeOf`) somewhere: the identifier index says so without a walk.
     const prototypes = ["prototype", "inherits", "setPrototypeOf"].some((name) => this.facts.identifiersNamed(name).length > 0);
     if (es5.size > 0 && prototypes) collectPrototypeMethods(this.facts, es5);

@@ -9,10 +9,11 @@ import ts from "typescript";
 import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { lifetimes } from "./lifetime";
+import { isComponentSetup, missingTeardownHook } from "./owner-components";
 import { type InstanceOwner, type OwnersAnalysis, owners } from "./owners";
 import { classifyReference, outerReference } from "./ownership";
 import { isInAbortedRejection } from "./aborted-work";
-import { releaseBeforeStatement, releaseInFunction } from "../fixes/teardown-fixes";
+import { releaseBeforeStatement, releaseInFunction, releaseInNewHook } from "../fixes/teardown-fixes";
 import type { Fix } from "../core/types";
 
 const CLEAR_FUNCTIONS = ["clearTimeout", "clearInterval", "clearImmediate", "cancelAnimationFrame", "cancelIdleCallback"];
@@ -41,8 +42,8 @@ export interface TimerHome {
 
 /** Where a hook-like owner (an effect, a composable) releases what it holds. */
 export interface ScopeTeardown {
-  kind: "effect" | "composable";
-  /** The effect callback or the composable function. */
+  kind: "effect" | "composable" | "setup";
+  /** The effect callback, the composable function or the component's `setup()`. */
   scope: FunctionNode;
   /** Cleanup functions: the effect's returned functions, the dispose hooks' callbacks. */
   cleanups: FunctionNode[];
@@ -190,8 +191,9 @@ export function scopeTeardownAt(facts: Facts, node: ts.Node): ScopeTeardown | un
     if (lifetime.roleOf(fn) === "react-effect") return { kind: "effect", scope: fn, cleanups: returnedFunctions(facts, fn) };
     outermost = fn;
   }
-  if (!outermost || !importsVue(facts.sourceFile) || !isExportedFunction(outermost)) return undefined;
-  return { kind: "composable", scope: outermost, cleanups: disposeHookCallbacks(facts, outermost) };
+  if (!outermost || !importsVue(facts.sourceFile)) return undefined;
+  const kind = isExportedFunction(outermost) ? "composable" : isComponentSetup(outermost) ? "setup" : undefined;
+  return kind && { kind, scope: outermost, cleanups: disposeHookCallbacks(facts, outermost) };
 }
 
 function isOnScopeTeardown(facts: Facts, scope: ScopeTeardown, node: ts.Node): boolean {
@@ -287,8 +289,10 @@ export function ownedTimerFinding(facts: Facts, call: ts.CallExpression, home: T
     return { kind: "overwritten", home, fixes: fix ? [{ description: `Clear the previous timer before re-arming ${home.name}`, safe: true, edits: fix }] : [] };
   }
   if (!teardown || isClearedOnTeardown(facts, home, teardown.scope)) return undefined;
-  const edits = teardown.fn ? releaseInFunction(sourceFile, teardown.fn, `${clear}(${home.name})`) : undefined;
-  const fixes = edits ? [{ description: `Clear ${home.name} in ${teardown.text}`, safe: true, edits }] : [];
+  const edits = teardown.fn ? releaseInFunction(sourceFile, teardown.fn, `${clear}(${home.name})`)
+    : teardown.hook && releaseInNewHook(sourceFile, teardown.hook.object, teardown.hook.name, `${clear}(${home.name})`);
+  // A new hook is safe too: the framework calls it on unmount (one named for the other Vue version would just never run).
+  const fixes = edits ? [{ description: `Clear ${home.name} in ${teardown.hook ? `a new \`${teardown.hook.name}()\` hook` : teardown.text}`, safe: true, edits }] : [];
   return { kind: home.clears.length > 0 ? "notOnTeardown" : "neverCleared", home, teardown: { text: teardown.text, node: teardown.node }, fixes };
 }
 
@@ -303,12 +307,21 @@ interface FoundTeardown {
   /** Where a release goes; undefined when there is none to put it in. */
   fn?: FunctionNode;
   scope?: ScopeTeardown;
+  /** A component without a teardown hook: the hook to add to its options object. */
+  hook?: { object: ts.ObjectLiteralExpression; name: string };
+}
+
+/** A component's framework teardown when its options object has no hook for it. */
+function componentWithoutTeardown(instance: InstanceOwner): FoundTeardown {
+  const object = instance.node as ts.ObjectLiteralExpression;
+  const name = missingTeardownHook(object);
+  return { text: `its \`${name}()\` hook, which it lacks`, node: object, hook: { object, name } };
 }
 
 function teardownOf(facts: Facts, call: ts.CallExpression, home: TimerHome): FoundTeardown | undefined {
   if (home.instance) {
     const found = instanceTeardown(facts, home.instance);
-    if (!found) return undefined;
+    if (!found) return home.instance.kind === "component" ? componentWithoutTeardown(home.instance) : undefined;
     const node = found.fn.name ?? found.fn;
     return { text: found.name === "the dispose callback" ? found.name : `\`${found.name}()\``, node, fn: found.fn };
   }
@@ -316,7 +329,8 @@ function teardownOf(facts: Facts, call: ts.CallExpression, home: TimerHome): Fou
   if (!scope || !home.declaration || !isInside(home.declaration, scope.scope) || home.clears.length === 0) return undefined;
   const [first] = scope.cleanups;
   if (scope.kind === "effect") return first ? { text: "the effect cleanup", node: first, fn: first, scope } : undefined;
-  return { text: first ? "the scope's dispose hook" : "a `tryOnScopeDispose` hook (the composable has none)", node: first ?? scope.scope, fn: first, scope };
+  const missing = scope.kind === "setup" ? "an `onBeforeUnmount` hook (the component's `setup()` has none)" : "a `tryOnScopeDispose` hook (the composable has none)";
+  return { text: first ? "the scope's dispose hook" : missing, node: first ?? scope.scope, fn: first, scope };
 }
 
 const TEARDOWN_CALLS = /^(destroy|close|abort|end|terminate|disconnect|kill|reject)$/;

@@ -167,3 +167,18 @@ export function releaseBeforeStatement(sourceFile: ts.SourceFile, node: ts.Node,
   const at = statement.getStart(sourceFile);
   return [{ start: at, end: at, newText: `${releaseExpr};\n${indentationAt(sourceFile.text, at)}` }];
 }
+
+/**
+ * A component options object without a teardown hook: add `hook() { release; }` as its last
+ * option. The framework calls it on unmount, so the hook needs no other wiring.
+ */
+export function releaseInNewHook(sourceFile: ts.SourceFile, object: ts.ObjectLiteralExpression, hook: string, releaseExpr: string): TextEdit[] | undefined {
+  const last = object.properties[object.properties.length - 1];
+  if (!last) return undefined;
+  const text = sourceFile.text;
+  const indent = indentationAt(text, last.getStart(sourceFile));
+  const trailingComma = object.properties.hasTrailingComma;
+  const at = trailingComma ? text.indexOf(",", last.getEnd()) + 1 : last.getEnd();
+  const method = `\n${indent}${hook}() {\n${indent}${indentUnit(text)}${releaseExpr};\n${indent}}${trailingComma ? "," : ""}`;
+  return [{ start: at, end: at, newText: trailingComma ? method : `,${method}` }];
+}
