@@ -111,3 +111,21 @@ export function findAliasDeclaration(id: ts.Identifier): ts.VariableDeclaration 
   return undefined;
 }
 
+/** A function declared at the top of a factory or constructor body under `name` (`function stop() {}`, `const stop = once(async () => …)`). */
+export function innerFunctionOf(fn: FunctionNode, name: string): FunctionNode | undefined {
+  const body = fn.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  for (const statement of body.statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) return statement;
+    if (ts.isVariableStatement(statement)) {
+      for (const decl of statement.declarationList.declarations) {
+        if (!ts.isIdentifier(decl.name) || decl.name.text !== name || !decl.initializer) continue;
+        if (isFunctionNode(decl.initializer)) return decl.initializer;
+        // `const stop = once(async () => { … })`: a wrapper that returns the function it is given
+        const wrapped = ts.isCallExpression(decl.initializer) ? decl.initializer.arguments.find((arg): arg is FunctionNode & ts.Expression => isFunctionNode(arg)) : undefined;
+        if (wrapped) return wrapped;
+      }
+    }
+  }
+  return undefined;
+}

@@ -16,7 +16,7 @@ import { TEARDOWN_METHODS, symbolDisposeName } from "./lifetime";
 import { disposeHookCallbacks, ownHandlersFor } from "./owner-teardown";
 import { COMPONENT_TEARDOWNS, componentsIn } from "./owner-components";
 
-import { collectPrototypeMethods, findAliasDeclaration, returnedObject, teardownOf } from "./owner-shapes";
+import { collectPrototypeMethods, findAliasDeclaration, innerFunctionOf, returnedObject, teardownOf } from "./owner-shapes";
 import { type OwnerSyntax, accessCandidates, ownerSyntax } from "./owner-index";
 
 export type InstanceKind = "class" | "constructor-function" | "factory" | "component";
@@ -202,7 +202,7 @@ export class OwnersAnalysis {
         // this.cleanup() / self.cleanup() / cleanup() (a factory's inner function)
         const name = ts.isPropertyAccessExpression(callee) && this.isInstanceReference(owner, callee.expression) ? callee.name.text
           : ts.isIdentifier(callee) && owner.kind === "factory" ? callee.text : undefined;
-        const method = name !== undefined ? owner.methods.get(name) ?? this.innerFunction(owner, name) : undefined;
+        const method = name !== undefined ? owner.methods.get(name) ?? innerFunctionOf(owner.node as FunctionNode, name) : undefined;
         if (method && !set!.has(method)) queue.push(method);
         // super.destroy(): the base class (often in another module) calls this class's overrides,
         // such as `abortInternal()`; the methods named for releasing are on the path.
@@ -291,24 +291,6 @@ export class OwnersAnalysis {
     return [owner.node];
   }
 
-  private innerFunction(owner: InstanceOwner, name: string): FunctionNode | undefined {
-    const body = (owner.node as FunctionNode).body;
-    if (!body || !ts.isBlock(body)) return undefined;
-    for (const statement of body.statements) {
-      if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) return statement;
-      if (ts.isVariableStatement(statement)) {
-        for (const decl of statement.declarationList.declarations) {
-          if (!ts.isIdentifier(decl.name) || decl.name.text !== name || !decl.initializer) continue;
-          if (isFunctionNode(decl.initializer)) return decl.initializer;
-          // `const stop = once(async () => { … })`: a wrapper that returns the function it is given
-          const wrapped = ts.isCallExpression(decl.initializer) ? decl.initializer.arguments.find((arg): arg is FunctionNode & ts.Expression => isFunctionNode(arg)) : undefined;
-          if (wrapped) return wrapped;
-        }
-      }
-    }
-    return undefined;
-  }
-
   private prototypeOwner(left: ts.Expression): InstanceOwner | undefined {
     // C.prototype.m = …
     if (!ts.isPropertyAccessExpression(left) || !ts.isPropertyAccessExpression(left.expression)) return undefined;
@@ -368,7 +350,7 @@ export class OwnersAnalysis {
         if (ts.isMethodDeclaration(property)) methods.set(name, property);
         else if (ts.isPropertyAssignment(property) && isFunctionNode(property.initializer)) methods.set(name, property.initializer);
         else if (ts.isShorthandPropertyAssignment(property)) {
-          const inner = this.innerFunctionOf(fn, name);
+          const inner = innerFunctionOf(fn, name);
           if (inner) methods.set(name, inner);
         }
       }
@@ -376,10 +358,6 @@ export class OwnersAnalysis {
       if (teardown) this.add({ kind: "factory", node: fn, name: functionName(fn) ?? "(factory)", methods, teardown });
       return;
     }
-  }
-
-  private innerFunctionOf(fn: FunctionNode, name: string): FunctionNode | undefined {
-    return this.innerFunction({ kind: "factory", node: fn, name: "", methods: new Map() }, name);
   }
 
   private add(owner: InstanceOwner): void {
