@@ -78,3 +78,4 @@ export { type ConfigOverride, RulesPerFile, builtinOverrides } from "./hosting/o
 export { onlyUpdatesComponentState } from "./analyses/component-state";
 export { COMPONENT_EXTENSIONS, componentView, isComponentFile, mapToComponent } from "./hosting/sfc";
 export { type ScopeRemovalOffTeardown, removedOffScopeTeardown } from "./analyses/scope-listeners";
+export { type StoreSubscription, svelteStoreSubscription } from "./analyses/svelte-stores";
