@@ -291,6 +291,11 @@ function isResultDropped(call: ts.CallExpression): boolean {
   for (;;) {
     const parent = expr.parent;
     if (ts.isExpressionStatement(parent) || ts.isVoidExpression(parent)) return true;
+    // `open ? doc.addEventListener(…) : doc.removeEventListener(…)` as a statement: a branch whose value is dropped too.
+    if (ts.isConditionalExpression(parent) && parent.condition !== expr) {
+      expr = outerReference(parent);
+      continue;
+    }
     if (ts.isPropertyAccessExpression(parent) && ts.isCallExpression(parent.parent) && parent.parent.expression === parent
       && parseRegistration(parent.parent)) {
       expr = outerReference(parent.parent);
