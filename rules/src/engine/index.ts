@@ -34,9 +34,10 @@ export {
 export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./hosting/run";
 export { type InstanceKind, type InstanceOwner, OwnersAnalysis, owners } from "./analyses/owners";
 export {
-  type OwnedTimerFinding, type OwnedTimerOptions, type ScopeTeardown, type TimerHome, SCOPE_DISPOSE_HOOKS, clearsItself, instanceTeardown, isClearedOnTeardown,
-  isOverwrittenWhileLive, ownedTimerFinding, scopeTeardownAt, timerHome,
+  type OwnedTimerFinding, type OwnedTimerOptions, type TimerHome, clearsItself, instanceTeardown, isClearedOnTeardown,
+  isOverwrittenWhileLive, ownedTimerFinding, timerHome,
 } from "./analyses/timer-owners";
+export { type ScopeTeardown, SCOPE_DISPOSE_HOOKS, isOnScopeTeardown, scopeTeardownAt, scopeTeardownText } from "./analyses/scope-teardown";
 export { type EntryTimer, entryTimerRemovedUncleared } from "./analyses/timer-entries";
 export { ProgramCalls, programCalls } from "./analyses/program-calls";
 export { type Repetition, type RepetitionOptions, repetitionAt } from "./analyses/repetition";
@@ -78,3 +79,5 @@ export { type FileKind, TEST_FILE_GLOBS, classifyFile, fileKind, isCommittedBund
 export { type ConfigOverride, RulesPerFile, builtinOverrides } from "./hosting/overrides";
 export { onlyUpdatesComponentState } from "./analyses/component-state";
 export { COMPONENT_EXTENSIONS, componentView, isComponentFile, mapToComponent } from "./hosting/sfc";
+export { type ScopeRemovalOffTeardown, removedOffScopeTeardown } from "./analyses/scope-listeners";
+export { type StoreSubscription, svelteStoreSubscription } from "./analyses/svelte-stores";

@@ -5,11 +5,11 @@ import {
   longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
-  connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget, hasSiblingOnce, oncePerPass, oneWayOnce,
-  passesAgain, racingOnce,
+  connectionTarget, guardedByListenerCheck, removedOffScopeTeardown, scopeTeardownText, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget,
+  hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce,
 } from "../engine";
 
-type MessageId = "notRemoved" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
+type MessageId = "notRemoved" | "removedOffTeardown" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
 /** Events that fire once per target: a listener for them is one-shot by nature. */
 const ONE_SHOT_EVENTS = new Set(["load", "DOMContentLoaded", "ready", "open", "exit", "beforeExit", "finish", "end", "close", "listening"]);
 type Options = Record<string, never>;
@@ -32,6 +32,7 @@ export default defineRule<MessageId, Options>({
     oncePerPass: "A one-time listener for {{event}} is added to {{target}} on every pass of `{{fn}}()`, which starts its next pass from a callback without removing it{{elsewhere}}: `once` removes a listener only when its event fires, so until then one listener, holding its pass's closure, piles up per pass.",
     racingOnce: "`once` listeners for {{event}} and {{other}} are added to {{target}}, and neither removes the other: when {{event}} fires, the {{other}} listener stays on the target for as long as it lives, keeping its handler and everything the handler's closure holds reachable (and it runs on a later, unrelated {{other}}).",
     oneWayOnce: "The `once` listener for {{event}} on {{target}} is never removed when {{other}} fires instead: its handler removes the {{other}} listener (the outcomes are exclusive), but the {{other}} handler does not remove this one, so it stays on the target as long as the target lives, and each registration on it adds another.",
+    removedOffTeardown: "A listener for {{event}} is added to {{target}} {{added}} and removed only {{removed}}; {{teardown}}: when the {{owner}} goes before that path runs (unmounted mid-drag, or while open), the listener stays on the target and keeps its handler's closure, the {{owner}}'s state, alive as long as the target.",
     freshRemoval: "The listener for {{event}} added to {{target}} each time {{when}} is never removed: `{{removal}}` is given a fresh {{fresh}}, which is a different function from the one that was added, so it removes nothing. Keep the handler in one variable or field and pass that same reference to both calls.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
@@ -77,6 +78,7 @@ export default defineRule<MessageId, Options>({
       const target = longLivedTarget(facts, registration.target, call) ?? moduleSingletonTarget(facts, registration)
         ?? connectionTarget(facts, registration);
       if (!target) return;
+      if (checkScopeRemovals(registration, target)) return;
       const repetition = repetitionAt(facts, call, { strict: true }) ?? promisePerCall(call);
       if (!repetition || firstTimeGuard(call)) return; // `if (!seen[event]) { seen[event] = true; bus.on(event, …) }`: once per key
       const removals = findRemovals(facts, registration);
@@ -95,6 +97,23 @@ export default defineRule<MessageId, Options>({
       }
       const owner = lifetime.ownerOf(call);
       context.report({ node: call.expression, messageId: "notRemoved", data, fixes: [...removalFixes(registration, owner), ...onceFixes(registration)] });
+    }
+
+    /** Removed, but only on a path the scope owner's teardown does not take (drag end, a watcher's other branch). Returns whether it decided. */
+    function checkScopeRemovals(registration: Registration, target: string): boolean {
+      const found = removedOffScopeTeardown(facts, registration, findRemovals(facts, registration));
+      if (!found) return false;
+      const { scope, removal, addedIn, removedIn } = found;
+      const owner = scope.kind === "effect" ? "effect" : scope.kind === "component" ? "component" : "composable";
+      const teardown = scope.cleanups.length > 0 ? `${scopeTeardownText(scope)} does not remove it` : `the ${owner} has no teardown hook that would`;
+      const added = addedIn ? `in \`${addedIn}()\`` : "on one path";
+      const removed = removedIn && removedIn !== addedIn ? `in \`${removedIn}()\`` : "on another path (another branch or callback)";
+      context.report({
+        node: registration.call.expression, messageId: "removedOffTeardown",
+        data: { event: eventText(registration.event), target, added, removed, teardown, owner },
+        related: [{ node: removal, message: "the only removal, off the teardown path" }],
+      });
+      return true;
     }
 
     /** A `once` added on every pass of a function that calls itself again from a callback, on the instance's own or a long-lived emitter. */
@@ -282,6 +301,11 @@ function isResultDropped(call: ts.CallExpression): boolean {
   for (;;) {
     const parent = expr.parent;
     if (ts.isExpressionStatement(parent) || ts.isVoidExpression(parent)) return true;
+    // `open ? doc.addEventListener(…) : doc.removeEventListener(…)` as a statement: a branch whose value is dropped too.
+    if (ts.isConditionalExpression(parent) && parent.condition !== expr) {
+      expr = outerReference(parent);
+      continue;
+    }
     if (ts.isPropertyAccessExpression(parent) && ts.isCallExpression(parent.parent) && parent.parent.expression === parent
       && parseRegistration(parent.parent)) {
       expr = outerReference(parent.parent);

@@ -5,11 +5,11 @@ import {
   namedImportEdits,
   SCOPE_BOUND_HELPERS, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
   isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
-  storeAndReleaseFixes, storedHandle, lifetimes,
+  storeAndReleaseFixes, storedHandle, lifetimes, svelteStoreSubscription,
 } from "../engine";
 
-type MessageId = "subscriptionDropped" | "subscriptionKept" | "disposableDropped" | "disposableKept" | "eventDropped" | "stopDropped" | "observerKept"
-  | "observerUntilFired";
+type MessageId = "subscriptionDropped" | "subscriptionKept" | "storeDropped" | "storeResubscribed" | "disposableDropped" | "disposableKept" | "eventDropped"
+  | "stopDropped" | "observerKept" | "observerUntilFired";
 type Options = Record<string, never>;
 
 const OBSERVERS = new Set(["MutationObserver", "ResizeObserver", "IntersectionObserver", "PerformanceObserver"]);
@@ -51,6 +51,8 @@ export default defineRule<MessageId, Options>({
   messages: {
     subscriptionDropped: "The `Subscription` from this `subscribe()` is dropped, so it can never be unsubscribed: each time {{when}} another subscription starts that lives as long as its source and keeps its callbacks' closures alive.",
     subscriptionKept: "`{{name}}` (a `Subscription`) is never unsubscribed{{where}}: it lives as long as its source and keeps its callbacks' closures alive.",
+    storeDropped: "The unsubscribe function this `{{store}}.subscribe()` returns is dropped: {{origin}}, so every destroyed instance stays subscribed, and the store keeps its callback, with the component's state, alive. Keep the function and call it in `onDestroy`, or read the store as `$store`.",
+    storeResubscribed: "`{{name}}` gets a new subscription to `{{store}}` each time this `$:` block re-runs, and the previous one is never unsubscribed: {{origin}}, so the subscriptions pile up on it, each keeping its callback's closure alive. Call `{{name}}?.()` before subscribing again.",
     disposableDropped: "The `Disposable` returned by `{{api}}` is dropped instead of being disposed: {{why}}.",
     disposableKept: "`{{name}}` from `{{api}}` is never disposed: {{why}}.",
     eventDropped: "The `IDisposable` returned by `{{api}}` is dropped: the listener stays on `{{target}}`, which outlives this `{{owner}}`, and keeps the disposed instance alive; register it with the instance or dispose it in its teardown.",
@@ -82,6 +84,11 @@ export default defineRule<MessageId, Options>({
     };
 
     function checkSubscribe(call: ts.CallExpression): void {
+      const store = svelteStoreSubscription(facts, call);
+      if (store) {
+        const messageId = store.kind === "dropped" ? "storeDropped" : "storeResubscribed";
+        return context.report({ node: call.expression, messageId, data: { store: store.store, origin: store.origin, name: store.name ?? "" } });
+      }
       const receiver = calleeReceiver(call);
       if (!receiver || !isObservable(receiver) || completesByItself(receiver)) return;
       if (isOwnSourceSubscribedOnce(facts, call, sourceRoots(receiver))) return; // the instance's own subject, subscribed once

@@ -6,10 +6,10 @@
 // Hook-like owners without an instance (React effects, Vue composables) get their
 // teardown here too: the effect's returned cleanup, `onScopeDispose` / `onUnmounted`.
 import ts from "typescript";
-import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
+import { type FunctionNode, calleeMemberName, isInside, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
-import { lifetimes } from "./lifetime";
-import { isComponentSetup, missingTeardownHook } from "./owner-components";
+import { missingTeardownHook } from "./owner-components";
+import { type ScopeTeardown, isOnScopeTeardown, scopeTeardownAt, scopeTeardownText } from "./scope-teardown";
 import { type InstanceOwner, type OwnersAnalysis, owners } from "./owners";
 import { classifyReference, outerReference } from "./ownership";
 import { isInAbortedRejection } from "./aborted-work";
@@ -20,8 +20,6 @@ const CLEAR_FUNCTIONS = ["clearTimeout", "clearInterval", "clearImmediate", "can
 const CLEAR_OWNERSHIP = { releaseMethods: [] as string[], releaseFunctions: CLEAR_FUNCTIONS };
 /** Teardown names that often mean something else (`end()` the End key, `release()` a key-up): not evidence of a teardown for timers. */
 const WEAK_TEARDOWNS = new Set(["end", "release"]);
-/** Vue (and VueUse) hooks whose callback runs when the component or effect scope goes away. */
-export const SCOPE_DISPOSE_HOOKS = ["onScopeDispose", "tryOnScopeDispose", "onUnmounted", "onBeforeUnmount", "tryOnUnmounted", "tryOnBeforeUnmount"];
 
 export interface TimerHome {
   /** For messages and fixes: `this._t`, `self.heartbeat`, `timer`. */
@@ -38,15 +36,6 @@ export interface TimerHome {
   instance?: InstanceOwner;
   /** The variable's declaration when it is a closure variable. */
   declaration?: ts.VariableDeclaration;
-}
-
-/** Where a hook-like owner (an effect, a composable) releases what it holds. */
-export interface ScopeTeardown {
-  kind: "effect" | "composable" | "setup";
-  /** The effect callback, the composable function or the component's `setup()`. */
-  scope: FunctionNode;
-  /** Cleanup functions: the effect's returned functions, the dispose hooks' callbacks. */
-  cleanups: FunctionNode[];
 }
 
 /**
@@ -179,85 +168,6 @@ function guardedByOwnState(node: ts.Node, fn: FunctionNode): boolean {
   return false;
 }
 
-/**
- * The hook-like owner of code at `node` when it is not an instance: the React effect
- * that holds it (its returned cleanups), or a Vue composable (an exported function in
- * a file that imports Vue) with its dispose hooks — `cleanups` empty when it has none.
- */
-export function scopeTeardownAt(facts: Facts, node: ts.Node): ScopeTeardown | undefined {
-  const lifetime = facts.analysis(lifetimes);
-  let outermost: FunctionNode | undefined;
-  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-    if (lifetime.roleOf(fn) === "react-effect") return { kind: "effect", scope: fn, cleanups: returnedFunctions(facts, fn) };
-    outermost = fn;
-  }
-  if (!outermost || !importsVue(facts.sourceFile)) return undefined;
-  const kind = isExportedFunction(outermost) ? "composable" : isComponentSetup(outermost) ? "setup" : undefined;
-  return kind && { kind, scope: outermost, cleanups: disposeHookCallbacks(facts, outermost) };
-}
-
-function isOnScopeTeardown(facts: Facts, scope: ScopeTeardown, node: ts.Node): boolean {
-  return scope.cleanups.some((fn) => isInside(node, fn) || callsFunctionHolding(facts, fn, node));
-}
-
-/** `cleanup` calls a local function (`stop()`) whose body holds `node`. */
-function callsFunctionHolding(facts: Facts, cleanup: FunctionNode, node: ts.Node): boolean {
-  let found = false;
-  walk(cleanup, (n) => {
-    if (found) return false;
-    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression)) {
-      const decl = facts.symbolAt(n.expression)?.valueDeclaration;
-      const fn = decl && ts.isVariableDeclaration(decl) ? decl.initializer : decl;
-      if (fn && isFunctionNode(fn) && isInside(node, fn)) found = true;
-    }
-    return undefined;
-  });
-  return found;
-}
-
-/** Every `return () => …` of an effect body, nested conditions included, not those of inner functions. */
-function returnedFunctions(facts: Facts, effect: FunctionNode): FunctionNode[] {
-  const result: FunctionNode[] = [];
-  if (!effect.body || !ts.isBlock(effect.body)) return result;
-  walk(effect.body, (node) => {
-    if (isFunctionNode(node)) return false;
-    if (ts.isReturnStatement(node) && node.expression) {
-      const fn = functionValue(facts, node.expression);
-      if (fn) result.push(fn);
-    }
-    return undefined;
-  });
-  return result;
-}
-
-/** The dispose hooks' callbacks in a composable: `tryOnScopeDispose(() => …)`, `onUnmounted(close)`. */
-function disposeHookCallbacks(facts: Facts, scope: FunctionNode): FunctionNode[] {
-  const result: FunctionNode[] = [];
-  walk(scope, (node) => {
-    if (!ts.isCallExpression(node) || !SCOPE_DISPOSE_HOOKS.includes(calleeMemberName(node) ?? "")) return;
-    const fn = node.arguments[0] && functionValue(facts, node.arguments[0]);
-    if (fn) result.push(fn);
-  });
-  return result;
-}
-
-function functionValue(facts: Facts, expr: ts.Expression): FunctionNode | undefined {
-  if (isFunctionNode(expr)) return expr;
-  if (!ts.isIdentifier(expr)) return undefined;
-  const decl = facts.symbolAt(expr)?.valueDeclaration;
-  const value = decl && ts.isVariableDeclaration(decl) ? decl.initializer : decl;
-  return value && isFunctionNode(value) ? value : undefined;
-}
-
-function importsVue(sourceFile: ts.SourceFile): boolean {
-  return /from\s+["'](vue|vue-demi|@vue\/[\w-]+|@vueuse\/[\w-]+)["']/.test(sourceFile.text);
-}
-
-function isExportedFunction(fn: FunctionNode): boolean {
-  const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent.parent.parent : fn;
-  return ts.canHaveModifiers(holder) && (ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
-}
-
 export interface OwnedTimerFinding {
   /** overwritten: re-armed by code that runs again with the old one live; notOnTeardown: cleared, but never on teardown; neverCleared: no clear at all. */
   kind: "overwritten" | "notOnTeardown" | "neverCleared";
@@ -329,8 +239,7 @@ function teardownOf(facts: Facts, call: ts.CallExpression, home: TimerHome): Fou
   if (!scope || !home.declaration || !isInside(home.declaration, scope.scope) || home.clears.length === 0) return undefined;
   const [first] = scope.cleanups;
   if (scope.kind === "effect") return first ? { text: "the effect cleanup", node: first, fn: first, scope } : undefined;
-  const missing = scope.kind === "setup" ? "an `onBeforeUnmount` hook (the component's `setup()` has none)" : "a `tryOnScopeDispose` hook (the composable has none)";
-  return { text: first ? "the scope's dispose hook" : missing, node: first ?? scope.scope, fn: first, scope };
+  return { text: scopeTeardownText(scope), node: first ?? scope.scope, fn: first, scope };
 }
 
 const TEARDOWN_CALLS = /^(destroy|close|abort|end|terminate|disconnect|kill|reject)$/;
