@@ -24,6 +24,8 @@ export interface Registration {
   options?: ts.Expression;
   /** `helper.on(target, event, handler)` rather than `target.on(event, handler)`. */
   helper?: boolean;
+  /** `on("mousemove", document, handler)`: an imported helper taking the event first (evtd's signature). */
+  eventFirst?: boolean;
 }
 
 export interface Removal {
@@ -42,6 +44,11 @@ export function parseRegistration(call: ts.CallExpression, methods: ReadonlySet<
     // `on(document, "click", handler)`: a DOM helper imported from another module, the target first.
     const args = call.arguments;
     return { call, method: callee.text, target: args[0], event: args[1], handler: args[args.length - 1], helper: true };
+  }
+  if (ts.isIdentifier(callee) && methods.has(callee.text) && isImportedDomHelper(callee) && isEventFirstShape(call.arguments)) {
+    // `on("mousemove", document, handler)`: an imported helper taking the event, then the target.
+    const [event, target, handler, options] = call.arguments;
+    return { call, method: callee.text, target, event, handler, options, helper: true, eventFirst: true };
   }
   if (!ts.isPropertyAccessExpression(callee) || !methods.has(callee.name.text) || call.arguments.length < 2) return undefined;
   const args = call.arguments;
@@ -67,6 +74,14 @@ function isImportedDomHelper(id: ts.Identifier): boolean {
     if (bindings && ts.isNamedImports(bindings) && bindings.elements.some((e) => e.name.text === id.text)) return true;
   }
   return false;
+}
+
+/** `("mousemove", target, handler[, options])`: an event name first, then a target that is not a function, then a function. */
+function isEventFirstShape(args: ts.NodeArray<ts.Expression>): boolean {
+  if (args.length < 3 || args.length > 4 || args.some(ts.isSpreadElement)) return false;
+  const [event, target, handler] = args;
+  return (ts.isStringLiteralLike(event) || ts.isTemplateExpression(event)) && !isFreshFunction(target) && !ts.isStringLiteralLike(target)
+    && (ts.isIdentifier(handler) || ts.isPropertyAccessExpression(handler) || isFreshFunction(handler));
 }
 
 /** `(target, event, …)` rather than `(event, handler, …)`: the second argument names an event (a string or an `EVENT_X` constant). */
@@ -124,12 +139,13 @@ export function findRemovals(facts: Facts, registration: Registration): Removal[
       if (!bare && (!ts.isPropertyAccessExpression(access) || access.name !== id || !ts.isCallExpression(access.parent))) continue;
       const call = (bare ? id.parent : access.parent) as ts.CallExpression;
       if (!bare && call.expression !== access) continue;
-      const helper = registration.helper === true && isHelperShape(call.arguments, 2);
+      const eventFirst = bare && registration.eventFirst === true && isEventFirstShape(call.arguments);
+      const helper = eventFirst || (registration.helper === true && !registration.eventFirst && isHelperShape(call.arguments, 2));
       if (bare && !helper) continue;
-      const removedTarget = helper ? call.arguments[0] : (access as ts.PropertyAccessExpression).expression;
+      const removedTarget = eventFirst ? call.arguments[1] : helper ? call.arguments[0] : (access as ts.PropertyAccessExpression).expression;
       const sameTarget = targetKey !== undefined && referenceKey(removedTarget) === targetKey
         && sameBinding(facts, registration.target, removedTarget);
-      const [removedEvent, removedHandler, removedOptions] = helper ? call.arguments.slice(1) : call.arguments;
+      const [removedEvent, removedHandler, removedOptions] = eventFirst ? [call.arguments[0], ...call.arguments.slice(2)] : helper ? call.arguments.slice(1) : call.arguments;
       if (method === "removeAllListeners" || helper && call.arguments.length === 2) {
         // `removeAllListeners(event)`; `EventHandler.off(element, EVENT_KEY)` (every handler of the event or namespace).
         const first = removedEvent;
