@@ -46,6 +46,7 @@ export default defineRule<MessageId, Options>({
   create(context) {
     const leakFlow = context.use(flow);
     const { facts, sourceFile } = context;
+    const usesAnySignal = sourceFile.text.includes("any-signal");
     return {
       [ts.SyntaxKind.NewExpression](node: ts.NewExpression) {
         if (!ts.isIdentifier(node.expression) || node.expression.text !== "AbortController") return;
@@ -54,7 +55,8 @@ export default defineRule<MessageId, Options>({
         if (isAbortControllerCreation(facts, node)) checkController(node, declaration as ts.VariableDeclaration & { name: ts.Identifier });
       },
       [ts.SyntaxKind.CallExpression](node: ts.CallExpression) {
-        if (ts.isIdentifier(node.expression) && enclosingFunction(node) && isClearableSignalCreation(facts, node)) checkComposite(node);
+        // Composite signals come from the any-signal package: a file that does not name it has none.
+        if (usesAnySignal && ts.isIdentifier(node.expression) && isClearableSignalCreation(facts, node) && enclosingFunction(node)) checkComposite(node);
       },
     };
 
