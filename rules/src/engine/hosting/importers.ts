@@ -21,8 +21,16 @@ const RESOLVE_EXTENSIONS = ["", ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".
 const PER_MOUNT_FAMILIES = new Set(["listener", "timer", "growth"]);
 const ROOT_APP_CALLS = new Set(["createApp", "createSSRApp", "Vue"]);
 
+/** One relative import of a file: its specifier and what the importing code does with it. */
+interface ImportUse {
+  specifier: string;
+  developmentOnly: boolean;
+  rootMixin: boolean;
+}
+
 export class ImporterIndex {
   private readonly texts = new Map<string, string>();
+  private readonly imports = new Map<string, ImportUse[]>();
 
   constructor(private readonly files: readonly string[]) {}
 
@@ -39,18 +47,32 @@ export class ImporterIndex {
   useOf(file: string): ModuleUse | undefined {
     const target = path.resolve(file);
     const stem = path.basename(target).replace(/\.[^.]+$/, "");
-    const sites: ts.Node[] = [];
+    const uses: ImportUse[] = [];
     for (const other of this.files) {
-      if (path.resolve(other) === target) continue;
-      const text = this.textOf(other);
-      if (!text.includes(stem)) continue;
-      const sourceFile = ts.createSourceFile(other, text, ts.ScriptTarget.Latest, true);
-      collectImportSites(sourceFile, (specifier) => resolvesTo(path.dirname(other), specifier, target), sites);
+      if (path.resolve(other) === target || !this.textOf(other).includes(stem)) continue;
+      uses.push(...this.importsOf(other).filter((use) => resolvesTo(path.dirname(other), use.specifier, target)));
     }
-    if (sites.length === 0) return undefined;
-    if (sites.every((site) => isDevelopmentOnly(site))) return "development-only";
-    if (sites.every(isRootMixinImport)) return "root-mixin";
+    if (uses.length === 0) return undefined;
+    if (uses.every((use) => use.developmentOnly)) return "development-only";
+    if (uses.every((use) => use.rootMixin)) return "root-mixin";
     return undefined;
+  }
+
+  /** The relative imports of a file and how each is used, parsed once per file (no syntax tree is kept). */
+  private importsOf(file: string): ImportUse[] {
+    let uses = this.imports.get(file);
+    if (!uses) {
+      const text = this.textOf(file);
+      uses = [];
+      if (/["']\.\.?[/"']/.test(text)) {
+        const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+        for (const { specifier, node } of relativeImportSites(sourceFile)) {
+          uses.push({ specifier, developmentOnly: isDevelopmentOnly(node), rootMixin: isRootMixinImport(node) });
+        }
+      }
+      this.imports.set(file, uses);
+    }
+    return uses;
   }
 
   private textOf(file: string): string {
@@ -67,18 +89,21 @@ export class ImporterIndex {
   }
 }
 
-/** `import x from "./m"`, `require("./m")`, `import("./m")` whose relative specifier resolves to the target. */
-function collectImportSites(sourceFile: ts.SourceFile, matches: (specifier: string) => boolean, sites: ts.Node[]): void {
+/** `import x from "./m"`, `require("./m")`, `import("./m")` with a relative specifier. */
+function relativeImportSites(sourceFile: ts.SourceFile): Array<{ specifier: string; node: ts.Node }> {
+  const sites: Array<{ specifier: string; node: ts.Node }> = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && matches(node.moduleSpecifier.text)) sites.push(node);
-    else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0])
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text.startsWith(".")) {
+      sites.push({ specifier: node.moduleSpecifier.text, node });
+    } else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0])
       && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))
-      && matches(node.arguments[0].text)) {
-      sites.push(node);
+      && node.arguments[0].text.startsWith(".")) {
+      sites.push({ specifier: node.arguments[0].text, node });
     }
     ts.forEachChild(node, visit);
   };
   visit(sourceFile);
+  return sites;
 }
 
 function resolvesTo(fromDir: string, specifier: string, target: string): boolean {
