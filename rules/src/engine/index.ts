@@ -17,7 +17,7 @@ export {
   isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
 } from "./analyses/timers";
 export { removeStatement, wrapRestInTryFinally } from "./fixes/statement-fixes";
-export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isClearableSignalCreation, isAbortSignalExpression, isHandedOffCallbackSignal, isInLoop, isPerCallSignal, isSignalOption, signalOrigin } from "./analyses/abort";
+export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isClearableSignalCreation, isAbortSignalExpression, isHandedOffCallbackSignal, isPerCallSignal, isSignalOption, signalOrigin } from "./analyses/abort";
 export { type RequestValue, REQUEST_TYPE_NAMES, capturedRequest, heldRequest, outlivesHandler, requestParameter } from "./analyses/request-scope";
 export { type AppliedFixes, applyFixes, safeFixes, insertAt, replaceNode } from "./fixes/fixes";
 export { Directives, parseDirectives, type Directive } from "./core/directives";

@@ -178,18 +178,6 @@ export function isSignalOption(ref: ts.Expression): ts.CallExpression | undefine
   return ts.isCallExpression(call) && call.arguments.includes(literal) ? call : undefined;
 }
 
-/** True when `node` runs inside a loop body of its own function (a new registration per iteration). */
-export function isInLoop(node: ts.Node): boolean {
-  const fn = enclosingFunction(node);
-  for (let current = node.parent; current && current !== fn; current = current.parent) {
-    if (isFunctionNode(current)) return false;
-    if ((ts.isForStatement(current) || ts.isForOfStatement(current) || ts.isForInStatement(current) || ts.isWhileStatement(current)
-      || ts.isDoStatement(current)) && isInside(node, current.statement)) {
-      return true;
-    }
-  }
-  return false;
-}
 
 function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
   let current = skipOuterExpressions(expr);

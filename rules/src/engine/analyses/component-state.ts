@@ -7,6 +7,7 @@
 import ts from "typescript";
 import { type FunctionNode, isFunctionNode, skipParens } from "../core/ast";
 import type { Facts } from "../core/facts";
+import { functionValue } from "./scope-teardown";
 
 const SETTER_HOOKS = new Set(["useState", "useReducer"]);
 const REF_FACTORIES = new Set(["ref", "shallowRef"]);
@@ -21,13 +22,11 @@ export function onlyUpdatesComponentState(facts: Facts, callback: ts.Expression 
   return statements.length > 0 && statements.every((s) => isStateStatement(facts, s, component, fn, self));
 }
 
+/** The callback's function: inline, or a function declared by name (`setTimeout(next, …)` with `function next() {}`). */
 function callbackFunction(facts: Facts, callback: ts.Expression | undefined): FunctionNode | undefined {
-  if (!callback) return undefined;
-  const inner = skipParens(callback);
-  if (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)) return inner;
-  if (!ts.isIdentifier(inner)) return undefined;
-  const declaration = facts.symbolAt(inner)?.valueDeclaration;
-  return declaration && ts.isFunctionDeclaration(declaration) ? declaration : undefined;
+  const inner = callback && skipParens(callback);
+  const fn = inner && functionValue(facts, inner);
+  return fn && (fn === inner || ts.isFunctionDeclaration(fn)) ? fn : undefined;
 }
 
 function isStateStatement(facts: Facts, statement: ts.Statement, component: FunctionNode, fn: FunctionNode, self: ts.Identifier | undefined): boolean {

@@ -207,3 +207,16 @@ export function isIife(fn: FunctionNode): boolean {
   while (ts.isParenthesizedExpression(expr.parent)) expr = expr.parent;
   return ts.isCallExpression(expr.parent) && expr.parent.expression === expr;
 }
+
+/** True when `node` runs inside a loop body of its own function (a new registration per iteration). */
+export function isInLoop(node: ts.Node): boolean {
+  const fn = enclosingFunction(node);
+  for (let current = node.parent; current && current !== fn; current = current.parent) {
+    if (isFunctionNode(current)) return false;
+    if ((ts.isForStatement(current) || ts.isForOfStatement(current) || ts.isForInStatement(current) || ts.isWhileStatement(current)
+      || ts.isDoStatement(current)) && isInside(node, current.statement)) {
+      return true;
+    }
+  }
+  return false;
+}
