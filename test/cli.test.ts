@@ -225,7 +225,7 @@ describe("leaklint CLI", () => {
     assert.deepEqual(JSON.parse(result.stdout), []);
   });
 
-  test("test files: no growth, timer or listener findings by default; resource findings stay; overrides change it", () => {
+  test("test files: no growth, timer, listener, context or unread-body findings by default; other resource findings stay; overrides change it", () => {
     const files = {
       "src/poller.test.ts": LEAKY,
       "test/helpers.ts": LEAKY,
@@ -233,6 +233,18 @@ describe("leaklint CLI", () => {
       "src/poller.ts": LEAKY,
     };
     assert.deepEqual(findingIds(project(files)), ["src/poller.ts:uncleared-interval", "src/stream.spec.ts:unclosed-stream"]);
+    // Test folders by other names; a signal listener and an unread body in a test helper are the test's own.
+    const bodyLeak = "export async function ping(url: string): Promise<boolean> {\n  const res = await fetch(url);\n  return res.ok;\n}\n";
+    const signalLeak = "export function wait(signal: AbortSignal, done: () => void): void {\n  signal.addEventListener(\"abort\", done);\n}\n";
+    const helpers = {
+      "packages/integration-tests/src/helpers/session.ts": bodyLeak,
+      "e2e/wait.ts": signalLeak,
+      "api-tests/stream.ts": STREAM_LEAK,
+      "src/ping.ts": bodyLeak,
+      "src/wait.ts": signalLeak,
+    };
+    assert.deepEqual(findingIds(project(helpers)),
+      ["api-tests/stream.ts:unclosed-stream", "src/ping.ts:unconsumed-response-body", "src/wait.ts:abort-signal-listener-leak"]);
     const reEnabled = JSON.stringify({ overrides: [{ files: ["*.test.ts"], rules: { "uncleared-interval": "error" } }] });
     assert.deepEqual(findingIds(project({ ...files, "leaklint.config.json": reEnabled })),
       ["src/poller.test.ts:uncleared-interval", "src/poller.ts:uncleared-interval", "src/stream.spec.ts:unclosed-stream"]);
@@ -246,7 +258,7 @@ describe("leaklint CLI", () => {
     const files = { "scripts/release.ts": `${STREAM_LEAK}\n${LEAKY}`, "src/stream.ts": STREAM_LEAK };
     assert.deepEqual(findingIds(project(files)), ["scripts/release.ts:uncleared-interval", "src/stream.ts:unclosed-stream"]);
     // Example folders named for what they show are examples too; a folder merely containing the word is not.
-    const named = { "extra/push-examples/node/index.ts": STREAM_LEAK, "src/examplesParser/stream.ts": STREAM_LEAK };
+    const named = { "extra/push-examples/node/index.ts": STREAM_LEAK, ".scripts/compare.ts": STREAM_LEAK, "src/examplesParser/stream.ts": STREAM_LEAK };
     assert.deepEqual(findingIds(project(named)), ["src/examplesParser/stream.ts:unclosed-stream"]);
     const reEnabled = JSON.stringify({ overrides: [{ files: ["scripts/"], rules: { "unclosed-stream": "warn" } }] });
     assert.deepEqual(findingIds(project({ ...files, "leaklint.config.json": reEnabled })),

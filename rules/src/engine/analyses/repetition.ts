@@ -7,7 +7,8 @@
 // passed to `.then()` or `server.listen()` at module level runs once, one passed to
 // `.on()` or `setInterval()` runs each time the event fires.
 import ts from "typescript";
-import { type FunctionNode, callbackHost, calleeMemberName, enclosingFunction, functionName, isIife } from "../core/ast";
+import { type FunctionNode, callbackHost, calleeMemberName, declaredName, enclosingFunction, functionName, isExportedDeclaration, isIife } from "../core/ast";
+import { isOnceGuarded } from "./once-guards";
 import type { Facts } from "../core/facts";
 import { MOUNT_METHODS, TEARDOWN_METHODS, lifetimes } from "./lifetime";
 import { programCalls } from "./program-calls";
@@ -73,7 +74,7 @@ export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOpt
           if (REPEATING_CALLBACK_HOSTS.has(name) && !isOneShotEvent(host)) return { fn, when: callbackWhen(host, name) };
           continue;
         }
-        if (isCalledOnlyAtModuleLevel(facts, fn) || facts.analysis(programCalls)?.calledOnlyOnce(fn)) return undefined;
+        if (isCalledOnlyAtModuleLevel(facts, fn) || isOnceGuarded(facts, fn) || facts.analysis(programCalls)?.calledOnlyOnce(fn)) return undefined;
         if (strict) return throughCallers(facts, fn, options, depth);
         const name = functionName(fn);
         return { fn, when: name ? `\`${name}()\` is called` : "this function is called" };
@@ -93,11 +94,6 @@ function throughCallers(facts: Facts, fn: FunctionNode, options: RepetitionOptio
     if (caller) return { fn: caller.fn, when: `${caller.when} (through \`${name.text}()\`)` };
   }
   return undefined;
-}
-
-function declaredName(fn: FunctionNode): ts.Identifier | undefined {
-  if (ts.isFunctionDeclaration(fn)) return fn.name;
-  return ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
 }
 
 function isReactFile(sourceFile: ts.SourceFile): boolean {
@@ -133,7 +129,7 @@ function isOneShotEvent(host: ts.CallExpression): boolean {
  * be called from anywhere, so they never qualify.
  */
 function isCalledOnlyAtModuleLevel(facts: Facts, fn: FunctionNode): boolean {
-  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
+  const name = declaredName(fn);
   if (!name || isExportedDeclaration(fn)) return false;
   const refs = facts.referencesTo(name);
   if (refs.length === 0) return false;
@@ -146,11 +142,6 @@ function runsAtLoad(facts: Facts, node: ts.Node): boolean {
     return facts.analysis(lifetimes).roleOf(fn) === "vscode-activate";
   }
   return true;
-}
-
-function isExportedDeclaration(fn: FunctionNode): boolean {
-  const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent.parent.parent : fn;
-  return ts.canHaveModifiers(holder) && (ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
 }
 
 /** Hosts whose callback runs once: `$(document).ready(…)`, `app.whenReady().then(…)`, `x.once(…)`, `on("ready", …)`. */
