@@ -139,7 +139,9 @@ export default defineRule<MessageId, Options>({
       return true;
     }
 
+    /** Deferred to the next tick or frame (`setTimeout(f)`, `setTimeout(f, 0)`, a one-shot `requestAnimationFrame`): it holds nothing past a frame. */
     function isDeferred(call: ts.CallExpression, timer: string): boolean {
+      if (timer === "requestAnimationFrame") return true;
       return timer === "setTimeout" && (call.arguments.length < 2 || literalDelayMs(facts, call.arguments[1]) === 0);
     }
 
@@ -170,8 +172,7 @@ export default defineRule<MessageId, Options>({
 
     /** The teardown that should cancel a timer started at `call`, described; undefined when the owner has none or the timer is harmless. */
     function ownerTeardown(call: ts.CallExpression, timer: string, owner: Owner): string | undefined {
-      const delay = literalDelayMs(facts, call.arguments[1]);
-      if (timer === "setTimeout" && (call.arguments.length < 2 || delay === 0)) return undefined; // deferred to the next tick, not kept
+      if (isDeferred(call, timer)) return undefined; // deferred to the next tick or frame, not kept
       switch (owner.kind) {
         case "effect":
           if (enclosingFunction(call) !== owner.effect) return undefined;
