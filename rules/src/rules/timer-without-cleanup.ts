@@ -187,6 +187,7 @@ export default defineRule<MessageId, Options>({
           const role = lifetime.roleOf(lifetime.significantFunction(call));
           if (role !== "method" && role !== "constructor" && role !== "mount-hook") return undefined;
           if (!usesThis(call.arguments[0])) return undefined; // the callback does not keep the instance
+          if (onlyStateBriefly(call, timer, enclosingFunction(call))) return undefined; // a class component's short `setState`
           if (checksTeardownFlag(call.arguments[0], owner.classNode, owner.teardown)) return undefined;
           return `\`${owner.teardown.name.getText(sourceFile)}()\``;
         }

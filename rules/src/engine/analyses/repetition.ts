@@ -55,8 +55,10 @@ export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOpt
         if (strict && !isReactFile(facts.sourceFile)) return throughCallers(facts, fn, options, depth);
         return { fn, when: role === "react-hook" ? "the hook runs" : "the component renders" };
       case "react-effect":
+        if (isRootComponentFile(facts.sourceFile) && isMountOnlyEffect(fn)) return undefined;
         return { fn, when: "the effect runs (every mount or dependency change)" };
       case "mount-hook":
+        if (isRootComponentFile(facts.sourceFile)) return undefined;
         return { fn, when: "the component mounts" };
       case "constructor":
         return strict ? undefined : { fn, when: "an instance is created" };
@@ -94,6 +96,21 @@ function throughCallers(facts: Facts, fn: FunctionNode, options: RepetitionOptio
     if (caller) return { fn: caller.fn, when: `${caller.when} (through \`${name.text}()\`)` };
   }
   return undefined;
+}
+
+/**
+ * The application's root component, mounted once per page load: SvelteKit's root layout
+ * (`src/routes/+layout.svelte`) and `App.vue` / `App.svelte` / `App.tsx` (`createApp(App)`,
+ * `root.render(<App />)`). Its mount code runs once, however many pages the user visits.
+ */
+function isRootComponentFile(sourceFile: ts.SourceFile): boolean {
+  return /(^|[/\\])src[/\\]routes[/\\]\+layout\.svelte$|(^|[/\\])App\.(vue|svelte|[jt]sx)$/.test(sourceFile.fileName);
+}
+
+/** `useEffect(() => …, [])`: runs once per mount. */
+function isMountOnlyEffect(fn: FunctionNode): boolean {
+  const deps = ts.isCallExpression(fn.parent) ? fn.parent.arguments[1] : undefined;
+  return deps !== undefined && ts.isArrayLiteralExpression(deps) && deps.elements.length === 0;
 }
 
 function isReactFile(sourceFile: ts.SourceFile): boolean {
