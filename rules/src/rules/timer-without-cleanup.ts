@@ -14,6 +14,8 @@ interface Options {
   minRequestDelayMs: number;
   /** Effect timeouts whose callback only sets the component's state are reported from this delay (ms) on. */
   minEffectStateDelayMs: number;
+  /** Effect and component-setup timeouts shorter than this (ms, known delays only) are not reported, whatever their callback does. */
+  minEffectDelayMs: number;
 }
 
 const ONE_SHOT_TIMERS = ["setTimeout", "setImmediate", "requestAnimationFrame", "requestIdleCallback"];
@@ -49,9 +51,10 @@ export default defineRule<MessageId, Options>({
       minClassDelayMs: { type: "number", description: "Timeouts in classes with a teardown shorter than this (known delays only) are not reported." },
       minRequestDelayMs: { type: "number", description: "Per-request timeouts capturing request objects are reported from this delay on." },
       minEffectStateDelayMs: { type: "number", description: "Timeouts started by an effect whose callback only sets component state are reported from this delay on." },
+      minEffectDelayMs: { type: "number", description: "Timeouts started by an effect or a component's setup shorter than this (known delays only) are not reported." },
     },
   },
-  defaultOptions: { minClassDelayMs: 1000, minRequestDelayMs: 10_000, minEffectStateDelayMs: 10_000 },
+  defaultOptions: { minClassDelayMs: 1000, minRequestDelayMs: 10_000, minEffectStateDelayMs: 10_000, minEffectDelayMs: 1000 },
   create(context) {
     const lifetime = context.use(lifetimes);
     const { facts, sourceFile, options } = context;
@@ -176,10 +179,13 @@ export default defineRule<MessageId, Options>({
       switch (owner.kind) {
         case "effect":
           if (enclosingFunction(call) !== owner.effect) return undefined;
+          // Under a second, once: a layout or animation delay holds its closure briefly and fires once after unmount.
+          if (isShortDelay(facts, call.arguments[1], options.minEffectDelayMs)) return undefined;
           // A short timeout that only sets state: after unmount React drops the update, and it holds nothing past its delay.
           if (onlyStateBriefly(call, timer, enclosingFunction(owner.effect))) return undefined;
           return "the effect cleanup";
         case "vue-setup":
+          if (isShortDelay(facts, call.arguments[1], options.minEffectDelayMs)) return undefined;
           return onlyStateBriefly(call, timer, owner.setup) ? undefined : "an `onUnmounted` hook";
         case "class": {
           if (!owner.teardown || timer === "setImmediate") return undefined;
