@@ -318,6 +318,19 @@ describe("leaklint CLI", () => {
     assert.deepEqual(findingIds(project(files)), ["src/mixins/resize.js:listener-not-removed", "src/routes/api.js:unclosed-stream"]);
   });
 
+  test("importers: a component every importer mounts as the application's root loses its per-mount findings", () => {
+    const component = (name: string) => `import { useEffect } from "react";\ndeclare const rpc: { on(e: string, f: () => void): void };\n`
+      + `export default function ${name}() {\n  useEffect(() => {\n    rpc.on("select", () => {});\n  }, []);\n  return <div />;\n}\n`;
+    const files = {
+      "lib/index.tsx": `import { createRoot } from "react-dom/client";\nimport Hyper from "./containers/hyper";\ndeclare const Provider: (p: { children: unknown }) => null;\n`
+        + `createRoot(document.getElementById("mount")!).render(\n  <Provider>\n    <Hyper />\n  </Provider>\n);\n`,
+      "lib/containers/hyper.tsx": component("Hyper"),
+      "lib/containers/pane.tsx": component("Pane"),
+      "lib/containers/tabs.tsx": `import Pane from "./pane";\nexport default function Tabs() {\n  return <div><Pane /></div>;\n}\n`,
+    };
+    assert.deepEqual(findingIds(project(files)), ["lib/containers/pane.tsx:listener-not-removed"]);
+  });
+
   test("committed bundles are skipped in directories, counted in --stats, and linted when named", () => {
     const leak = "setInterval(() => {}, 1);\n";
     const dir = project({

@@ -4,7 +4,10 @@
 //     nothing in it runs in production, so none of its findings is a production leak;
 //   - every importer passes it as a mixin of the application's root (`createApp({ mixins: [mobile] })`,
 //     `new Vue({ mixins: [mobile] })`): its lifecycle hooks run once, when the app mounts, so a
-//     listener, timer or entry it adds per mount is added once.
+//     listener, timer or entry it adds per mount is added once;
+//   - every importer mounts it as the application's root (`root.render(<Provider><Hyper /></Provider>)`,
+//     `ReactDOM.render(<App />, el)`, `createApp(Root)`, `mount(App, { target })`): the same, for a
+//     root component.
 // A module nothing in the run imports (an entry point, or one only other tools load) keeps its
 // findings. Only files with findings are looked up, and only files whose text names the module
 // are parsed.
@@ -14,18 +17,21 @@ import ts from "typescript";
 import { isDevelopmentOnly } from "../core/dev-only";
 import type { LintDiagnostic } from "../core/types";
 
-export type ModuleUse = "development-only" | "root-mixin";
+export type ModuleUse = "development-only" | "root-mixin" | "root-component";
 
 const RESOLVE_EXTENSIONS = ["", ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".vue"];
 /** Families whose findings say "each time … mounts / runs": a root mixin's hooks run once. */
 const PER_MOUNT_FAMILIES = new Set(["listener", "timer", "growth"]);
 const ROOT_APP_CALLS = new Set(["createApp", "createSSRApp", "Vue"]);
+/** Calls that mount their first argument (a JSX element or a component) as the application's root. */
+const ROOT_RENDER_CALLS = new Set(["render", "hydrate", "createApp", "createSSRApp", "mount", "hydrateRoot"]);
 
 /** One relative import of a file: its specifier and what the importing code does with it. */
 interface ImportUse {
   specifier: string;
   developmentOnly: boolean;
   rootMixin: boolean;
+  rootComponent: boolean;
 }
 
 export class ImporterIndex {
@@ -39,7 +45,7 @@ export class ImporterIndex {
     if (!diagnostics.some((d) => d.family !== "engine")) return diagnostics;
     const use = this.useOf(file);
     if (use === "development-only") return diagnostics.filter((d) => d.family === "engine");
-    if (use === "root-mixin") return diagnostics.filter((d) => !PER_MOUNT_FAMILIES.has(d.family));
+    if (use === "root-mixin" || use === "root-component") return diagnostics.filter((d) => !PER_MOUNT_FAMILIES.has(d.family));
     return diagnostics;
   }
 
@@ -55,6 +61,7 @@ export class ImporterIndex {
     if (uses.length === 0) return undefined;
     if (uses.every((use) => use.developmentOnly)) return "development-only";
     if (uses.every((use) => use.rootMixin)) return "root-mixin";
+    if (uses.every((use) => use.rootComponent)) return "root-component";
     return undefined;
   }
 
@@ -67,7 +74,8 @@ export class ImporterIndex {
       if (/["']\.\.?[/"']/.test(text)) {
         const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
         for (const { specifier, node } of relativeImportSites(sourceFile)) {
-          uses.push({ specifier, developmentOnly: isDevelopmentOnly(node), rootMixin: isRootMixinImport(node) });
+          const onlyAs = (test: (use: ts.Identifier) => boolean) => defaultBindingOnlyUsedAs(node, test);
+          uses.push({ specifier, developmentOnly: isDevelopmentOnly(node), rootMixin: onlyAs(isRootAppMixin), rootComponent: onlyAs(isRootMount) });
         }
       }
       this.imports.set(file, uses);
@@ -114,8 +122,8 @@ function resolvesTo(fromDir: string, specifier: string, target: string): boolean
     || base.replace(/\.js$/, ".ts") === target || base.replace(/\.js$/, ".tsx") === target;
 }
 
-/** `import mobile from "./mixins/mobile"` whose binding is only used in the `mixins` of a root app: `createApp({ mixins: [mobile] })`. */
-function isRootMixinImport(site: ts.Node): boolean {
+/** `import mobile from "./mixins/mobile"` whose default binding is used, and only used, the way `test` accepts. */
+function defaultBindingOnlyUsedAs(site: ts.Node, test: (use: ts.Identifier) => boolean): boolean {
   if (!ts.isImportDeclaration(site)) return false;
   const name = site.importClause?.name;
   if (!name || site.importClause?.namedBindings) return false;
@@ -125,7 +133,20 @@ function isRootMixinImport(site: ts.Node): boolean {
     ts.forEachChild(node, visit);
   };
   visit(site.getSourceFile());
-  return uses.length > 0 && uses.every(isRootAppMixin);
+  return uses.length > 0 && uses.every(test);
+}
+
+/** `<Hyper />` inside the first argument of `root.render(…)` / `ReactDOM.render(…)`, or `createApp(App)`, `mount(App, …)`. */
+function isRootMount(use: ts.Identifier): boolean {
+  let node: ts.Node = use;
+  // Up through the element tree it sits in (`<Provider><Hyper /></Provider>`), not through `{…}` expressions.
+  while (ts.isJsxOpeningElement(node.parent) || ts.isJsxSelfClosingElement(node.parent) || ts.isJsxElement(node.parent)
+    || ts.isJsxFragment(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  const call = node.parent;
+  if (!ts.isCallExpression(call) || call.arguments[0] !== node) return false;
+  const callee = call.expression;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : "";
+  return ROOT_RENDER_CALLS.has(name);
 }
 
 function isRootAppMixin(use: ts.Identifier): boolean {
