@@ -318,6 +318,18 @@ describe("leaklint CLI", () => {
     assert.deepEqual(findingIds(project(files)), ["src/mixins/resize.js:listener-not-removed", "src/routes/api.js:unclosed-stream"]);
   });
 
+  test("importers: an exported function every importer only calls at module level runs once (relative and @/ specifiers)", () => {
+    const starter = (name: string) => `export default function ${name}() {\n  setInterval(() => console.log("${name}"), 60_000);\n}\n`;
+    const files = {
+      "src/main.js": `import initServiceWorker from "@/utils/sw";\nimport { startPolling } from "./utils/poll";\ninitServiceWorker();\nstartPolling();\n`,
+      "src/utils/sw.js": starter("initServiceWorker"),
+      "src/utils/poll.js": `export function startPolling() {\n  setInterval(() => console.log("poll"), 5_000);\n}\nexport function startTicker() {\n  setInterval(() => console.log("tick"), 5_000);\n}\n`,
+      "src/utils/refresh.js": starter("refresh"),
+      "src/views/page.js": `import refresh from "../utils/refresh";\nimport { startTicker } from "../utils/poll";\nexport function onShow() {\n  refresh();\n  startTicker();\n}\n`,
+    };
+    assert.deepEqual(findingIds(project(files)), ["src/utils/poll.js:uncleared-interval", "src/utils/refresh.js:uncleared-interval"]);
+  });
+
   test("importers: a component every importer mounts as the application's root loses its per-mount findings", () => {
     const component = (name: string) => `import { useEffect } from "react";\ndeclare const rpc: { on(e: string, f: () => void): void };\n`
       + `export default function ${name}() {\n  useEffect(() => {\n    rpc.on("select", () => {});\n  }, []);\n  return <div />;\n}\n`;

@@ -7,7 +7,11 @@
 //     listener, timer or entry it adds per mount is added once;
 //   - every importer mounts it as the application's root (`root.render(<Provider><Hyper /></Provider>)`,
 //     `ReactDOM.render(<App />, el)`, `createApp(Root)`, `mount(App, { target })`): the same, for a
-//     root component.
+//     root component;
+//   - every importer of one of its exported functions only calls it at module level
+//     (`import initServiceWorker from "@/utils/sw"; initServiceWorker();` in main.js): that function
+//     runs once per process, so what it starts "each time it is called" is started once.
+// Specifiers are relative, or `@/…`, the `src/` alias of Vue CLI, Vite and Next.js templates.
 // A module nothing in the run imports (an entry point, or one only other tools load) keeps its
 // findings. Only files with findings are looked up, and only files whose text names the module
 // are parsed.
@@ -32,6 +36,10 @@ interface ImportUse {
   developmentOnly: boolean;
   rootMixin: boolean;
   rootComponent: boolean;
+  /** The imported names ("default" for the default import) this file only calls at module level. */
+  calledAtLoad: string[];
+  /** Every imported name. */
+  names: string[];
 }
 
 export class ImporterIndex {
@@ -46,23 +54,40 @@ export class ImporterIndex {
     const use = this.useOf(file);
     if (use === "development-only") return diagnostics.filter((d) => d.family === "engine");
     if (use === "root-mixin" || use === "root-component") return diagnostics.filter((d) => !PER_MOUNT_FAMILIES.has(d.family));
-    return diagnostics;
+    const once = /\.(vue|svelte)$/.test(file) ? [] : this.onceExports(file); // component files export no functions
+    if (once.length === 0) return diagnostics;
+    const ranges = exportedFunctionRanges(file, this.textOf(file), once);
+    const inOnce = (d: LintDiagnostic) => ranges.some(([start, end]) => d.start >= start && d.start < end);
+    return diagnostics.filter((d) => !PER_MOUNT_FAMILIES.has(d.family) || !inOnce(d));
+  }
+
+  /** The exported names of `file` that every importer importing them only calls at module level. */
+  private onceExports(file: string): string[] {
+    const uses = this.usesOf(file);
+    const names = new Set(uses.flatMap((use) => use.names));
+    return [...names].filter((name) => uses.every((use) => !use.names.includes(name) || use.calledAtLoad.includes(name)));
   }
 
   /** What every importer of `file` in the run has in common, when it is one of the uses above. */
   useOf(file: string): ModuleUse | undefined {
-    const target = path.resolve(file);
-    const stem = path.basename(target).replace(/\.[^.]+$/, "");
-    const uses: ImportUse[] = [];
-    for (const other of this.files) {
-      if (path.resolve(other) === target || !this.textOf(other).includes(stem)) continue;
-      uses.push(...this.importsOf(other).filter((use) => resolvesTo(path.dirname(other), use.specifier, target)));
-    }
+    const uses = this.usesOf(file);
     if (uses.length === 0) return undefined;
     if (uses.every((use) => use.developmentOnly)) return "development-only";
     if (uses.every((use) => use.rootMixin)) return "root-mixin";
     if (uses.every((use) => use.rootComponent)) return "root-component";
     return undefined;
+  }
+
+  /** Every import of `file` in the other files of the run. */
+  private usesOf(file: string): ImportUse[] {
+    const target = path.resolve(file);
+    const stem = path.basename(target).replace(/\.[^.]+$/, "");
+    const uses: ImportUse[] = [];
+    for (const other of this.files) {
+      if (path.resolve(other) === target || !this.textOf(other).includes(stem)) continue;
+      uses.push(...this.importsOf(other).filter((use) => resolvesTo(other, use.specifier, target)));
+    }
+    return uses;
   }
 
   /** The relative imports of a file and how each is used, parsed once per file (no syntax tree is kept). */
@@ -71,11 +96,15 @@ export class ImporterIndex {
     if (!uses) {
       const text = this.textOf(file);
       uses = [];
-      if (/["']\.\.?[/"']/.test(text)) {
+      if (/["'](\.\.?|@)[/"']/.test(text)) {
         const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
         for (const { specifier, node } of relativeImportSites(sourceFile)) {
           const onlyAs = (test: (use: ts.Identifier) => boolean) => defaultBindingOnlyUsedAs(node, test);
-          uses.push({ specifier, developmentOnly: isDevelopmentOnly(node), rootMixin: onlyAs(isRootAppMixin), rootComponent: onlyAs(isRootMount) });
+          const bindings = importedBindings(node);
+          uses.push({
+            specifier, developmentOnly: isDevelopmentOnly(node), rootMixin: onlyAs(isRootAppMixin), rootComponent: onlyAs(isRootMount),
+            names: bindings.map(([name]) => name), calledAtLoad: bindings.filter(([, local]) => onlyCalledAtLoad(sourceFile, local)).map(([name]) => name),
+          });
         }
       }
       this.imports.set(file, uses);
@@ -97,15 +126,15 @@ export class ImporterIndex {
   }
 }
 
-/** `import x from "./m"`, `require("./m")`, `import("./m")` with a relative specifier. */
+/** `import x from "./m"`, `require("./m")`, `import("./m")` with a relative (or `@/`) specifier. */
 function relativeImportSites(sourceFile: ts.SourceFile): Array<{ specifier: string; node: ts.Node }> {
   const sites: Array<{ specifier: string; node: ts.Node }> = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text.startsWith(".")) {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && isLocalSpecifier(node.moduleSpecifier.text)) {
       sites.push({ specifier: node.moduleSpecifier.text, node });
     } else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0])
       && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))
-      && node.arguments[0].text.startsWith(".")) {
+      && isLocalSpecifier(node.arguments[0].text)) {
       sites.push({ specifier: node.arguments[0].text, node });
     }
     ts.forEachChild(node, visit);
@@ -114,12 +143,82 @@ function relativeImportSites(sourceFile: ts.SourceFile): Array<{ specifier: stri
   return sites;
 }
 
-function resolvesTo(fromDir: string, specifier: string, target: string): boolean {
-  if (!specifier.startsWith(".")) return false;
-  const base = path.resolve(fromDir, specifier);
+function isLocalSpecifier(specifier: string): boolean {
+  return specifier.startsWith(".") || specifier.startsWith("@/");
+}
+
+function resolvesTo(importer: string, specifier: string, target: string): boolean {
+  let base: string;
+  if (specifier.startsWith("@/")) {
+    // The `src/` folder above the importer (`@/utils/x` from `src/main.js` is `src/utils/x`).
+    const parts = path.resolve(importer).split(path.sep);
+    const src = parts.lastIndexOf("src");
+    if (src < 0) return false;
+    base = path.join(parts.slice(0, src + 1).join(path.sep) || path.sep, specifier.slice(2));
+  } else if (specifier.startsWith(".")) {
+    base = path.resolve(path.dirname(importer), specifier);
+  } else {
+    return false;
+  }
   return RESOLVE_EXTENSIONS.some((ext) => base + ext === target)
     || RESOLVE_EXTENSIONS.some((ext) => ext !== "" && path.join(base, `index${ext}`) === target)
     || base.replace(/\.js$/, ".ts") === target || base.replace(/\.js$/, ".tsx") === target;
+}
+
+/** `import a, { b as c } from "./m"` → [["default", a], ["b", c]]; nothing for `require` or namespace imports. */
+function importedBindings(site: ts.Node): Array<[string, ts.Identifier]> {
+  if (!ts.isImportDeclaration(site) || !site.importClause) return [];
+  const result: Array<[string, ts.Identifier]> = [];
+  if (site.importClause.name) result.push(["default", site.importClause.name]);
+  const named = site.importClause.namedBindings;
+  if (named && ts.isNamedImports(named)) for (const element of named.elements) result.push([(element.propertyName ?? element.name).text, element.name]);
+  return result;
+}
+
+/** Every use of `local` in the file is a direct call outside any function (it runs while the module loads). */
+function onlyCalledAtLoad(sourceFile: ts.SourceFile, local: ts.Identifier): boolean {
+  let calls = 0;
+  let other = false;
+  const visit = (node: ts.Node, inFunction: boolean): void => {
+    if (other) return;
+    if (ts.isIdentifier(node) && node !== local && node.text === local.text && !ts.isImportSpecifier(node.parent)) {
+      if (!inFunction && ts.isCallExpression(node.parent) && node.parent.expression === node) calls++;
+      else other = true;
+      return;
+    }
+    const entersFunction = ts.isFunctionLike(node) || ts.isClassLike(node);
+    ts.forEachChild(node, (child) => visit(child, inFunction || entersFunction));
+  };
+  visit(sourceFile, false);
+  return calls > 0 && !other;
+}
+
+/** The source ranges of the functions `file` exports under `names` ("default" included). */
+function exportedFunctionRanges(file: string, text: string, names: readonly string[]): Array<[number, number]> {
+  const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const locals = new Map<string, ts.Node>();
+  const ranges: Array<[number, number]> = [];
+  const add = (node: ts.Node | undefined): void => {
+    if (node && (ts.isFunctionDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node))) ranges.push([node.getStart(sourceFile), node.end]);
+  };
+  const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) => ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
+  for (const statement of sourceFile.statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.name) locals.set(statement.name.text, statement);
+    if (ts.isVariableStatement(statement)) {
+      for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name) && d.initializer) locals.set(d.name.text, d.initializer);
+    }
+  }
+  for (const statement of sourceFile.statements) {
+    const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+    if (ts.isFunctionDeclaration(statement) && exported) {
+      if (names.includes(hasModifier(statement, ts.SyntaxKind.DefaultKeyword) ? "default" : statement.name?.text ?? "")) add(statement);
+    } else if (ts.isVariableStatement(statement) && exported) {
+      for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name) && names.includes(d.name.text)) add(d.initializer);
+    } else if (ts.isExportAssignment(statement) && !statement.isExportEquals && names.includes("default")) {
+      add(ts.isIdentifier(statement.expression) ? locals.get(statement.expression.text) : statement.expression);
+    }
+  }
+  return ranges;
 }
 
 /** `import mobile from "./mixins/mobile"` whose default binding is used, and only used, the way `test` accepts. */
