@@ -331,16 +331,27 @@ describe("leaklint CLI", () => {
   });
 
   test("importers: a component every importer mounts as the application's root loses its per-mount findings", () => {
+    const listenerClass = (name: string) => `import React from "react";\nexport default class ${name} extends React.Component {\n`
+      + `  componentDidMount() {\n    window.addEventListener("contextmenu", () => this.forceUpdate());\n  }\n`
+      + `  componentWillUnmount() {\n    console.log("bye");\n  }\n  render() {\n    return <div />;\n  }\n}\n`;
     const component = (name: string) => `import { useEffect } from "react";\ndeclare const rpc: { on(e: string, f: () => void): void };\n`
       + `export default function ${name}() {\n  useEffect(() => {\n    rpc.on("select", () => {});\n  }, []);\n  return <div />;\n}\n`;
     const files = {
       "lib/index.tsx": `import { createRoot } from "react-dom/client";\nimport Hyper from "./containers/hyper";\ndeclare const Provider: (p: { children: unknown }) => null;\n`
         + `createRoot(document.getElementById("mount")!).render(\n  <Provider>\n    <Hyper />\n  </Provider>\n);\n`,
-      "lib/containers/hyper.tsx": component("Hyper"),
+      "lib/containers/hyper.tsx": component("Hyper").replace("return <div />;", "return <div><TermsContainer /></div>;")
+        .replace("export default", "import TermsContainer from \"./terms\";\nexport default"),
       "lib/containers/pane.tsx": component("Pane"),
       "lib/containers/tabs.tsx": `import Pane from "./pane";\nexport default function Tabs() {\n  return <div><Pane /></div>;\n}\n`,
+      // Rendered once by the root, through a connect()-style wrapper module: mounted once.
+      "lib/containers/terms.ts": `import Terms from "../components/terms";\ndeclare function connect(): (c: unknown) => unknown;\nconst TermsContainer = connect()(Terms);\nexport default TermsContainer;\n`,
+      "lib/components/terms.tsx": listenerClass("Terms"),
+      // Rendered per item by the root: mounted per item.
+      "lib/components/tab.tsx": listenerClass("Tab"),
+      "lib/list.tsx": `import { createRoot } from "react-dom/client";\nimport Tab from "./components/tab";\n`
+        + `createRoot(document.body).render(<ul>{["a", "b"].map((k) => <Tab key={k} />)}</ul>);\n`,
     };
-    assert.deepEqual(findingIds(project(files)), ["lib/containers/pane.tsx:listener-not-removed"]);
+    assert.deepEqual(findingIds(project(files)), ["lib/components/tab.tsx:listener-not-removed", "lib/containers/pane.tsx:listener-not-removed"]);
   });
 
   test("committed bundles are skipped in directories, counted in --stats, and linted when named", () => {

@@ -7,7 +7,9 @@
 //     listener, timer or entry it adds per mount is added once;
 //   - every importer mounts it as the application's root (`root.render(<Provider><Hyper /></Provider>)`,
 //     `ReactDOM.render(<App />, el)`, `createApp(Root)`, `mount(App, { target })`): the same, for a
-//     root component;
+//     root component — and for a component that root components render once, unconditionally
+//     (`<TermsContainer />` in the root's returned tree), or wrap (`connect(…)(Terms)` as the
+//     default export of a module that is itself mounted so);
 //   - every importer of one of its exported functions only calls it at module level
 //     (`import initServiceWorker from "@/utils/sw"; initServiceWorker();` in main.js): that function
 //     runs once per process, so what it starts "each time it is called" is started once.
@@ -28,6 +30,7 @@ const RESOLVE_EXTENSIONS = ["", ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".
 const PER_MOUNT_FAMILIES = new Set(["listener", "timer", "growth"]);
 const ROOT_APP_CALLS = new Set(["createApp", "createSSRApp", "Vue"]);
 /** Calls that mount their first argument (a JSX element or a component) as the application's root. */
+const MAX_ROOT_DEPTH = 4;
 const ROOT_RENDER_CALLS = new Set(["render", "hydrate", "createApp", "createSSRApp", "mount", "hydrateRoot"]);
 
 /** One relative import of a file: its specifier and what the importing code does with it. */
@@ -36,6 +39,12 @@ interface ImportUse {
   developmentOnly: boolean;
   rootMixin: boolean;
   rootComponent: boolean;
+  /** Rendered once in the importer's returned element tree (`<Terms />`, not under `{…}` or in a list). */
+  renderedOnce: boolean;
+  /** Only wrapped into the importer's default export (`export default connect(…)(Terms)`). */
+  wrappedAsDefault: boolean;
+  /** The importing file. */
+  importer: string;
   /** The imported names ("default" for the default import) this file only calls at module level. */
   calledAtLoad: string[];
   /** Every imported name. */
@@ -61,6 +70,13 @@ export class ImporterIndex {
     return diagnostics.filter((d) => !PER_MOUNT_FAMILIES.has(d.family) || !inOnce(d));
   }
 
+  /** Every import mounts the module as the root, or renders or wraps it inside a module mounted so. */
+  private isRootMounted(uses: readonly ImportUse[], depth: number): boolean {
+    if (uses.length === 0 || depth > MAX_ROOT_DEPTH) return false;
+    return uses.every((use) => use.rootComponent
+      || ((use.renderedOnce || use.wrappedAsDefault) && this.isRootMounted(this.usesOf(use.importer), depth + 1)));
+  }
+
   /** The exported names of `file` that every importer importing them only calls at module level. */
   private onceExports(file: string): string[] {
     const uses = this.usesOf(file);
@@ -74,7 +90,7 @@ export class ImporterIndex {
     if (uses.length === 0) return undefined;
     if (uses.every((use) => use.developmentOnly)) return "development-only";
     if (uses.every((use) => use.rootMixin)) return "root-mixin";
-    if (uses.every((use) => use.rootComponent)) return "root-component";
+    if (this.isRootMounted(uses, 0)) return "root-component";
     return undefined;
   }
 
@@ -101,8 +117,10 @@ export class ImporterIndex {
         for (const { specifier, node } of relativeImportSites(sourceFile)) {
           const onlyAs = (test: (use: ts.Identifier) => boolean) => defaultBindingOnlyUsedAs(node, test);
           const bindings = importedBindings(node);
+          if (ts.isImportDeclaration(node) && node.importClause?.isTypeOnly) continue; // loads nothing at run time
           uses.push({
-            specifier, developmentOnly: isDevelopmentOnly(node), rootMixin: onlyAs(isRootAppMixin), rootComponent: onlyAs(isRootMount),
+            specifier, importer: file, developmentOnly: isDevelopmentOnly(node), rootMixin: onlyAs(isRootAppMixin), rootComponent: onlyAs(isRootMount),
+            renderedOnce: onlyAs(isRenderedOnce), wrappedAsDefault: onlyAs(isWrappedAsDefault),
             names: bindings.map(([name]) => name), calledAtLoad: bindings.filter(([, local]) => onlyCalledAtLoad(sourceFile, local)).map(([name]) => name),
           });
         }
@@ -228,11 +246,33 @@ function defaultBindingOnlyUsedAs(site: ts.Node, test: (use: ts.Identifier) => b
   if (!name || site.importClause?.namedBindings) return false;
   const uses: ts.Identifier[] = [];
   const visit = (node: ts.Node): void => {
+    if (ts.isTypeNode(node)) return; // types do not run
     if (ts.isIdentifier(node) && node !== name && node.text === name.text) uses.push(node);
     ts.forEachChild(node, visit);
   };
   visit(site.getSourceFile());
   return uses.length > 0 && uses.every(test);
+}
+
+/** `<Terms … />` in the element tree a function returns, not under `{…}`, a condition or a `.map()`. */
+function isRenderedOnce(use: ts.Identifier): boolean {
+  if (!ts.isJsxOpeningElement(use.parent) && !ts.isJsxSelfClosingElement(use.parent)) return false;
+  let node: ts.Node = use.parent;
+  while (ts.isJsxOpeningElement(node.parent) || ts.isJsxSelfClosingElement(node.parent) || ts.isJsxElement(node.parent)
+    || ts.isJsxFragment(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  return ts.isReturnStatement(node.parent) || (ts.isArrowFunction(node.parent) && node.parent.body === node);
+}
+
+/** `const TermsContainer = connect(…)(Terms); export default TermsContainer`, or `export default memo(Terms)`. */
+function isWrappedAsDefault(use: ts.Identifier): boolean {
+  let node: ts.Node = use;
+  while (ts.isCallExpression(node.parent) && (node.parent.arguments.includes(node as ts.Expression) || node.parent.expression === node)) node = node.parent;
+  if (node === use) return false;
+  if (ts.isExportAssignment(node.parent)) return true;
+  const declaration = node.parent;
+  if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== node || !ts.isIdentifier(declaration.name)) return false;
+  const local = declaration.name.text;
+  return use.getSourceFile().statements.some((s) => ts.isExportAssignment(s) && !s.isExportEquals && ts.isIdentifier(s.expression) && s.expression.text === local);
 }
 
 /** `<Hyper />` inside the first argument of `root.render(…)` / `ReactDOM.render(…)`, or `createApp(App)`, `mount(App, …)`. */
