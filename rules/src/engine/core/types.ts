@@ -27,6 +27,12 @@ export interface Fix {
   /** Safe fixes are applied by `--fix` and fix-all; suggestions only as quick fixes. */
   safe: boolean;
   edits: TextEdit[];
+  /**
+   * Names the fix declares in the file (`const timer`, a hoisted handler). Two fixes that
+   * declare the same name are not applied in one pass: the second waits for the next
+   * pass, where the first name is taken and it picks a fresh one.
+   */
+  declares?: string[];
 }
 
 export interface RelatedLocation {
