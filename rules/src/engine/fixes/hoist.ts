@@ -43,9 +43,8 @@ export function hoistToName(facts: Facts, owner: Owner, value: ts.Expression, ba
     if (!ts.isArrowFunction(value) || !enclosingFunction(value)) return undefined;
     const classNode = owner.classNode;
     const name = freshName(sourceFile, base, (n) => classNode.members.some((m) => m.name?.getText(sourceFile) === n));
-    const first = classNode.members[0];
-    const memberIndent = first ? indentationAt(text, first.getStart(sourceFile)) : "  ";
-    const body = reindent(valueText, indentationAt(text, statement.getStart(sourceFile)), memberIndent);
+    // addClassMember indents the continuation lines by the members' indentation.
+    const body = reindent(valueText, indentationAt(text, statement.getStart(sourceFile)), "");
     return {
       edits: [
         addClassMember(sourceFile, classNode, `${typed ? "private readonly " : ""}${name} = ${body};`, "start"),
