@@ -187,7 +187,7 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
     if (!teardown) return [];
     const edits: TextEdit[] = [{ start: call.getStart(sourceFile), end: call.getEnd(), newText: `this.${field} = ${callText}` }, ...teardown.edits];
     edits.push(fieldDeclaration(sourceFile, owner.classNode, field, timer));
-    return [makeFix(`Store the timer in this.${field} and clear it in ${teardown.where}`, !teardown.created, edits, [`this.${field}`])];
+    return [makeFix(`Store the timer in this.${field} and clear it in ${teardown.where}`, !teardown.created, edits, [`this.${field}@${owner.classNode.pos}`])];
   }
   if (!enclosingFunction(call)) return [];
   const name = freshHandleName(facts, call, enclosingFunction(call)!, base, (n) => facts.identifiersNamed(n).length > 0);
@@ -196,7 +196,7 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
   const store = storeEdits(sourceFile, call, statement, name, teardown.edits);
   if (!store) return [];
   const edits: TextEdit[] = [...store, ...teardown.edits];
-  return [makeFix(`Store the timer and clear it in ${teardown.where}`, !teardown.created, edits, [name])];
+  return [makeFix(`Store the timer and clear it in ${teardown.where}`, !teardown.created, edits, [`${name}@${enclosingFunction(call)!.pos}`])];
 }
 
 /** Fixes for a stored handle nobody clears: clear it in the owner's teardown. */

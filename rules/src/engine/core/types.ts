@@ -28,9 +28,10 @@ export interface Fix {
   safe: boolean;
   edits: TextEdit[];
   /**
-   * Names the fix declares in the file (`const timer`, a hoisted handler). Two fixes that
-   * declare the same name are not applied in one pass: the second waits for the next
-   * pass, where the first name is taken and it picks a fresh one.
+   * Names the fix declares, each with its scope (`timer@<function start>`: a `const timer`, a
+   * hoisted handler). Two fixes that declare the same name in the same scope are not applied
+   * in one pass: the second waits for the next pass, where the name is taken and it picks a
+   * fresh one.
    */
   declares?: string[];
 }

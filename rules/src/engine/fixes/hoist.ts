@@ -15,7 +15,7 @@ export interface Hoisted {
   edits: TextEdit[];
   /** How code refers to the hoisted value: `onResize` or `this.onResize`. */
   reference: string;
-  /** The name it declares (`onResize`, or `this.onResize` for a field). */
+  /** The name it declares with where (`onResize@<function>`, `this.onResize@<class>`): see Fix.declares. */
   declares: string;
   /**
    * False when the hoisted function may lose its parameters' contextual types (a TypeScript
@@ -51,7 +51,7 @@ export function hoistToName(facts: Facts, owner: Owner, value: ts.Expression, ba
         { start: value.getStart(sourceFile), end: value.getEnd(), newText: `this.${name}` },
       ],
       reference: `this.${name}`,
-      declares: `this.${name}`,
+      declares: `this.${name}@${classNode.pos}`,
       typesKept: annotated.typesKept,
     };
   }
@@ -64,7 +64,7 @@ export function hoistToName(facts: Facts, owner: Owner, value: ts.Expression, ba
       { start: value.getStart(sourceFile), end: value.getEnd(), newText: name },
     ],
     reference: name,
-    declares: name,
+    declares: `${name}@${enclosingFunction(statement)?.pos ?? 0}`,
     typesKept: annotated.typesKept,
   };
 }
