@@ -45,7 +45,8 @@ const LISTEN_METHODS = new Set(["on", "once", "addListener", "prependListener", 
 /** Option names under which a call borrows a session, agent or dispatcher without owning it. */
 const OPTION_NAMES = new Set(["session", "agent", "dispatcher", "httpAgent", "httpsAgent"]);
 const BODY_SPEC: ResourceSpec = {
-  kind: "stream", label: "body", delivery: "value", release: ["cancel", "getReader", "pipeTo", "pipeThrough", "tee", "json", "text", "arrayBuffer", "blob", "bytes", "dump"],
+  kind: "stream", label: "body", delivery: "value", release: ["cancel", "getReader", "pipeTo", "pipeThrough", "tee", "json", "text", "arrayBuffer", "blob", "bytes", "dump",
+    "resume", "destroy"], // node-fetch bodies are Node streams
   handoff: ["pipe"], iterable: true, consumeEvents: ["data", "readable"],
 };
 

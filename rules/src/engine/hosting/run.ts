@@ -8,7 +8,8 @@ import { type LeaklintConfig, type ResolvedRule, defaultConfig, findConfigFile, 
 import { ImporterIndex } from "./importers";
 import { RulesPerFile } from "./overrides";
 import { type ComponentSourceFile, mapToComponent } from "./sfc";
-import { applyFixes, safeFixes } from "../fixes/fixes";
+import { safeFixes } from "../fixes/fixes";
+import { fixUntilStable, notConvergedMessage } from "../fixes/fix-loop";
 import { ENGINE_RULES, type LintFileOptions, engineDiagnostic, lintSourceFile } from "../core/linter";
 import { createLintUnits, discoverFiles, guardedHost, parseLooseFile, typeInfo, unitFiles } from "./project";
 import type { RuleModule } from "../core/rule";
@@ -47,8 +48,6 @@ export interface RunResult {
   /** Milliseconds per rule id, and per phase under "phase:<name>". */
   times: Map<string, number>;
 }
-
-const MAX_FIX_PASSES = 10;
 
 export function loadConfigFor(options: Pick<RunOptions, "configFile" | "cwd" | "rules">): LeaklintConfig {
   const cwd = options.cwd ?? process.cwd();
@@ -133,7 +132,10 @@ function tsconfigResults(problems: readonly ts.Diagnostic[]): FileResult[] {
   return [...byFile].map(([filePath, diagnostics]) => ({ filePath: path.resolve(filePath), diagnostics }));
 }
 
-/** Applies safe fixes, re-lints, and repeats until nothing changes (bounded); writes the file. */
+/**
+ * Applies safe fixes, re-lints, and repeats until nothing changes (bounded, fix-loop.ts); writes
+ * the file. Rules whose fixes did not converge are named in a finding of the file.
+ */
 function fixFile(
   file: string,
   original: string,
@@ -142,18 +144,11 @@ function fixFile(
   lintOptions: LintFileOptions,
   keep: (diagnostics: LintDiagnostic[]) => LintDiagnostic[],
 ): LintDiagnostic[] {
-  let text = original;
-  let diagnostics = originalDiagnostics;
-  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    if (pass > 0) diagnostics = keep(lintText(file, text, lintOptions, compilerOptions));
-    const fixes = safeFixes(diagnostics);
-    if (fixes.length === 0) break;
-    const next = applyFixes(text, fixes).text;
-    if (next === text) break;
-    text = next;
-  }
-  if (text !== original) fs.writeFileSync(file, hasByteOrderMark(file) && !text.startsWith("\uFEFF") ? `\uFEFF${text}` : text);
-  return diagnostics;
+  const result = fixUntilStable(original, (text) => keep(lintText(file, text, lintOptions, compilerOptions)), originalDiagnostics);
+  if (result.text !== original) fs.writeFileSync(file, hasByteOrderMark(file) && !result.text.startsWith("\uFEFF") ? `\uFEFF${result.text}` : result.text);
+  if (result.notConverged.length === 0) return result.diagnostics;
+  const sourceFile = parseLooseFile(file, result.text);
+  return [engineDiagnostic(sourceFile, ENGINE_RULES.fixNotConverged, "warning", notConvergedMessage(result.notConverged), 0, 0), ...result.diagnostics];
 }
 
 /** The file starts with a UTF-8 byte order mark (the compiler's reader drops it from the text; --fix keeps it). */
