@@ -12,7 +12,7 @@ import type { Facts } from "../core/facts";
 import { type LeakPath, flow } from "./flow";
 import { findTeardown } from "./lifetime";
 import { leakRearmsEntryGuard } from "./refill-guard";
-import { isLivenessProbe } from "./throwing";
+import { isInsideThrewGuard, isLivenessProbe, touchesOrAwaits } from "./throwing";
 import { classifyReference, outerReference } from "./ownership";
 import { type ResourceSpec, callbackArgument, deliveryOf } from "../apis/resources";
 import type { UseKind } from "./flow";
@@ -200,10 +200,13 @@ function followBinding(facts: Facts, base: TrackBase, binding: ts.Identifier, re
   const releases = refs.filter((r) => classifyUse(facts, r, base.spec) !== "use");
   if (releases.length === 0) return { ...base, binding, refs, releases, outcome: "never" };
   const uses = new Set<ts.Node>(refs.filter((r) => !releases.includes(r) && !isListenerCall(r)));
-  let leak = facts.analysis(flow).leakPath({
-    acquisition, releases: widenReleases(facts, releases, binding.text, base.scope), exceptions,
-    mayThrow: (node) => touchesOrAwaits(node, uses) && !isLivenessProbe(node, uses),
+  const mayThrow = (node: ts.Node) => touchesOrAwaits(node, uses) && !isLivenessProbe(node, uses);
+  // `finally { if (threw) close(fd) }` with `threw = false` ending the try releases on a throw only: the normal path needs its own.
+  const onThrowOnly = releases.filter((r) => isInsideThrewGuard(r, base.scope));
+  let leak = onThrowOnly.length === 0 ? undefined : facts.analysis(flow).leakPath({
+    acquisition, releases: widenReleases(facts, releases.filter((r) => !onThrowOnly.includes(r)), binding.text, base.scope), exceptions: false, mayThrow,
   }, base.scope);
+  leak ??= facts.analysis(flow).leakPath({ acquisition, releases: widenReleases(facts, releases, binding.text, base.scope), exceptions, mayThrow }, base.scope);
   if (leak && leakRearmsEntryGuard(facts, base.scope, acquisition, leak)) leak = undefined; // once a cache period, not per call
   return { ...base, binding, refs, releases, outcome: leak ? "leak" : "released", leak };
 }
@@ -245,21 +248,6 @@ function localFunctionName(fn: FunctionNode): ts.Identifier | undefined {
 function isListenerCall(ref: ts.Expression): boolean {
   const access = outerReference(ref).parent;
   return ts.isPropertyAccessExpression(access) && (LISTEN_METHODS.has(access.name.text) || access.name.text === "removeListener");
-}
-
-/** Exceptions worth reporting come from statements that use the resource or await something. */
-function touchesOrAwaits(node: ts.Node, uses: ReadonlySet<ts.Node>): boolean {
-  let found = false;
-  const visit = (child: ts.Node): void => {
-    if (found || isFunctionNode(child)) return;
-    if (ts.isAwaitExpression(child) || uses.has(child)) {
-      found = true;
-      return;
-    }
-    ts.forEachChild(child, visit);
-  };
-  visit(node);
-  return found;
 }
 
 /** A resource delivered as parameter `index` of `callback` (after an `if (err) …` guard when index > 0). */

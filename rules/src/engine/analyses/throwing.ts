@@ -81,3 +81,45 @@ export function isLivenessProbe(node: ts.Node, uses: ReadonlySet<ts.Node>): bool
   const [query] = expr.arguments;
   return (method === "query" || method === "execute") && query !== undefined && ts.isStringLiteralLike(query) && PROBE_QUERY.test(query.text);
 }
+
+/**
+ * `if (threw && fd) closeSync(fd)` in the `finally` of a `try` whose last statement is `threw = false`:
+ * the condition holds only when the try block threw, so the release runs on the exception path alone.
+ */
+export function isInsideThrewGuard(node: ts.Node, scope: ts.Node): boolean {
+  for (let current: ts.Node = node; current.parent && current !== scope; current = current.parent) {
+    if (ts.isIfStatement(current.parent) && current !== current.parent.expression && isThrewGuard(current.parent)) return true;
+    if (isFunctionNode(current.parent)) return false;
+  }
+  return false;
+}
+
+function isThrewGuard(statement: ts.IfStatement): boolean {
+  let tryStatement: ts.Node | undefined = statement.parent;
+  while (tryStatement && !ts.isTryStatement(tryStatement) && !isFunctionNode(tryStatement)) tryStatement = tryStatement.parent;
+  if (!tryStatement || !ts.isTryStatement(tryStatement) || !tryStatement.finallyBlock || statement.pos < tryStatement.finallyBlock.pos) return false;
+  const last = tryStatement.tryBlock.statements[tryStatement.tryBlock.statements.length - 1];
+  if (!last || !ts.isExpressionStatement(last) || !ts.isBinaryExpression(last.expression) || last.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken
+    || last.expression.right.kind !== ts.SyntaxKind.FalseKeyword || !ts.isIdentifier(last.expression.left)) return false;
+  const flag = last.expression.left.text;
+  const conjuncts = (expr: ts.Expression): ts.Expression[] => {
+    while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+    return ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
+  };
+  return conjuncts(statement.expression).some((c) => ts.isIdentifier(c) && c.text === flag);
+}
+
+/** Exceptions worth reporting come from statements that use the resource or await something. */
+export function touchesOrAwaits(node: ts.Node, uses: ReadonlySet<ts.Node>): boolean {
+  let found = false;
+  const visit = (child: ts.Node): void => {
+    if (found || isFunctionNode(child)) return;
+    if (ts.isAwaitExpression(child) || uses.has(child)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(child, visit);
+  };
+  visit(node);
+  return found;
+}
