@@ -38,7 +38,7 @@ test("every rule is exposed with leaklint's metadata, and configs.recommended tu
     assert.equal(meta.docs?.url, docsUrlFor(rule.id));
     assert.equal(meta.docs?.description, rule.meta.description);
     assert.equal(meta.fixable, kinds.includes("safe") ? "code" : undefined, rule.id);
-    assert.equal(meta.hasSuggestions, kinds.length > 0, rule.id);
+    assert.equal(meta.hasSuggestions, kinds.includes("suggestion"), rule.id);
     assert.deepEqual(meta.schema, [rule.schema]);
     assert.equal(plugin.configs.recommended.rules?.[`leaklint/${rule.id}`], rule.meta.defaultSeverity === "error" ? "error" : "warn");
   }

@@ -13,7 +13,7 @@ export function eslintRule(rule: RuleModule): Rule.RuleModule {
       type: "problem",
       docs: { description: rule.meta.description, url: docsUrlFor(rule.id), recommended: true },
       ...(kinds.includes("safe") ? { fixable: "code" as const } : {}),
-      hasSuggestions: kinds.length > 0,
+      hasSuggestions: kinds.includes("suggestion"),
       schema: [rule.schema as object],
     },
     create(context) {
