@@ -109,4 +109,8 @@ test("lintHostedFile uses a host's program only when it holds the file's text", 
   const elsewhere = lintHostedFile(path.join(dir, "src/other.ts"), LEAKY, program, lintOptions());
   assert.deepEqual([elsewhere.typed, elsewhere.untyped], [false, "the parser's program does not include this file"]);
   assert.deepEqual(lintHostedFile(file, LEAKY, undefined, lintOptions()).typed, false);
+  // A component is linted loose, in place, without a notice: the parser's program holds its script alone.
+  const component = lintHostedFile(path.join(dir, "src/Poller.vue"), `<template><p/></template>\n<script lang="ts">\n${LEAKY}</script>\n`, program, lintOptions());
+  assert.deepEqual([component.typed, component.untyped, component.diagnostics.map((d) => `${d.ruleId} ${d.startPos.line}:${d.startPos.column}`)],
+    [false, undefined, ["uncleared-interval 5:5"]]);
 });

@@ -6,7 +6,7 @@
 import ts from "typescript";
 import { type LintFileOptions, lintSourceFile } from "../core/linter";
 import { describeThrown } from "../core/faults";
-import { mapToComponent } from "./sfc";
+import { isComponentFile, mapToComponent } from "./sfc";
 import { parseLooseFile, typeInfo } from "./project";
 import type { LintDiagnostic } from "../core/types";
 
@@ -19,7 +19,8 @@ export interface HostedLint {
 }
 
 export function lintHostedFile(fileName: string, text: string, program: ts.Program | null | undefined, options: LintFileOptions): HostedLint {
-  const typed = program ? hostedSourceFile(program, fileName, text) : undefined;
+  // A component's program file is its script alone (vue-eslint-parser, svelte-eslint-parser), not the text the host lints.
+  const typed = program && !isComponentFile(fileName) ? hostedSourceFile(program, fileName, text) : undefined;
   if (typed && "sourceFile" in typed) {
     return { diagnostics: lintSourceFile(typed.sourceFile, typeInfo(program!), options), typed: true };
   }
