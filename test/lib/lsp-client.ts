@@ -28,6 +28,8 @@ export interface StartOptions {
   pull?: boolean;
   settings?: Record<string, unknown>;
   execArgv?: string[];
+  /** The server's bin (default: this repository's `server/bin/leaklint-lsp.js`; an installed package's for the package tests). */
+  serverBin?: string;
 }
 
 export class TestClient {
@@ -45,7 +47,7 @@ export class TestClient {
 
   private constructor(options: StartOptions) {
     this.settings = options.settings ?? {};
-    this.process = spawn(process.execPath, [...(options.execArgv ?? []), SERVER_BIN, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+    this.process = spawn(process.execPath, [...(options.execArgv ?? []), options.serverBin ?? SERVER_BIN, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
     this.process.stderr!.on("data", (chunk: Buffer) => {
       this.stderr += chunk.toString();
     });

@@ -19,7 +19,7 @@ export {
 export { removeStatement, wrapRestInTryFinally } from "./fixes/statement-fixes";
 export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isClearableSignalCreation, isAbortSignalExpression, isHandedOffCallbackSignal, isPerCallSignal, isSignalOption, signalOrigin } from "./analyses/abort";
 export { type RequestValue, REQUEST_TYPE_NAMES, capturedRequest, heldRequest, outlivesHandler, requestParameter } from "./analyses/request-scope";
-export { type AppliedFixes, applyFixes, safeFixes, insertAt, replaceNode } from "./fixes/fixes";
+export { type AppliedFixes, applyFixes, safeFixes, insertAt, rangesOverlap, replaceNode } from "./fixes/fixes";
 export { type FixLoopResult, MAX_FIX_PASSES, fixUntilStable, notConvergedMessage } from "./fixes/fix-loop";
 export {
   type FileStyle, addClassMember, addImport, addStatement, fileStyle, insertAfter, insertBefore, insertStatementAfter, insertStatementBefore,
@@ -36,6 +36,7 @@ export {
   LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type LintUnit, type UnparsableSourceFile, createLintUnits, discoverFiles, guardedHost, isLintable,
   parseTsconfig, tsconfigProblems, unparsablePlaceholder, parseLooseFile, LOOSE_PARSE_OPTIONS, typeInfo, unitFiles,
 } from "./hosting/project";
+export { type HostedLint, lintHostedFile } from "./hosting/hosted";
 export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./hosting/run";
 export { type InstanceKind, type InstanceOwner, OwnersAnalysis, owners } from "./analyses/owners";
 export {

@@ -42,7 +42,7 @@ function firstStart(fix: Fix): number {
   return fix.edits.reduce((min, e) => Math.min(min, e.start), Infinity);
 }
 
-function rangesOverlap(a: TextEdit, b: TextEdit): boolean {
+export function rangesOverlap(a: TextEdit, b: TextEdit): boolean {
   // Two insertions at the same point conflict too: their order would be arbitrary.
   if (a.start === a.end && b.start === b.end) return a.start === b.start;
   return a.start < b.end && b.start < a.end || (a.start === a.end && a.start > b.start && a.start < b.end)
