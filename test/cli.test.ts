@@ -326,8 +326,11 @@ describe("leaklint CLI", () => {
       "src/utils/poll.js": `export function startPolling() {\n  setInterval(() => console.log("poll"), 5_000);\n}\nexport function startTicker() {\n  setInterval(() => console.log("tick"), 5_000);\n}\n`,
       "src/utils/refresh.js": starter("refresh"),
       "src/views/page.js": `import refresh from "../utils/refresh";\nimport { startTicker } from "../utils/poll";\nexport function onShow() {\n  refresh();\n  startTicker();\n}\n`,
+      // Registered once, but the handler it registers runs per request.
+      "src/routes.js": `export function registerRoutes(app) {\n  app.get("/stream", (req, res) => {\n    const tick = setInterval(() => res.write("x"), 1000);\n    res.write(String(tick));\n  });\n}\n`,
+      "src/server.js": `import express from "express";\nimport { registerRoutes } from "./routes";\nconst app = express();\nregisterRoutes(app);\n`,
     };
-    assert.deepEqual(findingIds(project(files)), ["src/utils/poll.js:uncleared-interval", "src/utils/refresh.js:uncleared-interval"]);
+    assert.deepEqual(findingIds(project(files)), ["src/routes.js:uncleared-interval", "src/utils/poll.js:uncleared-interval", "src/utils/refresh.js:uncleared-interval"]);
   });
 
   test("importers: a component every importer mounts as the application's root loses its per-mount findings", () => {

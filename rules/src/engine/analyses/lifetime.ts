@@ -242,7 +242,7 @@ function paramNames(fn: FunctionNode): string[] {
 }
 
 /** `(req, res[, next])`, `(request, reply)` or Koa's `(ctx, next)` shapes. */
-function looksLikeRequestHandler(fn: FunctionNode): boolean {
+export function looksLikeRequestHandler(fn: FunctionNode): boolean {
   const [first, second] = paramNames(fn);
   if (!first || !second) return false;
   if ((first === "req" || first === "request") && RESPONSE_PARAM_NAMES.has(second)) return true;
@@ -250,7 +250,7 @@ function looksLikeRequestHandler(fn: FunctionNode): boolean {
 }
 
 /** `app.get("/path", handler)`, `router.use(handler)`, `http.createServer(handler)`, `server.on("request", handler)`. */
-function isRouteRegistration(call: ts.CallExpression, fn: FunctionNode): boolean {
+export function isRouteRegistration(call: ts.CallExpression, fn: FunctionNode): boolean {
   const name = calleeMemberName(call) ?? "";
   if (name === "createServer") return true;
   if (name === "on" && ts.isStringLiteralLike(call.arguments[0]) && call.arguments[0].text === "request") return true;

@@ -10,7 +10,7 @@ import ts from "typescript";
 import { type FunctionNode, callbackHost, calleeMemberName, declaredName, enclosingFunction, functionName, isExportedDeclaration, isIife } from "../core/ast";
 import { isOnceGuarded } from "./once-guards";
 import type { Facts } from "../core/facts";
-import { MOUNT_METHODS, TEARDOWN_METHODS, lifetimes } from "./lifetime";
+import { MOUNT_METHODS, TEARDOWN_METHODS, isRouteRegistration, lifetimes, looksLikeRequestHandler } from "./lifetime";
 import { programCalls } from "./program-calls";
 
 export interface Repetition {
@@ -84,6 +84,19 @@ export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOpt
     }
   }
   return undefined;
+}
+
+/**
+ * A function that runs again and again whatever its enclosing code does: a request handler, or a
+ * callback of a repeating host (`on`, `setInterval`, `subscribe` …). Syntax only, for hosts that
+ * have no facts (the CLI's importers).
+ */
+export function repeatsOnItsOwn(fn: FunctionNode): boolean {
+  if (looksLikeRequestHandler(fn)) return true;
+  const host = callbackHost(fn);
+  if (!host) return false;
+  if (isRouteRegistration(host, fn)) return true;
+  return REPEATING_CALLBACK_HOSTS.has(calleeMemberName(host) ?? "") && !isOneShotEvent(host);
 }
 
 /** A file-local function repeats when one of its callers in the file does. */

@@ -360,6 +360,11 @@ function isReference(node: ts.Identifier, parent: ts.Node): boolean {
     case ts.SyntaxKind.InterfaceDeclaration:
     case ts.SyntaxKind.TypeAliasDeclaration:
       return false;
+    case ts.SyntaxKind.JsxOpeningElement:
+    case ts.SyntaxKind.JsxSelfClosingElement:
+    case ts.SyntaxKind.JsxClosingElement:
+      // `<canvas>` is an intrinsic element, not the variable `canvas`; `<Canvas>` is a reference.
+      return !/^[a-z]/.test(node.text);
     default:
       return true;
   }

@@ -20,7 +20,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
+import { isFunctionNode } from "../core/ast";
 import { isDevelopmentOnly } from "../core/dev-only";
+import { repeatsOnItsOwn } from "../analyses/repetition";
 import type { LintDiagnostic } from "../core/types";
 
 export type ModuleUse = "development-only" | "root-mixin" | "root-component";
@@ -65,9 +67,9 @@ export class ImporterIndex {
     if (use === "root-mixin" || use === "root-component") return diagnostics.filter((d) => !PER_MOUNT_FAMILIES.has(d.family));
     const once = /\.(vue|svelte)$/.test(file) ? [] : this.onceExports(file); // component files export no functions
     if (once.length === 0) return diagnostics;
-    const ranges = exportedFunctionRanges(file, this.textOf(file), once);
-    const inOnce = (d: LintDiagnostic) => ranges.some(([start, end]) => d.start >= start && d.start < end);
-    return diagnostics.filter((d) => !PER_MOUNT_FAMILIES.has(d.family) || !inOnce(d));
+    const sourceFile = ts.createSourceFile(file, this.textOf(file), ts.ScriptTarget.Latest, true);
+    const functions = exportedFunctions(sourceFile, once);
+    return diagnostics.filter((d) => !PER_MOUNT_FAMILIES.has(d.family) || !runsOnceWith(sourceFile, d.start, functions));
   }
 
   /** Every import mounts the module as the root, or renders or wraps it inside a module mounted so. */
@@ -211,13 +213,12 @@ function onlyCalledAtLoad(sourceFile: ts.SourceFile, local: ts.Identifier): bool
   return calls > 0 && !other;
 }
 
-/** The source ranges of the functions `file` exports under `names` ("default" included). */
-function exportedFunctionRanges(file: string, text: string, names: readonly string[]): Array<[number, number]> {
-  const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+/** The functions the file exports under `names` ("default" included). */
+function exportedFunctions(sourceFile: ts.SourceFile, names: readonly string[]): Set<ts.Node> {
   const locals = new Map<string, ts.Node>();
-  const ranges: Array<[number, number]> = [];
+  const found = new Set<ts.Node>();
   const add = (node: ts.Node | undefined): void => {
-    if (node && (ts.isFunctionDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node))) ranges.push([node.getStart(sourceFile), node.end]);
+    if (node && (ts.isFunctionDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node))) found.add(node);
   };
   const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) => ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
   for (const statement of sourceFile.statements) {
@@ -236,7 +237,22 @@ function exportedFunctionRanges(file: string, text: string, names: readonly stri
       add(ts.isIdentifier(statement.expression) ? locals.get(statement.expression.text) : statement.expression);
     }
   }
-  return ranges;
+  return found;
+}
+
+/**
+ * The code at `offset` runs once per call of one of `functions`: it sits in one, and no function in
+ * between repeats on its own (a request handler, an event or interval callback).
+ */
+function runsOnceWith(sourceFile: ts.SourceFile, offset: number, functions: ReadonlySet<ts.Node>): boolean {
+  const path: ts.Node[] = [];
+  let node: ts.Node | undefined = sourceFile;
+  while (node) {
+    path.push(node);
+    node = node.getChildren(sourceFile).find((child) => child.getStart(sourceFile) <= offset && offset < child.end);
+  }
+  const outer = path.findIndex((n) => functions.has(n));
+  return outer >= 0 && !path.slice(outer + 1).some((n) => isFunctionNode(n) && repeatsOnItsOwn(n));
 }
 
 /** `import mobile from "./mixins/mobile"` whose default binding is used, and only used, the way `test` accepts. */
