@@ -27,10 +27,11 @@ export type FileChangeKind = "created" | "changed" | "deleted";
  */
 class Project {
   private generation = 0;
-  private built: { key: string; program: ts.Program } | undefined;
+  private built: { key: string; program: ts.Program; fileCount: number } | undefined;
   private readonly host: ts.CompilerHost;
   private readonly resolutions: ts.ModuleResolutionCache;
   private roots: Set<string>;
+  private lastFileNames: readonly string[] = [];
 
   constructor(
     readonly tsconfig: string,
@@ -68,13 +69,22 @@ class Project {
     this.generation++;
   }
 
-  program(): ts.Program {
+  /** The current program; `changed` tells whether its set of files differs from the previous program's. */
+  program(): { program: ts.Program; changed: boolean } {
     const key = `${this.store.generation}/${this.generation}`;
-    if (this.built?.key !== key) {
-      const program = ts.createProgram({ rootNames: [...this.roots], options: this.options, host: this.host, oldProgram: this.built?.program });
-      this.built = { key, program };
-    }
-    return this.built.program;
+    if (this.built?.key === key) return { program: this.built.program, changed: false };
+    const previous = this.built;
+    const program = ts.createProgram({ rootNames: [...this.roots], options: this.options, host: this.host, oldProgram: previous?.program });
+    const files = program.getSourceFiles();
+    const changed = !previous || previous.fileCount !== files.length || files.some((f) => !previous.program.getSourceFile(f.fileName));
+    this.built = { key, program, fileCount: files.length };
+    if (changed) this.lastFileNames = files.map((f) => f.fileName);
+    return { program, changed };
+  }
+
+  /** The files of the last program built (kept across `setRoots`, which only forces a rebuild). */
+  fileNames(): readonly string[] {
+    return this.lastFileNames;
   }
 }
 
@@ -151,8 +161,13 @@ export class ProjectHost {
     this.files.clear();
   }
 
+  get sourceFileCount(): number {
+    return this.files.size;
+  }
+
   private targetIn(project: Project, fileName: string): AnalysisTarget | undefined {
-    const program = project.program();
+    const { program, changed } = project.program();
+    if (changed) this.release();
     const sourceFile = program.getSourceFile(fileName);
     if (!sourceFile) return undefined;
     return { sourceFile, types: typeInfo(program), tsconfig: project.tsconfig };
@@ -209,6 +224,20 @@ export class ProjectHost {
   private dropProjects(): void {
     this.projects.clear();
     this.broken.clear();
+    this.release();
+  }
+
+  /**
+   * A program's set of files changed (imports removed, a project dropped): parsed files and
+   * disk texts that no program and no open document uses any more are let go, so the
+   * packages a document stopped importing leave the heap.
+   */
+  private release(): void {
+    const live = new Set<string>();
+    for (const project of this.projects.values()) for (const fileName of project.fileNames()) live.add(normalize(fileName));
+    const keep = (fileName: string): boolean => live.has(normalize(fileName)) || this.store.isOpen(fileName) || this.loose.has(fileName);
+    this.files.release(keep);
+    this.store.releaseTexts(keep);
   }
 
   private findTsconfig(dir: string): string | undefined {
