@@ -5,9 +5,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type LintDiagnostic, docsUrlFor, isLintable, lintSteps, readRuleDoc } from "leaklint";
+import { ENGINE_RULES, type LintDiagnostic, docsUrlFor, engineDiagnostic, isLintable, lintSteps, readRuleDoc } from "leaklint";
 import { type Diagnostic, DiagnosticSeverity, type TextEdit } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
+import type ts from "typescript";
 import { type Budget, Exclusive, runInSlices } from "./budget";
 import { fileLevelDiagnostic, toLspDiagnostic } from "./convert";
 import { fixUntilStable, singleEdit } from "./fix-all";
@@ -100,20 +101,29 @@ export class Analyzer {
   private *analysisSteps(document: TextDocument, settings: LeaklintSettings, folder: string | undefined, restricted: boolean): Generator<void, AnalysisResult> {
     const started = performance.now();
     this.sync(document);
-    const target = this.projects.targetFor(this.fileNameOf(document));
+    let target = this.projects.targetFor(this.fileNameOf(document));
     if (!target) return { diagnostics: [], status: { uri: document.uri, state: "warn", message: "no program for this file", restricted } };
     const programReady = performance.now();
     yield;
     const { config, configError } = this.linter.configFor(target.sourceFile.fileName, settings, folder);
-    const found = yield* lintSteps(target.sourceFile, target.types, this.linter.lintOptions(config, settings, target.sourceFile.fileName));
-    this.totals.analyses++;
-    this.totals.programMs += programReady - started;
-    this.totals.lintMs += performance.now() - programReady;
+    const options = this.linter.lintOptions(config, settings, target.sourceFile.fileName);
+    let found = yield* lintSteps(target.sourceFile, target.types, options);
+    if (target.rebuilt?.()) {
+      // The checker failed on some file of the project and the program was rebuilt without it: once more, on the new program.
+      target = this.projects.targetFor(this.fileNameOf(document));
+      if (!target) return { diagnostics: [], status: { uri: document.uri, state: "warn", message: "no program for this file", restricted } };
+      found = yield* lintSteps(target.sourceFile, target.types, options);
+    }
+    if (target.untyped) found.unshift(untypedDiagnostic(target.sourceFile, target.untyped));
+    const linted = performance.now();
     const diagnostics: Diagnostic[] = [];
     for (const d of found) {
       diagnostics.push(toLspDiagnostic(d, document));
       if (diagnostics.length % CONVERSIONS_PER_STEP === 0) yield;
     }
+    this.totals.analyses++; // analyses run to their end
+    this.totals.programMs += programReady - started;
+    this.totals.lintMs += linted - programReady;
     for (const d of found) if (d.ruleId === "internal-error") this.log(`internal:${document.uri}:${d.message}`, `${document.uri}: ${d.message}`);
     if (configError) {
       diagnostics.unshift(fileLevelDiagnostic("config-error", `leaklint config ignored (linted with the defaults): ${configError}`,
@@ -172,6 +182,11 @@ export class Analyzer {
     return { ruleId, url: docsUrlFor(ruleId), markdown: loadRuleDoc(ruleId) };
   }
 
+}
+
+/** The note the CLI gives a file the checker failed on (`types-unavailable`). */
+function untypedDiagnostic(sourceFile: ts.SourceFile, reason: string): LintDiagnostic {
+  return engineDiagnostic(sourceFile, ENGINE_RULES.typesUnavailable, "warning", `Linted without types: ${reason}.`, 0, 0);
 }
 
 function statusOf(uri: string, diagnostics: readonly LintDiagnostic[], configError: string | undefined, restricted: boolean): StatusParams {

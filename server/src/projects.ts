@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { LOOSE_PARSE_OPTIONS, type TypeInfo, parseTsconfig, tsconfigProblems, typeInfo } from "leaklint";
+import { LOOSE_PARSE_OPTIONS, type TypeInfo, buildCheckedProgram, parseTsconfig, stubbingHost, tsconfigProblems } from "leaklint";
 import { FileStore, SourceFiles } from "./file-store";
 
 export interface AnalysisTarget {
@@ -14,6 +14,10 @@ export interface AnalysisTarget {
   /** The tsconfig project's program and checker; undefined for a loose file. */
   types?: TypeInfo;
   tsconfig?: string;
+  /** Why a file of a typed project is analysed without types (the checker failed on it). */
+  untyped?: string;
+  /** True once the program was rebuilt because its checker failed while this target was analysed: analyse again. */
+  rebuilt?: () => boolean;
 }
 
 export type FileChangeKind = "created" | "changed" | "deleted";
@@ -32,13 +36,17 @@ class Project {
   private readonly resolutions: ts.ModuleResolutionCache;
   private roots: Set<string>;
   private lastFileNames: readonly string[] = [];
+  /** Files the checker failed on, read as empty by the program (linted without types) until their text changes. */
+  private stubbed = new Map<string, { reason: string; version: string }>();
+  /** Checker failures recovered from (a target built before one is stale). */
+  failures = 0;
 
   constructor(
     readonly tsconfig: string,
     private readonly options: ts.CompilerOptions,
     roots: readonly string[],
     private readonly store: FileStore,
-    files: SourceFiles,
+    private readonly files: SourceFiles,
   ) {
     this.roots = new Set(roots);
     const directory = path.dirname(tsconfig);
@@ -74,12 +82,53 @@ class Project {
     const key = `${this.store.generation}/${this.generation}`;
     if (this.built?.key === key) return { program: this.built.program, changed: false };
     const previous = this.built;
-    const program = ts.createProgram({ rootNames: [...this.roots], options: this.options, host: this.host, oldProgram: previous?.program });
+    for (const [fileName, stub] of this.stubbed) if (this.store.version(fileName) !== stub.version) this.stubbed.clear(); // edited: try it again
+    const host = stubbingHost({ ...this.host }, new Set(this.stubbed.keys()));
+    const program = ts.createProgram({ rootNames: [...this.roots], options: this.options, host, oldProgram: previous?.program });
     const files = program.getSourceFiles();
     const changed = !previous || previous.fileCount !== files.length || files.some((f) => !previous.program.getSourceFile(f.fileName));
     this.built = { key, program, fileCount: files.length };
     if (changed) this.lastFileNames = files.map((f) => f.fileName);
     return { program, changed };
+  }
+
+  /** Why `fileName` is left out of the typed program, if it is. */
+  untypedReason(fileName: string): string | undefined {
+    return this.stubbed.get(ts.sys.resolvePath(fileName))?.reason;
+  }
+
+  /**
+   * The checker of the current program, built on first use. A checker that fails (a stack
+   * overflow while binding a very deep file) leaves half-bound files behind: the program is
+   * rebuilt from fresh parses with the deepest file read as empty (the engine's checker
+   * guard), and the question that failed still fails this once (the caller analyses again).
+   */
+  checker(program: ts.Program): ts.TypeChecker {
+    try {
+      return program.getTypeChecker();
+    } catch (error) {
+      if (program === this.built?.program && error instanceof RangeError) this.recover(program);
+      throw error;
+    }
+  }
+
+  private recover(failed: ts.Program): void {
+    let attempt = failed;
+    const checked = buildCheckedProgram((stubbed) => {
+      const bound = new Set(attempt.getSourceFiles().map((f) => f.fileName));
+      this.files.release((fileName) => !bound.has(fileName)); // what a failed checker bound is unusable
+      attempt = ts.createProgram({ rootNames: [...this.roots], options: this.options, host: stubbingHost({ ...this.host }, stubbed) });
+      return attempt;
+    });
+    this.failures++;
+    this.stubbed = new Map([...checked.untyped].map(([fileName, reason]) => [fileName, { reason, version: this.store.version(fileName) }]));
+    if (!checked.program) {
+      this.built = undefined;
+      return;
+    }
+    const files = checked.program.getSourceFiles();
+    this.built = { key: this.built!.key, program: checked.program, fileCount: files.length };
+    this.lastFileNames = files.map((f) => f.fileName);
   }
 
   /** The files of the last program built (kept across `setRoots`, which only forces a rebuild). */
@@ -168,9 +217,20 @@ export class ProjectHost {
   private targetIn(project: Project, fileName: string): AnalysisTarget | undefined {
     const { program, changed } = project.program();
     if (changed) this.release();
+    const untyped = project.untypedReason(fileName);
+    if (untyped) {
+      const loose = this.looseTarget(fileName);
+      return loose && { ...loose, untyped, tsconfig: project.tsconfig };
+    }
     const sourceFile = program.getSourceFile(fileName);
     if (!sourceFile) return undefined;
-    return { sourceFile, types: typeInfo(program), tsconfig: project.tsconfig };
+    const failures = project.failures;
+    return {
+      sourceFile,
+      types: { program, get checker() { return project.checker(program); } },
+      tsconfig: project.tsconfig,
+      rebuilt: () => project.failures !== failures,
+    };
   }
 
   private looseTarget(fileName: string): AnalysisTarget | undefined {
