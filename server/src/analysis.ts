@@ -157,7 +157,7 @@ export class Analyzer {
   /** One edit applying all safe fixes of the document, re-linted until stable (none for a document over the size budget). */
   fixAll(document: TextDocument, settings: LeaklintSettings, folder: string | undefined): Promise<TextEdit[]> {
     if (this.tooLarge(document)) return Promise.resolve([]);
-    return this.exclusive.run(document.uri, async () => this.fixAllNow(document, settings, folder));
+    return this.exclusive.run(document.uri, async () => this.fixAllNow(document, settings, folder), false);
   }
 
   private fixAllNow(document: TextDocument, settings: LeaklintSettings, folder: string | undefined): TextEdit[] {

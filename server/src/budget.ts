@@ -12,7 +12,7 @@ export interface Budget {
   analysisMs: number;
 }
 
-export const DEFAULT_BUDGET: Budget = { maxDocumentSize: 4_000_000, analysisMs: 5_000 };
+export const DEFAULT_BUDGET: Budget = { maxDocumentSize: 8_000_000, analysisMs: 10_000 };
 
 /** Work between two turns of the event loop. */
 const SLICE_MS = 10;
@@ -44,8 +44,8 @@ export async function runInSlices<T>(steps: Generator<void, T>, budgetMs: number
 
 /**
  * One analysis (or fix-all) at a time: they share the projects' parsed files, which an
- * incremental re-parse updates in place. A job for a document stops the running job of
- * the same document (its result would be stale); jobs of other documents wait their turn,
+ * incremental re-parse updates in place. An analysis of a document stops the running
+ * analysis of the same document (its result would be stale); other jobs wait their turn,
  * which the budget bounds.
  */
 export class Exclusive {
@@ -56,8 +56,9 @@ export class Exclusive {
     return this.running?.key;
   }
 
-  run<T>(key: string, job: (stopped: () => boolean) => Promise<T>): Promise<T> {
-    if (this.running?.key === key) this.running.stopped = true;
+  /** `preempt`: the job makes a running job of the same key stale (a newer analysis does; a fix-all waits for it). */
+  run<T>(key: string, job: (stopped: () => boolean) => Promise<T>, preempt = true): Promise<T> {
+    if (preempt && this.running?.key === key) this.running.stopped = true;
     const previous = this.tail;
     const result = previous.then(async () => {
       const slot = { key, stopped: false };

@@ -29,9 +29,9 @@ export interface InitializationOptions {
   extraRules?: string[];
   /** The client handles `leaklint/showDocumentation` and `leaklint/status` (the VS Code extension does). */
   customNotifications?: boolean;
-  /** Documents longer than this many characters are not analysed ("analysis skipped: file too large"; default 4,000,000). */
+  /** Documents longer than this many characters are not analysed ("analysis skipped: file too large"; default 8,000,000). */
   maxDocumentSize?: number;
-  /** Analysis time per document version in milliseconds before it is given up as too large (default 5,000). */
+  /** Analysis time per document version in milliseconds before it is given up as too large (default 10,000). */
   analysisBudgetMs?: number;
 }
 
