@@ -16,6 +16,7 @@
 //               published result, and a request sent right after the open (answered
 //               between slices of the analysis, not after it)
 //   imports     heap before, with 12 packages imported, and after the imports are removed
+//               (and the server's 2 s grace before it releases their files has passed)
 //   storm       40,000 didChange events on one typed document in bursts of 20, every tenth
 //               burst adding or removing one of the 12 imports: didChange→publish latency
 //               per burst (p50/p95/max) and heap at the start and the end
@@ -153,6 +154,8 @@ async function measureHeap(client, file) {
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const heapUsed = async (client) => (await client.connection.sendRequest("leaklint/stats")).heapUsed;
+/** The server releases parsed files no program uses after a grace (`releaseAfterMs`, 2 s by default). */
+const afterReleaseGrace = () => new Promise((resolve) => setTimeout(resolve, 2_500));
 const importLine = (i) => `import * as p${i} from "${PACKAGES[i]}";\n`;
 
 async function measureHuge(client, dir) {
@@ -193,6 +196,7 @@ async function measureImports(client, file) {
   const loaded = await heapUsed(client);
   next = client.change(document.uri, [{ range: { start: { line: 0, character: 0 }, end: { line: PACKAGES.length, character: 0 } }, newText: "" }]);
   await client.diagnosticsFor(document.uri, next.version);
+  await afterReleaseGrace();
   const end = await heapUsed(client);
   client.close(document.uri);
   return { start, loaded, end };
@@ -232,6 +236,7 @@ async function measureStorm(client, file) {
   const current = client.documents.get(document.uri);
   const last = client.change(document.uri, [{ range: { start: { line: 0, character: 0 }, end: current.positionAt(current.getText().length) }, newText: text }]);
   await client.diagnosticsFor(document.uri, last.version);
+  await afterReleaseGrace();
   const end = await heapUsed(client);
   client.close(document.uri);
   return { start, end, heaps, p50: quantile(times, 0.5), p95: quantile(times, 0.95), max: Math.max(...times), bursts: times.length };

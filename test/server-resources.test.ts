@@ -124,21 +124,42 @@ describe("language server: what a document no longer needs is released", () => {
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  const imports = 'import express from "express";\nimport Koa from "koa";\nimport { Pool } from "pg";\nimport * as React from "react";\n'
+    + "export const made = [express, Koa, Pool, React];\n";
+  const add = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: imports };
+  const remove = { range: { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } }, newText: "" };
+
+  /** Source files held with the document as it is, then with the imports, then without them again. */
+  async function importAndRemove(client: TestClient): Promise<number[]> {
+    const document = client.open(path.join(root, "src", "app.ts"));
+    await client.diagnosticsFor(document.uri, 1);
+    const counts = [(await stats(client)).sourceFiles];
+    for (const edit of [add, remove]) {
+      const next = client.change(document.uri, [edit]);
+      await client.diagnosticsFor(document.uri, next.version);
+      counts.push((await stats(client)).sourceFiles);
+    }
+    client.close(document.uri);
+    return counts;
+  }
+
   test("removing a document's imports releases the packages' files it parsed for them", async () => {
-    const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0 } });
+    const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0, releaseAfterMs: 0 } });
     try {
-      const document = client.open(path.join(root, "src", "app.ts"));
-      await client.diagnosticsFor(document.uri, 1);
-      const baseline = (await stats(client)).sourceFiles;
-      const imports = 'import express from "express";\nimport Koa from "koa";\nimport { Pool } from "pg";\nimport * as React from "react";\n'
-        + "export const made = [express, Koa, Pool, React];\n";
-      const withImports = client.change(document.uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: imports }]);
-      await client.diagnosticsFor(document.uri, withImports.version);
-      const loaded = (await stats(client)).sourceFiles;
+      const [baseline, loaded, released] = await importAndRemove(client);
       assert.ok(loaded > baseline + 10, `the packages' declaration files were parsed (${baseline} → ${loaded})`);
-      const without = client.change(document.uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } }, newText: "" }]);
-      await client.diagnosticsFor(document.uri, without.version);
-      assert.equal((await stats(client)).sourceFiles, baseline);
+      assert.equal(released, baseline);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test("within the release grace the files stay, so an import put back is not parsed again", async () => {
+    const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0, releaseAfterMs: 600_000 } });
+    try {
+      const [baseline, loaded, kept] = await importAndRemove(client);
+      assert.ok(loaded > baseline + 10);
+      assert.equal(kept, loaded);
     } finally {
       await client.stop();
     }

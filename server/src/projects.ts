@@ -138,6 +138,8 @@ class Project {
 }
 
 const CONFIG_NAMES = new Set(["tsconfig.json", "jsconfig.json"]);
+/** How long a parsed file no program uses is kept before it is released. */
+const RELEASE_AFTER_MS = 2_000;
 
 /** All projects of one server connection. */
 export class ProjectHost {
@@ -150,7 +152,11 @@ export class ProjectHost {
   /** Open files analysed loose (outside any tsconfig). */
   private readonly loose = new Set<string>();
 
-  constructor(private readonly log: (key: string, message: string) => void) {}
+  /** Files no program uses any more, since when (they are released after `releaseAfterMs`). */
+  private readonly unusedSince = new Map<string, number>();
+  private releaseTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly log: (key: string, message: string) => void, private readonly releaseAfterMs = RELEASE_AFTER_MS) {}
 
   /** Keeps the store in sync with an open document (cheap: no parsing happens here). */
   setOpen(fileName: string, text: string, version: number): void {
@@ -208,6 +214,7 @@ export class ProjectHost {
     this.dropProjects();
     this.loose.clear();
     this.files.clear();
+    clearTimeout(this.releaseTimer);
   }
 
   get sourceFileCount(): number {
@@ -289,15 +296,38 @@ export class ProjectHost {
 
   /**
    * A program's set of files changed (imports removed, a project dropped): parsed files and
-   * disk texts that no program and no open document uses any more are let go, so the
-   * packages a document stopped importing leave the heap.
+   * disk texts that no program and no open document has used for `releaseAfterMs` are let
+   * go, so the packages a document stopped importing leave the heap (the grace keeps an
+   * import that is being retyped from being parsed again on every keystroke).
    */
   private release(): void {
     const live = new Set<string>();
     for (const project of this.projects.values()) for (const fileName of project.fileNames()) live.add(normalize(fileName));
-    const keep = (fileName: string): boolean => live.has(normalize(fileName)) || this.store.isOpen(fileName) || this.loose.has(fileName);
+    const now = performance.now();
+    const decided = new Map<string, boolean>();
+    const keep = (fileName: string): boolean => {
+      let kept = decided.get(fileName);
+      if (kept !== undefined) return kept;
+      if (live.has(normalize(fileName)) || this.store.isOpen(fileName) || this.loose.has(fileName)) {
+        this.unusedSince.delete(fileName);
+        kept = true;
+      } else {
+        const since = this.unusedSince.get(fileName) ?? now;
+        kept = now - since < this.releaseAfterMs;
+        if (kept) this.unusedSince.set(fileName, since);
+        else this.unusedSince.delete(fileName);
+      }
+      decided.set(fileName, kept);
+      return kept;
+    };
     this.files.release(keep);
     this.store.releaseTexts(keep);
+    if (this.unusedSince.size > 0 && !this.releaseTimer) {
+      this.releaseTimer = setTimeout(() => {
+        this.releaseTimer = undefined;
+        this.release();
+      }, this.releaseAfterMs).unref();
+    }
   }
 
   private findTsconfig(dir: string): string | undefined {

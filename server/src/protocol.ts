@@ -33,6 +33,8 @@ export interface InitializationOptions {
   maxDocumentSize?: number;
   /** Analysis time per document version in milliseconds before it is given up as too large (default 10,000). */
   analysisBudgetMs?: number;
+  /** How long parsed files that no program uses any more (a removed import's package) are kept before they are released (default 2,000 ms). */
+  releaseAfterMs?: number;
 }
 
 /** Commands the server executes (`workspace/executeCommand`). */

@@ -125,7 +125,7 @@ export class LeaklintServer {
     this.settings = new SettingsCache(this.features.configuration
       ? (scopeUri) => this.connection.workspace.getConfiguration({ scopeUri, section: "leaklint" })
       : undefined);
-    this.projects = new ProjectHost(log);
+    this.projects = new ProjectHost(log, typeof options.releaseAfterMs === "number" && options.releaseAfterMs >= 0 ? options.releaseAfterMs : undefined);
     this.linter = new DocumentLinter({ trusted, extraRules: options.extraRules ?? [], log });
     this.analyzer = new Analyzer(this.projects, this.linter, log, {
       maxDocumentSize: positive(options.maxDocumentSize) ?? DEFAULT_BUDGET.maxDocumentSize,
