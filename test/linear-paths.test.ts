@@ -26,8 +26,8 @@ describe("linear paths", () => {
     const text = Array.from({ length: 2_000 }, (_, i) => `export class Poller${i} { start() { setInterval(() => tick(${i}), 1000); } dispose() { tick(0); } }\n`).join("");
     const found = lintText("/virtual/many.ts", `declare function tick(n: number): void;\n${text}`, only("uncleared-interval"));
     assert.equal(found.length, 2_000);
-    const clears = found.map((d) => d.fixes[0]?.edits.find((e) => e.newText.includes("clearInterval"))?.newText);
-    assert.deepEqual(new Set(clears), new Set(["\n  clearInterval(this.interval);"]));
+    const clears = found.map((d) => d.fixes[0]?.edits.find((e) => e.newText.includes("clearInterval"))?.newText ?? "none");
+    for (const clear of new Set(clears)) assert.match(clear, /^\n {2}clearInterval\(this\.interval\);/);
   });
 
   test("indentUnit answers for the text it is given, also right after another text", () => {
