@@ -10,13 +10,32 @@
 //               rebind, new checker) and in the rules, from the server's leaklint/stats
 //   heap        server heap (after a forced GC) after 100 and after 10,000 didChange
 //               events of the same document (sent in bursts of 10, each burst analysed)
+//   huge        a 46 MB document, a 20 MB document with 400,000 leaks (both over the size
+//               budget: one "analysis skipped" diagnostic) and a 3.9 MB one with 150,000
+//               leaks (under it: analysed until its time budget runs out): time to the
+//               published result, and a request sent right after the open (answered
+//               between slices of the analysis, not after it)
+//   imports     heap before, with 12 packages imported, and after the imports are removed
+//               (and the server's 2 s grace before it releases their files has passed)
+//   storm       40,000 didChange events on one typed document in bursts of 20, every tenth
+//               burst adding or removing one of the 12 imports: didChange→publish latency
+//               per burst (p50/p95/max) and heap at the start and the end
 //
+// `node --expose-gc bench/server.js [--only huge,imports,storm,latency,heap]`
 // Runs the compiled server (npm run build first; `npm run bench:server` does).
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
 const { TestClient, REPO } = require("../test/out/lib/lsp-client.js");
 
+const ONLY = (() => {
+  const at = process.argv.indexOf("--only");
+  return at > 0 ? new Set(process.argv[at + 1].split(",")) : undefined;
+})();
+const wanted = (part) => !ONLY || ONLY.has(part);
+const PACKAGES = ["express", "koa", "pg", "react", "fastify", "vscode", "node:fs", "node:http", "node:events", "node:stream", "node:net", "node:child_process"];
+const STORM_EVENTS = 40_000;
+const STORM_BURST = 20;
 const EDITS = 200;
 const CODE_ACTIONS = 50;
 const HEAP_EVENTS = 10_000;
@@ -133,6 +152,96 @@ async function measureHeap(client, file) {
   return heaps;
 }
 
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const heapUsed = async (client) => (await client.connection.sendRequest("leaklint/stats")).heapUsed;
+/** The server releases parsed files no program uses after a grace (`releaseAfterMs`, 2 s by default). */
+const afterReleaseGrace = () => new Promise((resolve) => setTimeout(resolve, 2_500));
+const importLine = (i) => `import * as p${i} from "${PACKAGES[i]}";\n`;
+
+async function measureHuge(client, dir) {
+  const line = (text, width) => `${text} //${" ".repeat(width - text.length - 4)}\n`; // padded to `width` characters
+  const cases = [
+    ["46 MB document", line("export function f(a: number): number { return a + 1; }", 64).repeat(46e6 / 64)],
+    ["20 MB, 400,000 leaks", line("setInterval(() => tick(), 1000);", 50).repeat(400_000)],
+    ["3.9 MB, 150,000 leaks", "setInterval(() => {}, 5);\n".repeat(150_000)],
+  ];
+  const rows = [];
+  for (const [name, text] of cases) {
+    const document = client.open(path.join(dir, `huge-${rows.length}.ts`), text);
+    const opened = performance.now();
+    const published = client.diagnosticsFor(document.uri, 1).then((d) => ({ d, ms: performance.now() - opened }));
+    await client.connection.sendRequest("leaklint/rules");
+    const requestMs = performance.now() - opened;
+    const { d, ms: resultMs } = await published;
+    rows.push({ name, mb: text.length / 1e6, resultMs, requestMs, result: d.length === 1 && d[0].code === "analysis-skipped" ? d[0].message.replace(/^leaklint /, "") : `${d.length} diagnostics`, heap: await heapUsed(client) });
+    client.close(document.uri);
+  }
+  return rows;
+}
+
+/** A typed document that imports `count` of the packages (the rest of the file stays). */
+function importing(count, body) {
+  let text = "";
+  for (let i = 0; i < count; i++) text += importLine(i);
+  return text + body;
+}
+
+async function measureImports(client, file) {
+  const body = fs.readFileSync(file, "utf8");
+  const document = client.open(file, body);
+  await client.diagnosticsFor(document.uri, 1);
+  const start = await heapUsed(client);
+  let next = client.change(document.uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: importing(PACKAGES.length, "") }]);
+  await client.diagnosticsFor(document.uri, next.version);
+  const loaded = await heapUsed(client);
+  next = client.change(document.uri, [{ range: { start: { line: 0, character: 0 }, end: { line: PACKAGES.length, character: 0 } }, newText: "" }]);
+  await client.diagnosticsFor(document.uri, next.version);
+  await afterReleaseGrace();
+  const end = await heapUsed(client);
+  client.close(document.uri);
+  return { start, loaded, end };
+}
+
+async function measureStorm(client, file) {
+  const text = fs.readFileSync(file, "utf8");
+  const document = client.open(file, text);
+  await client.diagnosticsFor(document.uri, 1);
+  const start = await heapUsed(client);
+  const times = [];
+  const heaps = [];
+  let imported = 0;
+  let adding = true;
+  for (let events = 0, burst = 0; events < STORM_EVENTS; burst++) {
+    const began = performance.now();
+    let version;
+    for (let i = 0; i < STORM_BURST; i++, events++) {
+      let edit;
+      if (i === 0 && burst % 10 === 0) {
+        // Add the next import, or remove the last one; 12 in, then 12 out, and again.
+        if (adding) edit = { range: { start: { line: imported, character: 0 }, end: { line: imported, character: 0 } }, newText: importLine(imported++) };
+        else edit = { range: { start: { line: --imported, character: 0 }, end: { line: imported + 1, character: 0 } }, newText: "" };
+        if (imported === PACKAGES.length) adding = false;
+        if (imported === 0) adding = true;
+      } else {
+        const at = editPosition(client.documents.get(document.uri).getText());
+        edit = { range: { start: at, end: { line: at.line, character: at.character + 1 } }, newText: String((events % 9) + 1) };
+      }
+      version = client.change(document.uri, [edit]).version;
+    }
+    await client.diagnosticsFor(document.uri, version);
+    times.push(performance.now() - began);
+    if (events % 10_000 === 0) heaps.push(await heapUsed(client));
+  }
+  // Back to the text it started with: no imports.
+  const current = client.documents.get(document.uri);
+  const last = client.change(document.uri, [{ range: { start: { line: 0, character: 0 }, end: current.positionAt(current.getText().length) }, newText: text }]);
+  await client.diagnosticsFor(document.uri, last.version);
+  await afterReleaseGrace();
+  const end = await heapUsed(client);
+  client.close(document.uri);
+  return { start, end, heaps, p50: quantile(times, 0.5), p95: quantile(times, 0.95), max: Math.max(...times), bursts: times.length };
+}
+
 async function main() {
   const root = path.join(REPO, "test", ".tmp", `bench-server-${process.pid}`);
   fs.mkdirSync(path.join(root, "src"), { recursive: true });
@@ -144,17 +253,37 @@ async function main() {
   const file = (name) => path.join(root, "src", name);
   for (const lines of [2000, 10000]) fs.writeFileSync(file(`file-${lines}.ts`), generate(lines));
   fs.writeFileSync(file("heap.ts"), generate(2000));
+  fs.writeFileSync(file("imports.ts"), generate(200));
+  fs.writeFileSync(file("storm.ts"), generate(400));
   const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0 }, execArgv: ["--expose-gc"] });
   try {
-    console.log(`leaklint server benchmark (node ${process.version}, ${EDITS} edits per file, typed project)\n`);
-    console.log("file          open+first   didChange→publish median   p95        codeAction median   p95       diagnostics   (mean: program update + rules)");
-    for (const lines of [2000, 10000]) {
-      const r = await measureLatency(client, file(`file-${lines}.ts`));
-      console.log(`${String(r.lines).padStart(6)} lines  ${ms(r.openMs).padStart(10)}   ${ms(r.median).padStart(22)}   ${ms(r.p95).padStart(8)}   ${ms(r.actionMedian).padStart(17)}   ${ms(r.actionP95).padStart(7)}   ${String(r.diagnostics).padStart(11)}   (${ms(r.programMean)} + ${ms(r.lintMean)})`);
+    console.log(`leaklint server benchmark (node ${process.version}, typed project)\n`);
+    if (wanted("latency")) {
+      console.log(`latency: ${EDITS} one-character edits per file`);
+      console.log("file          open+first   didChange→publish median   p95        codeAction median   p95       diagnostics   (mean: program update + rules)");
+      for (const lines of [2000, 10000]) {
+        const r = await measureLatency(client, file(`file-${lines}.ts`));
+        console.log(`${String(r.lines).padStart(6)} lines  ${ms(r.openMs).padStart(10)}   ${ms(r.median).padStart(22)}   ${ms(r.p95).padStart(8)}   ${ms(r.actionMedian).padStart(17)}   ${ms(r.actionP95).padStart(7)}   ${String(r.diagnostics).padStart(11)}   (${ms(r.programMean)} + ${ms(r.lintMean)})`);
+      }
     }
-    const heaps = await measureHeap(client, file("heap.ts"));
-    const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-    console.log(`\nheap after 100 didChange events: ${mb(heaps[100])}; after ${HEAP_EVENTS}: ${mb(heaps[HEAP_EVENTS])} (${((heaps[HEAP_EVENTS] / heaps[100] - 1) * 100).toFixed(1)}%)`);
+    if (wanted("heap")) {
+      const heaps = await measureHeap(client, file("heap.ts"));
+      console.log(`\nheap after 100 didChange events: ${mb(heaps[100])}; after ${HEAP_EVENTS}: ${mb(heaps[HEAP_EVENTS])} (${((heaps[HEAP_EVENTS] / heaps[100] - 1) * 100).toFixed(1)}%)`);
+    }
+    if (wanted("huge")) {
+      console.log("\nhuge documents            size       result published   request answered   heap after   result");
+      for (const r of await measureHuge(client, path.join(root, "src"))) {
+        console.log(`${r.name.padEnd(24)} ${r.mb.toFixed(1).padStart(5)} MB   ${ms(r.resultMs).padStart(16)}   ${ms(r.requestMs).padStart(16)}   ${mb(r.heap).padStart(10)}   ${r.result}`);
+      }
+    }
+    if (wanted("imports")) {
+      const r = await measureImports(client, file("imports.ts"));
+      console.log(`\nimports: heap ${mb(r.start)} → ${mb(r.loaded)} with ${PACKAGES.length} packages imported → ${mb(r.end)} after removing them (${((r.end / r.start - 1) * 100).toFixed(1)}% of the start)`);
+    }
+    if (wanted("storm")) {
+      const r = await measureStorm(client, file("storm.ts"));
+      console.log(`\nstorm: ${STORM_EVENTS} didChange events in ${r.bursts} bursts, imports added and removed: burst→publish p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, max ${ms(r.max)}; heap ${mb(r.start)} → ${mb(r.end)} (${((r.end / r.start - 1) * 100).toFixed(1)}%; every 10,000 events: ${r.heaps.map(mb).join(", ")})`);
+    }
   } finally {
     await client.stop();
     fs.rmSync(root, { recursive: true, force: true });

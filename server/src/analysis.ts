@@ -5,9 +5,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type LintDiagnostic, docsUrlFor, isLintable, readRuleDoc } from "leaklint";
+import { ENGINE_RULES, type LintDiagnostic, docsUrlFor, engineDiagnostic, isLintable, lintSteps, readRuleDoc } from "leaklint";
 import { type Diagnostic, DiagnosticSeverity, type TextEdit } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
+import type ts from "typescript";
+import { type Budget, Exclusive, runInSlices } from "./budget";
 import { fileLevelDiagnostic, toLspDiagnostic } from "./convert";
 import { fixUntilStable, singleEdit } from "./fix-all";
 import type { DocumentLinter } from "./linting";
@@ -26,15 +28,27 @@ export interface AnalysisResult {
   status: StatusParams;
 }
 
+export const SKIPPED = "analysis-skipped";
+
+/** Diagnostics converted between two steps of an analysis. */
+const CONVERSIONS_PER_STEP = 2000;
+
 export class Analyzer {
   /** Running totals for `leaklint/stats` (benchmarks). */
-  readonly totals = { analyses: 0, programMs: 0, lintMs: 0 };
+  readonly totals = { analyses: 0, programMs: 0, lintMs: 0, skipped: 0, stale: 0 };
+  private readonly exclusive = new Exclusive();
 
   constructor(
     private readonly projects: ProjectHost,
     private readonly linter: DocumentLinter,
     private readonly log: (key: string, message: string) => void,
+    private readonly budget: Budget,
   ) {}
+
+  /** The document being analysed (or fixed) right now. */
+  get analysing(): string | undefined {
+    return this.exclusive.current;
+  }
 
   /** The path the document is analysed under: its file, or a virtual one with an extension TypeScript accepts. */
   fileNameOf(document: TextDocument): string {
@@ -55,37 +69,98 @@ export class Analyzer {
     this.projects.close(this.fileNameOf(document));
   }
 
-  analyze(document: TextDocument, settings: LeaklintSettings, folder: string | undefined): AnalysisResult {
-    const restricted = !this.linter.trusted;
-    try {
-      const started = performance.now();
-      this.sync(document);
-      const target = this.projects.targetFor(this.fileNameOf(document));
-      if (!target) return { diagnostics: [], status: { uri: document.uri, state: "warn", message: "no program for this file", restricted } };
-      const programReady = performance.now();
-      const outcome = this.linter.lint(target, settings, folder);
-      this.totals.analyses++;
-      this.totals.programMs += programReady - started;
-      this.totals.lintMs += performance.now() - programReady;
-      const diagnostics = outcome.diagnostics.map((d) => toLspDiagnostic(d, document));
-      for (const d of outcome.diagnostics) if (d.ruleId === "internal-error") this.log(`internal:${document.uri}:${d.message}`, `${document.uri}: ${d.message}`);
-      if (outcome.configError) {
-        diagnostics.unshift(fileLevelDiagnostic("config-error", `leaklint config ignored (linted with the defaults): ${outcome.configError}`,
-          DiagnosticSeverity.Warning));
+  /**
+   * The document's diagnostics and status, or undefined when the analysis went stale
+   * (`isCurrent()` turned false, or a newer analysis of the document started).
+   */
+  analyze(document: TextDocument, settings: LeaklintSettings, folder: string | undefined, isCurrent: () => boolean): Promise<AnalysisResult | undefined> {
+    return this.exclusive.run(document.uri, async (stopped) => {
+      const current = (): boolean => !stopped() && isCurrent();
+      if (!current()) return this.stale();
+      const restricted = !this.linter.trusted;
+      const tooLarge = this.tooLarge(document);
+      if (tooLarge) return this.skipped(document, tooLarge, restricted);
+      try {
+        const outcome = await runInSlices(this.analysisSteps(document, settings, folder, restricted), this.budget.analysisMs, current);
+        if (outcome.kind === "stale") return this.stale();
+        if (outcome.kind === "over-budget") {
+          return this.skipped(document, `its analysis took longer than its ${this.budget.analysisMs} ms budget`, restricted);
+        }
+        return outcome.value;
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        this.log(`crash:${document.uri}:${message}`, `Analysis of ${document.uri} failed: ${error instanceof Error ? error.stack : message}`);
+        return {
+          diagnostics: [fileLevelDiagnostic("internal-error", `leaklint could not analyse this file: ${message}`, DiagnosticSeverity.Error)],
+          status: { uri: document.uri, state: "error", message, restricted },
+        };
       }
-      return { diagnostics, status: statusOf(document.uri, outcome.diagnostics, outcome.configError, restricted) };
-    } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      this.log(`crash:${document.uri}:${message}`, `Analysis of ${document.uri} failed: ${error instanceof Error ? error.stack : message}`);
-      return {
-        diagnostics: [fileLevelDiagnostic("internal-error", `leaklint could not analyse this file: ${message}`, DiagnosticSeverity.Error)],
-        status: { uri: document.uri, state: "error", message, restricted },
-      };
-    }
+    });
   }
 
-  /** One edit applying all safe fixes of the document, re-linted until stable. */
-  fixAll(document: TextDocument, settings: LeaklintSettings, folder: string | undefined): TextEdit[] {
+  private *analysisSteps(document: TextDocument, settings: LeaklintSettings, folder: string | undefined, restricted: boolean): Generator<void, AnalysisResult> {
+    const started = performance.now();
+    this.sync(document);
+    let target = this.projects.targetFor(this.fileNameOf(document));
+    if (!target) return { diagnostics: [], status: { uri: document.uri, state: "warn", message: "no program for this file", restricted } };
+    const programReady = performance.now();
+    yield;
+    const { config, configError } = this.linter.configFor(target.sourceFile.fileName, settings, folder);
+    const options = this.linter.lintOptions(config, settings, target.sourceFile.fileName);
+    let found = yield* lintSteps(target.sourceFile, target.types, options);
+    if (target.rebuilt?.()) {
+      // The checker failed on some file of the project and the program was rebuilt without it: once more, on the new program.
+      target = this.projects.targetFor(this.fileNameOf(document));
+      if (!target) return { diagnostics: [], status: { uri: document.uri, state: "warn", message: "no program for this file", restricted } };
+      found = yield* lintSteps(target.sourceFile, target.types, options);
+    }
+    if (target.untyped) found.unshift(untypedDiagnostic(target.sourceFile, target.untyped));
+    const linted = performance.now();
+    const diagnostics: Diagnostic[] = [];
+    for (const d of found) {
+      diagnostics.push(toLspDiagnostic(d, document));
+      if (diagnostics.length % CONVERSIONS_PER_STEP === 0) yield;
+    }
+    this.totals.analyses++; // analyses run to their end
+    this.totals.programMs += programReady - started;
+    this.totals.lintMs += linted - programReady;
+    for (const d of found) if (d.ruleId === "internal-error") this.log(`internal:${document.uri}:${d.message}`, `${document.uri}: ${d.message}`);
+    if (configError) {
+      diagnostics.unshift(fileLevelDiagnostic("config-error", `leaklint config ignored (linted with the defaults): ${configError}`,
+        DiagnosticSeverity.Warning));
+    }
+    return { diagnostics, status: statusOf(document.uri, found, configError, restricted) };
+  }
+
+  /** Why the document is over the size budget, if it is. */
+  private tooLarge(document: TextDocument): string | undefined {
+    const length = document.getText().length;
+    if (length <= this.budget.maxDocumentSize) return undefined;
+    return `it has ${length.toLocaleString("en-US")} characters (the limit is ${this.budget.maxDocumentSize.toLocaleString("en-US")})`;
+  }
+
+  private skipped(document: TextDocument, why: string, restricted: boolean): AnalysisResult {
+    this.totals.skipped++;
+    const message = `leaklint analysis skipped: file too large (${why})`;
+    this.log(`skipped:${document.uri}`, `${document.uri}: ${message}`);
+    return {
+      diagnostics: [fileLevelDiagnostic(SKIPPED, message, DiagnosticSeverity.Warning)],
+      status: { uri: document.uri, state: "warn", message, restricted },
+    };
+  }
+
+  private stale(): undefined {
+    this.totals.stale++;
+    return undefined;
+  }
+
+  /** One edit applying all safe fixes of the document, re-linted until stable (none for a document over the size budget). */
+  fixAll(document: TextDocument, settings: LeaklintSettings, folder: string | undefined): Promise<TextEdit[]> {
+    if (this.tooLarge(document)) return Promise.resolve([]);
+    return this.exclusive.run(document.uri, async () => this.fixAllNow(document, settings, folder), false);
+  }
+
+  private fixAllNow(document: TextDocument, settings: LeaklintSettings, folder: string | undefined): TextEdit[] {
     const fileName = this.fileNameOf(document);
     this.sync(document);
     const options = this.linter.lintOptionsFor(fileName, settings, folder);
@@ -107,6 +182,11 @@ export class Analyzer {
     return { ruleId, url: docsUrlFor(ruleId), markdown: loadRuleDoc(ruleId) };
   }
 
+}
+
+/** The note the CLI gives a file the checker failed on (`types-unavailable`). */
+function untypedDiagnostic(sourceFile: ts.SourceFile, reason: string): LintDiagnostic {
+  return engineDiagnostic(sourceFile, ENGINE_RULES.typesUnavailable, "warning", `Linted without types: ${reason}.`, 0, 0);
 }
 
 function statusOf(uri: string, diagnostics: readonly LintDiagnostic[], configError: string | undefined, restricted: boolean): StatusParams {

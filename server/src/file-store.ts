@@ -83,7 +83,14 @@ export class FileStore {
   get openCount(): number {
     return this.open.size;
   }
+
+  /** Forgets the disk texts of source files `keep` rejects (package.json and other reads stay cached). */
+  releaseTexts(keep: (fileName: string) => boolean): void {
+    for (const fileName of this.diskTexts.keys()) if (SOURCE_FILE.test(fileName) && !keep(fileName)) this.diskTexts.delete(fileName);
+  }
 }
+
+const SOURCE_FILE = /\.[cm]?[jt]sx?$/i;
 
 /**
  * Parsed files by name and parse options, kept while their version stands. A new version
@@ -92,7 +99,7 @@ export class FileStore {
  * placeholder that the linter reports as a parse error.
  */
 export class SourceFiles {
-  private readonly files = new Map<string, { version: string; sourceFile: ts.SourceFile }>();
+  private readonly files = new Map<string, { fileName: string; version: string; sourceFile: ts.SourceFile }>();
 
   constructor(private readonly store: FileStore) {}
 
@@ -103,19 +110,34 @@ export class SourceFiles {
     if (cached?.version === version) return cached.sourceFile;
     const text = this.store.text(fileName);
     if (text === undefined) return undefined;
-    let sourceFile: ts.SourceFile;
+    let sourceFile: ts.SourceFile | undefined;
     try {
-      sourceFile = cached && !isPlaceholder(cached.sourceFile) ? reparse(cached.sourceFile, text) : ts.createSourceFile(fileName, text, options, false);
+      // The incremental parser walks the old tree recursively: on a very deep one it fails where a fresh parse of the new text may not.
+      if (cached && !isPlaceholder(cached.sourceFile)) sourceFile = reparse(cached.sourceFile, text);
+    } catch {
+      sourceFile = undefined;
+    }
+    try {
+      sourceFile ??= ts.createSourceFile(fileName, text, options, false);
     } catch (error) {
       sourceFile = unparsablePlaceholder(fileName, options, error);
     }
-    this.files.set(key, { version, sourceFile });
+    this.files.set(key, { fileName, version, sourceFile });
     return sourceFile;
   }
 
   /** Drops a file parsed with `options` (a loose document that was closed). */
   forget(fileName: string, options: ts.CreateSourceFileOptions): void {
     this.files.delete(cacheKey(fileName, options));
+  }
+
+  /** Drops the files `keep` rejects (what no program and no open document uses any more). */
+  release(keep: (fileName: string) => boolean): void {
+    for (const [key, entry] of this.files) if (!keep(entry.fileName)) this.files.delete(key);
+  }
+
+  get size(): number {
+    return this.files.size;
   }
 
   clear(): void {

@@ -11,12 +11,6 @@ import {
 import type { AnalysisTarget } from "./projects";
 import type { LeaklintSettings } from "./protocol";
 
-export interface LintOutcome {
-  diagnostics: LintDiagnostic[];
-  /** A config problem: linted with the defaults instead. */
-  configError?: string;
-}
-
 export interface LinterOptions {
   trusted: boolean;
   extraRules: readonly string[];
@@ -36,11 +30,6 @@ export class DocumentLinter {
     return this.options.trusted;
   }
 
-  lint(target: AnalysisTarget, settings: LeaklintSettings, workspaceFolder: string | undefined): LintOutcome {
-    const { config, configError } = this.configFor(target.sourceFile.fileName, settings, workspaceFolder);
-    return { diagnostics: this.lintWith(target, this.lintOptions(config, settings, target.sourceFile.fileName)), configError };
-  }
-
   lintWith(target: AnalysisTarget, lintOptions: LintFileOptions): LintDiagnostic[] {
     return lintSourceFile(target.sourceFile, target.types, lintOptions);
   }
@@ -57,7 +46,7 @@ export class DocumentLinter {
   }
 
   /** The file's rules: config, its `overrides` (and the built-in test-files one) for this file, then the editor's settings. */
-  private lintOptions(config: LeaklintConfig, settings: LeaklintSettings, fileName: string): LintFileOptions {
+  lintOptions(config: LeaklintConfig, settings: LeaklintSettings, fileName: string): LintFileOptions {
     const overrides: Record<string, SeveritySetting> = {};
     if (this.options.trusted) {
       for (const [id, severity] of Object.entries(settings.rules)) if (!(id in config.rules)) overrides[id] = severity;
@@ -69,7 +58,7 @@ export class DocumentLinter {
     };
   }
 
-  private configFor(
+  configFor(
     fileName: string,
     settings: LeaklintSettings,
     workspaceFolder: string | undefined,

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { LOOSE_PARSE_OPTIONS, type TypeInfo, parseTsconfig, tsconfigProblems, typeInfo } from "leaklint";
+import { LOOSE_PARSE_OPTIONS, type TypeInfo, buildCheckedProgram, parseTsconfig, stubbingHost, tsconfigProblems } from "leaklint";
 import { FileStore, SourceFiles } from "./file-store";
 
 export interface AnalysisTarget {
@@ -14,6 +14,10 @@ export interface AnalysisTarget {
   /** The tsconfig project's program and checker; undefined for a loose file. */
   types?: TypeInfo;
   tsconfig?: string;
+  /** Why a file of a typed project is analysed without types (the checker failed on it). */
+  untyped?: string;
+  /** True once the program was rebuilt because its checker failed while this target was analysed: analyse again. */
+  rebuilt?: () => boolean;
 }
 
 export type FileChangeKind = "created" | "changed" | "deleted";
@@ -27,17 +31,22 @@ export type FileChangeKind = "created" | "changed" | "deleted";
  */
 class Project {
   private generation = 0;
-  private built: { key: string; program: ts.Program } | undefined;
+  private built: { key: string; program: ts.Program; fileCount: number } | undefined;
   private readonly host: ts.CompilerHost;
   private readonly resolutions: ts.ModuleResolutionCache;
   private roots: Set<string>;
+  private lastFileNames: readonly string[] = [];
+  /** Files the checker failed on, read as empty by the program (linted without types) until their text changes. */
+  private stubbed = new Map<string, { reason: string; version: string }>();
+  /** Checker failures recovered from (a target built before one is stale). */
+  failures = 0;
 
   constructor(
     readonly tsconfig: string,
     private readonly options: ts.CompilerOptions,
     roots: readonly string[],
     private readonly store: FileStore,
-    files: SourceFiles,
+    private readonly files: SourceFiles,
   ) {
     this.roots = new Set(roots);
     const directory = path.dirname(tsconfig);
@@ -68,17 +77,69 @@ class Project {
     this.generation++;
   }
 
-  program(): ts.Program {
+  /** The current program; `changed` tells whether its set of files differs from the previous program's. */
+  program(): { program: ts.Program; changed: boolean } {
     const key = `${this.store.generation}/${this.generation}`;
-    if (this.built?.key !== key) {
-      const program = ts.createProgram({ rootNames: [...this.roots], options: this.options, host: this.host, oldProgram: this.built?.program });
-      this.built = { key, program };
+    if (this.built?.key === key) return { program: this.built.program, changed: false };
+    const previous = this.built;
+    for (const [fileName, stub] of this.stubbed) if (this.store.version(fileName) !== stub.version) this.stubbed.clear(); // edited: try it again
+    const host = stubbingHost({ ...this.host }, new Set(this.stubbed.keys()));
+    const program = ts.createProgram({ rootNames: [...this.roots], options: this.options, host, oldProgram: previous?.program });
+    const files = program.getSourceFiles();
+    const changed = !previous || previous.fileCount !== files.length || files.some((f) => !previous.program.getSourceFile(f.fileName));
+    this.built = { key, program, fileCount: files.length };
+    if (changed) this.lastFileNames = files.map((f) => f.fileName);
+    return { program, changed };
+  }
+
+  /** Why `fileName` is left out of the typed program, if it is. */
+  untypedReason(fileName: string): string | undefined {
+    return this.stubbed.get(ts.sys.resolvePath(fileName))?.reason;
+  }
+
+  /**
+   * The checker of the current program, built on first use. A checker that fails (a stack
+   * overflow while binding a very deep file) leaves half-bound files behind: the program is
+   * rebuilt from fresh parses with the deepest file read as empty (the engine's checker
+   * guard), and the question that failed still fails this once (the caller analyses again).
+   */
+  checker(program: ts.Program): ts.TypeChecker {
+    try {
+      return program.getTypeChecker();
+    } catch (error) {
+      if (program === this.built?.program && error instanceof RangeError) this.recover(program);
+      throw error;
     }
-    return this.built.program;
+  }
+
+  private recover(failed: ts.Program): void {
+    let attempt = failed;
+    const checked = buildCheckedProgram((stubbed) => {
+      const bound = new Set(attempt.getSourceFiles().map((f) => f.fileName));
+      this.files.release((fileName) => !bound.has(fileName)); // what a failed checker bound is unusable
+      attempt = ts.createProgram({ rootNames: [...this.roots], options: this.options, host: stubbingHost({ ...this.host }, stubbed) });
+      return attempt;
+    });
+    this.failures++;
+    this.stubbed = new Map([...checked.untyped].map(([fileName, reason]) => [fileName, { reason, version: this.store.version(fileName) }]));
+    if (!checked.program) {
+      this.built = undefined;
+      return;
+    }
+    const files = checked.program.getSourceFiles();
+    this.built = { key: this.built!.key, program: checked.program, fileCount: files.length };
+    this.lastFileNames = files.map((f) => f.fileName);
+  }
+
+  /** The files of the last program built (kept across `setRoots`, which only forces a rebuild). */
+  fileNames(): readonly string[] {
+    return this.lastFileNames;
   }
 }
 
 const CONFIG_NAMES = new Set(["tsconfig.json", "jsconfig.json"]);
+/** How long a parsed file no program uses is kept before it is released. */
+const RELEASE_AFTER_MS = 2_000;
 
 /** All projects of one server connection. */
 export class ProjectHost {
@@ -91,7 +152,11 @@ export class ProjectHost {
   /** Open files analysed loose (outside any tsconfig). */
   private readonly loose = new Set<string>();
 
-  constructor(private readonly log: (key: string, message: string) => void) {}
+  /** Files no program uses any more, since when (they are released after `releaseAfterMs`). */
+  private readonly unusedSince = new Map<string, number>();
+  private releaseTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly log: (key: string, message: string) => void, private readonly releaseAfterMs = RELEASE_AFTER_MS) {}
 
   /** Keeps the store in sync with an open document (cheap: no parsing happens here). */
   setOpen(fileName: string, text: string, version: number): void {
@@ -149,13 +214,30 @@ export class ProjectHost {
     this.dropProjects();
     this.loose.clear();
     this.files.clear();
+    clearTimeout(this.releaseTimer);
+  }
+
+  get sourceFileCount(): number {
+    return this.files.size;
   }
 
   private targetIn(project: Project, fileName: string): AnalysisTarget | undefined {
-    const program = project.program();
+    const { program, changed } = project.program();
+    if (changed) this.release();
+    const untyped = project.untypedReason(fileName);
+    if (untyped) {
+      const loose = this.looseTarget(fileName);
+      return loose && { ...loose, untyped, tsconfig: project.tsconfig };
+    }
     const sourceFile = program.getSourceFile(fileName);
     if (!sourceFile) return undefined;
-    return { sourceFile, types: typeInfo(program), tsconfig: project.tsconfig };
+    const failures = project.failures;
+    return {
+      sourceFile,
+      types: { program, get checker() { return project.checker(program); } },
+      tsconfig: project.tsconfig,
+      rebuilt: () => project.failures !== failures,
+    };
   }
 
   private looseTarget(fileName: string): AnalysisTarget | undefined {
@@ -209,6 +291,43 @@ export class ProjectHost {
   private dropProjects(): void {
     this.projects.clear();
     this.broken.clear();
+    this.release();
+  }
+
+  /**
+   * A program's set of files changed (imports removed, a project dropped): parsed files and
+   * disk texts that no program and no open document has used for `releaseAfterMs` are let
+   * go, so the packages a document stopped importing leave the heap (the grace keeps an
+   * import that is being retyped from being parsed again on every keystroke).
+   */
+  private release(): void {
+    const live = new Set<string>();
+    for (const project of this.projects.values()) for (const fileName of project.fileNames()) live.add(normalize(fileName));
+    const now = performance.now();
+    const decided = new Map<string, boolean>();
+    const keep = (fileName: string): boolean => {
+      let kept = decided.get(fileName);
+      if (kept !== undefined) return kept;
+      if (live.has(normalize(fileName)) || this.store.isOpen(fileName) || this.loose.has(fileName)) {
+        this.unusedSince.delete(fileName);
+        kept = true;
+      } else {
+        const since = this.unusedSince.get(fileName) ?? now;
+        kept = now - since < this.releaseAfterMs;
+        if (kept) this.unusedSince.set(fileName, since);
+        else this.unusedSince.delete(fileName);
+      }
+      decided.set(fileName, kept);
+      return kept;
+    };
+    this.files.release(keep);
+    this.store.releaseTexts(keep);
+    if (this.unusedSince.size > 0 && !this.releaseTimer) {
+      this.releaseTimer = setTimeout(() => {
+        this.releaseTimer = undefined;
+        this.release();
+      }, this.releaseAfterMs).unref();
+    }
   }
 
   private findTsconfig(dir: string): string | undefined {

@@ -29,6 +29,12 @@ export interface InitializationOptions {
   extraRules?: string[];
   /** The client handles `leaklint/showDocumentation` and `leaklint/status` (the VS Code extension does). */
   customNotifications?: boolean;
+  /** Documents longer than this many characters are not analysed ("analysis skipped: file too large"; default 8,000,000). */
+  maxDocumentSize?: number;
+  /** Analysis time per document version in milliseconds before it is given up as too large (default 10,000). */
+  analysisBudgetMs?: number;
+  /** How long parsed files that no program uses any more (a removed import's package) are kept before they are released (default 2,000 ms). */
+  releaseAfterMs?: number;
 }
 
 /** Commands the server executes (`workspace/executeCommand`). */
@@ -98,6 +104,13 @@ export interface ServerStats {
   analyses: number;
   programMs: number;
   lintMs: number;
+  /** Analyses skipped over the size or time budget, and analyses stopped because a newer version arrived. */
+  skipped: number;
+  stale: number;
+  /** Parsed files the server holds (open documents, their programs' files). */
+  sourceFiles: number;
+  /** The document being analysed right now, if any. */
+  analysing: string | null;
 }
 
 interface WireRange {

@@ -12,6 +12,7 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { CONFIG_FILE_NAMES, fixLabel } from "leaklint";
 import { Analyzer } from "./analysis";
+import { DEFAULT_BUDGET } from "./budget";
 import { fixAllAction, quickFixes, wantsFixAll, wantsQuickFixes, workspaceEdit } from "./code-actions";
 import { DocumentLinter } from "./linting";
 import { ProjectHost } from "./projects";
@@ -124,9 +125,12 @@ export class LeaklintServer {
     this.settings = new SettingsCache(this.features.configuration
       ? (scopeUri) => this.connection.workspace.getConfiguration({ scopeUri, section: "leaklint" })
       : undefined);
-    this.projects = new ProjectHost(log);
+    this.projects = new ProjectHost(log, typeof options.releaseAfterMs === "number" && options.releaseAfterMs >= 0 ? options.releaseAfterMs : undefined);
     this.linter = new DocumentLinter({ trusted, extraRules: options.extraRules ?? [], log });
-    this.analyzer = new Analyzer(this.projects, this.linter, log);
+    this.analyzer = new Analyzer(this.projects, this.linter, log, {
+      maxDocumentSize: positive(options.maxDocumentSize) ?? DEFAULT_BUDGET.maxDocumentSize,
+      analysisMs: positive(options.analysisBudgetMs) ?? DEFAULT_BUDGET.analysisMs,
+    });
     this.scheduler = new Scheduler(options.debounceMs ?? 100, (uri, version) => this.validate(uri, version));
     return {
       capabilities: {
@@ -181,8 +185,8 @@ export class LeaklintServer {
     const settings = await this.settings.get(uri);
     const document = this.documents.get(uri);
     if (!document || document.version !== version) return;
-    const diagnostics = this.run(document, settings);
-    await this.connection.sendDiagnostics({ uri, version, diagnostics });
+    const diagnostics = await this.run(document, settings);
+    if (diagnostics) await this.connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
   private async pullDiagnostics(uri: string, token: { isCancellationRequested: boolean }): Promise<DocumentDiagnosticReport> {
@@ -193,16 +197,19 @@ export class LeaklintServer {
     if (settings.run === "onSave" && cached) return { kind: DocumentDiagnosticReportKind.Full, items: cached.diagnostics };
     // Let queued didChange notifications land first; a newer version makes this request stale.
     await new Promise((resolve) => setImmediate(resolve));
-    const current = this.documents.get(uri);
-    if (token.isCancellationRequested || !current || current.version !== document.version) {
-      throw new ResponseError(LSPErrorCodes.ServerCancelled, "A newer version of the document arrived", { retriggerRequest: true });
-    }
-    return { kind: DocumentDiagnosticReportKind.Full, items: this.run(current, settings) };
+    const stale = (): boolean => token.isCancellationRequested || this.documents.get(uri)?.version !== document.version;
+    const items = stale() ? undefined : await this.run(document, settings, () => !stale());
+    if (!items) throw new ResponseError(LSPErrorCodes.ServerCancelled, "A newer version of the document arrived", { retriggerRequest: true });
+    return { kind: DocumentDiagnosticReportKind.Full, items };
   }
 
-  private run(document: TextDocument, settings: LeaklintSettings): Diagnostic[] {
+  /** The document's diagnostics; undefined when a newer version made the analysis stale. */
+  private async run(document: TextDocument, settings: LeaklintSettings, isCurrent = () => this.documents.get(document.uri)?.version === document.version,
+  ): Promise<Diagnostic[] | undefined> {
     if (!settings.enable) return [];
-    const { diagnostics, status } = this.analyzer.analyze(document, settings, this.folderOf(document.uri));
+    const result = await this.analyzer.analyze(document, settings, this.folderOf(document.uri), isCurrent);
+    if (!result) return undefined;
+    const { diagnostics, status } = result;
     this.results.set(document.uri, { version: document.version, diagnostics });
     if (this.features.customNotifications) void this.connection.sendNotification(Methods.status, status);
     return diagnostics;
@@ -236,7 +243,7 @@ export class LeaklintServer {
     if (wantsQuickFixes(only)) actions.push(...quickFixes(document, params.context.diagnostics, this.features.documentChanges));
     if (wantsFixAll(only)) {
       const settings = await this.settings.get(document.uri);
-      const edits = settings.enable ? this.analyzer.fixAll(document, settings, this.folderOf(document.uri)) : [];
+      const edits = settings.enable ? await this.analyzer.fixAll(document, settings, this.folderOf(document.uri)) : [];
       if (edits.length > 0) actions.push(fixAllAction(document.uri, document.version, edits, this.features.documentChanges));
     }
     return actions;
@@ -249,7 +256,7 @@ export class LeaklintServer {
       const document = this.documents.get(uri);
       if (!document) return;
       const settings = await this.settings.get(uri);
-      const edits = this.analyzer.fixAll(document, settings, this.folderOf(uri));
+      const edits = await this.analyzer.fixAll(document, settings, this.folderOf(uri));
       if (edits.length === 0) return;
       const result = await this.connection.workspace.applyEdit({
         label: "Fix all leaks in this file",
@@ -273,7 +280,7 @@ export class LeaklintServer {
     (globalThis as { gc?: () => void }).gc?.();
     return {
       heapUsed: process.memoryUsage().heapUsed, documents: this.projects.documentCount, projects: this.projects.projectCount,
-      ...this.analyzer.totals,
+      sourceFiles: this.projects.sourceFileCount, analysing: this.analyzer.analysing ?? null, ...this.analyzer.totals,
     };
   }
 
@@ -289,4 +296,8 @@ export class LeaklintServer {
     this.logged.add(key);
     this.connection.console.warn(message);
   }
+}
+
+function positive(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
 }

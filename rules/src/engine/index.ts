@@ -30,8 +30,9 @@ export {
   type LeaklintConfig, type ResolvedRule, ConfigError, CONFIG_FILE_NAMES, defaultConfig, findConfigFile, loadConfigFile, parseConfig,
   resolveRules, toSeverity,
 } from "./hosting/config";
-export { type LintFileOptions, ENGINE_RULES, lintSourceFile, formatMessage, isEngineFault } from "./core/linter";
+export { type LintFileOptions, ENGINE_RULES, engineDiagnostic, lintSourceFile, lintSteps, formatMessage, isEngineFault } from "./core/linter";
 export { type RuleSources, PLUGIN_DEFAULT_SEVERITY, builtinSources, checkPluginRules } from "./hosting/plugins";
+export { type CheckedProgram, buildCheckedProgram, stubbingHost } from "./hosting/checker-guard";
 export {
   LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type LintUnit, type UnparsableSourceFile, createLintUnits, discoverFiles, guardedHost, isLintable,
   parseTsconfig, tsconfigProblems, unparsablePlaceholder, parseLooseFile, LOOSE_PARSE_OPTIONS, typeInfo, unitFiles,

@@ -52,12 +52,17 @@ export default defineRule<MessageId, Options>({
     const lifetime = context.use(lifetimes);
     const instances = context.use(owners);
     const { facts, sourceFile } = context;
+    const growingNames = new Map<string, boolean>();
+    const checkedBindings = new Set<ts.Symbol>();
     return {
       [ts.SyntaxKind.VariableDeclaration](decl: ts.VariableDeclaration) {
         const kind = collectionKindOf(decl.initializer);
         if (!kind || !ts.isIdentifier(decl.name) || !isTopLevel(decl)) return;
         // Cheap syntactic filter: some `name.push(…)`-like growth must exist before binding is resolved.
-        if (!facts.identifiersNamed(decl.name.text).some((id) => classifyCollectionUse(id).kind === "grow")) return;
+        if (!growsSomewhere(decl.name.text)) return;
+        const binding = facts.symbolAt(decl.name);
+        if (binding && checkedBindings.has(binding)) return; // `var` redeclared: one binding, checked (and reported) once
+        if (binding) checkedBindings.add(binding);
         const statement = decl.parent.parent;
         check({
           name: decl.name.text, nameNode: decl.name, init: decl.initializer!, kind, where: "The module-level",
@@ -109,6 +114,13 @@ export default defineRule<MessageId, Options>({
         }
       },
     };
+
+    /** Whether some identifier of that name grows a collection, once per name (4,000 `var m = new Map()` lines made it quadratic). */
+    function growsSomewhere(name: string): boolean {
+      let known = growingNames.get(name);
+      if (known === undefined) growingNames.set(name, (known = facts.identifiersNamed(name).some((id) => classifyCollectionUse(id).kind === "grow")));
+      return known;
+    }
 
     function checkOwned(owned: OwnedCollection): void {
       const { owner } = owned;

@@ -37,12 +37,16 @@ export function requestParameter(facts: Facts, id: ts.Identifier): RequestValue 
   if (!decl || !ts.isParameter(decl) || !ts.isIdentifier(decl.name) || !isFunctionNode(decl.parent)) return undefined;
   const handler = decl.parent;
   const index = handler.parameters.indexOf(decl);
-  const typed = facts.typeIs(decl.name, REQUEST_TYPE_NAMES);
-  if (typed) return { param: decl.name, handler, index };
   const loose = !decl.type || decl.type.kind === ts.SyntaxKind.AnyKeyword || decl.type.kind === ts.SyntaxKind.UnknownKeyword;
+  const byPosition = index <= 1 && !NON_REQUEST_PARAMS.has(decl.name.text) && facts.analysis(lifetimes).roleOf(handler) === "request-handler";
+  // An unannotated parameter of a known handler is a request whatever its type says: the type is not asked, since
+  // inferring a parameter's contextual type resolves the framework's route overloads (Fastify, Hono: seconds).
+  if (loose && byPosition) return { param: decl.name, handler, index };
+  // An annotation is read as a type node (no inference); an unannotated parameter elsewhere needs its inferred type.
+  const typed = facts.typeIs(loose ? decl.name : decl.type!, REQUEST_TYPE_NAMES);
+  if (typed) return { param: decl.name, handler, index };
   if (typed === false && !loose) return undefined; // declared with a type that is not a request
-  if (index > 1 || NON_REQUEST_PARAMS.has(decl.name.text)) return undefined;
-  return facts.analysis(lifetimes).roleOf(handler) === "request-handler" ? { param: decl.name, handler, index } : undefined;
+  return byPosition ? { param: decl.name, handler, index } : undefined;
 }
 
 /**

@@ -128,9 +128,16 @@ export function isClearedOrHandedOff(stored: StoredHandle): boolean {
  * or a script that loads modules but exports nothing (a program or a side-effect entry, not a library module).
  */
 export function isEntryPoint(sourceFile: ts.SourceFile): boolean {
-  const text = sourceFile.text;
-  return text.startsWith("#!") || /require\.main\s*===?\s*module|import\.meta\.main|\.listen\(/.test(text) || exportsNothing(sourceFile);
+  let known = entryPoints.get(sourceFile); // a file question asked per timer: the regexes scan the whole text
+  if (known === undefined) {
+    const text = sourceFile.text;
+    known = text.startsWith("#!") || /require\.main\s*===?\s*module|import\.meta\.main|\.listen\(/.test(text) || exportsNothing(sourceFile);
+    entryPoints.set(sourceFile, known);
+  }
+  return known;
 }
+
+const entryPoints = new WeakMap<ts.SourceFile, boolean>();
 
 /**
  * A program: it exports nothing, so nothing imports it as a library, and it either loads modules

@@ -170,12 +170,20 @@ export function indentationAt(text: string, pos: number): string {
   return text.slice(lineStart, end);
 }
 
-/** One indentation step, guessed from the file (two spaces by default). */
+/**
+ * One indentation step, guessed from the file (two spaces by default). Asked once per fix
+ * of the same text, and a file without indented lines is scanned to its end: the last
+ * answer is kept (50,000 one-line functions made it quadratic).
+ */
 export function indentUnit(text: string): string {
+  if (text === lastIndent.text) return lastIndent.unit;
   const match = /\n( +|\t)\S/.exec(text);
-  if (!match) return "  ";
-  return match[1] === "\t" ? "\t" : match[1].length >= 4 && match[1].length % 4 === 0 ? "    " : "  ";
+  const unit = !match ? "  " : match[1] === "\t" ? "\t" : match[1].length >= 4 && match[1].length % 4 === 0 ? "    " : "  ";
+  lastIndent = { text, unit };
+  return unit;
 }
+
+let lastIndent = { text: "", unit: "  " };
 
 /** `=`, `??=`, `||=`, `&&=`: the operators that may store the right-hand value in the left. */
 export function isStoringAssignment(kind: ts.SyntaxKind): boolean {

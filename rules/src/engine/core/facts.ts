@@ -17,6 +17,8 @@ export class Facts {
   private analyses?: AnalysisCache;
   private syntaxIndex?: SyntaxIndex;
   private modulesCache?: Set<string>;
+  /** Every identifier of a binding, by binding: asked once per declaration, and `var` redeclarations share one. */
+  private readonly bindingIdentifiers = new Map<ts.Symbol, ts.Identifier[]>();
   /**
    * Which declaration a name refers to, from the engine's scope index in both tiers: it
    * agrees with the binder on variables, and it lets a typed file be linted without
@@ -80,9 +82,14 @@ export class Facts {
   referencesTo(name: ts.Identifier): ts.Identifier[] {
     const symbol = this.symbolAt(name);
     if (!symbol) return [];
-    // A binding is only visible inside the scope that declares it.
-    const scope = this.symbols.scopeOf(symbol) ?? this.sourceFile;
-    return this.identifiersWithin(name.text, scope).filter((id) => id !== name && this.symbolAt(id) === symbol);
+    let all = this.bindingIdentifiers.get(symbol);
+    if (!all) {
+      // A binding is only visible inside the scope that declares it.
+      const scope = this.symbols.scopeOf(symbol) ?? this.sourceFile;
+      all = this.identifiersWithin(name.text, scope).filter((id) => this.symbolAt(id) === symbol);
+      this.bindingIdentifiers.set(symbol, all);
+    }
+    return all.filter((id) => id !== name);
   }
 
   /** `this.<member>` accesses inside a class (`member` may be a private name, `#x`). */

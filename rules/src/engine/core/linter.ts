@@ -48,6 +48,23 @@ const EMPTY_SETTINGS: EngineSettings = { resources: [], listeners: [], pools: []
  * it the file is analysed loose — names and scopes only.
  */
 export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | undefined, options: LintFileOptions): LintDiagnostic[] {
+  const steps = lintSteps(sourceFile, types, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** How many nodes the walk and the visitors handle between two steps of `lintSteps`. */
+const NODES_PER_STEP = 4096;
+
+/**
+ * `lintSourceFile` in steps: the generator yields every few thousand nodes (and between
+ * finishers), so a host can keep serving between steps, stop a run whose input went stale
+ * (`return()` on the generator) or one that exceeds its time budget. Its value is the
+ * diagnostics.
+ */
+export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefined, options: LintFileOptions): Generator<void, LintDiagnostic[]> {
   const failure = (sourceFile as UnparsableSourceFile).leaklintParseFailure;
   if (failure) return [engineDiagnostic(sourceFile, ENGINE_RULES.parseError, "error", `Parsing error: ${failure} (the file was not linted)`, 0, 0)];
   const parseErrors = syntaxErrors(sourceFile, types?.program);
@@ -133,8 +150,11 @@ export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | unde
       diagnostics.push(internalErrorDiagnostic(sourceFile, id, error));
     }
   };
-  if (dispatch.size > 0) walkAll(sourceFile, facts, dispatch, visit);
-  for (const finisher of finishers) timed(finisher.id, finisher.run);
+  if (dispatch.size > 0) yield* walkAll(sourceFile, facts, dispatch, visit);
+  for (const finisher of finishers) {
+    yield;
+    timed(finisher.id, finisher.run);
+  }
 
   if (options.reportUnusedDirectives) {
     for (const directive of directives.unused()) {
@@ -183,28 +203,32 @@ function syntaxErrors(sourceFile: ts.SourceFile, program: ts.Program | undefined
  * the index complete, references, owners and calls cost no second walk of the file). The
  * engine's `walk` is iterative, so deep nesting cannot overflow the stack.
  */
-function walkAll(
+function* walkAll(
   root: ts.SourceFile,
   facts: Facts,
   dispatch: Map<ts.SyntaxKind, Array<{ id: string; visit: (node: ts.Node) => void }>>,
   visit: (id: string, visitor: (node: ts.Node) => void, node: ts.Node) => void,
-): void {
+): Generator<void, void> {
   const targets: ts.Node[] = [];
   const index = emptySyntaxIndex();
   // The engine's `walk` with the per-node work written in: it visits every node of every
   // file, and a loop of its own keeps that work monomorphic (`walk` calls many visitors).
   const stack: ts.Node[] = [root];
   const push = stackPusher(stack);
+  let count = 0;
   while (stack.length > 0) {
     const node = stack.pop()!;
     const kind = node.kind;
     indexNode(index, node, kind);
     if (dispatch.has(kind)) targets.push(node);
     pushChildren(stack, node, push);
+    if (++count % NODES_PER_STEP === 0) yield;
   }
   facts.adoptSyntaxIndex(index);
-  for (const node of targets) {
+  for (let i = 0; i < targets.length; i++) {
+    const node = targets[i];
     for (const handler of dispatch.get(node.kind)!) visit(handler.id, handler.visit, node);
+    if ((i + 1) % NODES_PER_STEP === 0) yield;
   }
 }
 
