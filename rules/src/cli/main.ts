@@ -11,12 +11,14 @@ import { readRuleDoc } from "../docs";
 import { rules as builtinRules } from "../index";
 import { formatGithub, formatJson, formatStylish } from "./formatters";
 import { formatSarif } from "./sarif";
+import { heapMain } from "../heap/cli";
 
 const FORMATS = ["stylish", "json", "sarif", "github"] as const;
 const SEVERITIES = ["off", "warn", "error", "info"];
 const PROGRESS_THRESHOLD = 300;
 
 export const HELP = `Usage: leaklint [options] [paths...]
+       leaklint heap diff <base> <target> [<final>]   (heap snapshots; leaklint heap --help)
 
 Finds resource and memory leaks in TypeScript and JavaScript.
 
@@ -51,6 +53,7 @@ export interface CliIo {
 class UsageError extends Error {}
 
 export function main(argv: string[], io: CliIo): number {
+  if (argv[0] === "heap") return heapMain(argv.slice(1), io);
   try {
     return run(argv, io);
   } catch (error) {

@@ -1,0 +1,222 @@
+// The object graph of one snapshot over its typed arrays: edge offsets per node, node
+// and edge names, retainers (shortest paths from the root, weak edges ignored) and the
+// dominator tree (Lengauer-Tarjan), which gives retained sizes.
+import type { HeapSnapshot } from "./snapshot";
+
+const NONE = 0xffffffff;
+
+export class HeapGraph {
+  readonly nodeCount: number;
+  /** First edge (index into edges / edgeFields) of each node; firstEdge[n + 1] ends it. */
+  readonly firstEdge: Uint32Array;
+  /** Parent on a shortest path from the root (NONE for the root and unreachable nodes). */
+  readonly parent: Uint32Array;
+  /** The edge (index) from `parent` that reaches the node first. */
+  readonly parentEdge: Uint32Array;
+  /** Nodes in breadth-first order from the root (reachable ones only). */
+  readonly order: Uint32Array;
+  readonly reachable: number;
+  private readonly weakType: number;
+  private readonly elementType: number;
+  private readonly hiddenType: number;
+
+  constructor(readonly snapshot: HeapSnapshot) {
+    const { nodes, nodeFields, field } = snapshot;
+    this.nodeCount = snapshot.nodeCount;
+    this.firstEdge = new Uint32Array(this.nodeCount + 1);
+    let edge = 0;
+    for (let n = 0; n < this.nodeCount; n++) {
+      this.firstEdge[n] = edge;
+      edge += nodes[n * nodeFields + field.edgeCount];
+    }
+    this.firstEdge[this.nodeCount] = edge;
+    if (edge !== snapshot.edgeCount) throw new Error(`${snapshot.file}: edge counts of the nodes (${edge}) do not add up to snapshot.edge_count (${snapshot.edgeCount})`);
+    this.weakType = snapshot.edgeTypes.indexOf("weak");
+    this.elementType = snapshot.edgeTypes.indexOf("element");
+    this.hiddenType = snapshot.edgeTypes.indexOf("hidden");
+    this.parent = new Uint32Array(this.nodeCount).fill(NONE);
+    this.parentEdge = new Uint32Array(this.nodeCount).fill(NONE);
+    this.order = new Uint32Array(this.nodeCount);
+    this.reachable = this.breadthFirst();
+  }
+
+  static readonly NONE = NONE;
+
+  id(n: number): number {
+    return this.snapshot.nodes[n * this.snapshot.nodeFields + this.snapshot.field.id];
+  }
+
+  selfSize(n: number): number {
+    return this.snapshot.nodes[n * this.snapshot.nodeFields + this.snapshot.field.selfSize];
+  }
+
+  type(n: number): string {
+    return this.snapshot.nodeTypes[this.snapshot.nodes[n * this.snapshot.nodeFields + this.snapshot.field.type]] ?? "unknown";
+  }
+
+  name(n: number): string {
+    return this.snapshot.strings[this.snapshot.nodes[n * this.snapshot.nodeFields + this.snapshot.field.name]] ?? "";
+  }
+
+  edgeTarget(e: number): number {
+    const s = this.snapshot;
+    return s.edges[e * s.edgeFields + s.edgeField.to] / s.nodeFields;
+  }
+
+  edgeType(e: number): string {
+    const s = this.snapshot;
+    return s.edgeTypes[s.edges[e * s.edgeFields + s.edgeField.type]] ?? "unknown";
+  }
+
+  /** Property / variable name, or `[i]` for elements and hidden slots. */
+  edgeName(e: number): string {
+    const s = this.snapshot;
+    const type = s.edges[e * s.edgeFields + s.edgeField.type];
+    const value = s.edges[e * s.edgeFields + s.edgeField.name];
+    if (type === this.elementType || type === this.hiddenType) return `[${value}]`;
+    return s.strings[value] ?? `[${value}]`;
+  }
+
+  isWeak(e: number): boolean {
+    return this.snapshot.edges[e * this.snapshot.edgeFields + this.snapshot.edgeField.type] === this.weakType;
+  }
+
+  /** The target of the first edge of `n` with this name, or undefined. */
+  child(n: number, edgeName: string): number | undefined {
+    for (let e = this.firstEdge[n]; e < this.firstEdge[n + 1]; e++) if (this.edgeName(e) === edgeName) return this.edgeTarget(e);
+    return undefined;
+  }
+
+  /** Edges from the root to `n` on its shortest retainer path (root first). */
+  pathTo(n: number): number[] {
+    const path: number[] = [];
+    for (let at = n; this.parent[at] !== NONE; at = this.parent[at]) path.push(this.parentEdge[at]);
+    return path.reverse();
+  }
+
+  /**
+   * Immediate dominators over strong edges (NONE for the root and unreachable nodes),
+   * by Lengauer & Tarjan's algorithm with path compression: near-linear, where the
+   * iterative algorithm needs a pass per link of a long doubly linked list (timer lists).
+   * Also sets `preorder`: reachable nodes, each after its dominator.
+   */
+  dominators(): Uint32Array {
+    const count = this.nodeCount;
+    // Depth-first numbering from 1 (0 = not reached), iterative.
+    const dfnum = new Uint32Array(count);
+    const vertex = new Uint32Array(count + 1);
+    const dfParent = new Uint32Array(count + 1);
+    const stack = new Uint32Array(count);
+    const nextEdge = new Uint32Array(count);
+    let reached = 0;
+    let top = 0;
+    stack[0] = 0;
+    dfnum[0] = ++reached;
+    vertex[reached] = 0;
+    nextEdge[0] = this.firstEdge[0];
+    while (top >= 0) {
+      const n = stack[top];
+      if (nextEdge[n] >= this.firstEdge[n + 1]) {
+        top--;
+        continue;
+      }
+      const e = nextEdge[n]++;
+      if (this.isWeak(e)) continue;
+      const to = this.edgeTarget(e);
+      if (dfnum[to] !== 0) continue;
+      dfnum[to] = ++reached;
+      vertex[reached] = to;
+      dfParent[reached] = dfnum[n];
+      nextEdge[to] = this.firstEdge[to];
+      stack[++top] = to;
+    }
+    // Predecessors in depth-first numbers (compressed rows).
+    const predStart = new Uint32Array(reached + 2);
+    for (let n = 0; n < count; n++) {
+      if (dfnum[n] === 0) continue;
+      for (let e = this.firstEdge[n]; e < this.firstEdge[n + 1]; e++) if (!this.isWeak(e)) predStart[dfnum[this.edgeTarget(e)] + 1]++;
+    }
+    for (let i = 1; i <= reached + 1; i++) predStart[i] += predStart[i - 1];
+    const fill = predStart.slice();
+    const preds = new Uint32Array(predStart[reached + 1]);
+    for (let n = 0; n < count; n++) {
+      if (dfnum[n] === 0) continue;
+      for (let e = this.firstEdge[n]; e < this.firstEdge[n + 1]; e++) if (!this.isWeak(e)) preds[fill[dfnum[this.edgeTarget(e)]]++] = dfnum[n];
+    }
+    const semi = new Uint32Array(reached + 1);
+    const label = new Uint32Array(reached + 1);
+    const ancestor = new Uint32Array(reached + 1);
+    const dom = new Uint32Array(reached + 1);
+    const bucketHead = new Uint32Array(reached + 1);
+    const bucketNext = new Uint32Array(reached + 1);
+    for (let i = 1; i <= reached; i++) {
+      semi[i] = i;
+      label[i] = i;
+    }
+    const path: number[] = [];
+    const evaluate = (v: number): number => {
+      if (ancestor[v] === 0) return v;
+      for (let x = v; ancestor[ancestor[x]] !== 0; x = ancestor[x]) path.push(x);
+      while (path.length > 0) {
+        const x = path.pop()!;
+        const a = ancestor[x];
+        if (semi[label[a]] < semi[label[x]]) label[x] = label[a];
+        ancestor[x] = ancestor[a];
+      }
+      return label[v];
+    };
+    for (let w = reached; w >= 2; w--) {
+      for (let r = predStart[w]; r < predStart[w + 1]; r++) {
+        const u = evaluate(preds[r]);
+        if (semi[u] < semi[w]) semi[w] = semi[u];
+      }
+      bucketNext[w] = bucketHead[semi[w]];
+      bucketHead[semi[w]] = w;
+      const p = dfParent[w];
+      ancestor[w] = p;
+      for (let v = bucketHead[p]; v !== 0; v = bucketNext[v]) {
+        const u = evaluate(v);
+        dom[v] = semi[u] < semi[v] ? u : p;
+      }
+      bucketHead[p] = 0;
+    }
+    for (let w = 2; w <= reached; w++) if (dom[w] !== semi[w]) dom[w] = dom[dom[w]];
+    const result = new Uint32Array(count).fill(NONE);
+    for (let w = 2; w <= reached; w++) result[vertex[w]] = vertex[dom[w]];
+    this.preorder = vertex.slice(1, reached + 1);
+    return result;
+  }
+
+  /** Reachable nodes in depth-first preorder after `dominators()`: a node's dominator comes before it. */
+  preorder: Uint32Array | undefined;
+
+  private breadthFirst(): number {
+    if (this.nodeCount === 0) return 0;
+    const seen = new Uint8Array(this.nodeCount);
+    let head = 0;
+    let tail = 0;
+    this.order[tail++] = 0;
+    seen[0] = 1;
+    while (head < tail) {
+      const n = this.order[head++];
+      for (let e = this.firstEdge[n]; e < this.firstEdge[n + 1]; e++) {
+        if (this.isWeak(e)) continue;
+        const to = this.edgeTarget(e);
+        if (seen[to]) continue;
+        seen[to] = 1;
+        this.parent[to] = n;
+        this.parentEdge[to] = e;
+        this.order[tail++] = to;
+      }
+    }
+    return tail;
+  }
+}
+
+function intersect(idom: Uint32Array, a: number, b: number): number {
+  while (a !== b) {
+    while (a < b) a = idom[a];
+    while (b < a) b = idom[b];
+  }
+  return a;
+}
