@@ -1,0 +1,232 @@
+// `leaklint heap diff` on real V8 heap snapshots: a small service (a module-level Map that
+// only grows, listeners added per request, intervals never cleared, and correct twins of
+// each) is loaded in a child `node -e` that writes snapshots with v8.writeHeapSnapshot()
+// between batches of calls. The reader is checked against JSON.parse of the same files;
+// the diff, the source mapping and the CLI's confirmation against the engine's findings.
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { before, describe, test } from "node:test";
+import { diffSnapshotFiles } from "leaklint/dist/heap/diff";
+import { HeapSnapshotError, readSnapshot, readSnapshotIds } from "leaklint/dist/heap/snapshot";
+import { SourceMapper } from "leaklint/dist/heap/source";
+import { REPO_ROOT } from "./lib/fixtures";
+import { scratchProjects } from "./lib/scratch";
+
+const BIN = path.join(REPO_ROOT, "rules", "bin", "leaklint.js");
+
+const SERVICE = `"use strict";
+const { EventEmitter } = require("node:events");
+
+const sessions = new Map();
+const recent = new Map();
+const late = new Map();
+const bus = new EventEmitter();
+bus.setMaxListeners(0);
+
+function handleRequest(req) {
+  sessions.set(req.id, { user: req.user, seen: Date.now() });
+  bus.on("shutdown", () => req.id);
+  setInterval(() => req.user, 60000);
+}
+
+function handleBounded(req) {
+  recent.set(req.id, { user: req.user });
+  if (recent.size > 10) recent.delete(recent.keys().next().value);
+  const onDrain = () => req.id;
+  bus.on("drain", onDrain);
+  bus.off("drain", onDrain);
+  const timer = setInterval(() => req.user, 60000);
+  clearInterval(timer);
+}
+
+function remember(req) {
+  late.set(req.id, { user: req.user });
+}
+
+module.exports = { handleRequest, handleBounded, remember };
+`;
+
+/** Loads the service: 50 calls, base, 600 calls, target, 600 more (and `remember` only now), final. */
+const DRIVER = `
+const v8 = require("node:v8");
+const [dir] = process.argv.slice(1);
+const { handleRequest, handleBounded, remember } = require(dir + "/service.js");
+let next = 0;
+const load = (n, late) => {
+  for (let i = 0; i < n; i++, next++) {
+    const req = { id: next, user: "user-" + next };
+    handleRequest(req);
+    handleBounded(req);
+    if (late) remember(req);
+  }
+};
+load(50, false);
+v8.writeHeapSnapshot(dir + "/base.heapsnapshot");
+load(600, false);
+v8.writeHeapSnapshot(dir + "/target.heapsnapshot");
+load(600, true);
+v8.writeHeapSnapshot(dir + "/final.heapsnapshot");
+process.exit(0);
+`;
+
+const LINE = { sessions: 4, late: 6, on: 12, setInterval: 13 };
+const project = scratchProjects("leaklint-heap-");
+let dir = "";
+let base = "";
+let target = "";
+let final = "";
+
+function heap(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, "heap", ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, CI: "true" } });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface Finding {
+  filePath: string;
+  ruleId: string;
+  line: number;
+  column: number;
+  message: string;
+  confirmed: boolean;
+  runtime: { countDelta: number; shallowSizeDelta: number; retainedSizeDelta: number; retainerPath: string; kind: string };
+}
+
+function json(...args: string[]): Finding[] {
+  const result = heap("diff", base, target, final, "--format", "json", ...args);
+  assert.equal(result.code, 1, result.stderr);
+  return JSON.parse(result.stdout) as Finding[];
+}
+
+before(() => {
+  dir = project({ "service.js": SERVICE });
+  execFileSync(process.execPath, ["-e", DRIVER, dir]);
+  [base, target, final] = ["base", "target", "final"].map((name) => path.join(dir, `${name}.heapsnapshot`));
+});
+
+describe("heap snapshot reader", () => {
+  test("reads what JSON.parse reads, across chunk boundaries", () => {
+    const parsed = JSON.parse(fs.readFileSync(target, "utf8"));
+    for (const chunkSize of [1 << 20, 1009]) {
+      const snapshot = readSnapshot(target, { chunkSize });
+      assert.equal(snapshot.nodeCount, parsed.snapshot.node_count);
+      assert.deepEqual(Array.from(snapshot.nodes), parsed.nodes);
+      assert.deepEqual(Array.from(snapshot.edges), parsed.edges);
+      assert.deepEqual(Array.from(snapshot.locations), parsed.locations);
+      assert.deepEqual(snapshot.strings, parsed.strings);
+      assert.deepEqual(snapshot.nodeTypes, parsed.snapshot.meta.node_types[0]);
+    }
+  });
+
+  test("ids only: the sorted node ids", () => {
+    const parsed = JSON.parse(fs.readFileSync(base, "utf8"));
+    const fields = parsed.snapshot.meta.node_fields.length;
+    const idOffset = parsed.snapshot.meta.node_fields.indexOf("id");
+    const ids = (parsed.nodes as number[]).filter((_, i) => i % fields === idOffset).sort((a, b) => a - b);
+    assert.deepEqual(Array.from(readSnapshotIds(base)), ids);
+  });
+
+  test("bad input gives a clear error, not a crash", () => {
+    const text = fs.readFileSync(base, "utf8");
+    const bad = project({
+      "truncated.heapsnapshot": text.slice(0, Math.floor(text.length / 2)),
+      "junk.heapsnapshot": "\u0000\u0001binary",
+      "other.heapsnapshot": JSON.stringify({ hello: "world" }),
+      "lying.heapsnapshot": text.replace(/"node_count":\d+/, "\"node_count\":3"),
+    });
+    const cases: Array<[string, RegExp]> = [
+      ["truncated.heapsnapshot", /ends early/],
+      ["junk.heapsnapshot", /not a valid V8 heap snapshot/],
+      ["other.heapsnapshot", /before the "snapshot" header/],
+      ["lying.heapsnapshot", /more entries than the header says/],
+      ["missing.heapsnapshot", /cannot read .*ENOENT/],
+    ];
+    for (const [name, message] of cases) assert.throws(() => readSnapshot(path.join(bad, name)), (e: unknown) => e instanceof HeapSnapshotError && message.test(e.message), name);
+    const result = spawnSync(process.execPath, [BIN, "heap", "diff", path.join(bad, "junk.heapsnapshot"), base], { encoding: "utf8" });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^leaklint heap: .*junk\.heapsnapshot: not a valid V8 heap snapshot/);
+  });
+});
+
+describe("heap diff", () => {
+  test("groups growth by holder and maps it to the declaration or the creating call", () => {
+    const diff = diffSnapshotFiles(base, target, final);
+    const mapper = new SourceMapper(diff.graph);
+    const placed = diff.groups.map((g) => mapper.place(g)).filter((g) => g.location?.filePath === path.join(dir, "service.js"));
+    const at = (line: number) => placed.filter((g) => g.location?.line === line);
+    const [sessions] = at(LINE.sessions);
+    assert.ok(sessions, `no group at sessions: ${placed.map((g) => `${g.location?.line} ${g.retainerPath}`).join("; ")}`);
+    assert.equal(sessions.location?.variable, "sessions");
+    assert.match(sessions.retainerPath, /^sessions \(Map\) → table/);
+    const listeners = at(LINE.on);
+    assert.ok(listeners.some((g) => /bus \(EventEmitter\) → _events \(Object\) → shutdown/.test(g.retainerPath)), placed.map((g) => g.retainerPath).join("; "));
+    const timers = at(LINE.setInterval);
+    assert.ok(timers.some((g) => /TimersList/.test(g.retainerPath)));
+    for (const g of [sessions, ...listeners, ...timers]) {
+      assert.ok(g.retainedSize > 0 && g.retainedSize <= g.shallowSize + 1024, `${g.retainerPath}: retained ${g.retainedSize}, shallow ${g.shallowSize}`);
+    }
+    // 600 requests between base and target, each adds a Map entry, a listener and a timer.
+    assert.ok(sessions.count >= 600, `sessions: ${sessions.count}`);
+    assert.ok(listeners.reduce((n, g) => n + g.count, 0) >= 600);
+    assert.ok(timers.reduce((n, g) => n + g.closureCount, 0) >= 600);
+    // The correct twins (bounded map, removed listener, cleared interval) and what only
+    // grew after the target show nothing.
+    assert.deepEqual(placed.filter((g) => /recent|late|drain/.test(g.retainerPath)).map((g) => g.retainerPath), []);
+    assert.equal(at(LINE.late).length, 0);
+  });
+
+  test("with two snapshots, everything new since base counts (the late map too)", () => {
+    const diff = diffSnapshotFiles(base, final, undefined);
+    const mapper = new SourceMapper(diff.graph);
+    const late = diff.groups.map((g) => mapper.place(g)).find((g) => g.location?.variable === "late");
+    assert.ok(late && late.count >= 600, "late map not found with two snapshots");
+    assert.ok(!diff.groups.map((g) => mapper.place(g)).some((g) => g.location?.variable === "recent"));
+  });
+});
+
+describe("leaklint heap diff (CLI)", () => {
+  test("confirms the static finding it matches and reports the rest as runtime-growth", () => {
+    const findings = json();
+    const service = path.join(dir, "service.js");
+    assert.ok(findings.every((f) => f.filePath === service), findings.map((f) => f.filePath).join(", "));
+    const byLine = new Map(findings.map((f) => [f.line, f]));
+    const interval = byLine.get(LINE.setInterval);
+    assert.equal(interval?.ruleId, "uncleared-interval");
+    assert.equal(interval?.confirmed, true);
+    assert.equal(interval?.runtime.kind, "timers");
+    assert.ok(interval!.runtime.countDelta >= 600 && interval!.runtime.retainedSizeDelta > 0);
+    const sessions = byLine.get(LINE.sessions);
+    assert.equal(sessions?.ruleId, "runtime-growth");
+    assert.match(sessions!.message, /`sessions` keeps growing at run time: \+[\d,]+ objects, \+[\d.]+ kB retained between snapshots, held by sessions \(Map\) → table/);
+    assert.equal(sessions!.runtime.retainerPath, "sessions (Map) → table");
+    const listener = byLine.get(LINE.on);
+    assert.equal(listener?.ruleId, "runtime-growth");
+    assert.equal(listener?.runtime.kind, "listeners");
+    assert.deepEqual([...byLine.keys()].sort((a, b) => a - b), [LINE.sessions, LINE.on, LINE.setInterval]);
+  });
+
+  test("with the rule off, the same growth is runtime-growth; --no-lint confirms nothing", () => {
+    const off = json("--rule", "uncleared-interval:off");
+    assert.equal(off.find((f) => f.line === LINE.setInterval)?.ruleId, "runtime-growth");
+    assert.match(off.find((f) => f.line === LINE.setInterval)!.runtime.retainerPath, /TimersList/);
+    assert.ok(json("--no-lint").every((f) => f.ruleId === "runtime-growth" && !f.confirmed));
+  });
+
+  test("stylish output names the file, the confirmation and the retainer path", () => {
+    const result = heap("diff", base, target, final);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stdout, new RegExp(`^${path.join(dir, "service.js").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
+    assert.match(result.stdout, new RegExp(`^  ${LINE.setInterval}:3  confirmed  .*uncleared-interval\\n      confirmed at run time: \\+[\\d,]+ objects, .* held by .*TimersList`, "m"));
+    assert.match(result.stdout, /✖ 1 confirmed, 2 runtime-growth/);
+  });
+
+  test("usage errors exit 2", () => {
+    for (const args of [[], ["diff", base], ["compare", base, target], ["diff", base, target, "--format", "sarif"], ["diff", base, target, "--min-count", "0"], ["diff", base, target, "--rule", "nope:off"]]) {
+      const result = heap(...args);
+      assert.equal(result.code, 2, `${args.join(" ")}: ${result.stdout}`);
+      assert.match(result.stderr, /leaklint heap/);
+    }
+    assert.equal(heap("--help").code, 0);
+  });
+});
