@@ -10,7 +10,7 @@ import path from "node:path";
 import { before, describe, test } from "node:test";
 import { diffSnapshotFiles } from "leaklint/dist/heap/diff";
 import { HeapSnapshotError, readSnapshot, readSnapshotIds } from "leaklint/dist/heap/snapshot";
-import { SourceMapper } from "leaklint/dist/heap/source";
+import { type PlacedGroup, SourceMapper, resolveDeclarations } from "leaklint/dist/heap/source";
 import { REPO_ROOT } from "./lib/fixtures";
 import { scratchProjects } from "./lib/scratch";
 
@@ -78,6 +78,17 @@ let base = "";
 let target = "";
 let final = "";
 
+/** One field of a flat JSON row array. */
+function column(flat: number[], fields: string[], field: string): number[] {
+  const at = fields.indexOf(field);
+  return flat.filter((_, i) => i % fields.length === at);
+}
+
+function declared(groups: PlacedGroup[]): PlacedGroup[] {
+  resolveDeclarations(groups);
+  return groups;
+}
+
 function heap(...args: string[]): { code: number; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [BIN, "heap", ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, CI: "true" } });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
@@ -111,9 +122,16 @@ describe("heap snapshot reader", () => {
     for (const chunkSize of [1 << 20, 1009]) {
       const snapshot = readSnapshot(target, { chunkSize });
       assert.equal(snapshot.nodeCount, parsed.snapshot.node_count);
-      assert.deepEqual(Array.from(snapshot.nodes), parsed.nodes);
-      assert.deepEqual(Array.from(snapshot.edges), parsed.edges);
-      assert.deepEqual(Array.from(snapshot.locations), parsed.locations);
+      const { node_fields: nodeFieldNames, edge_fields: edgeFieldNames } = parsed.snapshot.meta;
+      const nodeFields = nodeFieldNames.length;
+      const nodeColumns = { type: "type", name: "name", id: "id", selfSize: "self_size", edgeCount: "edge_count" } as const;
+      for (const [key, field] of Object.entries(nodeColumns)) {
+        assert.deepEqual(Array.from(snapshot.node[key as keyof typeof nodeColumns]), column(parsed.nodes, nodeFieldNames, field), field);
+      }
+      assert.deepEqual(Array.from(snapshot.edge.type), column(parsed.edges, edgeFieldNames, "type"));
+      assert.deepEqual(Array.from(snapshot.edge.name), column(parsed.edges, edgeFieldNames, "name_or_index"));
+      assert.deepEqual(Array.from(snapshot.edge.to), column(parsed.edges, edgeFieldNames, "to_node").map((v) => v / nodeFields));
+      assert.deepEqual(Array.from(snapshot.locations), (parsed.locations as number[]).map((v, i) => (i % 4 === 0 ? v / nodeFields : v)));
       assert.deepEqual(snapshot.strings, parsed.strings);
       assert.deepEqual(snapshot.nodeTypes, parsed.snapshot.meta.node_types[0]);
     }
@@ -153,7 +171,7 @@ describe("heap diff", () => {
   test("groups growth by holder and maps it to the declaration or the creating call", () => {
     const diff = diffSnapshotFiles(base, target, final);
     const mapper = new SourceMapper(diff.graph);
-    const placed = diff.groups.map((g) => mapper.place(g)).filter((g) => g.location?.filePath === path.join(dir, "service.js"));
+    const placed = declared(mapper.placeAll(diff.groups)).filter((g) => g.location?.filePath === path.join(dir, "service.js"));
     const at = (line: number) => placed.filter((g) => g.location?.line === line);
     const [sessions] = at(LINE.sessions);
     assert.ok(sessions, `no group at sessions: ${placed.map((g) => `${g.location?.line} ${g.retainerPath}`).join("; ")}`);
@@ -179,9 +197,10 @@ describe("heap diff", () => {
   test("with two snapshots, everything new since base counts (the late map too)", () => {
     const diff = diffSnapshotFiles(base, final, undefined);
     const mapper = new SourceMapper(diff.graph);
-    const late = diff.groups.map((g) => mapper.place(g)).find((g) => g.location?.variable === "late");
+    const placed = declared(mapper.placeAll(diff.groups));
+    const late = placed.find((g) => g.location?.variable === "late");
     assert.ok(late && late.count >= 600, "late map not found with two snapshots");
-    assert.ok(!diff.groups.map((g) => mapper.place(g)).some((g) => g.location?.variable === "recent"));
+    assert.ok(!placed.some((g) => g.location?.variable === "recent"));
   });
 });
 

@@ -4,11 +4,9 @@
 // 2 usage error or unreadable snapshot.
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, type SeveritySetting } from "../engine";
-import { rules as builtinRules } from "../index";
+import type { RuleModule, SeveritySetting } from "../engine";
 import type { CliIo } from "../cli/main";
-import { diffSnapshotFiles } from "./diff";
-import { type HeapReport, buildReport, describeGrowth } from "./report";
+import { type HeapReport, buildReport, describeGrowth, placeGrowth } from "./report";
 import { HeapSnapshotError } from "./snapshot";
 
 export const HEAP_HELP = `Usage: leaklint heap diff <base> <target> [<final>] [options]
@@ -40,7 +38,7 @@ export function heapMain(argv: string[], io: CliIo): number {
       io.stderr(`leaklint heap: ${error.message}\nRun \`leaklint heap --help\` for usage.\n`);
       return 2;
     }
-    if (error instanceof HeapSnapshotError || error instanceof ConfigError) {
+    if (error instanceof HeapSnapshotError || (error instanceof Error && error.name === "ConfigError")) {
       io.stderr(`leaklint heap: ${error.message}\n`);
       return 2;
     }
@@ -82,12 +80,12 @@ function run(argv: string[], io: CliIo): number {
   if (minCount !== undefined && (!Number.isInteger(minCount) || minCount < 1)) throw new UsageError(`--min-count expects a positive integer, got "${values["min-count"]}"`);
 
   const [base, target, final] = files.map((file) => path.resolve(io.cwd, file));
-  const diff = diffSnapshotFiles(base, target, final, { minCount });
-  const report = buildReport(diff, {
+  const overrides = parseOverrides(values.rule);
+  const report = buildReport(placeGrowth(base, target, final, { minCount }), {
     lint: !values["no-lint"],
     rules: builtinRules,
     cwd: io.cwd,
-    overrides: parseOverrides(values.rule),
+    overrides,
     project: values.project,
     configFile: values.config,
   });
@@ -95,12 +93,17 @@ function run(argv: string[], io: CliIo): number {
   return report.findings.length > 0 ? 1 : 0;
 }
 
+// The engine and its rules load TypeScript: only once the snapshots have been read and released.
+function builtinRules(): readonly RuleModule[] {
+  return (require("../index") as typeof import("../index")).rules;
+}
+
 function parseOverrides(values: string[]): Record<string, SeveritySetting> {
   const overrides: Record<string, SeveritySetting> = {};
   for (const value of values) {
     const match = /^([\w-]+):(off|warn|error|info)$/.exec(value);
     if (!match) throw new UsageError(`--rule expects <rule-id>:<off|warn|error|info>, got "${value}"`);
-    if (!builtinRules.some((r) => r.id === match[1])) throw new UsageError(`unknown rule "${match[1]}" in --rule`);
+    if (!builtinRules().some((r) => r.id === match[1])) throw new UsageError(`unknown rule "${match[1]}" in --rule`);
     overrides[match[1]] = match[2] as SeveritySetting;
   }
   return overrides;

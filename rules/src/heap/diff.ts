@@ -68,6 +68,9 @@ export function diffSnapshots(baseIds: Uint32Array, targetIds: Uint32Array | und
     isNew[n] = targetIds && !has(targetIds, id) ? 2 : 1;
     if (isNew[n] === 1) newObjects++;
   }
+  // Dominators before paths: their working arrays are released before the paths' are made.
+  const { idom, newRetained } = newRetainedSizes(graph, isNew);
+  graph.computePaths();
   // Group by holder + edge, in breadth-first order so a parent is placed before its children.
   const groupOf = new Int32Array(count).fill(-1);
   const keys = new Map<string, number>();
@@ -75,7 +78,7 @@ export function diffSnapshots(baseIds: Uint32Array, targetIds: Uint32Array | und
   for (let i = 1; i < graph.reachable; i++) {
     const n = graph.order[i];
     if (!isNew[n]) continue;
-    const parent = graph.parent[n];
+    const parent = graph.parent(n);
     let group = groupOf[parent];
     if (group < 0) {
       // A linked list of old objects of the new one's class (a timer list's `_idlePrev`
@@ -83,9 +86,9 @@ export function diffSnapshots(baseIds: Uint32Array, targetIds: Uint32Array | und
       let holder = parent;
       let entry = n;
       const name = graph.name(n);
-      while (holder !== 0 && graph.parent[holder] !== HeapGraph.NONE && graph.name(holder) === name) {
+      while (holder !== 0 && graph.parentEdge[holder] !== HeapGraph.NONE && graph.name(holder) === name) {
         entry = holder;
-        holder = graph.parent[holder];
+        holder = graph.parent(holder);
       }
       const edge = graph.edgeName(graph.parentEdge[entry]).replace(/^\[?\d+\]?$/, "[]");
       const key = `${holder}:${edge}`;
@@ -105,7 +108,7 @@ export function diffSnapshots(baseIds: Uint32Array, targetIds: Uint32Array | und
     if (type === "closure" && g.closureCount++ < CLOSURE_SAMPLE) g.closures.push(n);
   }
   const kept = groups.filter((g) => g.count >= minCount);
-  if (kept.length > 0) retainedSizes(graph, isNew, groupOf, groups, kept);
+  retainedSizes(idom, newRetained, groupOf, groups, kept);
   const ungrouped = groups.filter((g) => g.count < minCount).reduce((sum, g) => sum + g.count, 0);
   kept.sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count);
   return { graph, groups: kept, ungrouped, newObjects };
@@ -119,9 +122,19 @@ export function diffSnapshots(baseIds: Uint32Array, targetIds: Uint32Array | und
  * an object outside the group, which would count it twice; the tests bound it by the
  * shallow size of all new objects.
  */
-function retainedSizes(graph: HeapGraph, isNew: Uint8Array, groupOf: Int32Array, all: GrowthGroup[], kept: GrowthGroup[]): void {
-  const idom = graph.dominators();
-  const preorder = graph.preorder!;
+function retainedSizes(idom: Uint32Array, newRetained: Float64Array, groupOf: Int32Array, all: GrowthGroup[], kept: GrowthGroup[]): void {
+  const wanted = new Set(kept);
+  for (let n = 0; n < groupOf.length; n++) {
+    const group = groupOf[n];
+    if (group < 0 || !wanted.has(all[group])) continue;
+    const d = idom[n];
+    if (d === HeapGraph.NONE || groupOf[d] !== group) all[group].retainedSize += newRetained[n];
+  }
+}
+
+/** Immediate dominators, and per node the self sizes of the new objects it dominates (itself included). */
+function newRetainedSizes(graph: HeapGraph, isNew: Uint8Array): { idom: Uint32Array; newRetained: Float64Array } {
+  const { idom, preorder } = graph.dominators();
   const newRetained = new Float64Array(graph.nodeCount);
   for (let p = preorder.length - 1; p >= 0; p--) {
     const n = preorder[p];
@@ -129,13 +142,7 @@ function retainedSizes(graph: HeapGraph, isNew: Uint8Array, groupOf: Int32Array,
     const d = idom[n];
     if (d !== HeapGraph.NONE) newRetained[d] += newRetained[n];
   }
-  const wanted = new Set(kept);
-  for (let n = 0; n < graph.nodeCount; n++) {
-    const group = groupOf[n];
-    if (group < 0 || !wanted.has(all[group])) continue;
-    const d = idom[n];
-    if (d === HeapGraph.NONE || groupOf[d] !== group) all[group].retainedSize += newRetained[n];
-  }
+  return { idom, newRetained };
 }
 
 function has(sorted: Uint32Array, value: number): boolean {

@@ -7,78 +7,94 @@ const NONE = 0xffffffff;
 
 export class HeapGraph {
   readonly nodeCount: number;
-  /** First edge (index into edges / edgeFields) of each node; firstEdge[n + 1] ends it. */
+  /** First edge of each node; firstEdge[n + 1] ends it. */
   readonly firstEdge: Uint32Array;
-  /** Parent on a shortest path from the root (NONE for the root and unreachable nodes). */
-  readonly parent: Uint32Array;
-  /** The edge (index) from `parent` that reaches the node first. */
-  readonly parentEdge: Uint32Array;
-  /** Nodes in breadth-first order from the root (reachable ones only). */
-  readonly order: Uint32Array;
-  readonly reachable: number;
+  /**
+   * After `computePaths()`: the edge that reaches each node first on a shortest path from
+   * the root (NONE for the root and unreachable nodes; its source is `parent(n)`), and
+   * the reachable nodes in breadth-first order.
+   */
+  parentEdge = new Uint32Array(0);
+  order = new Uint32Array(0);
+  reachable = 0;
   private readonly weakType: number;
   private readonly elementType: number;
   private readonly hiddenType: number;
 
   constructor(readonly snapshot: HeapSnapshot) {
-    const { nodes, nodeFields, field } = snapshot;
+    const counts = snapshot.node.edgeCount;
     this.nodeCount = snapshot.nodeCount;
     this.firstEdge = new Uint32Array(this.nodeCount + 1);
     let edge = 0;
     for (let n = 0; n < this.nodeCount; n++) {
       this.firstEdge[n] = edge;
-      edge += nodes[n * nodeFields + field.edgeCount];
+      edge += counts[n];
     }
     this.firstEdge[this.nodeCount] = edge;
     if (edge !== snapshot.edgeCount) throw new Error(`${snapshot.file}: edge counts of the nodes (${edge}) do not add up to snapshot.edge_count (${snapshot.edgeCount})`);
     this.weakType = snapshot.edgeTypes.indexOf("weak");
     this.elementType = snapshot.edgeTypes.indexOf("element");
     this.hiddenType = snapshot.edgeTypes.indexOf("hidden");
-    this.parent = new Uint32Array(this.nodeCount).fill(NONE);
+  }
+
+  /** Shortest retainer paths (breadth first from the root over strong edges). */
+  computePaths(): void {
     this.parentEdge = new Uint32Array(this.nodeCount).fill(NONE);
     this.order = new Uint32Array(this.nodeCount);
     this.reachable = this.breadthFirst();
   }
 
+  /** The node `n` is first reached from (NONE for the root): the source of its parent edge. */
+  parent(n: number): number {
+    const e = this.parentEdge[n];
+    if (e === NONE || e === undefined) return NONE;
+    let lo = 0;
+    let hi = this.nodeCount - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.firstEdge[mid] <= e) lo = mid;
+      else hi = mid - 1;
+    }
+    while (this.firstEdge[lo + 1] <= e) lo++; // nodes without edges share an offset
+    return lo;
+  }
+
   static readonly NONE = NONE;
 
   id(n: number): number {
-    return this.snapshot.nodes[n * this.snapshot.nodeFields + this.snapshot.field.id];
+    return this.snapshot.node.id[n];
   }
 
   selfSize(n: number): number {
-    return this.snapshot.nodes[n * this.snapshot.nodeFields + this.snapshot.field.selfSize];
+    return this.snapshot.node.selfSize[n];
   }
 
   type(n: number): string {
-    return this.snapshot.nodeTypes[this.snapshot.nodes[n * this.snapshot.nodeFields + this.snapshot.field.type]] ?? "unknown";
+    return this.snapshot.nodeTypes[this.snapshot.node.type[n]] ?? "unknown";
   }
 
   name(n: number): string {
-    return this.snapshot.strings[this.snapshot.nodes[n * this.snapshot.nodeFields + this.snapshot.field.name]] ?? "";
+    return this.snapshot.strings[this.snapshot.node.name[n]] ?? "";
   }
 
   edgeTarget(e: number): number {
-    const s = this.snapshot;
-    return s.edges[e * s.edgeFields + s.edgeField.to] / s.nodeFields;
+    return this.snapshot.edge.to[e];
   }
 
   edgeType(e: number): string {
-    const s = this.snapshot;
-    return s.edgeTypes[s.edges[e * s.edgeFields + s.edgeField.type]] ?? "unknown";
+    return this.snapshot.edgeTypes[this.snapshot.edge.type[e]] ?? "unknown";
   }
 
   /** Property / variable name, or `[i]` for elements and hidden slots. */
   edgeName(e: number): string {
-    const s = this.snapshot;
-    const type = s.edges[e * s.edgeFields + s.edgeField.type];
-    const value = s.edges[e * s.edgeFields + s.edgeField.name];
+    const type = this.snapshot.edge.type[e];
+    const value = this.snapshot.edge.name[e];
     if (type === this.elementType || type === this.hiddenType) return `[${value}]`;
-    return s.strings[value] ?? `[${value}]`;
+    return this.snapshot.strings[value] ?? `[${value}]`;
   }
 
   isWeak(e: number): boolean {
-    return this.snapshot.edges[e * this.snapshot.edgeFields + this.snapshot.edgeField.type] === this.weakType;
+    return this.snapshot.edge.type[e] === this.weakType;
   }
 
   /** The target of the first edge of `n` with this name, or undefined. */
@@ -90,7 +106,7 @@ export class HeapGraph {
   /** Edges from the root to `n` on its shortest retainer path (root first). */
   pathTo(n: number): number[] {
     const path: number[] = [];
-    for (let at = n; this.parent[at] !== NONE; at = this.parent[at]) path.push(this.parentEdge[at]);
+    for (let at = n; this.parentEdge[at] !== NONE && at !== 0; at = this.parent(at)) path.push(this.parentEdge[at]);
     return path.reverse();
   }
 
@@ -98,16 +114,17 @@ export class HeapGraph {
    * Immediate dominators over strong edges (NONE for the root and unreachable nodes),
    * by Lengauer & Tarjan's algorithm with path compression: near-linear, where the
    * iterative algorithm needs a pass per link of a long doubly linked list (timer lists).
-   * Also sets `preorder`: reachable nodes, each after its dominator.
    */
-  dominators(): Uint32Array {
+  dominators(): { idom: Uint32Array; preorder: Uint32Array } {
     const count = this.nodeCount;
     // Depth-first numbering from 1 (0 = not reached), iterative.
-    const dfnum = new Uint32Array(count);
+    const dfnum = new Uint32Array(count + 1);
     const vertex = new Uint32Array(count + 1);
     const dfParent = new Uint32Array(count + 1);
-    const stack = new Uint32Array(count);
-    const nextEdge = new Uint32Array(count);
+    // Buffers are reused once dead (stack → semi, nextEdge → label → idom, dfnum → dom):
+    // the peak is what bounds memory here.
+    const stack = new Uint32Array(count + 1);
+    const nextEdge = new Uint32Array(count + 1);
     let reached = 0;
     let top = 0;
     stack[0] = 0;
@@ -137,17 +154,18 @@ export class HeapGraph {
       for (let e = this.firstEdge[n]; e < this.firstEdge[n + 1]; e++) if (!this.isWeak(e)) predStart[dfnum[this.edgeTarget(e)] + 1]++;
     }
     for (let i = 1; i <= reached + 1; i++) predStart[i] += predStart[i - 1];
-    const fill = predStart.slice();
-    const preds = new Uint32Array(predStart[reached + 1]);
-    for (let n = 0; n < count; n++) {
+    // Filled from the end of each row down, which leaves predStart at the rows' starts.
+    for (let i = 0; i <= reached; i++) predStart[i] = predStart[i + 1];
+    const preds = new Uint32Array(predStart[reached]);
+    for (let n = count - 1; n >= 0; n--) {
       if (dfnum[n] === 0) continue;
-      for (let e = this.firstEdge[n]; e < this.firstEdge[n + 1]; e++) if (!this.isWeak(e)) preds[fill[dfnum[this.edgeTarget(e)]]++] = dfnum[n];
+      for (let e = this.firstEdge[n + 1] - 1; e >= this.firstEdge[n]; e--) if (!this.isWeak(e)) preds[--predStart[dfnum[this.edgeTarget(e)]]] = dfnum[n];
     }
-    const semi = new Uint32Array(reached + 1);
-    const label = new Uint32Array(reached + 1);
-    const ancestor = new Uint32Array(reached + 1);
-    const dom = new Uint32Array(reached + 1);
+    const semi = stack;
+    const label = nextEdge;
+    const dom = dfnum.fill(0); // dfnum is not needed once the predecessors are numbered
     const bucketHead = new Uint32Array(reached + 1);
+    const ancestor = new Uint32Array(reached + 1);
     const bucketNext = new Uint32Array(reached + 1);
     for (let i = 1; i <= reached; i++) {
       semi[i] = i;
@@ -181,14 +199,12 @@ export class HeapGraph {
       bucketHead[p] = 0;
     }
     for (let w = 2; w <= reached; w++) if (dom[w] !== semi[w]) dom[w] = dom[dom[w]];
-    const result = new Uint32Array(count).fill(NONE);
-    for (let w = 2; w <= reached; w++) result[vertex[w]] = vertex[dom[w]];
-    this.preorder = vertex.slice(1, reached + 1);
-    return result;
+    for (let w = 2; w <= reached; w++) dom[w] = vertex[dom[w]];
+    const idom = label.fill(NONE); // label is done with: idom by node
+    for (let w = 2; w <= reached; w++) idom[vertex[w]] = dom[w];
+    // preorder: reachable nodes, each after its dominator.
+    return { idom: idom.subarray(0, count), preorder: vertex.subarray(1, reached + 1) };
   }
-
-  /** Reachable nodes in depth-first preorder after `dominators()`: a node's dominator comes before it. */
-  preorder: Uint32Array | undefined;
 
   private breadthFirst(): number {
     if (this.nodeCount === 0) return 0;
@@ -204,7 +220,6 @@ export class HeapGraph {
         const to = this.edgeTarget(e);
         if (seen[to]) continue;
         seen[to] = 1;
-        this.parent[to] = n;
         this.parentEdge[to] = e;
         this.order[tail++] = to;
       }

@@ -3,10 +3,10 @@
 // json`, plus `runtime`) or becomes a `runtime-growth` finding of its own.
 import fs from "node:fs";
 import path from "node:path";
-import { type RuleModule, type SeveritySetting, runLint } from "../engine";
+import type { RuleModule, SeveritySetting } from "../engine";
 import { type JsonFinding, toJsonFindings } from "../cli/formatters";
-import type { HeapDiff } from "./diff";
-import { type PlacedGroup, type SourceLocation, SourceMapper } from "./source";
+import { type DiffOptions, diffSnapshotFiles } from "./diff";
+import { type PlacedGroup, type SourceLocation, SourceMapper, resolveDeclarations } from "./source";
 
 export const RUNTIME_GROWTH = "runtime-growth";
 
@@ -43,7 +43,8 @@ export interface HeapReport {
 export interface ReportOptions {
   /** Lint the files the groups point at and confirm their findings (default true). */
   lint?: boolean;
-  rules: readonly RuleModule[];
+  /** The rules to lint with (loaded on demand: the engine is only needed once the snapshots are released). */
+  rules: () => readonly RuleModule[];
   cwd: string;
   overrides?: Record<string, SeveritySetting>;
   project?: string;
@@ -52,9 +53,23 @@ export interface ReportOptions {
 
 const LINE_SLACK = 2;
 
-export function buildReport(diff: HeapDiff, options: ReportOptions): HeapReport {
-  const mapper = new SourceMapper(diff.graph);
-  const placed = diff.groups.map((g) => mapper.place(g));
+export interface PlacedDiff {
+  groups: PlacedGroup[];
+  newObjects: number;
+}
+
+/**
+ * Diffs the snapshot files and places the groups in the source. Nothing of the snapshots
+ * is kept in the result, so their memory is free before the engine is loaded.
+ */
+export function placeGrowth(base: string, target: string, final: string | undefined, options: DiffOptions = {}): PlacedDiff {
+  const diff = diffSnapshotFiles(base, target, final, options);
+  return { groups: new SourceMapper(diff.graph).placeAll(diff.groups), newObjects: diff.newObjects };
+}
+
+export function buildReport(diff: PlacedDiff, options: ReportOptions): HeapReport {
+  const placed = diff.groups;
+  resolveDeclarations(placed);
   const files = [...new Set(placed.flatMap((g) => candidates(g)).map((l) => l.filePath))].filter((f) => fs.existsSync(f)).sort();
   const statics = options.lint === false || files.length === 0 ? [] : lintFiles(files, options);
   const findings: HeapFinding[] = [];
@@ -98,7 +113,8 @@ function candidates(group: PlacedGroup): SourceLocation[] {
 }
 
 function lintFiles(files: string[], options: ReportOptions): JsonFinding[] {
-  const result = runLint({ paths: files, cwd: options.cwd, rules: options.rules, overrides: options.overrides, project: options.project, configFile: options.configFile });
+  const { runLint } = require("../engine") as typeof import("../engine");
+  const result = runLint({ paths: files, cwd: options.cwd, rules: options.rules(), overrides: options.overrides, project: options.project, configFile: options.configFile });
   return toJsonFindings(result.files);
 }
 

@@ -3,8 +3,10 @@
 // (field names and enums), then `nodes` and `edges` (flat number arrays), the
 // allocation-trace sections, `locations` and `strings`. It is read in fixed chunks with
 // a byte-level state machine: numbers go straight into typed arrays sized from
-// `snapshot.node_count` / `edge_count`, each string is decoded once, and sections the
-// diff does not use are skipped without being kept. Memory: the typed arrays, the
+// `snapshot.node_count` / `edge_count` — one column per field the analysis reads (node
+// type as a byte, name, id, self size, edge count; edge type, name, target as a node
+// index), the others dropped — each string is decoded once, and sections the diff does
+// not use are skipped without being kept. Memory: 17 bytes a node, 9 an edge, the
 // strings and one chunk — never the JSON text or a tree of JS values.
 import fs from "node:fs";
 
@@ -22,21 +24,18 @@ export interface HeapSnapshot {
   file: string;
   nodeCount: number;
   edgeCount: number;
-  /** Fields per node / edge (7 and 3 in current V8). */
-  nodeFields: number;
-  edgeFields: number;
-  /** Offsets of the fields the analysis reads. */
-  field: { type: number; name: number; id: number; selfSize: number; edgeCount: number };
-  edgeField: { type: number; name: number; to: number };
   nodeTypes: string[];
   edgeTypes: string[];
-  nodes: Uint32Array;
-  edges: Uint32Array;
-  /** `locations` as read: object index (into `nodes`), script id, line, column (0-based). */
+  /** Node columns; `type` indexes nodeTypes, `name` strings. Only `id` with `idsOnly`. */
+  node: { type: Uint8Array; name: Uint32Array; id: Uint32Array; selfSize: Uint32Array; edgeCount: Uint32Array };
+  /** Edge columns, in node order; `name` is a string index or an element index, `to` a node index. */
+  edge: { type: Uint8Array; name: Uint32Array; to: Uint32Array };
+  /** `locations`, 4 numbers an entry: node index, script id, line, column (0-based). */
   locations: Uint32Array;
-  locationFields: number;
   strings: string[];
 }
+
+type Column = Uint32Array | Uint8Array;
 
 export interface ReadOptions {
   /** Keep only node ids (sorted), skip edges, locations and strings: for base/final snapshots. */
@@ -50,8 +49,7 @@ const QUOTE = 34, BACKSLASH = 92, COMMA = 44, COLON = 58, OPEN_BRACE = 123, CLOS
 
 /** Sorted node ids of a snapshot (bounded memory: 4 bytes a node). */
 export function readSnapshotIds(file: string): Uint32Array {
-  const snapshot = readSnapshot(file, { idsOnly: true });
-  return snapshot.nodes.slice().sort();
+  return readSnapshot(file, { idsOnly: true }).node.id.sort();
 }
 
 export function readSnapshot(file: string, options: ReadOptions = {}): HeapSnapshot {
@@ -88,16 +86,20 @@ class Reader {
   private header: Buffer[] = [];
   private stringParts: Buffer[] = [];
   private stringHasEscape = false;
-  // Numbers state.
-  private target: Uint32Array = new Uint32Array(0);
+  // Numbers state: one column (or none) per field of a row; locations go to `flat`.
+  private columns: Array<Column | undefined> = [];
+  private divisors: number[] = [];
+  private width = 1;
+  private field = 0;
+  private row = 0;
+  private rows = 0;
+  private flat: Uint32Array = new Uint32Array(0);
   private count = 0;
   private current = 0;
   private hasDigits = false;
-  private keepEvery = 1; // idsOnly: keep one field of every node
-  private keepOffset = 0;
-  private fieldIndex = 0;
-  private meta: { meta: SnapshotMeta; node_count: number; edge_count: number } | undefined;
-  private readonly arrays = new Map<string, Uint32Array>();
+  private meta: { meta: SnapshotMeta; node_count: number; edge_count: number; nodeFields: number } | undefined;
+  private readonly sections = new Map<string, Array<Column | undefined>>();
+  private locations: Uint32Array | undefined;
   private readonly strings: string[] = [];
 
   constructor(private readonly file: string, private readonly idsOnly: boolean) {}
@@ -121,33 +123,23 @@ class Reader {
   finish(): HeapSnapshot {
     if (!this.meta) throw this.fail("no \"snapshot\" header (is this a .heapsnapshot file?)");
     if (this.mode !== Mode.Done) throw this.fail("the file ends early (truncated snapshot?)");
-    const { meta } = this.meta;
-    const nodes = this.arrays.get("nodes");
+    const { meta, node_count: nodeCount, edge_count: edgeCount } = this.meta;
+    const nodes = this.sections.get("nodes");
     if (!nodes) throw this.fail("no \"nodes\" section");
-    const field = fieldOffsets(meta.node_fields, ["type", "name", "id", "self_size", "edge_count"], this);
-    const edgeOffsets = fieldOffsets(meta.edge_fields, ["type", "name_or_index", "to_node"], this);
-    const nodeFields = meta.node_fields.length;
-    const edgeFields = meta.edge_fields.length;
-    const edges = this.arrays.get("edges") ?? new Uint32Array(0);
-    if (!this.idsOnly) {
-      if (nodes.length !== this.meta.node_count * nodeFields) throw this.fail("\"nodes\" does not match snapshot.node_count");
-      if (edges.length !== this.meta.edge_count * edgeFields) throw this.fail("\"edges\" does not match snapshot.edge_count");
-    }
-    const locationFields = meta.location_fields?.length ?? 4;
+    const edges = this.sections.get("edges") ?? [];
+    const [type, name, id, selfSize, count] = fieldOffsets(meta.node_fields, ["type", "name", "id", "self_size", "edge_count"], this);
+    const [edgeType, edgeName, to] = fieldOffsets(meta.edge_fields, ["type", "name_or_index", "to_node"], this);
+    if (!this.idsOnly && !edges[to]) throw this.fail("no \"edges\" section");
+    const empty = new Uint32Array(0);
     return {
       file: this.file,
-      nodeCount: this.meta.node_count,
-      edgeCount: this.meta.edge_count,
-      nodeFields,
-      edgeFields,
-      field: { type: field[0], name: field[1], id: field[2], selfSize: field[3], edgeCount: field[4] },
-      edgeField: { type: edgeOffsets[0], name: edgeOffsets[1], to: edgeOffsets[2] },
+      nodeCount,
+      edgeCount,
       nodeTypes: meta.node_types[0],
       edgeTypes: meta.edge_types[0],
-      nodes,
-      edges,
-      locations: this.arrays.get("locations") ?? new Uint32Array(0),
-      locationFields,
+      node: { type: (nodes[type] ?? new Uint8Array(0)) as Uint8Array, name: (nodes[name] ?? empty) as Uint32Array, id: nodes[id] as Uint32Array, selfSize: (nodes[selfSize] ?? empty) as Uint32Array, edgeCount: (nodes[count] ?? empty) as Uint32Array },
+      edge: { type: (edges[edgeType] ?? new Uint8Array(0)) as Uint8Array, name: (edges[edgeName] ?? empty) as Uint32Array, to: (edges[to] ?? empty) as Uint32Array },
+      locations: this.locations ?? empty,
       strings: this.strings,
     };
   }
@@ -216,19 +208,25 @@ class Reader {
   }
 
   private startNumbers(key: string): void {
-    const meta = this.meta!;
-    const nodeFields = meta.meta.node_fields.length;
-    let size = 1 << 16;
-    if (key === "nodes") size = this.idsOnly ? meta.node_count : meta.node_count * nodeFields;
-    if (key === "edges") size = meta.edge_count * meta.meta.edge_fields.length;
-    this.target = new Uint32Array(size);
+    const { meta, node_count: nodeCount, edge_count: edgeCount, nodeFields } = this.meta!;
     this.count = 0;
     this.current = 0;
     this.hasDigits = false;
-    this.fieldIndex = 0;
-    this.keepEvery = key === "nodes" && this.idsOnly ? nodeFields : 1;
-    this.keepOffset = key === "nodes" && this.idsOnly ? meta.meta.node_fields.indexOf("id") : 0;
+    this.field = 0;
+    this.row = 0;
     this.mode = Mode.Numbers;
+    if (key === "locations") {
+      this.columns = [];
+      this.flat = new Uint32Array(1 << 16);
+      return;
+    }
+    const fields = key === "nodes" ? meta.node_fields : meta.edge_fields;
+    const kept = key === "nodes" ? (this.idsOnly ? ["id"] : ["type", "name", "id", "self_size", "edge_count"]) : ["type", "name_or_index", "to_node"];
+    this.rows = key === "nodes" ? nodeCount : edgeCount;
+    this.width = fields.length;
+    this.columns = fields.map((f) => (!kept.includes(f) ? undefined : f === "type" ? new Uint8Array(this.rows) : new Uint32Array(this.rows)));
+    this.divisors = fields.map((f) => (f === "to_node" ? nodeFields : 1));
+    this.sections.set(key, this.columns);
   }
 
   private readNumbers(buf: Buffer, i: number, end: number): number {
@@ -244,9 +242,7 @@ class Reader {
         current = 0;
         hasDigits = false;
         if (c === CLOSE_BRACKET) {
-          this.arrays.set(this.key, this.target.length === this.count ? this.target : this.target.slice(0, this.count));
-          this.mode = Mode.SeekKey;
-          this.current = 0;
+          this.endNumbers();
           return i + 1;
         }
       } else if (!isSpace(c)) {
@@ -259,19 +255,34 @@ class Reader {
   }
 
   private push(value: number): void {
-    if (this.keepEvery > 1) {
-      const keep = this.fieldIndex === this.keepOffset;
-      this.fieldIndex = this.fieldIndex + 1 === this.keepEvery ? 0 : this.fieldIndex + 1;
-      if (!keep) return;
-    }
     if (value > 0xffffffff) throw this.fail(`a number in "${this.key}" is out of range`);
-    if (this.count === this.target.length) {
-      if (this.key !== "locations") throw this.fail(`"${this.key}" has more entries than the header says`);
-      const grown = new Uint32Array(this.target.length * 2);
-      grown.set(this.target);
-      this.target = grown;
+    if (this.key === "locations") {
+      if (this.count === this.flat.length) {
+        const grown = new Uint32Array(this.flat.length * 2);
+        grown.set(this.flat);
+        this.flat = grown;
+      }
+      const at = this.count++;
+      this.flat[at] = at % 4 === 0 ? value / this.meta!.nodeFields : value; // object_index → node index
+      return;
     }
-    this.target[this.count++] = value;
+    if (this.row >= this.rows) throw this.fail(`"${this.key}" has more entries than the header says`);
+    const column = this.columns[this.field];
+    if (column) column[this.row] = this.divisors[this.field] === 1 ? value : value / this.divisors[this.field];
+    if (++this.field === this.width) {
+      this.field = 0;
+      this.row++;
+    }
+  }
+
+  private endNumbers(): void {
+    this.mode = Mode.SeekKey;
+    this.current = 0;
+    if (this.key === "locations") {
+      this.locations = this.flat.slice(0, this.count - (this.count % 4));
+      return;
+    }
+    if (this.field !== 0 || this.row !== this.rows) throw this.fail(`"${this.key}" does not match snapshot.${this.key === "nodes" ? "node" : "edge"}_count`);
   }
 
   private readStrings(buf: Buffer, i: number, end: number): number {
@@ -368,7 +379,8 @@ class Reader {
       throw this.fail("\"snapshot.meta\" lacks node_fields / edge_fields / node_types / edge_types");
     }
     if (!Number.isInteger(parsed.node_count) || !Number.isInteger(parsed.edge_count)) throw this.fail("\"snapshot\" lacks node_count / edge_count");
-    this.meta = { meta, node_count: parsed.node_count as number, edge_count: parsed.edge_count as number };
+    if ((meta.location_fields?.length ?? 4) !== 4) throw this.fail("\"snapshot.meta.location_fields\" is not object_index, script_id, line, column");
+    this.meta = { meta, node_count: parsed.node_count as number, edge_count: parsed.edge_count as number, nodeFields: meta.node_fields.length };
   }
 }
 

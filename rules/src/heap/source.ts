@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import type ts from "typescript";
 import type { GrowthGroup } from "./diff";
 import { HeapGraph } from "./graph";
 
@@ -28,19 +28,64 @@ export interface PlacedGroup extends GrowthGroup {
 }
 
 export class SourceMapper {
-  private readonly positions = new Map<number, { line: number; column: number }>();
   private readonly scripts = new Map<number, string>();
-  private contextClosures: Map<number, number[]> | undefined;
-  private readonly declarations = new Map<string, Map<string, { line: number; column: number }>>();
+  private readonly contextClosures = new Map<number, number[]>();
+  /** Location entries by node index when `locations` is not sorted by node (V8 writes it sorted). */
+  private unsorted: Map<number, number> | undefined;
 
   constructor(private readonly graph: HeapGraph) {
-    const { locations, locationFields, nodeFields } = graph.snapshot;
-    for (let i = 0; i + 3 < locations.length; i += locationFields) {
-      this.positions.set(locations[i] / nodeFields, { line: locations[i + 2] + 1, column: locations[i + 3] + 1 });
+    const { locations } = graph.snapshot;
+    for (let i = 4; i < locations.length; i += 4) {
+      if (locations[i] >= locations[i - 4]) continue;
+      this.unsorted = new Map();
+      for (let j = 0; j < locations.length; j += 4) this.unsorted.set(locations[j], j);
+      break;
     }
   }
 
-  place(group: GrowthGroup): PlacedGroup {
+  /** Places every group; the closures of the contexts they go through are found in one pass. */
+  placeAll(groups: readonly GrowthGroup[]): PlacedGroup[] {
+    const g = this.graph;
+    const wanted = new Set<number>();
+    for (const group of groups) {
+      const path = g.pathTo(group.holder);
+      const k = lastIndex(path, (e) => g.edgeType(e) === "context");
+      if (k >= 0) wanted.add(k === 0 ? 0 : g.edgeTarget(path[k - 1]));
+    }
+    for (const context of wanted) this.contextClosures.set(context, []);
+    if (wanted.size > 0) {
+      for (let n = 0; n < g.nodeCount; n++) {
+        if (g.type(n) !== "closure") continue;
+        const list = this.contextClosures.get(g.child(n, "context") ?? -1);
+        if (list && list.length < 8) list.push(n);
+      }
+    }
+    return groups.map((group) => this.place(group));
+  }
+
+  /** 1-based position of a closure from the `locations` section. */
+  position(closure: number): { line: number; column: number } | undefined {
+    const { locations } = this.graph.snapshot;
+    let at = -1;
+    if (this.unsorted) at = this.unsorted.get(closure) ?? -1;
+    else {
+      let lo = 0;
+      let hi = locations.length / 4 - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const v = locations[mid * 4];
+        if (v === closure) {
+          at = mid * 4;
+          break;
+        }
+        if (v < closure) lo = mid + 1;
+        else hi = mid - 1;
+      }
+    }
+    return at < 0 ? undefined : { line: locations[at + 2] + 1, column: locations[at + 3] + 1 };
+  }
+
+  private place(group: GrowthGroup): PlacedGroup {
     const path = this.graph.pathTo(group.holder);
     const contextEdge = lastIndex(path, (e) => this.graph.edgeType(e) === "context");
     // Growth made of closures (listeners, timer callbacks) is placed where they were
@@ -74,8 +119,7 @@ export class SourceMapper {
     for (const closure of this.closuresOf(context)) {
       const filePath = this.scriptOf(closure);
       if (!filePath) continue;
-      const declared = this.declaration(filePath, variable);
-      const at = declared ?? this.positions.get(closure);
+      const at = this.position(closure); // until resolveDeclarations() finds the variable's own line
       if (at) return { filePath, line: at.line, column: at.column, variable };
     }
     return undefined;
@@ -85,7 +129,7 @@ export class SourceMapper {
     const tally = new Map<string, { location: SourceLocation; count: number }>();
     for (const closure of group.closures) {
       const filePath = this.scriptOf(closure);
-      const at = this.positions.get(closure);
+      const at = this.position(closure);
       if (!filePath || !at) continue;
       const key = `${filePath}:${at.line}:${at.column}`;
       const entry = tally.get(key) ?? { location: { filePath, line: at.line, column: at.column }, count: 0 };
@@ -98,47 +142,7 @@ export class SourceMapper {
   }
 
   private closuresOf(context: number): number[] {
-    if (!this.contextClosures) {
-      this.contextClosures = new Map();
-      const g = this.graph;
-      for (let n = 0; n < g.nodeCount; n++) {
-        if (g.type(n) !== "closure") continue;
-        const ctx = g.child(n, "context");
-        if (ctx === undefined) continue;
-        const list = this.contextClosures.get(ctx) ?? [];
-        if (list.length < 8) list.push(n);
-        this.contextClosures.set(ctx, list);
-      }
-    }
     return this.contextClosures.get(context) ?? [];
-  }
-
-  /** Position of the shallowest declaration of `name` in the file (1-based), if readable. */
-  private declaration(filePath: string, name: string): { line: number; column: number } | undefined {
-    let table = this.declarations.get(filePath);
-    if (!table) {
-      table = new Map();
-      this.declarations.set(filePath, table);
-      let text: string;
-      try {
-        text = fs.readFileSync(filePath, "utf8");
-      } catch {
-        return undefined;
-      }
-      const file = ts.createSourceFile(filePath, text, ts.ScriptTarget.Latest, true);
-      const found = table;
-      const visit = (node: ts.Node, depth: number, best: Map<string, number>): void => {
-        const declared = (ts.isVariableDeclaration(node) || ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) && node.name && ts.isIdentifier(node.name) ? node.name : undefined;
-        if (declared && (best.get(declared.text) ?? Infinity) > depth) {
-          best.set(declared.text, depth);
-          const pos = file.getLineAndCharacterOfPosition(declared.getStart(file));
-          found.set(declared.text, { line: pos.line + 1, column: pos.character + 1 });
-        }
-        ts.forEachChild(node, (child) => visit(child, depth + 1, best));
-      };
-      visit(file, 0, new Map());
-    }
-    return table.get(name);
   }
 
   /** `cache (Map) → table`, from the holding variable on, or the last steps of the path. */
@@ -178,4 +182,41 @@ export function userScript(name: string): string | undefined {
     }
   }
   return path.isAbsolute(name) ? name : undefined;
+}
+
+/**
+ * Moves locations that name a variable to its declaration (the shallowest one of that name
+ * in the file), parsing each file once. Run after the snapshot is released: it loads
+ * TypeScript.
+ */
+export function resolveDeclarations(groups: readonly PlacedGroup[]): void {
+  const tables = new Map<string, Map<string, { line: number; column: number }> | undefined>();
+  for (const location of groups.flatMap((g) => (g.location ? [g.location, ...g.alternatives] : []))) {
+    if (!location.variable) continue;
+    if (!tables.has(location.filePath)) tables.set(location.filePath, declarationsIn(location.filePath));
+    const at = tables.get(location.filePath)?.get(location.variable);
+    if (at) Object.assign(location, at);
+  }
+}
+
+function declarationsIn(filePath: string): Map<string, { line: number; column: number }> | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(filePath, "utf8");
+  } catch {
+    return undefined;
+  }
+  const typescript = require("typescript") as typeof ts;
+  const file = typescript.createSourceFile(filePath, text, typescript.ScriptTarget.Latest, true);
+  const found = new Map<string, { line: number; column: number; depth: number }>();
+  const visit = (node: ts.Node, depth: number): void => {
+    const name = (typescript.isVariableDeclaration(node) || typescript.isFunctionDeclaration(node) || typescript.isClassDeclaration(node)) && node.name && typescript.isIdentifier(node.name) ? node.name : undefined;
+    if (name && (found.get(name.text)?.depth ?? Infinity) > depth) {
+      const pos = file.getLineAndCharacterOfPosition(name.getStart(file));
+      found.set(name.text, { line: pos.line + 1, column: pos.character + 1, depth });
+    }
+    typescript.forEachChild(node, (child) => visit(child, depth + 1));
+  };
+  visit(file, 0);
+  return new Map([...found].map(([name, { line, column }]) => [name, { line, column }]));
 }
