@@ -152,13 +152,16 @@ describe("heap snapshot reader", () => {
       "junk.heapsnapshot": "\u0000\u0001binary",
       "other.heapsnapshot": JSON.stringify({ hello: "world" }),
       "lying.heapsnapshot": text.replace(/"node_count":\d+/, "\"node_count\":3"),
+      "dangling.heapsnapshot": text.replace(/"edges":\[(\d+),(\d+),\d+/, "\"edges\":[$1,$2,70000007"),
     });
     const cases: Array<[string, RegExp]> = [
       ["truncated.heapsnapshot", /ends early/],
       ["junk.heapsnapshot", /not a valid V8 heap snapshot/],
       ["other.heapsnapshot", /before the "snapshot" header/],
       ["lying.heapsnapshot", /more entries than the header says/],
+      ["dangling.heapsnapshot", /edge 0 points outside "nodes"/],
       ["missing.heapsnapshot", /cannot read .*ENOENT/],
+      [".", /cannot read .*EISDIR/],
     ];
     for (const [name, message] of cases) assert.throws(() => readSnapshot(path.join(bad, name)), (e: unknown) => e instanceof HeapSnapshotError && message.test(e.message), name);
     const result = spawnSync(process.execPath, [BIN, "heap", "diff", path.join(bad, "junk.heapsnapshot"), base], { encoding: "utf8" });

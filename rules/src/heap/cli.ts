@@ -3,11 +3,10 @@
 // source and confirms the static findings it matches. Exit 0 no growth, 1 findings,
 // 2 usage error or unreadable snapshot.
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { RuleModule, SeveritySetting } from "../engine";
 import type { CliIo } from "../cli/main";
 import { type HeapReport, buildReport, describeGrowth, placeGrowth } from "./report";
-import { HeapSnapshotError } from "./snapshot";
 
 export const HEAP_HELP = `Usage: leaklint heap diff <base> <target> [<final>] [options]
 
@@ -26,6 +25,7 @@ Options:
   -h, --help                   Print this help
 
 Exit codes: 0 no growth, 1 growth found, 2 usage error or unreadable snapshot.
+(To lint a directory named heap, run \`leaklint ./heap\`.)
 `;
 
 class UsageError extends Error {}
@@ -34,38 +34,33 @@ export function heapMain(argv: string[], io: CliIo): number {
   try {
     return run(argv, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`leaklint heap: ${error.message}\nRun \`leaklint heap --help\` for usage.\n`);
-      return 2;
-    }
-    if (error instanceof HeapSnapshotError || (error instanceof Error && error.name === "ConfigError")) {
-      io.stderr(`leaklint heap: ${error.message}\n`);
-      return 2;
-    }
-    io.stderr(`leaklint heap: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Usage errors, unreadable snapshots (HeapSnapshotError), config errors: a message, exit 2.
+    const hint = error instanceof UsageError ? "\nRun `leaklint heap --help` for usage." : "";
+    io.stderr(`leaklint heap: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
     return 2;
   }
 }
 
-function run(argv: string[], io: CliIo): number {
-  let parsed;
+const OPTIONS = {
+  format: { type: "string", short: "f", default: "stylish" },
+  "min-count": { type: "string" },
+  "no-lint": { type: "boolean", default: false },
+  rule: { type: "string", multiple: true, default: [] as string[] },
+  project: { type: "string", short: "p" },
+  config: { type: "string", short: "c" },
+  help: { type: "boolean", short: "h", default: false },
+} satisfies ParseArgsConfig["options"];
+
+function parse(argv: string[]) {
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: "string", short: "f", default: "stylish" },
-        "min-count": { type: "string" },
-        "no-lint": { type: "boolean", default: false },
-        rule: { type: "string", multiple: true, default: [] },
-        project: { type: "string", short: "p" },
-        config: { type: "string", short: "c" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
+    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+function run(argv: string[], io: CliIo): number {
+  const parsed = parse(argv);
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) {
     (values.help ? io.stdout : io.stderr)(HEAP_HELP);
@@ -80,7 +75,7 @@ function run(argv: string[], io: CliIo): number {
   if (minCount !== undefined && (!Number.isInteger(minCount) || minCount < 1)) throw new UsageError(`--min-count expects a positive integer, got "${values["min-count"]}"`);
 
   const [base, target, final] = files.map((file) => path.resolve(io.cwd, file));
-  const overrides = parseOverrides(values.rule);
+  const overrides = parseOverrides(values.rule); // loads the engine up front when --rule is given, to check the ids
   const report = buildReport(placeGrowth(base, target, final, { minCount }), {
     lint: !values["no-lint"],
     rules: builtinRules,

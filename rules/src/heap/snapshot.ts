@@ -63,7 +63,12 @@ export function readSnapshot(file: string, options: ReadOptions = {}): HeapSnaps
   const chunk = Buffer.allocUnsafe(options.chunkSize ?? 1 << 20);
   try {
     for (;;) {
-      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
+      let read: number;
+      try {
+        read = fs.readSync(fd, chunk, 0, chunk.length, null);
+      } catch (error) {
+        throw new HeapSnapshotError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
       if (read === 0) break;
       reader.feed(chunk, read);
     }
@@ -75,7 +80,6 @@ export function readSnapshot(file: string, options: ReadOptions = {}): HeapSnaps
 
 class Reader {
   private mode = Mode.SeekKey;
-  private depth = 0; // object/array nesting of the top-level object (1 inside it)
   private started = false;
   private key = "";
   private keyBytes: number[] = [];
@@ -268,7 +272,9 @@ class Reader {
     }
     if (this.row >= this.rows) throw this.fail(`"${this.key}" has more entries than the header says`);
     const column = this.columns[this.field];
-    if (column) column[this.row] = this.divisors[this.field] === 1 ? value : value / this.divisors[this.field];
+    const divisor = this.divisors[this.field];
+    if (divisor !== 1 && (value % divisor !== 0 || value / divisor >= this.meta!.node_count)) throw this.fail(`edge ${this.row} points outside "nodes"`);
+    if (column) column[this.row] = divisor === 1 ? value : value / divisor;
     if (++this.field === this.width) {
       this.field = 0;
       this.row++;
@@ -379,6 +385,7 @@ class Reader {
       throw this.fail("\"snapshot.meta\" lacks node_fields / edge_fields / node_types / edge_types");
     }
     if (!Number.isInteger(parsed.node_count) || !Number.isInteger(parsed.edge_count)) throw this.fail("\"snapshot\" lacks node_count / edge_count");
+    if ((parsed.node_count as number) < 1) throw this.fail("the snapshot has no nodes");
     if ((meta.location_fields?.length ?? 4) !== 4) throw this.fail("\"snapshot.meta.location_fields\" is not object_index, script_id, line, column");
     this.meta = { meta, node_count: parsed.node_count as number, edge_count: parsed.edge_count as number, nodeFields: meta.node_fields.length };
   }
