@@ -1,6 +1,6 @@
 // `leaklint heap diff` on real V8 heap snapshots: a small service (a module-level Map that
-// only grows, listeners added per request, intervals never cleared, and correct twins of
-// each) is loaded in a child `node -e` that writes snapshots with v8.writeHeapSnapshot()
+// only grows, emitter and AbortSignal listeners added per request, intervals never
+// cleared, and correct twins) is loaded in a child `node -e` that writes snapshots with v8.writeHeapSnapshot()
 // between batches of calls. The reader is checked against JSON.parse of the same files;
 // the diff, the source mapping and the CLI's confirmation against the engine's findings.
 import assert from "node:assert/strict";
@@ -24,11 +24,13 @@ const recent = new Map();
 const late = new Map();
 const bus = new EventEmitter();
 bus.setMaxListeners(0);
+const shutdown = new AbortController();
 
 function handleRequest(req) {
   sessions.set(req.id, { user: req.user, seen: Date.now() });
   bus.on("shutdown", () => req.id);
   setInterval(() => req.user, 60000);
+  shutdown.signal.addEventListener("abort", () => req.user);
 }
 
 function handleBounded(req) {
@@ -39,6 +41,9 @@ function handleBounded(req) {
   bus.off("drain", onDrain);
   const timer = setInterval(() => req.user, 60000);
   clearInterval(timer);
+  const onAbort = () => req.id;
+  shutdown.signal.addEventListener("abort", onAbort);
+  shutdown.signal.removeEventListener("abort", onAbort);
 }
 
 function remember(req) {
@@ -71,7 +76,7 @@ v8.writeHeapSnapshot(dir + "/final.heapsnapshot");
 process.exit(0);
 `;
 
-const LINE = { sessions: 4, late: 6, on: 12, setInterval: 13 };
+const LINE = { sessions: 4, late: 6, on: 13, setInterval: 14, abort: 15, twins: [5, 21, 24, 26] };
 const project = scratchProjects("leaklint-heap-");
 let dir = "";
 let base = "";
@@ -184,17 +189,21 @@ describe("heap diff", () => {
     assert.ok(listeners.some((g) => /bus \(EventEmitter\) → _events \(Object\) → shutdown/.test(g.retainerPath)), placed.map((g) => g.retainerPath).join("; "));
     const timers = at(LINE.setInterval);
     assert.ok(timers.some((g) => /TimersList/.test(g.retainerPath)));
-    for (const g of [sessions, ...listeners, ...timers]) {
+    const abort = at(LINE.abort);
+    assert.ok(abort.some((g) => /kEvents/.test(g.retainerPath)), placed.map((g) => `${g.location?.line} ${g.retainerPath}`).join("; "));
+    for (const g of [sessions, ...listeners, ...timers, ...abort]) {
       assert.ok(g.retainedSize > 0 && g.retainedSize <= g.shallowSize + 1024, `${g.retainerPath}: retained ${g.retainedSize}, shallow ${g.shallowSize}`);
     }
     // 600 requests between base and target, each adds a Map entry, a listener and a timer.
     assert.ok(sessions.count >= 600, `sessions: ${sessions.count}`);
     assert.ok(listeners.reduce((n, g) => n + g.count, 0) >= 600);
     assert.ok(timers.reduce((n, g) => n + g.closureCount, 0) >= 600);
+    assert.ok(abort.reduce((n, g) => n + g.closureCount, 0) >= 600);
     // The correct twins (bounded map, removed listener, cleared interval) and what only
     // grew after the target show nothing.
     assert.deepEqual(placed.filter((g) => /recent|late|drain/.test(g.retainerPath)).map((g) => g.retainerPath), []);
     assert.equal(at(LINE.late).length, 0);
+    for (const line of LINE.twins) assert.deepEqual(at(line).map((g) => g.retainerPath), [], `line ${line}`);
   });
 
   test("with two snapshots, everything new since base counts (the late map too)", () => {
@@ -225,7 +234,11 @@ describe("leaklint heap diff (CLI)", () => {
     const listener = byLine.get(LINE.on);
     assert.equal(listener?.ruleId, "runtime-growth");
     assert.equal(listener?.runtime.kind, "listeners");
-    assert.deepEqual([...byLine.keys()].sort((a, b) => a - b), [LINE.sessions, LINE.on, LINE.setInterval]);
+    const abort = byLine.get(LINE.abort);
+    assert.equal(abort?.ruleId, "abort-signal-listener-leak");
+    assert.equal(abort?.confirmed, true);
+    assert.equal(abort?.runtime.kind, "listeners");
+    assert.deepEqual([...byLine.keys()].sort((a, b) => a - b), [LINE.sessions, LINE.on, LINE.setInterval, LINE.abort]);
   });
 
   test("with the rule off, the same growth is runtime-growth; --no-lint confirms nothing", () => {
@@ -240,7 +253,7 @@ describe("leaklint heap diff (CLI)", () => {
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stdout, new RegExp(`^${path.join(dir, "service.js").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
     assert.match(result.stdout, new RegExp(`^  ${LINE.setInterval}:3  confirmed  .*uncleared-interval\\n      confirmed at run time: \\+[\\d,]+ objects, .* held by .*TimersList`, "m"));
-    assert.match(result.stdout, /✖ 1 confirmed, 2 runtime-growth/);
+    assert.match(result.stdout, /✖ 2 confirmed, 2 runtime-growth/);
   });
 
   test("usage errors exit 2", () => {
