@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { before, describe, test } from "node:test";
+import ts from "typescript";
 import { diffSnapshotFiles } from "leaklint/dist/heap/diff";
 import { HeapSnapshotError, readSnapshot, readSnapshotIds } from "leaklint/dist/heap/snapshot";
 import { type PlacedGroup, SourceMapper, resolveDeclarations } from "leaklint/dist/heap/source";
@@ -263,5 +264,46 @@ describe("leaklint heap diff (CLI)", () => {
       assert.match(result.stderr, /leaklint heap/);
     }
     assert.equal(heap("--help").code, 0);
+  });
+});
+
+const SERVICE_TS = `import { EventEmitter } from "node:events";
+
+interface Request {
+  id: number;
+  user: string;
+}
+
+export const jobs: Map<number, Request> = new Map();
+
+export function handleRequest(req: Request): void {
+  jobs.set(req.id, req);
+  setInterval((): string => req.user, 60000);
+}
+`;
+
+describe("leaklint heap diff on compiled TypeScript (source map)", () => {
+  test("places growth in the .ts file and confirms the finding there", () => {
+    const ts_dir = project({ "src/service.ts": SERVICE_TS });
+    const out = ts.transpileModule(SERVICE_TS, { fileName: "service.ts", compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, sourceMap: true } });
+    const map = JSON.parse(out.sourceMapText!);
+    map.sources = ["../src/service.ts"];
+    fs.mkdirSync(path.join(ts_dir, "dist"));
+    fs.writeFileSync(path.join(ts_dir, "dist", "service.js"), out.outputText.replace(/\/\/# sourceMappingURL=.*$/m, "//# sourceMappingURL=service.js.map"));
+    fs.writeFileSync(path.join(ts_dir, "dist", "service.js.map"), JSON.stringify(map));
+    const driver = DRIVER.replace('require(dir + "/service.js")', 'require(dir + "/dist/service.js")').replace(/handleBounded\(req\);|if \(late\) remember\(req\);/g, "").replace(", handleBounded, remember", "");
+    execFileSync(process.execPath, ["-e", driver, ts_dir]);
+    const result = spawnSync(process.execPath, [BIN, "heap", "diff", "base.heapsnapshot", "target.heapsnapshot", "final.heapsnapshot", "-f", "json"], { cwd: ts_dir, encoding: "utf8" });
+    assert.equal(result.status, 1, result.stderr);
+    const findings = JSON.parse(result.stdout) as Finding[];
+    const source = path.join(ts_dir, "src", "service.ts");
+    const lines = SERVICE_TS.split("\n");
+    const jobs = findings.find((f) => f.runtime.retainerPath.startsWith("jobs (Map)"));
+    assert.equal(jobs?.filePath, source, JSON.stringify(findings, null, 1));
+    assert.match(lines[jobs!.line - 1], /export const jobs/);
+    const interval = findings.find((f) => f.ruleId === "uncleared-interval");
+    assert.equal(interval?.filePath, source);
+    assert.equal(interval?.confirmed, true);
+    assert.match(lines[interval!.line - 1], /setInterval/);
   });
 });

@@ -7,6 +7,7 @@ import type { RuleModule, SeveritySetting } from "../engine";
 import { type JsonFinding, toJsonFindings } from "../cli/formatters";
 import { type DiffOptions, diffSnapshotFiles } from "./diff";
 import { type PlacedGroup, type SourceLocation, SourceMapper, resolveDeclarations } from "./source";
+import { applySourceMaps } from "./sourcemap";
 
 export const RUNTIME_GROWTH = "runtime-growth";
 
@@ -70,6 +71,7 @@ export function placeGrowth(base: string, target: string, final: string | undefi
 export function buildReport(diff: PlacedDiff, options: ReportOptions): HeapReport {
   const placed = diff.groups;
   resolveDeclarations(placed);
+  applySourceMaps(placed); // compiled JavaScript: to the original file and line
   const files = [...new Set(placed.flatMap((g) => candidates(g)).map((l) => l.filePath))].filter((f) => fs.existsSync(f)).sort();
   const statics = options.lint === false || files.length === 0 ? [] : lintFiles(files, options);
   const findings: HeapFinding[] = [];

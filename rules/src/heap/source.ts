@@ -90,12 +90,13 @@ export class SourceMapper {
     const contextEdge = lastIndex(path, (e) => this.graph.edgeType(e) === "context");
     // Growth made of closures (listeners, timer callbacks) is placed where they were
     // created; growth of data at the variable that holds it. Both are kept for matching.
-    const byContext = this.contextLocation(path, contextEdge);
+    const exported = contextEdge < 0 ? this.exportLocation(path) : undefined;
+    const byContext = this.contextLocation(path, contextEdge) ?? exported?.location;
     const byClosures = this.closureLocation(group);
     const closuresFirst = group.closureCount * 10 >= group.count;
     const [location, other] = closuresFirst ? [byClosures ?? byContext, byContext] : [byContext ?? byClosures, byClosures];
     const alternatives = other && other !== location ? [other] : [];
-    return { ...group, location, alternatives, retainerPath: this.describe(path, contextEdge, group) };
+    return { ...group, location, alternatives, retainerPath: this.describe(path, contextEdge >= 0 ? contextEdge : exported?.from, group) };
   }
 
   /** The user script a closure was compiled from (absolute path), or undefined. */
@@ -125,6 +126,23 @@ export class SourceMapper {
     return undefined;
   }
 
+  /**
+   * A CommonJS export (`exports.jobs = new Map()`, what TypeScript emits for `export const`):
+   * the path runs through the module object, `Module.exports.jobs`; the file is the module's
+   * `filename`, the line found by resolveDeclarations().
+   */
+  private exportLocation(path: number[]): { location: SourceLocation; from: number } | undefined {
+    const g = this.graph;
+    for (let k = path.length - 2; k >= 1; k--) {
+      const module = g.edgeTarget(path[k - 1]);
+      if (g.edgeName(path[k]) !== "exports" || g.name(module) !== "Module") continue;
+      const filename = g.child(module, "filename");
+      const filePath = filename === undefined ? undefined : userScript(g.name(filename));
+      if (filePath) return { location: { filePath, line: 1, column: 1, variable: g.edgeName(path[k + 1]) }, from: k + 1 };
+    }
+    return undefined;
+  }
+
   private closureLocation(group: GrowthGroup): SourceLocation | undefined {
     const tally = new Map<string, { location: SourceLocation; count: number }>();
     for (const closure of group.closures) {
@@ -145,10 +163,10 @@ export class SourceMapper {
     return this.contextClosures.get(context) ?? [];
   }
 
-  /** `cache (Map) → table`, from the holding variable on, or the last steps of the path. */
-  private describe(path: number[], contextEdge: number, group: GrowthGroup): string {
+  /** `cache (Map) → table`, from the holding variable (or export) on, or the last steps of the path. */
+  private describe(path: number[], start: number | undefined, group: GrowthGroup): string {
     const g = this.graph;
-    const from = contextEdge >= 0 ? contextEdge : Math.max(0, path.length - 3);
+    const from = start ?? Math.max(0, path.length - 3);
     const steps = path.slice(from).map((e) => step(g.edgeName(e), g.name(g.edgeTarget(e))));
     steps.push(step(group.edge, g.name(group.sample)));
     const runs: string[] = [];
@@ -210,7 +228,7 @@ function declarationsIn(filePath: string): Map<string, { line: number; column: n
   const file = typescript.createSourceFile(filePath, text, typescript.ScriptTarget.Latest, true);
   const found = new Map<string, { line: number; column: number; depth: number }>();
   const visit = (node: ts.Node, depth: number): void => {
-    const name = (typescript.isVariableDeclaration(node) || typescript.isFunctionDeclaration(node) || typescript.isClassDeclaration(node)) && node.name && typescript.isIdentifier(node.name) ? node.name : undefined;
+    const name = (typescript.isVariableDeclaration(node) || typescript.isFunctionDeclaration(node) || typescript.isClassDeclaration(node)) && node.name && typescript.isIdentifier(node.name) ? node.name : exportAssigned(typescript, node);
     if (name && (found.get(name.text)?.depth ?? Infinity) > depth) {
       const pos = file.getLineAndCharacterOfPosition(name.getStart(file));
       found.set(name.text, { line: pos.line + 1, column: pos.character + 1, depth });
@@ -219,4 +237,14 @@ function declarationsIn(filePath: string): Map<string, { line: number; column: n
   };
   visit(file, 0);
   return new Map([...found].map(([name, { line, column }]) => [name, { line, column }]));
+}
+
+/** `X` of `exports.X = …` / `module.exports.X = …` (not the `= void 0` preamble). */
+function exportAssigned(typescript: typeof ts, node: ts.Node): ts.Identifier | undefined {
+  if (!typescript.isBinaryExpression(node) || node.operatorToken.kind !== typescript.SyntaxKind.EqualsToken) return undefined;
+  if (typescript.isVoidExpression(node.right) || (typescript.isBinaryExpression(node.right) && node.right.operatorToken.kind === typescript.SyntaxKind.EqualsToken)) return undefined; // TypeScript's `exports.a = exports.b = void 0` preamble
+  const left = node.left;
+  if (!typescript.isPropertyAccessExpression(left) || !typescript.isIdentifier(left.name)) return undefined;
+  const target = left.expression.getText();
+  return target === "exports" || target === "module.exports" ? left.name : undefined;
 }
