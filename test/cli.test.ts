@@ -146,7 +146,7 @@ describe("leaklint CLI", () => {
     assert.equal(leaklint(project({ "a.ts": LEAKY, "leaklint.config.json": off })).code, 0);
     assert.equal(leaklint(project({ "a.ts": LEAKY, ".leaklintrc.json": off })).code, 0);
     assert.equal(leaklint(project({ "a.ts": LEAKY, "package.json": JSON.stringify({ name: "x", leaklint: JSON.parse(off) }) })).code, 0);
-    const ignored = project({ "gen/a.ts": LEAKY, "leaklint.config.json": JSON.stringify({ ignores: ["gen/"] }) });
+    const ignored = project({ "gen/a.ts": LEAKY, "src/ok.ts": CLEAN, "leaklint.config.json": JSON.stringify({ ignores: ["gen/"] }) });
     assert.equal(leaklint(ignored).code, 0);
   });
 

@@ -28,10 +28,10 @@ export {
 export { type LintFileOptions, ENGINE_RULES, lintSourceFile, formatMessage, isEngineFault } from "./core/linter";
 export { type RuleSources, PLUGIN_DEFAULT_SEVERITY, builtinSources, checkPluginRules } from "./hosting/plugins";
 export {
-  LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type LintUnit, type UnparsableSourceFile, createLintUnits, discoverFiles, guardedHost, isLintable,
+  LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type DiscoveryOptions, type LintUnit, type UnparsableSourceFile, createLintUnits, discoverFiles, guardedHost, isLintable, nearestTsconfig,
   parseTsconfig, tsconfigProblems, unparsablePlaceholder, parseLooseFile, LOOSE_PARSE_OPTIONS, typeInfo, unitFiles,
 } from "./hosting/project";
-export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./hosting/run";
+export { type RunOptions, type RunResult, type FileResult, runLint, runLintText, lintText, fixText, loadConfigFor } from "./hosting/run";
 export { type InstanceKind, type InstanceOwner, OwnersAnalysis, owners } from "./analyses/owners";
 export {
   type OwnedTimerFinding, type OwnedTimerOptions, type TimerHome, clearsItself, instanceTeardown, isClearedOnTeardown,

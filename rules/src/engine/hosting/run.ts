@@ -10,19 +10,29 @@ import { RulesPerFile } from "./overrides";
 import { type ComponentSourceFile, mapToComponent } from "./sfc";
 import { applyFixes, safeFixes } from "../fixes/fixes";
 import { ENGINE_RULES, type LintFileOptions, engineDiagnostic, lintSourceFile } from "../core/linter";
-import { createLintUnits, discoverFiles, guardedHost, parseLooseFile, typeInfo, unitFiles } from "./project";
+import { createLintUnits, discoverFiles, guardedHost, nearestTsconfig, parseLooseFile, parseTsconfig, typeInfo, unitFiles } from "./project";
 import type { RuleModule } from "../core/rule";
 import type { LintDiagnostic, SeveritySetting } from "../core/types";
 
 export interface RunOptions {
   paths: string[];
+  /** The files to lint, already selected by the host (the CLI's globs and ignores): `paths` is then not walked. */
+  files?: readonly string[];
   cwd?: string;
   rules: readonly RuleModule[];
   configFile?: string;
   overrides?: Record<string, SeveritySetting>;
   project?: string;
   types?: boolean;
-  fix?: boolean;
+  /**
+   * Apply safe fixes: write them to disk (the findings are then what remains), or with "dry-run"
+   * only compute the fixed text (`FileResult.output`; the findings stay those of the file on disk).
+   */
+  fix?: boolean | "dry-run";
+  /** Only fixes of findings of these families are applied (`--fix-type`); default all. */
+  fixFamilies?: readonly string[];
+  /** Do not read .gitignore files. */
+  noGitignore?: boolean;
   includeNodeModules?: boolean;
   /** Lint committed bundles and generated files found in directories too (default false). */
   includeBundles?: boolean;
@@ -35,6 +45,12 @@ export interface FileResult {
   diagnostics: LintDiagnostic[];
   /** Fixed text written to disk (only with `fix`). */
   fixed?: boolean;
+  /** The fixed text, when fixes changed it (`fix` or "dry-run"). */
+  output?: string;
+  /** The tsconfig whose program typed the file; undefined when it was linted without types. */
+  tsconfig?: string;
+  /** Linted without types because this tsconfig (its nearest, or `--project`) does not include it. */
+  notIncludedBy?: string;
 }
 
 export interface RunResult {
@@ -70,12 +86,13 @@ export function runLint(options: RunOptions): RunResult {
   const rules = resolveRules(options.rules, config, options.overrides);
   const perFile = new RulesPerFile(options.rules, config, options.overrides);
   const bundles: string[] = [];
-  const files = phase("discover", () => discoverFiles(options.paths.map((p) => path.resolve(options.cwd ?? process.cwd(), p)), {
+  const files = options.files ? [...options.files] : phase("discover", () => discoverFiles(options.paths.map((p) => path.resolve(options.cwd ?? process.cwd(), p)), {
     ignores: config.ignores,
     ignoreBase: config.baseDir,
     includeNodeModules: options.includeNodeModules,
     skipBundles: !options.includeBundles,
     skipped: bundles,
+    noGitignore: options.noGitignore,
   }));
   const baseOptions = {
     settings: config.settings,
@@ -103,19 +120,59 @@ export function runLint(options: RunOptions): RunResult {
       if (untyped) {
         diagnostics.unshift(engineDiagnostic(sourceFile, ENGINE_RULES.typesUnavailable, "warning", `Linted without types: ${untyped}.`, 0, 0));
       }
-      let fixed = false;
-      if (options.fix && safeFixes(diagnostics).length > 0) {
+      const result: FileResult = { filePath: fileName, diagnostics, tsconfig: unit.tsconfig, notIncludedBy: unit.notIncluded?.get(fileName) };
+      if (options.fix && fixable(diagnostics, options.fixFamilies).length > 0) {
         // A component is linted through a blanked view of its script blocks: fixes apply to its own text (same offsets).
         const original = (sourceFile as ComponentSourceFile).leaklintComponent?.original ?? sourceFile.text;
-        diagnostics = fixFile(fileName, original, diagnostics, types?.program.getCompilerOptions(), lintOptions, keep);
-        fixed = true;
+        const outcome = fixText(fileName, original, diagnostics, types?.program.getCompilerOptions(), lintOptions, keep, options.fixFamilies);
+        // A dry run changes nothing on disk: the findings stay those of the file as it is.
+        if (options.fix !== "dry-run") result.diagnostics = outcome.diagnostics;
+        if (outcome.text !== original) {
+          result.output = outcome.text;
+          if (options.fix !== "dry-run") writeFixed(fileName, outcome.text);
+        }
+        result.fixed = options.fix !== "dry-run";
       }
-      results.push({ filePath: fileName, diagnostics, fixed });
+      results.push(result);
       options.onProgress?.(++done, files.length);
     }
   }
   results.sort((a, b) => a.filePath.localeCompare(b.filePath));
   return { files: results, config, rules, skipped: { bundles }, times };
+}
+
+/**
+ * Lints one text that is not (or not as given) on disk — the CLI's `--stdin` — as `filePath`:
+ * with the options of the tsconfig that includes `filePath` (its nearest, or `project`), else
+ * loose. Fixes are never written: the fixed text is the result's `output`.
+ */
+export function runLintText(options: RunOptions & { text: string; filePath: string }): RunResult {
+  const config = loadConfigFor(options);
+  const filePath = path.resolve(options.cwd ?? process.cwd(), options.filePath);
+  const rules = new RulesPerFile(options.rules, config, options.overrides).for(filePath);
+  const lintOptions: LintFileOptions = {
+    rules,
+    settings: config.settings,
+    reportUnusedDirectives: options.reportUnusedDirectives ?? config.reportUnusedDirectives,
+    ruleTimes: new Map(),
+  };
+  const tsconfig = options.types === false ? undefined
+    : options.project ? path.resolve(options.cwd ?? process.cwd(), options.project) : nearestTsconfig(path.dirname(filePath));
+  let compilerOptions: ts.CompilerOptions | undefined;
+  let notIncludedBy: string | undefined;
+  if (tsconfig) {
+    const parsed = parseTsconfig(tsconfig);
+    if (parsed.fileNames.some((f) => path.resolve(f) === filePath)) compilerOptions = parsed.options;
+    else notIncludedBy = tsconfig;
+  }
+  const diagnostics = lintText(filePath, options.text, lintOptions, compilerOptions);
+  const result: FileResult = { filePath, diagnostics, tsconfig: compilerOptions && tsconfig, notIncludedBy };
+  if (options.fix && fixable(diagnostics, options.fixFamilies).length > 0) {
+    const outcome = fixText(filePath, options.text, diagnostics, compilerOptions, lintOptions, undefined, options.fixFamilies);
+    if (options.fix !== "dry-run") result.diagnostics = outcome.diagnostics;
+    if (outcome.text !== options.text) result.output = outcome.text;
+  }
+  return { files: [result], config, rules, skipped: { bundles: [] }, times: lintOptions.ruleTimes ?? new Map() };
 }
 
 /** What TypeScript says is wrong with the tsconfig files of the run, as findings in those files. */
@@ -133,27 +190,36 @@ function tsconfigResults(problems: readonly ts.Diagnostic[]): FileResult[] {
   return [...byFile].map(([filePath, diagnostics]) => ({ filePath: path.resolve(filePath), diagnostics }));
 }
 
-/** Applies safe fixes, re-lints, and repeats until nothing changes (bounded); writes the file. */
-function fixFile(
+/** The safe fixes of the findings whose family `families` lists (all when undefined). */
+function fixable(diagnostics: readonly LintDiagnostic[], families: readonly string[] | undefined): ReturnType<typeof safeFixes> {
+  return safeFixes(families ? diagnostics.filter((d) => families.includes(d.family)) : diagnostics);
+}
+
+/** Applies safe fixes, re-lints, and repeats until nothing changes (bounded); returns the text and what remains. */
+export function fixText(
   file: string,
   original: string,
   originalDiagnostics: LintDiagnostic[],
   compilerOptions: ts.CompilerOptions | undefined,
   lintOptions: LintFileOptions,
-  keep: (diagnostics: LintDiagnostic[]) => LintDiagnostic[],
-): LintDiagnostic[] {
+  keep: (diagnostics: LintDiagnostic[]) => LintDiagnostic[] = (d) => d,
+  families?: readonly string[],
+): { text: string; diagnostics: LintDiagnostic[] } {
   let text = original;
   let diagnostics = originalDiagnostics;
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     if (pass > 0) diagnostics = keep(lintText(file, text, lintOptions, compilerOptions));
-    const fixes = safeFixes(diagnostics);
+    const fixes = fixable(diagnostics, families);
     if (fixes.length === 0) break;
     const next = applyFixes(text, fixes).text;
     if (next === text) break;
     text = next;
   }
-  if (text !== original) fs.writeFileSync(file, hasByteOrderMark(file) && !text.startsWith("\uFEFF") ? `\uFEFF${text}` : text);
-  return diagnostics;
+  return { text, diagnostics };
+}
+
+function writeFixed(file: string, text: string): void {
+  fs.writeFileSync(file, hasByteOrderMark(file) && !text.startsWith("\uFEFF") ? `\uFEFF${text}` : text);
 }
 
 /** The file starts with a UTF-8 byte order mark (the compiler's reader drops it from the text; --fix keeps it). */
