@@ -10,7 +10,7 @@ export const BUILTIN_FORMATS = ["stylish", "json", "sarif", "github", "gitlab", 
 const SEVERITIES = ["off", "warn", "error", "info"];
 export const DEFAULT_SUPPRESSIONS_FILE = "leaklint-suppressions.json";
 
-const OPTIONS = {
+export const CLI_OPTIONS = {
   project: { type: "string", short: "p" },
   config: { type: "string", short: "c" },
   format: { type: "string", short: "f", default: "stylish" },
@@ -64,6 +64,7 @@ Files:
       --ignore-pattern <glob>  Ignore files matching this pattern, relative to the current directory (repeatable)
       --no-ignore              Do not apply .gitignore, configured ignores or --ignore-pattern
       --include-bundles        Also lint committed bundles and generated files found in directories
+      --include-node-modules   Also lint files in node_modules (surveys of installed packages)
       --no-error-on-unmatched-pattern  A path or glob that matches no file is not an error
       --stdin                  Lint the text given on standard input
       --stdin-filename <file>  The path the --stdin text is linted as (its config, tsconfig and rules)
@@ -99,12 +100,12 @@ Exit codes: 0 no error-level findings, 1 error-level findings or too many warnin
 2 usage or config error, a path that matches no file, or unused suppressions.
 `;
 
-type Parsed = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
+type Parsed = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof CLI_OPTIONS }>>;
 export type CliValues = Parsed["values"];
 
 export function parseCommandLine(argv: string[]): { values: CliValues; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: CLI_OPTIONS });
     return { values, positionals };
   } catch (error) {
     throw new UsageError((error as Error).message);

@@ -115,7 +115,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const context = createReportContext(io.cwd, texts);
   const report = await render(format, result.files, { rules, context, color, version: packageVersion(), dryRun: values["fix-dry-run"], maxWarnings });
   writeReport(report, values["output-file"], io.cwd, io.stdout);
-  if (values.stats) io.stderr(formatStats(result, skippedBundles));
+  if (values.stats) io.stderr(formatStats(result, skippedBundles, io.cwd));
   if (values.debug) io.stderr(formatDebug(result, io.cwd));
   for (const warning of tsconfigWarnings(result.files, io.cwd)) io.stderr(`${warning}\n`);
 

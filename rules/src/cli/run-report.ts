@@ -8,7 +8,7 @@ import type { FileResult, RunResult } from "../engine";
 
 const LISTED = 5;
 
-export function formatStats(result: RunResult, skippedBundles: number): string {
+export function formatStats(result: RunResult, skippedBundles: number, cwd: string): string {
   const rows = [...result.times.entries()].sort((a, b) => b[1] - a[1]);
   const width = Math.max(16, ...rows.map(([name]) => name.length));
   const lines = ["", `${"rule / phase".padEnd(width)}  time (ms)`];
@@ -16,14 +16,14 @@ export function formatStats(result: RunResult, skippedBundles: number): string {
   lines.push(`${"files".padEnd(width)}  ${String(result.files.length).padStart(9)}`);
   lines.push(`${"skipped bundles".padEnd(width)}  ${String(skippedBundles).padStart(9)}`);
   lines.push("", "tsconfig                                   files");
-  for (const [tsconfig, count] of tsconfigCounts(result.files)) lines.push(`${tsconfig.padEnd(42)} ${String(count).padStart(6)}`);
+  for (const [tsconfig, count] of tsconfigCounts(result.files, cwd)) lines.push(`${tsconfig.padEnd(42)} ${String(count).padStart(6)}`);
   return lines.join("\n") + "\n";
 }
 
-function tsconfigCounts(files: readonly FileResult[]): Map<string, number> {
+function tsconfigCounts(files: readonly FileResult[], cwd: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const file of files) {
-    const key = file.tsconfig ?? "(without types)";
+    const key = file.tsconfig ? path.relative(cwd, file.tsconfig) : "(without types)";
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;

@@ -143,8 +143,8 @@ export function runLint(options: RunOptions): RunResult {
 
 /**
  * Lints one text that is not (or not as given) on disk — the CLI's `--stdin` — as `filePath`:
- * with the options of the tsconfig that includes `filePath` (its nearest, or `project`), else
- * loose. Fixes are never written: the fixed text is the result's `output`.
+ * with the options of its nearest tsconfig (or `project`) when that includes `filePath` or
+ * `filePath` is not on disk, else loose. Fixes are never written: the fixed text is the result's `output`.
  */
 export function runLintText(options: RunOptions & { text: string; filePath: string }): RunResult {
   const config = loadConfigFor(options);
@@ -161,8 +161,10 @@ export function runLintText(options: RunOptions & { text: string; filePath: stri
   let compilerOptions: ts.CompilerOptions | undefined;
   let notIncludedBy: string | undefined;
   if (tsconfig) {
+    // A file on disk must be one of the tsconfig's; a text that is not on disk yet (an unsaved
+    // buffer) takes the options of the tsconfig it would belong to.
     const parsed = parseTsconfig(tsconfig);
-    if (parsed.fileNames.some((f) => path.resolve(f) === filePath)) compilerOptions = parsed.options;
+    if (!fs.existsSync(filePath) || parsed.fileNames.some((f) => path.resolve(f) === filePath)) compilerOptions = parsed.options;
     else notIncludedBy = tsconfig;
   }
   const diagnostics = lintText(filePath, options.text, lintOptions, compilerOptions);
