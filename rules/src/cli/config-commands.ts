@@ -16,8 +16,9 @@ export function initConfig(cwd: string, rules: readonly RuleModule[]): string {
   const file = path.join(cwd, INIT_FILE);
   if (fs.existsSync(file)) throw new UsageError(`${INIT_FILE} already exists in ${cwd}; not overwritten`);
   const width = Math.max(...rules.map((r) => r.id.length)) + 3;
-  const ruleLines = rules.map((rule, i) => {
-    const entry = `${JSON.stringify(rule.id)}: ${JSON.stringify(SETTING_OF[rule.meta.defaultSeverity])}${i < rules.length - 1 ? "," : ""}`;
+  // Every line ends in a comma (JSONC allows a trailing one), so any line can be uncommented alone.
+  const ruleLines = rules.map((rule) => {
+    const entry = `${JSON.stringify(rule.id)}: ${JSON.stringify(SETTING_OF[rule.meta.defaultSeverity])},`;
     return `    // ${entry.padEnd(width + 10)} // ${rule.meta.family}: ${rule.meta.description}`;
   });
   const text = [

@@ -23,9 +23,15 @@ const ENGINE_IDS = new Set<string>(Object.values(ENGINE_RULES));
 
 export function readSuppressions(file: string): Suppressions {
   if (!fs.existsSync(file)) return {};
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read the suppressions file ${file}: ${(error as Error).message}`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+    raw = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`the suppressions file ${file} is not valid JSON: ${(error as Error).message}`);
   }
