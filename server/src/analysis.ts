@@ -5,10 +5,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type LintDiagnostic, docsUrlFor, isLintable, readRuleDoc } from "leaklint";
+import { type LintDiagnostic, SUPPRESSIONS_FILE, docsUrlFor, isLintable, readRuleDoc } from "leaklint";
 import { type Diagnostic, DiagnosticSeverity, type TextEdit } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { fileLevelDiagnostic, toLspDiagnostic } from "./convert";
+import { asSuppressed, fileLevelDiagnostic, toLspDiagnostic } from "./convert";
 import { fixUntilStable, singleEdit } from "./fix-all";
 import type { DocumentLinter } from "./linting";
 import type { ProjectHost } from "./projects";
@@ -67,7 +67,10 @@ export class Analyzer {
       this.totals.analyses++;
       this.totals.programMs += programReady - started;
       this.totals.lintMs += performance.now() - programReady;
-      const diagnostics = outcome.diagnostics.map((d) => toLspDiagnostic(d, document));
+      const diagnostics = outcome.diagnostics.map((d) => {
+        const converted = toLspDiagnostic(d, document);
+        return outcome.suppressed?.has(d) ? asSuppressed(converted, SUPPRESSIONS_FILE) : converted;
+      });
       for (const d of outcome.diagnostics) if (d.ruleId === "internal-error") this.log(`internal:${document.uri}:${d.message}`, `${document.uri}: ${d.message}`);
       if (outcome.configError) {
         diagnostics.unshift(fileLevelDiagnostic("config-error", `leaklint config ignored (linted with the defaults): ${outcome.configError}`,

@@ -2,13 +2,13 @@
 // flag), the help text that lists every one of them, and their checks. A bad argument is
 // a UsageError (exit 2) with a message that names it.
 import { parseArgs } from "node:util";
-import type { RuleModule, SeveritySetting } from "../engine";
+import { type RuleModule, type SeveritySetting, SUPPRESSIONS_FILE } from "../engine";
 
 export class UsageError extends Error {}
 
 export const BUILTIN_FORMATS = ["stylish", "json", "sarif", "github", "gitlab", "checkstyle"] as const;
 const SEVERITIES = ["off", "warn", "error", "info"];
-export const DEFAULT_SUPPRESSIONS_FILE = "leaklint-suppressions.json";
+export const DEFAULT_SUPPRESSIONS_FILE = SUPPRESSIONS_FILE;
 
 export const CLI_OPTIONS = {
   project: { type: "string", short: "p" },

@@ -1,15 +1,15 @@
-// Bulk suppressions, a baseline for legacy code in ESLint's format (eslint-suppressions.json):
-// `{ "<path relative to the cwd>": { "<rule-id>": { "count": n } } }`. Only error-level
-// findings of rules are suppressed (never engine findings such as parse errors). A file keeps
-// its suppressed findings of a rule only while it has at most `count` of them: one more, and
-// every finding of that rule in that file is reported, so a new leak in a suppressed file
-// still fails. A count above what the run finds is an unused suppression.
+// Bulk suppressions in the CLI: writing the baseline (`--suppress-all`, `--suppress-rule`),
+// pruning it (`--prune-suppressions`), and applying it to the run's results with the
+// unused suppressions named. Reading the file and deciding what an entry suppresses is the
+// engine's (hosting/suppressions.ts), shared with the language server.
 import fs from "node:fs";
 import path from "node:path";
-import { ENGINE_RULES, type FileResult, type LintDiagnostic } from "../engine";
+import {
+  type FileResult, type Suppressions, SuppressionsError, readSuppressions as readFile, suppressedFindings, suppressibleCounts, suppressionKey,
+} from "../engine";
 import { UsageError } from "./args";
 
-export type Suppressions = Record<string, Record<string, { count: number }>>;
+export type { Suppressions };
 
 export interface UnusedSuppression {
   file: string;
@@ -19,34 +19,14 @@ export interface UnusedSuppression {
   found: number;
 }
 
-const ENGINE_IDS = new Set<string>(Object.values(ENGINE_RULES));
-
+/** The suppressions file's content; a broken file is a usage error (exit 2). */
 export function readSuppressions(file: string): Suppressions {
-  if (!fs.existsSync(file)) return {};
-  let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    return readFile(file);
   } catch (error) {
-    throw new UsageError(`cannot read the suppressions file ${file}: ${(error as Error).message}`);
+    if (error instanceof SuppressionsError) throw new UsageError(error.message);
+    throw error;
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`the suppressions file ${file} is not valid JSON: ${(error as Error).message}`);
-  }
-  const bad = (where: string, what: string): never => {
-    throw new UsageError(`the suppressions file ${file}: ${where}: ${what}`);
-  };
-  if (!isRecord(raw)) bad("top level", "must be an object of file paths");
-  for (const [name, rules] of Object.entries(raw as object)) {
-    if (!isRecord(rules)) bad(name, "must be an object of rule ids");
-    for (const [ruleId, entry] of Object.entries(rules as object)) {
-      const count = isRecord(entry) ? (entry as { count?: unknown }).count : undefined;
-      if (typeof count !== "number" || !Number.isInteger(count) || count < 0) bad(`${name}: ${ruleId}`, "must be { \"count\": <non-negative integer> }");
-    }
-  }
-  return raw as Suppressions;
 }
 
 export function writeSuppressions(file: string, suppressions: Suppressions): void {
@@ -58,22 +38,6 @@ export function writeSuppressions(file: string, suppressions: Suppressions): voi
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(sorted, null, 2) + "\n");
-}
-
-/** The key of a file in the suppressions file: relative to the cwd, forward slashes (as ESLint). */
-export function suppressionKey(filePath: string, cwd: string): string {
-  return path.relative(cwd, filePath).split(path.sep).join("/");
-}
-
-/** Error-level rule findings per rule id in one file. */
-function suppressibleCounts(diagnostics: readonly LintDiagnostic[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const d of diagnostics) if (isSuppressible(d)) counts.set(d.ruleId, (counts.get(d.ruleId) ?? 0) + 1);
-  return counts;
-}
-
-function isSuppressible(d: LintDiagnostic): boolean {
-  return d.severity === "error" && !ENGINE_IDS.has(d.ruleId);
 }
 
 /**
@@ -122,18 +86,10 @@ export function applySuppressions(results: FileResult[], suppressions: Suppressi
   const unused: UnusedSuppression[] = [];
   for (const result of results) {
     const key = suppressionKey(result.filePath, cwd);
-    const rules = suppressions[key];
-    if (!rules) continue;
-    const counts = suppressibleCounts(result.diagnostics);
-    const silenced = new Set<string>();
-    for (const [ruleId, { count }] of Object.entries(rules)) {
-      const found = counts.get(ruleId) ?? 0;
-      if (found <= count) silenced.add(ruleId);
-      if (found < count) unused.push({ file: key, ruleId, count, found });
-    }
-    const kept = result.diagnostics.filter((d) => !(isSuppressible(d) && silenced.has(d.ruleId)));
-    suppressed += result.diagnostics.length - kept.length;
-    result.diagnostics = kept;
+    const outcome = suppressedFindings(result.diagnostics, suppressions[key]);
+    unused.push(...outcome.unused.map((u) => ({ file: key, ...u })));
+    suppressed += outcome.suppressed.size;
+    result.diagnostics = result.diagnostics.filter((d) => !outcome.suppressed.has(d));
   }
   return { suppressed, unused };
 }
@@ -142,8 +98,4 @@ export function describeUnused(unused: readonly UnusedSuppression[], location: s
   const lines = unused.map((u) => `  ${u.file}: ${u.ruleId} (suppressed ${u.count}, found ${u.found})`);
   return `leaklint: ${unused.length} suppression(s) in ${location} no longer match a finding:\n${lines.join("\n")}\n`
     + "Remove them with `--prune-suppressions` (or pass `--pass-on-unpruned-suppressions`).\n";
-}
-
-function isRecord(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

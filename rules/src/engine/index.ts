@@ -81,3 +81,6 @@ export { onlyUpdatesComponentState } from "./analyses/component-state";
 export { COMPONENT_EXTENSIONS, componentView, isComponentFile, mapToComponent } from "./hosting/sfc";
 export { type ScopeRemovalOffTeardown, removedOffScopeTeardown } from "./analyses/scope-listeners";
 export { type StoreSubscription, svelteStoreSubscription } from "./analyses/svelte-stores";
+export {
+  type Suppressions, SUPPRESSIONS_FILE, SuppressionsError, isSuppressible, readSuppressions, suppressedFindings, suppressibleCounts, suppressionKey,
+} from "./hosting/suppressions";
