@@ -196,12 +196,24 @@ function extract(gitDir, entry, work) {
   if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8").trim() === entry.commit) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
+  // A snapshot may lack its largest blobs (images, bundles): those paths are left out.
+  const excluded = missingBlobs(gitDir, entry.commit).map((file) => `:(exclude,literal)${file}`);
   // Streamed through a pipe: a large repository's tar does not fit in a child-process buffer.
-  const archive = spawnSync("bash", ["-c", 'set -o pipefail; git --git-dir "$1" archive --format=tar "$2" | tar -x -C "$3"', "sh", gitDir, entry.commit, dir],
+  const archive = spawnSync("bash", ["-c", 'set -o pipefail; git --git-dir "$1" archive --format=tar "$2" -- . "${@:4}" | tar -x -C "$3"', "sh", gitDir, entry.commit, dir, ...excluded],
     { stdio: ["ignore", "ignore", "pipe"] });
   if (archive.status !== 0) throw new Error(`git archive ${entry.repo}@${entry.commit}: ${archive.stderr}`);
   fs.writeFileSync(marker, entry.commit + "\n");
   return dir;
+}
+
+/** Paths at `commit` whose blob the mirror does not hold. */
+function missingBlobs(gitDir, commit) {
+  const tree = execFileSync("git", ["--git-dir", gitDir, "ls-tree", "-r", "-z", "--format=%(objectname) %(path)", commit], { maxBuffer: 1 << 28 }).toString();
+  const entries = tree.split("\0").filter(Boolean).map((line) => [line.slice(0, line.indexOf(" ")), line.slice(line.indexOf(" ") + 1)]);
+  const check = spawnSync("git", ["--git-dir", gitDir, "cat-file", "--batch-check=%(objectname)"], {
+    input: entries.map(([id]) => id).join("\n") + "\n", maxBuffer: 1 << 28,
+  }).stdout.toString().split("\n");
+  return entries.filter((_, i) => check[i].endsWith(" missing")).map(([, file]) => file);
 }
 
 function install(root, repo) {

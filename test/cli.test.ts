@@ -209,7 +209,7 @@ describe("leaklint CLI", () => {
     assert.deepEqual(JSON.parse(result.stdout), []);
   });
 
-  test("test files: no growth, timer or listener findings by default; resource findings stay; overrides change it", () => {
+  test("test files: no growth, timer, listener, context or unread-body findings by default; other resource findings stay; overrides change it", () => {
     const files = {
       "src/poller.test.ts": LEAKY,
       "test/helpers.ts": LEAKY,
@@ -217,6 +217,18 @@ describe("leaklint CLI", () => {
       "src/poller.ts": LEAKY,
     };
     assert.deepEqual(findingIds(project(files)), ["src/poller.ts:uncleared-interval", "src/stream.spec.ts:unclosed-stream"]);
+    // Test folders by other names; a signal listener and an unread body in a test helper are the test's own.
+    const bodyLeak = "export async function ping(url: string): Promise<boolean> {\n  const res = await fetch(url);\n  return res.ok;\n}\n";
+    const signalLeak = "export function wait(signal: AbortSignal, done: () => void): void {\n  signal.addEventListener(\"abort\", done);\n}\n";
+    const helpers = {
+      "packages/integration-tests/src/helpers/session.ts": bodyLeak,
+      "e2e/wait.ts": signalLeak,
+      "api-tests/stream.ts": STREAM_LEAK,
+      "src/ping.ts": bodyLeak,
+      "src/wait.ts": signalLeak,
+    };
+    assert.deepEqual(findingIds(project(helpers)),
+      ["api-tests/stream.ts:unclosed-stream", "src/ping.ts:unconsumed-response-body", "src/wait.ts:abort-signal-listener-leak"]);
     const reEnabled = JSON.stringify({ overrides: [{ files: ["*.test.ts"], rules: { "uncleared-interval": "error" } }] });
     assert.deepEqual(findingIds(project({ ...files, "leaklint.config.json": reEnabled })),
       ["src/poller.test.ts:uncleared-interval", "src/poller.ts:uncleared-interval", "src/stream.spec.ts:unclosed-stream"]);
@@ -230,7 +242,7 @@ describe("leaklint CLI", () => {
     const files = { "scripts/release.ts": `${STREAM_LEAK}\n${LEAKY}`, "src/stream.ts": STREAM_LEAK };
     assert.deepEqual(findingIds(project(files)), ["scripts/release.ts:uncleared-interval", "src/stream.ts:unclosed-stream"]);
     // Example folders named for what they show are examples too; a folder merely containing the word is not.
-    const named = { "extra/push-examples/node/index.ts": STREAM_LEAK, "src/examplesParser/stream.ts": STREAM_LEAK };
+    const named = { "extra/push-examples/node/index.ts": STREAM_LEAK, ".scripts/compare.ts": STREAM_LEAK, "src/examplesParser/stream.ts": STREAM_LEAK };
     assert.deepEqual(findingIds(project(named)), ["src/examplesParser/stream.ts:unclosed-stream"]);
     const reEnabled = JSON.stringify({ overrides: [{ files: ["scripts/"], rules: { "unclosed-stream": "warn" } }] });
     assert.deepEqual(findingIds(project({ ...files, "leaklint.config.json": reEnabled })),
@@ -288,6 +300,42 @@ describe("leaklint CLI", () => {
       "src/routes/api.js": `${STREAM_LEAK.replace("import fs from \"node:fs\";", "const fs = require(\"node:fs\");").replace("export function header", "module.exports = function header")}`,
     };
     assert.deepEqual(findingIds(project(files)), ["src/mixins/resize.js:listener-not-removed", "src/routes/api.js:unclosed-stream"]);
+  });
+
+  test("importers: an exported function every importer only calls at module level runs once (relative and @/ specifiers)", () => {
+    const starter = (name: string) => `export default function ${name}() {\n  setInterval(() => console.log("${name}"), 60_000);\n}\n`;
+    const files = {
+      "src/main.js": `import initServiceWorker from "@/utils/sw";\nimport { startPolling } from "./utils/poll";\ninitServiceWorker();\nstartPolling();\n`,
+      "src/utils/sw.js": starter("initServiceWorker"),
+      "src/utils/poll.js": `export function startPolling() {\n  setInterval(() => console.log("poll"), 5_000);\n}\nexport function startTicker() {\n  setInterval(() => console.log("tick"), 5_000);\n}\n`,
+      "src/utils/refresh.js": starter("refresh"),
+      "src/views/page.js": `import refresh from "../utils/refresh";\nimport { startTicker } from "../utils/poll";\nexport function onShow() {\n  refresh();\n  startTicker();\n}\n`,
+    };
+    assert.deepEqual(findingIds(project(files)), ["src/utils/poll.js:uncleared-interval", "src/utils/refresh.js:uncleared-interval"]);
+  });
+
+  test("importers: a component every importer mounts as the application's root loses its per-mount findings", () => {
+    const listenerClass = (name: string) => `import React from "react";\nexport default class ${name} extends React.Component {\n`
+      + `  componentDidMount() {\n    window.addEventListener("contextmenu", () => this.forceUpdate());\n  }\n`
+      + `  componentWillUnmount() {\n    console.log("bye");\n  }\n  render() {\n    return <div />;\n  }\n}\n`;
+    const component = (name: string) => `import { useEffect } from "react";\ndeclare const rpc: { on(e: string, f: () => void): void };\n`
+      + `export default function ${name}() {\n  useEffect(() => {\n    rpc.on("select", () => {});\n  }, []);\n  return <div />;\n}\n`;
+    const files = {
+      "lib/index.tsx": `import { createRoot } from "react-dom/client";\nimport Hyper from "./containers/hyper";\ndeclare const Provider: (p: { children: unknown }) => null;\n`
+        + `createRoot(document.getElementById("mount")!).render(\n  <Provider>\n    <Hyper />\n  </Provider>\n);\n`,
+      "lib/containers/hyper.tsx": component("Hyper").replace("return <div />;", "return <div><TermsContainer /></div>;")
+        .replace("export default", "import TermsContainer from \"./terms\";\nexport default"),
+      "lib/containers/pane.tsx": component("Pane"),
+      "lib/containers/tabs.tsx": `import Pane from "./pane";\nexport default function Tabs() {\n  return <div><Pane /></div>;\n}\n`,
+      // Rendered once by the root, through a connect()-style wrapper module: mounted once.
+      "lib/containers/terms.ts": `import Terms from "../components/terms";\ndeclare function connect(): (c: unknown) => unknown;\nconst TermsContainer = connect()(Terms);\nexport default TermsContainer;\n`,
+      "lib/components/terms.tsx": listenerClass("Terms"),
+      // Rendered per item by the root: mounted per item.
+      "lib/components/tab.tsx": listenerClass("Tab"),
+      "lib/list.tsx": `import { createRoot } from "react-dom/client";\nimport Tab from "./components/tab";\n`
+        + `createRoot(document.body).render(<ul>{["a", "b"].map((k) => <Tab key={k} />)}</ul>);\n`,
+    };
+    assert.deepEqual(findingIds(project(files)), ["lib/components/tab.tsx:listener-not-removed", "lib/containers/pane.tsx:listener-not-removed"]);
   });
 
   test("committed bundles are skipped in directories, counted in --stats, and linted when named", () => {

@@ -98,7 +98,7 @@ export class Analyzer {
       return this.linter.lintWith(target, options);
     });
     try {
-      return singleEdit(document, fixUntilStable(document.getText(), lintAs));
+      return singleEdit(document, fixUntilStable(document.getText(), lintAs, (message) => this.log(`fixall-converge:${document.uri}`, `${document.uri}: ${message}`)));
     } catch (error) {
       this.log(`fixall:${document.uri}:${String(error)}`, `Fix-all failed for ${document.uri}: ${String(error)}`);
       return [];

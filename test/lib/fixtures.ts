@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import {
-  type LintDiagnostic, type ResolvedRule, applyFixes, createLintUnits, isLintable, lintSourceFile, lintText, mapToComponent, rules, unitFiles,
+  type LintDiagnostic, type ResolvedRule, applyFixes, createLintUnits, fixUntilStable as fixLoop, isLintable, lintSourceFile, lintText, mapToComponent, rules, unitFiles,
 } from "leaklint";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -75,18 +75,9 @@ export function lintOptions(): Parameters<typeof lintText>[2] {
   return { rules: allRules(), settings: { resources: [], listeners: [], pools: [] } };
 }
 
-/** Applies safe fixes and re-lints until stable, like `leaklint --fix`. */
+/** Applies safe fixes and re-lints until stable, like `leaklint --fix` (the engine's loop). */
 export function fixUntilStable(file: string, text: string, compilerOptions: ts.CompilerOptions | undefined): string {
-  let current = text;
-  for (let pass = 0; pass < 10; pass++) {
-    const diagnostics = lintText(file, current, lintOptions(), compilerOptions);
-    const safe = diagnostics.flatMap((d) => d.fixes.filter((f) => f.safe));
-    if (safe.length === 0) break;
-    const next = applyFixes(current, safe).text;
-    if (next === current) break;
-    current = next;
-  }
-  return current;
+  return fixLoop(text, (current) => lintText(file, current, lintOptions(), compilerOptions)).text;
 }
 
 /** Applies the first suggestion (non-safe fix) of every diagnostic, once. */

@@ -20,6 +20,11 @@ export { removeStatement, wrapRestInTryFinally } from "./fixes/statement-fixes";
 export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isClearableSignalCreation, isAbortSignalExpression, isHandedOffCallbackSignal, isPerCallSignal, isSignalOption, signalOrigin } from "./analyses/abort";
 export { type RequestValue, REQUEST_TYPE_NAMES, capturedRequest, heldRequest, outlivesHandler, requestParameter } from "./analyses/request-scope";
 export { type AppliedFixes, applyFixes, safeFixes, insertAt, replaceNode } from "./fixes/fixes";
+export { type FixLoopResult, MAX_FIX_PASSES, fixUntilStable, notConvergedMessage } from "./fixes/fix-loop";
+export {
+  type FileStyle, addClassMember, addImport, addStatement, fileStyle, insertAfter, insertBefore, insertStatementAfter, insertStatementBefore,
+  makeFix, quoted, statementText,
+} from "./fixes/fixer";
 export { Directives, parseDirectives, type Directive } from "./core/directives";
 export {
   type LeaklintConfig, type ResolvedRule, ConfigError, CONFIG_FILE_NAMES, defaultConfig, findConfigFile, loadConfigFile, parseConfig,

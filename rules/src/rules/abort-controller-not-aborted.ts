@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type Fix, type LeakPath, calleeMemberName, type TextEdit, TIMER_CLEAR_FUNCTIONS, classifyReference, defineRule, enclosingFunction, freshName, isAbortControllerCreation,
   isClearableSignalCreation, isHandleDropped, isInside, isSignalOption, literalDelayMs, removeStatement, skipOuterExpressions, storedHandle, timerHandleExpression, timerStarted,
-  wrapRestInTryFinally, flow,
+  wrapRestInTryFinally, flow, runtime,
 } from "../engine";
 
 type MessageId = "notAborted" | "listenersKept" | "timerNotCleared" | "notCleared";
@@ -32,7 +32,7 @@ export default defineRule<MessageId, Options>({
     description: "an AbortController whose abort() is not reached on every path, an anySignal() never cleared, or a hand-made abort timer never cleared",
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [flow],
+    requires: [flow, runtime],
     defaultSeverity: "warning",
   },
   messages: {
@@ -161,6 +161,9 @@ export default defineRule<MessageId, Options>({
     }
 
     function checkTimer(creation: ts.NewExpression, name: string, timer: AbortTimer, refs: readonly ts.Identifier[]): void {
+      // In a browser the timer runs once per user action and holds one controller for its delay;
+      // the cost is a server's, where every request keeps its own for the whole delay.
+      if (context.use(runtime).at(creation) === "browser") return;
       let leak: LeakPath | undefined;
       if (timer.clears.length === 0) leak = { kind: "end", node: timer.call };
       else leak = leakFlow.leakPath({ acquisition: timer.call, releases: new Set(timer.clears), exceptions: false });

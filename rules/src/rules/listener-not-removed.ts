@@ -1,7 +1,7 @@
 // listener-not-removed: `on`/`addListener`/`addEventListener` on a longer-lived target from code that runs repeatedly, never removed.
 import ts from "typescript";
 import {
-  type Fix, type Owner, type Registration, defineRule, findRemovals, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
+  type Fix, type Owner, type Registration, defineRule, findRemovals, makeFix, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
   longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
@@ -242,12 +242,16 @@ export default defineRule<MessageId, Options>({
       const targetText = target.getText(sourceFile);
       let handlerRef = handler.getText(sourceFile);
       const edits = [];
+      const declares: string[] = [];
+      let typesKept = true;
       if (isFreshFunction(handler)) {
         if (ts.isCallExpression(handler)) return []; // `.bind()`: the field holding the bound function is the author's call
         const hoisted = hoistToName(facts, owner, handler, handlerNameFor(event));
         if (!hoisted) return [];
         edits.push(...hoisted.edits);
         handlerRef = hoisted.reference;
+        declares.push(hoisted.declares);
+        typesKept = hoisted.typesKept;
       } else if (!isVisibleFromTeardown(handler, owner)) {
         return [];
       }
@@ -255,7 +259,7 @@ export default defineRule<MessageId, Options>({
       const teardown = releaseInTeardown(owner, sourceFile, call, release);
       if (!teardown) return [];
       edits.push(...teardown.edits);
-      return [{ description: `Remove the listener in ${teardown.where}`, safe: !teardown.created, edits }];
+      return [makeFix(`Remove the listener in ${teardown.where}`, !teardown.created && typesKept, edits, declares)];
     }
 
     /** `{ once: true }` / `once(…)` when the event fires once or the handler removes itself (suggestion). */

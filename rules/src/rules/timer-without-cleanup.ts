@@ -14,6 +14,8 @@ interface Options {
   minRequestDelayMs: number;
   /** Effect timeouts whose callback only sets the component's state are reported from this delay (ms) on. */
   minEffectStateDelayMs: number;
+  /** Effect and component-setup timeouts shorter than this (ms, known delays only) are not reported, whatever their callback does. */
+  minEffectDelayMs: number;
 }
 
 const ONE_SHOT_TIMERS = ["setTimeout", "setImmediate", "requestAnimationFrame", "requestIdleCallback"];
@@ -49,9 +51,10 @@ export default defineRule<MessageId, Options>({
       minClassDelayMs: { type: "number", description: "Timeouts in classes with a teardown shorter than this (known delays only) are not reported." },
       minRequestDelayMs: { type: "number", description: "Per-request timeouts capturing request objects are reported from this delay on." },
       minEffectStateDelayMs: { type: "number", description: "Timeouts started by an effect whose callback only sets component state are reported from this delay on." },
+      minEffectDelayMs: { type: "number", description: "Timeouts started by an effect or a component's setup shorter than this (known delays only) are not reported." },
     },
   },
-  defaultOptions: { minClassDelayMs: 1000, minRequestDelayMs: 10_000, minEffectStateDelayMs: 10_000 },
+  defaultOptions: { minClassDelayMs: 1000, minRequestDelayMs: 10_000, minEffectStateDelayMs: 10_000, minEffectDelayMs: 1000 },
   create(context) {
     const lifetime = context.use(lifetimes);
     const { facts, sourceFile, options } = context;
@@ -139,7 +142,9 @@ export default defineRule<MessageId, Options>({
       return true;
     }
 
+    /** Deferred to the next tick or frame (`setTimeout(f)`, `setTimeout(f, 0)`, a one-shot `requestAnimationFrame`): it holds nothing past a frame. */
     function isDeferred(call: ts.CallExpression, timer: string): boolean {
+      if (timer === "requestAnimationFrame") return true;
       return timer === "setTimeout" && (call.arguments.length < 2 || literalDelayMs(facts, call.arguments[1]) === 0);
     }
 
@@ -170,15 +175,17 @@ export default defineRule<MessageId, Options>({
 
     /** The teardown that should cancel a timer started at `call`, described; undefined when the owner has none or the timer is harmless. */
     function ownerTeardown(call: ts.CallExpression, timer: string, owner: Owner): string | undefined {
-      const delay = literalDelayMs(facts, call.arguments[1]);
-      if (timer === "setTimeout" && (call.arguments.length < 2 || delay === 0)) return undefined; // deferred to the next tick, not kept
+      if (isDeferred(call, timer)) return undefined; // deferred to the next tick or frame, not kept
       switch (owner.kind) {
         case "effect":
           if (enclosingFunction(call) !== owner.effect) return undefined;
+          // Under a second, once: a layout or animation delay holds its closure briefly and fires once after unmount.
+          if (isShortDelay(facts, call.arguments[1], options.minEffectDelayMs)) return undefined;
           // A short timeout that only sets state: after unmount React drops the update, and it holds nothing past its delay.
           if (onlyStateBriefly(call, timer, enclosingFunction(owner.effect))) return undefined;
           return "the effect cleanup";
         case "vue-setup":
+          if (isShortDelay(facts, call.arguments[1], options.minEffectDelayMs)) return undefined;
           return onlyStateBriefly(call, timer, owner.setup) ? undefined : "an `onUnmounted` hook";
         case "class": {
           if (!owner.teardown || timer === "setImmediate") return undefined;
@@ -186,6 +193,7 @@ export default defineRule<MessageId, Options>({
           const role = lifetime.roleOf(lifetime.significantFunction(call));
           if (role !== "method" && role !== "constructor" && role !== "mount-hook") return undefined;
           if (!usesThis(call.arguments[0])) return undefined; // the callback does not keep the instance
+          if (onlyStateBriefly(call, timer, enclosingFunction(call))) return undefined; // a class component's short `setState`
           if (checksTeardownFlag(call.arguments[0], owner.classNode, owner.teardown)) return undefined;
           return `\`${owner.teardown.name.getText(sourceFile)}()\``;
         }

@@ -32,11 +32,13 @@ function callbackFunction(facts: Facts, callback: ts.Expression | undefined): Fu
 function isStateStatement(facts: Facts, statement: ts.Statement, component: FunctionNode, fn: FunctionNode, self: ts.Identifier | undefined): boolean {
   // `const remaining = 1 - p`: a local computed from state.
   if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.every((d) => !d.initializer || !containsCall(d.initializer));
-  // `if (remaining > 0.15) setTimeout(next, …)`: the callback re-arms itself behind a condition.
-  if (ts.isIfStatement(statement) && !statement.elseStatement) {
+  // `if (remaining > 0.15) setTimeout(next, …)`: the callback re-arms itself behind a condition;
+  // `if (!loaded) { this.setState(…); loaded = true; }`: a state update behind a condition.
+  if (ts.isIfStatement(statement) && !statement.elseStatement && !containsCall(statement.expression)) {
     const then = statement.thenStatement;
-    const inner = ts.isBlock(then) && then.statements.length === 1 ? then.statements[0] : then;
-    return ts.isExpressionStatement(inner) && isSelfRearm(facts, inner.expression, fn, self);
+    const inner = ts.isBlock(then) ? then.statements : [then];
+    if (inner.length === 1 && ts.isExpressionStatement(inner[0]) && isSelfRearm(facts, inner[0].expression, fn, self)) return true;
+    return inner.length > 0 && inner.every((s) => !ts.isIfStatement(s) && isStateStatement(facts, s, component, fn, self));
   }
   if (!ts.isExpressionStatement(statement)) return false;
   const expr = skipParens(statement.expression);
@@ -66,8 +68,11 @@ function isStateVariable(facts: Facts, target: ts.Expression, component: Functio
   return isLet && (factory === undefined || SVELTE_STATE.has(factory));
 }
 
-/** `setX` from `const [x, setX] = useState(…)` in the component (or `useReducer`'s dispatch). */
+/** `setX` from `const [x, setX] = useState(…)` in the component (or `useReducer`'s dispatch), or a class component's `this.setState`. */
 function isStateSetter(facts: Facts, callee: ts.Expression, component: FunctionNode): boolean {
+  if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword && callee.name.text === "setState") {
+    return isReactClassMember(component);
+  }
   const element = ts.isIdentifier(callee) ? facts.symbolAt(callee)?.valueDeclaration : undefined;
   if (!element || !ts.isBindingElement(element) || !ts.isArrayBindingPattern(element.parent) || element.parent.elements[1] !== element) return false;
   const declaration = element.parent.parent;
@@ -100,4 +105,13 @@ function containsCall(node: ts.Node): boolean {
   };
   visit(node);
   return found;
+}
+
+/** A method of a class that extends `Component` / `PureComponent` (React's, by any import name). */
+function isReactClassMember(fn: FunctionNode): boolean {
+  const classNode = fn.parent;
+  if (!ts.isClassLike(classNode)) return false;
+  const base = classNode.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  const name = base && (ts.isIdentifier(base) ? base.text : ts.isPropertyAccessExpression(base) ? base.name.text : undefined);
+  return name === "Component" || name === "PureComponent";
 }

@@ -12,6 +12,7 @@ import { type Owner, findTeardown } from "./lifetime";
 import { classifyReference } from "./ownership";
 import { isNameTakenAt, isOwnerScope } from "../fixes/hoist";
 import { freshName, releaseInTeardown } from "../fixes/teardown-fixes";
+import { makeFix } from "../fixes/fixer";
 import type { Fix, TextEdit } from "../core/types";
 
 export interface StoreAndRelease {
@@ -55,7 +56,7 @@ export function storeAndReleaseFixes(
       ...teardown.edits,
       ...(continuation?.(`this.${field}`) ?? []),
     ];
-    return [{ description: `Store the ${spec.what} in this.${field} and release it in ${teardown.where}`, safe: !teardown.created, edits }];
+    return [makeFix(`Store the ${spec.what} in this.${field} and release it in ${teardown.where}`, !teardown.created, edits, [`this.${field}@${classNode.pos}`])];
   }
   const statement = containingStatement(value);
   if (!enclosingFunction(value) || owner.kind === "module" || !statement || !isOwnerScope(owner, statement)) return [];
@@ -64,7 +65,7 @@ export function storeAndReleaseFixes(
   if (!teardown) return [];
   const edits: TextEdit[] = [{ start: value.getStart(sourceFile), end: value.getStart(sourceFile), newText: `const ${name} = ` }, ...teardown.edits,
     ...(continuation?.(name) ?? [])];
-  return [{ description: `Store the ${spec.what} and release it in ${teardown.where}`, safe: !teardown.created, edits }];
+  return [makeFix(`Store the ${spec.what} and release it in ${teardown.where}`, !teardown.created, edits, [`${name}@${enclosingFunction(value)!.pos}`])];
 }
 
 /** Fixes for a stored value nobody releases: release it in the owner's teardown. */

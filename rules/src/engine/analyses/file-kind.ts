@@ -9,21 +9,32 @@ import { defineAnalysis } from "../core/analysis";
 export type FileKind = "test" | "script" | "bundle" | "source";
 
 /** Test files, in gitignore syntax (matched against the path relative to the config's folder). */
-export const TEST_FILE_GLOBS: readonly string[] = ["*.test.*", "*.spec.*", "test/", "tests/", "__tests__/", "fixtures/"];
-/** Families whose findings the built-in override turns off in test files: growth, timers and listeners die with the test run. */
-export const TEST_FILES_OFF_FAMILIES: readonly string[] = ["growth", "timer", "listener"];
+export const TEST_FILE_GLOBS: readonly string[] = [
+  "*.test.*", "*.spec.*", "test/", "tests/", "__tests__/", "fixtures/", "e2e/", "integration-tests/", "*-tests/",
+];
+/**
+ * Families whose findings the built-in override turns off in test files: growth, timers, listeners and
+ * request contexts die with the test run (signals and controllers of a test are the test's own).
+ */
+export const TEST_FILES_OFF_FAMILIES: readonly string[] = ["growth", "timer", "listener", "context"];
+/**
+ * Resource rules the built-in override also turns off in test files: an unread response body holds
+ * nothing a test run waits for (the body is freed at GC and its socket does not keep the process alive),
+ * unlike an open pool, stream or descriptor, which can keep a test runner from exiting.
+ */
+export const TEST_FILES_OFF_RULES: readonly string[] = ["unconsumed-response-body"];
 
 /**
  * One-shot scripts (build, release, maintenance, examples), in gitignore syntax: run to completion and exit.
  * Example folders are often named for what they show (`push-examples/`, `api_examples/`).
  */
-export const SCRIPT_FILE_GLOBS: readonly string[] = ["scripts/", "examples/", "example/", "*-examples/", "*_examples/"];
+export const SCRIPT_FILE_GLOBS: readonly string[] = ["scripts/", ".scripts/", "examples/", "example/", "*-examples/", "*_examples/"];
 /** Families the built-in override turns off in scripts: the process exits, and with it every descriptor and socket it held. */
 export const SCRIPT_FILES_OFF_FAMILIES: readonly string[] = ["resource"];
 
-const SCRIPT_PATH = /(^|[/\\])(scripts|examples?|[\w.]+[-_]examples)[/\\]/;
+const SCRIPT_PATH = /(^|[/\\])(\.?scripts|examples?|[\w.]+[-_]examples)[/\\]/;
 const BUNDLE_PATHS = /(^|[/\\])\.yarn[/\\](releases|plugins)[/\\]|\.min\.[cm]?js$|[.-]bundle\.[cm]?js$/;
-const TEST_PATH = /(^|[/\\])(test|tests|__tests__|fixtures)[/\\]|\.(test|spec)\.[cm]?[jt]sx?$/;
+const TEST_PATH = /(^|[/\\])(test|tests|__tests__|fixtures|e2e|[\w.]+-tests)[/\\]|\.(test|spec)\.[cm]?[jt]sx?$/;
 /** A line this long is minified or generated, not written by hand. */
 const BUNDLE_LINE = 4000;
 /** With a trailing `sourceMappingURL`, a shorter line is enough. */

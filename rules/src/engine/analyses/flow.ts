@@ -226,7 +226,7 @@ class FlowWalker {
       } else if (this.releasesIn(statement)) {
         current = release(current);
         entry |= current;
-      } else if (this.mayThrow(statement)) {
+      } else if (this.mayThrow(statement) && (!(current & OPEN) || (this.resource.mayThrow?.(statement) ?? true))) {
         entry |= current;
         if (current & OPEN) frame.openThrows?.push({ kind: "exception", node: statement });
       }

@@ -44,6 +44,8 @@ export const TEARDOWN_METHODS = [
 ];
 export const MOUNT_METHODS = ["componentDidMount", "ngOnInit", "ngAfterViewInit", "connectedCallback", "mounted", "created", "firstUpdated"];
 const EFFECT_HOOKS = ["useEffect", "useLayoutEffect", "useInsertionEffect"];
+/** Svelte 5 runes whose callback may return its cleanup, run before each re-run and on unmount. */
+const SVELTE_EFFECT_RUNES = ["$effect", "$effect.pre"];
 const MOUNT_CALLBACK_HOOKS = ["onMount"]; // Svelte: the returned function is the cleanup
 const VUE_MOUNT_HOOKS = ["onMounted", "onBeforeMount", "onActivated"];
 export const VUE_UNMOUNT_HOOKS = ["onUnmounted", "onBeforeUnmount", "onDeactivated"];
@@ -166,7 +168,8 @@ export class LifetimeAnalysis {
     const parent = fn.parent;
     if (ts.isCallExpression(parent) && parent.arguments.includes(fn as ts.Expression)) {
       const callee = calleeMemberName(parent) ?? "";
-      if (EFFECT_HOOKS.includes(callee) && parent.arguments[0] === fn) return "react-effect";
+      const isEffect = EFFECT_HOOKS.includes(callee) || SVELTE_EFFECT_RUNES.includes(parent.expression.getText(this.sourceFile));
+      if (isEffect && parent.arguments[0] === fn) return "react-effect";
       if (MOUNT_CALLBACK_HOOKS.includes(callee) || VUE_MOUNT_HOOKS.includes(callee)) return "mount-hook";
       if (isRouteRegistration(parent, fn)) return "request-handler";
       return "callback";

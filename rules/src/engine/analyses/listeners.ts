@@ -162,7 +162,7 @@ export function findRemovals(facts: Facts, registration: Registration): Removal[
         // `this.cleanupRef = cleanup` … `removeListener(sig, this.cleanupRef)`: the same function under its stored name.
         || removedKey !== undefined && stored.aliases.has(removedKey)
         // `listeners.push({ name, listener })` … `for (const item of listeners) removeListener(item.name, item.listener)`.
-        || stored.inCollection && sameTarget && !ts.isIdentifier(removedHandler);
+        || stored.inCollection && sameTarget && (!ts.isIdentifier(removedHandler) || isReadFromCollection(facts, removedHandler));
       const sameCapture = method !== "removeEventListener" || captureFlag(removedOptions) === capture;
       if (sameHandler && sameCapture) result.push({ call, matches: true, fresh: false });
     }
@@ -223,6 +223,14 @@ function storedHandler(facts: Facts, handler: ts.Expression): { aliases: Set<str
     }
   }
   return stored;
+}
+
+/** `const handler = instances[index]` / `handlers.get(el)`: a handler taken back out of a collection. */
+function isReadFromCollection(facts: Facts, handler: ts.Identifier): boolean {
+  const decl = facts.symbolAt(handler)?.declarations?.[0];
+  const init = decl && ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
+  if (!init) return false;
+  return ts.isElementAccessExpression(init) || (ts.isCallExpression(init) && /^(get|find|shift|pop|at)$/.test(calleeMemberName(init) ?? ""));
 }
 
 /** Equal event names; or a computed event on either side (`process.on(signal, …)` … `removeListener(sig, …)`). */

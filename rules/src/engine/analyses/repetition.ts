@@ -7,7 +7,8 @@
 // passed to `.then()` or `server.listen()` at module level runs once, one passed to
 // `.on()` or `setInterval()` runs each time the event fires.
 import ts from "typescript";
-import { type FunctionNode, callbackHost, calleeMemberName, enclosingFunction, functionName, isIife } from "../core/ast";
+import { type FunctionNode, callbackHost, calleeMemberName, declaredName, enclosingFunction, functionName, isExportedDeclaration, isIife } from "../core/ast";
+import { isOnceGuarded } from "./once-guards";
 import type { Facts } from "../core/facts";
 import { MOUNT_METHODS, TEARDOWN_METHODS, lifetimes } from "./lifetime";
 import { programCalls } from "./program-calls";
@@ -54,8 +55,10 @@ export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOpt
         if (strict && !isReactFile(facts.sourceFile)) return throughCallers(facts, fn, options, depth);
         return { fn, when: role === "react-hook" ? "the hook runs" : "the component renders" };
       case "react-effect":
+        if (isRootComponentFile(facts.sourceFile) && isMountOnlyEffect(fn)) return undefined;
         return { fn, when: "the effect runs (every mount or dependency change)" };
       case "mount-hook":
+        if (isRootComponentFile(facts.sourceFile)) return undefined;
         return { fn, when: "the component mounts" };
       case "constructor":
         return strict ? undefined : { fn, when: "an instance is created" };
@@ -73,7 +76,7 @@ export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOpt
           if (REPEATING_CALLBACK_HOSTS.has(name) && !isOneShotEvent(host)) return { fn, when: callbackWhen(host, name) };
           continue;
         }
-        if (isCalledOnlyAtModuleLevel(facts, fn) || facts.analysis(programCalls)?.calledOnlyOnce(fn)) return undefined;
+        if (isCalledOnlyAtModuleLevel(facts, fn) || isOnceGuarded(facts, fn) || facts.analysis(programCalls)?.calledOnlyOnce(fn)) return undefined;
         if (strict) return throughCallers(facts, fn, options, depth);
         const name = functionName(fn);
         return { fn, when: name ? `\`${name}()\` is called` : "this function is called" };
@@ -95,9 +98,19 @@ function throughCallers(facts: Facts, fn: FunctionNode, options: RepetitionOptio
   return undefined;
 }
 
-function declaredName(fn: FunctionNode): ts.Identifier | undefined {
-  if (ts.isFunctionDeclaration(fn)) return fn.name;
-  return ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
+/**
+ * The application's root component, mounted once per page load: SvelteKit's root layout
+ * (`src/routes/+layout.svelte`) and `App.vue` / `App.svelte` / `App.tsx` (`createApp(App)`,
+ * `root.render(<App />)`). Its mount code runs once, however many pages the user visits.
+ */
+function isRootComponentFile(sourceFile: ts.SourceFile): boolean {
+  return /(^|[/\\])src[/\\]routes[/\\]\+layout\.svelte$|(^|[/\\])App\.(vue|svelte|[jt]sx)$/.test(sourceFile.fileName);
+}
+
+/** `useEffect(() => …, [])`: runs once per mount. */
+function isMountOnlyEffect(fn: FunctionNode): boolean {
+  const deps = ts.isCallExpression(fn.parent) ? fn.parent.arguments[1] : undefined;
+  return deps !== undefined && ts.isArrayLiteralExpression(deps) && deps.elements.length === 0;
 }
 
 function isReactFile(sourceFile: ts.SourceFile): boolean {
@@ -133,7 +146,7 @@ function isOneShotEvent(host: ts.CallExpression): boolean {
  * be called from anywhere, so they never qualify.
  */
 function isCalledOnlyAtModuleLevel(facts: Facts, fn: FunctionNode): boolean {
-  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
+  const name = declaredName(fn);
   if (!name || isExportedDeclaration(fn)) return false;
   const refs = facts.referencesTo(name);
   if (refs.length === 0) return false;
@@ -146,11 +159,6 @@ function runsAtLoad(facts: Facts, node: ts.Node): boolean {
     return facts.analysis(lifetimes).roleOf(fn) === "vscode-activate";
   }
   return true;
-}
-
-function isExportedDeclaration(fn: FunctionNode): boolean {
-  const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent.parent.parent : fn;
-  return ts.canHaveModifiers(holder) && (ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
 }
 
 /** Hosts whose callback runs once: `$(document).ready(…)`, `app.whenReady().then(…)`, `x.once(…)`, `on("ready", …)`. */

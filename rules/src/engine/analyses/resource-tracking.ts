@@ -12,6 +12,7 @@ import type { Facts } from "../core/facts";
 import { type LeakPath, flow } from "./flow";
 import { findTeardown } from "./lifetime";
 import { leakRearmsEntryGuard } from "./refill-guard";
+import { isLivenessProbe } from "./throwing";
 import { classifyReference, outerReference } from "./ownership";
 import { type ResourceSpec, callbackArgument, deliveryOf } from "../apis/resources";
 import type { UseKind } from "./flow";
@@ -44,7 +45,8 @@ const LISTEN_METHODS = new Set(["on", "once", "addListener", "prependListener", 
 /** Option names under which a call borrows a session, agent or dispatcher without owning it. */
 const OPTION_NAMES = new Set(["session", "agent", "dispatcher", "httpAgent", "httpsAgent"]);
 const BODY_SPEC: ResourceSpec = {
-  kind: "stream", label: "body", delivery: "value", release: ["cancel", "getReader", "pipeTo", "pipeThrough", "tee", "json", "text", "arrayBuffer", "blob", "bytes", "dump"],
+  kind: "stream", label: "body", delivery: "value", release: ["cancel", "getReader", "pipeTo", "pipeThrough", "tee", "json", "text", "arrayBuffer", "blob", "bytes", "dump",
+    "resume", "destroy"], // node-fetch bodies are Node streams
   handoff: ["pipe"], iterable: true, consumeEvents: ["data", "readable"],
 };
 
@@ -199,7 +201,8 @@ function followBinding(facts: Facts, base: TrackBase, binding: ts.Identifier, re
   if (releases.length === 0) return { ...base, binding, refs, releases, outcome: "never" };
   const uses = new Set<ts.Node>(refs.filter((r) => !releases.includes(r) && !isListenerCall(r)));
   let leak = facts.analysis(flow).leakPath({
-    acquisition, releases: widenReleases(facts, releases, binding.text, base.scope), exceptions, mayThrow: (node) => touchesOrAwaits(node, uses),
+    acquisition, releases: widenReleases(facts, releases, binding.text, base.scope), exceptions,
+    mayThrow: (node) => touchesOrAwaits(node, uses) && !isLivenessProbe(node, uses),
   }, base.scope);
   if (leak && leakRearmsEntryGuard(facts, base.scope, acquisition, leak)) leak = undefined; // once a cache period, not per call
   return { ...base, binding, refs, releases, outcome: leak ? "leak" : "released", leak };

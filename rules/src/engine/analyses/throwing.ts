@@ -64,3 +64,20 @@ export class ThrowSummaries {
     return summary;
   }
 }
+
+const PROBE_QUERY = /^\s*select\s+1\s*;?\s*$/i;
+
+/**
+ * `await conn.ping()`, `await conn.execute("SELECT 1")`: a connection check. When it throws, the
+ * connection is already broken and the driver has closed it, so its exception edge leaks nothing.
+ */
+export function isLivenessProbe(node: ts.Node, uses: ReadonlySet<ts.Node>): boolean {
+  if (!ts.isExpressionStatement(node)) return false;
+  let expr = node.expression;
+  if (ts.isAwaitExpression(expr)) expr = expr.expression;
+  if (!ts.isCallExpression(expr) || !ts.isPropertyAccessExpression(expr.expression) || !uses.has(expr.expression.expression)) return false;
+  const method = expr.expression.name.text;
+  if (method === "ping") return expr.arguments.length === 0;
+  const [query] = expr.arguments;
+  return (method === "query" || method === "execute") && query !== undefined && ts.isStringLiteralLike(query) && PROBE_QUERY.test(query.text);
+}

@@ -10,6 +10,7 @@ import type { Facts } from "../core/facts";
 import type { Owner } from "./lifetime";
 import { classifyReference, outerReference } from "./ownership";
 import { freshName, releaseInTeardown } from "../fixes/teardown-fixes";
+import { insertStatementBefore, makeFix } from "../fixes/fixer";
 import type { Fix, TextEdit } from "../core/types";
 
 /** Timer starters and the function that clears each. */
@@ -186,7 +187,7 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
     if (!teardown) return [];
     const edits: TextEdit[] = [{ start: call.getStart(sourceFile), end: call.getEnd(), newText: `this.${field} = ${callText}` }, ...teardown.edits];
     edits.push(fieldDeclaration(sourceFile, owner.classNode, field, timer));
-    return [{ description: `Store the timer in this.${field} and clear it in ${teardown.where}`, safe: !teardown.created, edits }];
+    return [makeFix(`Store the timer in this.${field} and clear it in ${teardown.where}`, !teardown.created, edits, [`this.${field}@${owner.classNode.pos}`])];
   }
   if (!enclosingFunction(call)) return [];
   const name = freshHandleName(facts, call, enclosingFunction(call)!, base, (n) => facts.identifiersNamed(n).length > 0);
@@ -195,7 +196,7 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
   const store = storeEdits(sourceFile, call, statement, name, teardown.edits);
   if (!store) return [];
   const edits: TextEdit[] = [...store, ...teardown.edits];
-  return [{ description: `Store the timer and clear it in ${teardown.where}`, safe: !teardown.created, edits }];
+  return [makeFix(`Store the timer and clear it in ${teardown.where}`, !teardown.created, edits, [`${name}@${enclosingFunction(call)!.pos}`])];
 }
 
 /** Fixes for a stored handle nobody clears: clear it in the owner's teardown. */
@@ -242,10 +243,8 @@ function storeEdits(sourceFile: ts.SourceFile, call: ts.CallExpression, statemen
     outer = outer.parent;
     if (!outer.parent || ts.isIterationStatement(outer, false) || ts.isFunctionLike(outer)) return undefined;
   }
-  const start = outer.getStart(sourceFile);
-  const indent = indentationAt(sourceFile.text, start);
   return [
-    { start, end: start, newText: `let ${name};\n${indent}` },
+    insertStatementBefore(sourceFile, outer as ts.Statement, `let ${name}`),
     { start: call.getStart(sourceFile), end: call.getEnd(), newText: `${name} = ${callText}` },
   ];
 }

@@ -93,6 +93,7 @@ const FETCH: ResourceSpec = {
   kind: "response", label: "fetch", delivery: "promise", release: ["json", "text", "arrayBuffer", "blob", "formData", "bytes"],
   earlyRelease: "await $.body?.cancel();",
 };
+const NODE_FETCH: ResourceSpec = { ...FETCH, label: "node-fetch", earlyRelease: "$.body?.resume();" };
 const UNDICI_REQUEST: ResourceSpec = {
   kind: "response", label: "undici.request", delivery: "promise", property: "body",
   release: ["json", "text", "arrayBuffer", "blob", "bytes", "dump", "destroy"], handoff: ["pipe"], consumeEvents: ["data", "readable"],
@@ -150,7 +151,8 @@ export const KNOWN_RESOURCES: readonly ModuleResources[] = [
   },
   { module: "global", calls: { fetch: FETCH } },
   { module: "undici", calls: { fetch: { ...FETCH, label: "undici.fetch" }, request: UNDICI_REQUEST } },
-  { module: "node-fetch", calls: { "": { ...FETCH, label: "node-fetch" }, default: { ...FETCH, label: "node-fetch" } } },
+  // node-fetch bodies (v2 and v3) are Node streams: `resume()` drains one, a web stream's `cancel()` does not exist there.
+  { module: "node-fetch", calls: { "": NODE_FETCH, default: NODE_FETCH } },
   { module: "http", calls: { get: HTTP_RESPONSE, request: { ...HTTP_RESPONSE, label: "http.request" } } },
   { module: "https", calls: { get: { ...HTTP_RESPONSE, label: "https.get" }, request: { ...HTTP_RESPONSE, label: "https.request" } } },
 ];

@@ -220,3 +220,15 @@ export function isInLoop(node: ts.Node): boolean {
   }
   return false;
 }
+
+/** The name a function is declared under: `function f() {}`, `const f = () => {}`. */
+export function declaredName(fn: FunctionNode): ts.Identifier | undefined {
+  if (ts.isFunctionDeclaration(fn)) return fn.name;
+  return ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
+}
+
+/** `export function f() {}`, `export const f = () => {}`. */
+export function isExportedDeclaration(fn: FunctionNode): boolean {
+  const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent.parent.parent : fn;
+  return ts.canHaveModifiers(holder) && (ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+}

@@ -26,6 +26,7 @@ export const ENGINE_RULES = {
   parseError: "parse-error",
   internalError: "internal-error",
   invalidFix: "invalid-fix",
+  fixNotConverged: "fix-not-converged",
   typesUnavailable: "types-unavailable",
   tsconfigError: "tsconfig-error",
   unusedDirective: "unused-directive",
@@ -36,7 +37,8 @@ export const ENGINE_RULES = {
  * a finding about the code: hosts show it, but it does not decide the CLI's exit code.
  */
 export function isEngineFault(diagnostic: Pick<LintDiagnostic, "ruleId">): boolean {
-  return diagnostic.ruleId === ENGINE_RULES.internalError || diagnostic.ruleId === ENGINE_RULES.invalidFix;
+  return diagnostic.ruleId === ENGINE_RULES.internalError || diagnostic.ruleId === ENGINE_RULES.invalidFix
+    || diagnostic.ruleId === ENGINE_RULES.fixNotConverged;
 }
 
 const EMPTY_SETTINGS: EngineSettings = { resources: [], listeners: [], pools: [] };

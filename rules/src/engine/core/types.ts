@@ -27,6 +27,13 @@ export interface Fix {
   /** Safe fixes are applied by `--fix` and fix-all; suggestions only as quick fixes. */
   safe: boolean;
   edits: TextEdit[];
+  /**
+   * Names the fix declares, each with its scope (`timer@<function start>`: a `const timer`, a
+   * hoisted handler). Two fixes that declare the same name in the same scope are not applied
+   * in one pass: the second waits for the next pass, where the name is taken and it picks a
+   * fresh one.
+   */
+  declares?: string[];
 }
 
 export interface RelatedLocation {

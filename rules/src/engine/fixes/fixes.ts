@@ -1,6 +1,7 @@
 // Applying fixes and small builders for the edits rules produce. Fixes whose edits
-// overlap an already chosen fix are left for the next pass (the CLI's --fix and the
-// server's fix-all re-lint and repeat, bounded).
+// overlap an already chosen fix, or that declare a name an already chosen fix declares,
+// are left for the next pass (the CLI's --fix and the server's fix-all re-lint and
+// repeat, bounded: fix-loop.ts).
 import type ts from "typescript";
 import type { Fix, LintDiagnostic, TextEdit } from "../core/types";
 
@@ -12,16 +13,18 @@ export interface AppliedFixes {
 
 export function applyFixes(text: string, fixes: readonly Fix[]): AppliedFixes {
   const chosen: TextEdit[] = [];
+  const declared = new Set<string>();
   let applied = 0;
   let skipped = 0;
   const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
   for (const fix of ordered) {
     const overlaps = fix.edits.some((edit) => chosen.some((other) => rangesOverlap(edit, other)));
-    if (overlaps) {
+    if (overlaps || fix.declares?.some((name) => declared.has(name))) {
       skipped++;
       continue;
     }
     chosen.push(...fix.edits);
+    for (const name of fix.declares ?? []) declared.add(name);
     applied++;
   }
   chosen.sort((a, b) => b.start - a.start || b.end - a.end);

@@ -7,6 +7,9 @@ import ts from "typescript";
 import { containingStatement, indentUnit, indentationAt } from "../core/ast";
 import type { Owner } from "../analyses/lifetime";
 import type { TextEdit } from "../core/types";
+import { addStatement, insertStatementAfter, insertStatementBefore, quoted, statementText } from "./fixer";
+
+export { namedImportEdits } from "./fixer";
 
 export interface TeardownEdits {
   edits: TextEdit[];
@@ -27,9 +30,7 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
     case "class": {
       const teardown = owner.teardown;
       if (teardown?.body) {
-        const indent = indentationAt(text, teardown.getStart(sourceFile)) + unit;
-        const at = teardown.body.getStart(sourceFile) + 1;
-        return { edits: [{ start: at, end: at, newText: `\n${indent}${releaseExpr};` }], where: `${teardown.name.getText(sourceFile)}()`, created: false };
+        return { edits: [addStatement(sourceFile, teardown.body, releaseExpr, "start")], where: `${teardown.name.getText(sourceFile)}()`, created: false };
       }
       const close = owner.classNode.end - 1;
       const memberIndent = indentationAt(text, owner.classNode.getStart(sourceFile)) + unit;
@@ -45,11 +46,7 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
       if (cleanup) {
         const body = cleanup.body;
         if (!body) return undefined;
-        if (ts.isBlock(body)) {
-          const indent = indentationAt(text, body.getStart(sourceFile)) + unit;
-          const at = body.getStart(sourceFile) + 1;
-          return { edits: [{ start: at, end: at, newText: `\n${indent}${releaseExpr};` }], where: "the effect cleanup", created: false };
-        }
+        if (ts.isBlock(body)) return { edits: [addStatement(sourceFile, body, releaseExpr, "start")], where: "the effect cleanup", created: false };
         const expression = body.getText(sourceFile);
         return {
           edits: [{ start: body.getStart(sourceFile), end: body.getEnd(), newText: `{\n${releaseExprBlock(text, cleanup, sourceFile, unit, [releaseExpr, expression])}}` }],
@@ -59,14 +56,8 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
       }
       const body = owner.effect.body;
       if (!body || !ts.isBlock(body)) return undefined;
-      const closing = body.getEnd() - 1;
-      const indent = indentationAt(text, body.statements[0]?.getStart(sourceFile) ?? body.getStart(sourceFile))
-        || indentationAt(text, body.getStart(sourceFile)) + unit;
-      const lineStart = text.lastIndexOf("\n", closing - 1) + 1;
-      const insertAt = text.slice(lineStart, closing).trim() === "" ? lineStart : closing;
-      const prefix = insertAt === closing ? "\n" : "";
       return {
-        edits: [{ start: insertAt, end: insertAt, newText: `${prefix}${indent}return () => ${releaseExpr};\n` }],
+        edits: [addStatement(sourceFile, body, `return () => ${releaseExpr}`, "end")],
         where: "a cleanup returned from the effect",
         created: false,
       };
@@ -75,17 +66,13 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
       const hook = owner.unmountHook;
       const callback = hook?.arguments[0];
       if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) || !ts.isBlock(callback.body)) return undefined;
-      const at = callback.body.getStart(sourceFile) + 1;
-      const indent = indentationAt(text, hook!.getStart(sourceFile)) + unit;
-      return { edits: [{ start: at, end: at, newText: `\n${indent}${releaseExpr};` }], where: "the unmount hook", created: false };
+      return { edits: [addStatement(sourceFile, callback.body, releaseExpr, "start")], where: "the unmount hook", created: false };
     }
     case "vscode": {
       const statement = containingStatement(anchor);
       if (!owner.context || !statement) return undefined;
-      const indent = indentationAt(text, statement.getStart(sourceFile));
-      const at = afterTrailingComment(text, statement.getEnd());
       return {
-        edits: [{ start: at, end: at, newText: `\n${indent}${owner.context}.subscriptions.push({ dispose: () => ${releaseExpr} });` }],
+        edits: [insertStatementAfter(sourceFile, statement, `${owner.context}.subscriptions.push({ dispose: () => ${releaseExpr} })`)],
         where: `${owner.context}.subscriptions`,
         created: false,
       };
@@ -96,10 +83,8 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
       const emitter = owner.response ?? (owner.request === "ctx" ? "ctx.req" : undefined);
       const statement = containingStatement(anchor);
       if (!emitter || !statement) return undefined;
-      const indent = indentationAt(text, statement.getStart(sourceFile));
-      const at = afterTrailingComment(text, statement.getEnd());
       return {
-        edits: [{ start: at, end: at, newText: `\n${indent}${emitter}.on("close", () => ${releaseExpr});` }],
+        edits: [insertStatementAfter(sourceFile, statement, `${emitter}.on(${quoted(sourceFile, "close")}, () => ${releaseExpr})`)],
         where: `${emitter}.on("close")`,
         created: false,
       };
@@ -107,13 +92,6 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
     default:
       return undefined;
   }
-}
-
-/** The end of a statement's line when only a trailing `// comment` follows it, so that inserted lines go below the comment. */
-function afterTrailingComment(text: string, end: number): number {
-  const lineEnd = text.indexOf("\n", end);
-  const rest = text.slice(end, lineEnd < 0 ? text.length : lineEnd);
-  return /^\s*\/\/.*$/.test(rest) && !rest.includes("*/") ? (lineEnd < 0 ? text.length : lineEnd) : end;
 }
 
 function releaseExprBlock(text: string, fn: ts.Node, sourceFile: ts.SourceFile, unit: string, statements: string[]): string {
@@ -127,45 +105,18 @@ export function freshName(_sourceFile: ts.SourceFile, base: string, isTaken: (na
   for (let i = 2; ; i++) if (!isTaken(`${base}${i}`)) return `${base}${i}`;
 }
 
-/**
- * Edits that make `names` importable from `module`: added to an existing
- * `import { … } from "module"`, or as a new import after the last one. Names
- * already imported from it are left alone.
- */
-export function namedImportEdits(sourceFile: ts.SourceFile, module: string, names: readonly string[]): TextEdit[] {
-  const imports = sourceFile.statements.filter(ts.isImportDeclaration);
-  const existing = imports.find((d) => ts.isStringLiteral(d.moduleSpecifier) && d.moduleSpecifier.text === module
-    && d.importClause?.namedBindings !== undefined && ts.isNamedImports(d.importClause.namedBindings) && !d.importClause.isTypeOnly);
-  const bindings = existing?.importClause?.namedBindings as ts.NamedImports | undefined;
-  const missing = names.filter((n) => !bindings?.elements.some((e) => e.name.text === n));
-  if (missing.length === 0) return [];
-  if (bindings && bindings.elements.length > 0) {
-    const last = bindings.elements[bindings.elements.length - 1];
-    return [{ start: last.getEnd(), end: last.getEnd(), newText: missing.map((n) => `, ${n}`).join("") }];
-  }
-  const after = imports[imports.length - 1];
-  const at = after ? after.getEnd() : 0;
-  const line = `import { ${missing.join(", ")} } from "${module}";`;
-  return [{ start: at, end: at, newText: after ? `\n${line}` : `${line}\n` }];
-}
-
 /** Edits that run `releaseExpr` first thing in `fn` (a teardown method, a dispose callback, an effect cleanup); undefined for an expression body. */
 export function releaseInFunction(sourceFile: ts.SourceFile, fn: ts.FunctionLikeDeclaration, releaseExpr: string): TextEdit[] | undefined {
   const body = fn.body;
   if (!body || !ts.isBlock(body)) return undefined;
-  const text = sourceFile.text;
-  const first = body.statements[0];
-  const indent = first ? indentationAt(text, first.getStart(sourceFile)) : indentationAt(text, fn.getStart(sourceFile)) + indentUnit(text);
-  const at = body.getStart(sourceFile) + 1;
-  return [{ start: at, end: at, newText: `\n${indent}${releaseExpr};` }];
+  return [addStatement(sourceFile, body, releaseExpr, "start")];
 }
 
 /** Edits that run `releaseExpr` just before the statement holding `node` (clear the old timer before re-arming). */
 export function releaseBeforeStatement(sourceFile: ts.SourceFile, node: ts.Node, releaseExpr: string): TextEdit[] | undefined {
   const statement = containingStatement(node);
   if (!statement) return undefined;
-  const at = statement.getStart(sourceFile);
-  return [{ start: at, end: at, newText: `${releaseExpr};\n${indentationAt(sourceFile.text, at)}` }];
+  return [insertStatementBefore(sourceFile, statement, releaseExpr)];
 }
 
 /**
@@ -179,6 +130,6 @@ export function releaseInNewHook(sourceFile: ts.SourceFile, object: ts.ObjectLit
   const indent = indentationAt(text, last.getStart(sourceFile));
   const trailingComma = object.properties.hasTrailingComma;
   const at = trailingComma ? text.indexOf(",", last.getEnd()) + 1 : last.getEnd();
-  const method = `\n${indent}${hook}() {\n${indent}${indentUnit(text)}${releaseExpr};\n${indent}}${trailingComma ? "," : ""}`;
+  const method = `\n${indent}${hook}() {\n${indent}${indentUnit(text)}${statementText(sourceFile, releaseExpr, at)}\n${indent}}${trailingComma ? "," : ""}`;
   return [{ start: at, end: at, newText: trailingComma ? method : `,${method}` }];
 }

@@ -4,7 +4,16 @@
 //     nothing in it runs in production, so none of its findings is a production leak;
 //   - every importer passes it as a mixin of the application's root (`createApp({ mixins: [mobile] })`,
 //     `new Vue({ mixins: [mobile] })`): its lifecycle hooks run once, when the app mounts, so a
-//     listener, timer or entry it adds per mount is added once.
+//     listener, timer or entry it adds per mount is added once;
+//   - every importer mounts it as the application's root (`root.render(<Provider><Hyper /></Provider>)`,
+//     `ReactDOM.render(<App />, el)`, `createApp(Root)`, `mount(App, { target })`): the same, for a
+//     root component — and for a component that root components render once, unconditionally
+//     (`<TermsContainer />` in the root's returned tree), or wrap (`connect(…)(Terms)` as the
+//     default export of a module that is itself mounted so);
+//   - every importer of one of its exported functions only calls it at module level
+//     (`import initServiceWorker from "@/utils/sw"; initServiceWorker();` in main.js): that function
+//     runs once per process, so what it starts "each time it is called" is started once.
+// Specifiers are relative, or `@/…`, the `src/` alias of Vue CLI, Vite and Next.js templates.
 // A module nothing in the run imports (an entry point, or one only other tools load) keeps its
 // findings. Only files with findings are looked up, and only files whose text names the module
 // are parsed.
@@ -14,18 +23,32 @@ import ts from "typescript";
 import { isDevelopmentOnly } from "../core/dev-only";
 import type { LintDiagnostic } from "../core/types";
 
-export type ModuleUse = "development-only" | "root-mixin";
+export type ModuleUse = "development-only" | "root-mixin" | "root-component";
 
 const RESOLVE_EXTENSIONS = ["", ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".vue"];
 /** Families whose findings say "each time … mounts / runs": a root mixin's hooks run once. */
 const PER_MOUNT_FAMILIES = new Set(["listener", "timer", "growth"]);
 const ROOT_APP_CALLS = new Set(["createApp", "createSSRApp", "Vue"]);
+/** Calls that mount their first argument (a JSX element or a component) as the application's root. */
+const MAX_ROOT_DEPTH = 4;
+const ROOT_RENDER_CALLS = new Set(["render", "hydrate", "createApp", "createSSRApp", "mount", "hydrateRoot"]);
 
 /** One relative import of a file: its specifier and what the importing code does with it. */
 interface ImportUse {
   specifier: string;
   developmentOnly: boolean;
   rootMixin: boolean;
+  rootComponent: boolean;
+  /** Rendered once in the importer's returned element tree (`<Terms />`, not under `{…}` or in a list). */
+  renderedOnce: boolean;
+  /** Only wrapped into the importer's default export (`export default connect(…)(Terms)`). */
+  wrappedAsDefault: boolean;
+  /** The importing file. */
+  importer: string;
+  /** The imported names ("default" for the default import) this file only calls at module level. */
+  calledAtLoad: string[];
+  /** Every imported name. */
+  names: string[];
 }
 
 export class ImporterIndex {
@@ -39,23 +62,48 @@ export class ImporterIndex {
     if (!diagnostics.some((d) => d.family !== "engine")) return diagnostics;
     const use = this.useOf(file);
     if (use === "development-only") return diagnostics.filter((d) => d.family === "engine");
-    if (use === "root-mixin") return diagnostics.filter((d) => !PER_MOUNT_FAMILIES.has(d.family));
-    return diagnostics;
+    if (use === "root-mixin" || use === "root-component") return diagnostics.filter((d) => !PER_MOUNT_FAMILIES.has(d.family));
+    const once = /\.(vue|svelte)$/.test(file) ? [] : this.onceExports(file); // component files export no functions
+    if (once.length === 0) return diagnostics;
+    const ranges = exportedFunctionRanges(file, this.textOf(file), once);
+    const inOnce = (d: LintDiagnostic) => ranges.some(([start, end]) => d.start >= start && d.start < end);
+    return diagnostics.filter((d) => !PER_MOUNT_FAMILIES.has(d.family) || !inOnce(d));
+  }
+
+  /** Every import mounts the module as the root, or renders or wraps it inside a module mounted so. */
+  private isRootMounted(uses: readonly ImportUse[], depth: number): boolean {
+    if (uses.length === 0 || depth > MAX_ROOT_DEPTH) return false;
+    return uses.every((use) => use.rootComponent
+      || ((use.renderedOnce || use.wrappedAsDefault) && this.isRootMounted(this.usesOf(use.importer), depth + 1)));
+  }
+
+  /** The exported names of `file` that every importer importing them only calls at module level. */
+  private onceExports(file: string): string[] {
+    const uses = this.usesOf(file);
+    const names = new Set(uses.flatMap((use) => use.names));
+    return [...names].filter((name) => uses.every((use) => !use.names.includes(name) || use.calledAtLoad.includes(name)));
   }
 
   /** What every importer of `file` in the run has in common, when it is one of the uses above. */
   useOf(file: string): ModuleUse | undefined {
+    const uses = this.usesOf(file);
+    if (uses.length === 0) return undefined;
+    if (uses.every((use) => use.developmentOnly)) return "development-only";
+    if (uses.every((use) => use.rootMixin)) return "root-mixin";
+    if (this.isRootMounted(uses, 0)) return "root-component";
+    return undefined;
+  }
+
+  /** Every import of `file` in the other files of the run. */
+  private usesOf(file: string): ImportUse[] {
     const target = path.resolve(file);
     const stem = path.basename(target).replace(/\.[^.]+$/, "");
     const uses: ImportUse[] = [];
     for (const other of this.files) {
       if (path.resolve(other) === target || !this.textOf(other).includes(stem)) continue;
-      uses.push(...this.importsOf(other).filter((use) => resolvesTo(path.dirname(other), use.specifier, target)));
+      uses.push(...this.importsOf(other).filter((use) => resolvesTo(other, use.specifier, target)));
     }
-    if (uses.length === 0) return undefined;
-    if (uses.every((use) => use.developmentOnly)) return "development-only";
-    if (uses.every((use) => use.rootMixin)) return "root-mixin";
-    return undefined;
+    return uses;
   }
 
   /** The relative imports of a file and how each is used, parsed once per file (no syntax tree is kept). */
@@ -64,10 +112,17 @@ export class ImporterIndex {
     if (!uses) {
       const text = this.textOf(file);
       uses = [];
-      if (/["']\.\.?[/"']/.test(text)) {
+      if (/["'](\.\.?|@)[/"']/.test(text)) {
         const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
         for (const { specifier, node } of relativeImportSites(sourceFile)) {
-          uses.push({ specifier, developmentOnly: isDevelopmentOnly(node), rootMixin: isRootMixinImport(node) });
+          const onlyAs = (test: (use: ts.Identifier) => boolean) => defaultBindingOnlyUsedAs(node, test);
+          const bindings = importedBindings(node);
+          if (ts.isImportDeclaration(node) && node.importClause?.isTypeOnly) continue; // loads nothing at run time
+          uses.push({
+            specifier, importer: file, developmentOnly: isDevelopmentOnly(node), rootMixin: onlyAs(isRootAppMixin), rootComponent: onlyAs(isRootMount),
+            renderedOnce: onlyAs(isRenderedOnce), wrappedAsDefault: onlyAs(isWrappedAsDefault),
+            names: bindings.map(([name]) => name), calledAtLoad: bindings.filter(([, local]) => onlyCalledAtLoad(sourceFile, local)).map(([name]) => name),
+          });
         }
       }
       this.imports.set(file, uses);
@@ -89,15 +144,15 @@ export class ImporterIndex {
   }
 }
 
-/** `import x from "./m"`, `require("./m")`, `import("./m")` with a relative specifier. */
+/** `import x from "./m"`, `require("./m")`, `import("./m")` with a relative (or `@/`) specifier. */
 function relativeImportSites(sourceFile: ts.SourceFile): Array<{ specifier: string; node: ts.Node }> {
   const sites: Array<{ specifier: string; node: ts.Node }> = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text.startsWith(".")) {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && isLocalSpecifier(node.moduleSpecifier.text)) {
       sites.push({ specifier: node.moduleSpecifier.text, node });
     } else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0])
       && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))
-      && node.arguments[0].text.startsWith(".")) {
+      && isLocalSpecifier(node.arguments[0].text)) {
       sites.push({ specifier: node.arguments[0].text, node });
     }
     ts.forEachChild(node, visit);
@@ -106,26 +161,131 @@ function relativeImportSites(sourceFile: ts.SourceFile): Array<{ specifier: stri
   return sites;
 }
 
-function resolvesTo(fromDir: string, specifier: string, target: string): boolean {
-  if (!specifier.startsWith(".")) return false;
-  const base = path.resolve(fromDir, specifier);
+function isLocalSpecifier(specifier: string): boolean {
+  return specifier.startsWith(".") || specifier.startsWith("@/");
+}
+
+function resolvesTo(importer: string, specifier: string, target: string): boolean {
+  let base: string;
+  if (specifier.startsWith("@/")) {
+    // The `src/` folder above the importer (`@/utils/x` from `src/main.js` is `src/utils/x`).
+    const parts = path.resolve(importer).split(path.sep);
+    const src = parts.lastIndexOf("src");
+    if (src < 0) return false;
+    base = path.join(parts.slice(0, src + 1).join(path.sep) || path.sep, specifier.slice(2));
+  } else if (specifier.startsWith(".")) {
+    base = path.resolve(path.dirname(importer), specifier);
+  } else {
+    return false;
+  }
   return RESOLVE_EXTENSIONS.some((ext) => base + ext === target)
     || RESOLVE_EXTENSIONS.some((ext) => ext !== "" && path.join(base, `index${ext}`) === target)
     || base.replace(/\.js$/, ".ts") === target || base.replace(/\.js$/, ".tsx") === target;
 }
 
-/** `import mobile from "./mixins/mobile"` whose binding is only used in the `mixins` of a root app: `createApp({ mixins: [mobile] })`. */
-function isRootMixinImport(site: ts.Node): boolean {
+/** `import a, { b as c } from "./m"` → [["default", a], ["b", c]]; nothing for `require` or namespace imports. */
+function importedBindings(site: ts.Node): Array<[string, ts.Identifier]> {
+  if (!ts.isImportDeclaration(site) || !site.importClause) return [];
+  const result: Array<[string, ts.Identifier]> = [];
+  if (site.importClause.name) result.push(["default", site.importClause.name]);
+  const named = site.importClause.namedBindings;
+  if (named && ts.isNamedImports(named)) for (const element of named.elements) result.push([(element.propertyName ?? element.name).text, element.name]);
+  return result;
+}
+
+/** Every use of `local` in the file is a direct call outside any function (it runs while the module loads). */
+function onlyCalledAtLoad(sourceFile: ts.SourceFile, local: ts.Identifier): boolean {
+  let calls = 0;
+  let other = false;
+  const visit = (node: ts.Node, inFunction: boolean): void => {
+    if (other) return;
+    if (ts.isIdentifier(node) && node !== local && node.text === local.text && !ts.isImportSpecifier(node.parent)) {
+      if (!inFunction && ts.isCallExpression(node.parent) && node.parent.expression === node) calls++;
+      else other = true;
+      return;
+    }
+    const entersFunction = ts.isFunctionLike(node) || ts.isClassLike(node);
+    ts.forEachChild(node, (child) => visit(child, inFunction || entersFunction));
+  };
+  visit(sourceFile, false);
+  return calls > 0 && !other;
+}
+
+/** The source ranges of the functions `file` exports under `names` ("default" included). */
+function exportedFunctionRanges(file: string, text: string, names: readonly string[]): Array<[number, number]> {
+  const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const locals = new Map<string, ts.Node>();
+  const ranges: Array<[number, number]> = [];
+  const add = (node: ts.Node | undefined): void => {
+    if (node && (ts.isFunctionDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node))) ranges.push([node.getStart(sourceFile), node.end]);
+  };
+  const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) => ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
+  for (const statement of sourceFile.statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.name) locals.set(statement.name.text, statement);
+    if (ts.isVariableStatement(statement)) {
+      for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name) && d.initializer) locals.set(d.name.text, d.initializer);
+    }
+  }
+  for (const statement of sourceFile.statements) {
+    const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+    if (ts.isFunctionDeclaration(statement) && exported) {
+      if (names.includes(hasModifier(statement, ts.SyntaxKind.DefaultKeyword) ? "default" : statement.name?.text ?? "")) add(statement);
+    } else if (ts.isVariableStatement(statement) && exported) {
+      for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name) && names.includes(d.name.text)) add(d.initializer);
+    } else if (ts.isExportAssignment(statement) && !statement.isExportEquals && names.includes("default")) {
+      add(ts.isIdentifier(statement.expression) ? locals.get(statement.expression.text) : statement.expression);
+    }
+  }
+  return ranges;
+}
+
+/** `import mobile from "./mixins/mobile"` whose default binding is used, and only used, the way `test` accepts. */
+function defaultBindingOnlyUsedAs(site: ts.Node, test: (use: ts.Identifier) => boolean): boolean {
   if (!ts.isImportDeclaration(site)) return false;
   const name = site.importClause?.name;
   if (!name || site.importClause?.namedBindings) return false;
   const uses: ts.Identifier[] = [];
   const visit = (node: ts.Node): void => {
+    if (ts.isTypeNode(node)) return; // types do not run
     if (ts.isIdentifier(node) && node !== name && node.text === name.text) uses.push(node);
     ts.forEachChild(node, visit);
   };
   visit(site.getSourceFile());
-  return uses.length > 0 && uses.every(isRootAppMixin);
+  return uses.length > 0 && uses.every(test);
+}
+
+/** `<Terms … />` in the element tree a function returns, not under `{…}`, a condition or a `.map()`. */
+function isRenderedOnce(use: ts.Identifier): boolean {
+  if (!ts.isJsxOpeningElement(use.parent) && !ts.isJsxSelfClosingElement(use.parent)) return false;
+  let node: ts.Node = use.parent;
+  while (ts.isJsxOpeningElement(node.parent) || ts.isJsxSelfClosingElement(node.parent) || ts.isJsxElement(node.parent)
+    || ts.isJsxFragment(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  return ts.isReturnStatement(node.parent) || (ts.isArrowFunction(node.parent) && node.parent.body === node);
+}
+
+/** `const TermsContainer = connect(…)(Terms); export default TermsContainer`, or `export default memo(Terms)`. */
+function isWrappedAsDefault(use: ts.Identifier): boolean {
+  let node: ts.Node = use;
+  while (ts.isCallExpression(node.parent) && (node.parent.arguments.includes(node as ts.Expression) || node.parent.expression === node)) node = node.parent;
+  if (node === use) return false;
+  if (ts.isExportAssignment(node.parent)) return true;
+  const declaration = node.parent;
+  if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== node || !ts.isIdentifier(declaration.name)) return false;
+  const local = declaration.name.text;
+  return use.getSourceFile().statements.some((s) => ts.isExportAssignment(s) && !s.isExportEquals && ts.isIdentifier(s.expression) && s.expression.text === local);
+}
+
+/** `<Hyper />` inside the first argument of `root.render(…)` / `ReactDOM.render(…)`, or `createApp(App)`, `mount(App, …)`. */
+function isRootMount(use: ts.Identifier): boolean {
+  let node: ts.Node = use;
+  // Up through the element tree it sits in (`<Provider><Hyper /></Provider>`), not through `{…}` expressions.
+  while (ts.isJsxOpeningElement(node.parent) || ts.isJsxSelfClosingElement(node.parent) || ts.isJsxElement(node.parent)
+    || ts.isJsxFragment(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  const call = node.parent;
+  if (!ts.isCallExpression(call) || call.arguments[0] !== node) return false;
+  const callee = call.expression;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : "";
+  return ROOT_RENDER_CALLS.has(name);
 }
 
 function isRootAppMixin(use: ts.Identifier): boolean {

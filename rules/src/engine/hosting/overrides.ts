@@ -2,11 +2,12 @@
 // entries apply, in order, on top of the config's `rules` to the files their globs
 // match (gitignore syntax, relative to the config's folder). The built-in test-files
 // default is such an entry, applied first, so a user's override can change it:
-// growth, timer and listener findings are off in test files (their leaks end with the
-// test process); resource and context rules stay on (leaked handles make tests flaky).
+// growth, timer, listener and context findings are off in test files (their leaks end with
+// the test process), and so are unread response bodies; the other resource rules stay on
+// (open pools, streams and descriptors make tests flaky or keep the runner from exiting).
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
-import { SCRIPT_FILES_OFF_FAMILIES, SCRIPT_FILE_GLOBS, TEST_FILES_OFF_FAMILIES, TEST_FILE_GLOBS } from "../analyses/file-kind";
+import { SCRIPT_FILES_OFF_FAMILIES, SCRIPT_FILE_GLOBS, TEST_FILES_OFF_FAMILIES, TEST_FILES_OFF_RULES, TEST_FILE_GLOBS } from "../analyses/file-kind";
 import { type LeaklintConfig, type ResolvedRule, resolveRules } from "./config";
 import type { RuleModule } from "../core/rule";
 import type { RuleSetting, SeveritySetting } from "../core/types";
@@ -17,16 +18,20 @@ export interface ConfigOverride {
 }
 
 /**
- * The overrides leaklint applies before the user's: growth, timer and listener rules off in
- * test files; resource rules off in one-shot scripts (`scripts/`, `examples/`).
+ * The overrides leaklint applies before the user's: growth, timer, listener and context rules
+ * and unconsumed-response-body off in test files; resource rules off in one-shot scripts
+ * (`scripts/`, `examples/`).
  */
 export function builtinOverrides(rules: readonly RuleModule[]): ConfigOverride[] {
-  const off = (families: readonly string[]): Record<string, RuleSetting> => {
+  const off = (families: readonly string[], ids: readonly string[] = []): Record<string, RuleSetting> => {
     const settings: Record<string, RuleSetting> = {};
-    for (const rule of rules) if (families.includes(rule.meta.family)) settings[rule.id] = { severity: "off" };
+    for (const rule of rules) if (families.includes(rule.meta.family) || ids.includes(rule.id)) settings[rule.id] = { severity: "off" };
     return settings;
   };
-  return [{ files: SCRIPT_FILE_GLOBS, rules: off(SCRIPT_FILES_OFF_FAMILIES) }, { files: TEST_FILE_GLOBS, rules: off(TEST_FILES_OFF_FAMILIES) }];
+  return [
+    { files: SCRIPT_FILE_GLOBS, rules: off(SCRIPT_FILES_OFF_FAMILIES) },
+    { files: TEST_FILE_GLOBS, rules: off(TEST_FILES_OFF_FAMILIES, TEST_FILES_OFF_RULES) },
+  ];
 }
 
 /** Resolves the rules of each file once per distinct set of matching overrides. */

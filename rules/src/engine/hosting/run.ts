@@ -8,7 +8,8 @@ import { type LeaklintConfig, type ResolvedRule, defaultConfig, findConfigFile, 
 import { ImporterIndex } from "./importers";
 import { RulesPerFile } from "./overrides";
 import { type ComponentSourceFile, mapToComponent } from "./sfc";
-import { applyFixes, safeFixes } from "../fixes/fixes";
+import { safeFixes } from "../fixes/fixes";
+import { fixUntilStable, notConvergedMessage } from "../fixes/fix-loop";
 import { ENGINE_RULES, type LintFileOptions, engineDiagnostic, lintSourceFile } from "../core/linter";
 import { createLintUnits, discoverFiles, guardedHost, nearestTsconfig, parseLooseFile, parseTsconfig, typeInfo, unitFiles } from "./project";
 import type { RuleModule } from "../core/rule";
@@ -63,8 +64,6 @@ export interface RunResult {
   /** Milliseconds per rule id, and per phase under "phase:<name>". */
   times: Map<string, number>;
 }
-
-const MAX_FIX_PASSES = 10;
 
 export function loadConfigFor(options: Pick<RunOptions, "configFile" | "cwd" | "rules">): LeaklintConfig {
   const cwd = options.cwd ?? process.cwd();
@@ -197,7 +196,11 @@ function fixable(diagnostics: readonly LintDiagnostic[], families: readonly stri
   return safeFixes(families ? diagnostics.filter((d) => families.includes(d.family)) : diagnostics);
 }
 
-/** Applies safe fixes, re-lints, and repeats until nothing changes (bounded); returns the text and what remains. */
+/**
+ * Applies safe fixes (of the findings of `families` only, when given), re-lints, and repeats
+ * until nothing changes (bounded, fix-loop.ts); returns the text and what remains. Rules whose
+ * fixes did not converge are named in a finding of the file.
+ */
 export function fixText(
   file: string,
   original: string,
@@ -207,17 +210,20 @@ export function fixText(
   keep: (diagnostics: LintDiagnostic[]) => LintDiagnostic[] = (d) => d,
   families?: readonly string[],
 ): { text: string; diagnostics: LintDiagnostic[] } {
-  let text = original;
-  let diagnostics = originalDiagnostics;
-  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    if (pass > 0) diagnostics = keep(lintText(file, text, lintOptions, compilerOptions));
-    const fixes = fixable(diagnostics, families);
-    if (fixes.length === 0) break;
-    const next = applyFixes(text, fixes).text;
-    if (next === text) break;
-    text = next;
-  }
-  return { text, diagnostics };
+  // The loop applies every safe fix it sees: findings of other families go through it without
+  // theirs, and come back with them.
+  const originals = new Map<LintDiagnostic, LintDiagnostic>();
+  const only = (found: LintDiagnostic[]): LintDiagnostic[] => (!families ? found : found.map((d) => {
+    if (families.includes(d.family) || !d.fixes.some((f) => f.safe)) return d;
+    const withoutSafe = { ...d, fixes: d.fixes.filter((f) => !f.safe) };
+    originals.set(withoutSafe, d);
+    return withoutSafe;
+  }));
+  const result = fixUntilStable(original, (text) => only(keep(lintText(file, text, lintOptions, compilerOptions))), only(originalDiagnostics));
+  const diagnostics = result.diagnostics.map((d) => originals.get(d) ?? d);
+  if (result.notConverged.length === 0) return { text: result.text, diagnostics };
+  const sourceFile = parseLooseFile(file, result.text);
+  return { text: result.text, diagnostics: [engineDiagnostic(sourceFile, ENGINE_RULES.fixNotConverged, "warning", notConvergedMessage(result.notConverged), 0, 0), ...diagnostics] };
 }
 
 function writeFixed(file: string, text: string): void {

@@ -1,0 +1,88 @@
+// Once-guards on whole functions: a function that sets a module-level flag and returns at
+// once while it is set (`if (bound) return; bound = true; …`), or one whose every call in
+// the file sits under `if (!started) …` while it sets `started` itself, runs once per
+// process however often its callers run (hyper's `if (!isInit) void init()`, a
+// tooltip's `ensureGlobalClick()`). The in-branch form (`if (!x) { x = true; … }`) is
+// collections.ts `firstTimeGuard`; repetition asks this one about a function before it
+// says the function repeats.
+import ts from "typescript";
+import { type FunctionNode, declaredName, enclosingFunction, isExportedDeclaration, isFunctionNode } from "../core/ast";
+import type { Facts } from "../core/facts";
+
+/** Whether `fn` runs at most once per process because of a module-level flag it sets. */
+export function isOnceGuarded(facts: Facts, fn: FunctionNode): boolean {
+  if (!fn.body || !ts.isBlock(fn.body)) return false;
+  const flags = moduleFlagsSetBy(facts, fn.body);
+  if (flags.size === 0) return false;
+  if (returnsEarlyWhileSet(facts, fn.body, flags)) return true;
+  const name = declaredName(fn);
+  if (!name || isExportedDeclaration(fn)) return false;
+  const refs = facts.referencesTo(name);
+  return refs.length > 0 && refs.every((ref) => ts.isCallExpression(ref.parent) && ref.parent.expression === ref && isCalledUnderGuard(facts, ref, flags));
+}
+
+/** The module-level variables the body sets to a truthy literal (`bound = true`), outside nested functions. */
+function moduleFlagsSetBy(facts: Facts, body: ts.Block): Set<ts.Symbol> {
+  const flags = new Set<ts.Symbol>();
+  const visit = (node: ts.Node): void => {
+    if (isFunctionNode(node) || ts.isClassLike(node)) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && isTruthyLiteral(node.right)) {
+      const symbol = facts.symbolAt(node.left);
+      if (symbol && isModuleLevelVariable(symbol)) flags.add(symbol);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return flags;
+}
+
+function isTruthyLiteral(expr: ts.Expression): boolean {
+  return expr.kind === ts.SyntaxKind.TrueKeyword || (ts.isNumericLiteral(expr) && expr.text !== "0")
+    || (ts.isStringLiteralLike(expr) && expr.text !== "");
+}
+
+function isModuleLevelVariable(symbol: ts.Symbol): boolean {
+  const declaration = symbol.declarations?.[0];
+  return declaration !== undefined && ts.isVariableDeclaration(declaration) && enclosingFunction(declaration) === undefined
+    && !ts.isClassLike(declaration.parent);
+}
+
+/** `if (flag) return;` among the first statements of the body. */
+function returnsEarlyWhileSet(facts: Facts, body: ts.Block, flags: Set<ts.Symbol>): boolean {
+  for (const statement of body.statements.slice(0, 3)) {
+    if (ts.isIfStatement(statement) && !statement.elseStatement && isBareReturn(statement.thenStatement) && testsFlag(facts, statement.expression, flags, false)) return true;
+  }
+  return false;
+}
+
+/** A call inside `if (!flag) …`, or after `if (flag) return;` in the calling function. */
+function isCalledUnderGuard(facts: Facts, ref: ts.Node, flags: Set<ts.Symbol>): boolean {
+  for (let current: ts.Node = ref; current.parent && !isFunctionNode(current) && !ts.isSourceFile(current); current = current.parent) {
+    const parent = current.parent;
+    if (ts.isIfStatement(parent) && parent.thenStatement === current && testsFlag(facts, parent.expression, flags, true)) return true;
+    if (ts.isBlock(parent) && isFunctionNode(parent.parent)) return returnsEarlyWhileSet(facts, parent, flags);
+  }
+  return false;
+}
+
+/** `flag` (or `!flag` when `negated`), possibly one conjunct of an `&&` for the negated form. */
+function testsFlag(facts: Facts, condition: ts.Expression, flags: Set<ts.Symbol>, negated: boolean): boolean {
+  let expr = condition;
+  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+  if (negated && ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+    return testsFlag(facts, expr.left, flags, true) || testsFlag(facts, expr.right, flags, true);
+  }
+  if (negated) {
+    if (!ts.isPrefixUnaryExpression(expr) || expr.operator !== ts.SyntaxKind.ExclamationToken) return false;
+    expr = expr.operand;
+    while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+  }
+  if (!ts.isIdentifier(expr)) return false;
+  const symbol = facts.symbolAt(expr);
+  return symbol !== undefined && flags.has(symbol);
+}
+
+function isBareReturn(statement: ts.Statement): boolean {
+  const only = ts.isBlock(statement) && statement.statements.length === 1 ? statement.statements[0] : statement;
+  return ts.isReturnStatement(only);
+}
