@@ -2,28 +2,13 @@
 // codes, every output format (SARIF checked against the SARIF 2.1.0 schema), --fix,
 // config discovery and errors, directives, parse errors and a throwing plugin rule.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import Ajv from "ajv-draft-04";
 import ts from "typescript";
-import { REPO_ROOT } from "./lib/fixtures";
-import { LEAKY, scratchProjects } from "./lib/scratch";
-
-const BIN = path.join(REPO_ROOT, "rules", "bin", "leaklint.js");
-const SARIF_SCHEMA = path.join(REPO_ROOT, "node_modules", "@microsoft", "jest-sarif", "lib", "schemas", "sarif-2.1.0-rtm.5.json");
-const CLEAN = `export function later(fn: () => void): ReturnType<typeof setTimeout> {
-  return setTimeout(fn, 10);
-}
-`;
-
-const STREAM_LEAK = `import fs from "node:fs";
-export function header(file: string): string {
-  const stream = fs.createReadStream(file);
-  return String(stream.path);
-}
-`;
+import { SARIF_SCHEMA, runLeaklint } from "./lib/cli-run";
+import { CLEAN, LEAKY, STREAM_LEAK, scratchProjects } from "./lib/scratch";
 
 /** `path:rule-id` of every finding in `dir`, relative paths with forward slashes, sorted. */
 function findingIds(dir: string): string[] {
@@ -34,8 +19,7 @@ function findingIds(dir: string): string[] {
 const project = scratchProjects("leaklint-cli-");
 
 function leaklint(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, CI: "true" } });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  return runLeaklint(cwd, args);
 }
 
 describe("leaklint CLI", () => {
@@ -146,7 +130,7 @@ describe("leaklint CLI", () => {
     assert.equal(leaklint(project({ "a.ts": LEAKY, "leaklint.config.json": off })).code, 0);
     assert.equal(leaklint(project({ "a.ts": LEAKY, ".leaklintrc.json": off })).code, 0);
     assert.equal(leaklint(project({ "a.ts": LEAKY, "package.json": JSON.stringify({ name: "x", leaklint: JSON.parse(off) }) })).code, 0);
-    const ignored = project({ "gen/a.ts": LEAKY, "leaklint.config.json": JSON.stringify({ ignores: ["gen/"] }) });
+    const ignored = project({ "gen/a.ts": LEAKY, "src/ok.ts": CLEAN, "leaklint.config.json": JSON.stringify({ ignores: ["gen/"] }) });
     assert.equal(leaklint(ignored).code, 0);
   });
 

@@ -221,6 +221,35 @@ describe("language server: rules that throw, broken config, trust, pull", () => 
     }
   });
 
+  test("findings the CLI's leaklint-suppressions.json suppresses show as suppressed information; one more makes them errors again", async () => {
+    const suppressions = path.join(root, "leaklint-suppressions.json");
+    const write = (count: number): void => fs.writeFileSync(suppressions, JSON.stringify({ "src/timers/metrics.ts": { [RULE]: { count } } }));
+    write(3);
+    const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0, trusted: true } });
+    try {
+      const document = client.open(path.join(root, "src", "timers", "metrics.ts"));
+      const suppressed = ours(await client.diagnosticsFor(document.uri, 1));
+      assert.deepEqual(suppressed.map((d) => [d.range.start.line + 1, d.severity]), [[7, 3], [19, 3], [35, 3]]);
+      assert.ok(suppressed.every((d) => String(d.message).endsWith("(suppressed in leaklint-suppressions.json)")));
+      write(2);
+      const end = document.positionAt(document.getText().length);
+      const changed = client.change(document.uri, [{ range: { start: end, end }, newText: "\n" }]);
+      const exceeded = ours(await client.diagnosticsFor(document.uri, changed.version));
+      assert.deepEqual(exceeded.map((d) => [d.range.start.line + 1, d.severity]), [[7, 1], [19, 1], [35, 1]]);
+    } finally {
+      await client.stop();
+    }
+    const untrusted = await TestClient.start({ root, initializationOptions: { debounceMs: 0, trusted: false } });
+    try {
+      write(3);
+      const document = untrusted.open(path.join(root, "src", "timers", "metrics.ts"));
+      assert.deepEqual(ours(await untrusted.diagnosticsFor(document.uri, 1)).map((d) => d.severity), [1, 1, 1], "an untrusted workspace's baseline is not read");
+    } finally {
+      await untrusted.stop();
+      fs.rmSync(suppressions);
+    }
+  });
+
   test("untrusted workspace: config files, rule settings and extra rules are ignored", async () => {
     const config = path.join(root, "leaklint.config.json");
     fs.writeFileSync(config, "{ \"rules\": { \"uncleared-interval\": \"off\" } }");

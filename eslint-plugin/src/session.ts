@@ -74,6 +74,7 @@ export class FileSession {
       reportUnusedDirectives: config.reportUnusedDirectives,
     });
     if (result.untyped) outcome.notices.push({ message: `leaklint linted this file without types: ${result.untyped}.`, start: 0, end: 0 });
+    holdBackRedeclaringFixes(result.diagnostics);
     for (const diagnostic of result.diagnostics) {
       if (diagnostic.family === "engine") {
         outcome.notices.push({ message: diagnostic.message, start: diagnostic.start, end: diagnostic.end });
@@ -84,6 +85,21 @@ export class FileSession {
       outcome.byRule.set(diagnostic.ruleId, list);
     }
     return outcome;
+  }
+}
+
+/**
+ * ESLint applies every non-overlapping fix of a pass; two fixes that declare the same name in one
+ * scope (two inline `bus.on("message", …)` handlers both hoisted to `onMessage`) would redeclare it.
+ * As `leaklint --fix` does, the later one waits for the next pass, where it gets a fresh name.
+ */
+function holdBackRedeclaringFixes(diagnostics: LintDiagnostic[]): void {
+  const safe = diagnostics.flatMap((d) => d.fixes.filter((f) => f.safe && f.declares?.length).map((fix) => ({ d, fix })));
+  safe.sort((a, b) => Math.min(...a.fix.edits.map((e) => e.start)) - Math.min(...b.fix.edits.map((e) => e.start)));
+  const declared = new Set<string>();
+  for (const { d, fix } of safe) {
+    if (fix.declares!.some((name) => declared.has(name))) d.fixes = d.fixes.filter((f) => f !== fix);
+    else for (const name of fix.declares!) declared.add(name);
   }
 }
 

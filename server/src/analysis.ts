@@ -5,12 +5,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ENGINE_RULES, type LintDiagnostic, docsUrlFor, engineDiagnostic, isLintable, lintSteps, readRuleDoc } from "leaklint";
+import { ENGINE_RULES, type LintDiagnostic, SUPPRESSIONS_FILE, docsUrlFor, engineDiagnostic, isLintable, lintSteps, readRuleDoc } from "leaklint";
 import { type Diagnostic, DiagnosticSeverity, type TextEdit } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type ts from "typescript";
 import { type Budget, Exclusive, runInSlices } from "./budget";
-import { fileLevelDiagnostic, toLspDiagnostic } from "./convert";
+import { asSuppressed, fileLevelDiagnostic, toLspDiagnostic } from "./convert";
 import { fixUntilStable, singleEdit } from "./fix-all";
 import type { DocumentLinter } from "./linting";
 import type { ProjectHost } from "./projects";
@@ -116,9 +116,11 @@ export class Analyzer {
     }
     if (target.untyped) found.unshift(untypedDiagnostic(target.sourceFile, target.untyped));
     const linted = performance.now();
+    const suppressed = this.linter.suppressedIn(target.sourceFile.fileName, found, folder);
     const diagnostics: Diagnostic[] = [];
     for (const d of found) {
-      diagnostics.push(toLspDiagnostic(d, document));
+      const converted = toLspDiagnostic(d, document);
+      diagnostics.push(suppressed?.has(d) ? asSuppressed(converted, SUPPRESSIONS_FILE) : converted);
       if (diagnostics.length % CONVERSIONS_PER_STEP === 0) yield;
     }
     this.totals.analyses++; // analyses run to their end

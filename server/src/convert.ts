@@ -43,6 +43,14 @@ export function toLspDiagnostic(diagnostic: LintDiagnostic, document: TextDocume
   return result;
 }
 
+/**
+ * A finding the CLI's baseline suppresses: shown as information, saying so (it is still
+ * there; a new one of the same rule in the file makes them all errors again).
+ */
+export function asSuppressed(diagnostic: Diagnostic, file: string): Diagnostic {
+  return { ...diagnostic, severity: DiagnosticSeverity.Information, message: `${diagnostic.message} (suppressed in ${file})` };
+}
+
 /** A diagnostic at the top of the document for a problem that is not in it (a broken config). */
 export function fileLevelDiagnostic(code: string, message: string, severity: DiagnosticSeverity): Diagnostic {
   return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity, source: SOURCE, code, message };

@@ -2,11 +2,15 @@
 // modules when the embedder asks and the workspace is trusted), the project's config
 // file (cached per file, dropped when a watched config changes) merged with the
 // editor settings — the config file wins for rules, settings win for enable/run — and
-// a fallback to the defaults when the config is broken, reported but never fatal.
+// a fallback to the defaults when the config is broken, reported but never fatal; and
+// the findings the workspace folder's leaklint-suppressions.json (the CLI's baseline)
+// suppresses, which the editor shows as such.
+import fs from "node:fs";
 import path from "node:path";
 import {
   type LeaklintConfig, type LintDiagnostic, type LintFileOptions, type RuleModule, type SeveritySetting, ConfigError, builtinSources,
   checkPluginRules, defaultConfig, findConfigFile, lintSourceFile, loadConfigFile, RulesPerFile, rules as builtInRules,
+  SUPPRESSIONS_FILE, type Suppressions, readSuppressions, suppressedFindings, suppressionKey,
 } from "leaklint";
 import type { AnalysisTarget } from "./projects";
 import type { LeaklintSettings } from "./protocol";
@@ -21,6 +25,8 @@ export class DocumentLinter {
   readonly ruleSet: readonly RuleModule[];
   private readonly configs = new Map<string, LeaklintConfig | ConfigError>();
   private readonly nearestConfig = new Map<string, string | undefined>();
+  /** Suppressions files read, by path, with the modification time they were read at. */
+  private readonly suppressionFiles = new Map<string, { mtimeMs: number; suppressions: Suppressions }>();
 
   constructor(private readonly options: LinterOptions) {
     this.ruleSet = options.trusted ? [...builtInRules, ...loadExtraRules(options.extraRules, options.log)] : builtInRules;
@@ -28,6 +34,34 @@ export class DocumentLinter {
 
   get trusted(): boolean {
     return this.options.trusted;
+  }
+
+  /**
+   * What `leaklint-suppressions.json` in the workspace folder (where the CLI's default puts
+   * it; keys are relative to that folder) suppresses in this file. Untrusted workspaces,
+   * like their config files, are not read; a broken file is logged once and ignored.
+   */
+  suppressedIn(fileName: string, diagnostics: readonly LintDiagnostic[], workspaceFolder: string | undefined): ReadonlySet<LintDiagnostic> | undefined {
+    if (!this.options.trusted || !workspaceFolder) return undefined;
+    const file = path.join(workspaceFolder, SUPPRESSIONS_FILE);
+    let mtimeMs: number;
+    try {
+      mtimeMs = fs.statSync(file).mtimeMs;
+    } catch {
+      return undefined;
+    }
+    let cached = this.suppressionFiles.get(file);
+    if (!cached || cached.mtimeMs !== mtimeMs) {
+      try {
+        cached = { mtimeMs, suppressions: readSuppressions(file) };
+      } catch (error) {
+        this.options.log(`suppressions:${file}:${mtimeMs}`, `Ignoring ${file}: ${(error as Error).message}`);
+        cached = { mtimeMs, suppressions: {} };
+      }
+      this.suppressionFiles.set(file, cached);
+    }
+    const entry = cached.suppressions[suppressionKey(fileName, workspaceFolder)];
+    return entry ? suppressedFindings(diagnostics, entry).suppressed : undefined;
   }
 
   lintWith(target: AnalysisTarget, lintOptions: LintFileOptions): LintDiagnostic[] {

@@ -15,6 +15,20 @@ export const LEAKY = `export class Poller {
 }
 `;
 
+/** Code without findings. */
+export const CLEAN = `export function later(fn: () => void): ReturnType<typeof setTimeout> {
+  return setTimeout(fn, 10);
+}
+`;
+
+/** A stream opened per call and never closed: one unclosed-stream finding (error). */
+export const STREAM_LEAK = `import fs from "node:fs";
+export function header(file: string): string {
+  const stream = fs.createReadStream(file);
+  return String(stream.path);
+}
+`;
+
 /** A factory of scratch projects: `project({ "src/a.ts": text })` writes the files and returns the folder. */
 export function scratchProjects(prefix: string): (files: Record<string, string>) => string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));

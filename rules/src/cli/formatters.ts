@@ -1,5 +1,6 @@
-// Output formats of the CLI: stylish (for people), json (the PRODUCT.md shape),
-// github (workflow commands); SARIF lives in sarif.ts.
+// Output formats of the CLI: stylish (for people), json (the PRODUCT.md shape; with
+// `output` after --fix-dry-run), github (workflow commands, paths from the repository
+// root); SARIF lives in sarif.ts, GitLab and Checkstyle in ci-formats.ts.
 import path from "node:path";
 import type { FileResult, LintDiagnostic } from "../engine";
 
@@ -14,10 +15,12 @@ export interface JsonFinding {
   endLine: number;
   endColumn: number;
   fixes: Array<{ description: string; safe: boolean; edits: Array<{ range: [number, number]; newText: string }> }>;
+  /** The whole fixed text of the file (only with --fix-dry-run, on findings of a file that fixes changed). */
+  output?: string;
 }
 
-export function toJsonFindings(results: readonly FileResult[]): JsonFinding[] {
-  return results.flatMap((result) => result.diagnostics.map((d) => ({
+export function toJsonFindings(results: readonly FileResult[], withOutput = false): JsonFinding[] {
+  return results.flatMap((result) => result.diagnostics.map((d): JsonFinding => ({
     filePath: result.filePath,
     ruleId: d.ruleId,
     family: d.family,
@@ -32,11 +35,12 @@ export function toJsonFindings(results: readonly FileResult[]): JsonFinding[] {
       safe: f.safe,
       edits: f.edits.map((e) => ({ range: [e.start, e.end] as [number, number], newText: e.newText })),
     })),
+    ...(withOutput && result.output !== undefined ? { output: result.output } : {}),
   })));
 }
 
-export function formatJson(results: readonly FileResult[]): string {
-  return JSON.stringify(toJsonFindings(results), null, 2) + "\n";
+export function formatJson(results: readonly FileResult[], withOutput = false): string {
+  return JSON.stringify(toJsonFindings(results, withOutput), null, 2) + "\n";
 }
 
 export function formatStylish(results: readonly FileResult[], useColor: boolean): string {
@@ -74,10 +78,11 @@ function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
-export function formatGithub(results: readonly FileResult[], cwd: string): string {
+/** `root`: the repository root (GitHub resolves annotation paths from the checkout's root). */
+export function formatGithub(results: readonly FileResult[], root: string): string {
   const command = (d: LintDiagnostic): string => (d.severity === "error" ? "error" : d.severity === "warning" ? "warning" : "notice");
   return results.flatMap((result) => result.diagnostics.map((d) => {
-    const file = escapeProperty(path.relative(cwd, result.filePath).split(path.sep).join("/"));
+    const file = escapeProperty(path.relative(root, result.filePath).split(path.sep).join("/"));
     const props = `file=${file},line=${d.startPos.line},col=${d.startPos.column},endLine=${d.endPos.line},endColumn=${d.endPos.column},title=${escapeProperty(`leaklint(${d.ruleId})`)}`;
     return `::${command(d)} ${props}::${escapeData(d.message)}\n`;
   })).join("");

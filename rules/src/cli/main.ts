@@ -1,46 +1,28 @@
-// The headless `leaklint` command: parses arguments, runs the engine over files on
-// disk, prints a format, and exits 0 (clean), 1 (error-level findings or too many
-// warnings) or 2 (usage or configuration error), like ESLint.
+// The headless `leaklint` command: reads the command line (args.ts), selects the files
+// (files.ts) or takes a text from stdin, runs the engine, applies bulk suppressions
+// (suppressions.ts), prints a format (formats.ts) and exits 0 (clean), 1 (error-level
+// findings or too many warnings) or 2 (usage or configuration error, an argument that
+// matches no file, unused suppressions), like ESLint.
 import fs from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import {
-  ConfigError, type RuleModule, type RuleSources, type RunResult, type SeveritySetting, builtinSources, checkPluginRules, isEngineFault, runLint,
+  ConfigError, type RuleModule, type RuleSources, type RunResult, builtinSources, checkPluginRules, isEngineFault, loadConfigFor, runLint, runLintText,
 } from "../engine";
 import { readRuleDoc } from "../docs";
 import { rules as builtinRules } from "../index";
-import { formatGithub, formatJson, formatStylish } from "./formatters";
-import { formatSarif } from "./sarif";
+import { type CliValues, HELP, UsageError, checkRuleId, parseCommandLine, parseFixTypes, parseMaxWarnings, parseRuleOverrides, useColor } from "./args";
+import { initConfig, printConfig } from "./config-commands";
+import { selectFiles } from "./files";
+import { render, resolveFormat, writeReport } from "./formats";
+import { createReportContext } from "./report-context";
+import { formatDebug, formatStats, tsconfigWarnings } from "./run-report";
+import { applySuppressions, describeUnused, prune, readSuppressions, suppress, writeSuppressions } from "./suppressions";
 import { heapMain } from "../heap/cli";
 
-const FORMATS = ["stylish", "json", "sarif", "github"] as const;
-const SEVERITIES = ["off", "warn", "error", "info"];
+export { HELP };
 const PROGRESS_THRESHOLD = 300;
-
-export const HELP = `Usage: leaklint [options] [paths...]
-       leaklint heap diff <base> <target> [<final>]   (heap snapshots; leaklint heap --help)
-
-Finds resource and memory leaks in TypeScript and JavaScript.
-
-Options:
-  -p, --project <tsconfig>     Analyse with this tsconfig (default: the nearest one per file)
-  -c, --config <file>          Use this config file instead of searching for one
-  -f, --format <name>          stylish (default), json, sarif, github
-      --fix                    Apply safe fixes, then report what remains
-      --max-warnings <n>       Exit 1 when there are more than n warnings
-      --rule <id:severity>     Override a rule: off, warn, error or info (repeatable)
-      --quiet                  Report errors only
-      --stats                  Print time per rule and per phase, files linted and bundles skipped, to stderr
-      --include-bundles        Also lint committed bundles and generated files found in directories
-      --no-types               Skip type information (names and scopes only)
-      --report-unused-directives  Report leaklint-disable comments that silence nothing
-      --plugin <module>        Load extra rules from a module exporting \`rules\` (repeatable)
-      --explain <rule-id>      Print a rule's documentation
-  -v, --version                Print the version
-  -h, --help                   Print this help
-
-Exit codes: 0 no error-level findings, 1 error-level findings or too many warnings, 2 usage or config error.
-`;
+/** The name a `--stdin` text is linted as without `--stdin-filename` (as ESLint's `<text>`). */
+const STDIN_NAME = "<text>.ts";
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -48,14 +30,14 @@ export interface CliIo {
   isTTY: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** The whole of standard input (for --stdin). */
+  readStdin?: () => string;
 }
 
-class UsageError extends Error {}
-
-export function main(argv: string[], io: CliIo): number {
+export async function main(argv: string[], io: CliIo): Promise<number> {
   if (argv[0] === "heap") return heapMain(argv.slice(1), io);
   try {
-    return run(argv, io);
+    return await run(argv, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`leaklint: ${error.message}\nRun \`leaklint --help\` for usage.\n`);
@@ -71,35 +53,8 @@ export function main(argv: string[], io: CliIo): number {
   }
 }
 
-function run(argv: string[], io: CliIo): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        project: { type: "string", short: "p" },
-        config: { type: "string", short: "c" },
-        format: { type: "string", short: "f", default: "stylish" },
-        fix: { type: "boolean", default: false },
-        "max-warnings": { type: "string" },
-        rule: { type: "string", multiple: true, default: [] },
-        quiet: { type: "boolean", default: false },
-        stats: { type: "boolean", default: false },
-        "no-types": { type: "boolean", default: false },
-        "report-unused-directives": { type: "boolean" },
-        "include-node-modules": { type: "boolean", default: false },
-        "include-bundles": { type: "boolean", default: false },
-        plugin: { type: "string", multiple: true, default: [] },
-        explain: { type: "string" },
-        version: { type: "boolean", short: "v", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv);
   if (values.help) {
     io.stdout(HELP);
     return 0;
@@ -111,38 +66,69 @@ function run(argv: string[], io: CliIo): number {
   const sources = builtinSources(builtinRules);
   const rules = [...builtinRules, ...values.plugin.flatMap((p) => loadPlugin(p, io.cwd, sources))];
   if (values.explain !== undefined) return explain(values.explain, rules, io);
-
-  const format = values.format as (typeof FORMATS)[number];
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${values.format}" (expected ${FORMATS.join(", ")})`);
-  const maxWarnings = parseMaxWarnings(values["max-warnings"]);
+  if (values.init) {
+    io.stdout(`Wrote ${path.relative(io.cwd, initConfig(io.cwd, rules))}: every rule with its default severity, commented out.\n`);
+    return 0;
+  }
   const overrides = parseRuleOverrides(values.rule, rules);
-  const showProgress = io.isTTY && !io.env.CI && format === "stylish";
+  if (values["print-config"] !== undefined) {
+    const config = loadConfigFor({ configFile: values.config, cwd: io.cwd, rules });
+    io.stdout(printConfig(values["print-config"], io.cwd, config, rules, overrides, values.project));
+    return 0;
+  }
+  checkCombinations(values, positionals);
+  values["suppress-rule"].forEach((id) => checkRuleId(id, rules, "--suppress-rule"));
+  const format = resolveFormat(values.format, io.cwd);
+  const maxWarnings = parseMaxWarnings(values["max-warnings"]);
+  const fixFamilies = parseFixTypes(values["fix-type"], rules);
+  const toFile = values["output-file"] !== undefined;
+  const color = useColor(values, io.env, io.isTTY && !toFile);
+  const common = {
+    cwd: io.cwd, rules, configFile: values.config, overrides, project: values.project, types: !values["no-types"],
+    fix: values["fix-dry-run"] ? "dry-run" as const : values.fix, fixFamilies, reportUnusedDirectives: values["report-unused-directives"],
+  };
 
-  const result = runLint({
-    paths: positionals.length > 0 ? positionals : ["."],
-    cwd: io.cwd,
-    rules,
-    configFile: values.config,
-    overrides,
-    project: values.project,
-    types: !values["no-types"],
-    fix: values.fix,
-    includeNodeModules: values["include-node-modules"],
-    includeBundles: values["include-bundles"],
-    reportUnusedDirectives: values["report-unused-directives"],
-    onProgress: showProgress ? progressPrinter(io) : undefined,
-  });
+  let result: RunResult;
+  let skippedBundles = 0;
+  const texts = new Map<string, string>();
+  if (values.stdin) {
+    const text = readStdin(io);
+    result = runLintText({ ...common, paths: [], text, filePath: values["stdin-filename"] ?? STDIN_NAME });
+    texts.set(result.files[0].filePath, text);
+  } else {
+    const config = loadConfigFor(common);
+    const selection = selectFiles(positionals.length > 0 ? positionals : ["."], {
+      cwd: io.cwd, config, ignorePatterns: values["ignore-pattern"], noIgnore: values["no-ignore"],
+      includeNodeModules: values["include-node-modules"], includeBundles: values["include-bundles"], errorOnUnmatched: !values["no-error-on-unmatched-pattern"],
+    });
+    for (const warning of selection.warnings) io.stderr(`${warning}\n`);
+    skippedBundles = selection.bundles.length;
+    const showProgress = io.isTTY && !io.env.CI && format === "stylish" && !toFile;
+    result = runLint({
+      ...common, paths: [], files: selection.files, noGitignore: values["no-ignore"], includeNodeModules: values["include-node-modules"],
+      onProgress: showProgress ? progressPrinter(io) : undefined,
+    });
+  }
   if (values.quiet) {
     for (const file of result.files) file.diagnostics = file.diagnostics.filter((d) => d.severity === "error");
   }
+  const unusedSuppressions = values.stdin ? undefined : baseline(values, result, io);
 
-  io.stdout(render(format, result, rules, io));
-  if (values.stats) io.stderr(formatStats(result));
+  const context = createReportContext(io.cwd, texts);
+  const report = await render(format, result.files, { rules, context, color, version: packageVersion(), dryRun: values["fix-dry-run"], maxWarnings });
+  writeReport(report, values["output-file"], io.cwd, io.stdout);
+  if (values.stats) io.stderr(formatStats(result, skippedBundles, io.cwd));
+  if (values.debug) io.stderr(formatDebug(result, io.cwd));
+  for (const warning of tsconfigWarnings(result.files, io.cwd)) io.stderr(`${warning}\n`);
 
   // A rule's own fault (it threw, or its fix was refused) is reported but leaves the exit
   // code to the findings of the rules that ran: the run itself completed.
   const faults = result.files.flatMap((f) => f.diagnostics).filter(isEngineFault);
   if (faults.length > 0) io.stderr(`leaklint: ${faults.length} rule fault(s) (internal-error / invalid-fix) were reported; the other rules ran.\n`);
+  if (unusedSuppressions) {
+    io.stderr(unusedSuppressions);
+    return 2;
+  }
   const all = result.files.flatMap((f) => f.diagnostics).filter((d) => !isEngineFault(d));
   const errors = all.filter((d) => d.severity === "error").length;
   const warnings = all.filter((d) => d.severity === "warning").length;
@@ -154,16 +140,42 @@ function run(argv: string[], io: CliIo): number {
   return 0;
 }
 
-function render(format: (typeof FORMATS)[number], result: RunResult, rules: readonly RuleModule[], io: CliIo): string {
-  switch (format) {
-    case "json":
-      return formatJson(result.files);
-    case "sarif":
-      return formatSarif(result.files, rules, io.cwd, packageVersion());
-    case "github":
-      return formatGithub(result.files, io.cwd);
-    default:
-      return formatStylish(result.files, io.isTTY && !io.env.NO_COLOR);
+function checkCombinations(values: CliValues, positionals: readonly string[]): void {
+  const conflict = (a: string, b: string): never => {
+    throw new UsageError(`${a} and ${b} cannot be used together`);
+  };
+  if (values.fix && values["fix-dry-run"]) conflict("--fix", "--fix-dry-run");
+  if (values["suppress-all"] && values["suppress-rule"].length > 0) conflict("--suppress-all", "--suppress-rule");
+  if ((values["suppress-all"] || values["suppress-rule"].length > 0) && values["prune-suppressions"]) conflict("--suppress-all/--suppress-rule", "--prune-suppressions");
+  if (values["fix-type"].length > 0 && !values.fix && !values["fix-dry-run"]) throw new UsageError("--fix-type needs --fix or --fix-dry-run");
+  if (values["stdin-filename"] !== undefined && !values.stdin) throw new UsageError("--stdin-filename needs --stdin");
+  if (values.stdin && values.fix) throw new UsageError("--fix cannot write to standard input; use --fix-dry-run --format json (each finding carries the fixed `output`)");
+  if (values.stdin && positionals.length > 0) throw new UsageError("--stdin lints standard input: give no paths (use --stdin-filename to name the text)");
+  if (values.stdin && (values["suppress-all"] || values["suppress-rule"].length > 0 || values["prune-suppressions"])) conflict("--stdin", "the suppression options");
+}
+
+/**
+ * Bulk suppressions: update the file when asked (--suppress-all / --suppress-rule /
+ * --prune-suppressions), then drop the suppressed findings from the results. Returns the
+ * message for unused suppressions when they make the run fail.
+ */
+function baseline(values: CliValues, result: RunResult, io: CliIo): string | undefined {
+  const location = path.resolve(io.cwd, values["suppressions-location"]);
+  let suppressions = readSuppressions(location);
+  const suppressing = values["suppress-all"] || values["suppress-rule"].length > 0;
+  if (suppressing) suppressions = suppress(suppressions, result.files, io.cwd, values["suppress-all"] ? undefined : values["suppress-rule"]);
+  if (values["prune-suppressions"]) suppressions = prune(suppressions, result.files, io.cwd);
+  if (suppressing || values["prune-suppressions"]) writeSuppressions(location, suppressions);
+  const { unused } = applySuppressions(result.files, suppressions, io.cwd);
+  if (unused.length === 0 || values["pass-on-unpruned-suppressions"]) return undefined;
+  return describeUnused(unused, path.relative(io.cwd, location) || location);
+}
+
+function readStdin(io: CliIo): string {
+  try {
+    return io.readStdin ? io.readStdin() : fs.readFileSync(0, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read standard input: ${(error as Error).message}`);
   }
 }
 
@@ -172,26 +184,6 @@ function explain(ruleId: string, rules: readonly RuleModule[], io: CliIo): numbe
   if (!doc) throw new UsageError(`unknown rule "${ruleId}" (known: ${rules.map((r) => r.id).join(", ")})`);
   io.stdout(doc.endsWith("\n") ? doc : doc + "\n");
   return 0;
-}
-
-function parseMaxWarnings(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--max-warnings expects a non-negative integer, got "${value}"`);
-  return n;
-}
-
-function parseRuleOverrides(values: string[], rules: readonly RuleModule[]): Record<string, SeveritySetting> {
-  const overrides: Record<string, SeveritySetting> = {};
-  for (const value of values) {
-    const match = /^([\w-]+):(\w+)$/.exec(value);
-    if (!match) throw new UsageError(`--rule expects <rule-id>:<severity>, got "${value}"`);
-    const [, id, severity] = match;
-    if (!rules.some((r) => r.id === id)) throw new UsageError(`unknown rule "${id}" in --rule`);
-    if (!SEVERITIES.includes(severity)) throw new UsageError(`unknown severity "${severity}" in --rule (expected ${SEVERITIES.join(", ")})`);
-    overrides[id] = severity as SeveritySetting;
-  }
-  return overrides;
 }
 
 function loadPlugin(specifier: string, cwd: string, sources: RuleSources): RuleModule[] {
@@ -212,16 +204,6 @@ function progressPrinter(io: CliIo): (done: number, total: number) => void {
     if (total < PROGRESS_THRESHOLD) return;
     if (done % 25 === 0 || done === total) io.stderr(`\rleaklint: ${done}/${total} files${done === total ? "\n" : ""}`);
   };
-}
-
-function formatStats(result: RunResult): string {
-  const rows = [...result.times.entries()].sort((a, b) => b[1] - a[1]);
-  const width = Math.max(10, ...rows.map(([name]) => name.length));
-  const lines = ["", `${"rule / phase".padEnd(width)}  time (ms)`];
-  for (const [name, ms] of rows) lines.push(`${name.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`);
-  lines.push(`${"files".padEnd(width)}  ${String(result.files.length).padStart(9)}`);
-  lines.push(`${"skipped bundles".padEnd(width)}  ${String(result.skipped.bundles.length).padStart(9)}`);
-  return lines.join("\n") + "\n";
 }
 
 export function packageVersion(): string {

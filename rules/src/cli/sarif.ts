@@ -1,8 +1,14 @@
-// SARIF 2.1.0 output: one run, the rules with help URIs, results with locations,
-// related locations and fixes (as SARIF fixes with artifact changes).
+// SARIF 2.1.0 output: one run, the rules with help URIs and their documentation as help
+// text, results with locations (relative to the repository root, as code scanning expects),
+// stable partialFingerprints, related locations and fixes (as SARIF artifact changes).
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type FileResult, type LintDiagnostic, type RuleModule, ENGINE_RULES, docsUrlFor, fixLabel } from "../engine";
+import { readRuleDoc } from "../docs";
+import { type ReportContext, fingerprints, repoPath } from "./report-context";
+
+/** The key of leaklint's fingerprint in `partialFingerprints` (versioned: a new scheme gets a new key). */
+export const FINGERPRINT_KEY = "leaklintFingerprint/v1";
 
 interface Region {
   startLine: number;
@@ -11,12 +17,13 @@ interface Region {
   endColumn: number;
 }
 
-export function formatSarif(results: readonly FileResult[], rules: readonly RuleModule[], cwd: string, version: string): string {
+export function formatSarif(results: readonly FileResult[], rules: readonly RuleModule[], context: ReportContext, version: string): string {
   const descriptors = [
     ...rules.map((rule) => ({
       id: rule.id,
       name: rule.id,
       shortDescription: { text: rule.meta.description },
+      help: helpOf(rule),
       helpUri: docsUrlFor(rule.id),
       defaultConfiguration: { level: level(rule.meta.defaultSeverity) },
       properties: { family: rule.meta.family, fix: fixLabel(rule.meta) },
@@ -25,25 +32,27 @@ export function formatSarif(results: readonly FileResult[], rules: readonly Rule
       id,
       name: id,
       shortDescription: { text: `leaklint engine: ${id}` },
+      help: { text: `A finding of leaklint itself (${id}), not of a rule: see the documentation.` },
       helpUri: docsUrlFor(id),
       defaultConfiguration: { level: "error" },
       properties: { family: "engine" },
     })),
   ];
   const indexOf = new Map(descriptors.map((d, i) => [d.id, i]));
-  const uri = (file: string): string => path.relative(cwd, file).split(path.sep).join("/");
+  const uri = (file: string): string => repoPath(context, file);
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [{
       tool: { driver: { name: "leaklint", version, informationUri: "https://github.com/leaklint/leaklint", rules: descriptors } },
-      originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(cwd + path.sep).href } },
-      results: results.flatMap((result) => result.diagnostics.map((d) => ({
+      originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(context.repoRoot + path.sep).href } },
+      results: results.flatMap((result) => withFingerprints(context, result).map(([d, fingerprint]) => ({
         ruleId: d.ruleId,
         ruleIndex: indexOf.get(d.ruleId),
         level: level(d.severity),
         message: { text: d.message },
         locations: [location(uri(result.filePath), regionOf(d))],
+        partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
         relatedLocations: d.related.map((r, i) => ({
           id: i + 1,
           message: { text: r.message },
@@ -64,6 +73,17 @@ export function formatSarif(results: readonly FileResult[], rules: readonly Rule
     }],
   };
   return JSON.stringify(log, null, 2) + "\n";
+}
+
+function withFingerprints(context: ReportContext, result: FileResult): Array<[LintDiagnostic, string]> {
+  const prints = fingerprints(context, result);
+  return result.diagnostics.map((d, i) => [d, prints[i]]);
+}
+
+/** The rule's documentation page as help text (markdown), or its description for a rule without one. */
+function helpOf(rule: RuleModule): { text: string; markdown?: string } {
+  const doc = readRuleDoc(rule.id);
+  return doc ? { text: doc, markdown: doc } : { text: rule.meta.description };
 }
 
 function location(uri: string, region: Region): object {

@@ -34,11 +34,11 @@ export { type LintFileOptions, ENGINE_RULES, engineDiagnostic, lintSourceFile, l
 export { type RuleSources, PLUGIN_DEFAULT_SEVERITY, builtinSources, checkPluginRules } from "./hosting/plugins";
 export { type CheckedProgram, buildCheckedProgram, stubbingHost } from "./hosting/checker-guard";
 export {
-  LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type LintUnit, type UnparsableSourceFile, createLintUnits, discoverFiles, guardedHost, isLintable,
+  LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type DiscoveryOptions, type LintUnit, type UnparsableSourceFile, createLintUnits, discoverFiles, guardedHost, isLintable, nearestTsconfig,
   parseTsconfig, tsconfigProblems, unparsablePlaceholder, parseLooseFile, LOOSE_PARSE_OPTIONS, typeInfo, unitFiles,
 } from "./hosting/project";
 export { type HostedLint, lintHostedFile } from "./hosting/hosted";
-export { type RunOptions, type RunResult, type FileResult, runLint, lintText, loadConfigFor } from "./hosting/run";
+export { type RunOptions, type RunResult, type FileResult, runLint, runLintText, lintText, fixText, loadConfigFor } from "./hosting/run";
 export { type InstanceKind, type InstanceOwner, OwnersAnalysis, owners } from "./analyses/owners";
 export {
   type OwnedTimerFinding, type OwnedTimerOptions, type TimerHome, clearsItself, instanceTeardown, isClearedOnTeardown,
@@ -88,3 +88,6 @@ export { onlyUpdatesComponentState } from "./analyses/component-state";
 export { COMPONENT_EXTENSIONS, componentView, isComponentFile, mapToComponent } from "./hosting/sfc";
 export { type ScopeRemovalOffTeardown, removedOffScopeTeardown } from "./analyses/scope-listeners";
 export { type StoreSubscription, svelteStoreSubscription } from "./analyses/svelte-stores";
+export {
+  type Suppressions, SUPPRESSIONS_FILE, SuppressionsError, isSuppressible, readSuppressions, suppressedFindings, suppressibleCounts, suppressionKey,
+} from "./hosting/suppressions";

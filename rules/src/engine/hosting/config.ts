@@ -1,11 +1,13 @@
 // Configuration: found as leaklint.config.json, .leaklintrc.json or the "leaklint"
-// key of package.json (nearest to the lint root, walking up), validated against the
+// key of package.json (nearest to the lint root, walking up), read as JSONC (comments
+// and trailing commas allowed, except in package.json), validated against the
 // JSON schema the extension also registers, and normalised into rule settings.
 // Every problem is a ConfigError naming the file, the JSON path and what is wrong.
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import fs from "node:fs";
 import path from "node:path";
 import configSchema from "./leaklint.config.schema.json";
+import { parseJsonc } from "./jsonc";
 import type { ResolvedRule, RuleModule } from "../core/rule";
 import type { EngineSettings, RuleSetting, Severity, SeveritySetting } from "../core/types";
 
@@ -76,7 +78,8 @@ export function loadConfigFile(file: string, rules: readonly RuleModule[]): Leak
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(withoutByteOrderMark(text));
+    const content = withoutByteOrderMark(text);
+    raw = path.basename(file) === "package.json" ? JSON.parse(content) : parseJsonc(content);
   } catch (error) {
     throw new ConfigError(file, "", `invalid JSON: ${(error as Error).message}`);
   }

@@ -36,6 +36,8 @@ export interface DiscoveryOptions {
    */
   skipBundles?: boolean;
   skipped?: string[];
+  /** Do not read .gitignore files (the CLI's `--no-ignore`). */
+  noGitignore?: boolean;
 }
 
 interface IgnoreLayer {
@@ -65,7 +67,7 @@ export function discoverFiles(paths: readonly string[], options: DiscoveryOption
       continue;
     }
     // Surveys of installed packages lint inside node_modules, which .gitignore excludes.
-    const layers = options.includeNodeModules ? [] : ancestorGitignores(abs);
+    const layers = options.includeNodeModules || options.noGitignore ? [] : ancestorGitignores(abs);
     walkDirectory(abs, layers, options, isConfiguredIgnore, found);
   }
   return [...found].sort();
@@ -81,7 +83,7 @@ function walkDirectory(
   const stack: Array<{ dir: string; layers: IgnoreLayer[] }> = [{ dir, layers: inherited }];
   while (stack.length > 0) {
     const { dir: current, layers: parentLayers } = stack.pop()!;
-    const own = readGitignore(current);
+    const own = options.noGitignore ? undefined : readGitignore(current);
     const layers = own ? [...parentLayers, own] : parentLayers;
     let entries: fs.Dirent[];
     try {
@@ -144,6 +146,8 @@ export interface LintUnit {
   tsconfig?: string;
   /** Loose files that belong to a tsconfig project but could not have types, with the reason. */
   untyped?: Map<string, string>;
+  /** Loose files whose nearest tsconfig (or `--project`) does not include them, with that tsconfig. */
+  notIncluded?: Map<string, string>;
 }
 
 export interface ProgramOptions {
@@ -164,6 +168,7 @@ export function createLintUnits(files: readonly string[], options: ProgramOption
   const byConfig = new Map<string, string[]>();
   const loose: string[] = [];
   const untyped = new Map<string, string>();
+  const notIncluded = new Map<string, string>();
   const configCache = new Map<string, string | undefined>();
   for (const file of files) {
     const config = options.types === false ? undefined
@@ -176,7 +181,10 @@ export function createLintUnits(files: readonly string[], options: ProgramOption
     const parsed = readTsconfig(config, options.problems);
     const members = new Set(parsed?.fileNames.map((f) => path.resolve(f)));
     const inProject = configFiles.filter((f) => members.has(f));
-    loose.push(...configFiles.filter((f) => !members.has(f)));
+    for (const file of configFiles.filter((f) => !members.has(f))) {
+      loose.push(file);
+      if (parsed) notIncluded.set(file, config);
+    }
     if (!parsed || inProject.length === 0) continue;
     const compilerOptions = { ...parsed.options, noEmit: true };
     const checked = buildCheckedProgram((stubbed) => ts.createProgram({
@@ -190,7 +198,7 @@ export function createLintUnits(files: readonly string[], options: ProgramOption
     }
     if (checked.program && typed.length > 0) units.push({ program: checked.program, files: typed, tsconfig: config });
   }
-  if (loose.length > 0) units.push({ files: loose, untyped });
+  if (loose.length > 0) units.push({ files: loose, untyped, notIncluded });
   return units;
 }
 
@@ -266,7 +274,7 @@ export function unparsablePlaceholder(fileName: string, languageVersion: ts.Scri
   return placeholder;
 }
 
-function nearestTsconfig(dir: string, cache: Map<string, string | undefined>): string | undefined {
+export function nearestTsconfig(dir: string, cache = new Map<string, string | undefined>()): string | undefined {
   if (cache.has(dir)) return cache.get(dir);
   const file = path.join(dir, "tsconfig.json");
   const parent = path.dirname(dir);

@@ -11,19 +11,29 @@ import { type ComponentSourceFile, mapToComponent } from "./sfc";
 import { safeFixes } from "../fixes/fixes";
 import { fixUntilStable, notConvergedMessage } from "../fixes/fix-loop";
 import { ENGINE_RULES, type LintFileOptions, engineDiagnostic, lintSourceFile } from "../core/linter";
-import { createLintUnits, discoverFiles, guardedHost, parseLooseFile, typeInfo, unitFiles } from "./project";
+import { createLintUnits, discoverFiles, guardedHost, nearestTsconfig, parseLooseFile, parseTsconfig, typeInfo, unitFiles } from "./project";
 import type { RuleModule } from "../core/rule";
 import type { LintDiagnostic, SeveritySetting } from "../core/types";
 
 export interface RunOptions {
   paths: string[];
+  /** The files to lint, already selected by the host (the CLI's globs and ignores): `paths` is then not walked. */
+  files?: readonly string[];
   cwd?: string;
   rules: readonly RuleModule[];
   configFile?: string;
   overrides?: Record<string, SeveritySetting>;
   project?: string;
   types?: boolean;
-  fix?: boolean;
+  /**
+   * Apply safe fixes: write them to disk (the findings are then what remains), or with "dry-run"
+   * only compute the fixed text (`FileResult.output`; the findings stay those of the file on disk).
+   */
+  fix?: boolean | "dry-run";
+  /** Only fixes of findings of these families are applied (`--fix-type`); default all. */
+  fixFamilies?: readonly string[];
+  /** Do not read .gitignore files. */
+  noGitignore?: boolean;
   includeNodeModules?: boolean;
   /** Lint committed bundles and generated files found in directories too (default false). */
   includeBundles?: boolean;
@@ -36,6 +46,12 @@ export interface FileResult {
   diagnostics: LintDiagnostic[];
   /** Fixed text written to disk (only with `fix`). */
   fixed?: boolean;
+  /** The fixed text, when fixes changed it (`fix` or "dry-run"). */
+  output?: string;
+  /** The tsconfig whose program typed the file; undefined when it was linted without types. */
+  tsconfig?: string;
+  /** Linted without types because this tsconfig (its nearest, or `--project`) does not include it. */
+  notIncludedBy?: string;
 }
 
 export interface RunResult {
@@ -69,12 +85,13 @@ export function runLint(options: RunOptions): RunResult {
   const rules = resolveRules(options.rules, config, options.overrides);
   const perFile = new RulesPerFile(options.rules, config, options.overrides);
   const bundles: string[] = [];
-  const files = phase("discover", () => discoverFiles(options.paths.map((p) => path.resolve(options.cwd ?? process.cwd(), p)), {
+  const files = options.files ? [...options.files] : phase("discover", () => discoverFiles(options.paths.map((p) => path.resolve(options.cwd ?? process.cwd(), p)), {
     ignores: config.ignores,
     ignoreBase: config.baseDir,
     includeNodeModules: options.includeNodeModules,
     skipBundles: !options.includeBundles,
     skipped: bundles,
+    noGitignore: options.noGitignore,
   }));
   const baseOptions = {
     settings: config.settings,
@@ -102,19 +119,61 @@ export function runLint(options: RunOptions): RunResult {
       if (untyped) {
         diagnostics.unshift(engineDiagnostic(sourceFile, ENGINE_RULES.typesUnavailable, "warning", `Linted without types: ${untyped}.`, 0, 0));
       }
-      let fixed = false;
-      if (options.fix && safeFixes(diagnostics).length > 0) {
+      const result: FileResult = { filePath: fileName, diagnostics, tsconfig: unit.tsconfig, notIncludedBy: unit.notIncluded?.get(fileName) };
+      if (options.fix && fixable(diagnostics, options.fixFamilies).length > 0) {
         // A component is linted through a blanked view of its script blocks: fixes apply to its own text (same offsets).
         const original = (sourceFile as ComponentSourceFile).leaklintComponent?.original ?? sourceFile.text;
-        diagnostics = fixFile(fileName, original, diagnostics, types?.program.getCompilerOptions(), lintOptions, keep);
-        fixed = true;
+        const outcome = fixText(fileName, original, diagnostics, types?.program.getCompilerOptions(), lintOptions, keep, options.fixFamilies);
+        // A dry run changes nothing on disk: the findings stay those of the file as it is.
+        if (options.fix !== "dry-run") result.diagnostics = outcome.diagnostics;
+        if (outcome.text !== original) {
+          result.output = outcome.text;
+          if (options.fix !== "dry-run") writeFixed(fileName, outcome.text);
+        }
+        result.fixed = options.fix !== "dry-run";
       }
-      results.push({ filePath: fileName, diagnostics, fixed });
+      results.push(result);
       options.onProgress?.(++done, files.length);
     }
   }
   results.sort((a, b) => a.filePath.localeCompare(b.filePath));
   return { files: results, config, rules, skipped: { bundles }, times };
+}
+
+/**
+ * Lints one text that is not (or not as given) on disk — the CLI's `--stdin` — as `filePath`:
+ * with the options of its nearest tsconfig (or `project`) when that includes `filePath` or
+ * `filePath` is not on disk, else loose. Fixes are never written: the fixed text is the result's `output`.
+ */
+export function runLintText(options: RunOptions & { text: string; filePath: string }): RunResult {
+  const config = loadConfigFor(options);
+  const filePath = path.resolve(options.cwd ?? process.cwd(), options.filePath);
+  const rules = new RulesPerFile(options.rules, config, options.overrides).for(filePath);
+  const lintOptions: LintFileOptions = {
+    rules,
+    settings: config.settings,
+    reportUnusedDirectives: options.reportUnusedDirectives ?? config.reportUnusedDirectives,
+    ruleTimes: new Map(),
+  };
+  const tsconfig = options.types === false ? undefined
+    : options.project ? path.resolve(options.cwd ?? process.cwd(), options.project) : nearestTsconfig(path.dirname(filePath));
+  let compilerOptions: ts.CompilerOptions | undefined;
+  let notIncludedBy: string | undefined;
+  if (tsconfig) {
+    // A file on disk must be one of the tsconfig's; a text that is not on disk yet (an unsaved
+    // buffer) takes the options of the tsconfig it would belong to.
+    const parsed = parseTsconfig(tsconfig);
+    if (!fs.existsSync(filePath) || parsed.fileNames.some((f) => path.resolve(f) === filePath)) compilerOptions = parsed.options;
+    else notIncludedBy = tsconfig;
+  }
+  const diagnostics = lintText(filePath, options.text, lintOptions, compilerOptions);
+  const result: FileResult = { filePath, diagnostics, tsconfig: compilerOptions && tsconfig, notIncludedBy };
+  if (options.fix && fixable(diagnostics, options.fixFamilies).length > 0) {
+    const outcome = fixText(filePath, options.text, diagnostics, compilerOptions, lintOptions, undefined, options.fixFamilies);
+    if (options.fix !== "dry-run") result.diagnostics = outcome.diagnostics;
+    if (outcome.text !== options.text) result.output = outcome.text;
+  }
+  return { files: [result], config, rules, skipped: { bundles: [] }, times: lintOptions.ruleTimes ?? new Map() };
 }
 
 /** What TypeScript says is wrong with the tsconfig files of the run, as findings in those files. */
@@ -132,23 +191,43 @@ function tsconfigResults(problems: readonly ts.Diagnostic[]): FileResult[] {
   return [...byFile].map(([filePath, diagnostics]) => ({ filePath: path.resolve(filePath), diagnostics }));
 }
 
+/** The safe fixes of the findings whose family `families` lists (all when undefined). */
+function fixable(diagnostics: readonly LintDiagnostic[], families: readonly string[] | undefined): ReturnType<typeof safeFixes> {
+  return safeFixes(families ? diagnostics.filter((d) => families.includes(d.family)) : diagnostics);
+}
+
 /**
- * Applies safe fixes, re-lints, and repeats until nothing changes (bounded, fix-loop.ts); writes
- * the file. Rules whose fixes did not converge are named in a finding of the file.
+ * Applies safe fixes (of the findings of `families` only, when given), re-lints, and repeats
+ * until nothing changes (bounded, fix-loop.ts); returns the text and what remains. Rules whose
+ * fixes did not converge are named in a finding of the file.
  */
-function fixFile(
+export function fixText(
   file: string,
   original: string,
   originalDiagnostics: LintDiagnostic[],
   compilerOptions: ts.CompilerOptions | undefined,
   lintOptions: LintFileOptions,
-  keep: (diagnostics: LintDiagnostic[]) => LintDiagnostic[],
-): LintDiagnostic[] {
-  const result = fixUntilStable(original, (text) => keep(lintText(file, text, lintOptions, compilerOptions)), originalDiagnostics);
-  if (result.text !== original) fs.writeFileSync(file, hasByteOrderMark(file) && !result.text.startsWith("\uFEFF") ? `\uFEFF${result.text}` : result.text);
-  if (result.notConverged.length === 0) return result.diagnostics;
+  keep: (diagnostics: LintDiagnostic[]) => LintDiagnostic[] = (d) => d,
+  families?: readonly string[],
+): { text: string; diagnostics: LintDiagnostic[] } {
+  // The loop applies every safe fix it sees: findings of other families go through it without
+  // theirs, and come back with them.
+  const originals = new Map<LintDiagnostic, LintDiagnostic>();
+  const only = (found: LintDiagnostic[]): LintDiagnostic[] => (!families ? found : found.map((d) => {
+    if (families.includes(d.family) || !d.fixes.some((f) => f.safe)) return d;
+    const withoutSafe = { ...d, fixes: d.fixes.filter((f) => !f.safe) };
+    originals.set(withoutSafe, d);
+    return withoutSafe;
+  }));
+  const result = fixUntilStable(original, (text) => only(keep(lintText(file, text, lintOptions, compilerOptions))), only(originalDiagnostics));
+  const diagnostics = result.diagnostics.map((d) => originals.get(d) ?? d);
+  if (result.notConverged.length === 0) return { text: result.text, diagnostics };
   const sourceFile = parseLooseFile(file, result.text);
-  return [engineDiagnostic(sourceFile, ENGINE_RULES.fixNotConverged, "warning", notConvergedMessage(result.notConverged), 0, 0), ...result.diagnostics];
+  return { text: result.text, diagnostics: [engineDiagnostic(sourceFile, ENGINE_RULES.fixNotConverged, "warning", notConvergedMessage(result.notConverged), 0, 0), ...diagnostics] };
+}
+
+function writeFixed(file: string, text: string): void {
+  fs.writeFileSync(file, hasByteOrderMark(file) && !text.startsWith("\uFEFF") ? `\uFEFF${text}` : text);
 }
 
 /** The file starts with a UTF-8 byte order mark (the compiler's reader drops it from the text; --fix keeps it). */
