@@ -206,27 +206,51 @@ export class HeapGraph {
     return { idom: idom.subarray(0, count), preorder: vertex.subarray(1, reached + 1) };
   }
 
+  /**
+   * Breadth first from the root. Roots that only say what happened to be on the stack or in
+   * a handle when the snapshot was written (`(Handle scope)`, `(Stack roots)`) are followed
+   * last, so a path names the module, closure or object that really keeps a thing alive
+   * (DevTools ranks them the same way); what only they reach still gets a path.
+   */
   private breadthFirst(): number {
     if (this.nodeCount === 0) return 0;
     const seen = new Uint8Array(this.nodeCount);
+    const deferred: number[] = [];
     let head = 0;
     let tail = 0;
     this.order[tail++] = 0;
     seen[0] = 1;
-    while (head < tail) {
-      const n = this.order[head++];
-      for (let e = this.firstEdge[n]; e < this.firstEdge[n + 1]; e++) {
-        if (this.isWeak(e)) continue;
-        const to = this.edgeTarget(e);
-        if (seen[to]) continue;
-        seen[to] = 1;
-        this.parentEdge[to] = e;
-        this.order[tail++] = to;
+    for (let pass = 0; pass < 2; pass++) {
+      if (pass === 1) {
+        for (const e of deferred) {
+          const to = this.edgeTarget(e);
+          if (seen[to]) continue;
+          seen[to] = 1;
+          this.parentEdge[to] = e;
+          this.order[tail++] = to;
+        }
+      }
+      while (head < tail) {
+        const n = this.order[head++];
+        for (let e = this.firstEdge[n]; e < this.firstEdge[n + 1]; e++) {
+          if (this.isWeak(e)) continue;
+          const to = this.edgeTarget(e);
+          if (seen[to]) continue;
+          if (pass === 0 && this.type(to) === "synthetic" && TRANSIENT_ROOTS.has(this.name(to))) {
+            deferred.push(e);
+            continue;
+          }
+          seen[to] = 1;
+          this.parentEdge[to] = e;
+          this.order[tail++] = to;
+        }
       }
     }
     return tail;
   }
 }
+
+const TRANSIENT_ROOTS = new Set(["(Handle scope)", "(Stack roots)", "(Strong roots)"]);
 
 function intersect(idom: Uint32Array, a: number, b: number): number {
   while (a !== b) {
