@@ -12,6 +12,7 @@ import type ts from "typescript";
 import { type FileResult, type RuleModule, TsconfigLookup, createLintUnits, defineRule, readableTsconfig, rules, runLint, unitFiles } from "leaklint";
 import { REPO_ROOT } from "./lib/fixtures";
 import { runLeaklint } from "./lib/cli-run";
+import { TestClient } from "./lib/lsp-client";
 import { scratchProjects } from "./lib/scratch";
 
 /** Only typed: `srv` is a server because its type says so (from `@types/node`), not its name. */
@@ -48,6 +49,30 @@ function lint(dir: string, extra: { rules?: readonly RuleModule[]; project?: str
 
 const ids = (file: FileResult | undefined): string[] => (file?.diagnostics ?? []).map((d) => `${d.startPos.line}:${d.ruleId}`);
 const typedWith = (dir: string, file: FileResult | undefined): string | undefined => file?.tsconfig && path.relative(dir, file.tsconfig);
+
+/** The done-when layout: a solution-style root over two packages, one of them a Vite-style web package with a Vue file. */
+function solutionMonorepo(): string {
+  const vue = [
+    "<template><p>{{ now }}</p></template>",
+    "<script setup lang=\"ts\">",
+    "import { ref } from \"vue\";",
+    "const now = ref(Date.now());",
+    "setInterval(() => { now.value = Date.now(); }, 1000);",
+    "</script>",
+    "",
+  ].join("\n");
+  return project({
+    "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "./packages/api" }, { path: "./packages/web" }] }),
+    "packages/api/tsconfig.json": tsconfig({ include: ["src"] }, { composite: true }),
+    "packages/api/src/server.ts": SERVER_LISTENER,
+    "packages/web/tsconfig.json": JSON.stringify({
+      files: [], references: [{ path: "./tsconfig.app.json" }],
+    }),
+    "packages/web/tsconfig.app.json": tsconfig({ include: ["src/**/*.ts", "src/**/*.vue"] }, { composite: true, lib: ["ES2022", "DOM"] }),
+    "packages/web/src/ssr.ts": SERVER_LISTENER,
+    "packages/web/src/Clock.vue": vue,
+  });
+}
 
 describe("monorepos and tsconfigs", () => {
   test("a solution-style tsconfig (files: [] + references, the Vite layout) hands each file to the project that references it", () => {
@@ -149,26 +174,7 @@ describe("monorepos and tsconfigs", () => {
   });
 
   test("done when: a solution-style monorepo with two packages and a Vue file gets typed findings in both packages", () => {
-    const vue = [
-      "<template><p>{{ now }}</p></template>",
-      "<script setup lang=\"ts\">",
-      "import { ref } from \"vue\";",
-      "const now = ref(Date.now());",
-      "setInterval(() => { now.value = Date.now(); }, 1000);",
-      "</script>",
-      "",
-    ].join("\n");
-    const dir = project({
-      "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "./packages/api" }, { path: "./packages/web" }] }),
-      "packages/api/tsconfig.json": tsconfig({ include: ["src"] }, { composite: true }),
-      "packages/api/src/server.ts": SERVER_LISTENER,
-      "packages/web/tsconfig.json": JSON.stringify({
-        files: [], references: [{ path: "./tsconfig.app.json" }],
-      }),
-      "packages/web/tsconfig.app.json": tsconfig({ include: ["src/**/*.ts", "src/**/*.vue"] }, { composite: true, lib: ["ES2022", "DOM"] }),
-      "packages/web/src/ssr.ts": SERVER_LISTENER,
-      "packages/web/src/Clock.vue": vue,
-    });
+    const dir = solutionMonorepo();
     const run = runLeaklint(dir, ["--format", "json", "--debug"]);
     assert.equal(run.code, 1, run.stderr);
     const found = (JSON.parse(run.stdout) as Array<{ filePath: string; ruleId: string; line: number }>)
@@ -182,5 +188,19 @@ describe("monorepos and tsconfigs", () => {
     assert.match(run.stderr, /packages\/web\/src\/ssr\.ts: typed with packages\/web\/tsconfig\.app\.json/);
     // TypeScript reads no .vue file: its script block is linted as before, without types.
     assert.match(run.stderr, /packages\/web\/src\/Clock\.vue: without types/);
+  });
+
+  test("the language server picks the same tsconfigs: typed findings in both packages of the solution", async () => {
+    const dir = solutionMonorepo();
+    const client = await TestClient.start({ root: dir, initializationOptions: { debounceMs: 0 } });
+    try {
+      for (const file of ["packages/api/src/server.ts", "packages/web/src/ssr.ts"]) {
+        const document = client.open(path.join(dir, file));
+        const found = await client.diagnosticsFor(document.uri, document.version);
+        assert.deepEqual(found.map((d) => `${d.range.start.line + 1}:${String(d.code)}`), ["4:listener-not-removed"], file);
+      }
+    } finally {
+      await client.stop();
+    }
   });
 });
