@@ -130,8 +130,12 @@ describe("monorepos and tsconfigs", () => {
       "a/server.ts": SERVER_LISTENER,
       "b/tsconfig.json": tsconfig({ include: ["*.ts"] }, { types: [] }),
       "b/server.ts": SERVER_LISTENER,
+      // Every visible @types package is no evidence that the code runs in a browser, even with the DOM lib.
+      "c/tsconfig.json": tsconfig({ include: ["*.ts"] }, { lib: ["ES2022", "DOM"] }),
+      "c/ping.ts": "export async function ping(url: string): Promise<boolean> {\n  const res = await fetch(url);\n  return res.ok;\n}\n",
     });
     const files = lint(dir);
+    assert.deepEqual(ids(files.get("c/ping.ts")), ["2:unconsumed-response-body"]);
     assert.deepEqual(ids(files.get("a/server.ts")), ["4:listener-not-removed"]);
     assert.deepEqual(ids(files.get("b/server.ts")), [], "types: [] is kept: no @types/node, so `srv` is not known to be a server");
     const [unit] = createLintUnits([path.join(dir, "a", "server.ts")]);
