@@ -3,10 +3,9 @@
 // program reuses the rest). Files outside any tsconfig are parsed on their
 // own and analysed loose (no program: names and scopes only, like the CLI).
 // Open documents and temporary overlays (fix-all passes) shadow the disk.
-import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { LOOSE_PARSE_OPTIONS, type TypeInfo, buildCheckedProgram, parseTsconfig, stubbingHost, tsconfigProblems } from "leaklint";
+import { LOOSE_PARSE_OPTIONS, type TypeInfo, TsconfigLookup, buildCheckedProgram, parseTsconfig, stubbingHost, tsconfigProblems } from "leaklint";
 import { FileStore, SourceFiles } from "./file-store";
 
 export interface AnalysisTarget {
@@ -148,7 +147,8 @@ export class ProjectHost {
   private readonly projects = new Map<string, Project>();
   /** tsconfig files that failed to parse, with the reason (reported once per change). */
   private readonly broken = new Map<string, string>();
-  private readonly nearestConfig = new Map<string, string | undefined>();
+  /** Which tsconfig types a file (the engine's lookup, the same as the CLI's): read through `parse`, cached until files or tsconfigs change. */
+  private readonly tsconfigs = new TsconfigLookup((tsconfig) => this.parse(tsconfig));
   /** Open files analysed loose (outside any tsconfig). */
   private readonly loose = new Set<string>();
 
@@ -193,7 +193,6 @@ export class ProjectHost {
     for (const { fileName, kind } of changes) {
       const base = path.basename(fileName);
       if (CONFIG_NAMES.has(base) || /^tsconfig\..*\.json$/.test(base)) {
-        if (kind !== "changed") this.nearestConfig.clear();
         this.dropProjects();
         continue;
       }
@@ -248,11 +247,11 @@ export class ProjectHost {
   }
 
   private typedProjectFor(fileName: string): Project | undefined {
-    const tsconfig = this.findTsconfig(path.dirname(fileName));
+    const tsconfig = this.tsconfigs.find(fileName).tsconfig;
     if (!tsconfig || this.broken.has(tsconfig)) return undefined;
     let project = this.projects.get(tsconfig);
     if (!project) {
-      const parsed = this.parse(tsconfig);
+      const parsed = this.tsconfigs.read(tsconfig);
       if (!parsed) return undefined;
       project = new Project(tsconfig, { ...parsed.options, noEmit: true }, parsed.fileNames.map(normalize), this.store, this.files);
       this.projects.set(tsconfig, project);
@@ -282,8 +281,9 @@ export class ProjectHost {
 
   /** Files were created or deleted: re-read every project's file list. */
   private refreshRoots(): void {
+    this.tsconfigs.clear();
     for (const [tsconfig, project] of this.projects) {
-      const parsed = this.parse(tsconfig);
+      const parsed = this.tsconfigs.read(tsconfig);
       if (parsed) project.setRoots(parsed.fileNames.map(normalize));
     }
   }
@@ -291,6 +291,7 @@ export class ProjectHost {
   private dropProjects(): void {
     this.projects.clear();
     this.broken.clear();
+    this.tsconfigs.clear();
     this.release();
   }
 
@@ -328,15 +329,6 @@ export class ProjectHost {
         this.release();
       }, this.releaseAfterMs).unref();
     }
-  }
-
-  private findTsconfig(dir: string): string | undefined {
-    if (this.nearestConfig.has(dir)) return this.nearestConfig.get(dir);
-    const candidate = path.join(dir, "tsconfig.json");
-    const parent = path.dirname(dir);
-    const found = fs.existsSync(candidate) ? normalize(candidate) : parent === dir ? undefined : this.findTsconfig(parent);
-    this.nearestConfig.set(dir, found);
-    return found;
   }
 }
 

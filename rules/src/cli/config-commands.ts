@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import ignore from "ignore";
-import { type LeaklintConfig, type RuleModule, type SeveritySetting, RulesPerFile, nearestTsconfig, parseTsconfig } from "../engine";
+import { type LeaklintConfig, type RuleModule, type SeveritySetting, RulesPerFile, TsconfigLookup, readableTsconfig } from "../engine";
 import { UsageError } from "./args";
 
 export const INIT_FILE = "leaklint.config.json";
@@ -72,13 +72,14 @@ export function printConfig(
   }));
   const rel = path.relative(config.baseDir, file).split(path.sep).join("/");
   const ignored = !!rel && !rel.startsWith("..") && ignore().add(config.ignores).ignores(rel);
-  const tsconfig = project ? path.resolve(cwd, project) : nearestTsconfig(path.dirname(file));
+  const choice = new TsconfigLookup(readableTsconfig).find(file, project && path.resolve(cwd, project));
+  const tsconfig = choice.tsconfig ?? choice.nearest;
   const report = {
     filePath: file,
     configFile: config.file ?? null,
     ignored,
     tsconfig: tsconfig ?? null,
-    typed: tsconfig ? includes(tsconfig, file) : false,
+    typed: choice.tsconfig !== undefined,
     rules: ruleSettings,
     reportUnusedDirectives: config.reportUnusedDirectives,
     ignores: config.ignores,
@@ -91,10 +92,3 @@ export function printConfig(
   return JSON.stringify(report, null, 2) + "\n";
 }
 
-function includes(tsconfig: string, file: string): boolean {
-  try {
-    return parseTsconfig(tsconfig).fileNames.some((f) => path.resolve(f) === file);
-  } catch {
-    return false;
-  }
-}

@@ -35,8 +35,9 @@ export { type RuleSources, PLUGIN_DEFAULT_SEVERITY, builtinSources, checkPluginR
 export { type CheckedProgram, buildCheckedProgram, stubbingHost } from "./hosting/checker-guard";
 export {
   LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type DiscoveryOptions, type LintUnit, type UnparsableSourceFile, createLintUnits, discoverFiles, guardedHost, isLintable, nearestTsconfig,
-  parseTsconfig, tsconfigProblems, unparsablePlaceholder, parseLooseFile, LOOSE_PARSE_OPTIONS, typeInfo, unitFiles,
+  parseTsconfig, readableTsconfig, tsconfigProblems, unparsablePlaceholder, parseLooseFile, LOOSE_PARSE_OPTIONS, typeInfo, unitFiles,
 } from "./hosting/project";
+export { type TsconfigChoice, type TsconfigReader, TsconfigLookup, withTypeScript5Types } from "./hosting/tsconfigs";
 export { type HostedLint, lintHostedFile } from "./hosting/hosted";
 export { type RunOptions, type RunResult, type FileResult, runLint, runLintText, lintText, fixText, loadConfigFor } from "./hosting/run";
 export { type InstanceKind, type InstanceOwner, OwnersAnalysis, owners } from "./analyses/owners";

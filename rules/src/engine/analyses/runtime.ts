@@ -76,7 +76,8 @@ function analyseRuntime(facts: Facts, sourceFile: ts.SourceFile): RuntimeFacts {
   if (SERVER_FOLDERS.test(fileName)) weakNode.push("server folder");
   if (facts.identifiersNamed("require").some((id) => ts.isCallExpression(id.parent) && id.parent.expression === id)) weakNode.push("require()");
   const options = facts.hasTypes ? facts.compilerOptions : undefined;
-  if (options?.types) {
+  // `types: ["*"]` (every visible @types package: what a tsconfig without `types` gets) says nothing either way, as a missing list does.
+  if (options?.types && !options.types.includes("*")) {
     if (options.types.includes("node")) weakNode.push("tsconfig types: node");
     else if ((options.lib ?? []).some((lib) => /dom/i.test(lib))) weakBrowser.push("tsconfig lib: dom without node types");
   }

@@ -11,7 +11,8 @@ import { LOOSE_COMPILER_OPTIONS, type UnparsableSourceFile } from "../core/compi
 import type { TypeInfo } from "../core/types";
 import { isCommittedBundle } from "../analyses/file-kind";
 import { COMPONENT_EXTENSIONS, type ComponentSourceFile, componentView, isComponentFile } from "./sfc";
-import { buildCheckedProgram, stubbingHost } from "./checker-guard";
+import { type CheckedProgram, buildCheckedProgram, stubbingHost } from "./checker-guard";
+import { TsconfigLookup, withTypeScript5Types } from "./tsconfigs";
 
 export { LOOSE_COMPILER_OPTIONS, type UnparsableSourceFile };
 
@@ -139,19 +140,21 @@ function toPosix(p: string): string {
 }
 
 export interface LintUnit {
-  /** The tsconfig program; undefined for loose files, which are parsed one at a time. */
-  program?: ts.Program;
+  /**
+   * Builds the tsconfig program and its checker (undefined for loose files, which are parsed
+   * one at a time). Called by `unitFiles` when the unit's first file is linted, so that only
+   * one program is alive at a time: nothing keeps it once its files are linted.
+   */
+  build?: () => CheckedProgram;
   files: string[];
-  /** The tsconfig the program came from, if any. */
+  /** The tsconfig the program comes from, if any. */
   tsconfig?: string;
-  /** Loose files that belong to a tsconfig project but could not have types, with the reason. */
-  untyped?: Map<string, string>;
-  /** Loose files whose nearest tsconfig (or `--project`) does not include them, with that tsconfig. */
+  /** Loose files whose tsconfig (the nearest, or `--project`) does not include them, with that tsconfig. */
   notIncluded?: Map<string, string>;
 }
 
 export interface ProgramOptions {
-  /** An explicit tsconfig for every file (`--project`). */
+  /** An explicit tsconfig for every file (`--project`); its references are followed. */
   project?: string;
   /** Use tsconfig programs with types (default true). */
   types?: boolean;
@@ -160,54 +163,65 @@ export interface ProgramOptions {
 }
 
 /**
- * Groups files by the program they are analysed in. Each typed program has its checker
- * built here, inside the fault box (hosting/checker-guard.ts): a file the checker cannot
- * handle is linted loose instead. A tsconfig TypeScript cannot read makes its files loose.
+ * Groups files by the tsconfig that types them (hosting/tsconfigs.ts: looked up per file,
+ * references followed, several tsconfigs per folder). Programs are not built here but by
+ * each unit's `build`, inside the fault box (hosting/checker-guard.ts): a file the checker
+ * cannot handle is linted loose instead. A tsconfig TypeScript cannot read makes its files loose.
  */
 export function createLintUnits(files: readonly string[], options: ProgramOptions = {}): LintUnit[] {
   const byConfig = new Map<string, string[]>();
   const loose: string[] = [];
-  const untyped = new Map<string, string>();
   const notIncluded = new Map<string, string>();
-  const configCache = new Map<string, string | undefined>();
+  const problems = new Map<string, ts.Diagnostic[]>();
+  const lookup = new TsconfigLookup((file) => {
+    const own: ts.Diagnostic[] = [];
+    problems.set(file, own);
+    return readTsconfig(file, own);
+  });
+  const told = new Set<string>();
+  const tell = (tsconfig: string): void => {
+    if (!told.has(tsconfig)) options.problems?.push(...(problems.get(tsconfig) ?? []));
+    told.add(tsconfig);
+  };
   for (const file of files) {
-    const config = options.types === false ? undefined
-      : options.project ? path.resolve(options.project) : nearestTsconfig(path.dirname(file), configCache);
-    if (!config) loose.push(file);
-    else byConfig.set(config, [...(byConfig.get(config) ?? []), file]);
+    const choice = options.types === false ? {} : lookup.find(file, options.project);
+    if (choice.nearest) tell(choice.nearest);
+    if (choice.tsconfig) {
+      tell(choice.tsconfig);
+      byConfig.set(choice.tsconfig, [...(byConfig.get(choice.tsconfig) ?? []), file]);
+      continue;
+    }
+    loose.push(file);
+    if (choice.nearest && !choice.nearestUnreadable) notIncluded.set(file, choice.nearest);
   }
   const units: LintUnit[] = [];
-  for (const [config, configFiles] of byConfig) {
-    const parsed = readTsconfig(config, options.problems);
-    const members = new Set(parsed?.fileNames.map((f) => path.resolve(f)));
-    const inProject = configFiles.filter((f) => members.has(f));
-    for (const file of configFiles.filter((f) => !members.has(f))) {
-      loose.push(file);
-      if (parsed) notIncluded.set(file, config);
-    }
-    if (!parsed || inProject.length === 0) continue;
-    const compilerOptions = { ...parsed.options, noEmit: true };
-    const checked = buildCheckedProgram((stubbed) => ts.createProgram({
-      rootNames: parsed.fileNames, options: compilerOptions, host: guardedHost(stubbingHost(ts.createCompilerHost(compilerOptions), stubbed)),
-    }));
-    const typed = inProject.filter((f) => checked.program && !checked.untyped.has(f));
-    for (const file of inProject) {
-      if (typed.includes(file)) continue;
-      loose.push(file);
-      untyped.set(file, checked.untyped.get(file) ?? `no program of ${config} could be type-checked (${checked.failure})`);
-    }
-    if (checked.program && typed.length > 0) units.push({ program: checked.program, files: typed, tsconfig: config });
+  for (const [tsconfig, configFiles] of byConfig) {
+    const parsed = lookup.read(tsconfig)!;
+    units.push({ files: configFiles, tsconfig, build: () => buildProgram(parsed) });
   }
-  if (loose.length > 0) units.push({ files: loose, untyped, notIncluded });
+  if (loose.length > 0) units.push({ files: loose, notIncluded });
   return units;
 }
 
-/** What `lintSourceFile` needs for each file of a unit, one file at a time (loose files are parsed on demand). */
+function buildProgram(parsed: ts.ParsedCommandLine): CheckedProgram {
+  const compilerOptions = { ...parsed.options, noEmit: true };
+  return buildCheckedProgram((stubbed) => ts.createProgram({
+    rootNames: parsed.fileNames, options: compilerOptions, host: guardedHost(stubbingHost(ts.createCompilerHost(compilerOptions), stubbed)),
+  }));
+}
+
+/**
+ * What `lintSourceFile` needs for each file of a unit, one file at a time: a typed unit builds
+ * its program on the first file; a file its checker could not handle (or every file, when no
+ * checker could be built) comes parsed loose, with the reason.
+ */
 export function* unitFiles(unit: LintUnit): Generator<{ fileName: string; sourceFile: ts.SourceFile; types: TypeInfo | undefined; untyped?: string }> {
-  const types = unit.program && typeInfo(unit.program);
+  const checked = unit.build?.();
+  const types = checked?.program && typeInfo(checked.program);
   for (const fileName of unit.files) {
-    const sourceFile = types ? types.program.getSourceFile(fileName) : parseLooseFile(fileName);
-    if (sourceFile) yield { fileName, sourceFile, types, untyped: unit.untyped?.get(fileName) };
+    const untyped = !checked ? undefined : checked.untyped.get(fileName) ?? (types ? undefined : `no program of ${unit.tsconfig} could be type-checked (${checked.failure})`);
+    const sourceFile = types && !untyped ? types.program.getSourceFile(fileName) : parseLooseFile(fileName);
+    if (sourceFile) yield { fileName, sourceFile, types: untyped ? undefined : types, untyped };
   }
 }
 
@@ -294,6 +308,11 @@ export function parseTsconfig(file: string): ts.ParsedCommandLine {
   return parsed;
 }
 
+/** The tsconfig as TypeScript reads it, or undefined when it cannot be read at all. */
+export function readableTsconfig(file: string): ts.ParsedCommandLine | undefined {
+  return readTsconfigFile(file).parsed;
+}
+
 function readTsconfigFile(file: string): { parsed?: ts.ParsedCommandLine; unreadable?: ts.Diagnostic } {
   let unreadable: ts.Diagnostic | undefined;
   const host: ts.ParseConfigFileHost = {
@@ -303,7 +322,9 @@ function readTsconfigFile(file: string): { parsed?: ts.ParsedCommandLine; unread
     },
   };
   const parsed = ts.getParsedCommandLineOfConfigFile(file, { noEmit: true }, host);
-  return parsed && !unreadable ? { parsed } : { unreadable };
+  if (!parsed || unreadable) return { unreadable };
+  parsed.options = withTypeScript5Types(parsed.options);
+  return { parsed };
 }
 
 /** "No inputs were found": the tsconfig covers none of its files, which are then linted loose — not a problem of the config. */

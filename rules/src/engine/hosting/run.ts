@@ -11,7 +11,8 @@ import { type ComponentSourceFile, mapToComponent } from "./sfc";
 import { safeFixes } from "../fixes/fixes";
 import { fixUntilStable, notConvergedMessage } from "../fixes/fix-loop";
 import { ENGINE_RULES, type LintFileOptions, engineDiagnostic, lintSourceFile } from "../core/linter";
-import { createLintUnits, discoverFiles, guardedHost, nearestTsconfig, parseLooseFile, parseTsconfig, typeInfo, unitFiles } from "./project";
+import { createLintUnits, discoverFiles, guardedHost, parseLooseFile, parseTsconfig, readableTsconfig, typeInfo, unitFiles } from "./project";
+import { TsconfigLookup } from "./tsconfigs";
 import type { RuleModule } from "../core/rule";
 import type { LintDiagnostic, SeveritySetting } from "../core/types";
 
@@ -100,8 +101,9 @@ export function runLint(options: RunOptions): RunResult {
   };
   const results: FileResult[] = [];
   const importers = new ImporterIndex(files); // what other files say about a file's lifetime (hosting/importers.ts)
-  // Programs and their checkers are built up front (a whole project almost always has a file
-  // that asks a type question), inside the fault box: see createLintUnits.
+  // A unit's program and checker are built when its first file is linted (a whole project almost
+  // always has a file that asks a type question), inside the fault box, and let go once its
+  // files are linted: one program is alive at a time (see createLintUnits).
   const problems: ts.Diagnostic[] = [];
   const units = phase("program", () => createLintUnits(files, { project: options.project, types: options.types, problems }));
   results.push(...tsconfigResults(problems));
@@ -110,7 +112,7 @@ export function runLint(options: RunOptions): RunResult {
     const next = unitFiles(unit);
     for (;;) {
       // Typed units build their checker on the first file; loose files are parsed here.
-      const item = phase(unit.program ? "program" : "parse", () => next.next());
+      const item = phase(unit.build ? "program" : "parse", () => next.next());
       if (item.done) break;
       const { fileName, sourceFile, types, untyped } = item.value;
       const lintOptions: LintFileOptions = { ...baseOptions, rules: perFile.for(fileName) };
@@ -119,7 +121,7 @@ export function runLint(options: RunOptions): RunResult {
       if (untyped) {
         diagnostics.unshift(engineDiagnostic(sourceFile, ENGINE_RULES.typesUnavailable, "warning", `Linted without types: ${untyped}.`, 0, 0));
       }
-      const result: FileResult = { filePath: fileName, diagnostics, tsconfig: unit.tsconfig, notIncludedBy: unit.notIncluded?.get(fileName) };
+      const result: FileResult = { filePath: fileName, diagnostics, tsconfig: types && unit.tsconfig, notIncludedBy: unit.notIncluded?.get(fileName) };
       if (options.fix && fixable(diagnostics, options.fixFamilies).length > 0) {
         // A component is linted through a blanked view of its script blocks: fixes apply to its own text (same offsets).
         const original = (sourceFile as ComponentSourceFile).leaklintComponent?.original ?? sourceFile.text;
@@ -155,17 +157,16 @@ export function runLintText(options: RunOptions & { text: string; filePath: stri
     reportUnusedDirectives: options.reportUnusedDirectives ?? config.reportUnusedDirectives,
     ruleTimes: new Map(),
   };
-  const tsconfig = options.types === false ? undefined
-    : options.project ? path.resolve(options.cwd ?? process.cwd(), options.project) : nearestTsconfig(path.dirname(filePath));
   let compilerOptions: ts.CompilerOptions | undefined;
   let notIncludedBy: string | undefined;
-  if (tsconfig) {
-    // A file on disk must be one of the tsconfig's; a text that is not on disk yet (an unsaved
-    // buffer) takes the options of the tsconfig it would belong to.
-    const parsed = parseTsconfig(tsconfig);
-    if (!fs.existsSync(filePath) || parsed.fileNames.some((f) => path.resolve(f) === filePath)) compilerOptions = parsed.options;
-    else notIncludedBy = tsconfig;
-  }
+  const choice = options.types === false ? {} : new TsconfigLookup(readableTsconfig)
+    .find(filePath, options.project && path.resolve(options.cwd ?? process.cwd(), options.project));
+  if (choice.nearestUnreadable) parseTsconfig(choice.nearest!); // throws with TypeScript's reason
+  // A file on disk must be one of the tsconfig's; a text that is not on disk yet (an unsaved
+  // buffer) takes the options of the tsconfig it would belong to.
+  const tsconfig = choice.tsconfig ?? (fs.existsSync(filePath) ? undefined : choice.nearest);
+  if (tsconfig) compilerOptions = parseTsconfig(tsconfig).options;
+  else notIncludedBy = choice.nearest;
   const diagnostics = lintText(filePath, options.text, lintOptions, compilerOptions);
   const result: FileResult = { filePath, diagnostics, tsconfig: compilerOptions && tsconfig, notIncludedBy };
   if (options.fix && fixable(diagnostics, options.fixFamilies).length > 0) {
