@@ -5,7 +5,7 @@
 // cannot see. Growth rules ask this for every mutation of a collection across a file;
 // the WeakMap advice asks whether a collection's keys are objects.
 import ts from "typescript";
-import { calleeMemberName, enclosingFunction, isStoringAssignment, referenceKey, walk } from "../core/ast";
+import { calleeMemberName, conjuncts, enclosingFunction, isStoringAssignment, referenceKey, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { outerReference } from "./ownership";
 
@@ -233,15 +233,6 @@ function membershipTest(condition: ts.Expression, negated: boolean): ts.Expressi
 }
 
 /** `a && b && c` → [a, b, c]. */
-function conjuncts(condition: ts.Expression): ts.Expression[] {
-  let expr = condition;
-  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
-  if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
-    return [...conjuncts(expr.left), ...conjuncts(expr.right)];
-  }
-  return [expr];
-}
-
 /** `!flag` / `!this.flag` → the flag. */
 function negatedFlag(condition: ts.Expression): ts.Expression | undefined {
   if (!ts.isPrefixUnaryExpression(condition) || condition.operator !== ts.SyntaxKind.ExclamationToken) return undefined;

@@ -6,7 +6,7 @@
 // collections.ts `firstTimeGuard`; repetition asks this one about a function before it
 // says the function repeats.
 import ts from "typescript";
-import { type FunctionNode, declaredName, enclosingFunction, isExportedDeclaration, isFunctionNode } from "../core/ast";
+import { type FunctionNode, conjuncts, declaredName, enclosingFunction, isExportedDeclaration, isFunctionNode } from "../core/ast";
 import type { Facts } from "../core/facts";
 
 /** Whether `fn` runs at most once per process because of a module-level flag it sets. */
@@ -65,13 +65,15 @@ function isCalledUnderGuard(facts: Facts, ref: ts.Node, flags: Set<ts.Symbol>): 
   return false;
 }
 
-/** `flag` (or `!flag` when `negated`), possibly one conjunct of an `&&` for the negated form. */
+/** `flag` (or `!flag` when `negated`, possibly one conjunct of an `&&`). */
 function testsFlag(facts: Facts, condition: ts.Expression, flags: Set<ts.Symbol>, negated: boolean): boolean {
+  if (negated) return conjuncts(condition).some((c) => testsFlagOnce(facts, c, flags, true));
+  return testsFlagOnce(facts, condition, flags, false);
+}
+
+function testsFlagOnce(facts: Facts, condition: ts.Expression, flags: Set<ts.Symbol>, negated: boolean): boolean {
   let expr = condition;
   while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
-  if (negated && ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
-    return testsFlag(facts, expr.left, flags, true) || testsFlag(facts, expr.right, flags, true);
-  }
   if (negated) {
     if (!ts.isPrefixUnaryExpression(expr) || expr.operator !== ts.SyntaxKind.ExclamationToken) return false;
     expr = expr.operand;

@@ -5,7 +5,7 @@
 // parses numbers or returns literals). Property reads never count. Summaries of
 // functions are computed once per walk, bounded in depth.
 import ts from "typescript";
-import { isFunctionNode } from "../core/ast";
+import { conjuncts, isFunctionNode } from "../core/ast";
 
 /** Member calls that do not throw on ordinary receivers (lookups, logging, conversions). */
 const SAFE_METHODS = new Set(["get", "has", "toString", "toFixed", "includes", "indexOf", "startsWith", "endsWith", "trim", "toLowerCase", "toUpperCase",
@@ -102,10 +102,6 @@ function isThrewGuard(statement: ts.IfStatement): boolean {
   if (!last || !ts.isExpressionStatement(last) || !ts.isBinaryExpression(last.expression) || last.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken
     || last.expression.right.kind !== ts.SyntaxKind.FalseKeyword || !ts.isIdentifier(last.expression.left)) return false;
   const flag = last.expression.left.text;
-  const conjuncts = (expr: ts.Expression): ts.Expression[] => {
-    while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
-    return ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
-  };
   return conjuncts(statement.expression).some((c) => ts.isIdentifier(c) && c.text === flag);
 }
 

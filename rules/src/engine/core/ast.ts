@@ -240,3 +240,13 @@ export function isExportedDeclaration(fn: FunctionNode): boolean {
   const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent.parent.parent : fn;
   return ts.canHaveModifiers(holder) && (ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
 }
+
+/** `a && (b && c)` → [a, b, c] (parentheses looked through); any other condition → [condition]. */
+export function conjuncts(condition: ts.Expression): ts.Expression[] {
+  let expr = condition;
+  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+  if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+    return [...conjuncts(expr.left), ...conjuncts(expr.right)];
+  }
+  return [expr];
+}

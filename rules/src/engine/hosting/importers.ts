@@ -116,14 +116,15 @@ export class ImporterIndex {
       uses = [];
       if (/["'](\.\.?|@)[/"']/.test(text)) {
         const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+        const named = identifiersByName(sourceFile);
         for (const { specifier, node } of relativeImportSites(sourceFile)) {
-          const onlyAs = (test: (use: ts.Identifier) => boolean) => defaultBindingOnlyUsedAs(node, test);
+          const onlyAs = (test: (use: ts.Identifier) => boolean) => defaultBindingOnlyUsedAs(node, named, test);
           const bindings = importedBindings(node);
           if (ts.isImportDeclaration(node) && node.importClause?.isTypeOnly) continue; // loads nothing at run time
           uses.push({
             specifier, importer: file, developmentOnly: isDevelopmentOnly(node), rootMixin: onlyAs(isRootAppMixin), rootComponent: onlyAs(isRootMount),
             renderedOnce: onlyAs(isRenderedOnce), wrappedAsDefault: onlyAs(isWrappedAsDefault),
-            names: bindings.map(([name]) => name), calledAtLoad: bindings.filter(([, local]) => onlyCalledAtLoad(sourceFile, local)).map(([name]) => name),
+            names: bindings.map(([name]) => name), calledAtLoad: bindings.filter(([, local]) => onlyCalledAtLoad(named, local)).map(([name]) => name),
           });
         }
       }
@@ -195,22 +196,30 @@ function importedBindings(site: ts.Node): Array<[string, ts.Identifier]> {
   return result;
 }
 
-/** Every use of `local` in the file is a direct call outside any function (it runs while the module loads). */
-function onlyCalledAtLoad(sourceFile: ts.SourceFile, local: ts.Identifier): boolean {
-  let calls = 0;
-  let other = false;
-  const visit = (node: ts.Node, inFunction: boolean): void => {
-    if (other) return;
-    if (ts.isIdentifier(node) && node !== local && node.text === local.text && !ts.isImportSpecifier(node.parent)) {
-      if (!inFunction && ts.isCallExpression(node.parent) && node.parent.expression === node) calls++;
-      else other = true;
-      return;
+/** Every identifier of the file by its text, with whether it sits in a type (types do not run); one walk per file. */
+function identifiersByName(sourceFile: ts.SourceFile): Map<string, Array<{ id: ts.Identifier; inType: boolean }>> {
+  const named = new Map<string, Array<{ id: ts.Identifier; inType: boolean }>>();
+  const visit = (node: ts.Node, inType: boolean): void => {
+    if (ts.isIdentifier(node)) {
+      const list = named.get(node.text) ?? [];
+      list.push({ id: node, inType });
+      named.set(node.text, list);
     }
-    const entersFunction = ts.isFunctionLike(node) || ts.isClassLike(node);
-    ts.forEachChild(node, (child) => visit(child, inFunction || entersFunction));
+    ts.forEachChild(node, (child) => visit(child, inType || ts.isTypeNode(node)));
   };
   visit(sourceFile, false);
-  return calls > 0 && !other;
+  return named;
+}
+
+/** Every use of `local` in the file is a direct call outside any function (it runs while the module loads). */
+function onlyCalledAtLoad(named: ReadonlyMap<string, ReadonlyArray<{ id: ts.Identifier }>>, local: ts.Identifier): boolean {
+  const uses = (named.get(local.text) ?? []).map(({ id }) => id).filter((id) => id !== local && !ts.isImportSpecifier(id.parent));
+  return uses.length > 0 && uses.every((id) => ts.isCallExpression(id.parent) && id.parent.expression === id && !insideFunctionOrClass(id));
+}
+
+function insideFunctionOrClass(node: ts.Node): boolean {
+  for (let current = node.parent; current; current = current.parent) if (ts.isFunctionLike(current) || ts.isClassLike(current)) return true;
+  return false;
 }
 
 /** The functions the file exports under `names` ("default" included). */
@@ -256,26 +265,27 @@ function runsOnceWith(sourceFile: ts.SourceFile, offset: number, functions: Read
 }
 
 /** `import mobile from "./mixins/mobile"` whose default binding is used, and only used, the way `test` accepts. */
-function defaultBindingOnlyUsedAs(site: ts.Node, test: (use: ts.Identifier) => boolean): boolean {
+function defaultBindingOnlyUsedAs(
+  site: ts.Node, named: ReadonlyMap<string, ReadonlyArray<{ id: ts.Identifier; inType: boolean }>>, test: (use: ts.Identifier) => boolean,
+): boolean {
   if (!ts.isImportDeclaration(site)) return false;
   const name = site.importClause?.name;
   if (!name || site.importClause?.namedBindings) return false;
-  const uses: ts.Identifier[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isTypeNode(node)) return; // types do not run
-    if (ts.isIdentifier(node) && node !== name && node.text === name.text) uses.push(node);
-    ts.forEachChild(node, visit);
-  };
-  visit(site.getSourceFile());
+  const uses = (named.get(name.text) ?? []).filter(({ id, inType }) => id !== name && !inType).map(({ id }) => id);
   return uses.length > 0 && uses.every(test);
+}
+
+/** The outermost node of the element tree `node` sits in (`<Provider><Hyper /></Provider>`), not through `{…}` expressions. */
+function elementTreeTop(node: ts.Node): ts.Node {
+  while (ts.isJsxOpeningElement(node.parent) || ts.isJsxSelfClosingElement(node.parent) || ts.isJsxElement(node.parent)
+    || ts.isJsxFragment(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  return node;
 }
 
 /** `<Terms … />` in the element tree a function returns, not under `{…}`, a condition or a `.map()`. */
 function isRenderedOnce(use: ts.Identifier): boolean {
   if (!ts.isJsxOpeningElement(use.parent) && !ts.isJsxSelfClosingElement(use.parent)) return false;
-  let node: ts.Node = use.parent;
-  while (ts.isJsxOpeningElement(node.parent) || ts.isJsxSelfClosingElement(node.parent) || ts.isJsxElement(node.parent)
-    || ts.isJsxFragment(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  const node = elementTreeTop(use.parent);
   return ts.isReturnStatement(node.parent) || (ts.isArrowFunction(node.parent) && node.parent.body === node);
 }
 
@@ -293,10 +303,7 @@ function isWrappedAsDefault(use: ts.Identifier): boolean {
 
 /** `<Hyper />` inside the first argument of `root.render(…)` / `ReactDOM.render(…)`, or `createApp(App)`, `mount(App, …)`. */
 function isRootMount(use: ts.Identifier): boolean {
-  let node: ts.Node = use;
-  // Up through the element tree it sits in (`<Provider><Hyper /></Provider>`), not through `{…}` expressions.
-  while (ts.isJsxOpeningElement(node.parent) || ts.isJsxSelfClosingElement(node.parent) || ts.isJsxElement(node.parent)
-    || ts.isJsxFragment(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  const node = elementTreeTop(use);
   const call = node.parent;
   if (!ts.isCallExpression(call) || call.arguments[0] !== node) return false;
   const callee = call.expression;
