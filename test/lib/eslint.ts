@@ -29,7 +29,12 @@ export const JS_FILES = ["**/*.js", "**/*.jsx", "**/*.mjs", "**/*.cjs"];
  * (the nearest tsconfig; a program per tsconfig), or parsed without a program.
  */
 export function typescriptFiles(root: string, program: "service" | "project" | "none"): Linter.Config {
-  const parserOptions = program === "service" ? { projectService: true, tsconfigRootDir: root } : program === "project" ? { project: true, tsconfigRootDir: root } : {};
+  // With `CI=true` typescript-eslint infers a single run and caches one program per tsconfig for the
+  // process; the second ESLint (10 after 9) then gets a program whose imports do not resolve, and
+  // TypeScript 6.0.3 throws while wording that error. A user's CI runs one ESLint per process: so do these.
+  const single = { disallowAutomaticSingleRunInference: true };
+  const parserOptions = program === "service" ? { projectService: true, tsconfigRootDir: root, ...single }
+    : program === "project" ? { project: true, tsconfigRootDir: root, ...single } : {};
   return { files: TS_FILES, languageOptions: { parser: tseslint.parser, parserOptions } };
 }
 
