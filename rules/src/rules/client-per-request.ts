@@ -79,6 +79,8 @@ export default defineRule<MessageId, Options>({
     function check(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec, when: string): void {
       const track = trackResource(facts, call, spec, false);
       if (!track || track.outcome === "released" || track.outcome === "field") return;
+      // Outside request handlers, a client the function's closures use belongs to them (a setup function's store, a factory's methods).
+      if (!perRequestCall(when) && track.outcome === "never" && usedByClosure(call, track.refs)) return;
       const name = track.binding?.text ?? "client";
       const data = { label: spec.label, when, name, exit: describeExit(track, sourceFile) };
       const node = call.expression;
@@ -90,6 +92,23 @@ export default defineRule<MessageId, Options>({
         data,
         related: track.leak ? [{ node: track.leak.node, message: "leaves with the client open" }] : [],
         fixes,
+      });
+    }
+
+    function perRequestCall(when: string): boolean {
+      return when === "a request is handled";
+    }
+
+    /** A reference inside a function the creator keeps or hands out: stored in a field or variable, an object's method, or returned. */
+    function usedByClosure(call: ts.Node, refs: readonly ts.Expression[]): boolean {
+      const creator = enclosingFunction(call);
+      return refs.some((ref) => {
+        for (let fn = enclosingFunction(ref); fn && fn !== creator; fn = enclosingFunction(fn)) {
+          const parent = fn.parent;
+          if (ts.isMethodDeclaration(fn) || ts.isPropertyAssignment(parent) || ts.isVariableDeclaration(parent) || ts.isReturnStatement(parent)
+            || (ts.isBinaryExpression(parent) && parent.right === fn && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken)) return true;
+        }
+        return false;
       });
     }
 

@@ -14,6 +14,8 @@ type MessageId = "notRemoved" | "removedOffTeardown" | "neverRemovable" | "fresh
 const ONE_SHOT_EVENTS = new Set(["load", "DOMContentLoaded", "ready", "open", "exit", "beforeExit", "finish", "end", "close", "listening"]);
 type Options = Record<string, never>;
 
+const GESTURE_EVENTS = new Set(["pointermove", "mousemove", "touchmove", "dragover"].map((e) => `"${e}"`));
+
 export default defineRule<MessageId, Options>({
   id: "listener-not-removed",
   meta: {
@@ -203,6 +205,8 @@ export default defineRule<MessageId, Options>({
       if (!owned || isOnTeardownPathFor(facts, own, owned.owner, registration, call)) return false;
       const { matched, fresh } = removalsOnTeardown(facts, own, owned.owner, registration);
       if (matched) return true;
+      // A drag: the move listener lives for one pointer gesture and is removed when it ends, not per instance.
+      if (GESTURE_EVENTS.has(eventText(registration.event)) && findRemovals(facts, registration).some((r) => r.matches)) return true;
       const teardownFn = owned.owner.teardown?.fn ?? [...own.teardownFunctions(owned.owner)][0];
       const teardownName = owned.owner.teardown?.name ?? "dispose";
       const data = { event: eventText(registration.event), target: owned.target, method: owned.method.name, owner: owned.owner.name, teardown: teardownName };

@@ -54,7 +54,7 @@ export default defineRule<MessageId, Options>({
       minEffectDelayMs: { type: "number", description: "Timeouts started by an effect or a component's setup shorter than this (known delays only) are not reported." },
     },
   },
-  defaultOptions: { minClassDelayMs: 1000, minRequestDelayMs: 10_000, minEffectStateDelayMs: 10_000, minEffectDelayMs: 1000 },
+  defaultOptions: { minClassDelayMs: 1000, minRequestDelayMs: 10_000, minEffectStateDelayMs: 10_000, minEffectDelayMs: 5000 },
   create(context) {
     const lifetime = context.use(lifetimes);
     const { facts, sourceFile, options } = context;
@@ -101,6 +101,8 @@ export default defineRule<MessageId, Options>({
       const home = timerHome(facts, handle);
       if (!home || isDeferred(call, timer) || isUnrefed(call)) return false;
       if (home.instance && (timer === "setImmediate" || isShortDelay(facts, call.arguments[1], options.minClassDelayMs))) return false;
+      // A component's own handle (`<script setup>`, an effect's closure), once: a short one fires after unmount and holds nothing longer.
+      if (!home.instance && !rescheduledFunction(call) && isShortDelay(facts, call.arguments[1], options.minEffectDelayMs)) return false;
       const finding = ownedTimerFinding(facts, call, home, timer, { overwrite: false });
       if (!finding || !finding.teardown || (finding.kind === "neverCleared" && home.instance?.kind === "class")) return false;
       const related = [{ node: finding.teardown.node, message: "teardown that should clear it" }];

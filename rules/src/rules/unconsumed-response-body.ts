@@ -1,7 +1,7 @@
 // unconsumed-response-body: `fetch` / undici responses whose body is not read or cancelled on every path; `http.get`/`request` responses never consumed.
 import ts from "typescript";
 import {
-  type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, defineRule, describeExit, isCandidateCall, matchAcquisition,
+  type Facts, type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, defineRule, describeExit, isCandidateCall, matchAcquisition,
   releaseAtStart, releaseBeforeExit, runtime, trackResource,
 } from "../engine";
 
@@ -37,7 +37,7 @@ export default defineRule<MessageId, Options>({
         // `map.get(key)` is everywhere; only `http.get(url, (res) => …)` delivers a response.
         if (calleeMemberName(call) === "get" && !callbackArgument(call)) return;
         const spec = matchAcquisition(facts, call, tables);
-        if (spec?.kind !== "response" || isHeadRequest(call) || (spec.label === "fetch" && isBrowserCode(call))) return;
+        if (spec?.kind !== "response" || isHeadRequest(facts, call) || (spec.label === "fetch" && isBrowserCode(call))) return;
         check(call, spec);
       },
     };
@@ -89,7 +89,12 @@ export default defineRule<MessageId, Options>({
 });
 
 /** `fetch(url, { method: "HEAD" })`: the response has no body to consume. */
-function isHeadRequest(call: ts.CallExpression): boolean {
-  return call.arguments.some((arg) => ts.isObjectLiteralExpression(arg) && arg.properties.some((p) => ts.isPropertyAssignment(p)
-    && p.name.getText() === "method" && ts.isStringLiteralLike(p.initializer) && p.initializer.text.toUpperCase() === "HEAD"));
+/** `{ method: "HEAD" }` among the arguments, inline or in a `const` declared with it: the response has no body. */
+function isHeadRequest(facts: Facts, call: ts.CallExpression): boolean {
+  return call.arguments.some((arg) => {
+    const declaration = ts.isIdentifier(arg) ? facts.symbolAt(arg)?.valueDeclaration : undefined;
+    const options = declaration && ts.isVariableDeclaration(declaration) && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const ? declaration.initializer : arg;
+    return options !== undefined && ts.isObjectLiteralExpression(options) && options.properties.some((p) => ts.isPropertyAssignment(p)
+      && p.name.getText() === "method" && ts.isStringLiteralLike(p.initializer) && p.initializer.text.toUpperCase() === "HEAD");
+  });
 }

@@ -182,9 +182,26 @@ function sameBinding(facts: Facts, a: ts.Expression, b: ts.Expression): boolean 
   if (ts.isIdentifier(rootA) && ts.isIdentifier(rootB)) {
     const symbolA = facts.symbolAt(rootA);
     const symbolB = facts.symbolAt(rootB);
-    return symbolA === undefined || symbolA === symbolB || namesItsFunction(symbolA, symbolB) || namesItsFunction(symbolB, symbolA);
+    return symbolA === undefined || symbolA === symbolB || namesItsFunction(symbolA, symbolB) || namesItsFunction(symbolB, symbolA)
+      || sameHookParameter(symbolA, symbolB);
   }
   return true;
+}
+
+/**
+ * `{ mounted(el) { … el.handler … }, unmounted(el) { … el.handler … } }`: the same parameter of two
+ * methods of one object literal (a Vue directive's hooks, a plugin's install/uninstall) is handed the same object.
+ */
+function sameHookParameter(a: ts.Symbol, b: ts.Symbol | undefined): boolean {
+  const [pa, pb] = [a.valueDeclaration, b?.valueDeclaration];
+  if (!pa || !pb || !ts.isParameter(pa) || !ts.isParameter(pb)) return false;
+  const [fa, fb] = [pa.parent, pb.parent];
+  const hookOf = (fn: ts.SignatureDeclaration): ts.Node | undefined => {
+    const member = ts.isMethodDeclaration(fn) ? fn : ts.isPropertyAssignment(fn.parent) ? fn.parent : undefined;
+    return member && ts.isObjectLiteralExpression(member.parent) ? member.parent : undefined;
+  };
+  const object = hookOf(fa);
+  return object !== undefined && object === hookOf(fb) && fa.parameters.indexOf(pa) === fb.parameters.indexOf(pb);
 }
 
 /**

@@ -55,10 +55,10 @@ export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOpt
         if (strict && !isReactFile(facts.sourceFile)) return throughCallers(facts, fn, options, depth);
         return { fn, when: role === "react-hook" ? "the hook runs" : "the component renders" };
       case "react-effect":
-        if (isRootComponentFile(facts.sourceFile) && isMountOnlyEffect(fn)) return undefined;
+        if ((isRootComponentFile(facts.sourceFile) || isRenderedAtModuleLevel(facts, enclosingFunction(fn))) && isMountOnlyEffect(fn)) return undefined;
         return { fn, when: "the effect runs (every mount or dependency change)" };
       case "mount-hook":
-        if (isRootComponentFile(facts.sourceFile)) return undefined;
+        if (isRootComponentFile(facts.sourceFile) || isRenderedAtModuleLevel(facts, fn.parent)) return undefined;
         return { fn, when: "the component mounts" };
       case "constructor":
         return strict ? undefined : { fn, when: "an instance is created" };
@@ -118,6 +118,17 @@ function throughCallers(facts: Facts, fn: FunctionNode, options: RepetitionOptio
  */
 function isRootComponentFile(sourceFile: ts.SourceFile): boolean {
   return /(^|[/\\])src[/\\]routes[/\\]\+layout\.svelte$|(^|[/\\])App\.(vue|svelte|[jt]sx)$/.test(sourceFile.fileName);
+}
+
+/**
+ * `ReactDOM.render(<Root />, el)`, `createRoot(el).render(<Popout />)` in the file's top-level code:
+ * the component (a function, or the class of a mount hook) is this page's root, mounted once.
+ */
+function isRenderedAtModuleLevel(facts: Facts, component: ts.Node | undefined): boolean {
+  const name = !component ? undefined : ts.isClassLike(component) ? component.name
+    : ts.isFunctionDeclaration(component) || ts.isArrowFunction(component) || ts.isFunctionExpression(component) ? declaredName(component) : undefined;
+  if (!name) return false;
+  return facts.identifiersNamed(name.text).some((id) => ts.isJsxOpeningLikeElement(id.parent) && id.parent.tagName === id && enclosingFunction(id) === undefined);
 }
 
 /** `useEffect(() => …, [])`: runs once per mount. */

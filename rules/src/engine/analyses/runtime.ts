@@ -63,6 +63,7 @@ function analyseRuntime(facts: Facts, sourceFile: ts.SourceFile): RuntimeFacts {
     else if (NODE_BUILTINS.has(module.split("/")[0])) strongNode.push(`import of "${module}"`);
   }
   if (hasJsx(sourceFile)) strongBrowser.push("JSX");
+  if (isServiceWorker(facts, sourceFile)) strongBrowser.push("service worker");
   const components = strongBrowser.length > 0;
   if (API_ROUTES.test(fileName)) strongNode.push("folder pages/api/");
   if (NEXT_SERVER_FILE.test(fileName) && !prologue.includes("use client")) strongNode.push("Next server file without \"use client\"");
@@ -177,6 +178,22 @@ function topStatement(node: ts.Node): ts.Node {
   let top = node;
   while (top.parent && !ts.isSourceFile(top.parent)) top = top.parent;
   return top;
+}
+
+const WORKER_EVENTS = new Set(["fetch", "install", "activate", "push", "sync", "notificationclick"]);
+
+/** `self.addEventListener("fetch", …)`, `self.skipWaiting()`, `self.clients.claim()`, a `ServiceWorkerGlobalScope`: a service worker runs in the browser. */
+function isServiceWorker(facts: Facts, sourceFile: ts.SourceFile): boolean {
+  if (/\bServiceWorkerGlobalScope\b/.test(sourceFile.text)) return true;
+  return facts.identifiersNamed("self").some((id) => {
+    const access = id.parent;
+    if (!ts.isPropertyAccessExpression(access) || access.expression !== id) return false;
+    const member = access.name.text;
+    if (member === "skipWaiting" || member === "clients" || member === "registration") return true;
+    const call = access.parent;
+    const event = ts.isCallExpression(call) && call.expression === access ? call.arguments[0] : undefined;
+    return member === "addEventListener" && event !== undefined && ts.isStringLiteralLike(event) && WORKER_EVENTS.has(event.text);
+  });
 }
 
 /** Uses of a DOM global for real: resolved to the global, and not only probed with `typeof` (isomorphic code does that). */

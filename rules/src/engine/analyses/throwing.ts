@@ -83,6 +83,18 @@ export function isLivenessProbe(node: ts.Node, uses: ReadonlySet<ts.Node>): bool
 }
 
 /**
+ * `session.startTransaction();`, `socket.setNoDelay(true);`: a statement that only calls a method of the
+ * resource itself, synchronously and without awaiting anything. Such a call configures what was just
+ * acquired; it throws on misuse only, not on the failures (I/O, a rejected query) a release in `finally` is for.
+ */
+export function isConfiguringCall(node: ts.Node, uses: ReadonlySet<ts.Node>): boolean {
+  if (!ts.isExpressionStatement(node) || !ts.isCallExpression(node.expression)) return false;
+  const callee = node.expression.expression;
+  if (!ts.isPropertyAccessExpression(callee) || !uses.has(callee.expression)) return false;
+  return !node.expression.arguments.some((arg) => touchesOrAwaits(arg, uses));
+}
+
+/**
  * `if (threw && fd) closeSync(fd)` in the `finally` of a `try` whose last statement is `threw = false`:
  * the condition holds only when the try block threw, so the release runs on the exception path alone.
  */
