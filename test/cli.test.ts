@@ -223,6 +223,7 @@ describe("leaklint CLI", () => {
     const helpers = {
       "packages/integration-tests/src/helpers/session.ts": bodyLeak,
       "e2e/wait.ts": signalLeak,
+      "spec/support/api.ts": bodyLeak,
       "api-tests/stream.ts": STREAM_LEAK,
       "src/ping.ts": bodyLeak,
       "src/wait.ts": signalLeak,

@@ -103,7 +103,8 @@ export class TestClient {
       rootUri: uriOf(options.root),
       workspaceFolders: [{ uri: uriOf(options.root), name: path.basename(options.root) }],
       capabilities,
-      initializationOptions: options.initializationOptions ?? {},
+      // Wall-clock budgets are the budget tests' own business: elsewhere a loaded machine must not skip analyses.
+      initializationOptions: { analysisBudgetMs: 600_000, ...options.initializationOptions },
     });
     client.capabilities = result.capabilities;
     await client.connection.sendNotification("initialized", {});

@@ -48,7 +48,7 @@ export {
 export { type ScopeTeardown, SCOPE_DISPOSE_HOOKS, isOnScopeTeardown, scopeTeardownAt, scopeTeardownText } from "./analyses/scope-teardown";
 export { type EntryTimer, entryTimerRemovedUncleared } from "./analyses/timer-entries";
 export { ProgramCalls, programCalls } from "./analyses/program-calls";
-export { type Repetition, type RepetitionOptions, repetitionAt } from "./analyses/repetition";
+export { type Repetition, type RepetitionOptions, isRootComponentClass, repetitionAt } from "./analyses/repetition";
 export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, fileMayGrowCollections, firstTimeGuard, hasObjectKeys, isObjectType,
   referencesInOtherFiles,
@@ -92,3 +92,4 @@ export { type StoreSubscription, svelteStoreSubscription } from "./analyses/svel
 export {
   type Suppressions, SUPPRESSIONS_FILE, SuppressionsError, isSuppressible, readSuppressions, suppressedFindings, suppressibleCounts, suppressionKey,
 } from "./hosting/suppressions";
+export { isModuleSingleton } from "./analyses/owner-shapes";

@@ -1,8 +1,8 @@
 // listener-not-removed: `on`/`addListener`/`addEventListener` on a longer-lived target from code that runs repeatedly, never removed.
 import ts from "typescript";
 import {
-  type Fix, type Owner, type Registration, defineRule, findRemovals, makeFix, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
-  longLivedTarget,
+  type Fix, type Owner, type Registration, defineRule, findRemovals, isModuleSingleton, makeFix, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
+  enclosingFunction, longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
   connectionTarget, guardedByListenerCheck, removedOffScopeTeardown, scopeTeardownText, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget,
@@ -203,10 +203,14 @@ export default defineRule<MessageId, Options>({
       }
       const owned = ownedRegistration(facts, own, registration);
       if (!owned || isOnTeardownPathFor(facts, own, owned.owner, registration, call)) return false;
+      if (owned.method.name === "constructor" && isModuleSingleton(facts, owned.owner)) return true; // registered once, for the process
       const { matched, fresh } = removalsOnTeardown(facts, own, owned.owner, registration);
       if (matched) return true;
+      const removals = findRemovals(facts, registration).filter((r) => r.matches);
       // A drag: the move listener lives for one pointer gesture and is removed when it ends, not per instance.
-      if (GESTURE_EVENTS.has(eventText(registration.event)) && findRemovals(facts, registration).some((r) => r.matches)) return true;
+      if (removals.length > 0 && GESTURE_EVENTS.has(eventText(registration.event))) return true;
+      // Removed by the function that added it (a listener for one call), or by the handler itself once it has fired.
+      if (removals.some((r) => enclosingFunction(r.call) === enclosingFunction(call) || removesItself(r.call, registration.handler))) return true;
       const teardownFn = owned.owner.teardown?.fn ?? [...own.teardownFunctions(owned.owner)][0];
       const teardownName = owned.owner.teardown?.name ?? "dispose";
       const data = { event: eventText(registration.event), target: owned.target, method: owned.method.name, owner: owned.owner.name, teardown: teardownName };
@@ -326,6 +330,15 @@ function isResultDropped(call: ts.CallExpression): boolean {
 function isNested(decl: ts.Node): boolean {
   for (let current = decl.parent; current; current = current.parent) {
     if (ts.isFunctionLike(current) || ts.isClassLike(current)) return true;
+  }
+  return false;
+}
+
+/** `const listener = (e) => { … target.off("ready", listener) … }`: the removal sits in the handler it removes. */
+function removesItself(removal: ts.Node, handler: ts.Expression): boolean {
+  if (!ts.isIdentifier(handler)) return false;
+  for (let node = removal.parent; node; node = node.parent) {
+    if (ts.isVariableDeclaration(node)) return ts.isIdentifier(node.name) && node.name.text === handler.text;
   }
   return false;
 }

@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type Fix, type InstanceOwner, type Owner, classifyReference, isFunctionNode, isInside, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, defineRule, freshName, indentationAt,
   namedImportEdits,
-  SCOPE_BOUND_HELPERS, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
+  SCOPE_BOUND_HELPERS, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isRootComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
   isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
   storeAndReleaseFixes, storedHandle, lifetimes, svelteStoreSubscription,
 } from "../engine";
@@ -16,6 +16,7 @@ const OBSERVERS = new Set(["MutationObserver", "ResizeObserver", "IntersectionOb
 /** Operators after which a subscription completes by itself. */
 const COMPLETING_OPERATORS = new Set(["take", "first", "last", "single", "takeWhile", "takeUntilDestroyed", "elementAt", "find", "findIndex", "toArray", "timeout"]);
 /** Sources that complete: `of(…)`, `from(…)`, `timer(ms)`, `EMPTY`, HttpClient calls. */
+const DESTROY_NOTICES = /^(destroyed|willDestroy|destroy|disposed|willDispose|onDestroy|onDispose|closed|willClose)\$?$/;
 const FINITE_SOURCES = new Set(["of", "from", "EMPTY", "forkJoin", "firstValueFrom", "lastValueFrom", "throwError", "defer", "ajax", "range"]);
 const HTTP_VERBS = new Set(["get", "post", "put", "delete", "patch", "head", "options", "request", "jsonp"]);
 const VSCODE_CREATORS = new Set([
@@ -229,6 +230,8 @@ export default defineRule<MessageId, Options>({
         source = calleeReceiver(source) ?? source;
         if (source === receiver) break;
       }
+      // `tab.destroyed$`, `session.willDestroy$`: a notification that the object is going away fires once.
+      if (ts.isPropertyAccessExpression(source) && DESTROY_NOTICES.test(source.name.text)) return true;
       if (!ts.isCallExpression(source)) return ts.isIdentifier(source) && FINITE_SOURCES.has(source.text);
       const name = calleeMemberName(source) ?? "";
       if (FINITE_SOURCES.has(name)) return true;
@@ -243,6 +246,7 @@ export default defineRule<MessageId, Options>({
       const instance = instances.instanceAt(node);
       // A component always has a teardown: the framework unmounts it, with or without a hook.
       if (instance && instance.kind !== "class") return (instance.teardown !== undefined || instance.kind === "component") && !instances.isOnTeardownPath(instance, node);
+      if (owner.kind === "class" && isRootComponentClass(owner.classNode)) return false; // the application's root: created once
       if (owner.kind === "class") return owner.teardown !== undefined || isComponentClass(owner.classNode) || lifetime.roleAt(node) === "mount-hook";
       if (owner.kind === "module") return repetitionAt(facts, node, { strict: true }) !== undefined;
       return true;

@@ -122,10 +122,16 @@ function isOwnedRoot(facts: Facts, classNode: ts.ClassLikeDeclaration, fn: ts.No
 }
 
 /** `x = new Subject()` in the class, or `this.x.complete()` / `.dispose()` in its teardown. */
-function isOwnedField(facts: Facts, classNode: ts.ClassLikeDeclaration, name: string): boolean {
+function isOwnedField(facts: Facts, classNode: ts.ClassLikeDeclaration, name: string, depth = 0): boolean {
   const declared = classNode.members.some((m) => ts.isPropertyDeclaration(m) && m.name.getText() === name && m.initializer !== undefined
     && ts.isNewExpression(m.initializer));
   if (declared) return true;
+  // `get focused$() { return this.focused }` (or `this.focused.asObservable()`): the getter hands out an owned field.
+  const forwarded = depth < 2 ? getterField(classNode, name) : undefined;
+  if (forwarded !== undefined) return isOwnedField(facts, classNode, forwarded, depth + 1);
+  // `this.focused$` declared nowhere in a class that extends another (not even as a constructor parameter): the base class's own stream.
+  if (depth === 0 && name.endsWith("$") && !declaresMember(classNode, name) && facts.memberReferences(classNode, name).every((r) => !isAssigned(r))
+    && classNode.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword)) return true;
   const teardown = findTeardown(classNode);
   return facts.memberReferences(classNode, name).some((access) => {
     const parent = access.parent;
@@ -133,6 +139,26 @@ function isOwnedField(facts: Facts, classNode: ts.ClassLikeDeclaration, name: st
     return teardown !== undefined && access.pos >= teardown.pos && access.end <= teardown.end && ts.isPropertyAccessExpression(parent)
       && /^(complete|dispose|destroy)$/.test(parent.name.text);
   });
+}
+
+/** The field a getter returns: `get x$() { return this.x }`, `return this.x.asObservable()`, `return this.x.pipe(…)`. */
+function getterField(classNode: ts.ClassLikeDeclaration, name: string): string | undefined {
+  const getter = classNode.members.find((m): m is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(m) && m.name.getText() === name);
+  const only = getter?.body?.statements.length === 1 ? getter.body.statements[0] : undefined;
+  let value = only && ts.isReturnStatement(only) ? only.expression : undefined;
+  while (value && ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^(asObservable|pipe)$/.test(value.expression.name.text)) {
+    value = value.expression.expression;
+  }
+  return value && ts.isPropertyAccessExpression(value) && value.expression.kind === ts.SyntaxKind.ThisKeyword ? value.name.text : undefined;
+}
+
+function declaresMember(classNode: ts.ClassLikeDeclaration, name: string): boolean {
+  return classNode.members.some((m) => m.name?.getText() === name
+    || (ts.isConstructorDeclaration(m) && m.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name)));
+}
+
+function isAssigned(access: ts.Node): boolean {
+  return ts.isBinaryExpression(access.parent) && access.parent.left === access && access.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
 }
 
 /** `this.name(…)` calls inside the class. */

@@ -10,7 +10,7 @@ export type FileKind = "test" | "script" | "bundle" | "source";
 
 /** Test files, in gitignore syntax (matched against the path relative to the config's folder). */
 export const TEST_FILE_GLOBS: readonly string[] = [
-  "*.test.*", "*.spec.*", "test/", "tests/", "__tests__/", "fixtures/", "e2e/", "integration-tests/", "*-tests/",
+  "*.test.*", "*.spec.*", "test/", "tests/", "spec/", "__tests__/", "fixtures/", "e2e/", "integration-tests/", "*-tests/",
 ];
 /**
  * Families whose findings the built-in override turns off in test files: growth, timers, listeners and
@@ -34,7 +34,7 @@ export const SCRIPT_FILES_OFF_FAMILIES: readonly string[] = ["resource"];
 
 const SCRIPT_PATH = /(^|[/\\])(\.?scripts|examples?|[\w.]+[-_]examples)[/\\]/;
 const BUNDLE_PATHS = /(^|[/\\])\.yarn[/\\](releases|plugins)[/\\]|\.min\.[cm]?js$|[.-]bundle\.[cm]?js$/;
-const TEST_PATH = /(^|[/\\])(test|tests|__tests__|fixtures|e2e|[\w.]+-tests)[/\\]|\.(test|spec)\.[cm]?[jt]sx?$/;
+const TEST_PATH = /(^|[/\\])(test|tests|spec|__tests__|fixtures|e2e|[\w.]+-tests)[/\\]|\.(test|spec)\.[cm]?[jt]sx?$/;
 /** A line this long is minified or generated, not written by hand. */
 const BUNDLE_LINE = 4000;
 /** With a trailing `sourceMappingURL`, a shorter line is enough. */

@@ -275,7 +275,8 @@ export function longLivedTarget(facts: Facts, target: ts.Expression, at: ts.Node
   if (root.kind === ts.SyntaxKind.ThisKeyword && ts.isPropertyAccessExpression(target)) {
     const first = firstMember(target);
     if (first === "props") return `\`${text}\` (from the component's props, which outlive it)`;
-    if (first && isInjectedMember(target, first)) return `the injected \`${text}\``;
+    // `this.el.nativeElement`: an Angular `ElementRef` is the directive's own host element, which goes with it.
+    if (first && isInjectedMember(target, first) && !/\.nativeElement$/.test(text)) return `the injected \`${text}\``;
     return undefined;
   }
   if (ts.isIdentifier(root) && isPropsOfEnclosingComponent(facts, root, at)) return `\`${text}\` (from the component's props, which outlive the effect)`;

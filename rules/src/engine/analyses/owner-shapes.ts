@@ -129,3 +129,14 @@ export function innerFunctionOf(fn: FunctionNode, name: string): FunctionNode | 
   }
   return undefined;
 }
+
+/**
+ * `const monitor = new PerformanceMonitor(); export default monitor;`: the file's one instance of its
+ * class, created by the module's top-level code. It lives as long as the process, so what its
+ * constructor registers is registered once, whatever its teardown forgets.
+ */
+export function isModuleSingleton(facts: Facts, owner: { kind: string; node: ts.Node; name: string }): boolean {
+  if (owner.kind !== "class" || !ts.isClassDeclaration(owner.node)) return false;
+  const news = facts.identifiersNamed(owner.name).filter((id) => ts.isNewExpression(id.parent) && id.parent.expression === id);
+  return news.length === 1 && enclosingFunction(news[0]) === undefined;
+}

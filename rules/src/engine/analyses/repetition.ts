@@ -58,10 +58,10 @@ export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOpt
         if ((isRootComponentFile(facts.sourceFile) || isRenderedAtModuleLevel(facts, enclosingFunction(fn))) && isMountOnlyEffect(fn)) return undefined;
         return { fn, when: "the effect runs (every mount or dependency change)" };
       case "mount-hook":
-        if (isRootComponentFile(facts.sourceFile) || isRenderedAtModuleLevel(facts, fn.parent)) return undefined;
+        if (isRootComponentFile(facts.sourceFile) || isRenderedAtModuleLevel(facts, fn.parent) || isRootComponentClass(fn.parent)) return undefined;
         return { fn, when: "the component mounts" };
       case "constructor":
-        return strict ? undefined : { fn, when: "an instance is created" };
+        return strict || isRootComponentClass(fn.parent) ? undefined : { fn, when: "an instance is created" };
       case "method":
       case "teardown": {
         if (strict && !hasLifecycle(fn)) return undefined;
@@ -129,6 +129,14 @@ function isRenderedAtModuleLevel(facts: Facts, component: ts.Node | undefined): 
     : ts.isFunctionDeclaration(component) || ts.isArrowFunction(component) || ts.isFunctionExpression(component) ? declaredName(component) : undefined;
   if (!name) return false;
   return facts.identifiersNamed(name.text).some((id) => ts.isJsxOpeningLikeElement(id.parent) && id.parent.tagName === id && enclosingFunction(id) === undefined);
+}
+
+/** An Angular application's root component (`@Component({ selector: "app-root" })`): created once per page. */
+export function isRootComponentClass(node: ts.Node | undefined): boolean {
+  if (!node || !ts.isClassLike(node)) return false;
+  return (ts.getDecorators(node) ?? []).some((d) => ts.isCallExpression(d.expression) && /^Component$/.test(d.expression.expression.getText())
+    && d.expression.arguments.some((arg) => ts.isObjectLiteralExpression(arg) && arg.properties.some((p) => ts.isPropertyAssignment(p)
+      && p.name.getText() === "selector" && ts.isStringLiteralLike(p.initializer) && p.initializer.text === "app-root")));
 }
 
 /** `useEffect(() => …, [])`: runs once per mount. */
