@@ -71,12 +71,20 @@ function startInspected(options: CaptureOptions): Started {
   if (!isNode(program)) throw new InspectorError(`capture starts Node programs: give \`-- node <script> …\` (got "${program}"); for anything else start it with --inspect=<port> and pass --inspect <port>`);
   const child = spawn(program === "node" ? process.execPath : program, ["--inspect=127.0.0.1:0", ...rest], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
+  let ended: (error: Error) => void = () => undefined;
+  const exited = new Promise<never>((_, reject) => {
+    ended = reject;
+    child.on("exit", (code, signal) => reject(new InspectorError(`the service exited during the capture (${signal ?? `exit code ${code}`})`)));
+  });
+  exited.catch(() => undefined); // observed by raceExit
   const url = new Promise<string>((resolve, reject) => {
     child.stderr!.on("data", (data: Buffer) => {
       const text = data.toString("utf8");
       stderr += text;
       const match = /Debugger listening on (ws:\/\/\S+)/.exec(stderr);
       if (match) resolve(match[1]);
+      // A Node process that ends while a debugger is attached waits for it to disconnect instead of exiting.
+      if (text.includes("Waiting for the debugger to disconnect")) ended(new InspectorError("the service exited during the capture (it ended while the inspector was attached)"));
       for (const line of text.split("\n")) if (line && !/Debugger listening|For help, see|Debugger attached|Waiting for the debugger/.test(line)) options.log(`[service] ${line}`);
     });
     child.on("error", (error) => reject(new InspectorError(`cannot start ${program}: ${error.message}`)));
@@ -85,10 +93,6 @@ function startInspected(options: CaptureOptions): Started {
   child.stdout!.on("data", (data: Buffer) => {
     for (const line of data.toString("utf8").split("\n")) if (line) options.log(`[service] ${line}`);
   });
-  const exited = new Promise<never>((_, reject) => {
-    child.on("exit", (code, signal) => reject(new InspectorError(`the service exited during the capture (${signal ?? `exit code ${code}`})`)));
-  });
-  exited.catch(() => undefined); // observed by raceExit
   return { child, url, exited };
 }
 
