@@ -9,7 +9,6 @@ import type { RuleModule, SeveritySetting } from "../engine";
 import type { CliIo } from "../cli/main";
 import { captureSnapshots } from "./capture";
 import { type HeapReport, buildReport, describeGrowth, placeGrowth } from "./report";
-import { formatHeapSarif } from "./sarif";
 
 export const HEAP_HELP = `Usage: leaklint heap diff <base> <target> [<final>] [options]
        leaklint heap capture (--load <cmd> | --interval <s>) [options] (-- node <script> … | --inspect <port>)
@@ -120,7 +119,7 @@ function diff([base, target, final]: string[], values: Values, minCount: number 
   });
   const format = values.format;
   io.stdout(format === "json" ? JSON.stringify(report.findings, null, 2) + "\n"
-    : format === "sarif" ? formatHeapSarif(report, builtinRules(), io.cwd)
+    : format === "sarif" ? (require("./sarif") as typeof import("./sarif")).formatHeapSarif(report, builtinRules(), io.cwd)
     : formatHeapStylish(report, io.isTTY && !io.env.NO_COLOR));
   return report.findings.length > 0 ? 1 : 0;
 }
