@@ -41,6 +41,8 @@ export interface InitializationOptions {
 export const ServerCommands = {
   applyFixAll: "leaklint.applyFixAll",
   showDocumentation: "leaklint.showDocumentation",
+  /** HeapDiffArgs → HeapDiffResult: `leaklint heap diff` on two or three snapshot files. */
+  heapDiff: "leaklint.heapDiff",
 } as const;
 
 /** Commands the VS Code extension contributes. */
@@ -49,6 +51,7 @@ export const ClientCommands = {
   showRuleDocumentation: "leaklint.showRuleDocumentation",
   restartServer: "leaklint.restartServer",
   showOutput: "leaklint.showOutput",
+  confirmWithHeapSnapshots: "leaklint.confirmWithHeapSnapshots",
 } as const;
 
 export const FIX_ALL_KIND = "source.fixAll.leaklint";
@@ -124,4 +127,30 @@ export interface DiagnosticData {
   /** The document version the ranges refer to. */
   version: number;
   fixes: Array<{ title: string; safe: boolean; edits: Array<{ range: WireRange; newText: string }> }>;
+}
+
+export interface HeapDiffArgs {
+  /** Absolute paths of base, target and (optionally) final `.heapsnapshot` files, in that order. */
+  snapshots: string[];
+}
+
+/** A finding of `leaklint heap diff --format json`: confirmed static finding or runtime-growth. */
+export interface HeapFinding {
+  filePath: string;
+  ruleId: string;
+  severity: string;
+  message: string;
+  /** 1-based, as in the CLI's JSON. */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  confirmed: boolean;
+  runtime: { countDelta: number; retainedSizeDelta: number; retainerPath: string };
+}
+
+export interface HeapDiffResult {
+  findings: HeapFinding[];
+  /** Why there are no findings to show (bad snapshot, untrusted workspace …). */
+  error?: string;
 }
