@@ -134,20 +134,8 @@ export interface HeapDiffArgs {
   snapshots: string[];
 }
 
-/** A finding of `leaklint heap diff --format json`: confirmed static finding or runtime-growth. */
-export interface HeapFinding {
-  filePath: string;
-  ruleId: string;
-  severity: string;
-  message: string;
-  /** 1-based, as in the CLI's JSON. */
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  confirmed: boolean;
-  runtime: { countDelta: number; retainedSizeDelta: number; retainerPath: string };
-}
+/** A finding of `leaklint heap diff --format json`: a confirmed static finding or runtime-growth (1-based lines and columns). */
+export type HeapFinding = import("leaklint/dist/heap/report").HeapFinding;
 
 export interface HeapDiffResult {
   findings: HeapFinding[];
