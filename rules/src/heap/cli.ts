@@ -27,7 +27,7 @@ Capture options:
       --interval <s>           Wait this many seconds between snapshots (instead of or after --load)
       --no-warmup              Do not run the load before the base snapshot
       --inspect <port>         Attach to a running process started with --inspect=<port>
-  -o, --out <dir>              Where to write base/target/final.heapsnapshot (default ./leaklint-heap)
+      --out <dir>              Where to write base/target/final.heapsnapshot (default ./leaklint-heap)
       --no-diff                Only take the snapshots
 
 Diff options (also for capture):
@@ -73,7 +73,7 @@ const OPTIONS = {
   interval: { type: "string" },
   "no-warmup": { type: "boolean", default: false },
   inspect: { type: "string" },
-  out: { type: "string", short: "o", default: "leaklint-heap" },
+  out: { type: "string", default: "leaklint-heap" },
   "no-diff": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } satisfies ParseArgsConfig["options"];
