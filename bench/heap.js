@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench:heap`: reading and diffing V8 heap snapshots of about 50 MB (and, with
-// --large, about 300 MB). The snapshots are made here: a child process loads a growth
-// script (a module-level Map of request records, listeners added per request, intervals
-// never cleared) and writes base / target / final with v8.writeHeapSnapshot().
+// --large, about 300 MB). The snapshots are those of the example service under load:
+// examples/leaky-service is built, started and loaded by `leaklint heap capture --no-diff`
+// (warm-up, base, load, target, load, final), with as many rounds of its load script as
+// the size asks for.
 //
 // Each measurement runs in a fresh process, so peak RSS (process.resourceUsage().maxRSS)
 // is its own:
@@ -21,39 +22,20 @@ const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
 const DIST = path.join(ROOT, "rules", "dist");
+const EXAMPLE = path.join(ROOT, "examples", "leaky-service");
 const args = new Set(process.argv.slice(2));
-// Records per batch for a target of about this many MB (measured: ~1,150 records per MB).
 const SIZES = args.has("--large") ? [50, 300] : [50];
-const RECORDS_PER_MB = 1150;
-
-const GROWTH = `"use strict";
-const { EventEmitter } = require("node:events");
-const sessions = new Map();
-const bus = new EventEmitter();
-bus.setMaxListeners(0);
-exports.handle = function handle(id) {
-  sessions.set("session-" + id, { id, user: { name: "user-" + id, roles: ["reader", "writer" + (id % 7)] }, seen: [Date.now(), id * 2], headers: { accept: "text/html", "x-id": String(id) } });
-  if (id % 4 === 0) bus.on("shutdown", () => id);
-  if (id % 16 === 0) setInterval(() => id, 3600000);
-};
-`;
+// The final snapshot of the example: ~7 MB idle, ~30 kB more per load round (measured).
+const IDLE_MB = 7;
+const ROUNDS_PER_MB = 33;
 
 function makeSnapshots(dir, megabytes) {
-  fs.writeFileSync(path.join(dir, "growth.js"), GROWTH);
-  const perBatch = Math.round((megabytes * RECORDS_PER_MB) / 2);
-  const driver = `
-    const v8 = require("node:v8");
-    const { handle } = require(${JSON.stringify(path.join(dir, "growth.js"))});
-    let next = 0;
-    const load = (n) => { for (let i = 0; i < n; i++) handle(next++); };
-    load(${perBatch});
-    v8.writeHeapSnapshot(${JSON.stringify(path.join(dir, "base.heapsnapshot"))});
-    load(${perBatch});
-    v8.writeHeapSnapshot(${JSON.stringify(path.join(dir, "target.heapsnapshot"))});
-    load(${Math.round(perBatch / 4)});
-    v8.writeHeapSnapshot(${JSON.stringify(path.join(dir, "final.heapsnapshot"))});
-    process.exit(0);`;
-  execFileSync(process.execPath, ["--max-old-space-size=8192", "-e", driver], { stdio: "inherit" });
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(EXAMPLE, "tsconfig.build.json")], { stdio: "inherit" });
+  const rounds = Math.max(50, Math.round(((megabytes - IDLE_MB) * ROUNDS_PER_MB) / 3)); // warm-up and two loads
+  const port = execFileSync(process.execPath, ["-e", "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); });"], { encoding: "utf8" });
+  execFileSync(process.execPath, [path.join(ROOT, "rules", "bin", "leaklint.js"), "heap", "capture", "--no-diff", "--out", dir,
+    "--load", `node scripts/load.js --rounds ${rounds}`, "--", "node", "--max-old-space-size=8192", "dist/server.js"],
+  { cwd: EXAMPLE, env: { ...process.env, PORT: port }, stdio: ["ignore", "inherit", "inherit"] });
   return ["base", "target", "final"].map((name) => path.join(dir, `${name}.heapsnapshot`));
 }
 

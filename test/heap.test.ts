@@ -4,7 +4,7 @@
 // between batches of calls. The reader is checked against JSON.parse of the same files;
 // the diff, the source mapping and the CLI's confirmation against the engine's findings.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { before, describe, test } from "node:test";
@@ -258,12 +258,67 @@ describe("leaklint heap diff (CLI)", () => {
   });
 
   test("usage errors exit 2", () => {
-    for (const args of [[], ["diff", base], ["compare", base, target], ["diff", base, target, "--format", "sarif"], ["diff", base, target, "--min-count", "0"], ["diff", base, target, "--rule", "nope:off"]]) {
+    for (const args of [[], ["diff", base], ["compare", base, target], ["diff", base, target, "--format", "xml"], ["diff", base, target, "--min-count", "0"], ["diff", base, target, "--rule", "nope:off"],
+      ["capture", "--load", "true"], ["capture", "--interval", "1", "--inspect", "9", "--", "node", "x.js"], ["capture", "--", "node", "x.js"], ["capture", "--interval", "-1", "--", "node", "x.js"],
+      ["capture", "--interval", "1", "--", "python3", "x.py"], ["capture", "--interval", "1", "--inspect", "1", "--no-diff"], ["diff", base, target, "--", "node"]]) {
       const result = heap(...args);
       assert.equal(result.code, 2, `${args.join(" ")}: ${result.stdout}`);
       assert.match(result.stderr, /leaklint heap/);
     }
     assert.equal(heap("--help").code, 0);
+  });
+
+  test("SARIF output carries the confirmation and runtime-growth", () => {
+    const result = heap("diff", base, target, final, "--format", "sarif");
+    assert.equal(result.code, 1, result.stderr);
+    const run = (JSON.parse(result.stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; ruleIndex: number; message: { text: string }; locations: Array<{ physicalLocation: { region: { startLine: number } } }>; partialFingerprints: object; properties: { confirmed: boolean; runtime: { countDelta: number; retainerPath: string } } }> }> }).runs[0];
+    const at = (line: number) => run.results.find((r) => r.locations[0].physicalLocation.region.startLine === line);
+    const interval = at(LINE.setInterval)!;
+    assert.equal(interval.ruleId, "uncleared-interval");
+    assert.equal(interval.properties.confirmed, true);
+    assert.match(interval.message.text, /\(confirmed at run time: \+[\d,]+ objects, .* held by .*TimersList.*\)$/);
+    const sessions = at(LINE.sessions)!;
+    assert.equal(sessions.ruleId, "runtime-growth");
+    assert.equal(run.tool.driver.rules[sessions.ruleIndex].id, "runtime-growth");
+    assert.equal(sessions.properties.runtime.retainerPath, "sessions (Map) → table");
+    assert.ok(run.results.every((r) => Object.keys(r.partialFingerprints).length === 1));
+    assert.equal(run.results.length, 4);
+  });
+});
+
+describe("leaklint heap capture", () => {
+  test("attaches to a process's --inspect port and takes three snapshots on an interval", async () => {
+    const out = path.join(dir, "captured");
+    const grower = spawn(process.execPath, ["--inspect=127.0.0.1:0", "-e", "const kept = []; setInterval(() => { for (let i = 0; i < 500; i++) kept.push({ i }); }, 20);"], { stdio: ["ignore", "ignore", "pipe"] });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        grower.stderr.on("data", (d: Buffer) => {
+          text += d.toString();
+          const match = /ws:\/\/127\.0\.0\.1:(\d+)\//.exec(text);
+          if (match) resolve(match[1]);
+        });
+        grower.on("exit", () => reject(new Error(text)));
+      });
+      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, "heap", "capture", "--inspect", port, "--interval", "0.3", "--no-diff", "--out", out], { cwd: dir });
+        let stderr = "";
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("exit", (code) => resolve({ code, stderr }));
+      });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /final snapshot: [\d.]+ MB/);
+      const ids = ["base", "target", "final"].map((name) => readSnapshotIds(path.join(out, `${name}.heapsnapshot`)));
+      assert.ok(ids[2].length > ids[0].length, "the final snapshot holds more objects than the base");
+    } finally {
+      grower.kill();
+    }
+  });
+
+  test("a service that dies during the capture is a clear error", () => {
+    const result = heap("capture", "--interval", "5", "--out", path.join(dir, "dead"), "--", "node", "-e", "setTimeout(() => process.exit(3), 300)");
+    assert.equal(result.code, 2, result.stdout);
+    assert.match(result.stderr, /leaklint heap: the service exited during the capture/);
   });
 });
 

@@ -9,6 +9,7 @@ import {
 } from "vscode-languageclient/node";
 import { type InitializationOptions, type StatusParams, ClientCommands, Methods, type RuleDocumentation } from "../../server/src/protocol";
 import { fixAllInActiveFile, pickAndShowRuleDocumentation, showRuleDocumentation } from "./commands";
+import { confirmWithHeapSnapshots } from "./heap";
 import { StatusItem } from "./status";
 
 const LANGUAGES = ["typescript", "typescriptreact", "javascript", "javascriptreact"];
@@ -18,6 +19,7 @@ class Extension implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private status: StatusItem | undefined;
   private readonly output = vscode.window.createOutputChannel("leaklint", { log: true });
+  private readonly heapFindings = vscode.languages.createDiagnosticCollection("leaklint heap");
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
@@ -69,6 +71,7 @@ class Extension implements vscode.Disposable {
         withClient((client) => pickAndShowRuleDocumentation(client, ruleId))()),
       vscode.commands.registerCommand(ClientCommands.restartServer, () => this.restart()),
       vscode.commands.registerCommand(ClientCommands.showOutput, () => this.output.show()),
+      vscode.commands.registerCommand(ClientCommands.confirmWithHeapSnapshots, withClient((client) => confirmWithHeapSnapshots(client, this.heapFindings))),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart()),
     );
   }
@@ -76,6 +79,7 @@ class Extension implements vscode.Disposable {
   dispose(): void {
     this.status?.dispose();
     this.output.dispose();
+    this.heapFindings.dispose();
   }
 }
 

@@ -13,7 +13,10 @@ const io = {
 };
 // `leaklint heap …` does not load the linter up front: reading snapshots needs the memory first.
 if (argv[0] === "heap") {
-  process.exitCode = require("../dist/heap/cli.js").heapMain(argv.slice(1), io);
+  // `heap diff` answers synchronously, `heap capture` with a promise.
+  const code = require("../dist/heap/cli.js").heapMain(argv.slice(1), io);
+  if (typeof code === "number") process.exitCode = code;
+  else code.then((c) => { process.exitCode = c; });
 } else {
   require("../dist/cli/main.js").main(argv, io).then((code) => {
     process.exitCode = code;

@@ -41,6 +41,8 @@ export interface InitializationOptions {
 export const ServerCommands = {
   applyFixAll: "leaklint.applyFixAll",
   showDocumentation: "leaklint.showDocumentation",
+  /** HeapDiffArgs → HeapDiffResult: `leaklint heap diff` on two or three snapshot files. */
+  heapDiff: "leaklint.heapDiff",
 } as const;
 
 /** Commands the VS Code extension contributes. */
@@ -49,6 +51,7 @@ export const ClientCommands = {
   showRuleDocumentation: "leaklint.showRuleDocumentation",
   restartServer: "leaklint.restartServer",
   showOutput: "leaklint.showOutput",
+  confirmWithHeapSnapshots: "leaklint.confirmWithHeapSnapshots",
 } as const;
 
 export const FIX_ALL_KIND = "source.fixAll.leaklint";
@@ -124,4 +127,18 @@ export interface DiagnosticData {
   /** The document version the ranges refer to. */
   version: number;
   fixes: Array<{ title: string; safe: boolean; edits: Array<{ range: WireRange; newText: string }> }>;
+}
+
+export interface HeapDiffArgs {
+  /** Absolute paths of base, target and (optionally) final `.heapsnapshot` files, in that order. */
+  snapshots: string[];
+}
+
+/** A finding of `leaklint heap diff --format json`: a confirmed static finding or runtime-growth (1-based lines and columns). */
+export type HeapFinding = import("leaklint/dist/heap/report").HeapFinding;
+
+export interface HeapDiffResult {
+  findings: HeapFinding[];
+  /** Why there are no findings to show (bad snapshot, untrusted workspace …). */
+  error?: string;
 }

@@ -14,10 +14,11 @@ import { CONFIG_FILE_NAMES, fixLabel } from "leaklint";
 import { Analyzer } from "./analysis";
 import { DEFAULT_BUDGET } from "./budget";
 import { fixAllAction, quickFixes, wantsFixAll, wantsQuickFixes, workspaceEdit } from "./code-actions";
+import { heapSnapshotsOf, runHeapDiff } from "./heap-diff";
 import { DocumentLinter } from "./linting";
 import { ProjectHost } from "./projects";
 import {
-  type ApplyFixAllArgs, type InitializationOptions, type LeaklintSettings, type RuleDocumentationParams, type RuleSummary, type ServerStats,
+  type ApplyFixAllArgs, type HeapDiffResult, type InitializationOptions, type LeaklintSettings, type RuleDocumentationParams, type RuleSummary, type ServerStats,
   FIX_ALL_KIND, Methods, ServerCommands,
 } from "./protocol";
 import { Scheduler } from "./scheduler";
@@ -136,7 +137,7 @@ export class LeaklintServer {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: ["quickfix", FIX_ALL_KIND], resolveProvider: false },
-        executeCommandProvider: { commands: [ServerCommands.applyFixAll, ServerCommands.showDocumentation] },
+        executeCommandProvider: { commands: [ServerCommands.applyFixAll, ServerCommands.showDocumentation, ServerCommands.heapDiff] },
         workspace: { workspaceFolders: { supported: true } },
         ...(this.features.pull
           ? { diagnosticProvider: { identifier: "leaklint", interFileDependencies: false, workspaceDiagnostics: false } }
@@ -249,8 +250,9 @@ export class LeaklintServer {
     return actions;
   }
 
-  private async executeCommand(params: ExecuteCommandParams): Promise<void> {
+  private async executeCommand(params: ExecuteCommandParams): Promise<HeapDiffResult | void> {
     const [argument] = params.arguments ?? [];
+    if (params.command === ServerCommands.heapDiff) return this.heapDiff(argument);
     if (params.command === ServerCommands.applyFixAll) {
       const { uri } = argument as ApplyFixAllArgs;
       const document = this.documents.get(uri);
@@ -266,6 +268,14 @@ export class LeaklintServer {
     } else if (params.command === ServerCommands.showDocumentation) {
       await this.showDocumentation(String(argument));
     }
+  }
+
+  /** The diff lints with the workspace's config and tsconfigs: only in a trusted workspace. */
+  private async heapDiff(argument: unknown): Promise<HeapDiffResult> {
+    if (!this.linter.trusted) return { findings: [], error: "Confirming with heap snapshots needs a trusted workspace (it lints with the workspace's config)." };
+    const snapshots = heapSnapshotsOf(argument);
+    if (typeof snapshots === "string") return { findings: [], error: snapshots };
+    return runHeapDiff(snapshots, this.folders[0] ?? path.dirname(snapshots[0]));
   }
 
   private async showDocumentation(ruleId: string): Promise<void> {

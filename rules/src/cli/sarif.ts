@@ -17,7 +17,13 @@ interface Region {
   endColumn: number;
 }
 
-export function formatSarif(results: readonly FileResult[], rules: readonly RuleModule[], context: ReportContext, version: string): string {
+/** What another report (`leaklint heap`) adds: rule descriptors, and per result a message suffix and properties. */
+export interface SarifExtras {
+  rules?: object[];
+  annotate?: (d: LintDiagnostic) => { message: string; properties: Record<string, unknown> } | undefined;
+}
+
+export function formatSarif(results: readonly FileResult[], rules: readonly RuleModule[], context: ReportContext, version: string, extras: SarifExtras = {}): string {
   const descriptors = [
     ...rules.map((rule) => ({
       id: rule.id,
@@ -37,6 +43,7 @@ export function formatSarif(results: readonly FileResult[], rules: readonly Rule
       defaultConfiguration: { level: "error" },
       properties: { family: "engine" },
     })),
+    ...(extras.rules ?? []) as Array<{ id: string }>,
   ];
   const indexOf = new Map(descriptors.map((d, i) => [d.id, i]));
   const uri = (file: string): string => repoPath(context, file);
@@ -50,7 +57,7 @@ export function formatSarif(results: readonly FileResult[], rules: readonly Rule
         ruleId: d.ruleId,
         ruleIndex: indexOf.get(d.ruleId),
         level: level(d.severity),
-        message: { text: d.message },
+        message: { text: d.message + (extras.annotate?.(d)?.message ?? "") },
         locations: [location(uri(result.filePath), regionOf(d))],
         partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
         relatedLocations: d.related.map((r, i) => ({
@@ -68,7 +75,7 @@ export function formatSarif(results: readonly FileResult[], rules: readonly Rule
             })),
           }],
         })),
-        properties: { family: d.family, safeFixes: d.fixes.filter((f) => f.safe).length },
+        properties: { family: d.family, safeFixes: d.fixes.filter((f) => f.safe).length, ...extras.annotate?.(d)?.properties },
       }))),
     }],
   };

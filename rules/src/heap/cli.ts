@@ -1,22 +1,37 @@
 // `leaklint heap …`: the run-time half of leaklint. `heap diff <base> <target> [<final>]`
 // reads V8 heap snapshots, finds what grew and stayed alive, follows it back to the
-// source and confirms the static findings it matches. Exit 0 no growth, 1 findings,
-// 2 usage error or unreadable snapshot.
+// source and confirms the static findings it matches; `heap capture` takes the three
+// snapshots of a running Node process under load and diffs them. Exit 0 no growth,
+// 1 findings, 2 usage error, unreadable snapshot or failed capture.
 import path from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { RuleModule, SeveritySetting } from "../engine";
 import type { CliIo } from "../cli/main";
+import { captureSnapshots } from "./capture";
 import { type HeapReport, buildReport, describeGrowth, placeGrowth } from "./report";
 
 export const HEAP_HELP = `Usage: leaklint heap diff <base> <target> [<final>] [options]
+       leaklint heap capture (--load <cmd> | --interval <s>) [options] (-- node <script> … | --inspect <port>)
 
-Finds objects allocated after <base> that are still alive in <target> (and <final>),
+diff finds objects allocated after <base> that are still alive in <target> (and <final>),
 groups them by what holds them, maps each group to a file and line, and confirms the
 static finding there (or reports runtime-growth). Snapshots: .heapsnapshot files from
 v8.writeHeapSnapshot(), node --heapsnapshot-signal, or Chrome DevTools (docs/heap.md).
 
-Options:
-  -f, --format <name>          stylish (default) or json
+capture starts the program after \`--\` with the inspector on 127.0.0.1 (or attaches to
+--inspect <port>), runs the load once as a warm-up, takes base, runs the load, takes
+target, runs the load, takes final, stops the program it started and runs diff.
+
+Capture options:
+      --load <cmd>             Shell command that puts load on the program (LEAKLINT_HEAP_PHASE=warm-up|1|2)
+      --interval <s>           Wait this many seconds between snapshots (instead of or after --load)
+      --no-warmup              Do not run the load before the base snapshot
+      --inspect <port>         Attach to a running process started with --inspect=<port>
+      --out <dir>              Where to write base/target/final.heapsnapshot (default ./leaklint-heap)
+      --no-diff                Only take the snapshots
+
+Diff options (also for capture):
+  -f, --format <name>          stylish (default), json or sarif
       --min-count <n>          Ignore groups of fewer new objects (default 100)
       --no-lint                Do not lint the files the snapshots point at (runtime-growth only)
       --rule <id:severity>     Override a rule for the lint that confirms (repeatable)
@@ -24,21 +39,27 @@ Options:
   -c, --config <file>          Use this leaklint config file
   -h, --help                   Print this help
 
-Exit codes: 0 no growth, 1 growth found, 2 usage error or unreadable snapshot.
+Exit codes: 0 no growth, 1 growth found, 2 usage error, unreadable snapshot or failed capture.
 (To lint a directory named heap, run \`leaklint ./heap\`.)
 `;
 
 class UsageError extends Error {}
 
-export function heapMain(argv: string[], io: CliIo): number {
+/** `heap diff` answers synchronously, `heap capture` with a promise. */
+export function heapMain(argv: string[], io: CliIo): number | Promise<number> {
   try {
-    return run(argv, io);
+    const code = run(argv, io);
+    return typeof code === "number" ? code : code.catch((error: unknown) => fail(error, io));
   } catch (error) {
-    // Usage errors, unreadable snapshots (HeapSnapshotError), config errors: a message, exit 2.
-    const hint = error instanceof UsageError ? "\nRun `leaklint heap --help` for usage." : "";
-    io.stderr(`leaklint heap: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
-    return 2;
+    return fail(error, io);
   }
+}
+
+// Usage errors, unreadable snapshots (HeapSnapshotError), failed captures, config errors: a message, exit 2.
+function fail(error: unknown, io: CliIo): number {
+  const hint = error instanceof UsageError ? "\nRun `leaklint heap --help` for usage." : "";
+  io.stderr(`leaklint heap: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
+  return 2;
 }
 
 const OPTIONS = {
@@ -48,6 +69,12 @@ const OPTIONS = {
   rule: { type: "string", multiple: true, default: [] as string[] },
   project: { type: "string", short: "p" },
   config: { type: "string", short: "c" },
+  load: { type: "string" },
+  interval: { type: "string" },
+  "no-warmup": { type: "boolean", default: false },
+  inspect: { type: "string" },
+  out: { type: "string", default: "leaklint-heap" },
+  "no-diff": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } satisfies ParseArgsConfig["options"];
 
@@ -59,22 +86,28 @@ function parse(argv: string[]) {
   }
 }
 
-function run(argv: string[], io: CliIo): number {
-  const parsed = parse(argv);
-  const { values, positionals } = parsed;
+type Values = ReturnType<typeof parse>["values"];
+const FORMATS = ["stylish", "json", "sarif"];
+
+function run(argv: string[], io: CliIo): number | Promise<number> {
+  const split = argv.indexOf("--");
+  const program = split < 0 ? [] : argv.slice(split + 1);
+  const { values, positionals } = parse(split < 0 ? argv : argv.slice(0, split));
   if (values.help || positionals.length === 0) {
     (values.help ? io.stdout : io.stderr)(HEAP_HELP);
     return values.help ? 0 : 2;
   }
   const [command, ...files] = positionals;
-  if (command !== "diff") throw new UsageError(`unknown command "${command}" (expected diff)`);
+  if (command !== "diff" && command !== "capture") throw new UsageError(`unknown command "${command}" (expected diff or capture)`);
+  if (!FORMATS.includes(values.format)) throw new UsageError(`unknown format "${values.format}" (expected ${FORMATS.join(", ")})`);
+  const minCount = positiveNumber(values["min-count"], "--min-count", true);
+  if (command === "capture") return capture(values, files, program, minCount, io);
+  if (program.length > 0) throw new UsageError("diff takes no program after --");
   if (files.length < 2 || files.length > 3) throw new UsageError(`diff expects <base> <target> [<final>], got ${files.length} snapshot(s)`);
-  const format = values.format;
-  if (format !== "stylish" && format !== "json") throw new UsageError(`unknown format "${format}" (expected stylish, json)`);
-  const minCount = values["min-count"] === undefined ? undefined : Number(values["min-count"]);
-  if (minCount !== undefined && (!Number.isInteger(minCount) || minCount < 1)) throw new UsageError(`--min-count expects a positive integer, got "${values["min-count"]}"`);
+  return diff(files.map((file) => path.resolve(io.cwd, file)), values, minCount, io);
+}
 
-  const [base, target, final] = files.map((file) => path.resolve(io.cwd, file));
+function diff([base, target, final]: string[], values: Values, minCount: number | undefined, io: CliIo): number {
   const overrides = parseOverrides(values.rule); // loads the engine up front when --rule is given, to check the ids
   const report = buildReport(placeGrowth(base, target, final, { minCount }), {
     lint: !values["no-lint"],
@@ -84,8 +117,34 @@ function run(argv: string[], io: CliIo): number {
     project: values.project,
     configFile: values.config,
   });
-  io.stdout(format === "json" ? JSON.stringify(report.findings, null, 2) + "\n" : formatHeapStylish(report, io.isTTY && !io.env.NO_COLOR));
+  const format = values.format;
+  io.stdout(format === "json" ? JSON.stringify(report.findings, null, 2) + "\n"
+    : format === "sarif" ? (require("./sarif") as typeof import("./sarif")).formatHeapSarif(report, builtinRules(), io.cwd)
+    : formatHeapStylish(report, io.isTTY && !io.env.NO_COLOR));
   return report.findings.length > 0 ? 1 : 0;
+}
+
+async function capture(values: Values, files: string[], program: string[], minCount: number | undefined, io: CliIo): Promise<number> {
+  if (files.length > 0) throw new UsageError(`capture takes no snapshot files (got ${files.join(" ")}); put the program after --`);
+  const port = positiveNumber(values.inspect, "--inspect", true);
+  if ((port === undefined) === (program.length === 0)) throw new UsageError("capture needs either a program after -- (node <script> …) or --inspect <port>, not both");
+  const interval = positiveNumber(values.interval, "--interval", false);
+  if (!values.load && interval === undefined) throw new UsageError("capture needs --load <cmd> or --interval <s> to say what happens between snapshots");
+  if (!values["no-diff"]) parseOverrides(values.rule); // check the overrides before the capture, not after it
+  const outDir = path.resolve(io.cwd, values.out);
+  const snapshots = await captureSnapshots({
+    outDir, load: values.load, interval, warmup: !values["no-warmup"], port, command: program.length > 0 ? program : undefined,
+    cwd: io.cwd, env: io.env, log: (line) => io.stderr(`leaklint heap: ${line}\n`),
+  });
+  if (values["no-diff"]) return 0;
+  return diff(snapshots, values, minCount, io);
+}
+
+function positiveNumber(value: string | undefined, option: string, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0) || (integer && !Number.isInteger(n))) throw new UsageError(`${option} expects a positive ${integer ? "integer" : "number"}, got "${value}"`);
+  return n;
 }
 
 // The engine and its rules load TypeScript: only once the snapshots have been read and released.

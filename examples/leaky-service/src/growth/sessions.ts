@@ -16,7 +16,7 @@ const hitsByIp: Record<string, number> = {};
 const startedAt = new Map<Request, number>();
 
 // OK: bounded, evicting the oldest session when full.
-const MAX_RECENT_SESSIONS = 10_000;
+const MAX_RECENT_SESSIONS = 500;
 const recentSessions = new Map<string, Session>();
 
 // OK: a WeakMap does not keep its request keys alive.

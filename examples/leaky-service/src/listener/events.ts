@@ -6,11 +6,13 @@ export const bus = new EventEmitter();
 
 export function registerEventRoutes(app: Express): void {
   app.get("/events", (req: Request, res: Response) => {
+    res.flushHeaders();
     // LEAK: a listener on the module-level bus per request, never removed.
     bus.on("message", (msg: string) => res.write(`data: ${msg}\n\n`));
   });
 
   app.get("/events-ok", (req: Request, res: Response) => {
+    res.flushHeaders();
     // OK: removed when the client goes away.
     const onMessage = (msg: string) => res.write(`data: ${msg}\n\n`);
     bus.on("message", onMessage);

@@ -37,6 +37,7 @@ export function registerMetricsRoutes(app: Express): void {
   });
 
   app.get("/metrics/stream-ok", (req: Request, res: Response) => {
+    res.flushHeaders();
     // OK: cleared when the response closes.
     const tick = setInterval(() => res.write(`${samples.length}\n`), 1000);
     res.on("close", () => clearInterval(tick));
