@@ -5,7 +5,7 @@ import {
   longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
-  connectionTarget, guardedByListenerCheck, removedOffScopeTeardown, scopeTeardownText, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget,
+  connectionTarget, guardedByListenerCheck, removedOffComponentTeardown, removedOffScopeTeardown, scopeTeardownText, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget,
   hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce,
 } from "../engine";
 
@@ -101,8 +101,9 @@ export default defineRule<MessageId, Options>({
 
     /** Removed, but only on a path the scope owner's teardown does not take (drag end, a watcher's other branch). Returns whether it decided. */
     function checkScopeRemovals(registration: Registration, target: string): boolean {
-      const found = removedOffScopeTeardown(facts, registration, findRemovals(facts, registration));
-      if (!found) return false;
+      const removals = findRemovals(facts, registration);
+      const found = removedOffScopeTeardown(facts, registration, removals);
+      if (!found) return checkComponentRemovals(registration, target, removals);
       const { scope, removal, addedIn, removedIn } = found;
       const owner = scope.kind === "effect" ? "effect" : scope.kind === "component" ? "component" : "composable";
       const teardown = scope.cleanups.length > 0 ? `${scopeTeardownText(scope)} does not remove it` : `the ${owner} has no teardown hook that would`;
@@ -112,6 +113,20 @@ export default defineRule<MessageId, Options>({
         node: registration.call.expression, messageId: "removedOffTeardown",
         data: { event: eventText(registration.event), target, added, removed, teardown, owner },
         related: [{ node: removal, message: "the only removal, off the teardown path" }],
+      });
+      return true;
+    }
+
+    /** An options-API component without a teardown hook that removes the listener only in another method or branch. */
+    function checkComponentRemovals(registration: Registration, target: string, removals: ReturnType<typeof findRemovals>): boolean {
+      const found = removedOffComponentTeardown(facts, own, registration, removals);
+      if (!found) return false;
+      context.report({
+        node: registration.call.expression, messageId: "removedOffTeardown",
+        data: { event: eventText(registration.event), target, added: `in \`${found.addedIn}()\``,
+          removed: found.removedIn ? `in \`${found.removedIn}()\`` : "on another path (another branch or callback)",
+          teardown: "the component has no teardown hook (`beforeDestroy`/`beforeUnmount`) that would", owner: "component" },
+        related: [{ node: found.removal, message: "the only removal, off the teardown path" }],
       });
       return true;
     }

@@ -9,6 +9,7 @@ import ts from "typescript";
 import { type FunctionNode, enclosingFunction, isInside } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { lifetimes } from "./lifetime";
+import type { InstanceOwner, OwnersAnalysis } from "./owners";
 import type { Registration, Removal } from "./listeners";
 import { type ScopeTeardown, isOnScopeTeardown, scopeFunctionName, scopeTeardownAt } from "./scope-teardown";
 
@@ -42,6 +43,40 @@ export function removedOffScopeTeardown(facts: Facts, registration: Registration
   }
   const removal = matching[0].call;
   return { scope, removal, addedIn: nameOfHolder(registration.call, scope.scope), removedIn: nameOfHolder(removal, scope.scope) };
+}
+
+export interface ComponentRemovalOffTeardown {
+  owner: InstanceOwner;
+  removal: ts.CallExpression;
+  addedIn: string;
+  removedIn?: string;
+}
+
+/**
+ * The same question for a Vue options-API component without a teardown hook: the framework
+ * still destroys it, so a listener its watcher or method adds to a page-wide or module-level
+ * target and removes only in another method or branch (`isFocused(val) { if (val) add … else
+ * remove … }`) stays on the target when the component is destroyed on the adding path.
+ * Undefined when the component has a teardown hook (the owner questions ask that case), or a
+ * removal runs outside the component's own methods.
+ */
+export function removedOffComponentTeardown(facts: Facts, own: OwnersAnalysis, registration: Registration, removals: readonly Removal[]): ComponentRemovalOffTeardown | undefined {
+  const matching = removals.filter((r) => r.matches);
+  if (matching.length === 0) return undefined;
+  const owner = own.instanceAt(registration.call);
+  if (owner?.kind !== "component" || own.teardownFunctions(owner).size > 0) return undefined;
+  const added = own.methodAt(owner, registration.call);
+  if (!added) return undefined;
+  const lifetime = facts.analysis(lifetimes).targetLifetime(registration.target, registration.call);
+  if (lifetime !== "global" && lifetime !== "module" && lifetime !== "static") return undefined;
+  const removedIn = new Set<string>();
+  for (const removal of matching) {
+    const method = own.instanceAt(removal.call) === owner ? own.methodAt(owner, removal.call) : undefined;
+    if (!method) return undefined;
+    removedIn.add(method.name);
+  }
+  const [removedName] = removedIn;
+  return { owner, removal: matching[0].call, addedIn: added.name, removedIn: removedIn.size === 1 && removedName !== added.name ? removedName : undefined };
 }
 
 /** `onMove` declared in the scope (a function or a variable holding one): the handler closes over the scope's state. */
