@@ -87,7 +87,7 @@ export { type FileKind, TEST_FILE_GLOBS, classifyFile, fileKind, isCommittedBund
 export { type ConfigOverride, RulesPerFile, builtinOverrides } from "./hosting/overrides";
 export { onlyUpdatesComponentState } from "./analyses/component-state";
 export { COMPONENT_EXTENSIONS, componentView, isComponentFile, mapToComponent } from "./hosting/sfc";
-export { type ComponentRemovalOffTeardown, type ScopeRemovalOffTeardown, removedOffComponentTeardown, removedOffScopeTeardown } from "./analyses/scope-listeners";
+export { type ComponentRemovalOffTeardown, type ScopeRemovalOffTeardown, reboundOnPropChange, removedOffComponentTeardown, removedOffScopeTeardown } from "./analyses/scope-listeners";
 export { type StoreSubscription, svelteStoreSubscription } from "./analyses/svelte-stores";
 export {
   type Suppressions, SUPPRESSIONS_FILE, SuppressionsError, isSuppressible, readSuppressions, suppressedFindings, suppressibleCounts, suppressionKey,
