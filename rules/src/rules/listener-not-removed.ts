@@ -98,7 +98,8 @@ export default defineRule<MessageId, Options>({
         return;
       }
       const owner = lifetime.ownerOf(call);
-      context.report({ node: call.expression, messageId: "notRemoved", data, fixes: [...removalFixes(registration, owner), ...onceFixes(registration)] });
+      context.report({ node: call.expression, messageId: "notRemoved", data, related: otherTargetRemovals(removals),
+        fixes: [...removalFixes(registration, owner), ...onceFixes(registration)] });
     }
 
     /** Removed, but only on a path the scope owner's teardown does not take (drag end, a watcher's other branch). Returns whether it decided. */
@@ -114,9 +115,14 @@ export default defineRule<MessageId, Options>({
       context.report({
         node: registration.call.expression, messageId: "removedOffTeardown",
         data: { event: eventText(registration.event), target, added, removed, teardown, owner },
-        related: [{ node: removal, message: "the only removal, off the teardown path" }],
+        related: [{ node: removal, message: "the only removal, off the teardown path" }, ...otherTargetRemovals(removals)],
       });
       return true;
+    }
+
+    /** Removals of the same handler from another page object, to point at: they remove nothing. */
+    function otherTargetRemovals(removals: ReturnType<typeof findRemovals>): Array<{ node: ts.Node; message: string }> {
+      return removals.filter((r) => r.otherTarget).map((r) => ({ node: r.call, message: "removes it from another object, not from this target" }));
     }
 
     /** A Svelte `$:` block that adds the listener to a prop again whenever the prop changes. */

@@ -34,6 +34,8 @@ export interface Removal {
   matches: boolean;
   /** The handler passed to the removal is a fresh function: it can never match. */
   fresh: boolean;
+  /** The same handler removed from another page object (`document` for `window`): it never matches. */
+  otherTarget?: boolean;
 }
 
 /** The parts of `target.on(event, handler[, options])`, or undefined for other shapes. */
@@ -146,7 +148,11 @@ export function findRemovals(facts: Facts, registration: Registration): Removal[
       const sameTarget = targetKey !== undefined && referenceKey(removedTarget) === targetKey
         && sameBinding(facts, registration.target, removedTarget);
       // `window.addEventListener("scroll", f)` … `document.removeEventListener("scroll", f)`: another object, f stays on `window`.
-      if (distinctPageObjects(facts, registration.target, removedTarget)) continue;
+      if (distinctPageObjects(facts, registration.target, removedTarget)) {
+        const removedHandler = eventFirst ? call.arguments[2] : helper ? call.arguments[2] : call.arguments[1];
+        if (removedHandler && handlerKey !== undefined && referenceKey(removedHandler) === handlerKey) result.push({ call, matches: false, fresh: false, otherTarget: true });
+        continue;
+      }
       const [removedEvent, removedHandler, removedOptions] = eventFirst ? [call.arguments[0], ...call.arguments.slice(2)] : helper ? call.arguments.slice(1) : call.arguments;
       if (method === "removeAllListeners" || helper && call.arguments.length === 2) {
         // `removeAllListeners(event)`; `EventHandler.off(element, EVENT_KEY)` (every handler of the event or namespace).
