@@ -43,7 +43,7 @@ export { type RunOptions, type RunResult, type FileResult, runLint, runLintText,
 export { type InstanceKind, type InstanceOwner, OwnersAnalysis, owners } from "./analyses/owners";
 export {
   type OwnedTimerFinding, type OwnedTimerOptions, type TimerHome, clearsItself, instanceTeardown, isClearedOnTeardown,
-  isOverwrittenWhileLive, ownedTimerFinding, timerHome,
+  isOverwrittenWhileLive, isRearmedByHandler, ownedTimerFinding, timerHome,
 } from "./analyses/timer-owners";
 export { type ScopeTeardown, SCOPE_DISPOSE_HOOKS, isOnScopeTeardown, scopeTeardownAt, scopeTeardownText } from "./analyses/scope-teardown";
 export { type EntryTimer, entryTimerRemovedUncleared } from "./analyses/timer-entries";
@@ -87,7 +87,7 @@ export { type FileKind, TEST_FILE_GLOBS, classifyFile, fileKind, isCommittedBund
 export { type ConfigOverride, RulesPerFile, builtinOverrides } from "./hosting/overrides";
 export { onlyUpdatesComponentState } from "./analyses/component-state";
 export { COMPONENT_EXTENSIONS, componentView, isComponentFile, mapToComponent } from "./hosting/sfc";
-export { type ScopeRemovalOffTeardown, removedOffScopeTeardown } from "./analyses/scope-listeners";
+export { type ComponentRemovalOffTeardown, type ScopeRemovalOffTeardown, reboundOnPropChange, removedOffComponentTeardown, removedOffScopeTeardown } from "./analyses/scope-listeners";
 export { type StoreSubscription, svelteStoreSubscription } from "./analyses/svelte-stores";
 export {
   type Suppressions, SUPPRESSIONS_FILE, SuppressionsError, isSuppressible, readSuppressions, suppressedFindings, suppressibleCounts, suppressionKey,

@@ -5,11 +5,11 @@ import {
   enclosingFunction, longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
-  connectionTarget, guardedByListenerCheck, removedOffScopeTeardown, scopeTeardownText, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget,
+  connectionTarget, guardedByListenerCheck, reboundOnPropChange, removedOffComponentTeardown, removedOffScopeTeardown, scopeTeardownText, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget,
   hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce,
 } from "../engine";
 
-type MessageId = "notRemoved" | "removedOffTeardown" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
+type MessageId = "notRemoved" | "removedOffTeardown" | "reboundOnPropChange" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
 /** Events that fire once per target: a listener for them is one-shot by nature. */
 const ONE_SHOT_EVENTS = new Set(["load", "DOMContentLoaded", "ready", "open", "exit", "beforeExit", "finish", "end", "close", "listening"]);
 type Options = Record<string, never>;
@@ -35,6 +35,7 @@ export default defineRule<MessageId, Options>({
     racingOnce: "`once` listeners for {{event}} and {{other}} are added to {{target}}, and neither removes the other: when {{event}} fires, the {{other}} listener stays on the target for as long as it lives, keeping its handler and everything the handler's closure holds reachable (and it runs on a later, unrelated {{other}}).",
     oneWayOnce: "The `once` listener for {{event}} on {{target}} is never removed when {{other}} fires instead: its handler removes the {{other}} listener (the outcomes are exclusive), but the {{other}} handler does not remove this one, so it stays on the target as long as the target lives, and each registration on it adds another.",
     removedOffTeardown: "A listener for {{event}} is added to {{target}} {{added}} and removed only {{removed}}; {{teardown}}: when the {{owner}} goes before that path runs (unmounted mid-drag, or while open), the listener stays on the target and keeps its handler's closure, the {{owner}}'s state, alive as long as the target.",
+    reboundOnPropChange: "A listener for {{event}} is added to the prop `{{prop}}` in a `$:` block, which runs again whenever `{{prop}}` changes: nothing removes it from the previous `{{prop}}` (a cleanup that removes it from `{{prop}}` reaches only the current one), so every replaced target keeps the handler, and the component, alive. Remove it from the previous target before adding it to the new one.",
     freshRemoval: "The listener for {{event}} added to {{target}} each time {{when}} is never removed: `{{removal}}` is given a fresh {{fresh}}, which is a different function from the one that was added, so it removes nothing. Keep the handler in one variable or field and pass that same reference to both calls.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
@@ -77,6 +78,7 @@ export default defineRule<MessageId, Options>({
       if (!isFreshFunction(handler) && referenceKey(handler) === undefined) return; // a computed handler we cannot follow
       if (guardedByListenerCheck(registration)) return; // added only when the target lacks it
       if (checkOwned(registration)) return;
+      if (checkRebound(registration)) return;
       const target = longLivedTarget(facts, registration.target, call) ?? moduleSingletonTarget(facts, registration)
         ?? connectionTarget(facts, registration);
       if (!target) return;
@@ -98,13 +100,15 @@ export default defineRule<MessageId, Options>({
         return;
       }
       const owner = lifetime.ownerOf(call);
-      context.report({ node: call.expression, messageId: "notRemoved", data, fixes: [...removalFixes(registration, owner), ...onceFixes(registration)] });
+      context.report({ node: call.expression, messageId: "notRemoved", data, related: otherTargetRemovals(removals),
+        fixes: [...removalFixes(registration, owner), ...onceFixes(registration)] });
     }
 
     /** Removed, but only on a path the scope owner's teardown does not take (drag end, a watcher's other branch). Returns whether it decided. */
     function checkScopeRemovals(registration: Registration, target: string): boolean {
-      const found = removedOffScopeTeardown(facts, registration, findRemovals(facts, registration));
-      if (!found) return false;
+      const removals = findRemovals(facts, registration);
+      const found = removedOffScopeTeardown(facts, registration, removals);
+      if (!found) return checkComponentRemovals(registration, target, removals);
       const { scope, removal, addedIn, removedIn } = found;
       const owner = scope.kind === "effect" ? "effect" : scope.kind === "component" ? "component" : "composable";
       const teardown = scope.cleanups.length > 0 ? `${scopeTeardownText(scope)} does not remove it` : `the ${owner} has no teardown hook that would`;
@@ -113,7 +117,34 @@ export default defineRule<MessageId, Options>({
       context.report({
         node: registration.call.expression, messageId: "removedOffTeardown",
         data: { event: eventText(registration.event), target, added, removed, teardown, owner },
-        related: [{ node: removal, message: "the only removal, off the teardown path" }],
+        related: [{ node: removal, message: "the only removal, off the teardown path" }, ...otherTargetRemovals(removals)],
+      });
+      return true;
+    }
+
+    /** Removals of the same handler from another page object, to point at: they remove nothing. */
+    function otherTargetRemovals(removals: ReturnType<typeof findRemovals>): Array<{ node: ts.Node; message: string }> {
+      return removals.filter((r) => r.otherTarget).map((r) => ({ node: r.call, message: "removes it from another object, not from this target" }));
+    }
+
+    /** A Svelte `$:` block that adds the listener to a prop again whenever the prop changes. */
+    function checkRebound(registration: Registration): boolean {
+      const prop = reboundOnPropChange(facts, registration, findRemovals(facts, registration));
+      if (!prop) return false;
+      context.report({ node: registration.call.expression, messageId: "reboundOnPropChange", data: { event: eventText(registration.event), prop } });
+      return true;
+    }
+
+    /** An options-API component without a teardown hook that removes the listener only in another method or branch. */
+    function checkComponentRemovals(registration: Registration, target: string, removals: ReturnType<typeof findRemovals>): boolean {
+      const found = removedOffComponentTeardown(facts, own, registration, removals);
+      if (!found) return false;
+      context.report({
+        node: registration.call.expression, messageId: "removedOffTeardown",
+        data: { event: eventText(registration.event), target, added: `in \`${found.addedIn}()\``,
+          removed: found.removedIn ? `in \`${found.removedIn}()\`` : "on another path (another branch or callback)",
+          teardown: "the component has no teardown hook (`beforeDestroy`/`beforeUnmount`) that would", owner: "component" },
+        related: [{ node: found.removal, message: "the only removal, off the teardown path" }],
       });
       return true;
     }

@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, firstTimeGuard, isEntryPoint, isHandleDropped,
-  isModuleLevel, isUnrefCall, isUnrefed, ownedTimerFinding, owners, repetitionAt, storeAndClearFixes, storedHandle, timerHandleExpression, timerHome,
+  isModuleLevel, isRearmedByHandler, isUnrefCall, isUnrefed, ownedTimerFinding, owners, repetitionAt, storeAndClearFixes, storedHandle, timerHandleExpression, timerHome,
   timerStarted, lifetimes,
 } from "../engine";
 
@@ -25,7 +25,7 @@ export default defineRule<MessageId, Options>({
   messages: {
     dropped: "The handle of this `setInterval` is dropped, so the interval can never be cleared: each time {{when}} another timer starts that runs forever and keeps its callback's closure alive.",
     neverCleared: "`{{name}}` from `setInterval` is never cleared with `clearInterval`{{where}}: the timer runs forever and keeps its callback's closure alive.",
-    overwritten: "`{{name}}` is overwritten while the previous interval still runs: `{{method}}()` can run again and re-arms it without clearing the old one, which then runs forever and keeps its callback's closure alive.",
+    overwritten: "`{{name}}` is overwritten while the previous interval still runs: {{method}} can run again and re-arms it without clearing the old one, which then runs forever and keeps its callback's closure alive.",
     notOnTeardown: "`{{name}}` from `setInterval` is cleared, but not on the teardown path: {{teardown}} never clears it, so the interval outlives its owner and keeps its callback's closure alive.",
     moduleLevel: "This module-level `setInterval` is never cleared or `unref()`ed: in library code it keeps the process alive and its closure in memory for good.",
   },
@@ -84,7 +84,9 @@ export default defineRule<MessageId, Options>({
       const related = finding.teardown ? [{ node: finding.teardown.node, message: "teardown that should clear it" }] : [];
       if (finding.kind === "overwritten") {
         const method = home.instance && facts.analysis(owners).methodAt(home.instance, call)?.name;
-        context.report({ node: call.expression, messageId: "overwritten", data: { name: home.name, method: method ?? "this code" }, fixes: finding.fixes });
+        const handler = method === undefined ? isRearmedByHandler(home, home.target.parent) : undefined;
+        const runs = method !== undefined ? `\`${method}()\`` : handler ? `the ${eventName(handler.event)} handler` : "this code";
+        context.report({ node: call.expression, messageId: "overwritten", data: { name: home.name, method: runs }, fixes: finding.fixes });
       } else if (finding.kind === "notOnTeardown") {
         context.report({ node: call.expression, messageId: "notOnTeardown", data: { name: home.name, teardown: finding.teardown!.text }, related, fixes: finding.fixes });
       } else {
@@ -134,4 +136,9 @@ function describeRun(lifetime: LifetimeAnalysis, call: ts.CallExpression, owner:
       return role === "react-component" ? "the component renders" : "this function is called";
     }
   }
+}
+
+/** `"mousedown"` for a string event, else the event expression's text in backticks. */
+function eventName(event: ts.Expression): string {
+  return ts.isStringLiteralLike(event) ? `"${event.text}"` : `\`${event.getText()}\``;
 }

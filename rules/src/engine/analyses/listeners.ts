@@ -34,6 +34,8 @@ export interface Removal {
   matches: boolean;
   /** The handler passed to the removal is a fresh function: it can never match. */
   fresh: boolean;
+  /** The same handler removed from another page object (`document` for `window`): it never matches. */
+  otherTarget?: boolean;
 }
 
 /** The parts of `target.on(event, handler[, options])`, or undefined for other shapes. */
@@ -145,6 +147,12 @@ export function findRemovals(facts: Facts, registration: Registration): Removal[
       const removedTarget = eventFirst ? call.arguments[1] : helper ? call.arguments[0] : (access as ts.PropertyAccessExpression).expression;
       const sameTarget = targetKey !== undefined && referenceKey(removedTarget) === targetKey
         && sameBinding(facts, registration.target, removedTarget);
+      // `window.addEventListener("scroll", f)` … `document.removeEventListener("scroll", f)`: another object, f stays on `window`.
+      if (distinctPageObjects(facts, registration.target, removedTarget)) {
+        const removedHandler = eventFirst ? call.arguments[2] : helper ? call.arguments[2] : call.arguments[1];
+        if (removedHandler && handlerKey !== undefined && referenceKey(removedHandler) === handlerKey) result.push({ call, matches: false, fresh: false, otherTarget: true });
+        continue;
+      }
       const [removedEvent, removedHandler, removedOptions] = eventFirst ? [call.arguments[0], ...call.arguments.slice(2)] : helper ? call.arguments.slice(1) : call.arguments;
       if (method === "removeAllListeners" || helper && call.arguments.length === 2) {
         // `removeAllListeners(event)`; `EventHandler.off(element, EVENT_KEY)` (every handler of the event or namespace).
@@ -168,6 +176,23 @@ export function findRemovals(facts: Facts, registration: Registration): Removal[
     }
   }
   return result;
+}
+
+/** The page-wide object a global expression names: `window` (also `globalThis`, `self`), `document`, `document.body`, `document.documentElement`. */
+function pageObject(facts: Facts, expr: ts.Expression): string | undefined {
+  const name = facts.qualifiedName(skipOuterExpressions(expr));
+  if (name === undefined || !name.startsWith("global:")) return undefined;
+  // `window`, `globalThis` and `self` resolve to the global object itself ("global:").
+  const path = name.slice("global:".length);
+  if (path === "") return "window";
+  return /^document(\.body|\.documentElement)?$/.test(path) ? path : undefined;
+}
+
+/** Both expressions name page-wide objects, and not the same one: a removal from one never takes a listener off the other. */
+function distinctPageObjects(facts: Facts, a: ts.Expression, b: ts.Expression): boolean {
+  const first = pageObject(facts, a);
+  const second = first && pageObject(facts, b);
+  return second !== undefined && first !== second;
 }
 
 /** Two equal-looking references denote the same thing: the same variable, or `this.x` in the same class. */

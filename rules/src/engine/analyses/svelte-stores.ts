@@ -75,7 +75,7 @@ function accessorCall(init: ts.Expression): ts.CallExpression | undefined {
 }
 
 /** The `$: …` statement that holds `node` (it re-runs whenever what it reads changes). */
-function reactiveBlock(node: ts.Node): ts.LabeledStatement | undefined {
+export function reactiveBlock(node: ts.Node): ts.LabeledStatement | undefined {
   for (let current: ts.Node | undefined = node.parent; current && !ts.isSourceFile(current); current = current.parent) {
     if (ts.isFunctionLike(current)) return undefined;
     if (ts.isLabeledStatement(current) && current.label.text === "$") return current;

@@ -6,7 +6,9 @@
 // Hook-like owners without an instance (React effects, Vue composables) get their
 // teardown here too: the effect's returned cleanup, `onScopeDispose` / `onUnmounted`.
 import ts from "typescript";
-import { type FunctionNode, calleeMemberName, isInside, walk } from "../core/ast";
+import { type FunctionNode, callbackHost, calleeMemberName, enclosingFunction, isInside, walk } from "../core/ast";
+import { skipOuterExpressions } from "../core/names";
+import { type Registration, parseRegistration, selfRemovingOption } from "./listeners";
 import type { Facts } from "../core/facts";
 import { missingTeardownHook } from "./owner-components";
 import { type ScopeTeardown, isOnScopeTeardown, scopeTeardownAt, scopeTeardownText } from "./scope-teardown";
@@ -136,7 +138,7 @@ export function instanceTeardown(facts: Facts, instance: InstanceOwner): { name:
  */
 export function isOverwrittenWhileLive(facts: Facts, home: TimerHome, assignment: ts.Node): boolean {
   const instance = home.instance;
-  if (!instance) return false;
+  if (!instance) return isRearmedByHandler(home, assignment) !== undefined;
   const ownersOfFile = facts.analysis(owners);
   const method = ownersOfFile.methodAt(instance, assignment);
   if (!method || (home.declaration && isInside(home.declaration, method.fn)) || !ownersOfFile.runsRepeatedly(instance, method)) return false;
@@ -144,6 +146,21 @@ export function isOverwrittenWhileLive(facts: Facts, home: TimerHome, assignment
   if (/^_*start$/.test(method.name) && isClearedOnTeardown(facts, home, undefined)) return false;
   return !home.refs.some((r) => isInside(r, method.fn) && r.getStart() < assignment.getStart())
     && !guardedByOwnState(assignment, method.fn) && !callsHelperReadingFirst(ownersOfFile, instance, home, method.fn, assignment);
+}
+
+/**
+ * `let t; on(el, "mousedown", () => { t = setInterval(tick, 100) })`: a closure variable re-armed
+ * by an event handler, which runs on every event, without reading the handle first (a clear, an
+ * `if (t)` check). A second event before the clear (a `mouseup` released outside the window)
+ * loses the running timer. Returns the registration whose handler re-arms it.
+ */
+export function isRearmedByHandler(home: TimerHome, assignment: ts.Node): Registration | undefined {
+  const fn = enclosingFunction(assignment);
+  if (!home.declaration || !fn || isInside(home.declaration, fn)) return undefined;
+  const host = callbackHost(fn);
+  const registration = host && parseRegistration(host);
+  if (!registration || skipOuterExpressions(registration.handler) !== fn || selfRemovingOption(registration.options)) return undefined;
+  return home.refs.some((r) => isInside(r, fn) && r.getStart() < assignment.getStart()) ? undefined : registration;
 }
 
 /** `this.clearTimer(); this.timer = setInterval(…)`: an instance method called first deals with the old handle. */
