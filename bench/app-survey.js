@@ -15,7 +15,7 @@
 // `"install": true`, so that typed linting runs there (files in a tsconfig get full types only
 // when their dependencies are installed).
 //
-//   node bench/app-survey.js --mirror DIR [--work DIR] [--install] [--json OUT] [--repo NAME]
+//   node bench/app-survey.js --mirror DIR [--work DIR] [--install] [--json OUT] [--repo NAME] [--corpus FILE --judged FILE]
 //
 // LEAKLINT_BIN overrides the CLI (default: rules/bin/leaklint.js of this checkout; run
 // `npm run build` first). Exit 0 (a measurement, whatever was found), 2 on bad arguments or
@@ -26,8 +26,8 @@ const path = require("node:path");
 const { execFileSync, spawnSync } = require("node:child_process");
 
 const ROOT = path.resolve(__dirname, "..");
-const CORPUS = path.join(__dirname, "app-survey.json");
-const JUDGED = path.join(__dirname, "app-survey-judged.json");
+let CORPUS = path.join(__dirname, "app-survey.json");
+let JUDGED = path.join(__dirname, "app-survey-judged.json");
 const BIN = path.resolve(process.env.LEAKLINT_BIN || path.join(ROOT, "rules/bin/leaklint.js"));
 const VERDICTS = ["true", "debatable", "false"];
 
@@ -173,6 +173,9 @@ function parseArgs(argv) {
     else if (arg === "--repo") args.repo = value(++i, arg);
     else if (arg === "--install") args.install = true;
     else if (arg === "--quiet") args.quiet = true;
+    // Another corpus and its judgments (the held-out sets: bench/heldout-survey.json, never tuned on).
+    else if (arg === "--corpus") CORPUS = path.resolve(value(++i, arg));
+    else if (arg === "--judged") JUDGED = path.resolve(value(++i, arg));
     else throw new Error(`unknown argument ${arg}`);
   }
   if (!args.mirror) throw new Error("--mirror DIR is required");
@@ -238,7 +241,7 @@ function loadJudged() {
   if (!fs.existsSync(JUDGED)) return undefined;
   const map = new Map();
   for (const j of JSON.parse(fs.readFileSync(JUDGED, "utf8"))) {
-    if (!VERDICTS.includes(j.verdict)) throw new Error(`bench/app-survey-judged.json: bad verdict ${j.verdict} for ${keyOf(j)}`);
+    if (!VERDICTS.includes(j.verdict)) throw new Error(`${path.basename(JUDGED)}: bad verdict ${j.verdict} for ${keyOf(j)}`);
     map.set(keyOf(j), j);
   }
   return map;
