@@ -13,7 +13,7 @@ import { type FileResult, type RuleModule, TsconfigLookup, createLintUnits, defi
 import { REPO_ROOT } from "./lib/fixtures";
 import { runLeaklint } from "./lib/cli-run";
 import { TestClient } from "./lib/lsp-client";
-import { scratchProjects } from "./lib/scratch";
+import { typedProjects } from "./lib/scratch";
 
 /** Only typed: `srv` is a server because its type says so (from `@types/node`), not its name. */
 const SERVER_LISTENER = `import http, { type IncomingMessage, type ServerResponse } from "node:http";
@@ -32,15 +32,8 @@ const OPTIONS = { strict: true, target: "ES2022", module: "nodenext", moduleReso
 const tsconfig = (extra: object, compilerOptions: object = {}): string =>
   JSON.stringify({ compilerOptions: { ...OPTIONS, ...compilerOptions }, ...extra }, null, 2);
 
-const scratch = scratchProjects("leaklint-monorepo-");
-
-/** A project with the repository's real `@types/node` visible at its root (as `npm i -D @types/node` would make it). */
-function project(files: Record<string, string>): string {
-  const dir = scratch(files);
-  fs.mkdirSync(path.join(dir, "node_modules", "@types"), { recursive: true });
-  fs.symlinkSync(path.join(REPO_ROOT, "node_modules", "@types", "node"), path.join(dir, "node_modules", "@types", "node"), "dir");
-  return dir;
-}
+/** A project with the repository's real `@types/node` visible at its root. */
+const project = typedProjects("leaklint-monorepo-");
 
 function lint(dir: string, extra: { rules?: readonly RuleModule[]; project?: string } = {}): Map<string, FileResult> {
   const result = runLint({ paths: [dir], cwd: dir, rules: extra.rules ?? rules, project: extra.project });

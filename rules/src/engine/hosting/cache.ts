@@ -8,9 +8,12 @@
 // and `.d.ts` files of dependencies) is unchanged. That is conservative on purpose: an edit
 // anywhere in a project re-lints the whole project, as types can flow from any of its files.
 // A program file is unchanged when its size and mtime are (else its text is hashed).
-// Entries hold findings before importer filtering; the host filters cached and fresh alike.
+// Entries hold findings before importer filtering (what the file's importers say drops some,
+// hosting/importers.ts) and after it: the filtered ones are reused while every file of the
+// run is as it was, else the host filters the stored findings again.
 import crypto from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 import ts from "typescript";
 import type { LintUnit } from "./project";
 import type { FileResult } from "./run";
@@ -26,7 +29,9 @@ interface Stamp {
 interface CacheData {
   format: number;
   key: string;
-  files: Record<string, { hash: string; result: FileResult }>;
+  files: Record<string, { hash: string; result: FileResult; filtered?: FileResult["diagnostics"] }>;
+  /** The run's files and their hashes, when the filtered findings were stored. */
+  evidence?: string;
   programs: Record<string, { config: string; files: Record<string, Stamp> }>;
 }
 
@@ -43,6 +48,7 @@ export class LintCache {
   private readonly data: CacheData;
   private readonly hashes = new Map<string, string>();
   private readonly stamps = new Map<string, Stamp | undefined>();
+  private readonly stats = new Map<string, { size: number; mtimeMs: number } | undefined>();
   private readonly configKeys = new Map<string, string>();
 
   private constructor(private readonly location: string, key: string, stored: CacheData | undefined) {
@@ -94,8 +100,28 @@ export class LintCache {
     }
   }
 
+  /** What every file of the run says: stored filtered findings hold while it is unchanged. */
+  evidenceOf(files: readonly string[]): string {
+    return hashText(JSON.stringify([...files].sort().map((file) => [file, this.hashOf(file) ?? ""])));
+  }
+
+  /** The stored filtered findings of `file`, if they were filtered with this `evidence`. */
+  filtered(file: string, evidence: string): FileResult["diagnostics"] | undefined {
+    return this.data.evidence === evidence ? this.data.files[file]?.filtered : undefined;
+  }
+
+  /** Records the filtered findings of the run's files, filtered with `evidence`. */
+  storeFiltered(results: readonly FileResult[], evidence: string): void {
+    this.data.evidence = evidence;
+    for (const result of results) {
+      const entry = this.data.files[result.filePath];
+      if (entry) entry.filtered = result.diagnostics;
+    }
+  }
+
   save(): void {
     try {
+      fs.mkdirSync(path.dirname(this.location), { recursive: true });
       fs.writeFileSync(this.location, JSON.stringify(this.data));
     } catch (error) {
       throw new Error(`cannot write the cache ${this.location}: ${(error as Error).message}`);
@@ -125,12 +151,15 @@ export class LintCache {
   }
 
   private statOf(file: string): { size: number; mtimeMs: number } | undefined {
-    try {
-      const stat = fs.statSync(file);
-      return { size: stat.size, mtimeMs: stat.mtimeMs };
-    } catch {
-      return undefined;
+    if (!this.stats.has(file)) {
+      try {
+        const stat = fs.statSync(file);
+        this.stats.set(file, { size: stat.size, mtimeMs: stat.mtimeMs });
+      } catch {
+        this.stats.set(file, undefined);
+      }
     }
+    return this.stats.get(file);
   }
 
   private stampOf(file: string): Stamp | undefined {

@@ -53,9 +53,12 @@ export async function runLintPlanned(options: PlannedRunOptions): Promise<RunRes
   let linted: FileResult[] = [...reused, ...fresh];
   if (cache) {
     cache.store(fresh, new Map(done.flatMap((piece) => [...(piece.programs ?? [])])));
+    const everyFile = options.importerFiles ?? options.files;
+    const importers = new ImporterIndex(everyFile);
+    const evidence = cache.evidenceOf(everyFile);
+    linted = linted.map((file) => ({ ...file, diagnostics: cache.filtered(file.filePath, evidence) ?? importers.filter(file.filePath, file.diagnostics) }));
+    cache.storeFiltered(linted, evidence);
     cache.save();
-    const importers = new ImporterIndex(options.importerFiles ?? options.files);
-    linted = linted.map((file) => ({ ...file, diagnostics: importers.filter(file.filePath, file.diagnostics) }));
   }
   const files = [...tsconfigResults(problems), ...linted].sort((a, b) => a.filePath.localeCompare(b.filePath));
   return { files, config, rules, skipped: { bundles: [] }, times, reused: cache ? reused.length : undefined };

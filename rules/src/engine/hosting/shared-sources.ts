@@ -6,6 +6,8 @@
 // over as it is (the binder skips a file it has bound already; each checker keeps its own
 // types). A file is kept while one of the last few programs used it: consecutive projects
 // of a monorepo share most of their files, and files of projects long done are let go.
+// Module resolution is shared too, between programs whose options resolve alike (the same
+// options but for where output goes): `import "@scope/core"` is looked up once per folder.
 import ts from "typescript";
 
 /** Compiler options that change how a file is parsed or bound (tsserver's bucket key). */
@@ -17,9 +19,16 @@ const settingsKey = (() => {
 /** How many programs back a file must have been used to be kept. */
 const KEEP_PROGRAMS = 4;
 
+/** Options that only say where and what to emit: they do not change how a module resolves. */
+const OUTPUT_OPTIONS = new Set([
+  "outDir", "outFile", "rootDir", "declarationDir", "tsBuildInfoFile", "configFilePath", "composite", "incremental",
+  "declaration", "declarationMap", "emitDeclarationOnly", "sourceMap", "inlineSourceMap", "inlineSources", "noEmit", "removeComments",
+]);
+
 export class SharedSourceFiles {
   private files = new Map<string, { sourceFile: ts.SourceFile; used: number }>();
   private generation = 0;
+  private readonly resolutions = new Map<string, ts.ModuleResolutionCache>();
 
   /** Wraps `host` so that its program takes the files parsed for an earlier program with `options`. */
   wrap<T extends ts.CompilerHost>(host: T, options: ts.CompilerOptions): T {
@@ -33,6 +42,12 @@ export class SharedSourceFiles {
       if (sourceFile) this.files.set(key, { sourceFile, used: this.generation });
       return sourceFile;
     };
+    const resolutionKey = JSON.stringify(Object.entries(options).filter(([name]) => !OUTPUT_OPTIONS.has(name)));
+    let cache = this.resolutions.get(resolutionKey);
+    if (!cache) this.resolutions.set(resolutionKey, (cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (f) => host.getCanonicalFileName(f), options)));
+    const resolutions = cache;
+    host.resolveModuleNameLiterals = (literals, containingFile, redirected, compilerOptions, containingSourceFile) => literals.map((literal) =>
+      ts.resolveModuleName(literal.text, containingFile, compilerOptions, host, resolutions, redirected, ts.getModeForUsageLocation(containingSourceFile, literal, compilerOptions)));
     return host;
   }
 
@@ -49,6 +64,7 @@ export class SharedSourceFiles {
   /** Forgets every file: after a checker failed, its files may be half bound. */
   clear(): void {
     this.files = new Map();
+    this.resolutions.clear();
   }
 }
 
