@@ -11,7 +11,7 @@ import type ts from "typescript";
 import { createLintUnits, groupByProject, partitionWork, unitFiles } from "leaklint";
 import { FIXTURES_DIR, REPO_ROOT } from "./lib/fixtures";
 import { type CliRun, runLeaklint } from "./lib/cli-run";
-import { typedProjects } from "./lib/scratch";
+import { LEAKY, STREAM_LEAK, typedProjects } from "./lib/scratch";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "leaky-service");
 const TSCONFIG = JSON.stringify({
@@ -177,5 +177,31 @@ describe("speed and scale", () => {
     runLeaklint(dir, ["-f", "sarif", "-o", sarif]);
     assert.match(runLeaklint(dir, ["merge", json, sarif]).stderr, /a\.sarif is a sarif report, not json/);
     assert.match(runLeaklint(dir, ["merge"]).stderr, /merge needs the reports to join/);
+  });
+
+  test("docs/ci.md's sharding recipes run: each shard's command, then merge, give the report of one whole run", () => {
+    const doc = fs.readFileSync(path.join(REPO_ROOT, "docs/ci.md"), "utf8");
+    const section = doc.slice(doc.indexOf("## Sharding"), doc.indexOf("\n## ", doc.indexOf("## Sharding") + 1));
+    const commands = [...section.matchAll(/npx --no leaklint ([^\n]+)/g)].map((m) => m[1].trim().replaceAll("${{ matrix.shard }}", "$SHARD").split(/ +/));
+    assert.ok(commands.filter((c) => c[0] === "merge").length >= 2 && commands.filter((c) => c.includes("--shard")).length >= 3, "the section has shard and merge commands");
+    const dir = project({ "src/a.ts": LEAKY, "src/b.ts": STREAM_LEAK, "src/c.ts": LEAKY, "src/d.ts": STREAM_LEAK, "src/e.ts": LEAKY });
+    const count = 4;
+    for (const command of commands.filter((c) => c[0] !== "merge")) {
+      for (let shard = 1; shard <= count; shard++) {
+        const args = command.map((a) => a.replace("$SHARD", String(shard)).replace("$CI_NODE_INDEX", String(shard)).replace("$CI_NODE_TOTAL", String(count)));
+        const run = runLeaklint(dir, args);
+        assert.ok(run.code === 0 || run.code === 1, `${args.join(" ")}: ${run.stderr}`);
+      }
+    }
+    for (const [, ...args] of commands.filter((c) => c[0] === "merge")) {
+      const pattern = new RegExp(`^${args[0].replace(".", "\\.").replace("*", "\\d+")}$`);
+      const reports = fs.readdirSync(dir).filter((f) => pattern.test(f)).sort();
+      assert.equal(reports.length, count, `${args[0]}: one report per shard`);
+      const merged = runLeaklint(dir, ["merge", ...reports, ...args.slice(1)]);
+      assert.equal(merged.code, 0, merged.stderr);
+      const format = args[0].endsWith(".sarif") ? "sarif" : "json";
+      const output = args[args.indexOf("--output-file") + 1];
+      assert.equal(fs.readFileSync(path.join(dir, output), "utf8"), runLeaklint(dir, ["-f", format]).stdout, `merge ${args.join(" ")}`);
+    }
   });
 });
