@@ -13,20 +13,10 @@ import { type FileResult, type RuleModule, TsconfigLookup, createLintUnits, defi
 import { REPO_ROOT } from "./lib/fixtures";
 import { runLeaklint } from "./lib/cli-run";
 import { TestClient } from "./lib/lsp-client";
-import { typedProjects } from "./lib/scratch";
+import { serverListener, typedProjects } from "./lib/scratch";
 
 /** Only typed: `srv` is a server because its type says so (from `@types/node`), not its name. */
-const SERVER_LISTENER = `import http, { type IncomingMessage, type ServerResponse } from "node:http";
-type Host = ReturnType<typeof http.createServer>;
-function watchUpgrades(srv: Host, res: ServerResponse): void {
-  srv.on("upgrade", () => res.end());
-}
-const app = http.createServer((req: IncomingMessage, res: ServerResponse) => {
-  watchUpgrades(app, res);
-  res.end(String(req.url));
-});
-app.listen(8080);
-`;
+const SERVER_LISTENER = serverListener();
 
 const OPTIONS = { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext", skipLibCheck: true, noEmit: true };
 const tsconfig = (extra: object, compilerOptions: object = {}): string =>

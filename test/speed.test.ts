@@ -11,7 +11,7 @@ import type ts from "typescript";
 import { createLintUnits, groupByProject, partitionWork, unitFiles } from "leaklint";
 import { FIXTURES_DIR, REPO_ROOT } from "./lib/fixtures";
 import { type CliRun, runLeaklint } from "./lib/cli-run";
-import { LEAKY, STREAM_LEAK, typedProjects } from "./lib/scratch";
+import { LEAKY, STREAM_LEAK, serverListener, typedProjects } from "./lib/scratch";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "leaky-service");
 const TSCONFIG = JSON.stringify({
@@ -21,17 +21,7 @@ const TSCONFIG = JSON.stringify({
 /** Package a's type that package b's finding depends on: a server (from `@types/node`), so `srv.on("upgrade")` per request leaks. */
 const SERVER_HOST = `import http from "node:http";\nexport type Host = ReturnType<typeof http.createServer>;\n`;
 const PLAIN_HOST = `export type Host = { on(event: string, listener: () => void): void };\n`;
-const USES_HOST = `import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { Host } from "../../a/src/lib.js";
-function watchUpgrades(srv: Host, res: ServerResponse): void {
-  srv.on("upgrade", () => res.end());
-}
-const app = http.createServer((req: IncomingMessage, res: ServerResponse) => {
-  watchUpgrades(app, res);
-  res.end(String(req.url));
-});
-app.listen(8080);
-`;
+const USES_HOST = serverListener('import type { Host } from "../../a/src/lib.js";');
 const POLLER = "export class Poller {\n  start() {\n    setInterval(() => this.poll(), 1000);\n  }\n  poll() {}\n  dispose() {}\n}\n";
 
 const project = typedProjects("leaklint-speed-");

@@ -56,3 +56,22 @@ export function typedProjects(prefix: string): (files: Record<string, string>) =
     return dir;
   };
 }
+
+/**
+ * A listener added per request on the server: a finding (line 4) only with types, where `srv`
+ * is a server because its type `Host` says so (from `@types/node`), not its name. Line 2
+ * declares or imports `Host`.
+ */
+export function serverListener(host = "type Host = ReturnType<typeof http.createServer>;"): string {
+  return `import http, { type IncomingMessage, type ServerResponse } from "node:http";
+${host}
+function watchUpgrades(srv: Host, res: ServerResponse): void {
+  srv.on("upgrade", () => res.end());
+}
+const app = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+  watchUpgrades(app, res);
+  res.end(String(req.url));
+});
+app.listen(8080);
+`;
+}

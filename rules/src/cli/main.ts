@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
-  ConfigError, type RuleModule, type RunResult, groupByProject, hashText, isEngineFault, loadConfigFor, partitionWork, runLintPlanned, runLintText,
+  ConfigError, type RuleModule, type RunResult, type WorkGroup, groupByProject, hashText, isEngineFault, loadConfigFor, partitionWork, runLintPlanned, runLintText,
 } from "../engine";
 import { readRuleDoc } from "../docs";
 import { type CliValues, HELP, UsageError, checkRuleId, parseCommandLine, parseFixTypes, parseMaxWarnings, parseRuleOverrides, parseShard, useColor } from "./args";
@@ -107,10 +107,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     skippedBundles = selection.bundles.length;
     const showProgress = io.isTTY && !io.env.CI && format === "stylish" && !toFile;
     const onProgress = showProgress ? progressPrinter(io) : undefined;
-    const groups = groupByProject(selection.files, { project: common.project, types: common.types });
+    const groups = (): WorkGroup[] => groupByProject(selection.files, { project: common.project, types: common.types });
     const shard = parseShard(values.shard);
     // A shard lints its piece of the whole selection; what importers say is read from all of it.
-    const files = shard ? partitionWork(groups, shard.count)[shard.index - 1] : selection.files;
+    const files = shard ? partitionWork(groups(), shard.count)[shard.index - 1] : selection.files;
     const workers = parseConcurrency(values.concurrency, groups);
     result = await runLintPlanned({
       ...common, paths: [], files, importerFiles: selection.files, noGitignore: values["no-ignore"], includeNodeModules: values["include-node-modules"],

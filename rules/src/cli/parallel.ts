@@ -27,9 +27,9 @@ const AUTO_MIN_LOOSE_FILES = 400;
 const AUTO_MIN_TYPED_FILES = 800;
 
 /** `--concurrency` as a number of workers (1: in this thread). */
-export function parseConcurrency(value: string | undefined, groups: readonly WorkGroup[], cores = os.availableParallelism()): number {
+export function parseConcurrency(value: string | undefined, groups: () => readonly WorkGroup[], cores = os.availableParallelism()): number {
   if (value === undefined || value === "off") return 1;
-  if (value === "auto") return autoConcurrency(groups, cores);
+  if (value === "auto") return autoConcurrency(groups(), cores);
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency expects a positive integer, "auto" or "off", got "${value}"`);
   return n;

@@ -28,6 +28,9 @@ export interface PlannedRunOptions extends RunOptions {
 const inline: PieceRunner = async (pieces, options) => pieces.map((files) => runLint({ ...options, files }));
 
 export async function runLintPlanned(options: PlannedRunOptions): Promise<RunResult> {
+  const { runPieces, pieces: _pieces, cache: _cache, cacheKey: _key, ...runOptions } = options;
+  // One piece and no cache: the plain run (no second look at the tsconfigs).
+  if ((options.pieces ?? 1) <= 1 && !(options.cache && !options.fix)) return runLint(runOptions);
   const config = loadConfigFor(options);
   const rules = resolveRules(options.rules, config, options.overrides);
   const problems: ts.Diagnostic[] = [];
@@ -41,7 +44,6 @@ export async function runLintPlanned(options: PlannedRunOptions): Promise<RunRes
   const count = Math.max(1, Math.min(options.pieces ?? 1, stale.length));
   const toLint = new Set(stale);
   const pieces = count === 1 ? [stale] : partitionWork(units.map((u) => ({ tsconfig: u.tsconfig, files: u.files.filter((f) => toLint.has(f)) })), count);
-  const { runPieces, pieces: _pieces, cache: _cache, cacheKey: _key, ...runOptions } = options;
   const base: RunOptions = {
     ...runOptions, importerFiles: options.importerFiles ?? options.files, filterByImporters: !cache, reportTsconfigProblems: false, recordPrograms: Boolean(cache),
   };
