@@ -11,7 +11,13 @@
 //   types       program with lib, @types/node and module resolution + every rule
 //   eslint      ESLint 10 + typescript-eslint, typed rules, same files (1× only)
 //
-// Options: --quick (1× and 2× only, best of two runs instead of five), --no-eslint.
+// Then (bench/project.js) the CLI as a user runs it on one real project, each variant a fresh
+// process: parser floor, no types, types with -p, the default run, --concurrency on and auto,
+// --cache cold and warm.
+//
+// Options: --quick (1× and 2× only, best of two runs instead of five), --no-eslint,
+// --project DIR (default: the example project), --workers N (for --concurrency, default 2),
+// --repeat N (best of N for the project variants, default 1), --only-project.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -27,7 +33,10 @@ const PACKAGES = [
   "tar/dist/commonjs", "archiver/lib", "p-retry", "p-timeout", "body-parser", "router",
 ];
 const MAX_FILE_BYTES = 400_000;
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const valueOf = (flag) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+const { benchProject } = require("./project");
 const quick = args.has("--quick");
 const SCALES = quick ? [1, 2] : [1, 2, 4];
 // Each measurement is the best of REPEAT runs: on a shared 2-core machine the minimum is
@@ -157,6 +166,13 @@ async function eslintTyped(files) {
 }
 
 async function main() {
+  if (!args.has("--only-project")) await benchCorpus();
+  benchProject(valueOf("--project") ?? path.join(ROOT, "examples", "leaky-service"), {
+    repeat: Number(valueOf("--repeat") ?? 1), workers: Number(valueOf("--workers") ?? 2),
+  });
+}
+
+async function benchCorpus() {
   const corpus = collectCorpus();
   const bytes = corpus.reduce((n, f) => n + f.text.length, 0);
   const lines = corpus.reduce((n, f) => n + f.text.split("\n").length, 0);

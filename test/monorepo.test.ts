@@ -13,34 +13,17 @@ import { type FileResult, type RuleModule, TsconfigLookup, createLintUnits, defi
 import { REPO_ROOT } from "./lib/fixtures";
 import { runLeaklint } from "./lib/cli-run";
 import { TestClient } from "./lib/lsp-client";
-import { scratchProjects } from "./lib/scratch";
+import { serverListener, typedProjects } from "./lib/scratch";
 
 /** Only typed: `srv` is a server because its type says so (from `@types/node`), not its name. */
-const SERVER_LISTENER = `import http, { type IncomingMessage, type ServerResponse } from "node:http";
-type Host = ReturnType<typeof http.createServer>;
-function watchUpgrades(srv: Host, res: ServerResponse): void {
-  srv.on("upgrade", () => res.end());
-}
-const app = http.createServer((req: IncomingMessage, res: ServerResponse) => {
-  watchUpgrades(app, res);
-  res.end(String(req.url));
-});
-app.listen(8080);
-`;
+const SERVER_LISTENER = serverListener();
 
 const OPTIONS = { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext", skipLibCheck: true, noEmit: true };
 const tsconfig = (extra: object, compilerOptions: object = {}): string =>
   JSON.stringify({ compilerOptions: { ...OPTIONS, ...compilerOptions }, ...extra }, null, 2);
 
-const scratch = scratchProjects("leaklint-monorepo-");
-
-/** A project with the repository's real `@types/node` visible at its root (as `npm i -D @types/node` would make it). */
-function project(files: Record<string, string>): string {
-  const dir = scratch(files);
-  fs.mkdirSync(path.join(dir, "node_modules", "@types"), { recursive: true });
-  fs.symlinkSync(path.join(REPO_ROOT, "node_modules", "@types", "node"), path.join(dir, "node_modules", "@types", "node"), "dir");
-  return dir;
-}
+/** A project with the repository's real `@types/node` visible at its root. */
+const project = typedProjects("leaklint-monorepo-");
 
 function lint(dir: string, extra: { rules?: readonly RuleModule[]; project?: string } = {}): Map<string, FileResult> {
   const result = runLint({ paths: [dir], cwd: dir, rules: extra.rules ?? rules, project: extra.project });

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after } from "node:test";
+import { REPO_ROOT } from "./fixtures";
 
 /** An interval handle dropped in a method: one uncleared-interval finding (severity error by default). */
 export const LEAKY = `export class Poller {
@@ -43,4 +44,34 @@ export function scratchProjects(prefix: string): (files: Record<string, string>)
     fs.mkdirSync(path.join(dir, ".git"), { recursive: true });
     return dir;
   };
+}
+
+/** Like `scratchProjects`, with the repository's real `@types/node` visible at each project's root (as `npm i -D @types/node` would make it). */
+export function typedProjects(prefix: string): (files: Record<string, string>) => string {
+  const scratch = scratchProjects(prefix);
+  return (files) => {
+    const dir = scratch(files);
+    fs.mkdirSync(path.join(dir, "node_modules", "@types"), { recursive: true });
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules", "@types", "node"), path.join(dir, "node_modules", "@types", "node"), "dir");
+    return dir;
+  };
+}
+
+/**
+ * A listener added per request on the server: a finding (line 4) only with types, where `srv`
+ * is a server because its type `Host` says so (from `@types/node`), not its name. Line 2
+ * declares or imports `Host`.
+ */
+export function serverListener(host = "type Host = ReturnType<typeof http.createServer>;"): string {
+  return `import http, { type IncomingMessage, type ServerResponse } from "node:http";
+${host}
+function watchUpgrades(srv: Host, res: ServerResponse): void {
+  srv.on("upgrade", () => res.end());
+}
+const app = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+  watchUpgrades(app, res);
+  res.end(String(req.url));
+});
+app.listen(8080);
+`;
 }

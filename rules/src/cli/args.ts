@@ -9,6 +9,7 @@ export class UsageError extends Error {}
 export const BUILTIN_FORMATS = ["stylish", "json", "sarif", "github", "gitlab", "checkstyle"] as const;
 const SEVERITIES = ["off", "warn", "error", "info"];
 export const DEFAULT_SUPPRESSIONS_FILE = SUPPRESSIONS_FILE;
+export const DEFAULT_CACHE_FILE = ".leaklintcache";
 
 export const CLI_OPTIONS = {
   project: { type: "string", short: "p" },
@@ -42,6 +43,10 @@ export const CLI_OPTIONS = {
   "prune-suppressions": { type: "boolean", default: false },
   "pass-on-unpruned-suppressions": { type: "boolean", default: false },
   plugin: { type: "string", multiple: true, default: [] as string[] },
+  concurrency: { type: "string" },
+  cache: { type: "boolean", default: false },
+  "cache-location": { type: "string", default: DEFAULT_CACHE_FILE },
+  shard: { type: "string" },
   explain: { type: "string" },
   version: { type: "boolean", short: "v", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -49,6 +54,7 @@ export const CLI_OPTIONS = {
 
 export const HELP = `Usage: leaklint [options] [paths, files or globs...]
        leaklint heap diff <base> <target> [<final>]   (heap snapshots; leaklint heap --help)
+       leaklint merge [-f json|sarif] [-o <file>] <report>...   (join the reports of --shard runs)
 
 Finds resource and memory leaks in TypeScript and JavaScript.
 
@@ -85,6 +91,12 @@ Output:
       --stats                  Print time per rule and per phase, files, bundles skipped and tsconfigs used, to stderr
       --debug                  Print the config and the tsconfig (or why none) each file used, to stderr
 
+Speed:
+      --concurrency <n|auto|off>  Lint in n worker threads (auto: on for large runs; default off)
+      --cache                  Reuse the findings of files (and projects) unchanged since the last --cache run
+      --cache-location <file>  The cache file (default: ${DEFAULT_CACHE_FILE})
+      --shard <i>/<n>          Lint only the i-th of n deterministic pieces (whole projects, then file slices)
+
 Suppressions (a baseline for legacy code, compatible with ESLint's bulk suppressions):
       --suppress-all           Suppress every error-level finding of this run (written to the suppressions file)
       --suppress-rule <id>     Suppress the error-level findings of this rule (repeatable)
@@ -111,6 +123,16 @@ export function parseCommandLine(argv: string[]): { values: CliValues; positiona
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** `--shard 2/4` → { index: 2, count: 4 }. */
+export function parseShard(value: string | undefined): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) throw new UsageError(`--shard expects <i>/<n> with 1 ≤ i ≤ n, got "${value}"`);
+  return { index, count };
 }
 
 export function parseMaxWarnings(value: string | undefined): number | undefined {

@@ -6,11 +6,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
-  ConfigError, type RuleModule, type RuleSources, type RunResult, builtinSources, checkPluginRules, isEngineFault, loadConfigFor, runLint, runLintText,
+  ConfigError, type RuleModule, type RunResult, type WorkGroup, groupByProject, hashText, isEngineFault, loadConfigFor, partitionWork, runLintPlanned, runLintText,
 } from "../engine";
 import { readRuleDoc } from "../docs";
-import { rules as builtinRules } from "../index";
-import { type CliValues, HELP, UsageError, checkRuleId, parseCommandLine, parseFixTypes, parseMaxWarnings, parseRuleOverrides, useColor } from "./args";
+import { type CliValues, HELP, UsageError, checkRuleId, parseCommandLine, parseFixTypes, parseMaxWarnings, parseRuleOverrides, parseShard, useColor } from "./args";
 import { initConfig, printConfig } from "./config-commands";
 import { selectFiles } from "./files";
 import { render, resolveFormat, writeReport } from "./formats";
@@ -18,6 +17,9 @@ import { createReportContext } from "./report-context";
 import { formatDebug, formatStats, tsconfigWarnings } from "./run-report";
 import { applySuppressions, describeUnused, prune, readSuppressions, suppress, writeSuppressions } from "./suppressions";
 import { heapMain } from "../heap/cli";
+import { mergeMain } from "./merge";
+import { parseConcurrency, workerRunner } from "./parallel";
+import { loadRules, resolvePlugin } from "./plugins";
 
 export { HELP };
 const PROGRESS_THRESHOLD = 300;
@@ -36,6 +38,7 @@ export interface CliIo {
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   if (argv[0] === "heap") return heapMain(argv.slice(1), io);
+  if (argv[0] === "merge") return mergeMain(argv.slice(1), io);
   try {
     return await run(argv, io);
   } catch (error) {
@@ -63,8 +66,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
-  const sources = builtinSources(builtinRules);
-  const rules = [...builtinRules, ...values.plugin.flatMap((p) => loadPlugin(p, io.cwd, sources))];
+  const rules = loadRules(values.plugin, io.cwd);
   if (values.explain !== undefined) return explain(values.explain, rules, io);
   if (values.init) {
     io.stdout(`Wrote ${path.relative(io.cwd, initConfig(io.cwd, rules))}: every rule with its default severity, commented out.\n`);
@@ -104,9 +106,17 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     for (const warning of selection.warnings) io.stderr(`${warning}\n`);
     skippedBundles = selection.bundles.length;
     const showProgress = io.isTTY && !io.env.CI && format === "stylish" && !toFile;
-    result = runLint({
-      ...common, paths: [], files: selection.files, noGitignore: values["no-ignore"], includeNodeModules: values["include-node-modules"],
-      onProgress: showProgress ? progressPrinter(io) : undefined,
+    const onProgress = showProgress ? progressPrinter(io) : undefined;
+    const groups = (): WorkGroup[] => groupByProject(selection.files, { project: common.project, types: common.types });
+    const shard = parseShard(values.shard);
+    // A shard lints its piece of the whole selection; what importers say is read from all of it.
+    const files = shard ? partitionWork(groups(), shard.count)[shard.index - 1] : selection.files;
+    const workers = parseConcurrency(values.concurrency, groups);
+    result = await runLintPlanned({
+      ...common, paths: [], files, importerFiles: selection.files, noGitignore: values["no-ignore"], includeNodeModules: values["include-node-modules"],
+      onProgress, pieces: workers, runPieces: workerRunner(values.plugin, onProgress),
+      cache: values.cache ? path.resolve(io.cwd, values["cache-location"]) : undefined,
+      cacheKey: { version: packageVersion(), plugins: values.plugin.map((p) => pluginStamp(p, io.cwd)) },
     });
   }
   if (values.quiet) {
@@ -151,6 +161,7 @@ function checkCombinations(values: CliValues, positionals: readonly string[]): v
   if (values["stdin-filename"] !== undefined && !values.stdin) throw new UsageError("--stdin-filename needs --stdin");
   if (values.stdin && values.fix) throw new UsageError("--fix cannot write to standard input; use --fix-dry-run --format json (each finding carries the fixed `output`)");
   if (values.stdin && positionals.length > 0) throw new UsageError("--stdin lints standard input: give no paths (use --stdin-filename to name the text)");
+  if (values.stdin && values.shard !== undefined) conflict("--stdin", "--shard");
   if (values.stdin && (values["suppress-all"] || values["suppress-rule"].length > 0 || values["prune-suppressions"])) conflict("--stdin", "the suppression options");
 }
 
@@ -186,17 +197,10 @@ function explain(ruleId: string, rules: readonly RuleModule[], io: CliIo): numbe
   return 0;
 }
 
-function loadPlugin(specifier: string, cwd: string, sources: RuleSources): RuleModule[] {
-  const resolved = specifier.startsWith(".") || path.isAbsolute(specifier) ? path.resolve(cwd, specifier) : specifier;
-  let loaded: { rules?: unknown; default?: { rules?: unknown } };
-  try {
-    loaded = require(resolved);
-  } catch (error) {
-    throw new UsageError(`cannot load plugin "${specifier}": ${(error as Error).message}`);
-  }
-  const list = loaded.rules ?? loaded.default?.rules;
-  if (!Array.isArray(list)) throw new UsageError(`plugin "${specifier}" must export \`rules\`: an array of rule modules`);
-  return checkPluginRules(`plugin "${specifier}"`, list, sources);
+/** A plugin's code as part of the cache's key: its path and text. */
+function pluginStamp(specifier: string, cwd: string): string {
+  const file = resolvePlugin(specifier, cwd);
+  return `${file}:${hashText(fs.readFileSync(file))}`;
 }
 
 function progressPrinter(io: CliIo): (done: number, total: number) => void {

@@ -1,5 +1,5 @@
 // What the CLI tells on stderr about the run itself, not the code: `--stats` (time per rule
-// and phase, files, bundles skipped, files per tsconfig), `--debug` (the config file and the
+// and phase, files, bundles skipped, files reused from `--cache`, files per tsconfig), `--debug` (the config file and the
 // tsconfig each file used, or why it had none), and warnings about type information that a
 // project silently lacks: a tsconfig that includes none of the linted files under it, or
 // files linted without types although their nearest tsconfig exists.
@@ -15,6 +15,7 @@ export function formatStats(result: RunResult, skippedBundles: number, cwd: stri
   for (const [name, ms] of rows) lines.push(`${name.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`);
   lines.push(`${"files".padEnd(width)}  ${String(result.files.length).padStart(9)}`);
   lines.push(`${"skipped bundles".padEnd(width)}  ${String(skippedBundles).padStart(9)}`);
+  if (result.reused !== undefined) lines.push(`${"files from cache".padEnd(width)}  ${String(result.reused).padStart(9)}`);
   lines.push("", "tsconfig                                   files");
   for (const [tsconfig, count] of tsconfigCounts(result.files, cwd)) lines.push(`${tsconfig.padEnd(42)} ${String(count).padStart(6)}`);
   return lines.join("\n") + "\n";

@@ -40,6 +40,9 @@ export {
 export { type TsconfigChoice, type TsconfigReader, TsconfigLookup, withTypeScript5Types } from "./hosting/tsconfigs";
 export { type HostedLint, lintHostedFile } from "./hosting/hosted";
 export { type RunOptions, type RunResult, type FileResult, runLint, runLintText, lintText, fixText, loadConfigFor } from "./hosting/run";
+export { type PieceRunner, type PlannedRunOptions, runLintPlanned } from "./hosting/run-plan";
+export { type WorkGroup, groupByProject, partitionWork } from "./hosting/partition";
+export { LintCache, hashText } from "./hosting/cache";
 export { type InstanceKind, type InstanceOwner, OwnersAnalysis, owners } from "./analyses/owners";
 export {
   type OwnedTimerFinding, type OwnedTimerOptions, type TimerHome, clearsItself, instanceTeardown, isClearedOnTeardown,

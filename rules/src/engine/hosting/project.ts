@@ -12,6 +12,7 @@ import type { TypeInfo } from "../core/types";
 import { isCommittedBundle } from "../analyses/file-kind";
 import { COMPONENT_EXTENSIONS, type ComponentSourceFile, componentView, isComponentFile } from "./sfc";
 import { type CheckedProgram, buildCheckedProgram, stubbingHost } from "./checker-guard";
+import { SharedSourceFiles } from "./shared-sources";
 import { TsconfigLookup, withTypeScript5Types } from "./tsconfigs";
 
 export { LOOSE_COMPILER_OPTIONS, type UnparsableSourceFile };
@@ -147,8 +148,9 @@ export interface LintUnit {
    */
   build?: () => CheckedProgram;
   files: string[];
-  /** The tsconfig the program comes from, if any. */
+  /** The tsconfig the program comes from, if any, as read. */
   tsconfig?: string;
+  parsed?: ts.ParsedCommandLine;
   /** Loose files whose tsconfig (the nearest, or `--project`) does not include them, with that tsconfig. */
   notIncluded?: Map<string, string>;
 }
@@ -195,19 +197,28 @@ export function createLintUnits(files: readonly string[], options: ProgramOption
     if (choice.nearest && !choice.nearestUnreadable) notIncluded.set(file, choice.nearest);
   }
   const units: LintUnit[] = [];
+  const shared = new SharedSourceFiles(); // the projects of a monorepo parse and bind their common files once
   for (const [tsconfig, configFiles] of byConfig) {
     const parsed = lookup.read(tsconfig)!;
-    units.push({ files: configFiles, tsconfig, build: () => buildProgram(parsed) });
+    units.push({ files: configFiles, tsconfig, parsed, build: () => buildProgram(parsed, shared) });
   }
   if (loose.length > 0) units.push({ files: loose, notIncluded });
   return units;
 }
 
-function buildProgram(parsed: ts.ParsedCommandLine): CheckedProgram {
+function buildProgram(parsed: ts.ParsedCommandLine, shared: SharedSourceFiles): CheckedProgram {
   const compilerOptions = { ...parsed.options, noEmit: true };
-  return buildCheckedProgram((stubbed) => ts.createProgram({
-    rootNames: parsed.fileNames, options: compilerOptions, host: guardedHost(stubbingHost(ts.createCompilerHost(compilerOptions), stubbed)),
-  }));
+  const checked = buildCheckedProgram((stubbed) => {
+    // A rebuild after a checker failure starts from fresh parses: the failed files may be half bound.
+    if (stubbed.size > 0) shared.clear();
+    const host = ts.createCompilerHost(compilerOptions);
+    return ts.createProgram({
+      rootNames: parsed.fileNames, options: compilerOptions, host: guardedHost(stubbed.size > 0 ? stubbingHost(host, stubbed) : shared.wrap(host, compilerOptions)),
+    });
+  });
+  if (checked.program && checked.untyped.size === 0) shared.programBuilt(checked.program);
+  else shared.clear();
+  return checked;
 }
 
 /**
@@ -215,8 +226,11 @@ function buildProgram(parsed: ts.ParsedCommandLine): CheckedProgram {
  * its program on the first file; a file its checker could not handle (or every file, when no
  * checker could be built) comes parsed loose, with the reason.
  */
-export function* unitFiles(unit: LintUnit): Generator<{ fileName: string; sourceFile: ts.SourceFile; types: TypeInfo | undefined; untyped?: string }> {
+export function* unitFiles(
+  unit: LintUnit, onProgram?: (program: ts.Program) => void,
+): Generator<{ fileName: string; sourceFile: ts.SourceFile; types: TypeInfo | undefined; untyped?: string }> {
   const checked = unit.build?.();
+  if (checked?.program) onProgram?.(checked.program);
   const types = checked?.program && typeInfo(checked.program);
   for (const fileName of unit.files) {
     const untyped = !checked ? undefined : checked.untyped.get(fileName) ?? (types ? undefined : `no program of ${unit.tsconfig} could be type-checked (${checked.failure})`);

@@ -40,6 +40,14 @@ export interface RunOptions {
   includeBundles?: boolean;
   reportUnusedDirectives?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** The whole run's files, when `files` is a piece of it (a worker's or a shard's): what importers say is read from these. */
+  importerFiles?: readonly string[];
+  /** Drop findings that the file's importers explain (default true); a caching host filters cached and fresh results alike itself. */
+  filterByImporters?: boolean;
+  /** Report the problems of the tsconfigs used as findings in them (default true); a host that splits the run reports them once. */
+  reportTsconfigProblems?: boolean;
+  /** Record each program's files in `RunResult.programs` (for the cache). */
+  recordPrograms?: boolean;
 }
 
 export interface FileResult {
@@ -64,6 +72,10 @@ export interface RunResult {
   skipped: { bundles: string[] };
   /** Milliseconds per rule id, and per phase under "phase:<name>". */
   times: Map<string, number>;
+  /** With `recordPrograms`: the files of each tsconfig's program (lib and declaration files included). */
+  programs?: Map<string, string[]>;
+  /** With a cache: how many files' results came from it. */
+  reused?: number;
 }
 
 export function loadConfigFor(options: Pick<RunOptions, "configFile" | "cwd" | "rules">): LeaklintConfig {
@@ -100,23 +112,25 @@ export function runLint(options: RunOptions): RunResult {
     ruleTimes: times,
   };
   const results: FileResult[] = [];
-  const importers = new ImporterIndex(files); // what other files say about a file's lifetime (hosting/importers.ts)
+  const importers = new ImporterIndex(options.importerFiles ?? files); // what other files say about a file's lifetime (hosting/importers.ts)
+  const filterByImporters = options.filterByImporters ?? true;
+  const programs = options.recordPrograms ? new Map<string, string[]>() : undefined;
   // A unit's program and checker are built when its first file is linted (a whole project almost
   // always has a file that asks a type question), inside the fault box, and let go once its
   // files are linted: one program is alive at a time (see createLintUnits).
   const problems: ts.Diagnostic[] = [];
   const units = phase("program", () => createLintUnits(files, { project: options.project, types: options.types, problems }));
-  results.push(...tsconfigResults(problems));
+  if (options.reportTsconfigProblems ?? true) results.push(...tsconfigResults(problems));
   let done = 0;
   for (const unit of units) {
-    const next = unitFiles(unit);
+    const next = unitFiles(unit, programs && ((program) => programs.set(unit.tsconfig!, program.getSourceFiles().map((f) => f.fileName))));
     for (;;) {
       // Typed units build their checker on the first file; loose files are parsed here.
       const item = phase(unit.build ? "program" : "parse", () => next.next());
       if (item.done) break;
       const { fileName, sourceFile, types, untyped } = item.value;
       const lintOptions: LintFileOptions = { ...baseOptions, rules: perFile.for(fileName) };
-      const keep = (found: LintDiagnostic[]): LintDiagnostic[] => importers.filter(fileName, found);
+      const keep = (found: LintDiagnostic[]): LintDiagnostic[] => (filterByImporters ? importers.filter(fileName, found) : found);
       let diagnostics = keep(mapToComponent(sourceFile, lintSourceFile(sourceFile, types, lintOptions)));
       if (untyped) {
         diagnostics.unshift(engineDiagnostic(sourceFile, ENGINE_RULES.typesUnavailable, "warning", `Linted without types: ${untyped}.`, 0, 0));
@@ -139,7 +153,7 @@ export function runLint(options: RunOptions): RunResult {
     }
   }
   results.sort((a, b) => a.filePath.localeCompare(b.filePath));
-  return { files: results, config, rules, skipped: { bundles }, times };
+  return { files: results, config, rules, skipped: { bundles }, times, programs };
 }
 
 /**
@@ -178,7 +192,7 @@ export function runLintText(options: RunOptions & { text: string; filePath: stri
 }
 
 /** What TypeScript says is wrong with the tsconfig files of the run, as findings in those files. */
-function tsconfigResults(problems: readonly ts.Diagnostic[]): FileResult[] {
+export function tsconfigResults(problems: readonly ts.Diagnostic[]): FileResult[] {
   const byFile = new Map<string, LintDiagnostic[]>();
   for (const problem of problems) {
     if (!problem.file) continue; // every tsconfig problem TypeScript reports while parsing has its file

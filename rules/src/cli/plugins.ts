@@ -1,0 +1,29 @@
+// The rules of a CLI run: the built-in ones and those of `--plugin` modules, loaded the same
+// way in the main thread and in each `--concurrency` worker.
+import path from "node:path";
+import { type RuleModule, type RuleSources, builtinSources, checkPluginRules } from "../engine";
+import { rules as builtinRules } from "../index";
+import { UsageError } from "./args";
+
+export function loadRules(plugins: readonly string[], cwd: string): RuleModule[] {
+  const sources = builtinSources(builtinRules);
+  return [...builtinRules, ...plugins.flatMap((p) => loadPlugin(p, cwd, sources))];
+}
+
+/** Where a `--plugin` specifier loads from (its code is part of the cache's key). */
+export function resolvePlugin(specifier: string, cwd: string): string {
+  const resolved = specifier.startsWith(".") || path.isAbsolute(specifier) ? path.resolve(cwd, specifier) : specifier;
+  return require.resolve(resolved, { paths: [cwd] });
+}
+
+function loadPlugin(specifier: string, cwd: string, sources: RuleSources): RuleModule[] {
+  let loaded: { rules?: unknown; default?: { rules?: unknown } };
+  try {
+    loaded = require(resolvePlugin(specifier, cwd));
+  } catch (error) {
+    throw new UsageError(`cannot load plugin "${specifier}": ${(error as Error).message}`);
+  }
+  const list = loaded.rules ?? loaded.default?.rules;
+  if (!Array.isArray(list)) throw new UsageError(`plugin "${specifier}" must export \`rules\`: an array of rule modules`);
+  return checkPluginRules(`plugin "${specifier}"`, list, sources);
+}
