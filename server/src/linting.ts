@@ -8,8 +8,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
-  type LeaklintConfig, type LintDiagnostic, type LintFileOptions, type RuleModule, type SeveritySetting, ConfigError, builtinSources,
-  checkPluginRules, defaultConfig, findConfigFile, lintSourceFile, loadConfigFile, RulesPerFile, rules as builtInRules,
+  type LeaklintConfig, type LintDiagnostic, type LintFileOptions, type RuleModule, type SeveritySetting, ConfigError, ConfigLookup, builtinSources,
+  defaultConfig, isIgnoredFile, lintSourceFile, loadPlugin, RulesPerFile, rules as builtInRules,
   SUPPRESSIONS_FILE, type Suppressions, readSuppressions, suppressedFindings, suppressionKey,
 } from "leaklint";
 import type { AnalysisTarget } from "./projects";
@@ -23,8 +23,8 @@ export interface LinterOptions {
 
 export class DocumentLinter {
   readonly ruleSet: readonly RuleModule[];
-  private readonly configs = new Map<string, LeaklintConfig | ConfigError>();
-  private readonly nearestConfig = new Map<string, string | undefined>();
+  /** Config lookups (the engine's, as the CLI's) by named config file and workspace folder. */
+  private readonly configs = new Map<string, ConfigLookup>();
   /** Suppressions files read, by path, with the modification time they were read at. */
   private readonly suppressionFiles = new Map<string, { mtimeMs: number; suppressions: Suppressions }>();
 
@@ -76,7 +76,14 @@ export class DocumentLinter {
   /** A watched config or package.json changed. */
   invalidateConfigs(): void {
     this.configs.clear();
-    this.nearestConfig.clear();
+  }
+
+  /**
+   * Whether `leaklint .` would leave the file out: in node_modules, .gitignore'd, or in the
+   * config's `ignores` (the engine's discovery answers; the editor then does not lint it).
+   */
+  isIgnored(fileName: string, config: LeaklintConfig): boolean {
+    return isIgnoredFile(fileName, { ignores: config.ignores, ignoreBase: config.baseDir });
   }
 
   /** The file's rules: config, its `overrides` (and the built-in test-files one) for this file, then the editor's settings. */
@@ -99,29 +106,20 @@ export class DocumentLinter {
   ): { config: LeaklintConfig; configError?: string } {
     const dir = path.dirname(fileName);
     if (!this.options.trusted) return { config: defaultConfig(dir) };
-    const file = settings.configFile
-      ? path.resolve(workspaceFolder ?? dir, settings.configFile)
-      : this.findConfig(dir);
-    if (!file) return { config: defaultConfig(dir) };
-    let loaded = this.configs.get(file);
-    if (!loaded) {
-      try {
-        loaded = loadConfigFile(file, this.ruleSet);
-      } catch (error) {
-        loaded = error instanceof ConfigError ? error : new ConfigError(file, "", String(error));
-      }
-      this.configs.set(file, loaded);
+    const cwd = workspaceFolder ?? dir;
+    const key = `${settings.configFile ?? ""}\0${cwd}`;
+    let lookup = this.configs.get(key);
+    if (!lookup) {
+      lookup = new ConfigLookup({ rules: this.ruleSet, configFile: settings.configFile ?? undefined, cwd });
+      this.configs.set(key, lookup);
     }
-    if (loaded instanceof ConfigError) {
-      this.options.log(`config:${loaded.message}`, `Invalid leaklint config, using the defaults: ${loaded.message}`);
-      return { config: defaultConfig(dir), configError: loaded.message };
+    try {
+      return { config: lookup.for(fileName).config };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.options.log(`config:${message}`, `Invalid leaklint config, using the defaults: ${message}`);
+      return { config: defaultConfig(dir), configError: message };
     }
-    return { config: loaded };
-  }
-
-  private findConfig(dir: string): string | undefined {
-    if (!this.nearestConfig.has(dir)) this.nearestConfig.set(dir, findConfigFile(dir));
-    return this.nearestConfig.get(dir);
   }
 }
 
@@ -131,24 +129,14 @@ export class DocumentLinter {
  * another extra rule's) is left out and logged: the server has no exit code to fail with.
  */
 function loadExtraRules(modules: readonly string[], log: (key: string, message: string) => void): RuleModule[] {
-  const loaded: RuleModule[] = [];
   const sources = builtinSources(builtInRules);
-  for (const file of modules) {
+  const rejected = (error: ConfigError): void => log(`extra:${error.message}`, `Ignoring an extra rule: ${error.message}`);
+  return modules.flatMap((file) => {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const exported = require(file) as unknown;
-      const value = (exported as { default?: unknown }).default ?? exported;
-      const list = Array.isArray(value) ? value : (value as { rules?: unknown }).rules ?? [value];
-      for (const [index, rule] of (list as unknown[]).entries()) {
-        try {
-          loaded.push(...checkPluginRules(file, [rule], sources, index));
-        } catch (error) {
-          log(`extra:${file}:${(error as Error).message}`, `Ignoring an extra rule: ${(error as Error).message}`);
-        }
-      }
+      return loadPlugin(file, process.cwd(), sources, rejected);
     } catch (error) {
       log(`extra:${file}`, `Cannot load extra rules from ${file}: ${(error as Error).message}`);
+      return [];
     }
-  }
-  return loaded;
+  });
 }

@@ -49,5 +49,9 @@ export function normalizeSettings(raw: unknown): LeaklintSettings {
     run: input.run === "onSave" || input.run === "onType" ? (input.run as RunMode) : DEFAULT_SETTINGS.run,
     rules,
     configFile: typeof input.configFile === "string" && input.configFile.trim() !== "" ? input.configFile : null,
+    validate: Array.isArray(input.validate) ? input.validate.filter((id): id is string => typeof id === "string") : DEFAULT_SETTINGS.validate,
+    useWorkspaceLeaklint: typeof input.useWorkspaceLeaklint === "boolean" ? input.useWorkspaceLeaklint : DEFAULT_SETTINGS.useWorkspaceLeaklint,
+    slowAnalysisMs: typeof input.slowAnalysisMs === "number" && input.slowAnalysisMs >= 0 ? input.slowAnalysisMs : DEFAULT_SETTINGS.slowAnalysisMs,
+    hideSuppressedFindings: typeof input.hideSuppressedFindings === "boolean" ? input.hideSuppressedFindings : DEFAULT_SETTINGS.hideSuppressedFindings,
   };
 }

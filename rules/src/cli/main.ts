@@ -6,9 +6,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
-  ConfigError, type RuleModule, type RuleSources, type RunResult, builtinSources, checkPluginRules, isEngineFault, loadConfigFor, runLint, runLintText,
+  ConfigError, ConfigLookup, type RuleModule, type RunResult, builtinSources, isEngineFault, loadConfigFor, loadPlugin, ruleDocumentation, runLint, runLintText,
 } from "../engine";
-import { readRuleDoc } from "../docs";
+import { RULE_DOCS_DIR } from "../docs";
 import { rules as builtinRules } from "../index";
 import { type CliValues, HELP, UsageError, checkRuleId, parseCommandLine, parseFixTypes, parseMaxWarnings, parseRuleOverrides, useColor } from "./args";
 import { initConfig, printConfig } from "./config-commands";
@@ -72,7 +72,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const overrides = parseRuleOverrides(values.rule, rules);
   if (values["print-config"] !== undefined) {
-    const config = loadConfigFor({ configFile: values.config, cwd: io.cwd, rules });
+    const { config } = new ConfigLookup({ configFile: values.config, cwd: io.cwd, rules }).for(values["print-config"]);
     io.stdout(printConfig(values["print-config"], io.cwd, config, rules, overrides, values.project));
     return 0;
   }
@@ -180,23 +180,10 @@ function readStdin(io: CliIo): string {
 }
 
 function explain(ruleId: string, rules: readonly RuleModule[], io: CliIo): number {
-  const doc = rules.some((r) => r.id === ruleId) ? readRuleDoc(ruleId) : undefined;
+  const doc = ruleDocumentation(ruleId, rules, [RULE_DOCS_DIR])?.markdown;
   if (!doc) throw new UsageError(`unknown rule "${ruleId}" (known: ${rules.map((r) => r.id).join(", ")})`);
   io.stdout(doc.endsWith("\n") ? doc : doc + "\n");
   return 0;
-}
-
-function loadPlugin(specifier: string, cwd: string, sources: RuleSources): RuleModule[] {
-  const resolved = specifier.startsWith(".") || path.isAbsolute(specifier) ? path.resolve(cwd, specifier) : specifier;
-  let loaded: { rules?: unknown; default?: { rules?: unknown } };
-  try {
-    loaded = require(resolved);
-  } catch (error) {
-    throw new UsageError(`cannot load plugin "${specifier}": ${(error as Error).message}`);
-  }
-  const list = loaded.rules ?? loaded.default?.rules;
-  if (!Array.isArray(list)) throw new UsageError(`plugin "${specifier}" must export \`rules\`: an array of rule modules`);
-  return checkPluginRules(`plugin "${specifier}"`, list, sources);
 }
 
 function progressPrinter(io: CliIo): (done: number, total: number) => void {

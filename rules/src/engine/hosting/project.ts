@@ -46,15 +46,34 @@ interface IgnoreLayer {
   matcher: Ignore;
 }
 
-/** Expands paths into the sorted list of files to lint. */
-export function discoverFiles(paths: readonly string[], options: DiscoveryOptions): string[] {
+/** Configured ignores (gitignore syntax, relative to `ignoreBase`) as a predicate on absolute paths. */
+function configuredIgnores(options: DiscoveryOptions): (abs: string, isDir: boolean) => boolean {
   const configured = ignore().add([...options.ignores]);
-  const found = new Set<string>();
-  const isConfiguredIgnore = (abs: string, isDir: boolean): boolean => {
+  return (abs, isDir) => {
     const rel = path.relative(options.ignoreBase, abs);
     if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) return false;
     return configured.ignores(toPosix(rel) + (isDir ? "/" : ""));
   };
+}
+
+/**
+ * Whether discovery would leave this file out of a walk of its folders: it lies in
+ * node_modules (or a VCS folder), a .gitignore between it and its repository root
+ * excludes it, or the config's `ignores` do. The editor asks this of each open
+ * document, so that it lints what `leaklint .` lints.
+ */
+export function isIgnoredFile(file: string, options: DiscoveryOptions): boolean {
+  const abs = path.resolve(file);
+  const folders = path.dirname(abs).split(path.sep);
+  if (folders.some((name) => ALWAYS_SKIPPED_DIRS.has(name) && !(options.includeNodeModules && name === "node_modules"))) return true;
+  if (configuredIgnores(options)(abs, false)) return true;
+  return !options.noGitignore && !options.includeNodeModules && isGitIgnored(abs, false, ancestorGitignores(abs));
+}
+
+/** Expands paths into the sorted list of files to lint. */
+export function discoverFiles(paths: readonly string[], options: DiscoveryOptions): string[] {
+  const found = new Set<string>();
+  const isConfiguredIgnore = configuredIgnores(options);
   for (const input of paths) {
     const abs = path.resolve(input);
     let stat: fs.Stats;
