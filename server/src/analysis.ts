@@ -107,7 +107,7 @@ export class Analyzer {
     this.sync(document);
     const fileName = this.fileNameOf(document);
     const { config, configError } = this.linter.configFor(fileName, settings, folder);
-    if (this.linter.isIgnored(fileName, config)) {
+    if (this.linter.isIgnored(fileName, config, folder)) {
       return { diagnostics: [], status: { uri: document.uri, state: "ok", message: "not linted: the file is ignored (node_modules, .gitignore or the config's ignores)", restricted } };
     }
     let target = this.projects.targetFor(fileName);

@@ -82,8 +82,8 @@ export class DocumentLinter {
    * Whether `leaklint .` would leave the file out: in node_modules, .gitignore'd, or in the
    * config's `ignores` (the engine's discovery answers; the editor then does not lint it).
    */
-  isIgnored(fileName: string, config: LeaklintConfig): boolean {
-    return isIgnoredFile(fileName, { ignores: config.ignores, ignoreBase: config.baseDir });
+  isIgnored(fileName: string, config: LeaklintConfig, workspaceFolder: string | undefined): boolean {
+    return isIgnoredFile(fileName, { ignores: config.ignores, ignoreBase: config.baseDir, root: workspaceFolder });
   }
 
   /** The file's rules: config, its `overrides` (and the built-in test-files one) for this file, then the editor's settings. */
