@@ -218,3 +218,52 @@ describe("config lookup: the CLI and the server agree on a nested config", () =>
     assert.ok(fs.existsSync(uriOf(outer).replace("file://", "")));
   });
 });
+
+describe("language server: the workspace's own leaklint", () => {
+  let root: string;
+  before(() => {
+    root = copyExample("workspace-engine");
+    // An installed copy of the leaklint package (its manifest, built engine and rule pages), as `npm i -D leaklint` leaves it.
+    const installed = path.join(root, "node_modules", "leaklint");
+    fs.cpSync(path.join(REPO, "rules", "dist"), path.join(installed, "dist"), { recursive: true });
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO, "rules", "package.json"), "utf8"));
+    write(path.join(installed, "package.json"), JSON.stringify({ ...manifest, version: "0.1.0-workspace" }));
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const logged = (client: TestClient, pattern: RegExp): Promise<unknown> =>
+    client.waitFor<{ message: string }>("window/logMessage", (p) => pattern.test(p.message));
+
+  test("trusted: lints with node_modules/leaklint and says so; the setting or an untrusted workspace keeps the bundled one", async () => {
+    const metrics = path.join(root, "src", "timers", "metrics.ts");
+    const lines = async (client: TestClient): Promise<number[]> => {
+      const document = client.open(metrics);
+      return (await client.diagnosticsFor(document.uri, 1)).filter((d) => d.code === INTERVAL).map((d) => d.range.start.line + 1);
+    };
+    const workspace = await TestClient.start({ root, initializationOptions: { debounceMs: 0, trusted: true } });
+    try {
+      assert.deepEqual(await lines(workspace), [7, 19, 35]);
+      await logged(workspace, /using the workspace's leaklint 0\.1\.0-workspace from .*node_modules[/\\]leaklint/);
+      // Its fixes come back through the same code actions.
+      const [, dropped] = (await workspace.diagnosticsFor(uriOf(metrics), 1)).filter((d) => d.code === INTERVAL);
+      const actions = await workspace.codeActions(uriOf(metrics), dropped);
+      assert.equal(actions[0].title, "Store the timer in this.interval and clear it in dispose()");
+    } finally {
+      await workspace.stop();
+    }
+    const off = await TestClient.start({ root, settings: { useWorkspaceLeaklint: false }, initializationOptions: { debounceMs: 0, trusted: true } });
+    try {
+      assert.deepEqual(await lines(off), [7, 19, 35]);
+      await logged(off, /using the bundled leaklint .*leaklint\.useWorkspaceLeaklint is false/);
+    } finally {
+      await off.stop();
+    }
+    const untrusted = await TestClient.start({ root, initializationOptions: { debounceMs: 0, trusted: false } });
+    try {
+      assert.deepEqual(await lines(untrusted), [7, 19, 35]);
+      await logged(untrusted, /using the bundled leaklint .*the workspace is not trusted/);
+    } finally {
+      await untrusted.stop();
+    }
+  });
+});

@@ -106,7 +106,8 @@ export class Analyzer {
     const started = performance.now();
     this.sync(document);
     const fileName = this.fileNameOf(document);
-    const { config, configError } = this.linter.configFor(fileName, settings, folder);
+    const { config, configError: bundledConfigError } = this.linter.configFor(fileName, settings, folder);
+    let configError = bundledConfigError;
     if (this.linter.isIgnored(fileName, config, folder)) {
       return { diagnostics: [], status: { uri: document.uri, state: "ok", message: "not linted: the file is ignored (node_modules, .gitignore or the config's ignores)", restricted } };
     }
@@ -114,13 +115,22 @@ export class Analyzer {
     if (!target) return { diagnostics: [], status: { uri: document.uri, state: "warn", message: "no program for this file", restricted } };
     const programReady = performance.now();
     yield;
-    const options = this.linter.lintOptions(config, settings, target.sourceFile.fileName);
-    let found = mapToComponent(target.sourceFile, yield* lintSteps(target.sourceFile, target.types, options));
-    if (target.rebuilt?.()) {
-      // The checker failed on some file of the project and the program was rebuilt without it: once more, on the new program.
-      target = this.projects.targetFor(this.fileNameOf(document));
-      if (!target) return { diagnostics: [], status: { uri: document.uri, state: "warn", message: "no program for this file", restricted } };
+    const workspace = this.linter.workspaceEngine(folder, settings);
+    let found: LintDiagnostic[];
+    if (workspace && folder) {
+      // The workspace's own leaklint (engines.ts), in one step, on this program when its TypeScript built it.
+      const result = workspace.lint(fileName, document.getText(), target.types?.program, settings, folder);
+      found = result.diagnostics;
+      configError = result.configError;
+    } else {
+      const options = this.linter.lintOptions(config, settings, target.sourceFile.fileName);
       found = mapToComponent(target.sourceFile, yield* lintSteps(target.sourceFile, target.types, options));
+      if (target.rebuilt?.()) {
+        // The checker failed on some file of the project and the program was rebuilt without it: once more, on the new program.
+        target = this.projects.targetFor(fileName);
+        if (!target) return { diagnostics: [], status: { uri: document.uri, state: "warn", message: "no program for this file", restricted } };
+        found = mapToComponent(target.sourceFile, yield* lintSteps(target.sourceFile, target.types, options));
+      }
     }
     if (target.untyped) found.unshift(untypedDiagnostic(target.sourceFile, target.untyped));
     const linted = performance.now();
@@ -178,9 +188,11 @@ export class Analyzer {
     const fileName = this.fileNameOf(document);
     this.sync(document);
     const options = this.linter.lintOptionsFor(fileName, settings, folder);
+    const workspace = this.linter.workspaceEngine(folder, settings);
     const lintAs = (text: string): LintDiagnostic[] => this.projects.withOverlay(fileName, text, () => {
       const target = this.projects.targetFor(fileName);
       if (!target) return [];
+      if (workspace && folder) return workspace.lint(fileName, text, target.types?.program, settings, folder).diagnostics;
       return mapToComponent(target.sourceFile, this.linter.lintWith(target, options));
     });
     try {

@@ -8,12 +8,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
-  type LeaklintConfig, type LintDiagnostic, type LintFileOptions, type RuleModule, type SeveritySetting, ConfigError, ConfigLookup, builtinSources,
+  type LeaklintConfig, type LintDiagnostic, type LintFileOptions, type RuleModule, ConfigError, ConfigLookup, builtinSources,
   defaultConfig, isIgnoredFile, lintSourceFile, loadPlugin, RulesPerFile, rules as builtInRules,
   SUPPRESSIONS_FILE, type Suppressions, readSuppressions, suppressedFindings, suppressionKey,
 } from "leaklint";
 import type { AnalysisTarget } from "./projects";
+import { EngineResolver, type WorkspaceEngine } from "./engines";
 import type { LeaklintSettings } from "./protocol";
+import { editorRuleOverrides } from "./settings";
 
 export interface LinterOptions {
   trusted: boolean;
@@ -28,8 +30,16 @@ export class DocumentLinter {
   /** Suppressions files read, by path, with the modification time they were read at. */
   private readonly suppressionFiles = new Map<string, { mtimeMs: number; suppressions: Suppressions }>();
 
+  private readonly engines: EngineResolver;
+
   constructor(private readonly options: LinterOptions) {
     this.ruleSet = options.trusted ? [...builtInRules, ...loadExtraRules(options.extraRules, options.log)] : builtInRules;
+    this.engines = new EngineResolver(options.trusted, bundledVersion(), options.log);
+  }
+
+  /** The workspace folder's own leaklint, when it is used instead of the bundled engine (engines.ts). */
+  workspaceEngine(workspaceFolder: string | undefined, settings: LeaklintSettings): WorkspaceEngine | undefined {
+    return this.engines.for(workspaceFolder, settings);
   }
 
   get trusted(): boolean {
@@ -76,6 +86,7 @@ export class DocumentLinter {
   /** A watched config or package.json changed. */
   invalidateConfigs(): void {
     this.configs.clear();
+    this.engines.clear();
   }
 
   /**
@@ -88,10 +99,7 @@ export class DocumentLinter {
 
   /** The file's rules: config, its `overrides` (and the built-in test-files one) for this file, then the editor's settings. */
   lintOptions(config: LeaklintConfig, settings: LeaklintSettings, fileName: string): LintFileOptions {
-    const overrides: Record<string, SeveritySetting> = {};
-    if (this.options.trusted) {
-      for (const [id, severity] of Object.entries(settings.rules)) if (!(id in config.rules)) overrides[id] = severity;
-    }
+    const overrides = this.options.trusted ? editorRuleOverrides(settings, config) : {};
     return {
       rules: new RulesPerFile(this.ruleSet, config, overrides).for(fileName),
       settings: config.settings,
@@ -120,6 +128,15 @@ export class DocumentLinter {
       this.options.log(`config:${message}`, `Invalid leaklint config, using the defaults: ${message}`);
       return { config: defaultConfig(dir), configError: message };
     }
+  }
+}
+
+function bundledVersion(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return String((require("leaklint/package.json") as { version: unknown }).version);
+  } catch {
+    return "(bundled)";
   }
 }
 
