@@ -90,7 +90,10 @@ export class Analyzer {
         if (outcome.kind === "over-budget") {
           return this.skipped(document, `its analysis took longer than its ${this.budget.analysisMs} ms budget`, restricted);
         }
-        return withDuration(outcome.value, performance.now() - started, settings.slowAnalysisMs);
+        const result = withDuration(outcome.value, performance.now() - started, settings.slowAnalysisMs);
+        // Clients without leaklint/status hear of a slow file in the log (once per document).
+        if (result.status.slow) this.log(`slow:${document.uri}`, `${document.uri}: ${result.status.message}`);
+        return result;
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         this.log(`crash:${document.uri}:${message}`, `Analysis of ${document.uri} failed: ${error instanceof Error ? error.stack : message}`);

@@ -113,7 +113,7 @@ export class DocumentLinter {
     workspaceFolder: string | undefined,
   ): { config: LeaklintConfig; configError?: string } {
     const dir = path.dirname(fileName);
-    if (!this.options.trusted) return { config: defaultConfig(dir) };
+    if (!this.options.trusted) return { config: defaultConfig(workspaceFolder ?? dir) };
     const cwd = workspaceFolder ?? dir;
     const key = `${settings.configFile ?? ""}\0${cwd}`;
     let lookup = this.configs.get(key);
@@ -126,7 +126,7 @@ export class DocumentLinter {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.options.log(`config:${message}`, `Invalid leaklint config, using the defaults: ${message}`);
-      return { config: defaultConfig(dir), configError: message };
+      return { config: defaultConfig(workspaceFolder ?? dir), configError: message };
     }
   }
 }

@@ -40,15 +40,26 @@ export class ConfigLookup {
 
   /** The config file that applies to `fileName` (undefined: the defaults). */
   fileFor(fileName: string): string | undefined {
-    if (this.options.configFile) return path.resolve(this.options.cwd, this.options.configFile);
-    const dir = path.dirname(path.resolve(this.options.cwd, fileName));
-    if (!this.nearest.has(dir)) this.nearest.set(dir, findConfigFile(dir));
-    return this.nearest.get(dir);
+    return this.fileAt(path.dirname(path.resolve(this.options.cwd, fileName)));
   }
 
   /** The config of `fileName` and its per-file rules; throws the file's ConfigError. */
   for(fileName: string): { config: LeaklintConfig; perFile: RulesPerFile } {
-    const file = this.fileFor(fileName);
+    return this.load(this.fileFor(fileName));
+  }
+
+  /** The config of the run's folder itself (what `leaklint` at `cwd` starts from: discovery's ignores). */
+  root(): LeaklintConfig {
+    return this.load(this.fileAt(path.resolve(this.options.cwd))).config;
+  }
+
+  private fileAt(dir: string): string | undefined {
+    if (this.options.configFile) return path.resolve(this.options.cwd, this.options.configFile);
+    if (!this.nearest.has(dir)) this.nearest.set(dir, findConfigFile(dir));
+    return this.nearest.get(dir);
+  }
+
+  private load(file: string | undefined): { config: LeaklintConfig; perFile: RulesPerFile } {
     const key = file ?? "";
     let entry = this.loaded.get(key);
     if (!entry) {
@@ -62,11 +73,6 @@ export class ConfigLookup {
     }
     if (entry instanceof ConfigError) throw entry;
     return entry;
-  }
-
-  /** The config of the run's folder itself (what `leaklint` at `cwd` starts from: discovery's ignores). */
-  root(): LeaklintConfig {
-    return this.for(path.join(this.options.cwd, "_")).config; // a file directly in cwd: cwd's nearest config
   }
 
   clear(): void {
