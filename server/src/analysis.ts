@@ -90,9 +90,10 @@ export class Analyzer {
         if (outcome.kind === "over-budget") {
           return this.skipped(document, `its analysis took longer than its ${this.budget.analysisMs} ms budget`, restricted);
         }
-        const result = withDuration(outcome.value, performance.now() - started, settings.slowAnalysisMs);
+        const ms = performance.now() - started;
+        const result = withDuration(outcome.value, ms, settings.slowAnalysisMs);
         // Clients without leaklint/status hear of a slow file in the log (once per document).
-        if (result.status.slow) this.log(`slow:${document.uri}`, `${document.uri}: ${result.status.message}`);
+        if (result.status.slow) this.log(`slow:${document.uri}`, `${document.uri}: ${slowMessage(ms, settings.slowAnalysisMs)}`);
         return result;
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -227,11 +228,15 @@ function statusOf(uri: string, diagnostics: readonly LintDiagnostic[], configErr
   return { uri, state: "ok", restricted };
 }
 
+function slowMessage(ms: number, slowMs: number): string {
+  return `leaklint analysis of this file was slow: ${(ms / 1000).toFixed(1)} s (leaklint.slowAnalysisMs is ${slowMs} ms)`;
+}
+
 /** The analysis took `ms`: slower than `slowMs` (0: never) turns an ok status into a warning that says so. */
 function withDuration(result: AnalysisResult, ms: number, slowMs: number): AnalysisResult {
   const durationMs = Math.round(ms);
   if (slowMs <= 0 || ms <= slowMs) return { ...result, status: { ...result.status, durationMs } };
-  const message = `leaklint analysis of this file was slow: ${(ms / 1000).toFixed(1)} s (leaklint.slowAnalysisMs is ${slowMs} ms)`;
+  const message = slowMessage(ms, slowMs);
   const state = result.status.state === "error" ? "error" : "warn";
   return { ...result, status: { ...result.status, state, durationMs, slow: "slow", message: result.status.message ? `${result.status.message}; ${message}` : message } };
 }
