@@ -21,6 +21,8 @@ interface StatusParams {
 }
 
 const INTERVAL = "uncleared-interval";
+/** A machine shared by many jobs can take longer than the 10 s analysis budget: these tests are not about the budget. */
+const LOADED = { analysisBudgetMs: 600_000 };
 const codes = (diagnostics: Diagnostic[]): string[] => diagnostics.map((d) => String(d.code)).sort();
 const write = (file: string, text: string): string => {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -49,7 +51,7 @@ describe("language server: editor parity", () => {
 
   before(async () => {
     root = copyExample("server-editor");
-    client = await TestClient.start({ root, initializationOptions: { debounceMs: 0, trusted: true, customNotifications: true } });
+    client = await TestClient.start({ root, initializationOptions: { ...LOADED, debounceMs: 0, trusted: true, customNotifications: true } });
   });
   after(async () => {
     await client.stop();
@@ -150,7 +152,7 @@ describe("language server: slow and skipped analyses", () => {
 
   test("an analysis over leaklint.slowAnalysisMs is a slow status; under it, none; one over the budget is skipped", async () => {
     const metrics = path.join(root, "src", "timers", "metrics.ts");
-    const client = await TestClient.start({ root, settings: { slowAnalysisMs: 1 }, initializationOptions: { debounceMs: 0, trusted: true, customNotifications: true } });
+    const client = await TestClient.start({ root, settings: { slowAnalysisMs: 1 }, initializationOptions: { ...LOADED, debounceMs: 0, trusted: true, customNotifications: true } });
     try {
       const document = client.open(metrics);
       const status = await client.waitFor<StatusParams>("leaklint/status", (s) => s.uri === document.uri);
@@ -161,7 +163,7 @@ describe("language server: slow and skipped analyses", () => {
     } finally {
       await client.stop();
     }
-    const relaxed = await TestClient.start({ root, settings: { slowAnalysisMs: 600_000 }, initializationOptions: { debounceMs: 0, trusted: true, customNotifications: true } });
+    const relaxed = await TestClient.start({ root, settings: { slowAnalysisMs: 600_000 }, initializationOptions: { ...LOADED, debounceMs: 0, trusted: true, customNotifications: true } });
     try {
       const document = relaxed.open(metrics);
       const status = await relaxed.waitFor<StatusParams>("leaklint/status", (s) => s.uri === document.uri);
@@ -170,7 +172,7 @@ describe("language server: slow and skipped analyses", () => {
     } finally {
       await relaxed.stop();
     }
-    const small = await TestClient.start({ root, initializationOptions: { debounceMs: 0, trusted: true, customNotifications: true, maxDocumentSize: 10 } });
+    const small = await TestClient.start({ root, initializationOptions: { ...LOADED, debounceMs: 0, trusted: true, customNotifications: true, maxDocumentSize: 10 } });
     try {
       const document = small.open(metrics);
       const status = await small.waitFor<StatusParams>("leaklint/status", (s) => s.uri === document.uri);
@@ -203,7 +205,7 @@ describe("config lookup: the CLI and the server agree on a nested config", () =>
     assert.deepEqual(cliIntervals(metrics), [[7, "info"], [19, "info"], [35, "info"]]);
     assert.deepEqual(cliIntervals(outer), []);
 
-    const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0, trusted: true } });
+    const client = await TestClient.start({ root, initializationOptions: { ...LOADED, debounceMs: 0, trusted: true } });
     try {
       const serverIntervals = async (file: string): Promise<Array<[number, string]>> => {
         const document = client.open(file);
@@ -240,7 +242,7 @@ describe("language server: the workspace's own leaklint", () => {
       const document = client.open(metrics);
       return (await client.diagnosticsFor(document.uri, 1)).filter((d) => d.code === INTERVAL).map((d) => d.range.start.line + 1);
     };
-    const workspace = await TestClient.start({ root, initializationOptions: { debounceMs: 0, trusted: true } });
+    const workspace = await TestClient.start({ root, initializationOptions: { ...LOADED, debounceMs: 0, trusted: true } });
     try {
       assert.deepEqual(await lines(workspace), [7, 19, 35]);
       await logged(workspace, /using the workspace's leaklint 0\.1\.0-workspace from .*node_modules[/\\]leaklint/);
@@ -251,14 +253,14 @@ describe("language server: the workspace's own leaklint", () => {
     } finally {
       await workspace.stop();
     }
-    const off = await TestClient.start({ root, settings: { useWorkspaceLeaklint: false }, initializationOptions: { debounceMs: 0, trusted: true } });
+    const off = await TestClient.start({ root, settings: { useWorkspaceLeaklint: false }, initializationOptions: { ...LOADED, debounceMs: 0, trusted: true } });
     try {
       assert.deepEqual(await lines(off), [7, 19, 35]);
       await logged(off, /using the bundled leaklint .*leaklint\.useWorkspaceLeaklint is false/);
     } finally {
       await off.stop();
     }
-    const untrusted = await TestClient.start({ root, initializationOptions: { debounceMs: 0, trusted: false } });
+    const untrusted = await TestClient.start({ root, initializationOptions: { ...LOADED, debounceMs: 0, trusted: false } });
     try {
       assert.deepEqual(await lines(untrusted), [7, 19, 35]);
       await logged(untrusted, /using the bundled leaklint .*the workspace is not trusted/);
