@@ -23,7 +23,9 @@ async function main() {
     esbuild.build({ ...common, entryPoints: [path.join(root, "client/src/extension.ts")], outfile: path.join(dist, "extension.js") }),
     esbuild.build({ ...common, entryPoints: [path.join(root, "server/src/main.ts")], outfile: path.join(dist, "server.js") }),
   ]);
-  fs.copyFileSync(path.join(root, "rules/src/engine/hosting/leaklint.config.schema.json"), path.join(dist, "leaklint.config.schema.json"));
+  for (const schema of ["leaklint.config.schema.json", "rule-options.schema.json"]) {
+    fs.copyFileSync(path.join(root, "rules/src/engine/hosting", schema), path.join(dist, schema));
+  }
   const docs = path.join(root, "rules/src/rules");
   for (const file of fs.readdirSync(docs).filter((f) => f.endsWith(".md"))) fs.copyFileSync(path.join(docs, file), path.join(dist, "rule-docs", file));
   const tsLib = path.dirname(require.resolve("typescript"));

@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import { RULE_DOCS_DIR, declaredFixKinds, docsUrlFor, isAnalysis, lintSourceFile, lintText, parseLooseFile, rules } from "leaklint";
 import { FIXTURES_DIR, allRules, lintFixtures, lintOptions, listFixtureFiles } from "./lib/fixtures";
 import { README, readmeWithTable } from "./lib/rules-table";
+import { PACKAGE_JSON, RULE_OPTIONS_SCHEMA, packageJsonWithRules, ruleOptionsSchemaText } from "./lib/settings-schema";
 
 const FAMILIES = ["resource", "growth", "listener", "timer", "context"];
 const DOC_HEADINGS = ["## What it reports", "## Why it leaks", "## Examples", "### ❌ Incorrect", "### ✅ Correct", "## Options", "## When not to use it", "## Related"];
@@ -36,6 +37,14 @@ describe("registry", () => {
     assert.deepEqual(ids, [...ids].sort(), "registry must be sorted by id");
     assert.equal(new Set(ids).size, ids.length, "duplicate rule ids");
     for (const id of ids) assert.match(id, /^[a-z]+(-[a-z]+)*$/);
+  });
+
+  test("the extension's rule schemas are generated from the rule modules (npm run docs:schema)", () => {
+    const manifest = fs.readFileSync(PACKAGE_JSON, "utf8");
+    assert.equal(manifest, packageJsonWithRules(manifest));
+    assert.equal(fs.existsSync(RULE_OPTIONS_SCHEMA) ? fs.readFileSync(RULE_OPTIONS_SCHEMA, "utf8") : "", ruleOptionsSchemaText());
+    const listed = Object.keys(JSON.parse(manifest).contributes.configuration.properties["leaklint.rules"].properties);
+    assert.deepEqual(listed, rules.map((r) => r.id));
   });
 
   test("README rule table is generated from the registry (npm run docs:table)", () => {

@@ -14,9 +14,9 @@ import { TestClient, copyExample, uriOf } from "./lib/lsp-client";
 const RULE = "uncleared-interval";
 const ours = (diagnostics: Diagnostic[]): Diagnostic[] => diagnostics.filter((d) => d.code === RULE);
 const lines = (diagnostics: Diagnostic[]): number[] => ours(diagnostics).map((d) => d.range.start.line + 1);
-/** The fixed order: the rule's fix, then disable line, disable file, documentation. */
-const titlesAfter = (fix: string): string[] =>
-  [fix, `Disable ${RULE} for this line`, `Disable ${RULE} for the entire file`, `Show documentation for ${RULE}`];
+/** The fixed order: the rule's fix, then disable line, fix all of the rule (two or more safe fixes in the file), disable file, documentation. */
+const titlesAfter = (fix: string, fixAll = false): string[] =>
+  [fix, `Disable ${RULE} for this line`, ...(fixAll ? [`Fix all ${RULE} problems`] : []), `Disable ${RULE} for the entire file`, `Show documentation for ${RULE}`];
 
 describe("language server (push diagnostics)", () => {
   let root: string;
@@ -49,7 +49,7 @@ describe("language server (push diagnostics)", () => {
     const uri = uriOf(metrics);
     const [, dropped] = ours(await client.diagnosticsFor(uri, 1));
     const actions = await client.codeActions(uri, dropped);
-    assert.deepEqual(actions.map((a) => a.title), titlesAfter("Store the timer in this.interval and clear it in dispose()"));
+    assert.deepEqual(actions.map((a) => a.title), titlesAfter("Store the timer in this.interval and clear it in dispose()", true));
     assert.equal(actions[0].isPreferred, true);
     const edit = actions[0].edit as WorkspaceEdit;
     assert.equal((edit.documentChanges![0] as { textDocument: { version: number } }).textDocument.version, 1);

@@ -7,12 +7,12 @@ import * as vscode from "vscode";
 import {
   type LanguageClientOptions, type ServerOptions, LanguageClient, State, TransportKind,
 } from "vscode-languageclient/node";
-import { type InitializationOptions, type StatusParams, ClientCommands, Methods, type RuleDocumentation } from "../../server/src/protocol";
+import {
+  type InitializationOptions, type StatusParams, ClientCommands, DEFAULT_VALIDATE, Methods, type RuleDocumentation,
+} from "../../server/src/protocol";
 import { fixAllInActiveFile, pickAndShowRuleDocumentation, showRuleDocumentation } from "./commands";
 import { confirmWithHeapSnapshots } from "./heap";
 import { StatusItem } from "./status";
-
-const LANGUAGES = ["typescript", "typescriptreact", "javascript", "javascriptreact"];
 
 /** Per-activation state, kept in one object instead of module globals. */
 class Extension implements vscode.Disposable {
@@ -33,8 +33,10 @@ class Extension implements vscode.Disposable {
       debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6011"] } },
     };
     const initializationOptions: InitializationOptions = { trusted, customNotifications: true };
+    // The languages `leaklint.validate` lists (the server checks the same setting per document).
+    const languages = vscode.workspace.getConfiguration("leaklint").get<string[]>("validate") ?? DEFAULT_VALIDATE;
     const clientOptions: LanguageClientOptions = {
-      documentSelector: LANGUAGES.flatMap((language) => [{ scheme: "file", language }, { scheme: "untitled", language }]),
+      documentSelector: languages.flatMap((language) => [{ scheme: "file", language }, { scheme: "untitled", language }]),
       initializationOptions,
       outputChannel: this.output,
       diagnosticPullOptions: { onChange: true, onSave: true },
@@ -73,6 +75,10 @@ class Extension implements vscode.Disposable {
       vscode.commands.registerCommand(ClientCommands.showOutput, () => this.output.show()),
       vscode.commands.registerCommand(ClientCommands.confirmWithHeapSnapshots, withClient((client) => confirmWithHeapSnapshots(client, this.heapFindings))),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart()),
+      // The document selector is fixed when the client starts: a new language list needs a new client.
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration("leaklint.validate")) void this.restart();
+      }),
     );
   }
 

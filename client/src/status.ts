@@ -1,5 +1,6 @@
 // The status bar item: server state (starting, running, stopped, restricted in an
-// untrusted workspace, config or rule errors) and the finding count of the active file.
+// untrusted workspace, config or rule errors), the finding count of the active file, and a
+// warning when its analysis was slow or skipped by the server's budget.
 import * as vscode from "vscode";
 import type { StatusParams } from "../../server/src/protocol";
 
@@ -49,13 +50,16 @@ export class StatusItem implements vscode.Disposable {
     if (this.state === "starting") icon = "$(sync~spin)";
     else if (this.state === "stopped") icon = "$(circle-slash)";
     else if (status?.state === "error") icon = "$(error)";
+    else if (status?.slow) icon = "$(watch)";
     else if (count > 0 || status?.state === "warn") icon = "$(warning)";
-    this.item.text = `${icon} leaklint${count > 0 ? ` ${count}` : ""}${restricted}`;
+    const slow = status?.slow === "slow" ? " (slow)" : status?.slow === "skipped" ? " (skipped)" : "";
+    this.item.text = `${icon} leaklint${count > 0 ? ` ${count}` : ""}${slow}${restricted}`;
     const lines = [`leaklint server: ${this.state}`];
     if (document) lines.push(`${count} finding${count === 1 ? "" : "s"} in this file`);
     if (status?.message) lines.push(status.message);
     if (this.restricted) lines.push("Untrusted workspace: built-in rules and defaults only.");
     this.item.tooltip = lines.join("\n");
-    this.item.backgroundColor = status?.state === "error" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
+    this.item.backgroundColor = status?.state === "error" ? new vscode.ThemeColor("statusBarItem.errorBackground")
+      : status?.slow ? new vscode.ThemeColor("statusBarItem.warningBackground") : undefined;
   }
 }

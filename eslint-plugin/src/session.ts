@@ -6,7 +6,7 @@
 // otherwise (the engine parses the text itself — espree's tree is not a TypeScript tree).
 import type { Rule, SourceCode } from "eslint";
 import {
-  type LeaklintConfig, type LintDiagnostic, type RuleModule, ConfigError, RulesPerFile, lintHostedFile, loadConfigFor, rules as builtinRules,
+  type LeaklintConfig, type LintDiagnostic, type RuleModule, ConfigError, ConfigLookup, RulesPerFile, lintHostedFile, rules as builtinRules,
 } from "leaklint";
 
 type HostProgram = Parameters<typeof lintHostedFile>[2];
@@ -52,7 +52,8 @@ export class FileSession {
     this.outcome = outcome;
     let config: LeaklintConfig;
     try {
-      config = loadConfigFor({ cwd: this.cwd, rules: builtinRules });
+      // The file's own config, looked up as the CLI and the editor do (the engine's host layer).
+      config = new ConfigLookup({ cwd: this.cwd, rules: builtinRules }).for(this.fileName).config;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       outcome.notices.push({ message: `leaklint configuration: ${error.message}`, start: 0, end: 0 });

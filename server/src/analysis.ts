@@ -2,16 +2,17 @@
 // the resolved rules, convert to LSP diagnostics and say how it went (status). Every
 // failure — a rule that throws, an unparsable or binary file, a broken tsconfig or
 // config — ends up as a diagnostic and a log line (once), never as a dead server.
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ENGINE_RULES, type LintDiagnostic, SUPPRESSIONS_FILE, docsUrlFor, engineDiagnostic, isLintable, lintSteps, readRuleDoc } from "leaklint";
+import {
+  ENGINE_RULES, type LintDiagnostic, RULE_DOCS_DIR, SUPPRESSIONS_FILE, engineDiagnostic, fixFile, isLintable, lintSteps, mapToComponent, ruleDocumentation,
+} from "leaklint";
 import { type Diagnostic, DiagnosticSeverity, type TextEdit } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type ts from "typescript";
 import { type Budget, Exclusive, runInSlices } from "./budget";
 import { asSuppressed, fileLevelDiagnostic, toLspDiagnostic } from "./convert";
-import { fixUntilStable, singleEdit } from "./fix-all";
+import { singleEdit } from "./fix-all";
 import type { DocumentLinter } from "./linting";
 import type { ProjectHost } from "./projects";
 import type { LeaklintSettings, RuleDocumentation, StatusParams } from "./protocol";
@@ -21,6 +22,8 @@ const EXTENSION_OF_LANGUAGE: Record<string, string> = {
   typescriptreact: ".tsx",
   javascript: ".js",
   javascriptreact: ".jsx",
+  vue: ".vue",
+  svelte: ".svelte",
 };
 
 export interface AnalysisResult {
@@ -81,12 +84,17 @@ export class Analyzer {
       const tooLarge = this.tooLarge(document);
       if (tooLarge) return this.skipped(document, tooLarge, restricted);
       try {
+        const started = performance.now();
         const outcome = await runInSlices(this.analysisSteps(document, settings, folder, restricted), this.budget.analysisMs, current);
         if (outcome.kind === "stale") return this.stale();
         if (outcome.kind === "over-budget") {
           return this.skipped(document, `its analysis took longer than its ${this.budget.analysisMs} ms budget`, restricted);
         }
-        return outcome.value;
+        const ms = performance.now() - started;
+        const result = withDuration(outcome.value, ms, settings.slowAnalysisMs);
+        // Clients without leaklint/status hear of a slow file in the log (once per document).
+        if (result.status.slow) this.log(`slow:${document.uri}`, `${document.uri}: ${slowMessage(ms, settings.slowAnalysisMs)}`);
+        return result;
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         this.log(`crash:${document.uri}:${message}`, `Analysis of ${document.uri} failed: ${error instanceof Error ? error.stack : message}`);
@@ -101,18 +109,32 @@ export class Analyzer {
   private *analysisSteps(document: TextDocument, settings: LeaklintSettings, folder: string | undefined, restricted: boolean): Generator<void, AnalysisResult> {
     const started = performance.now();
     this.sync(document);
-    let target = this.projects.targetFor(this.fileNameOf(document));
+    const fileName = this.fileNameOf(document);
+    const { config, configError: bundledConfigError } = this.linter.configFor(fileName, settings, folder);
+    let configError = bundledConfigError;
+    if (this.linter.isIgnored(fileName, config, folder)) {
+      return { diagnostics: [], status: { uri: document.uri, state: "ok", message: "not linted: the file is ignored (node_modules, .gitignore or the config's ignores)", restricted } };
+    }
+    let target = this.projects.targetFor(fileName);
     if (!target) return { diagnostics: [], status: { uri: document.uri, state: "warn", message: "no program for this file", restricted } };
     const programReady = performance.now();
     yield;
-    const { config, configError } = this.linter.configFor(target.sourceFile.fileName, settings, folder);
-    const options = this.linter.lintOptions(config, settings, target.sourceFile.fileName);
-    let found = yield* lintSteps(target.sourceFile, target.types, options);
-    if (target.rebuilt?.()) {
-      // The checker failed on some file of the project and the program was rebuilt without it: once more, on the new program.
-      target = this.projects.targetFor(this.fileNameOf(document));
-      if (!target) return { diagnostics: [], status: { uri: document.uri, state: "warn", message: "no program for this file", restricted } };
-      found = yield* lintSteps(target.sourceFile, target.types, options);
+    const workspace = this.linter.workspaceEngine(folder, settings);
+    let found: LintDiagnostic[];
+    if (workspace && folder) {
+      // The workspace's own leaklint (engines.ts), in one step, on this program when its TypeScript built it.
+      const result = workspace.lint(fileName, document.getText(), target.types?.program, settings, folder);
+      found = result.diagnostics;
+      configError = result.configError;
+    } else {
+      const options = this.linter.lintOptions(config, settings, target.sourceFile.fileName);
+      found = mapToComponent(target.sourceFile, yield* lintSteps(target.sourceFile, target.types, options));
+      if (target.rebuilt?.()) {
+        // The checker failed on some file of the project and the program was rebuilt without it: once more, on the new program.
+        target = this.projects.targetFor(fileName);
+        if (!target) return { diagnostics: [], status: { uri: document.uri, state: "warn", message: "no program for this file", restricted } };
+        found = mapToComponent(target.sourceFile, yield* lintSteps(target.sourceFile, target.types, options));
+      }
     }
     if (target.untyped) found.unshift(untypedDiagnostic(target.sourceFile, target.untyped));
     const linted = performance.now();
@@ -120,7 +142,8 @@ export class Analyzer {
     const diagnostics: Diagnostic[] = [];
     for (const d of found) {
       const converted = toLspDiagnostic(d, document);
-      diagnostics.push(suppressed?.has(d) ? asSuppressed(converted, SUPPRESSIONS_FILE) : converted);
+      if (!suppressed?.has(d)) diagnostics.push(converted);
+      else if (!settings.hideSuppressedFindings) diagnostics.push(asSuppressed(converted, SUPPRESSIONS_FILE));
       if (diagnostics.length % CONVERSIONS_PER_STEP === 0) yield;
     }
     this.totals.analyses++; // analyses run to their end
@@ -147,7 +170,7 @@ export class Analyzer {
     this.log(`skipped:${document.uri}`, `${document.uri}: ${message}`);
     return {
       diagnostics: [fileLevelDiagnostic(SKIPPED, message, DiagnosticSeverity.Warning)],
-      status: { uri: document.uri, state: "warn", message, restricted },
+      status: { uri: document.uri, state: "warn", message, restricted, slow: "skipped" },
     };
   }
 
@@ -156,23 +179,30 @@ export class Analyzer {
     return undefined;
   }
 
-  /** One edit applying all safe fixes of the document, re-linted until stable (none for a document over the size budget). */
-  fixAll(document: TextDocument, settings: LeaklintSettings, folder: string | undefined): Promise<TextEdit[]> {
+  /**
+   * One edit applying all safe fixes of the document (of rule `ruleId` only, when given),
+   * re-linted until stable (none for a document over the size budget).
+   */
+  fixAll(document: TextDocument, settings: LeaklintSettings, folder: string | undefined, ruleId?: string): Promise<TextEdit[]> {
     if (this.tooLarge(document)) return Promise.resolve([]);
-    return this.exclusive.run(document.uri, async () => this.fixAllNow(document, settings, folder), false);
+    return this.exclusive.run(document.uri, async () => this.fixAllNow(document, settings, folder, ruleId), false);
   }
 
-  private fixAllNow(document: TextDocument, settings: LeaklintSettings, folder: string | undefined): TextEdit[] {
+  private fixAllNow(document: TextDocument, settings: LeaklintSettings, folder: string | undefined, ruleId: string | undefined): TextEdit[] {
     const fileName = this.fileNameOf(document);
     this.sync(document);
     const options = this.linter.lintOptionsFor(fileName, settings, folder);
+    const workspace = this.linter.workspaceEngine(folder, settings);
     const lintAs = (text: string): LintDiagnostic[] => this.projects.withOverlay(fileName, text, () => {
       const target = this.projects.targetFor(fileName);
       if (!target) return [];
-      return this.linter.lintWith(target, options);
+      if (workspace && folder) return workspace.lint(fileName, text, target.types?.program, settings, folder).diagnostics;
+      return mapToComponent(target.sourceFile, this.linter.lintWith(target, options));
     });
     try {
-      return singleEdit(document, fixUntilStable(document.getText(), lintAs, (message) => this.log(`fixall-converge:${document.uri}`, `${document.uri}: ${message}`)));
+      const fixed = fixFile(fileName, document.getText(), lintAs, { onlyRule: ruleId });
+      if (fixed.notConverged.length > 0) this.log(`fixall-converge:${document.uri}`, `${document.uri}: ${fixed.diagnostics[0].message}`);
+      return singleEdit(document, fixed.text);
     } catch (error) {
       this.log(`fixall:${document.uri}:${String(error)}`, `Fix-all failed for ${document.uri}: ${String(error)}`);
       return [];
@@ -180,10 +210,9 @@ export class Analyzer {
   }
 
   ruleDocumentation(ruleId: string): RuleDocumentation | undefined {
-    if (!this.linter.ruleSet.some((rule) => rule.id === ruleId)) return undefined;
-    return { ruleId, url: docsUrlFor(ruleId), markdown: loadRuleDoc(ruleId) };
+    // Beside the bundled server (`rule-docs/`), else the engine package's own pages.
+    return ruleDocumentation(ruleId, this.linter.ruleSet, [path.join(__dirname, "rule-docs"), RULE_DOCS_DIR]);
   }
-
 }
 
 /** The note the CLI gives a file the checker failed on (`types-unavailable`). */
@@ -199,11 +228,15 @@ function statusOf(uri: string, diagnostics: readonly LintDiagnostic[], configErr
   return { uri, state: "ok", restricted };
 }
 
-/** Rule docs: beside the bundled server (`rule-docs/`), else from the engine package. */
-function loadRuleDoc(ruleId: string): string | undefined {
-  try {
-    return fs.readFileSync(path.join(__dirname, "rule-docs", `${ruleId}.md`), "utf8");
-  } catch {
-    return readRuleDoc(ruleId);
-  }
+function slowMessage(ms: number, slowMs: number): string {
+  return `leaklint analysis of this file was slow: ${(ms / 1000).toFixed(1)} s (leaklint.slowAnalysisMs is ${slowMs} ms)`;
+}
+
+/** The analysis took `ms`: slower than `slowMs` (0: never) turns an ok status into a warning that says so. */
+function withDuration(result: AnalysisResult, ms: number, slowMs: number): AnalysisResult {
+  const durationMs = Math.round(ms);
+  if (slowMs <= 0 || ms <= slowMs) return { ...result, status: { ...result.status, durationMs } };
+  const message = slowMessage(ms, slowMs);
+  const state = result.status.state === "error" ? "error" : "warn";
+  return { ...result, status: { ...result.status, state, durationMs, slow: "slow", message: result.status.message ? `${result.status.message}; ${message}` : message } };
 }

@@ -1,19 +1,28 @@
 // Code actions, in a fixed order per diagnostic (vscode-eslint's model): the safe fix
-// (preferred), the suggestions, "Disable <rule> for this line", "Disable <rule> for the
-// entire file", "Show documentation for <rule>". Edits travel in `CodeAction.edit` as a
-// workspace edit pinned to the document version the diagnostic was computed for.
+// (preferred), the suggestions, "Disable <rule> for this line" (added to the line's
+// `leaklint-disable-next-line` directive when it has one), "Fix all <rule> problems" (when
+// the file has two or more with a safe fix), "Disable <rule> for the entire file", "Show
+// documentation for <rule>". Edits travel in `CodeAction.edit` as a workspace edit pinned to
+// the document version the diagnostic was computed for; the per-rule fix-all is a command
+// (computed when chosen, not on every request).
 import {
   type CodeAction, CodeActionKind, type Diagnostic, type TextEdit, type WorkspaceEdit,
 } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { ENGINE_RULES } from "leaklint";
 import { isLeaklintDiagnostic } from "./convert";
-import { type DiagnosticData, FIX_ALL_KIND, ServerCommands } from "./protocol";
+import { type ApplyFixAllArgs, type DiagnosticData, FIX_ALL_KIND, ServerCommands } from "./protocol";
 
 /** Rule ids the engine reports for itself: no fixes, no disabling, no docs page. */
 const ENGINE_IDS = new Set<string>([...Object.values(ENGINE_RULES), "config-error"]);
 
-export function quickFixes(document: TextDocument, diagnostics: readonly Diagnostic[], documentChanges: boolean): CodeAction[] {
+/**
+ * `fixable(ruleId)`: how many findings of the rule in the whole document have a safe fix
+ * (from its last analysis).
+ */
+export function quickFixes(
+  document: TextDocument, diagnostics: readonly Diagnostic[], documentChanges: boolean, fixable: (ruleId: string) => number = () => 0,
+): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (!isLeaklintDiagnostic(diagnostic)) continue;
@@ -37,6 +46,11 @@ export function quickFixes(document: TextDocument, diagnostics: readonly Diagnos
         diagnostics: [diagnostic],
         edit: edit([disableLineEdit(document, diagnostic.range.start.line, ruleId)]),
       });
+      if (fixable(ruleId) >= 2 && fixes.some((f) => f.safe)) {
+        const args: ApplyFixAllArgs = { uri: document.uri, version, ruleId };
+        const title = `Fix all ${ruleId} problems`;
+        actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: ServerCommands.applyFixAll, arguments: [args] } });
+      }
       actions.push({
         title: `Disable ${ruleId} for the entire file`,
         kind: CodeActionKind.QuickFix,
@@ -62,8 +76,22 @@ export function workspaceEdit(uri: string, version: number, edits: TextEdit[], d
   return documentChanges ? { documentChanges: [{ textDocument: { uri, version }, edits }] } : { changes: { [uri]: edits } };
 }
 
-/** `// leaklint-disable-next-line <rule>` above the line, with the line's indentation. */
+/** A `// leaklint-disable-next-line` comment line naming rules: its rule list ends at group 1's end. */
+const NEXT_LINE_DIRECTIVE = /^(\s*\/\/\s*leaklint-disable-next-line\s+[a-z0-9@/_-]+(?:\s*,\s*[a-z0-9@/_-]+)*)(?:\s+--.*)?\s*$/i;
+
+/**
+ * `// leaklint-disable-next-line <rule>` above the line, with the line's indentation; when the
+ * line above is such a directive already, the rule is added to its list (`a` → `a, b`).
+ */
 function disableLineEdit(document: TextDocument, line: number, ruleId: string): TextEdit {
+  if (line > 0) {
+    const above = document.getText({ start: { line: line - 1, character: 0 }, end: { line, character: 0 } }).replace(/\r?\n$/, "");
+    const match = NEXT_LINE_DIRECTIVE.exec(above);
+    if (match) {
+      const at = { line: line - 1, character: match[1].length };
+      return { range: { start: at, end: at }, newText: `, ${ruleId}` };
+    }
+  }
   const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
   const indent = /^[ \t]*/.exec(text)![0];
   const start = { line, character: 0 };

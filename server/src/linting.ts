@@ -8,12 +8,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
-  type LeaklintConfig, type LintDiagnostic, type LintFileOptions, type RuleModule, type SeveritySetting, ConfigError, builtinSources,
-  checkPluginRules, defaultConfig, findConfigFile, lintSourceFile, loadConfigFile, RulesPerFile, rules as builtInRules,
+  type LeaklintConfig, type LintDiagnostic, type LintFileOptions, type RuleModule, ConfigError, ConfigLookup, builtinSources,
+  defaultConfig, isIgnoredFile, lintSourceFile, loadPlugin, RulesPerFile, rules as builtInRules,
   SUPPRESSIONS_FILE, type Suppressions, readSuppressions, suppressedFindings, suppressionKey,
 } from "leaklint";
 import type { AnalysisTarget } from "./projects";
+import { EngineResolver, type WorkspaceEngine } from "./engines";
 import type { LeaklintSettings } from "./protocol";
+import { editorRuleOverrides } from "./settings";
 
 export interface LinterOptions {
   trusted: boolean;
@@ -23,13 +25,21 @@ export interface LinterOptions {
 
 export class DocumentLinter {
   readonly ruleSet: readonly RuleModule[];
-  private readonly configs = new Map<string, LeaklintConfig | ConfigError>();
-  private readonly nearestConfig = new Map<string, string | undefined>();
+  /** Config lookups (the engine's, as the CLI's) by named config file and workspace folder. */
+  private readonly configs = new Map<string, ConfigLookup>();
   /** Suppressions files read, by path, with the modification time they were read at. */
   private readonly suppressionFiles = new Map<string, { mtimeMs: number; suppressions: Suppressions }>();
 
+  private readonly engines: EngineResolver;
+
   constructor(private readonly options: LinterOptions) {
     this.ruleSet = options.trusted ? [...builtInRules, ...loadExtraRules(options.extraRules, options.log)] : builtInRules;
+    this.engines = new EngineResolver(options.trusted, bundledVersion(), options.log);
+  }
+
+  /** The workspace folder's own leaklint, when it is used instead of the bundled engine (engines.ts). */
+  workspaceEngine(workspaceFolder: string | undefined, settings: LeaklintSettings): WorkspaceEngine | undefined {
+    return this.engines.for(workspaceFolder, settings);
   }
 
   get trusted(): boolean {
@@ -76,15 +86,20 @@ export class DocumentLinter {
   /** A watched config or package.json changed. */
   invalidateConfigs(): void {
     this.configs.clear();
-    this.nearestConfig.clear();
+    this.engines.clear();
+  }
+
+  /**
+   * Whether `leaklint .` would leave the file out: in node_modules, .gitignore'd, or in the
+   * config's `ignores` (the engine's discovery answers; the editor then does not lint it).
+   */
+  isIgnored(fileName: string, config: LeaklintConfig, workspaceFolder: string | undefined): boolean {
+    return isIgnoredFile(fileName, { ignores: config.ignores, ignoreBase: config.baseDir, root: workspaceFolder });
   }
 
   /** The file's rules: config, its `overrides` (and the built-in test-files one) for this file, then the editor's settings. */
   lintOptions(config: LeaklintConfig, settings: LeaklintSettings, fileName: string): LintFileOptions {
-    const overrides: Record<string, SeveritySetting> = {};
-    if (this.options.trusted) {
-      for (const [id, severity] of Object.entries(settings.rules)) if (!(id in config.rules)) overrides[id] = severity;
-    }
+    const overrides = this.options.trusted ? editorRuleOverrides(settings, config) : {};
     return {
       rules: new RulesPerFile(this.ruleSet, config, overrides).for(fileName),
       settings: config.settings,
@@ -98,30 +113,30 @@ export class DocumentLinter {
     workspaceFolder: string | undefined,
   ): { config: LeaklintConfig; configError?: string } {
     const dir = path.dirname(fileName);
-    if (!this.options.trusted) return { config: defaultConfig(dir) };
-    const file = settings.configFile
-      ? path.resolve(workspaceFolder ?? dir, settings.configFile)
-      : this.findConfig(dir);
-    if (!file) return { config: defaultConfig(dir) };
-    let loaded = this.configs.get(file);
-    if (!loaded) {
-      try {
-        loaded = loadConfigFile(file, this.ruleSet);
-      } catch (error) {
-        loaded = error instanceof ConfigError ? error : new ConfigError(file, "", String(error));
-      }
-      this.configs.set(file, loaded);
+    if (!this.options.trusted) return { config: defaultConfig(workspaceFolder ?? dir) };
+    const cwd = workspaceFolder ?? dir;
+    const key = `${settings.configFile ?? ""}\0${cwd}`;
+    let lookup = this.configs.get(key);
+    if (!lookup) {
+      lookup = new ConfigLookup({ rules: this.ruleSet, configFile: settings.configFile ?? undefined, cwd });
+      this.configs.set(key, lookup);
     }
-    if (loaded instanceof ConfigError) {
-      this.options.log(`config:${loaded.message}`, `Invalid leaklint config, using the defaults: ${loaded.message}`);
-      return { config: defaultConfig(dir), configError: loaded.message };
+    try {
+      return { config: lookup.for(fileName).config };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.options.log(`config:${message}`, `Invalid leaklint config, using the defaults: ${message}`);
+      return { config: defaultConfig(workspaceFolder ?? dir), configError: message };
     }
-    return { config: loaded };
   }
+}
 
-  private findConfig(dir: string): string | undefined {
-    if (!this.nearestConfig.has(dir)) this.nearestConfig.set(dir, findConfigFile(dir));
-    return this.nearestConfig.get(dir);
+function bundledVersion(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return String((require("leaklint/package.json") as { version: unknown }).version);
+  } catch {
+    return "(bundled)";
   }
 }
 
@@ -131,24 +146,14 @@ export class DocumentLinter {
  * another extra rule's) is left out and logged: the server has no exit code to fail with.
  */
 function loadExtraRules(modules: readonly string[], log: (key: string, message: string) => void): RuleModule[] {
-  const loaded: RuleModule[] = [];
   const sources = builtinSources(builtInRules);
-  for (const file of modules) {
+  const rejected = (error: ConfigError): void => log(`extra:${error.message}`, `Ignoring an extra rule: ${error.message}`);
+  return modules.flatMap((file) => {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const exported = require(file) as unknown;
-      const value = (exported as { default?: unknown }).default ?? exported;
-      const list = Array.isArray(value) ? value : (value as { rules?: unknown }).rules ?? [value];
-      for (const [index, rule] of (list as unknown[]).entries()) {
-        try {
-          loaded.push(...checkPluginRules(file, [rule], sources, index));
-        } catch (error) {
-          log(`extra:${file}:${(error as Error).message}`, `Ignoring an extra rule: ${(error as Error).message}`);
-        }
-      }
+      return loadPlugin(file, process.cwd(), sources, rejected);
     } catch (error) {
       log(`extra:${file}`, `Cannot load extra rules from ${file}: ${(error as Error).message}`);
+      return [];
     }
-  }
-  return loaded;
+  });
 }

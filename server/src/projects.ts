@@ -5,7 +5,9 @@
 // Open documents and temporary overlays (fix-all passes) shadow the disk.
 import path from "node:path";
 import ts from "typescript";
-import { LOOSE_PARSE_OPTIONS, type TypeInfo, TsconfigLookup, buildCheckedProgram, parseTsconfig, stubbingHost, tsconfigProblems } from "leaklint";
+import {
+  LOOSE_PARSE_OPTIONS, type TypeInfo, TsconfigLookup, buildCheckedProgram, isComponentFile, parseLooseFile, parseTsconfig, stubbingHost, tsconfigProblems,
+} from "leaklint";
 import { FileStore, SourceFiles } from "./file-store";
 
 export interface AnalysisTarget {
@@ -151,6 +153,8 @@ export class ProjectHost {
   private readonly tsconfigs = new TsconfigLookup((tsconfig) => this.parse(tsconfig));
   /** Open files analysed loose (outside any tsconfig). */
   private readonly loose = new Set<string>();
+  /** `.vue` / `.svelte` documents: the engine's script view of each (sfc.ts), per version. */
+  private readonly components = new Map<string, { version: string; sourceFile: ts.SourceFile }>();
 
   /** Files no program uses any more, since when (they are released after `releaseAfterMs`). */
   private readonly unusedSince = new Map<string, number>();
@@ -165,6 +169,7 @@ export class ProjectHost {
 
   close(fileName: string): void {
     this.store.close(fileName);
+    this.components.delete(fileName);
     if (this.loose.delete(fileName)) this.files.forget(fileName, LOOSE_PARSE_OPTIONS);
   }
 
@@ -212,6 +217,7 @@ export class ProjectHost {
   dispose(): void {
     this.dropProjects();
     this.loose.clear();
+    this.components.clear();
     this.files.clear();
     clearTimeout(this.releaseTimer);
   }
@@ -240,9 +246,22 @@ export class ProjectHost {
   }
 
   private looseTarget(fileName: string): AnalysisTarget | undefined {
+    if (isComponentFile(fileName)) return this.componentTarget(fileName);
     const sourceFile = this.files.get(fileName, LOOSE_PARSE_OPTIONS);
     if (!sourceFile) return undefined;
     if (this.store.isOpen(fileName)) this.loose.add(fileName);
+    return { sourceFile };
+  }
+
+  /** A component is linted through its script blocks, loose (the CLI's tier for components). */
+  private componentTarget(fileName: string): AnalysisTarget | undefined {
+    const version = this.store.version(fileName);
+    const cached = this.components.get(fileName);
+    if (cached?.version === version) return { sourceFile: cached.sourceFile };
+    const text = this.store.text(fileName);
+    if (text === undefined) return undefined;
+    const sourceFile = parseLooseFile(fileName, text);
+    if (this.store.isOpen(fileName)) this.components.set(fileName, { version, sourceFile });
     return { sourceFile };
   }
 

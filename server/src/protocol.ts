@@ -13,9 +13,22 @@ export interface LeaklintSettings {
   rules: Record<string, SeverityOverride>;
   /** A config file to use instead of the nearest one (relative to the workspace folder). */
   configFile: string | null;
+  /** Language ids the server lints (the VS Code client's document selector follows it). */
+  validate: string[];
+  /** Lint with the workspace's own `node_modules/leaklint` when the workspace is trusted (else the bundled engine). */
+  useWorkspaceLeaklint: boolean;
+  /** An analysis that takes longer (ms, wall clock) is reported as slow in the status (0: never). */
+  slowAnalysisMs: number;
+  /** Leave out findings the workspace's leaklint-suppressions.json suppresses (default: shown as information). */
+  hideSuppressedFindings: boolean;
 }
 
-export const DEFAULT_SETTINGS: LeaklintSettings = { enable: true, run: "onType", rules: {}, configFile: null };
+export const DEFAULT_VALIDATE = ["javascript", "javascriptreact", "typescript", "typescriptreact", "vue", "svelte"];
+
+export const DEFAULT_SETTINGS: LeaklintSettings = {
+  enable: true, run: "onType", rules: {}, configFile: null, validate: DEFAULT_VALIDATE, useWorkspaceLeaklint: true, slowAnalysisMs: 2000,
+  hideSuppressedFindings: false,
+};
 
 /** `initializationOptions` the server understands (all optional). */
 export interface InitializationOptions {
@@ -72,6 +85,8 @@ export const Methods = {
 export interface ApplyFixAllArgs {
   uri: string;
   version: number;
+  /** Only this rule's safe fixes ("Fix all <rule> problems"); all rules when absent. */
+  ruleId?: string;
 }
 
 export interface RuleDocumentationParams {
@@ -97,6 +112,10 @@ export interface StatusParams {
   message?: string;
   /** True when the workspace is untrusted and only built-in defaults apply. */
   restricted: boolean;
+  /** How long the analysis took (ms, wall clock), when it ran. */
+  durationMs?: number;
+  /** The analysis took longer than `leaklint.slowAnalysisMs`, or the budget skipped it: the client warns. */
+  slow?: "slow" | "skipped";
 }
 
 export interface ServerStats {

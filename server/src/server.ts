@@ -18,14 +18,14 @@ import { heapSnapshotsOf, runHeapDiff } from "./heap-diff";
 import { DocumentLinter } from "./linting";
 import { ProjectHost } from "./projects";
 import {
-  type ApplyFixAllArgs, type HeapDiffResult, type InitializationOptions, type LeaklintSettings, type RuleDocumentationParams, type RuleSummary, type ServerStats,
+  type ApplyFixAllArgs, type DiagnosticData, type HeapDiffResult, type InitializationOptions, type LeaklintSettings, type RuleDocumentationParams, type RuleSummary, type ServerStats,
   FIX_ALL_KIND, Methods, ServerCommands,
 } from "./protocol";
 import { Scheduler } from "./scheduler";
 import { SettingsCache } from "./settings";
 
 const WATCHED_GLOBS = ["**/tsconfig*.json", "**/jsconfig.json", "**/package.json", ...CONFIG_FILE_NAMES.map((n) => `**/${n}`),
-  "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}"];
+  "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,vue,svelte}", "**/.gitignore"];
 const MAX_LOGGED_KEYS = 1000;
 /** Above this size (characters) a document is analysed on open and save only, not while typing. */
 const LARGE_DOCUMENT = 1_000_000;
@@ -207,7 +207,7 @@ export class LeaklintServer {
   /** The document's diagnostics; undefined when a newer version made the analysis stale. */
   private async run(document: TextDocument, settings: LeaklintSettings, isCurrent = () => this.documents.get(document.uri)?.version === document.version,
   ): Promise<Diagnostic[] | undefined> {
-    if (!settings.enable) return [];
+    if (!settings.enable || !settings.validate.includes(document.languageId)) return [];
     const result = await this.analyzer.analyze(document, settings, this.folderOf(document.uri), isCurrent);
     if (!result) return undefined;
     const { diagnostics, status } = result;
@@ -241,10 +241,15 @@ export class LeaklintServer {
     if (!document) return [];
     const only = params.context.only;
     const actions: CodeAction[] = [];
-    if (wantsQuickFixes(only)) actions.push(...quickFixes(document, params.context.diagnostics, this.features.documentChanges));
+    if (wantsQuickFixes(only)) {
+      const last = this.results.get(document.uri);
+      const fixable = (ruleId: string): number => (last?.version !== document.version ? 0 : last.diagnostics.filter((d) => d.code === ruleId
+        && (d.data as DiagnosticData | undefined)?.fixes.some((f) => f.safe)).length);
+      actions.push(...quickFixes(document, params.context.diagnostics, this.features.documentChanges, fixable));
+    }
     if (wantsFixAll(only)) {
       const settings = await this.settings.get(document.uri);
-      const edits = settings.enable ? await this.analyzer.fixAll(document, settings, this.folderOf(document.uri)) : [];
+      const edits = settings.enable && settings.validate.includes(document.languageId) ? await this.analyzer.fixAll(document, settings, this.folderOf(document.uri)) : [];
       if (edits.length > 0) actions.push(fixAllAction(document.uri, document.version, edits, this.features.documentChanges));
     }
     return actions;
@@ -254,14 +259,14 @@ export class LeaklintServer {
     const [argument] = params.arguments ?? [];
     if (params.command === ServerCommands.heapDiff) return this.heapDiff(argument);
     if (params.command === ServerCommands.applyFixAll) {
-      const { uri } = argument as ApplyFixAllArgs;
+      const { uri, ruleId } = argument as ApplyFixAllArgs;
       const document = this.documents.get(uri);
       if (!document) return;
       const settings = await this.settings.get(uri);
-      const edits = await this.analyzer.fixAll(document, settings, this.folderOf(uri));
+      const edits = await this.analyzer.fixAll(document, settings, this.folderOf(uri), typeof ruleId === "string" ? ruleId : undefined);
       if (edits.length === 0) return;
       const result = await this.connection.workspace.applyEdit({
-        label: "Fix all leaks in this file",
+        label: typeof ruleId === "string" ? `Fix all ${ruleId} problems` : "Fix all leaks in this file",
         edit: workspaceEdit(uri, document.version, edits, this.features.documentChanges),
       });
       if (!result.applied) this.logOnce(`applyEdit:${uri}:${document.version}`, `Fix-all edit was not applied: ${result.failureReason ?? "unknown"}`);

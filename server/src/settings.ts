@@ -2,6 +2,7 @@
 // and a `scopeUri` (so folder and language overrides apply), cached by URI, cleared on
 // `didChangeConfiguration` and when the document closes. Clients without
 // `workspace/configuration` get the settings last pushed with didChangeConfiguration.
+import type { LeaklintConfig, SeveritySetting } from "leaklint";
 import { DEFAULT_SETTINGS, type LeaklintSettings, type RunMode, type SeverityOverride } from "./protocol";
 
 const SEVERITIES = new Set<string>(["off", "warn", "error", "info"]);
@@ -49,5 +50,20 @@ export function normalizeSettings(raw: unknown): LeaklintSettings {
     run: input.run === "onSave" || input.run === "onType" ? (input.run as RunMode) : DEFAULT_SETTINGS.run,
     rules,
     configFile: typeof input.configFile === "string" && input.configFile.trim() !== "" ? input.configFile : null,
+    validate: Array.isArray(input.validate) ? input.validate.filter((id): id is string => typeof id === "string") : DEFAULT_SETTINGS.validate,
+    useWorkspaceLeaklint: typeof input.useWorkspaceLeaklint === "boolean" ? input.useWorkspaceLeaklint : DEFAULT_SETTINGS.useWorkspaceLeaklint,
+    slowAnalysisMs: typeof input.slowAnalysisMs === "number" && input.slowAnalysisMs >= 0 ? input.slowAnalysisMs : DEFAULT_SETTINGS.slowAnalysisMs,
+    hideSuppressedFindings: typeof input.hideSuppressedFindings === "boolean" ? input.hideSuppressedFindings : DEFAULT_SETTINGS.hideSuppressedFindings,
   };
+}
+
+/**
+ * The editor's rule severities that apply on top of a project config: only for rules the
+ * config does not set (the project's config wins for rules; the editor settings decide
+ * editor behaviour — enable, run, validate, …).
+ */
+export function editorRuleOverrides(settings: LeaklintSettings, config: LeaklintConfig): Record<string, SeveritySetting> {
+  const overrides: Record<string, SeveritySetting> = {};
+  for (const [id, severity] of Object.entries(settings.rules)) if (!(id in config.rules)) overrides[id] = severity;
+  return overrides;
 }

@@ -224,6 +224,7 @@ function languageOf(fileName: string): string {
   if (ext === ".tsx") return "typescriptreact";
   if (ext === ".jsx") return "javascriptreact";
   if ([".js", ".mjs", ".cjs"].includes(ext)) return "javascript";
+  if (ext === ".vue" || ext === ".svelte") return ext.slice(1);
   return "typescript";
 }
 

@@ -6,9 +6,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
-  ConfigError, type RuleModule, type RunResult, type WorkGroup, groupByProject, hashText, isEngineFault, loadConfigFor, partitionWork, runLintPlanned, runLintText,
+  ConfigError, ConfigLookup, type RuleModule, type RunResult, type WorkGroup, groupByProject, hashText, isEngineFault, loadConfigFor, partitionWork,
+  ruleDocumentation, runLintPlanned, runLintText,
 } from "../engine";
-import { readRuleDoc } from "../docs";
+import { RULE_DOCS_DIR } from "../docs";
 import { type CliValues, HELP, UsageError, checkRuleId, parseCommandLine, parseFixTypes, parseMaxWarnings, parseRuleOverrides, parseShard, useColor } from "./args";
 import { initConfig, printConfig } from "./config-commands";
 import { selectFiles } from "./files";
@@ -74,7 +75,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const overrides = parseRuleOverrides(values.rule, rules);
   if (values["print-config"] !== undefined) {
-    const config = loadConfigFor({ configFile: values.config, cwd: io.cwd, rules });
+    const { config } = new ConfigLookup({ configFile: values.config, cwd: io.cwd, rules }).for(values["print-config"]);
     io.stdout(printConfig(values["print-config"], io.cwd, config, rules, overrides, values.project));
     return 0;
   }
@@ -191,7 +192,7 @@ function readStdin(io: CliIo): string {
 }
 
 function explain(ruleId: string, rules: readonly RuleModule[], io: CliIo): number {
-  const doc = rules.some((r) => r.id === ruleId) ? readRuleDoc(ruleId) : undefined;
+  const doc = ruleDocumentation(ruleId, rules, [RULE_DOCS_DIR])?.markdown;
   if (!doc) throw new UsageError(`unknown rule "${ruleId}" (known: ${rules.map((r) => r.id).join(", ")})`);
   io.stdout(doc.endsWith("\n") ? doc : doc + "\n");
   return 0;

@@ -1,9 +1,8 @@
 // The rules of a CLI run: the built-in ones and those of `--plugin` modules, loaded the same
 // way in the main thread and in each `--concurrency` worker.
 import path from "node:path";
-import { type RuleModule, type RuleSources, builtinSources, checkPluginRules } from "../engine";
+import { type RuleModule, builtinSources, loadPlugin } from "../engine";
 import { rules as builtinRules } from "../index";
-import { UsageError } from "./args";
 
 export function loadRules(plugins: readonly string[], cwd: string): RuleModule[] {
   const sources = builtinSources(builtinRules);
@@ -16,14 +15,3 @@ export function resolvePlugin(specifier: string, cwd: string): string {
   return require.resolve(resolved, { paths: [cwd] });
 }
 
-function loadPlugin(specifier: string, cwd: string, sources: RuleSources): RuleModule[] {
-  let loaded: { rules?: unknown; default?: { rules?: unknown } };
-  try {
-    loaded = require(resolvePlugin(specifier, cwd));
-  } catch (error) {
-    throw new UsageError(`cannot load plugin "${specifier}": ${(error as Error).message}`);
-  }
-  const list = loaded.rules ?? loaded.default?.rules;
-  if (!Array.isArray(list)) throw new UsageError(`plugin "${specifier}" must export \`rules\`: an array of rule modules`);
-  return checkPluginRules(`plugin "${specifier}"`, list, sources);
-}

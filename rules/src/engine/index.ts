@@ -34,11 +34,14 @@ export { type LintFileOptions, ENGINE_RULES, engineDiagnostic, lintSourceFile, l
 export { type RuleSources, PLUGIN_DEFAULT_SEVERITY, builtinSources, checkPluginRules } from "./hosting/plugins";
 export { type CheckedProgram, buildCheckedProgram, stubbingHost } from "./hosting/checker-guard";
 export {
-  LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type DiscoveryOptions, type LintUnit, type UnparsableSourceFile, createLintUnits, discoverFiles, guardedHost, isLintable, nearestTsconfig,
+  LINTABLE_EXTENSIONS, LOOSE_COMPILER_OPTIONS, type DiscoveryOptions, type LintUnit, type UnparsableSourceFile, createLintUnits, discoverFiles, guardedHost, isIgnoredFile, isLintable, nearestTsconfig,
   parseTsconfig, readableTsconfig, tsconfigProblems, unparsablePlaceholder, parseLooseFile, LOOSE_PARSE_OPTIONS, typeInfo, unitFiles,
 } from "./hosting/project";
 export { type TsconfigChoice, type TsconfigReader, TsconfigLookup, withTypeScript5Types } from "./hosting/tsconfigs";
 export { type HostedLint, lintHostedFile } from "./hosting/hosted";
+export {
+  type ConfigLookupOptions, type FixOutcome, type RuleDocumentation, ConfigLookup, fixFile, isIgnoredByConfig, loadPlugin, ruleDocumentation,
+} from "./hosting/host";
 export { type RunOptions, type RunResult, type FileResult, runLint, runLintText, lintText, fixText, loadConfigFor } from "./hosting/run";
 export { type PieceRunner, type PlannedRunOptions, runLintPlanned } from "./hosting/run-plan";
 export { type WorkGroup, groupByProject, partitionWork } from "./hosting/partition";

@@ -47,15 +47,39 @@ interface IgnoreLayer {
   matcher: Ignore;
 }
 
-/** Expands paths into the sorted list of files to lint. */
-export function discoverFiles(paths: readonly string[], options: DiscoveryOptions): string[] {
+/** Configured ignores (gitignore syntax, relative to `ignoreBase`) as a predicate on absolute paths. */
+function configuredIgnores(options: DiscoveryOptions): (abs: string, isDir: boolean) => boolean {
   const configured = ignore().add([...options.ignores]);
-  const found = new Set<string>();
-  const isConfiguredIgnore = (abs: string, isDir: boolean): boolean => {
+  return (abs, isDir) => {
     const rel = path.relative(options.ignoreBase, abs);
     if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) return false;
     return configured.ignores(toPosix(rel) + (isDir ? "/" : ""));
   };
+}
+
+/**
+ * Whether discovery would leave this file out of a walk of its folders: it lies in
+ * node_modules (or a VCS folder), a .gitignore between it and its repository root
+ * excludes it, or the config's `ignores` do. The editor asks this of each open
+ * document, so that it lints what `leaklint .` lints. Given the folder the user opened
+ * (`root`), only folders below it count, and a .gitignore that excludes that folder
+ * itself (a checkout inside another repository's ignored folder) does not hide its files.
+ */
+export function isIgnoredFile(file: string, options: DiscoveryOptions & { root?: string }): boolean {
+  const abs = path.resolve(file);
+  const root = options.root && path.resolve(options.root);
+  const below = root && abs.startsWith(root + path.sep) ? path.relative(root, path.dirname(abs)) : path.dirname(abs);
+  if (below.split(path.sep).some((name) => ALWAYS_SKIPPED_DIRS.has(name) && !(options.includeNodeModules && name === "node_modules"))) return true;
+  if (configuredIgnores(options)(abs, false)) return true;
+  if (options.noGitignore || options.includeNodeModules) return false;
+  const layers = ancestorGitignores(abs).filter((layer) => !root || !isGitIgnored(root, true, [layer]));
+  return isGitIgnored(abs, false, layers);
+}
+
+/** Expands paths into the sorted list of files to lint. */
+export function discoverFiles(paths: readonly string[], options: DiscoveryOptions): string[] {
+  const found = new Set<string>();
+  const isConfiguredIgnore = configuredIgnores(options);
   for (const input of paths) {
     const abs = path.resolve(input);
     let stat: fs.Stats;

@@ -4,12 +4,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { type LeaklintConfig, type ResolvedRule, defaultConfig, findConfigFile, loadConfigFile, resolveRules } from "./config";
+import { type LeaklintConfig, type ResolvedRule, resolveRules } from "./config";
+import { ConfigLookup, fixFile, isIgnoredByConfig } from "./host";
 import { ImporterIndex } from "./importers";
-import { RulesPerFile } from "./overrides";
 import { type ComponentSourceFile, mapToComponent } from "./sfc";
 import { safeFixes } from "../fixes/fixes";
-import { fixUntilStable, notConvergedMessage } from "../fixes/fix-loop";
 import { ENGINE_RULES, type LintFileOptions, engineDiagnostic, lintSourceFile } from "../core/linter";
 import { createLintUnits, discoverFiles, guardedHost, parseLooseFile, parseTsconfig, readableTsconfig, typeInfo, unitFiles } from "./project";
 import { TsconfigLookup } from "./tsconfigs";
@@ -78,10 +77,9 @@ export interface RunResult {
   reused?: number;
 }
 
+/** The config of the run's folder (`cwd`): `configFile`, else the nearest one at or above `cwd`. */
 export function loadConfigFor(options: Pick<RunOptions, "configFile" | "cwd" | "rules">): LeaklintConfig {
-  const cwd = options.cwd ?? process.cwd();
-  const file = options.configFile ? path.resolve(cwd, options.configFile) : findConfigFile(cwd);
-  return file ? loadConfigFile(file, options.rules) : defaultConfig(cwd);
+  return new ConfigLookup({ ...options, cwd: options.cwd ?? process.cwd() }).root();
 }
 
 export function runLint(options: RunOptions): RunResult {
@@ -94,11 +92,12 @@ export function runLint(options: RunOptions): RunResult {
       times.set(`phase:${name}`, (times.get(`phase:${name}`) ?? 0) + performance.now() - start);
     }
   };
-  const config = phase("config", () => loadConfigFor(options));
+  // Each file's config is its own (host.ts: the nearest, as in the editor); the run folder's gives discovery its ignores.
+  const configs = new ConfigLookup({ ...options, cwd: options.cwd ?? process.cwd() });
+  const config = phase("config", () => configs.root());
   const rules = resolveRules(options.rules, config, options.overrides);
-  const perFile = new RulesPerFile(options.rules, config, options.overrides);
   const bundles: string[] = [];
-  const files = options.files ? [...options.files] : phase("discover", () => discoverFiles(options.paths.map((p) => path.resolve(options.cwd ?? process.cwd(), p)), {
+  const discovered = options.files ? [...options.files] : phase("discover", () => discoverFiles(options.paths.map((p) => path.resolve(options.cwd ?? process.cwd(), p)), {
     ignores: config.ignores,
     ignoreBase: config.baseDir,
     includeNodeModules: options.includeNodeModules,
@@ -106,11 +105,10 @@ export function runLint(options: RunOptions): RunResult {
     skipped: bundles,
     noGitignore: options.noGitignore,
   }));
-  const baseOptions = {
-    settings: config.settings,
-    reportUnusedDirectives: options.reportUnusedDirectives ?? config.reportUnusedDirectives,
-    ruleTimes: times,
-  };
+  const files = discovered.filter((file) => {
+    const own = phase("config", () => configs.for(file).config);
+    return own === config || options.noGitignore || !isIgnoredByConfig(file, own);
+  });
   const results: FileResult[] = [];
   const importers = new ImporterIndex(options.importerFiles ?? files); // what other files say about a file's lifetime (hosting/importers.ts)
   const filterByImporters = options.filterByImporters ?? true;
@@ -129,7 +127,10 @@ export function runLint(options: RunOptions): RunResult {
       const item = phase(unit.build ? "program" : "parse", () => next.next());
       if (item.done) break;
       const { fileName, sourceFile, types, untyped } = item.value;
-      const lintOptions: LintFileOptions = { ...baseOptions, rules: perFile.for(fileName) };
+      const { config: own, perFile } = configs.for(fileName);
+      const lintOptions: LintFileOptions = {
+        rules: perFile.for(fileName), settings: own.settings, reportUnusedDirectives: options.reportUnusedDirectives ?? own.reportUnusedDirectives, ruleTimes: times,
+      };
       const keep = (found: LintDiagnostic[]): LintDiagnostic[] => (filterByImporters ? importers.filter(fileName, found) : found);
       let diagnostics = keep(mapToComponent(sourceFile, lintSourceFile(sourceFile, types, lintOptions)));
       if (untyped) {
@@ -162,9 +163,9 @@ export function runLint(options: RunOptions): RunResult {
  * `filePath` is not on disk, else loose. Fixes are never written: the fixed text is the result's `output`.
  */
 export function runLintText(options: RunOptions & { text: string; filePath: string }): RunResult {
-  const config = loadConfigFor(options);
   const filePath = path.resolve(options.cwd ?? process.cwd(), options.filePath);
-  const rules = new RulesPerFile(options.rules, config, options.overrides).for(filePath);
+  const { config, perFile } = new ConfigLookup({ ...options, cwd: options.cwd ?? process.cwd() }).for(filePath);
+  const rules = perFile.for(filePath);
   const lintOptions: LintFileOptions = {
     rules,
     settings: config.settings,
@@ -225,20 +226,7 @@ export function fixText(
   keep: (diagnostics: LintDiagnostic[]) => LintDiagnostic[] = (d) => d,
   families?: readonly string[],
 ): { text: string; diagnostics: LintDiagnostic[] } {
-  // The loop applies every safe fix it sees: findings of other families go through it without
-  // theirs, and come back with them.
-  const originals = new Map<LintDiagnostic, LintDiagnostic>();
-  const only = (found: LintDiagnostic[]): LintDiagnostic[] => (!families ? found : found.map((d) => {
-    if (families.includes(d.family) || !d.fixes.some((f) => f.safe)) return d;
-    const withoutSafe = { ...d, fixes: d.fixes.filter((f) => !f.safe) };
-    originals.set(withoutSafe, d);
-    return withoutSafe;
-  }));
-  const result = fixUntilStable(original, (text) => only(keep(lintText(file, text, lintOptions, compilerOptions))), only(originalDiagnostics));
-  const diagnostics = result.diagnostics.map((d) => originals.get(d) ?? d);
-  if (result.notConverged.length === 0) return { text: result.text, diagnostics };
-  const sourceFile = parseLooseFile(file, result.text);
-  return { text: result.text, diagnostics: [engineDiagnostic(sourceFile, ENGINE_RULES.fixNotConverged, "warning", notConvergedMessage(result.notConverged), 0, 0), ...diagnostics] };
+  return fixFile(file, original, (text) => keep(lintText(file, text, lintOptions, compilerOptions)), { first: originalDiagnostics, families });
 }
 
 function writeFixed(file: string, text: string): void {
