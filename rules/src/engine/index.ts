@@ -19,11 +19,11 @@ export {
 export { removeStatement, wrapRestInTryFinally } from "./fixes/statement-fixes";
 export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isClearableSignalCreation, isAbortSignalExpression, isHandedOffCallbackSignal, isPerCallSignal, isSignalOption, signalOrigin } from "./analyses/abort";
 export { type RequestValue, REQUEST_TYPE_NAMES, capturedRequest, heldRequest, outlivesHandler, requestParameter } from "./analyses/request-scope";
-export { type AppliedFixes, applyFixes, safeFixes, insertAt, rangesOverlap, replaceNode } from "./fixes/fixes";
+export { type AppliedFixes, applyFixes, safeFixes, rangesOverlap } from "./fixes/fixes";
 export { type FixLoopResult, MAX_FIX_PASSES, fixUntilStable, notConvergedMessage } from "./fixes/fix-loop";
 export {
-  type FileStyle, addClassMember, addImport, addStatement, fileStyle, insertAfter, insertBefore, insertStatementAfter, insertStatementBefore,
-  makeFix, quoted, statementText,
+  type FileStyle, addClassMember, addImport, addStatement, fileStyle, insertAfter, insertAt, insertBefore, insertStatementAfter, insertStatementBefore,
+  makeFix, quoted, replaceNode, replaceRange, statementText,
 } from "./fixes/fixer";
 export { Directives, parseDirectives, type Directive } from "./core/directives";
 export {

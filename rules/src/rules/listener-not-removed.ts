@@ -6,7 +6,7 @@ import {
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
   connectionTarget, guardedByListenerCheck, removedOffScopeTeardown, scopeTeardownText, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget,
-  hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce,
+  hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce, insertAfter, insertAt, replaceNode,
 } from "../engine";
 
 type MessageId = "notRemoved" | "removedOffTeardown" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
@@ -272,14 +272,13 @@ export default defineRule<MessageId, Options>({
       const callee = call.expression as ts.PropertyAccessExpression;
       if (registration.method !== "addEventListener") {
         if (registration.method !== "on" && registration.method !== "addListener") return [];
-        return [{ description: "Listen once with `once(…)`", safe: false,
-          edits: [{ start: callee.name.getStart(sourceFile), end: callee.name.getEnd(), newText: "once" }] }];
+        return [makeFix("Listen once with `once(…)`", false, [replaceNode(callee.name, sourceFile, "once")])];
       }
       if (options && !ts.isObjectLiteralExpression(options)) return [];
       const edit = !options
-        ? { start: handler.getEnd(), end: handler.getEnd(), newText: ", { once: true }" }
-        : { start: options.getStart(sourceFile) + 1, end: options.getStart(sourceFile) + 1, newText: options.properties.length ? " once: true," : " once: true " };
-      return [{ description: "Add `{ once: true }`", safe: false, edits: [edit] }];
+        ? insertAfter(handler, ", { once: true }")
+        : insertAt(options.getStart(sourceFile) + 1, options.properties.length ? " once: true," : " once: true ");
+      return [makeFix("Add `{ once: true }`", false, [edit])];
     }
 
     /** A named handler can be removed from the teardown only if the teardown can see it. */

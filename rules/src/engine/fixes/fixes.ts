@@ -1,8 +1,7 @@
-// Applying fixes and small builders for the edits rules produce. Fixes whose edits
+// Applying fixes (the edits themselves are built with the fixer API, fixer.ts). Fixes whose edits
 // overlap an already chosen fix, or that declare a name an already chosen fix declares,
 // are left for the next pass (the CLI's --fix and the server's fix-all re-lint and
 // repeat, bounded: fix-loop.ts).
-import type ts from "typescript";
 import type { Fix, LintDiagnostic, TextEdit } from "../core/types";
 
 export interface AppliedFixes {
@@ -47,12 +46,4 @@ export function rangesOverlap(a: TextEdit, b: TextEdit): boolean {
   if (a.start === a.end && b.start === b.end) return a.start === b.start;
   return a.start < b.end && b.start < a.end || (a.start === a.end && a.start > b.start && a.start < b.end)
     || (b.start === b.end && b.start > a.start && b.start < a.end);
-}
-
-export function insertAt(pos: number, newText: string): TextEdit {
-  return { start: pos, end: pos, newText };
-}
-
-export function replaceNode(node: ts.Node, sourceFile: ts.SourceFile, newText: string): TextEdit {
-  return { start: node.getStart(sourceFile), end: node.getEnd(), newText };
 }

@@ -7,7 +7,7 @@ import ts from "typescript";
 import { containingStatement, indentUnit, indentationAt } from "../core/ast";
 import type { Owner } from "../analyses/lifetime";
 import type { TextEdit } from "../core/types";
-import { addStatement, insertStatementAfter, insertStatementBefore, quoted, statementText } from "./fixer";
+import { addStatement, insertAt, insertStatementAfter, insertStatementBefore, quoted, replaceNode, statementText } from "./fixer";
 
 export { namedImportEdits } from "./fixer";
 
@@ -39,7 +39,7 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
       const lineStart = text.lastIndexOf("\n", close - 1) + 1;
       const onlySpaceBefore = text.slice(lineStart, close).trim() === "";
       const at = onlySpaceBefore ? lineStart - 1 : close;
-      return { edits: [{ start: at, end: at, newText: method }], where: "a new dispose()", created: true };
+      return { edits: [insertAt(at, method)], where: "a new dispose()", created: true };
     }
     case "effect": {
       const cleanup = owner.cleanup;
@@ -49,7 +49,7 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
         if (ts.isBlock(body)) return { edits: [addStatement(sourceFile, body, releaseExpr, "start")], where: "the effect cleanup", created: false };
         const expression = body.getText(sourceFile);
         return {
-          edits: [{ start: body.getStart(sourceFile), end: body.getEnd(), newText: `{\n${releaseExprBlock(text, cleanup, sourceFile, unit, [releaseExpr, expression])}}` }],
+          edits: [replaceNode(body, sourceFile, `{\n${releaseExprBlock(text, cleanup, sourceFile, unit, [releaseExpr, expression])}}`)],
           where: "the effect cleanup",
           created: false,
         };
@@ -131,5 +131,5 @@ export function releaseInNewHook(sourceFile: ts.SourceFile, object: ts.ObjectLit
   const trailingComma = object.properties.hasTrailingComma;
   const at = trailingComma ? text.indexOf(",", last.getEnd()) + 1 : last.getEnd();
   const method = `\n${indent}${hook}() {\n${indent}${indentUnit(text)}${statementText(sourceFile, releaseExpr, at)}\n${indent}}${trailingComma ? "," : ""}`;
-  return [{ start: at, end: at, newText: trailingComma ? method : `,${method}` }];
+  return [insertAt(at, trailingComma ? method : `,${method}`)];
 }
