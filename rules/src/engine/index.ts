@@ -20,7 +20,7 @@ export { removeStatement, wrapRestInTryFinally } from "./fixes/statement-fixes";
 export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isClearableSignalCreation, isAbortSignalExpression, isHandedOffCallbackSignal, isPerCallSignal, isSignalOption, signalOrigin } from "./analyses/abort";
 export { type RequestValue, REQUEST_TYPE_NAMES, capturedRequest, heldRequest, outlivesHandler, requestParameter } from "./analyses/request-scope";
 export { type AppliedFixes, applyFixes, safeFixes, rangesOverlap } from "./fixes/fixes";
-export { type FixLoopResult, MAX_FIX_PASSES, fixUntilStable, notConvergedMessage } from "./fixes/fix-loop";
+export { type FixLoopResult, MAX_FIX_PASSES, fixUntilStable, mapOffset, notConvergedMessage } from "./fixes/fix-loop";
 export {
   type FileStyle, addClassMember, addImport, addStatement, fileStyle, insertAfter, insertAt, insertBefore, insertStatementAfter, insertStatementBefore,
   makeFix, quoted, replaceNode, replaceRange, statementText,

@@ -8,10 +8,13 @@ export interface AppliedFixes {
   text: string;
   applied: number;
   skipped: number;
+  /** The fixes applied (the others overlapped one of them or declared a name one of them declares). */
+  chosen: Fix[];
 }
 
 export function applyFixes(text: string, fixes: readonly Fix[]): AppliedFixes {
   const chosen: TextEdit[] = [];
+  const chosenFixes: Fix[] = [];
   const declared = new Set<string>();
   let applied = 0;
   let skipped = 0;
@@ -23,13 +26,14 @@ export function applyFixes(text: string, fixes: readonly Fix[]): AppliedFixes {
       continue;
     }
     chosen.push(...fix.edits);
+    chosenFixes.push(fix);
     for (const name of fix.declares ?? []) declared.add(name);
     applied++;
   }
   chosen.sort((a, b) => b.start - a.start || b.end - a.end);
   let result = text;
   for (const edit of chosen) result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
-  return { text: result, applied, skipped };
+  return { text: result, applied, skipped, chosen: chosenFixes };
 }
 
 /** The safe fixes of a file's diagnostics (what --fix and fix-all apply). */
