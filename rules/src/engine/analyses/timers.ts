@@ -200,7 +200,7 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
   const name = freshHandleName(facts, call, enclosingFunction(call)!, base, (n) => facts.identifiersNamed(n).length > 0);
   const teardown = releaseInTeardown(owner, sourceFile, statement, `${clear}(${name})`);
   if (!teardown) return [];
-  const store = storeEdits(sourceFile, call, statement, name, teardown.edits);
+  const store = storeEdits(sourceFile, call, statement, name, timer, teardown.edits);
   if (!store) return [];
   const edits: TextEdit[] = [...store, ...teardown.edits];
   return [makeFix(`Store the timer and clear it in ${teardown.where}`, !teardown.created, edits, [`${name}@${enclosingFunction(call)!.pos}`])];
@@ -238,11 +238,12 @@ function freshHandleName(facts: Facts, call: ts.CallExpression, scope: ts.Node, 
 
 /**
  * `const name = setTimeout(…)`, or — when the statement sits in a nested block (a `try`) the
- * teardown edits are outside of — `let name;` before the enclosing statement they can see and
+ * teardown edits are outside of — `let name;` (typed in TypeScript: an untyped `let` is an
+ * implicit any under `strict`) before the enclosing statement they can see and
  * `name = setTimeout(…)`. Undefined when a loop or a function lies in between (one variable
  * could not hold every handle).
  */
-function storeEdits(sourceFile: ts.SourceFile, call: ts.CallExpression, statement: ts.Node, name: string, teardown: readonly TextEdit[]): TextEdit[] | undefined {
+function storeEdits(sourceFile: ts.SourceFile, call: ts.CallExpression, statement: ts.Node, name: string, timer: string, teardown: readonly TextEdit[]): TextEdit[] | undefined {
   const callText = call.getText(sourceFile);
   if (editsWithin(teardown, statement.parent)) return [replaceNode(call, sourceFile, `const ${name} = ${callText}`)];
   let outer: ts.Node = statement;
@@ -251,7 +252,7 @@ function storeEdits(sourceFile: ts.SourceFile, call: ts.CallExpression, statemen
     if (!outer.parent || ts.isIterationStatement(outer, false) || ts.isFunctionLike(outer)) return undefined;
   }
   return [
-    insertStatementBefore(sourceFile, outer as ts.Statement, `let ${name}`),
+    insertStatementBefore(sourceFile, outer as ts.Statement, isTypeScript(sourceFile) ? `let ${name}: ReturnType<typeof ${timer}> | undefined` : `let ${name}`),
     replaceNode(call, sourceFile, `${name} = ${callText}`),
   ];
 }
@@ -275,8 +276,12 @@ function hasTeardownPath(owner: Owner): boolean {
   return owner.kind !== "request" || (owner.response !== undefined && /^res(ponse)?$/.test(owner.response));
 }
 
+function isTypeScript(sourceFile: ts.SourceFile): boolean {
+  return !/\.[cm]?jsx?$/.test(sourceFile.fileName);
+}
+
 function fieldDeclaration(sourceFile: ts.SourceFile, classNode: ts.ClassLikeDeclaration, field: string, timer: string): TextEdit {
-  const typed = !/\.[cm]?jsx?$/.test(sourceFile.fileName);
+  const typed = isTypeScript(sourceFile);
   return addClassMember(sourceFile, classNode, typed ? `private ${field}?: ReturnType<typeof ${timer}>;` : `${field};`, "start");
 }
 
