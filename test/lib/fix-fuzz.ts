@@ -254,6 +254,8 @@ export interface FuzzRunOptions {
   typedEvery?: number;
   /** This run checks the mutants `n` with `n % shard.of === shard.index` (worker threads). */
   shard?: { index: number; of: number };
+  /** Stop at this time (ms since the epoch) with the figures so far. */
+  deadline?: number;
   onProgress?: (figures: FuzzFigures) => void;
 }
 
@@ -265,7 +267,7 @@ export function runFuzz(count: number, seed: number, options: FuzzRunOptions = {
   const figures = emptyFigures();
   const typedEvery = options.typedEvery ?? 5;
   const shard = options.shard ?? { index: 0, of: 1 };
-  for (let n = shard.index; n < count; n += shard.of) {
+  for (let n = shard.index; n < count && Date.now() < (options.deadline ?? Infinity); n += shard.of) {
     const next = mutantRandom(seed, n);
     const pool = typed.length > 0 && n % typedEvery === typedEvery - 1 ? typed : loose;
     const input = pool[Math.floor(next() * pool.length)];

@@ -11,7 +11,7 @@ export {
   type FunctionRole, type Owner, type TargetLifetime, LifetimeAnalysis, lifetimes, TEARDOWN_METHODS, MOUNT_METHODS, findTeardown, returnedFunction,
 } from "./analyses/lifetime";
 export { type QualifiedName, NameResolver, formatQualifiedName, normalizeModule, requiredModule, skipOuterExpressions } from "./core/names";
-export { type TeardownEdits, releaseInTeardown, releaseInFunction, releaseBeforeStatement, freshName, namedImportEdits } from "./fixes/teardown-fixes";
+export { type TeardownEdits, isReadableInTeardown, releaseInTeardown, releaseInFunction, releaseBeforeStatement, freshName, namedImportEdits } from "./fixes/teardown-fixes";
 export {
   type StoredHandle, TIMER_CLEARERS, TIMER_CLEAR_FUNCTIONS, awaitSkippingClear, clearStoredFixes, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isUnrefCall,
   isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,

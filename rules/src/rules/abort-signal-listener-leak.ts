@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortControllerCreation, isAbortSignalExpression, isHandedOffCallbackSignal, isPerCallSignal,
-  isInLoop, isStringLiteralWithText, owners, parseRegistration, addStatement, insertAfter, insertAt, makeFix, releaseInTeardown, replaceNode, selfRemovingOption, signalOrigin, skipOuterExpressions, lifetimes,
+  isInLoop, isStringLiteralWithText, owners, parseRegistration, addStatement, insertAfter, insertAt, isReadableInTeardown, makeFix, releaseInTeardown, replaceNode, selfRemovingOption, signalOrigin, skipOuterExpressions, lifetimes,
 } from "../engine";
 
 type MessageId = "listener" | "onceLinked" | "onabort" | "any";
@@ -105,7 +105,9 @@ export default defineRule<MessageId, Options>({
       const removal = `${registration.target.getText(sourceFile)}${dot}removeEventListener("abort", ${handler.getText(sourceFile)})`;
       const factory = factoryTeardownFix(registration, removal);
       if (factory) return [factory, ...once.map((fix) => ({ ...fix, safe: false }))];
-      const teardown = releaseInTeardown(lifetime.ownerOf(registration.call), sourceFile, registration.call, removal);
+      const owner = lifetime.ownerOf(registration.call);
+      if (!isReadableInTeardown(facts, registration.target, owner) || !isReadableInTeardown(facts, handler, owner)) return once;
+      const teardown = releaseInTeardown(owner, sourceFile, registration.call, removal);
       if (!teardown) return once;
       return [
         makeFix(`Remove the listener in ${teardown.where}`, !teardown.created, teardown.edits),

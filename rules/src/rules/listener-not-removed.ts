@@ -6,7 +6,7 @@ import {
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
   connectionTarget, guardedByListenerCheck, removedOffScopeTeardown, scopeTeardownText, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget,
-  hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce, insertAfter, insertAt, replaceNode,
+  hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce, insertAfter, insertAt, isReadableInTeardown, replaceNode,
 } from "../engine";
 
 type MessageId = "notRemoved" | "removedOffTeardown" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
@@ -233,11 +233,22 @@ export default defineRule<MessageId, Options>({
       return found;
     }
 
+    /**
+     * The removal that pairs with the registration: `removeEventListener`; for `on` with an array of
+     * events — no Node emitter takes one; video.js and jQuery-style emitters do, and they have
+     * `off`, not `removeListener` — `off`; else `removeListener`.
+     */
+    function removalMethod(registration: Registration): string {
+      if (registration.method === "addEventListener") return "removeEventListener";
+      return registration.method === "on" && ts.isArrayLiteralExpression(registration.event) ? "off" : "removeListener";
+    }
+
     /** Hoists an inline handler to a name (when needed) and removes it in the owner's teardown. */
     function removalFixes(registration: Registration, owner: Owner): Fix[] {
       const { call, handler, event, target } = registration;
       if (registration.helper) return []; // the helper's own removal API is not ours to guess
-      const removeMethod = registration.method === "addEventListener" ? "removeEventListener" : "removeListener";
+      if (!isReadableInTeardown(facts, target, owner)) return []; // `player.on(…)` with a constructor's `player`: dispose() cannot name it
+      const removeMethod = removalMethod(registration);
       const optionsText = registration.method === "addEventListener" && registration.options ? `, ${registration.options.getText(sourceFile)}` : "";
       const targetText = target.getText(sourceFile);
       let handlerRef = handler.getText(sourceFile);

@@ -6,6 +6,7 @@
 import ts from "typescript";
 import { containingStatement, indentUnit, indentationAt } from "../core/ast";
 import type { Owner } from "../analyses/lifetime";
+import type { Facts } from "../core/facts";
 import type { TextEdit } from "../core/types";
 import { addStatement, insertAt, insertStatementAfter, insertStatementBefore, quoted, replaceNode, statementText } from "./fixer";
 
@@ -97,6 +98,28 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
 function releaseExprBlock(text: string, fn: ts.Node, sourceFile: ts.SourceFile, unit: string, statements: string[]): string {
   const base = indentationAt(text, fn.getStart(sourceFile));
   return statements.map((s) => `${base}${unit}${s};\n`).join("") + base;
+}
+
+/**
+ * The teardown can read `expr` (the target or handler a release names, `player` of
+ * `player.off(…)`): its root is `this`, a global, or a name whose function encloses the owner
+ * (the class, the effect …) or is the owner's own scope (the effect callback, the request
+ * handler). A constructor's parameter is not: a release in `dispose()` naming it would throw
+ * there. Roots that are no name (a call) are left to the caller.
+ */
+export function isReadableInTeardown(facts: Facts, expr: ts.Expression, owner: Owner): boolean {
+  let root = expr;
+  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || ts.isNonNullExpression(root) || ts.isParenthesizedExpression(root)) {
+    root = root.expression;
+  }
+  if (!ts.isIdentifier(root)) return true;
+  const decl = facts.symbolAt(root)?.declarations?.[0];
+  if (!decl || decl.getSourceFile() !== facts.sourceFile) return true; // a global
+  const scope: ts.Node | undefined = owner.kind === "class" ? owner.classNode : owner.kind === "effect" ? owner.effect : owner.kind === "request" ? owner.handler
+    : owner.kind === "vscode" ? owner.activate : owner.kind === "vue-setup" ? owner.setup : undefined;
+  const fn = ts.findAncestor(decl.parent, ts.isFunctionLike);
+  if (!fn || !scope) return !fn;
+  return fn === scope || (fn.pos <= scope.pos && scope.end <= fn.end);
 }
 
 /** A name not yet used in the file: `interval`, `interval2`, … */
