@@ -56,7 +56,8 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
         };
       }
       const body = owner.effect.body;
-      if (!body || !ts.isBlock(body)) return undefined;
+      // An async effect (`onMount(async () => …)`) returns a promise: a cleanup returned from it is never called.
+      if (!body || !ts.isBlock(body) || ts.getCombinedModifierFlags(owner.effect) & ts.ModifierFlags.Async) return undefined;
       return {
         edits: [addStatement(sourceFile, body, `return () => ${releaseExpr}`, "end")],
         where: "a cleanup returned from the effect",
