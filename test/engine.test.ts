@@ -367,9 +367,43 @@ describe("fault isolation", () => {
     assert.deepEqual(diagnostics.map((d) => [d.ruleId, d.message]).sort(), [
       ["first", "seen 1"],
       ["internal-error", 'Rule "undeclared" failed on this file and was skipped for it: Error: rule undeclared uses the analysis "counter" without declaring it in meta.requires'],
-      ["internal-error", 'Rule "wrong-fix" failed on this file and was skipped for it: Error: rule wrong-fix emitted a suggestion fix but does not declare it in meta.fix'],
+      ["invalid-fix", 'Rule "wrong-fix" produced a fix that was refused and not applied: it is a suggestion fix, and the rule\'s meta.fix declares safe'],
       ["second", "seen 1"],
+      ["wrong-fix", "seen 1"],
     ]);
+    assert.deepEqual(diagnostics.find((d) => d.ruleId === "wrong-fix")!.fixes, [], "the finding stays without the refused fix");
+  });
+
+  test("report-time fix checks: kind, shape, range and overlap; a refused fix leaves its finding and the rule's other fixes", () => {
+    const fixer = (id: string, fix: RuleModule["meta"]["fix"], fixes: unknown): RuleModule => defineRule({
+      id, meta: { family: "timer", description: "reports one finding with fixes", fix, requiresTypeInfo: false, requires: [], defaultSeverity: "warning" },
+      messages: { m: "found" }, schema: {}, defaultOptions: {},
+      create: (context) => ({ onFileEnd: () => context.report({ node: context.sourceFile, messageId: "m", fixes: fixes as never }) }),
+    });
+    const good = { description: "ok", safe: true, edits: [{ start: 0, end: 1, newText: "b" }] };
+    const cases: Array<[string, RuleModule["meta"]["fix"], unknown, string]> = [
+      ["none-declared", "none", [good], "it is a safe fix, and the rule's meta.fix declares none"],
+      ["no-safe-flag", "safe", [{ description: "x", edits: [] }], "the fix does not say whether it is safe"],
+      ["no-description", "safe", [{ safe: true, edits: [] }], "the fix has no description"],
+      ["bad-declares", "safe", [{ description: "x", safe: true, edits: [], declares: "timer" }], "the fix's declares is not a list of names"],
+      ["not-a-list", "safe", { description: "x" }, "the report's fixes are not a list"],
+      ["past-the-end", "safe", [{ description: "x", safe: true, edits: [{ start: 3, end: 9, newText: "" }] }], "an edit [3, 9) is outside the file (0–5)"],
+      ["fractional", "safe", [{ description: "x", safe: true, edits: [{ start: 0.5, end: 1, newText: "" }] }], "an edit is not { start, end, newText }"],
+      ["overlapping", "safe", [good, { description: "x", safe: true, edits: [{ start: 0, end: 2, newText: "" }, { start: 1, end: 3, newText: "" }] }], "edits [0, 2) and [1, 3) overlap"],
+    ];
+    const { sourceFile } = analyse("a();\n");
+    const diagnostics = lintSourceFile(sourceFile, undefined, {
+      rules: cases.map(([id, fix, fixes]) => ({ rule: fixer(id, fix, fixes), severity: "warning" as const, options: {} })),
+      settings: { resources: [], listeners: [], pools: [] },
+    });
+    for (const [id, , , problem] of cases) {
+      const refused = diagnostics.filter((d) => d.ruleId === "invalid-fix" && d.message.startsWith(`Rule "${id}" produced a fix that was refused`));
+      assert.equal(refused.length, 1, id);
+      assert.ok(refused[0].message.includes(problem), `${id}: ${refused[0].message}`);
+      assert.equal(diagnostics.filter((d) => d.ruleId === id).length, 1, `${id}: the finding stays`);
+    }
+    assert.deepEqual(diagnostics.find((d) => d.ruleId === "overlapping")!.fixes.map((f) => f.description), ["ok"], "the valid fix of the same report is kept");
+    assert.ok(!diagnostics.some((d) => d.ruleId === "internal-error"), "a refused fix is no rule failure");
   });
 
   test("deep nesting the parser can take is linted; deeper is a parse error, not a crash", () => {

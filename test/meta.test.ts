@@ -51,6 +51,20 @@ describe("registry", () => {
     const readme = fs.readFileSync(README, "utf8");
     assert.equal(readme, readmeWithTable(readme));
   });
+
+  test("fix edits are built with the fixer API: no hand-made { start, end, newText } in rules, analyses or fix builders", () => {
+    const src = path.join(RULE_DOCS_DIR, "..");
+    const dirs = [RULE_DOCS_DIR, path.join(src, "engine", "analyses"), path.join(src, "engine", "fixes")];
+    const handMade: string[] = [];
+    for (const dir of dirs) {
+      for (const name of fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "fixer.ts")) {
+        fs.readFileSync(path.join(dir, name), "utf8").split("\n").forEach((line, i) => {
+          if (/\bnewText\s*:/.test(line)) handMade.push(`${path.relative(src, path.join(dir, name))}:${i + 1}`);
+        });
+      }
+    }
+    assert.deepEqual(handMade, [], "use replaceNode / insertAt / insertBefore / addStatement / … from fixes/fixer.ts");
+  });
 });
 
 for (const rule of rules) {

@@ -11,7 +11,7 @@ export {
   type FunctionRole, type Owner, type TargetLifetime, LifetimeAnalysis, lifetimes, TEARDOWN_METHODS, MOUNT_METHODS, findTeardown, returnedFunction,
 } from "./analyses/lifetime";
 export { type QualifiedName, NameResolver, formatQualifiedName, normalizeModule, requiredModule, skipOuterExpressions } from "./core/names";
-export { type TeardownEdits, releaseInTeardown, releaseInFunction, releaseBeforeStatement, freshName, namedImportEdits } from "./fixes/teardown-fixes";
+export { type TeardownEdits, isReadableInTeardown, releaseInTeardown, releaseInFunction, releaseBeforeStatement, freshName, namedImportEdits } from "./fixes/teardown-fixes";
 export {
   type StoredHandle, TIMER_CLEARERS, TIMER_CLEAR_FUNCTIONS, awaitSkippingClear, clearStoredFixes, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isUnrefCall,
   isShortDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
@@ -19,11 +19,11 @@ export {
 export { removeStatement, wrapRestInTryFinally } from "./fixes/statement-fixes";
 export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isClearableSignalCreation, isAbortSignalExpression, isHandedOffCallbackSignal, isPerCallSignal, isSignalOption, signalOrigin } from "./analyses/abort";
 export { type RequestValue, REQUEST_TYPE_NAMES, capturedRequest, heldRequest, outlivesHandler, requestParameter } from "./analyses/request-scope";
-export { type AppliedFixes, applyFixes, safeFixes, insertAt, rangesOverlap, replaceNode } from "./fixes/fixes";
-export { type FixLoopResult, MAX_FIX_PASSES, fixUntilStable, notConvergedMessage } from "./fixes/fix-loop";
+export { type AppliedFixes, applyFixes, safeFixes, rangesOverlap } from "./fixes/fixes";
+export { type FixLoopResult, MAX_FIX_PASSES, fixUntilStable, mapOffset, notConvergedMessage } from "./fixes/fix-loop";
 export {
-  type FileStyle, addClassMember, addImport, addStatement, fileStyle, insertAfter, insertBefore, insertStatementAfter, insertStatementBefore,
-  makeFix, quoted, statementText,
+  type FileStyle, addClassMember, addImport, addStatement, fileStyle, insertAfter, insertAt, insertBefore, insertStatementAfter, insertStatementBefore,
+  makeFix, quoted, replaceNode, replaceRange, statementText,
 } from "./fixes/fixer";
 export { Directives, parseDirectives, type Directive } from "./core/directives";
 export {

@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type LeakPath, calleeMemberName, type TextEdit, TIMER_CLEAR_FUNCTIONS, classifyReference, defineRule, enclosingFunction, freshName, isAbortControllerCreation,
-  isClearableSignalCreation, isHandleDropped, isInside, isSignalOption, literalDelayMs, removeStatement, skipOuterExpressions, storedHandle, timerHandleExpression, timerStarted,
+  isClearableSignalCreation, isHandleDropped, isInside, isSignalOption, insertBefore, literalDelayMs, makeFix, removeStatement, replaceNode, skipOuterExpressions, storedHandle, timerHandleExpression, timerStarted,
   wrapRestInTryFinally, flow, runtime,
 } from "../engine";
 
@@ -91,7 +91,7 @@ export default defineRule<MessageId, Options>({
         messageId: "notCleared",
         data: { name, exit: leak ? `the path through ${EXIT_WORDS[leak.kind]}` : "any path" },
         related: leak ? [{ node: leak.node, message: `\`${name}\` is still linked to its inputs here` }] : [],
-        fixes: wrap ? [{ description: `Clear ${name} in a finally block`, safe: false, edits: [wrap] }] : [],
+        fixes: wrap ? [makeFix(`Clear ${name} in a finally block`, false, [wrap])] : [],
       });
     }
 
@@ -194,7 +194,7 @@ export default defineRule<MessageId, Options>({
       if (timer.clears.some((c) => !ts.isExpressionStatement(skipParents(c).parent) || !ts.isCallExpression(skipParents(c)))) return [];
       const signal = freshName(sourceFile, "signal", (n) => facts.identifiersNamed(n).some(isBinding));
       const edits: TextEdit[] = [
-        { start: list.parent.getStart(sourceFile), end: list.parent.getEnd(), newText: `const ${signal} = AbortSignal.timeout(${delay.getText(sourceFile)});` },
+        replaceNode(list.parent, sourceFile, `const ${signal} = AbortSignal.timeout(${delay.getText(sourceFile)});`),
         removeStatement(sourceFile, timer.statement),
         ...timer.clears.map((c) => removeStatement(sourceFile, skipParents(c).parent as ts.Statement)),
       ];
@@ -202,12 +202,12 @@ export default defineRule<MessageId, Options>({
         const access = ref.parent as ts.PropertyAccessExpression;
         const property = access.parent;
         if (signal === "signal" && ts.isPropertyAssignment(property) && property.initializer === access && property.name.getText(sourceFile) === "signal") {
-          edits.push({ start: property.getStart(sourceFile), end: property.getEnd(), newText: signal });
+          edits.push(replaceNode(property, sourceFile, signal));
         } else {
-          edits.push({ start: access.getStart(sourceFile), end: access.getEnd(), newText: signal });
+          edits.push(replaceNode(access, sourceFile, signal));
         }
       }
-      return [{ description: `Replace the controller and its timer with AbortSignal.timeout(${delay.getText(sourceFile)})`, safe: true, edits }];
+      return [makeFix(`Replace the controller and its timer with AbortSignal.timeout(${delay.getText(sourceFile)})`, true, edits, [`${signal}@${enclosingFunction(declaration)?.pos ?? 0}`])];
     }
 
     /** Suggestion: clear the timer and abort in a `finally` around the rest of the block. */
@@ -216,15 +216,15 @@ export default defineRule<MessageId, Options>({
       const wrap = wrapRestInTryFinally(sourceFile, timer.statement, [`clearTimeout(${handle})`, `${name}.abort()`]);
       if (!wrap) return [];
       const edits: TextEdit[] = [wrap];
-      if (!timer.name) edits.push({ start: timer.call.getStart(sourceFile), end: timer.call.getStart(sourceFile), newText: `const ${handle} = ` });
-      return [{ description: `Clear the timer and abort ${name} in a finally block`, safe: false, edits }];
+      if (!timer.name) edits.push(insertBefore(timer.call, sourceFile, `const ${handle} = `));
+      return [makeFix(`Clear the timer and abort ${name} in a finally block`, false, edits)];
     }
 
     function abortInFinally(declaration: ts.VariableDeclaration, name: string, handoffs: readonly ts.Expression[]): Fix[] {
       if (handoffs.length > 0) return []; // aborting in finally would cancel what was handed on
       const statement = declaration.parent.parent;
       const wrap = ts.isVariableStatement(statement) ? wrapRestInTryFinally(sourceFile, statement, [`${name}.abort()`]) : undefined;
-      return wrap ? [{ description: `Abort ${name} in a finally block`, safe: false, edits: [wrap] }] : [];
+      return wrap ? [makeFix(`Abort ${name} in a finally block`, false, [wrap])] : [];
     }
 
     function isKnownBefore(delay: ts.Expression, declaration: ts.Node): boolean {

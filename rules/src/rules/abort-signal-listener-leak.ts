@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortControllerCreation, isAbortSignalExpression, isHandedOffCallbackSignal, isPerCallSignal,
-  isInLoop, isStringLiteralWithText, owners, parseRegistration, indentationAt, releaseInTeardown, selfRemovingOption, signalOrigin, skipOuterExpressions, lifetimes,
+  isInLoop, isStringLiteralWithText, owners, parseRegistration, addStatement, insertAfter, insertAt, isReadableInTeardown, makeFix, releaseInTeardown, replaceNode, selfRemovingOption, signalOrigin, skipOuterExpressions, lifetimes,
 } from "../engine";
 
 type MessageId = "listener" | "onceLinked" | "onabort" | "any";
@@ -105,10 +105,12 @@ export default defineRule<MessageId, Options>({
       const removal = `${registration.target.getText(sourceFile)}${dot}removeEventListener("abort", ${handler.getText(sourceFile)})`;
       const factory = factoryTeardownFix(registration, removal);
       if (factory) return [factory, ...once.map((fix) => ({ ...fix, safe: false }))];
-      const teardown = releaseInTeardown(lifetime.ownerOf(registration.call), sourceFile, registration.call, removal);
+      const owner = lifetime.ownerOf(registration.call);
+      if (!isReadableInTeardown(facts, registration.target, owner) || !isReadableInTeardown(facts, handler, owner)) return once;
+      const teardown = releaseInTeardown(owner, sourceFile, registration.call, removal);
       if (!teardown) return once;
       return [
-        { description: `Remove the listener in ${teardown.where}`, safe: !teardown.created, edits: teardown.edits },
+        makeFix(`Remove the listener in ${teardown.where}`, !teardown.created, teardown.edits),
         ...once.map((fix) => ({ ...fix, safe: false })),
       ];
     }
@@ -134,11 +136,7 @@ export default defineRule<MessageId, Options>({
       const owner = instances.instanceAt(registration.call);
       const body = owner?.kind === "factory" && owner.teardown ? owner.teardown.fn.body : undefined;
       if (!owner?.teardown || !body || !ts.isBlock(body) || instances.methodAt(owner, registration.call)?.name !== "constructor") return undefined;
-      const first = body.statements[0];
-      const at = first ? first.getStart(sourceFile) : body.getStart(sourceFile) + 1;
-      const indent = first ? indentationAt(sourceFile.text, at) : `${indentationAt(sourceFile.text, body.getStart(sourceFile))}  `;
-      const newText = first ? `${removal};\n${indent}` : `\n${indent}${removal};\n${indentationAt(sourceFile.text, body.getStart(sourceFile))}`;
-      return { description: `Remove the listener in \`${owner.teardown.name}()\``, safe: true, edits: [{ start: at, end: at, newText }] };
+      return makeFix(`Remove the listener in \`${owner.teardown.name}()\``, true, [addStatement(sourceFile, body, removal, "start")]);
     }
 
     /** `signal.addEventListener("abort", () => controller.abort(), { once: true })` with a controller created in this function: its name. */
@@ -191,17 +189,15 @@ export default defineRule<MessageId, Options>({
       const { call, options } = registration;
       if (!options) {
         const last = call.arguments[call.arguments.length - 1];
-        return [{ description: "Add { once: true }", safe: true, edits: [{ start: last.getEnd(), end: last.getEnd(), newText: ", { once: true }" }] }];
+        return [makeFix("Add { once: true }", true, [insertAfter(last, ", { once: true }")])];
       }
       if (ts.isObjectLiteralExpression(options)) {
-        const at = options.getStart(sourceFile) + 1;
         const newText = options.properties.length > 0 ? " once: true," : " once: true ";
-        return [{ description: "Add once: true", safe: true, edits: [{ start: at, end: at, newText }] }];
+        return [makeFix("Add once: true", true, [insertAt(options.getStart(sourceFile) + 1, newText)])];
       }
       if (options.kind === ts.SyntaxKind.TrueKeyword || options.kind === ts.SyntaxKind.FalseKeyword) {
         const capture = options.kind === ts.SyntaxKind.TrueKeyword;
-        return [{ description: "Add { once: true }", safe: true,
-          edits: [{ start: options.getStart(sourceFile), end: options.getEnd(), newText: `{ capture: ${capture}, once: true }` }] }];
+        return [makeFix("Add { once: true }", true, [replaceNode(options, sourceFile, `{ capture: ${capture}, once: true }`)])];
       }
       return [];
     }

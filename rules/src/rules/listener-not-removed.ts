@@ -6,7 +6,7 @@ import {
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
   connectionTarget, guardedByListenerCheck, reboundOnPropChange, removedOffComponentTeardown, removedOffScopeTeardown, scopeTeardownText, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget,
-  hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce,
+  hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce, insertAfter, insertAt, isReadableInTeardown, replaceNode,
 } from "../engine";
 
 type MessageId = "notRemoved" | "removedOffTeardown" | "reboundOnPropChange" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
@@ -272,11 +272,22 @@ export default defineRule<MessageId, Options>({
       return found;
     }
 
+    /**
+     * The removal that pairs with the registration: `removeEventListener`; for `on` with an array of
+     * events — no Node emitter takes one; video.js and jQuery-style emitters do, and they have
+     * `off`, not `removeListener` — `off`; else `removeListener`.
+     */
+    function removalMethod(registration: Registration): string {
+      if (registration.method === "addEventListener") return "removeEventListener";
+      return registration.method === "on" && ts.isArrayLiteralExpression(registration.event) ? "off" : "removeListener";
+    }
+
     /** Hoists an inline handler to a name (when needed) and removes it in the owner's teardown. */
     function removalFixes(registration: Registration, owner: Owner): Fix[] {
       const { call, handler, event, target } = registration;
       if (registration.helper) return []; // the helper's own removal API is not ours to guess
-      const removeMethod = registration.method === "addEventListener" ? "removeEventListener" : "removeListener";
+      if (!isReadableInTeardown(facts, target, owner)) return []; // `player.on(…)` with a constructor's `player`: dispose() cannot name it
+      const removeMethod = removalMethod(registration);
       const optionsText = registration.method === "addEventListener" && registration.options ? `, ${registration.options.getText(sourceFile)}` : "";
       const targetText = target.getText(sourceFile);
       let handlerRef = handler.getText(sourceFile);
@@ -311,14 +322,13 @@ export default defineRule<MessageId, Options>({
       const callee = call.expression as ts.PropertyAccessExpression;
       if (registration.method !== "addEventListener") {
         if (registration.method !== "on" && registration.method !== "addListener") return [];
-        return [{ description: "Listen once with `once(…)`", safe: false,
-          edits: [{ start: callee.name.getStart(sourceFile), end: callee.name.getEnd(), newText: "once" }] }];
+        return [makeFix("Listen once with `once(…)`", false, [replaceNode(callee.name, sourceFile, "once")])];
       }
       if (options && !ts.isObjectLiteralExpression(options)) return [];
       const edit = !options
-        ? { start: handler.getEnd(), end: handler.getEnd(), newText: ", { once: true }" }
-        : { start: options.getStart(sourceFile) + 1, end: options.getStart(sourceFile) + 1, newText: options.properties.length ? " once: true," : " once: true " };
-      return [{ description: "Add `{ once: true }`", safe: false, edits: [edit] }];
+        ? insertAfter(handler, ", { once: true }")
+        : insertAt(options.getStart(sourceFile) + 1, options.properties.length ? " once: true," : " once: true ");
+      return [makeFix("Add `{ once: true }`", false, [edit])];
     }
 
     /** A named handler can be removed from the teardown only if the teardown can see it. */

@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type RequestValue, calleeMemberName, calleeReceiver, defineRule, enclosingFunction, heldRequest, outlivesHandler, referenceKey,
-  removeStatement, skipOuterExpressions, lifetimes,
+  removeStatement, skipOuterExpressions, lifetimes, makeFix, replaceNode,
 } from "../engine";
 
 type MessageId = "stored" | "collected" | "enterWith";
@@ -138,8 +138,7 @@ export default defineRule<MessageId, Options>({
       if (!awaited || !ts.isCallExpression(awaited)) return [];
       const prefix = ts.isReturnStatement(following) ? "return " : expression !== awaited ? "await " : "";
       const newText = `${prefix}${name}.run(${call.arguments[0].getText(sourceFile)}, () => ${awaited.getText(sourceFile)});`;
-      return [{ description: `Use ${name}.run() for the rest of the request`, safe: false,
-        edits: [{ start: statement.getStart(sourceFile), end: statement.getEnd(), newText }, removeStatement(sourceFile, following)] }];
+      return [makeFix(`Use ${name}.run() for the rest of the request`, false, [replaceNode(statement, sourceFile, newText), removeStatement(sourceFile, following)])];
     }
 
     /** Suggestion: copy the primitive fields instead of keeping the object. */
@@ -150,8 +149,7 @@ export default defineRule<MessageId, Options>({
       const koa = held.index === 0 && /^(ctx|c|context)$/.test(name);
       const fields = held.index === 1 ? ["statusCode"] : koa ? ["method", "path"] : ["method", "url"];
       const newText = `{ ${fields.map((f) => `${f}: ${name}.${f}`).join(", ")} }`;
-      return [{ description: `Keep only ${fields.join(" and ")} instead of ${name}`, safe: false,
-        edits: [{ start: value.getStart(sourceFile), end: value.getEnd(), newText }] }];
+      return [makeFix(`Keep only ${fields.join(" and ")} instead of ${name}`, false, [replaceNode(value, sourceFile, newText)])];
     }
 
     /** Suggestion: a `Map` keyed by request objects becomes a `WeakMap`, when it is only used as one. */
@@ -164,11 +162,11 @@ export default defineRule<MessageId, Options>({
       const onlyMapUse = facts.referencesTo(decl.name).every((ref) => ts.isPropertyAccessExpression(ref.parent) && ref.parent.expression === ref
         && MAP_ONLY_METHODS.has(ref.parent.name.text) && ts.isCallExpression(ref.parent.parent));
       if (!onlyMapUse) return [];
-      const edits = [{ start: init.expression.getStart(sourceFile), end: init.expression.getEnd(), newText: "WeakMap" }];
+      const edits = [replaceNode(init.expression, sourceFile, "WeakMap")];
       if (decl.type && ts.isTypeReferenceNode(decl.type) && decl.type.typeName.getText(sourceFile) === "Map") {
-        edits.push({ start: decl.type.typeName.getStart(sourceFile), end: decl.type.typeName.getEnd(), newText: "WeakMap" });
+        edits.push(replaceNode(decl.type.typeName, sourceFile, "WeakMap"));
       }
-      return [{ description: `Make ${receiver.text} a WeakMap keyed by the request`, safe: false, edits }];
+      return [makeFix(`Make ${receiver.text} a WeakMap keyed by the request`, false, edits)];
     }
   },
 });

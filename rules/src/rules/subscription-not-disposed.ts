@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type InstanceOwner, type Owner, classifyReference, isFunctionNode, isInside, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, defineRule, freshName, indentationAt,
-  namedImportEdits,
+  addClassMember, insertAfter, insertBefore, makeFix, namedImportEdits, replaceRange,
   SCOPE_BOUND_HELPERS, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isRootComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
   isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
   storeAndReleaseFixes, storedHandle, lifetimes, svelteStoreSubscription,
@@ -186,9 +186,8 @@ export default defineRule<MessageId, Options>({
 
     /** `this._register(x)`: the instance disposes it with itself. */
     function registerFixes(handle: ts.Expression): Fix[] {
-      return [{ description: "Register it with the instance: this._register(…)", safe: true, edits: [
-        { start: handle.getStart(sourceFile), end: handle.getStart(sourceFile), newText: "this._register(" },
-        { start: handle.getEnd(), end: handle.getEnd(), newText: ")" }] }];
+      return [makeFix("Register it with the instance: this._register(…)", true,
+        [insertBefore(handle, sourceFile, "this._register("), insertAfter(handle, ")")])];
     }
 
     function checkObserver(expr: ts.NewExpression, kind: string): void {
@@ -198,8 +197,8 @@ export default defineRule<MessageId, Options>({
       const access = handle.parent;
       if (ts.isPropertyAccessExpression(access) && access.name.text === "observe" && ts.isExpressionStatement(outerReference(access.parent as ts.Expression).parent)) {
         // `new X(cb).observe(el)` → `const observer = new X(cb);` + `observer.observe(el)`.
-        const split = (ref: string): TextEdit[] => [{ start: handle.getEnd(), end: access.name.getStart(sourceFile),
-          newText: `;\n${indentationAt(sourceFile.text, handle.getStart(sourceFile))}${ref}.` }];
+        const split = (ref: string): TextEdit[] => [replaceRange(handle.getEnd(), access.name.getStart(sourceFile),
+          `;\n${indentationAt(sourceFile.text, handle.getStart(sourceFile))}${ref}.`)];
         const fixes = storeAndReleaseFixes(facts, handle, owner, OBSERVER, split);
         return context.report({ node: expr.expression, messageId: "observerKept", data: { kind, where: teardownText(owner) }, fixes });
       }
@@ -267,19 +266,16 @@ export default defineRule<MessageId, Options>({
         const field = existing ?? freshName(sourceFile, "destroyRef", (n) => classNode.members.some((m) => m.name?.getText(sourceFile) === n));
         ref = `this.${field}`;
         if (!existing) {
-          const first = classNode.members[0];
-          const indent = first ? indentationAt(sourceFile.text, first.getStart(sourceFile)) : "  ";
           const typed = !/\.[cm]?jsx?$/.test(sourceFile.fileName);
-          edits.push({ start: classNode.members.pos, end: classNode.members.pos, newText: `\n${indent}${typed ? "private readonly " : ""}${field} = inject(DestroyRef);` });
+          edits.push(addClassMember(sourceFile, classNode, `${typed ? "private readonly " : ""}${field} = inject(DestroyRef);`, "start"));
           edits.push(...namedImportEdits(sourceFile, "@angular/core", ["DestroyRef", "inject"]));
         }
       }
       edits.push(...namedImportEdits(sourceFile, "@angular/core/rxjs-interop", ["takeUntilDestroyed"]));
       const operator = `takeUntilDestroyed(${ref})`;
       const last = ts.isCallExpression(receiver) && calleeMemberName(receiver) === "pipe" ? receiver.arguments[receiver.arguments.length - 1] : undefined;
-      edits.push(last ? { start: last.getEnd(), end: last.getEnd(), newText: `, ${operator}` }
-        : { start: receiver.getEnd(), end: receiver.getEnd(), newText: `.pipe(${operator})` });
-      return [{ description: "Complete it when the component is destroyed with `takeUntilDestroyed()` (Angular 16+)", safe: false, edits }];
+      edits.push(last ? insertAfter(last, `, ${operator}`) : insertAfter(receiver, `.pipe(${operator})`));
+      return [makeFix("Complete it when the component is destroyed with `takeUntilDestroyed()` (Angular 16+)", false, edits)];
     }
 
     /**

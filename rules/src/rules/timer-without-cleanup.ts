@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type FunctionNode, type Owner, onlyUpdatesComponentState, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
   isEntryPoint, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, awaitSkippingClear, entryTimerRemovedUncleared, outerReference, wrapRestInTryFinally, TIMER_CLEARERS, storeAndClearFixes, storedHandle, thisClass,
-  timerHandleExpression, timerStarted, walk, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome,
+  timerHandleExpression, timerStarted, walk, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome, makeFix,
 } from "../engine";
 
 type MessageId = "clearSkipped" | "entryRemoved" | "ownerDropped" | "ownerNotCleared" | "notOnTeardown" | "perRequest" | "loop";
@@ -125,7 +125,7 @@ export default defineRule<MessageId, Options>({
         messageId: "clearSkipped",
         data: { name: stored.name, timer, teardown: `\`${owner.teardown.name.getText(sourceFile)}()\`` },
         related: [{ node: rejecting, message: "an await that can reject before the clear" }],
-        fixes: wrap ? [{ description: `Clear ${stored.name} in a finally block`, safe: true, edits: [wrap] }] : [],
+        fixes: wrap ? [makeFix(`Clear ${stored.name} in a finally block`, true, [wrap])] : [],
       });
       return true;
     }

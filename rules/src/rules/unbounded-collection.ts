@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement, fileMayGrowCollections,
   defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt, type LifetimeAnalysis, lifetimes,
-  type OwnedCollection, firedTimersKept, hasClosedKeyType, isBoundedKey, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, growingCollections, ownedGrowthRepetition, owners, removalEvidence,
+  type OwnedCollection, insertBefore, makeFix, replaceNode, firedTimersKept, hasClosedKeyType, isBoundedKey, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, growingCollections, ownedGrowthRepetition, owners, removalEvidence,
 } from "../engine";
 
 type MessageId = "grows" | "growsExported" | "growsOwned" | "firedTimersKept";
@@ -204,14 +204,14 @@ export default defineRule<MessageId, Options>({
       const strong = candidate.kind === "map" ? "Map" : "Set";
       const edits: TextEdit[] = [];
       const init = candidate.init;
-      if (ts.isNewExpression(init)) edits.push({ start: init.expression.getStart(sourceFile), end: init.expression.getEnd(), newText: weak });
+      if (ts.isNewExpression(init)) edits.push(replaceNode(init.expression, sourceFile, weak));
       const holder = candidate.nameNode.parent;
       const type = ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder) ? holder.type : undefined;
       if (type) {
         if (!ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName) || type.typeName.text !== strong) return [];
-        edits.push({ start: type.typeName.getStart(sourceFile), end: type.typeName.getEnd(), newText: weak });
+        edits.push(replaceNode(type.typeName, sourceFile, weak));
       }
-      return [{ description: `Convert \`${candidate.name}\` to a ${weak} (its keys are objects; entries go when the key is collected)`, safe: true, edits }];
+      return [makeFix(`Convert \`${candidate.name}\` to a ${weak} (its keys are objects; entries go when the key is collected)`, true, edits)];
     }
 
     /** A `MAX_…` constant and an oldest-entry eviction before the insertion. Suggestion. */
@@ -230,15 +230,11 @@ export default defineRule<MessageId, Options>({
         object: `if (Object.keys(${ref}).length >= ${max}) delete ${ref}[Object.keys(${ref})[0]];`,
       }[candidate.kind];
       const indent = indentationAt(sourceFile.text, statement.getStart(sourceFile));
-      const top = candidate.statement.getStart(sourceFile);
-      return [{
-        description: `Bound \`${candidate.name}\` to ${max} entries, evicting the oldest`,
-        safe: false,
-        edits: [
-          { start: top, end: top, newText: `const ${max} = 1000;\n${indentationAt(sourceFile.text, top)}` },
-          { start: statement.getStart(sourceFile), end: statement.getStart(sourceFile), newText: `${evict}\n${indent}` },
-        ],
-      }];
+      const top = indentationAt(sourceFile.text, candidate.statement.getStart(sourceFile));
+      return [makeFix(`Bound \`${candidate.name}\` to ${max} entries, evicting the oldest`, false, [
+        insertBefore(candidate.statement, sourceFile, `const ${max} = 1000;\n${top}`),
+        insertBefore(statement, sourceFile, `${evict}\n${indent}`),
+      ])];
     }
 
     /** `Cls.field` anywhere and `this.field` in static members for statics; `this.field` for a singleton's instance fields. */

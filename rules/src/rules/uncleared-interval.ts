@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, firstTimeGuard, isEntryPoint, isHandleDropped,
   isModuleLevel, isRearmedByHandler, isUnrefCall, isUnrefed, ownedTimerFinding, owners, repetitionAt, storeAndClearFixes, storedHandle, timerHandleExpression, timerHome,
-  timerStarted, lifetimes,
+  timerStarted, lifetimes, insertAfter, makeFix,
 } from "../engine";
 
 type MessageId = "dropped" | "neverCleared" | "moduleLevel" | "overwritten" | "notOnTeardown";
@@ -101,8 +101,7 @@ export default defineRule<MessageId, Options>({
       if (unrefed || (!context.options.checkEntryPoints && isEntryPoint(sourceFile))) return;
       const fixes: Fix[] = [];
       if (dropped && ts.isExpressionStatement(call.parent)) {
-        fixes.push({ description: "Call .unref() so the interval does not keep the process alive (Node.js)", safe: false,
-          edits: [{ start: call.getEnd(), end: call.getEnd(), newText: ".unref()" }] });
+        fixes.push(makeFix("Call .unref() so the interval does not keep the process alive (Node.js)", false, [insertAfter(call, ".unref()")]));
       }
       context.report({ node: call.expression, messageId: "moduleLevel", fixes });
     }

@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, resourcesOfKind, configResources, defineRule, describeExit,
-  isCandidateCall, matchAcquisition, unwatchedFieldResource, owners, upgradeOnlyRequest, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes,
+  isCandidateCall, matchAcquisition, unwatchedFieldResource, owners, upgradeOnlyRequest, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes, makeFix,
 } from "../engine";
 
 type MessageId = "dropped" | "neverClosed" | "leakPath" | "notInTeardown" | "overwritten" | "forgotten" | "upgradeOnly";
@@ -91,7 +91,7 @@ export default defineRule<MessageId, Options>({
       const field = track.field!;
       const method = track.spec.release.includes("destroy") ? "destroy" : track.spec.release[0];
       const teardown = releaseInTeardown({ kind: "class", classNode: field.classNode, teardown: field.teardown }, sourceFile, call, `this.${field.name}?.${method}()`);
-      const fixes: Fix[] = teardown ? [{ description: `Close this.${field.name} in ${teardown.where}`, safe: !teardown.created, edits: teardown.edits }] : [];
+      const fixes: Fix[] = teardown ? [makeFix(`Close this.${field.name} in ${teardown.where}`, !teardown.created, teardown.edits)] : [];
       context.report({
         node: call.expression,
         messageId: "notInTeardown",

@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type CheckoutSpec, type Fix, type ResourceTrack, KNOWN_CHECKOUTS, calleeMemberName, configCheckouts, containingStatement, defineRule,
-  describeExit, enclosingFunction, isInside, matchCheckout, releaseCalls, releaseInTeardown, trackResource, wrapInTryFinally,
+  describeExit, enclosingFunction, isInside, matchCheckout, releaseCalls, releaseInTeardown, trackResource, wrapInTryFinally, makeFix,
 } from "../engine";
 
 type MessageId = "dropped" | "neverReleased" | "leakPath" | "doubleRelease" | "notInTeardown";
@@ -79,7 +79,7 @@ export default defineRule<MessageId, Options>({
       const field = track.field!;
       const owner = { kind: "class" as const, classNode: field.classNode, teardown: field.teardown };
       const teardown = track.spec.release[0] ? releaseInTeardown(owner, sourceFile, call, `void this.${field.name}?.${track.spec.release[0]}()`) : undefined;
-      const fixes: Fix[] = teardown ? [{ description: `Release this.${field.name} in ${teardown.where}`, safe: !teardown.created, edits: teardown.edits }] : [];
+      const fixes: Fix[] = teardown ? [makeFix(`Release this.${field.name} in ${teardown.where}`, !teardown.created, teardown.edits)] : [];
       context.report({
         node: call.expression,
         messageId: "notInTeardown",

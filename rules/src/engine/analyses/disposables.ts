@@ -6,13 +6,13 @@
 // subscription rule needs about a source (what it is built from) and an Angular
 // owner (component class, injection context, its `DestroyRef`).
 import ts from "typescript";
-import { calleeMemberName, calleeReceiver, containingStatement, enclosingFunction, indentationAt } from "../core/ast";
+import { calleeMemberName, calleeReceiver, containingStatement, enclosingFunction } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { type Owner, findTeardown } from "./lifetime";
 import { classifyReference } from "./ownership";
 import { isNameTakenAt, isOwnerScope } from "../fixes/hoist";
 import { freshName, releaseInTeardown } from "../fixes/teardown-fixes";
-import { makeFix } from "../fixes/fixer";
+import { addClassMember, insertBefore, makeFix, replaceNode } from "../fixes/fixer";
 import type { Fix, TextEdit } from "../core/types";
 
 export interface StoreAndRelease {
@@ -46,13 +46,10 @@ export function storeAndReleaseFixes(
     const field = freshName(sourceFile, spec.base, (n) => classNode.members.some((m) => m.name?.getText(sourceFile) === n));
     const teardown = releaseInTeardown(owner, sourceFile, value, spec.release(`this.${field}`, true));
     if (!teardown) return [];
-    const open = classNode.members.pos;
-    const first = classNode.members[0];
-    const indent = first ? indentationAt(sourceFile.text, first.getStart(sourceFile)) : "  ";
     const typed = !/\.[cm]?jsx?$/.test(sourceFile.fileName);
     const edits: TextEdit[] = [
-      { start: open, end: open, newText: `\n${indent}${typed ? `private ${field}?: ${spec.fieldType};` : `${field};`}` },
-      { start: value.getStart(sourceFile), end: value.getEnd(), newText: `this.${field} = ${valueText}` },
+      addClassMember(sourceFile, classNode, typed ? `private ${field}?: ${spec.fieldType};` : `${field};`, "start"),
+      replaceNode(value, sourceFile, `this.${field} = ${valueText}`),
       ...teardown.edits,
       ...(continuation?.(`this.${field}`) ?? []),
     ];
@@ -63,7 +60,7 @@ export function storeAndReleaseFixes(
   const name = freshName(sourceFile, spec.base, (n) => isNameTakenAt(facts, value, n));
   const teardown = releaseInTeardown(owner, sourceFile, value, spec.release(name, false));
   if (!teardown) return [];
-  const edits: TextEdit[] = [{ start: value.getStart(sourceFile), end: value.getStart(sourceFile), newText: `const ${name} = ` }, ...teardown.edits,
+  const edits: TextEdit[] = [insertBefore(value, sourceFile, `const ${name} = `), ...teardown.edits,
     ...(continuation?.(name) ?? [])];
   return [makeFix(`Store the ${spec.what} and release it in ${teardown.where}`, !teardown.created, edits, [`${name}@${enclosingFunction(value)!.pos}`])];
 }

@@ -4,13 +4,13 @@
 // dropped handle and clear it in the owner's teardown. Shared by the timer rules and
 // by the abort-controller rule (its hand-made abort timers).
 import ts from "typescript";
-import { calleeMemberName, enclosingFunction, indentationAt, isFunctionNode, thisClass } from "../core/ast";
+import { calleeMemberName, enclosingFunction, isFunctionNode, thisClass } from "../core/ast";
 import { flow } from "./flow";
 import type { Facts } from "../core/facts";
 import type { Owner } from "./lifetime";
 import { classifyReference, outerReference } from "./ownership";
 import { freshName, releaseInTeardown } from "../fixes/teardown-fixes";
-import { insertStatementBefore, makeFix } from "../fixes/fixer";
+import { addClassMember, insertStatementBefore, makeFix, replaceNode } from "../fixes/fixer";
 import type { Fix, TextEdit } from "../core/types";
 
 /** Timer starters and the function that clears each. */
@@ -192,7 +192,7 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
     const field = freshHandleName(facts, call, owner.classNode, base, (n) => owner.classNode.members.some((m) => m.name?.getText(sourceFile) === n));
     const teardown = releaseInTeardown(owner, sourceFile, call, `${clear}(this.${field})`);
     if (!teardown) return [];
-    const edits: TextEdit[] = [{ start: call.getStart(sourceFile), end: call.getEnd(), newText: `this.${field} = ${callText}` }, ...teardown.edits];
+    const edits: TextEdit[] = [replaceNode(call, sourceFile, `this.${field} = ${callText}`), ...teardown.edits];
     edits.push(fieldDeclaration(sourceFile, owner.classNode, field, timer));
     return [makeFix(`Store the timer in this.${field} and clear it in ${teardown.where}`, !teardown.created, edits, [`this.${field}@${owner.classNode.pos}`])];
   }
@@ -200,7 +200,7 @@ export function storeAndClearFixes(facts: Facts, call: ts.CallExpression, owner:
   const name = freshHandleName(facts, call, enclosingFunction(call)!, base, (n) => facts.identifiersNamed(n).length > 0);
   const teardown = releaseInTeardown(owner, sourceFile, statement, `${clear}(${name})`);
   if (!teardown) return [];
-  const store = storeEdits(sourceFile, call, statement, name, teardown.edits);
+  const store = storeEdits(sourceFile, call, statement, name, timer, teardown.edits);
   if (!store) return [];
   const edits: TextEdit[] = [...store, ...teardown.edits];
   return [makeFix(`Store the timer and clear it in ${teardown.where}`, !teardown.created, edits, [`${name}@${enclosingFunction(call)!.pos}`])];
@@ -213,7 +213,7 @@ export function clearStoredFixes(facts: Facts, call: ts.CallExpression, owner: O
   const clear = TIMER_CLEARERS[timer] ?? "clearTimeout";
   const teardown = releaseInTeardown(owner, facts.sourceFile, call, `${clear}(${stored.name})`);
   if (!teardown || (stored.declaration && !editsWithin(teardown.edits, declarationScope(stored.declaration)))) return [];
-  return [{ description: `Clear ${stored.name} in ${teardown.where}`, safe: !teardown.created, edits: teardown.edits }];
+  return [makeFix(`Clear ${stored.name} in ${teardown.where}`, !teardown.created, teardown.edits)];
 }
 
 /**
@@ -238,21 +238,22 @@ function freshHandleName(facts: Facts, call: ts.CallExpression, scope: ts.Node, 
 
 /**
  * `const name = setTimeout(…)`, or — when the statement sits in a nested block (a `try`) the
- * teardown edits are outside of — `let name;` before the enclosing statement they can see and
+ * teardown edits are outside of — `let name;` (typed in TypeScript: an untyped `let` is an
+ * implicit any under `strict`) before the enclosing statement they can see and
  * `name = setTimeout(…)`. Undefined when a loop or a function lies in between (one variable
  * could not hold every handle).
  */
-function storeEdits(sourceFile: ts.SourceFile, call: ts.CallExpression, statement: ts.Node, name: string, teardown: readonly TextEdit[]): TextEdit[] | undefined {
+function storeEdits(sourceFile: ts.SourceFile, call: ts.CallExpression, statement: ts.Node, name: string, timer: string, teardown: readonly TextEdit[]): TextEdit[] | undefined {
   const callText = call.getText(sourceFile);
-  if (editsWithin(teardown, statement.parent)) return [{ start: call.getStart(sourceFile), end: call.getEnd(), newText: `const ${name} = ${callText}` }];
+  if (editsWithin(teardown, statement.parent)) return [replaceNode(call, sourceFile, `const ${name} = ${callText}`)];
   let outer: ts.Node = statement;
   while (!((ts.isBlock(outer.parent) || ts.isSourceFile(outer.parent)) && editsWithin(teardown, outer.parent))) {
     outer = outer.parent;
     if (!outer.parent || ts.isIterationStatement(outer, false) || ts.isFunctionLike(outer)) return undefined;
   }
   return [
-    insertStatementBefore(sourceFile, outer as ts.Statement, `let ${name}`),
-    { start: call.getStart(sourceFile), end: call.getEnd(), newText: `${name} = ${callText}` },
+    insertStatementBefore(sourceFile, outer as ts.Statement, isTypeScript(sourceFile) ? `let ${name}: ReturnType<typeof ${timer}> | undefined` : `let ${name}`),
+    replaceNode(call, sourceFile, `${name} = ${callText}`),
   ];
 }
 
@@ -275,13 +276,13 @@ function hasTeardownPath(owner: Owner): boolean {
   return owner.kind !== "request" || (owner.response !== undefined && /^res(ponse)?$/.test(owner.response));
 }
 
+function isTypeScript(sourceFile: ts.SourceFile): boolean {
+  return !/\.[cm]?jsx?$/.test(sourceFile.fileName);
+}
+
 function fieldDeclaration(sourceFile: ts.SourceFile, classNode: ts.ClassLikeDeclaration, field: string, timer: string): TextEdit {
-  const open = classNode.members.pos;
-  const first = classNode.members[0];
-  const indent = first ? indentationAt(sourceFile.text, first.getStart(sourceFile)) : "  ";
-  const typed = !/\.[cm]?jsx?$/.test(sourceFile.fileName);
-  const declaration = typed ? `private ${field}?: ReturnType<typeof ${timer}>;` : `${field};`;
-  return { start: open, end: open, newText: `\n${indent}${declaration}` };
+  const typed = isTypeScript(sourceFile);
+  return addClassMember(sourceFile, classNode, typed ? `private ${field}?: ReturnType<typeof ${timer}>;` : `${field};`, "start");
 }
 
 /**

@@ -1,8 +1,9 @@
 // Faults of rule code stay in their box. Whatever a rule (built-in or plugin) throws is
 // described without trusting it — a string, `undefined`, a null-prototype object, an
 // object whose `toString` or `message` getter throws — and what it reports is checked
-// before it leaves the engine: positions are clamped into the file, and a fix whose
-// edits leave the file or overlap each other is refused (it would corrupt the file).
+// before it leaves the engine: positions are clamped into the file, and a fix of a kind
+// the rule does not declare (safe / suggestion), a malformed one, or one whose edits leave
+// the file or overlap each other is refused (it would corrupt the file).
 import type { Fix, TextEdit } from "./types";
 
 const MAX_DETAIL = 500;
@@ -55,12 +56,21 @@ export function clampRange(start: unknown, end: unknown, length: number): { star
 }
 
 /**
- * Why a fix cannot be applied to a file of `length` characters, or undefined when it can:
- * every edit is a range of integers inside the file with text to insert, and no two edits
- * of the fix overlap (sorted by position, each starts at or after the previous one's end).
+ * Why a fix cannot be offered for a file of `length` characters, or undefined when it can:
+ * it is of a kind the rule declares (`kinds`: safe and/or suggestion), it has a description,
+ * a boolean `safe` and a list of names in `declares` if any; every edit is a range of
+ * integers inside the file with text to insert, and no two edits of the fix overlap
+ * (sorted by position, each starts at or after the previous one's end).
  */
-export function fixProblem(fix: Fix, length: number): string | undefined {
-  if (!fix || !Array.isArray(fix.edits)) return "the fix has no list of edits";
+export function fixProblem(fix: Fix, length: number, kinds: ReadonlyArray<"safe" | "suggestion">): string | undefined {
+  if (typeof fix !== "object" || fix === null || !Array.isArray(fix.edits)) return "the fix has no list of edits";
+  if (typeof fix.safe !== "boolean") return "the fix does not say whether it is safe (safe: true or false)";
+  const kind = fix.safe ? "safe" : "suggestion";
+  if (!kinds.includes(kind)) return `it is a ${kind} fix, and the rule's meta.fix declares ${kinds.length > 0 ? kinds.join(" and ") : "none"}`;
+  if (typeof fix.description !== "string" || fix.description.trim() === "") return "the fix has no description";
+  if (fix.declares !== undefined && !(Array.isArray(fix.declares) && fix.declares.every((d) => typeof d === "string"))) {
+    return "the fix's declares is not a list of names";
+  }
   const edits = fix.edits as unknown[];
   for (const edit of edits) {
     if (!isEdit(edit)) return "an edit is not { start, end, newText } with integer offsets and a string";

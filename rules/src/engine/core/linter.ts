@@ -245,10 +245,9 @@ function makeReporter(
   const length = sourceFile.text.length;
   return (descriptor) => {
     const fixes: Fix[] = [];
-    for (const fix of descriptor.fixes ?? []) {
-      const kind = fix.safe ? "safe" : "suggestion";
-      if (!kinds.includes(kind)) throw new Error(`rule ${rule.id} emitted a ${kind} fix but does not declare it in meta.fix`);
-      const problem = fixProblem(fix, length);
+    if (descriptor.fixes !== undefined && !Array.isArray(descriptor.fixes)) refuseFix(rule.id, "the report's fixes are not a list");
+    for (const fix of Array.isArray(descriptor.fixes) ? descriptor.fixes : []) {
+      const problem = fixProblem(fix, length, kinds);
       if (problem) refuseFix(rule.id, problem);
       else fixes.push(fix);
     }

@@ -8,7 +8,6 @@
 import ts from "typescript";
 import { indentUnit, indentationAt } from "../core/ast";
 import type { Fix, TextEdit } from "../core/types";
-export { replaceNode } from "./fixes";
 
 export interface FileStyle {
   /** One indentation step. */
@@ -70,13 +69,26 @@ export function statementText(sourceFile: ts.SourceFile, code: string, next: num
   return bare;
 }
 
+/** Text inserted at an offset (a position the builder computed from nodes and lines). */
+export function insertAt(pos: number, newText: string): TextEdit {
+  return { start: pos, end: pos, newText };
+}
+
+/** The text of `[start, end)` replaced (a span of whole lines or nodes the builder computed). */
+export function replaceRange(start: number, end: number, newText: string): TextEdit {
+  return { start, end, newText };
+}
+
+export function replaceNode(node: ts.Node, sourceFile: ts.SourceFile, newText: string): TextEdit {
+  return { start: node.getStart(sourceFile), end: node.getEnd(), newText };
+}
+
 export function insertBefore(node: ts.Node, sourceFile: ts.SourceFile, newText: string): TextEdit {
-  const at = node.getStart(sourceFile);
-  return { start: at, end: at, newText };
+  return insertAt(node.getStart(sourceFile), newText);
 }
 
 export function insertAfter(node: ts.Node, newText: string): TextEdit {
-  return { start: node.getEnd(), end: node.getEnd(), newText };
+  return insertAt(node.getEnd(), newText);
 }
 
 /** `code` as a statement on its own line just before `statement` (which may share a line with a `{`). */

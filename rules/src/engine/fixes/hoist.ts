@@ -9,7 +9,7 @@ import type { Facts } from "../core/facts";
 import type { Owner } from "../analyses/lifetime";
 import type { TextEdit } from "../core/types";
 import { freshName } from "./teardown-fixes";
-import { addClassMember, insertStatementBefore } from "./fixer";
+import { addClassMember, insertStatementBefore, replaceNode } from "./fixer";
 
 export interface Hoisted {
   edits: TextEdit[];
@@ -48,7 +48,7 @@ export function hoistToName(facts: Facts, owner: Owner, value: ts.Expression, ba
     return {
       edits: [
         addClassMember(sourceFile, classNode, `${typed ? "private readonly " : ""}${name} = ${body};`, "start"),
-        { start: value.getStart(sourceFile), end: value.getEnd(), newText: `this.${name}` },
+        replaceNode(value, sourceFile, `this.${name}`),
       ],
       reference: `this.${name}`,
       declares: `this.${name}@${classNode.pos}`,
@@ -61,7 +61,7 @@ export function hoistToName(facts: Facts, owner: Owner, value: ts.Expression, ba
   return {
     edits: [
       insertStatementBefore(sourceFile, statement, `const ${name} = ${valueText}`),
-      { start: value.getStart(sourceFile), end: value.getEnd(), newText: name },
+      replaceNode(value, sourceFile, name),
     ],
     reference: name,
     declares: `${name}@${enclosingFunction(statement)?.pos ?? 0}`,

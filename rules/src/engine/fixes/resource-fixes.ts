@@ -11,6 +11,7 @@ import { outerReference } from "../analyses/ownership";
 import type { ResourceTrack } from "../analyses/resource-tracking";
 import { isDisposableType } from "../apis/resources";
 import type { Fix, TextEdit } from "../core/types";
+import { insertAt, makeFix, replaceNode, replaceRange } from "./fixer";
 
 /** The statement text that releases `name` on an early exit, adapted to non-async code. */
 export function earlyReleaseText(track: ResourceTrack, name: string, at: ts.Node): { text: string; safe: boolean } | undefined {
@@ -33,9 +34,9 @@ export function releaseBeforeExit(track: ResourceTrack, sourceFile: ts.SourceFil
   const parent = exit.parent;
   if (ts.isBlock(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent)) {
     const indent = indentationAt(text, start);
-    return { description, safe: release.safe, edits: [{ start, end: start, newText: `${release.text}\n${indent}` }] };
+    return makeFix(description, release.safe, [insertAt(start, `${release.text}\n${indent}`)]);
   }
-  return { description, safe: release.safe, edits: [{ start, end: exit.getEnd(), newText: `{ ${release.text} ${exit.getText(sourceFile)} }` }] };
+  return makeFix(description, release.safe, [replaceNode(exit, sourceFile, `{ ${release.text} ${exit.getText(sourceFile)} }`)]);
 }
 
 /** Inserts the release as the first statement of a callback that never consumes its resource (`res.resume()`). */
@@ -47,7 +48,7 @@ export function releaseAtStart(track: ResourceTrack, sourceFile: ts.SourceFile, 
   const first = body.statements[0];
   const indent = first ? indentationAt(sourceFile.text, first.getStart(sourceFile)) : indentationAt(sourceFile.text, body.getStart(sourceFile)) + indentUnit(sourceFile.text);
   const at = first ? first.getStart(sourceFile) : body.getStart(sourceFile) + 1;
-  return { description, safe: release.safe, edits: [{ start: at, end: at, newText: first ? `${release.text}\n${indent}` : `\n${indent}${release.text}` }] };
+  return makeFix(description, release.safe, [insertAt(at, first ? `${release.text}\n${indent}` : `\n${indent}${release.text}`)]);
 }
 
 /**
@@ -82,11 +83,8 @@ export function wrapInTryFinally(track: ResourceTrack, sourceFile: ts.SourceFile
   inner += text.slice(cursor, last.getEnd());
   const indented = inner.split("\n").map((line) => (line.trim() === "" ? line.trimEnd() : unit + line)).join("\n").replace(/\n+$/, "");
   const newText = `${indent}try {\n${indented}\n${indent}} finally {\n${indent}${unit}${releaseText};\n${indent}}`;
-  return {
-    description: `Release ${track.binding?.text ?? "it"} in a finally block`,
-    safe,
-    edits: [{ start: bodyStart, end: cursor > last.getEnd() ? cursor - 1 : last.getEnd(), newText }],
-  };
+  return makeFix(`Release ${track.binding?.text ?? "it"} in a finally block`, safe,
+    [replaceRange(bodyStart, cursor > last.getEnd() ? cursor - 1 : last.getEnd(), newText)]);
 }
 
 /**
@@ -108,11 +106,11 @@ export function convertToUsing(track: ResourceTrack, facts: Facts, sourceFile: t
   const releaseStatements = releaseStatementsIn(track, rest);
   if (!releaseStatements) return undefined;
   const keyword = list.getFirstToken(sourceFile)!;
-  const edits: TextEdit[] = [{ start: keyword.getStart(sourceFile), end: keyword.getEnd(), newText: async ? "await using" : "using" }];
+  const edits: TextEdit[] = [replaceNode(keyword, sourceFile, async ? "await using" : "using")];
   const text = sourceFile.text;
-  for (const removed of releaseStatements) edits.push({ start: lineStart(text, removed.getStart(sourceFile)), end: lineEnd(text, removed.getEnd()), newText: "" });
+  for (const removed of releaseStatements) edits.push(replaceRange(lineStart(text, removed.getStart(sourceFile)), lineEnd(text, removed.getEnd()), ""));
   const safe = releaseStatements.length === 0 ? false : releaseStatements.length === 1 && releaseStatements[0] === rest[rest.length - 1];
-  return { description: `Declare ${track.binding.text} with \`${async ? "await using" : "using"}\` so it is disposed on every path`, safe, edits };
+  return makeFix(`Declare ${track.binding.text} with \`${async ? "await using" : "using"}\` so it is disposed on every path`, safe, edits);
 }
 
 /** Moves `const x = new Client(…)` out of the function to module scope (a suggestion: the client becomes shared). */
@@ -126,14 +124,10 @@ export function hoistToModule(declaration: ts.VariableDeclaration, facts: Facts,
   const text = sourceFile.text;
   const declText = `const ${name} = ${declaration.initializer.getText(sourceFile)};`;
   const at = lineStart(text, topLevel.getStart(sourceFile));
-  return {
-    description: `Create ${name} once at module scope and share it`,
-    safe: false,
-    edits: [
-      { start: at, end: at, newText: `${declText}\n\n` },
-      { start: lineStart(text, statement.getStart(sourceFile)), end: lineEnd(text, statement.getEnd()), newText: "" },
-    ],
-  };
+  return makeFix(`Create ${name} once at module scope and share it`, false, [
+    insertAt(at, `${declText}\n\n`),
+    replaceRange(lineStart(text, statement.getStart(sourceFile)), lineEnd(text, statement.getEnd()), ""),
+  ]);
 }
 
 function declarationStatement(track: ResourceTrack): { statement: ts.VariableStatement; block: ts.Block } | undefined {

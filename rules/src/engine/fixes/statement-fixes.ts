@@ -5,6 +5,7 @@
 import ts from "typescript";
 import { indentUnit, indentationAt, walk } from "../core/ast";
 import type { TextEdit } from "../core/types";
+import { replaceRange } from "./fixer";
 
 /**
  * Wraps the statements after `statement` (up to the end of its block) in
@@ -27,7 +28,7 @@ export function wrapRestInTryFinally(sourceFile: ts.SourceFile, statement: ts.St
   const end = lineEnd(text, rest[rest.length - 1].getEnd());
   const body = text.slice(start, end).split("\n").map((line) => (line.trim() ? unit + line : line)).join("\n");
   const finallyBody = releases.map((r) => `${indent}${unit}${r};`).join("\n");
-  return { start, end, newText: `${indent}try {\n${body}\n${indent}} finally {\n${finallyBody}\n${indent}}` };
+  return replaceRange(start, end, `${indent}try {\n${body}\n${indent}} finally {\n${finallyBody}\n${indent}}`);
 }
 
 /** Removes a statement with its line (and its trailing comment) when it stands alone on its lines; otherwise just the statement. */
@@ -38,8 +39,8 @@ export function removeStatement(sourceFile: ts.SourceFile, statement: ts.Stateme
   const lineStart = start - indent.length;
   const end = lineEnd(text, statement.getEnd());
   const alone = text.slice(lineStart, start).trim() === "" && text.slice(statement.getEnd(), end).trim().replace(/^\/\/.*$/, "") === "";
-  if (!alone) return { start, end: statement.getEnd(), newText: "" };
-  return { start: lineStart, end: Math.min(text.length, end + 1), newText: "" };
+  if (!alone) return replaceRange(start, statement.getEnd(), "");
+  return replaceRange(lineStart, Math.min(text.length, end + 1), "");
 }
 
 /** The end of the line that holds `pos`, after a trailing `// comment`, before the newline. */

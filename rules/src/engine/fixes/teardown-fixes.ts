@@ -6,8 +6,9 @@
 import ts from "typescript";
 import { containingStatement, indentUnit, indentationAt } from "../core/ast";
 import type { Owner } from "../analyses/lifetime";
+import type { Facts } from "../core/facts";
 import type { TextEdit } from "../core/types";
-import { addStatement, insertStatementAfter, insertStatementBefore, quoted, statementText } from "./fixer";
+import { addStatement, insertAt, insertStatementAfter, insertStatementBefore, quoted, replaceNode, statementText } from "./fixer";
 
 export { namedImportEdits } from "./fixer";
 
@@ -39,7 +40,7 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
       const lineStart = text.lastIndexOf("\n", close - 1) + 1;
       const onlySpaceBefore = text.slice(lineStart, close).trim() === "";
       const at = onlySpaceBefore ? lineStart - 1 : close;
-      return { edits: [{ start: at, end: at, newText: method }], where: "a new dispose()", created: true };
+      return { edits: [insertAt(at, method)], where: "a new dispose()", created: true };
     }
     case "effect": {
       const cleanup = owner.cleanup;
@@ -49,13 +50,14 @@ export function releaseInTeardown(owner: Owner, sourceFile: ts.SourceFile, ancho
         if (ts.isBlock(body)) return { edits: [addStatement(sourceFile, body, releaseExpr, "start")], where: "the effect cleanup", created: false };
         const expression = body.getText(sourceFile);
         return {
-          edits: [{ start: body.getStart(sourceFile), end: body.getEnd(), newText: `{\n${releaseExprBlock(text, cleanup, sourceFile, unit, [releaseExpr, expression])}}` }],
+          edits: [replaceNode(body, sourceFile, `{\n${releaseExprBlock(text, cleanup, sourceFile, unit, [releaseExpr, expression])}}`)],
           where: "the effect cleanup",
           created: false,
         };
       }
       const body = owner.effect.body;
-      if (!body || !ts.isBlock(body)) return undefined;
+      // An async effect (`onMount(async () => …)`) returns a promise: a cleanup returned from it is never called.
+      if (!body || !ts.isBlock(body) || ts.getCombinedModifierFlags(owner.effect) & ts.ModifierFlags.Async) return undefined;
       return {
         edits: [addStatement(sourceFile, body, `return () => ${releaseExpr}`, "end")],
         where: "a cleanup returned from the effect",
@@ -99,6 +101,28 @@ function releaseExprBlock(text: string, fn: ts.Node, sourceFile: ts.SourceFile, 
   return statements.map((s) => `${base}${unit}${s};\n`).join("") + base;
 }
 
+/**
+ * The teardown can read `expr` (the target or handler a release names, `player` of
+ * `player.off(…)`): its root is `this`, a global, or a name whose function encloses the owner
+ * (the class, the effect …) or is the owner's own scope (the effect callback, the request
+ * handler). A constructor's parameter is not: a release in `dispose()` naming it would throw
+ * there. Roots that are no name (a call) are left to the caller.
+ */
+export function isReadableInTeardown(facts: Facts, expr: ts.Expression, owner: Owner): boolean {
+  let root = expr;
+  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || ts.isNonNullExpression(root) || ts.isParenthesizedExpression(root)) {
+    root = root.expression;
+  }
+  if (!ts.isIdentifier(root)) return true;
+  const decl = facts.symbolAt(root)?.declarations?.[0];
+  if (!decl || decl.getSourceFile() !== facts.sourceFile) return true; // a global
+  const scope: ts.Node | undefined = owner.kind === "class" ? owner.classNode : owner.kind === "effect" ? owner.effect : owner.kind === "request" ? owner.handler
+    : owner.kind === "vscode" ? owner.activate : owner.kind === "vue-setup" ? owner.setup : undefined;
+  const fn = ts.findAncestor(decl.parent, ts.isFunctionLike);
+  if (!fn || !scope) return !fn;
+  return fn === scope || (fn.pos <= scope.pos && scope.end <= fn.end);
+}
+
 /** A name not yet used in the file: `interval`, `interval2`, … */
 export function freshName(_sourceFile: ts.SourceFile, base: string, isTaken: (name: string) => boolean): string {
   if (!isTaken(base)) return base;
@@ -131,5 +155,5 @@ export function releaseInNewHook(sourceFile: ts.SourceFile, object: ts.ObjectLit
   const trailingComma = object.properties.hasTrailingComma;
   const at = trailingComma ? text.indexOf(",", last.getEnd()) + 1 : last.getEnd();
   const method = `\n${indent}${hook}() {\n${indent}${indentUnit(text)}${statementText(sourceFile, releaseExpr, at)}\n${indent}}${trailingComma ? "," : ""}`;
-  return [{ start: at, end: at, newText: trailingComma ? method : `,${method}` }];
+  return [insertAt(at, trailingComma ? method : `,${method}`)];
 }
