@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, firstTimeGuard, isEntryPoint, isHandleDropped,
   isModuleLevel, isRearmedByHandler, isUnrefCall, isUnrefed, ownedTimerFinding, owners, repetitionAt, storeAndClearFixes, storedHandle, timerHandleExpression, timerHome,
-  timerStarted, lifetimes, insertAfter, makeFix,
+  timerStarted, lifetimes, insertAfter, makeFix, enclosingFunction, isModuleSingleton, isRootComponentClass, isRootService,
 } from "../engine";
 
 type MessageId = "dropped" | "neverCleared" | "moduleLevel" | "overwritten" | "notOnTeardown";
@@ -54,6 +54,9 @@ export default defineRule<MessageId, Options>({
         // Started once (at boot, from a ready handler, under a first-time guard): not "each time".
         const owner = lifetime.ownerOf(call);
         if (owner.kind === "module" && (!repetitionAt(facts, call) || firstTimeGuard(call) !== undefined)) return;
+        // One instance for the application (a root component or service, the file's own singleton), started by its constructor.
+        if (owner.kind === "class" && isConstructorCode(call) && (isRootComponentClass(owner.classNode) || isRootService(owner.classNode)
+          || isModuleSingleton(facts, { kind: "class", node: owner.classNode, name: owner.classNode.name?.text ?? "" }))) return;
         return context.report({
           node: call.expression,
           messageId: "dropped",
@@ -116,6 +119,15 @@ function isWatchdog(call: ts.CallExpression): boolean {
   const callback = call.arguments[0];
   return callback !== undefined && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))
     && /\bprocess\.exit\(|\bprocess\.kill\([^,()]+,\s*0\s*\)/.test(callback.getText());
+}
+
+/** Code of a constructor, directly or in a callback it sets up (`ready.then(() => setInterval(…))`). */
+function isConstructorCode(node: ts.Node): boolean {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    if (ts.isConstructorDeclaration(fn)) return true;
+    if (ts.isMethodDeclaration(fn) || ts.isFunctionDeclaration(fn)) return false;
+  }
+  return false;
 }
 
 function describeRun(lifetime: LifetimeAnalysis, call: ts.CallExpression, owner: Owner): string {

@@ -139,6 +139,14 @@ export function isRootComponentClass(node: ts.Node | undefined): boolean {
       && p.name.getText() === "selector" && ts.isStringLiteralLike(p.initializer) && p.initializer.text === "app-root")));
 }
 
+/** `@Injectable({ providedIn: "root" })`: one instance for the whole application. */
+export function isRootService(node: ts.Node | undefined): boolean {
+  if (!node || !ts.isClassLike(node)) return false;
+  return (ts.getDecorators(node) ?? []).some((d) => ts.isCallExpression(d.expression) && d.expression.expression.getText() === "Injectable"
+    && d.expression.arguments.some((arg) => ts.isObjectLiteralExpression(arg) && arg.properties.some((p) => ts.isPropertyAssignment(p)
+      && p.name.getText() === "providedIn" && ts.isStringLiteralLike(p.initializer) && /^(root|platform)$/.test(p.initializer.text))));
+}
+
 /** `useEffect(() => …, [])`: runs once per mount. */
 function isMountOnlyEffect(fn: FunctionNode): boolean {
   const deps = ts.isCallExpression(fn.parent) ? fn.parent.arguments[1] : undefined;
