@@ -5,6 +5,7 @@
 // `--shard i/n` pieces joined by `leaklint merge` are the whole run.
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
 import type ts from "typescript";
@@ -126,7 +127,7 @@ describe("speed and scale", () => {
   test("--shard i/n: every file in one shard, and `leaklint merge` of the shards' JSON and SARIF is the whole run", () => {
     for (const [cwd, format, count] of [[FIXTURES_DIR, "json", 3], [monorepo(), "sarif", 2]] as const) {
       const whole = runLeaklint(cwd, [".", "-f", format]);
-      const out = fs.mkdtempSync(path.join(path.dirname(cwd), "shards-"));
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), "leaklint-shards-"));
       const reports = Array.from({ length: count }, (_, i) => {
         const file = path.join(out, `${i}.${format}`);
         const run = runLeaklint(cwd, [".", "-f", format, "--shard", `${i + 1}/${count}`, "-o", file]);
@@ -147,6 +148,7 @@ describe("speed and scale", () => {
       const merged = runLeaklint(cwd, ["merge", ...reports]);
       assert.equal(merged.code, 0, merged.stderr);
       assert.equal(merged.stdout, whole.stdout, `${cwd} ${format}`);
+      fs.rmSync(out, { recursive: true, force: true });
     }
   });
 
