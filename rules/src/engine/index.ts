@@ -63,9 +63,10 @@ export {
   type OwnedCollection, firedTimersKept, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, growingCollections, ownedGrowthRepetition, removalEvidence,
 } from "./analyses/owned-collections";
 export {
-  type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction, longLivedTarget,
-  parseRegistration, registrationTarget, selfRemovingOption,
+  type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction,
+  parseRegistration, registrationTarget, removesItself, selfRemovingOption,
 } from "./analyses/listeners";
+export { longLivedTarget } from "./analyses/listener-targets";
 export { connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall } from "./analyses/per-call-listeners";
 export { type OncePerPass, ONCE_METHODS, handedInTarget, hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce } from "./analyses/once-listeners";
 export { type OwnedRegistration, isOnTeardownPathFor, outlivingTarget, ownedRegistration, registrationRepeatedInTeardown, registrationsOf, removalsOnTeardown, unremovableWithoutTeardown } from "./analyses/owned-listeners";

@@ -48,7 +48,7 @@ export default defineRule<MessageId, Options>({
       const perRequest = lifetime.ownerOf(node).kind === "request";
       // A Worker outside request handlers is unclosed-stream's to report.
       if (!perRequest && (spec.label === "Worker" || !context.options.checkFunctions || !runsPerCall(node) || isInConstructor(node))) return;
-      check(node, spec, perRequest ? "a request is handled" : "this function runs");
+      check(node, spec, perRequest);
     };
     return { [ts.SyntaxKind.CallExpression]: visit, [ts.SyntaxKind.NewExpression]: visit };
 
@@ -76,11 +76,12 @@ export default defineRule<MessageId, Options>({
       return true;
     }
 
-    function check(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec, when: string): void {
+    function check(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec, perRequest: boolean): void {
       const track = trackResource(facts, call, spec, false);
       if (!track || track.outcome === "released" || track.outcome === "field") return;
       // Outside request handlers, a client the function's closures use belongs to them (a setup function's store, a factory's methods).
-      if (!perRequestCall(when) && track.outcome === "never" && usedByClosure(call, track.refs)) return;
+      if (!perRequest && track.outcome === "never" && usedByClosure(call, track.refs)) return;
+      const when = perRequest ? "a request is handled" : "this function runs";
       const name = track.binding?.text ?? "client";
       const data = { label: spec.label, when, name, exit: describeExit(track, sourceFile) };
       const node = call.expression;
@@ -93,10 +94,6 @@ export default defineRule<MessageId, Options>({
         related: track.leak ? [{ node: track.leak.node, message: "leaves with the client open" }] : [],
         fixes,
       });
-    }
-
-    function perRequestCall(when: string): boolean {
-      return when === "a request is handled";
     }
 
     /** A reference inside a function the creator keeps or hands out: stored in a field or variable, an object's method, or returned. */

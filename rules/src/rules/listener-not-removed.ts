@@ -1,7 +1,7 @@
 // listener-not-removed: `on`/`addListener`/`addEventListener` on a longer-lived target from code that runs repeatedly, never removed.
 import ts from "typescript";
 import {
-  type Fix, type Owner, type Registration, defineRule, findRemovals, isModuleSingleton, makeFix, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
+  type Fix, type Owner, type Registration, defineRule, findRemovals, isModuleSingleton, removesItself, makeFix, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
   enclosingFunction, longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
@@ -371,15 +371,6 @@ function isResultDropped(call: ts.CallExpression): boolean {
 function isNested(decl: ts.Node): boolean {
   for (let current = decl.parent; current; current = current.parent) {
     if (ts.isFunctionLike(current) || ts.isClassLike(current)) return true;
-  }
-  return false;
-}
-
-/** `const listener = (e) => { … target.off("ready", listener) … }`: the removal sits in the handler it removes. */
-function removesItself(removal: ts.Node, handler: ts.Expression): boolean {
-  if (!ts.isIdentifier(handler)) return false;
-  for (let node = removal.parent; node; node = node.parent) {
-    if (ts.isVariableDeclaration(node)) return ts.isIdentifier(node.name) && node.name.text === handler.text;
   }
   return false;
 }

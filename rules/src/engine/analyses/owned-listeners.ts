@@ -9,7 +9,8 @@
 import ts from "typescript";
 import { type FunctionNode, isInside, referenceKey, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
-import { type Registration, findRemovals, isFreshFunction, longLivedTarget } from "./listeners";
+import { type Registration, findRemovals, isFreshFunction } from "./listeners";
+import { longLivedTarget } from "./listener-targets";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
 
 /** Properties that lead from any DOM node to the page-wide document or window. */

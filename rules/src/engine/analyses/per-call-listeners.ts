@@ -12,7 +12,8 @@
 import ts from "typescript";
 import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, referenceKey } from "../core/ast";
 import type { Facts } from "../core/facts";
-import { type Registration, isModuleObject, rootOf } from "./listeners";
+import type { Registration } from "./listeners";
+import { isModuleObject, rootOf } from "./listener-targets";
 import type { Repetition } from "./repetition";
 
 /** Names of request-scoped objects whose `.socket` is the connection under the request. */
