@@ -63,12 +63,12 @@ describe("language server (push diagnostics)", () => {
   test("disable-line and disable-file actions silence the rule", async () => {
     const uri = uriOf(metrics);
     const version = client.documents.get(uri)!.version;
-    const [moduleLevel, perRequest] = ours(await client.diagnosticsFor(uri, version));
-    const actions = await client.codeActions(uri, moduleLevel);
-    assert.deepEqual(actions.map((a) => a.title), titlesAfter("Call .unref() so the interval does not keep the process alive (Node.js)"));
+    const [noTeardown, perRequest] = ours(await client.diagnosticsFor(uri, version));
+    const actions = await client.codeActions(uri, noTeardown);
+    assert.deepEqual(actions.map((a) => a.title), titlesAfter("Clear this.timer in a new dispose()"));
     assert.notEqual(actions[0].isPreferred, true, "a suggestion is never preferred");
     const [disabledLine] = client.applyWorkspaceEdit(actions[1].edit!);
-    assert.match(disabledLine.getText(), /\n\/\/ leaklint-disable-next-line uncleared-interval\nsetInterval/);
+    assert.match(disabledLine.getText(), /\n {2}\/\/ leaklint-disable-next-line uncleared-interval\n {2}constructor\(\)/);
     assert.deepEqual(lines(await client.diagnosticsFor(uri, disabledLine.version)), [perRequest.range.start.line + 2]);
 
     const [rest] = ours(await client.diagnosticsFor(uri, disabledLine.version));

@@ -24,7 +24,7 @@ test("Neovim shows leaklint diagnostics and code actions from leaklint-lsp --std
   assert.deepEqual(diagnostics.map((line) => /metrics\.ts:(\d+):/.exec(line)![1]), ["7", "19", "35"]);
   const actions = result.stdout.split("\n").filter((line) => line.startsWith("ACTION ")).map((line) => line.slice(7));
   assert.deepEqual(actions, [
-    "Call .unref() so the interval does not keep the process alive (Node.js)",
+    "Clear this.timer in a new dispose()",
     "Disable uncleared-interval for this line",
     "Disable uncleared-interval for the entire file",
     "Show documentation for uncleared-interval",

@@ -64,7 +64,7 @@ export {
 } from "./analyses/owned-collections";
 export {
   type Registration, type Removal, REGISTER_METHODS, REMOVE_METHODS, captureFlag, findRemovals, isFreshFunction,
-  parseRegistration, registrationTarget, removesItself, selfRemovingOption,
+  parseRegistration, registrationTarget, removesItself, isDeduplicatedByTarget, selfRemovingOption,
 } from "./analyses/listeners";
 export { longLivedTarget } from "./analyses/listener-targets";
 export { connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall } from "./analyses/per-call-listeners";
@@ -91,6 +91,7 @@ export {
 } from "./analyses/disposables";
 export { type Runtime, type RuntimeFacts, runtime } from "./analyses/runtime";
 export { type FileKind, TEST_FILE_GLOBS, classifyFile, fileKind, isCommittedBundle } from "./analyses/file-kind";
+export { type PackageRole, classifyManifest, packageRole } from "./analyses/package-role";
 export { type ConfigOverride, RulesPerFile, builtinOverrides } from "./hosting/overrides";
 export { onlyUpdatesComponentState } from "./analyses/component-state";
 export { COMPONENT_EXTENSIONS, componentView, isComponentFile, mapToComponent } from "./hosting/sfc";

@@ -1,7 +1,7 @@
 // listener-not-removed: `on`/`addListener`/`addEventListener` on a longer-lived target from code that runs repeatedly, never removed.
 import ts from "typescript";
 import {
-  type Fix, type Owner, type Registration, defineRule, findRemovals, isModuleSingleton, removesItself, makeFix, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
+  type Fix, type Owner, type Registration, defineRule, findRemovals, isModuleSingleton, removesItself, isDeduplicatedByTarget, makeFix, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
   enclosingFunction, longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
@@ -71,7 +71,7 @@ export default defineRule<MessageId, Options>({
 
     function checkRegistration(registration: Registration): void {
       const { call, handler } = registration;
-      if (selfRemovingOption(registration.options)) return;
+      if (selfRemovingOption(registration.options) || isDeduplicatedByTarget(facts, registration)) return;
       // "abort" listeners on an AbortSignal are abort-signal-listener-leak's to report.
       if (eventText(registration.event) === '"abort"' && isAbortSignalExpression(facts, registration.target)) return;
       if (!isResultDropped(call)) return; // the returned unsubscribe function is kept

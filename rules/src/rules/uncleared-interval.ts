@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, firstTimeGuard, isEntryPoint, isHandleDropped,
   isModuleLevel, isRearmedByHandler, isUnrefCall, isUnrefed, ownedTimerFinding, owners, repetitionAt, storeAndClearFixes, storedHandle, timerHandleExpression, timerHome,
-  timerStarted, lifetimes, insertAfter, makeFix, enclosingFunction, isModuleSingleton, isRootComponentClass, isRootService,
+  timerStarted, lifetimes, insertAfter, makeFix, enclosingFunction, isModuleSingleton, isRootComponentClass, isRootService, packageRole,
 } from "../engine";
 
 type MessageId = "dropped" | "neverCleared" | "moduleLevel" | "overwritten" | "notOnTeardown";
@@ -19,7 +19,7 @@ export default defineRule<MessageId, Options>({
     description: "setInterval whose handle is dropped or never cleared on the owner's teardown path",
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [lifetimes, owners],
+    requires: [lifetimes, owners, packageRole],
     defaultSeverity: "error",
   },
   messages: {
@@ -102,6 +102,8 @@ export default defineRule<MessageId, Options>({
 
     function reportModuleLevel(call: ts.CallExpression, unrefed: boolean, dropped: boolean): void {
       if (unrefed || (!context.options.checkEntryPoints && isEntryPoint(sourceFile))) return;
+      // An application's module-level job (a sweeper, a flush) lives as long as its process by design: only importers of a library pay for it.
+      if (context.use(packageRole) === "application") return;
       const fixes: Fix[] = [];
       if (dropped && ts.isExpressionStatement(call.parent)) {
         fixes.push(makeFix("Call .unref() so the interval does not keep the process alive (Node.js)", false, [insertAfter(call, ".unref()")]));

@@ -1,14 +1,14 @@
-// Metrics: a sampler class, per-request polling and a module-level flush timer.
+// Metrics: a sampler class, a flusher, per-request polling and a module-level flush timer.
 import type { Express, Request, Response } from "express";
-
 const samples: number[] = [];
+export class Flusher {
+  private timer?: ReturnType<typeof setInterval>;
+  // LEAK: kept in a field, but nothing ever clears it: Flusher has no teardown.
+  constructor() { this.timer = setInterval(() => (samples.length = 0), 30_000); }
+}
 
-// LEAK: a module-level interval in library code, never cleared or unref()'d.
-setInterval(() => {
-  samples.length = 0;
-}, 30_000);
-
-// OK: unref()'d, so it does not keep the process alive.
+// OK: an application's module-level flush (its package.json is private), unref()'d too: it
+// lives as long as the service and does not keep the process from exiting.
 setInterval(() => samples.splice(0, samples.length), 60_000).unref();
 
 export class Sampler {

@@ -6,7 +6,7 @@
 // subscription rule needs about a source (what it is built from) and an Angular
 // owner (component class, injection context, its `DestroyRef`).
 import ts from "typescript";
-import { calleeMemberName, calleeReceiver, containingStatement, enclosingFunction } from "../core/ast";
+import { type FunctionNode, calleeMemberName, calleeReceiver, containingStatement, enclosingFunction } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { type Owner, findTeardown } from "./lifetime";
 import { classifyReference } from "./ownership";
@@ -87,11 +87,33 @@ const ONCE_PER_INSTANCE = new Set(["ngOnInit", "ngAfterViewInit", "ngAfterConten
  * are the source's roots (`this._resize$`, `ref` in `merge(ref.a, ref.b)`).
  */
 export function isOwnSourceSubscribedOnce(facts: Facts, at: ts.Node, roots: readonly ts.Expression[]): boolean {
-  let fn = enclosingFunction(at);
-  while (fn && ts.isArrowFunction(fn) && ts.isCallExpression(fn.parent) && RUN_NOW.test(calleeMemberName(fn.parent) ?? "")) fn = enclosingFunction(fn);
+  const fn = throughOnceCallbacks(enclosingFunction(at));
   const classNode = fn && ts.isClassLike(fn.parent) ? fn.parent : undefined;
   if (!fn || !classNode || roots.length === 0 || !runsOncePerInstance(facts, classNode, fn, 0)) return false;
   return roots.every((root) => isOwnedRoot(facts, classNode, fn, root));
+}
+
+/**
+ * The function that runs a callback as often as it runs itself: out of `zone.run(() => …)`, a one-shot
+ * timer (`setTimeout(() => …)`, `setImmediate`, `queueMicrotask`, `requestAnimationFrame`), a promise
+ * reaction (`.then(() => …)`), or the subscriber of a source that emits once (`x$.pipe(first()).subscribe(() => …)`).
+ */
+function throughOnceCallbacks(start: FunctionNode | undefined): FunctionNode | undefined {
+  let fn = start;
+  while (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn)
+    && runsCallbackOnce(fn.parent)) fn = enclosingFunction(fn);
+  return fn;
+}
+
+const ONE_SHOT_SCHEDULERS = /^(setTimeout|setImmediate|queueMicrotask|requestAnimationFrame|then|catch|finally)$/;
+const EMITS_ONCE = /^(first|take|single|last|elementAt)$/;
+
+function runsCallbackOnce(call: ts.CallExpression): boolean {
+  const name = ts.isIdentifier(call.expression) ? call.expression.text : calleeMemberName(call) ?? "";
+  if (RUN_NOW.test(name) || ONE_SHOT_SCHEDULERS.test(name)) return true;
+  const source = name === "subscribe" ? calleeReceiver(call) : undefined;
+  return source !== undefined && ts.isCallExpression(source) && calleeMemberName(source) === "pipe"
+    && source.arguments.some((op) => ts.isCallExpression(op) && EMITS_ONCE.test(calleeMemberName(op) ?? (ts.isIdentifier(op.expression) ? op.expression.text : "")));
 }
 
 function runsOncePerInstance(facts: Facts, classNode: ts.ClassLikeDeclaration, fn: ts.Node, depth: number): boolean {
@@ -100,7 +122,7 @@ function runsOncePerInstance(facts: Facts, classNode: ts.ClassLikeDeclaration, f
   if (ONCE_PER_INSTANCE.has(fn.name.text)) return true;
   const calls = thisCalls(facts, classNode, fn.name.text);
   return depth < 2 && calls.length > 0 && calls.every((call) => {
-    const caller = enclosingFunction(call);
+    const caller = throughOnceCallbacks(enclosingFunction(call));
     return caller !== undefined && caller.parent === classNode && runsOncePerInstance(facts, classNode, caller, depth + 1);
   });
 }
@@ -138,15 +160,27 @@ function isOwnedField(facts: Facts, classNode: ts.ClassLikeDeclaration, name: st
   });
 }
 
-/** The field a getter returns: `get x$() { return this.x }`, `return this.x.asObservable()`, `return this.x.pipe(…)`. */
+/**
+ * The field a getter returns: `get x$() { return this.x }`, `return this.x.asObservable()`, `return this.x.pipe(…)`,
+ * or the field holding the child whose stream it forwards (`return this.frontend.input$` → `frontend`), after
+ * guards that throw (`if (!this.frontend) throw …`).
+ */
 function getterField(classNode: ts.ClassLikeDeclaration, name: string): string | undefined {
   const getter = classNode.members.find((m): m is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(m) && m.name.getText() === name);
-  const only = getter?.body?.statements.length === 1 ? getter.body.statements[0] : undefined;
-  let value = only && ts.isReturnStatement(only) ? only.expression : undefined;
+  const statements = getter?.body?.statements ?? [];
+  const last = statements[statements.length - 1];
+  const guards = statements.slice(0, -1).every((st) => ts.isIfStatement(st) && !st.elseStatement && throwsOnly(st.thenStatement));
+  let value = guards && last && ts.isReturnStatement(last) ? last.expression : undefined;
   while (value && ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^(asObservable|pipe)$/.test(value.expression.name.text)) {
     value = value.expression.expression;
   }
-  return value && ts.isPropertyAccessExpression(value) && value.expression.kind === ts.SyntaxKind.ThisKeyword ? value.name.text : undefined;
+  const root = value && rootOf(value);
+  return root && ts.isPropertyAccessExpression(root) && root.expression.kind === ts.SyntaxKind.ThisKeyword ? root.name.text : undefined;
+}
+
+function throwsOnly(statement: ts.Statement): boolean {
+  const only = ts.isBlock(statement) && statement.statements.length === 1 ? statement.statements[0] : statement;
+  return ts.isThrowStatement(only);
 }
 
 function declaresMember(classNode: ts.ClassLikeDeclaration, name: string): boolean {

@@ -39,6 +39,13 @@ const TEST_PATH = /(^|[/\\])(test|tests|spec|__tests__|fixtures|e2e|[\w.]+-tests
 const BUNDLE_LINE = 4000;
 /** With a trailing `sourceMappingURL`, a shorter line is enough. */
 const MAPPED_BUNDLE_LINE = 500;
+/**
+ * Minifiers that wrap at a column (Closure Compiler, some Terser set-ups) leave no line near
+ * `BUNDLE_LINE`, but their lines average hundreds of characters over many kilobytes; hand-written
+ * code, even string tables and locale files, averages well under this.
+ */
+const MINIFIED_AVERAGE_LINE = 250;
+const MINIFIED_MIN_BYTES = 16 * 1024;
 const HEAD_BYTES = 64 * 1024;
 
 /** The file's kind, from its path and text (once per file). */
@@ -78,7 +85,14 @@ function isBundleText(fileName: string, head: string, tail: string): boolean {
   if (/@generated\b/.test(head.slice(0, 1024))) return true;
   const longest = longestLine(head);
   if (longest >= BUNDLE_LINE) return true;
+  if (head.length >= MINIFIED_MIN_BYTES && head.length / lineCount(head) >= MINIFIED_AVERAGE_LINE) return true;
   return longest >= MAPPED_BUNDLE_LINE && /\/[/*][#@] sourceMappingURL=\S+\s*(\*\/)?\s*$/.test(tail);
+}
+
+function lineCount(text: string): number {
+  let lines = 1;
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) lines++;
+  return lines;
 }
 
 function longestLine(text: string): number {

@@ -6,7 +6,7 @@
 // `.bind(this)` handed to `removeEventListener` never matches anything. Rules about
 // listeners on emitters, DOM targets and abort signals share this.
 import ts from "typescript";
-import { calleeMemberName, calleeReceiver, propertyNameText, referenceKey, thisClass } from "../core/ast";
+import { calleeMemberName, calleeReceiver, enclosingFunction, propertyNameText, referenceKey, thisClass } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { skipOuterExpressions } from "../core/names";
 
@@ -300,4 +300,22 @@ export function removesItself(removal: ts.Node, handler: ts.Expression): boolean
     if (ts.isVariableDeclaration(node)) return ts.isIdentifier(node.name) && node.name.text === handler.text;
   }
   return false;
+}
+
+/**
+ * `target.addEventListener(type, handler)` with a handler that has one identity for the whole module (a
+ * module-level function or `const`, or an import): the DOM keeps one registration per (type, listener,
+ * capture), so adding it again is a no-op. It cannot pile up, and it holds only module-level state.
+ */
+export function isDeduplicatedByTarget(facts: Facts, registration: Registration): boolean {
+  const callee = registration.call.expression;
+  if (registration.helper || !ts.isPropertyAccessExpression(callee) || callee.name.text !== "addEventListener") return false;
+  const handler = registration.handler;
+  if (!ts.isIdentifier(handler)) return false;
+  const decl = facts.symbolAt(handler)?.declarations?.[0];
+  if (!decl) return false;
+  if (ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isNamespaceImport(decl)) return true;
+  if (ts.isFunctionDeclaration(decl)) return enclosingFunction(decl) === undefined && !ts.isClassLike(decl.parent);
+  return ts.isVariableDeclaration(decl) && enclosingFunction(decl) === undefined && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0
+    && decl.initializer !== undefined && (ts.isArrowFunction(decl.initializer) || ts.isFunctionExpression(decl.initializer));
 }

@@ -88,3 +88,41 @@ function isBareReturn(statement: ts.Statement): boolean {
   const only = ts.isBlock(statement) && statement.statements.length === 1 ? statement.statements[0] : statement;
   return ts.isReturnStatement(only);
 }
+
+/**
+ * Whether `node` runs only while the page is still loading: in the branch of an `if` or `?:` that
+ * says so (`document.readyState !== "complete"`, `=== "loading"`, the `else` of `=== "complete"`).
+ * Once the page has loaded the branch is never taken again, so what it registers (a `load` listener
+ * that scrolls to the anchor) is added a bounded number of times however often the code runs.
+ */
+export function whileDocumentLoads(node: ts.Node): boolean {
+  for (let current: ts.Node = node; current.parent && !isFunctionNode(current) && !ts.isSourceFile(current); current = current.parent) {
+    const parent = current.parent;
+    let test: ts.Expression;
+    let branch: boolean;
+    if (ts.isIfStatement(parent) && parent.expression !== current) [test, branch] = [parent.expression, parent.thenStatement === current];
+    else if (ts.isConditionalExpression(parent) && parent.condition !== current) [test, branch] = [parent.condition, parent.whenTrue === current];
+    else continue;
+    const loading = saysLoading(test);
+    if (loading !== undefined && loading === branch) return true;
+  }
+  return false;
+}
+
+/** True for a condition meaning "still loading", false for "loaded", undefined when it does not test `document.readyState`. */
+function saysLoading(condition: ts.Expression): boolean | undefined {
+  let expr = condition;
+  while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+  if (!ts.isBinaryExpression(expr)) return undefined;
+  const op = expr.operatorToken.kind;
+  const equal = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken;
+  if (!equal && op !== ts.SyntaxKind.ExclamationEqualsEqualsToken && op !== ts.SyntaxKind.ExclamationEqualsToken) return undefined;
+  const [state, value] = isReadyState(expr.left) ? [expr.left, expr.right] : [expr.right, expr.left];
+  if (!isReadyState(state) || !ts.isStringLiteralLike(value)) return undefined;
+  const meansLoading = value.text === "loading" ? true : value.text === "complete" ? false : undefined;
+  return meansLoading === undefined ? undefined : equal === meansLoading;
+}
+
+function isReadyState(expr: ts.Expression): boolean {
+  return ts.isPropertyAccessExpression(expr) && expr.name.text === "readyState" && /^(?:window\.)?document$/.test(expr.expression.getText());
+}

@@ -11,6 +11,7 @@ import { type FunctionNode, isInside, referenceKey, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { type Registration, findRemovals, isFreshFunction } from "./listeners";
 import { longLivedTarget } from "./listener-targets";
+import { programCalls } from "./program-calls";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
 
 /** Properties that lead from any DOM node to the page-wide document or window. */
@@ -128,6 +129,7 @@ export function outlivingTarget(facts: Facts, own: OwnersAnalysis, owner: Instan
   if (singleton) return `the singleton \`${text}\``;
   if (isAdopted(facts, own, owner, target) || (handler && forwardsToInstance(own, owner, handler))) return undefined;
   const param = constructorParameterRoot(facts, owner, target);
+  if (param && isCreatorsOwn(facts, owner, param)) return undefined;
   if (param) return `\`${text}\` (from the constructor's \`${param}\`: the caller owns it, and it outlives this instance)`;
   const field = own.fieldOf(owner, stripNonNull(target));
   if (field !== undefined) {
@@ -308,6 +310,14 @@ function constructorParameterRoot(facts: Facts, owner: InstanceOwner, expr: ts.E
   while (ts.isBindingElement(param) || ts.isObjectBindingPattern(param)) param = param.parent;
   if (!ts.isParameter(param) || param.modifiers?.length) return undefined;
   return param.parent === constructorOf(owner) ? root.text : undefined;
+}
+
+/** The constructor parameter `param` is something the instance's one creator holds, across the program (typed tier). */
+function isCreatorsOwn(facts: Facts, owner: InstanceOwner, param: string): boolean {
+  const ctor = constructorOf(owner);
+  if (owner.kind !== "class" || !ctor || !ts.isConstructorDeclaration(ctor)) return false;
+  const index = ctor.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === param);
+  return index >= 0 && facts.analysis(programCalls)?.constructedOnePerCreator(owner.node as ts.ClassLikeDeclaration, index) === true;
 }
 
 function constructorOf(owner: InstanceOwner): ts.Node | undefined {

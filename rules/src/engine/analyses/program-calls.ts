@@ -2,6 +2,7 @@
 // all of its files. Repetition asks it whether a function's every caller runs once — the
 // module's top level, an IIFE, `main()` / `bootstrap()` / `activate()`, a one-shot
 // `.then()` of `app.whenReady()` — so code in that function starts once, not per call.
+import path from "node:path";
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
 import { type FunctionNode, enclosingFunction, functionName, isIife } from "../core/ast";
@@ -41,6 +42,43 @@ export class ProgramCalls {
     return calls > 0;
   }
 
+  /**
+   * True when every `new C(…)` of `classNode` in the program's own (non-test) files — at least one — is a
+   * creator's constructor keeping the instance in its own field (`this.loadingScreen = new LoadingScreen(this.win)`)
+   * and passing, at parameter `index`, something the creator itself holds (`this`, `this.win`). Then each instance
+   * lives one-to-one with its creator, and what it was handed at `index` goes with both: a listener on it ends with them.
+   */
+  constructedOnePerCreator(classNode: ts.ClassLikeDeclaration, index: number): boolean {
+    const name = classNode.name;
+    if (!name) return false;
+    const checker = this.program.getTypeChecker();
+    const target = checker.getSymbolAtLocation(name);
+    if (!target) return false;
+    let constructions = 0;
+    for (const id of this.identifiersNamed(name.text)) {
+      const created = id.parent;
+      if (!ts.isNewExpression(created) || created.expression !== id || this.isTestFile(id.getSourceFile())) continue;
+      let symbol = checker.getSymbolAtLocation(id);
+      if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+      if (symbol !== target) continue;
+      const kept = created.parent;
+      const argument = created.arguments?.[index];
+      if (!ts.isBinaryExpression(kept) || kept.right !== created || kept.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !isThisMember(kept.left)
+        || !argument || !(argument.kind === ts.SyntaxKind.ThisKeyword || isThisMember(argument)) || !ts.isConstructorDeclaration(enclosingFunction(created) ?? created)) {
+        return false;
+      }
+      constructions++;
+    }
+    return constructions > 0;
+  }
+
+  /** A test file, by its path inside the project (the tsconfig's folder), so that a project under `test/` is not all tests. */
+  private isTestFile(file: ts.SourceFile): boolean {
+    const config = this.program.getCompilerOptions().configFilePath;
+    const base = typeof config === "string" ? path.dirname(config) : this.program.getCurrentDirectory();
+    return TEST_FILE.test(path.relative(base, file.fileName));
+  }
+
   private identifiersNamed(text: string): ts.Identifier[] {
     let found = this.byName.get(text);
     if (found) return found;
@@ -56,6 +94,15 @@ export class ProgramCalls {
     this.byName.set(text, found);
     return found;
   }
+}
+
+const TEST_FILE = /(^|[/\\])(test|tests|spec|__tests__|e2e)[/\\]|\.(test|spec)\.[cm]?[jt]sx?$/;
+
+/** `this.x` (or `this.x.y`). */
+function isThisMember(expr: ts.Expression): boolean {
+  let current = expr;
+  while (ts.isPropertyAccessExpression(current)) current = current.expression;
+  return current !== expr && current.kind === ts.SyntaxKind.ThisKeyword;
 }
 
 /** The call runs once: at the top level, in an IIFE, in a run-once function, or in a one-shot `.then()` callback. */

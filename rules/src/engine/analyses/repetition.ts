@@ -8,7 +8,7 @@
 // `.on()` or `setInterval()` runs each time the event fires.
 import ts from "typescript";
 import { type FunctionNode, callbackHost, calleeMemberName, declaredName, enclosingFunction, functionName, isExportedDeclaration, isIife } from "../core/ast";
-import { isOnceGuarded } from "./once-guards";
+import { isOnceGuarded, whileDocumentLoads } from "./once-guards";
 import type { Facts } from "../core/facts";
 import { MOUNT_METHODS, TEARDOWN_METHODS, isRouteRegistration, lifetimes, looksLikeRequestHandler } from "./lifetime";
 import { programCalls } from "./program-calls";
@@ -42,6 +42,7 @@ const ONE_SHOT_EVENTS = new Set(["exit", "close", "end", "finish", "ready", "lis
 /** Why the code at `node` runs repeatedly, or undefined when it runs once (or we cannot tell that it repeats). */
 export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOptions = {}, depth = 0): Repetition | undefined {
   const strict = options.strict === true;
+  if (whileDocumentLoads(node)) return undefined; // only until the page has loaded: a bounded number of times
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
     const role = facts.analysis(lifetimes).roleOf(fn);
     switch (role) {
@@ -128,7 +129,12 @@ function isRenderedAtModuleLevel(facts: Facts, component: ts.Node | undefined): 
   const name = !component ? undefined : ts.isClassLike(component) ? component.name
     : ts.isFunctionDeclaration(component) || ts.isArrowFunction(component) || ts.isFunctionExpression(component) ? declaredName(component) : undefined;
   if (!name) return false;
-  return facts.identifiersNamed(name.text).some((id) => ts.isJsxOpeningLikeElement(id.parent) && id.parent.tagName === id && enclosingFunction(id) === undefined);
+  return facts.identifiersNamed(name.text).some((id) => {
+    if (!ts.isJsxOpeningLikeElement(id.parent) || id.parent.tagName !== id) return false;
+    // At the top level, or in a file-local function the top level calls once (`const start = () => render(<Root />); start()`).
+    const fn = enclosingFunction(id);
+    return fn === undefined || (enclosingFunction(fn) === undefined && isCalledOnlyAtModuleLevel(facts, fn));
+  });
 }
 
 /** An Angular application's root component (`@Component({ selector: "app-root" })`): created once per page. */

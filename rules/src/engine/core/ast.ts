@@ -118,6 +118,8 @@ export function referenceKey(expr: ts.Expression): string | undefined {
     return base === undefined ? undefined : `${base}.${expr.name.text}`;
   }
   if (ts.isParenthesizedExpression(expr) || ts.isNonNullExpression(expr)) return referenceKey(expr.expression);
+  // `listener as any`, `<Handler>listener`, `listener satisfies Handler`: the same function, retyped.
+  if (ts.isAsExpression(expr) || ts.isTypeAssertionExpression(expr) || ts.isSatisfiesExpression(expr)) return referenceKey(expr.expression);
   return undefined;
 }
 
