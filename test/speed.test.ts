@@ -8,17 +8,21 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
-import type ts from "typescript";
-import { createLintUnits, groupByProject, partitionWork, unitFiles } from "leaklint";
+import ts from "typescript";
+import { type ProjectGroup, createLintUnits, groupByProject, groupProjects, partitionWork, unitFiles } from "leaklint";
 import { FIXTURES_DIR, REPO_ROOT } from "./lib/fixtures";
 import { type CliRun, runLeaklint } from "./lib/cli-run";
-import { LEAKY, STREAM_LEAK, serverListener, typedProjects } from "./lib/scratch";
+import { CLEAN, LEAKY, STREAM_LEAK, serverListener, typedProjects } from "./lib/scratch";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "leaky-service");
 const TSCONFIG = JSON.stringify({
   compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext", skipLibCheck: true, noEmit: true },
   include: ["src"],
 });
+const tsconfigWith = (options: Record<string, unknown>): string => {
+  const base = JSON.parse(TSCONFIG) as { compilerOptions: Record<string, unknown> };
+  return JSON.stringify({ ...base, compilerOptions: { ...base.compilerOptions, ...options } });
+};
 /** Package a's type that package b's finding depends on: a server (from `@types/node`), so `srv.on("upgrade")` per request leaks. */
 const SERVER_HOST = `import http from "node:http";\nexport type Host = ReturnType<typeof http.createServer>;\n`;
 const PLAIN_HOST = `export type Host = { on(event: string, listener: () => void): void };\n`;
@@ -44,7 +48,13 @@ const fromCache = (run: CliRun): number => Number(/files from cache\s+(\d+)/.exe
 
 describe("speed and scale", () => {
   test("the programs of one run share parsed files: a package's program reads its dependency's source and the lib files once", () => {
-    const dir = monorepo();
+    // b checks exact optional properties: its own program (other options), the same parse.
+    const dir = project({
+      "packages/a/tsconfig.json": TSCONFIG,
+      "packages/a/src/lib.ts": SERVER_HOST,
+      "packages/b/tsconfig.json": tsconfigWith({ exactOptionalPropertyTypes: true }),
+      "packages/b/src/server.ts": USES_HOST,
+    });
     const files = ["packages/a/src/lib.ts", "packages/b/src/server.ts"].map((f) => path.join(dir, f));
     const programs: ts.Program[] = [];
     for (const unit of createLintUnits(files)) for (const _ of unitFiles(unit, (program) => programs.push(program)));
@@ -56,7 +66,41 @@ describe("speed and scale", () => {
     const libFile = a.getSourceFiles().find((f) => a.isSourceFileDefaultLibrary(f))!;
     assert.equal(b.getSourceFile(libFile.fileName), libFile);
     // Shared, yet each program types its own files: b's finding needs a's server type.
-    assert.deepEqual(findings(runLeaklint(dir, ["-f", "json"])), ["server.ts:4:listener-not-removed", "poll.js:3:uncleared-interval"]);
+    assert.deepEqual(findings(runLeaklint(dir, ["-f", "json"])), ["server.ts:4:listener-not-removed"]);
+  });
+
+  test("projects whose tsconfigs differ only in their files share one program; each file keeps its tsconfig and the findings of its project alone", () => {
+    const dir = monorepo();
+    const files = ["packages/a/src/lib.ts", "packages/b/src/server.ts"].map((f) => path.join(dir, f));
+    const units = createLintUnits(files);
+    assert.deepEqual(units.map((u) => path.relative(dir, u.tsconfig!)), ["packages/a/tsconfig.json", "packages/b/tsconfig.json"]);
+    const programs = new Set<ts.Program>();
+    for (const unit of units) for (const _ of unitFiles(unit, (program) => programs.add(program)));
+    assert.equal(programs.size, 1);
+    const whole = runLeaklint(dir, ["-f", "json", "--debug"]);
+    assert.match(whole.stderr, /packages\/b\/src\/server\.ts: typed with packages\/b\/tsconfig\.json/);
+    const alone = ["a", "b"].flatMap((p) => findings(runLeaklint(dir, ["-f", "json", "-p", `packages/${p}/tsconfig.json`, `packages/${p}`])));
+    assert.deepEqual(findings(whole).filter((f) => !f.startsWith("poll.js")), alone);
+    assert.deepEqual(alone, ["server.ts:4:listener-not-removed"]);
+  });
+
+  test("projects are grouped only with equal options, without project references, and up to a size", () => {
+    const dir = project({
+      "a/tsconfig.json": TSCONFIG, "a/src/x.ts": CLEAN,
+      "b/tsconfig.json": TSCONFIG, "b/src/x.ts": CLEAN,
+      "c/tsconfig.json": tsconfigWith({ lib: ["ES2022", "DOM"] }), "c/src/x.ts": CLEAN,
+      "d/tsconfig.json": JSON.stringify({ ...JSON.parse(TSCONFIG), references: [{ path: "../a" }] }), "d/src/x.ts": CLEAN,
+      "e/tsconfig.json": TSCONFIG, "e/src/x.ts": CLEAN,
+    });
+    const projects = ["a", "b", "c", "d", "e"].map((p) => {
+      const tsconfig = path.join(dir, p, "tsconfig.json");
+      return { tsconfig, parsed: ts.getParsedCommandLineOfConfigFile(tsconfig, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })! };
+    });
+    const names = (groups: ProjectGroup[]): string[][] => groups.map((g) => g.projects.map((p) => path.basename(path.dirname(p.tsconfig))));
+    assert.deepEqual(names(groupProjects(projects)), [["a", "b", "e"], ["c"], ["d"]]);
+    assert.deepEqual(groupProjects(projects)[0].rootNames.map((f) => path.relative(dir, f)), ["a/src/x.ts", "b/src/x.ts", "e/src/x.ts"]);
+    // Two roots' worth of bytes: a third starts a new group.
+    assert.deepEqual(names(groupProjects(projects, CLEAN.length * 2)), [["a", "b"], ["c"], ["d"], ["e"]]);
   });
 
   test("--concurrency prints the same JSON and SARIF, byte for byte, as a single-threaded run: fixtures, example, a typed monorepo", () => {

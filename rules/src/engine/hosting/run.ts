@@ -117,7 +117,7 @@ export function runLint(options: RunOptions): RunResult {
   // always has a file that asks a type question), inside the fault box, and let go once its
   // files are linted: one program is alive at a time (see createLintUnits).
   const problems: ts.Diagnostic[] = [];
-  const units = phase("program", () => createLintUnits(files, { project: options.project, types: options.types, problems }));
+  const units = phase("program", () => createLintUnits(files, { project: options.project, types: options.types, problems, groupFiles: options.importerFiles }));
   if (options.reportTsconfigProblems ?? true) results.push(...tsconfigResults(problems));
   let done = 0;
   for (const unit of units) {

@@ -42,9 +42,9 @@ export class SharedSourceFiles {
       if (sourceFile) this.files.set(key, { sourceFile, used: this.generation });
       return sourceFile;
     };
-    const resolutionKey = JSON.stringify(Object.entries(options).filter(([name]) => !OUTPUT_OPTIONS.has(name)));
-    let cache = this.resolutions.get(resolutionKey);
-    if (!cache) this.resolutions.set(resolutionKey, (cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (f) => host.getCanonicalFileName(f), options)));
+    const key = resolutionKey(options);
+    let cache = this.resolutions.get(key);
+    if (!cache) this.resolutions.set(key, (cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (f) => host.getCanonicalFileName(f), options)));
     const resolutions = cache;
     host.resolveModuleNameLiterals = (literals, containingFile, redirected, compilerOptions, containingSourceFile) => literals.map((literal) =>
       ts.resolveModuleName(literal.text, containingFile, compilerOptions, host, resolutions, redirected, ts.getModeForUsageLocation(containingSourceFile, literal, compilerOptions)));
@@ -66,6 +66,11 @@ export class SharedSourceFiles {
     this.files = new Map();
     this.resolutions.clear();
   }
+}
+
+/** The options but those that only say where output goes: equal keys resolve and type alike. */
+export function resolutionKey(options: ts.CompilerOptions): string {
+  return JSON.stringify(Object.entries(options).filter(([name]) => !OUTPUT_OPTIONS.has(name)));
 }
 
 function fileKey(settings: string, fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions): string {
