@@ -7,11 +7,12 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import ts from "typescript";
 import { type ProjectGroup, createLintUnits, groupByProject, groupProjects, partitionWork, unitFiles } from "leaklint";
 import { FIXTURES_DIR, REPO_ROOT } from "./lib/fixtures";
-import { type CliRun, runLeaklint } from "./lib/cli-run";
+import { BIN, type CliRun, runLeaklint } from "./lib/cli-run";
 import { CLEAN, LEAKY, STREAM_LEAK, serverListener, typedProjects } from "./lib/scratch";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "leaky-service");
@@ -239,5 +240,26 @@ describe("speed and scale", () => {
       const output = args[args.indexOf("--output-file") + 1];
       assert.equal(fs.readFileSync(path.join(dir, output), "utf8"), runLeaklint(dir, ["-f", format]).stdout, `merge ${args.join(" ")}`);
     }
+  });
+
+  test("progress is shown on stderr when it is a terminal, whatever the format and wherever the report goes; never in a pipe or under CI", () => {
+    const dir = project(Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`src/m${String(i).padStart(3, "0")}.ts`, CLEAN])));
+    const { CI: _ci, ...env } = process.env;
+    // `script` runs the command on a pseudo-terminal and copies what it writes there to its stdout.
+    const onTerminal = (command: string): string => {
+      const run = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: dir, encoding: "utf8", env });
+      assert.equal(run.status, 0, run.stderr);
+      return run.stdout;
+    };
+    const lint = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} -f json`;
+    assert.match(onTerminal(`${lint} -o out.json`), /leaklint: 300\/300 files\r?\n/);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")), []);
+    // stdout to a file, stderr on the terminal: the report stays clean JSON.
+    assert.match(onTerminal(`${lint} > piped.json`), /leaklint: 300\/300 files/);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, "piped.json"), "utf8")), []);
+    const piped = spawnSync(process.execPath, [BIN, "-f", "json"], { cwd: dir, encoding: "utf8", env });
+    assert.equal(piped.status, 0, piped.stderr);
+    assert.doesNotMatch(piped.stderr, /files/);
+    assert.doesNotMatch(onTerminal(`CI=true ${lint} -o ci.json`), /files/);
   });
 });
