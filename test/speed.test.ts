@@ -9,6 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
+import v8 from "node:v8";
+import vm from "node:vm";
 import ts from "typescript";
 import { type ProjectGroup, createLintUnits, groupByProject, groupProjects, partitionWork, unitFiles } from "leaklint";
 import { FIXTURES_DIR, REPO_ROOT } from "./lib/fixtures";
@@ -20,6 +22,11 @@ const TSCONFIG = JSON.stringify({
   compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext", skipLibCheck: true, noEmit: true },
   include: ["src"],
 });
+/** A full garbage collection (node:test runs files without --expose-gc). */
+const collectGarbage = (): void => {
+  v8.setFlagsFromString("--expose-gc");
+  (vm.runInNewContext("gc") as () => void)();
+};
 const tsconfigWith = (options: Record<string, unknown>): string => {
   const base = JSON.parse(TSCONFIG) as { compilerOptions: Record<string, unknown> };
   return JSON.stringify({ ...base, compilerOptions: { ...base.compilerOptions, ...options } });
@@ -68,6 +75,29 @@ describe("speed and scale", () => {
     assert.equal(b.getSourceFile(libFile.fileName), libFile);
     // Shared, yet each program types its own files: b's finding needs a's server type.
     assert.deepEqual(findings(runLeaklint(dir, ["-f", "json"])), ["server.ts:4:listener-not-removed"]);
+  });
+
+  test("a program, and the files only it used, are let go once its files are linted: a run holds one program's memory", async () => {
+    const dir = project({
+      "packages/a/tsconfig.json": TSCONFIG,
+      "packages/a/src/lib.ts": SERVER_HOST,
+      "packages/b/tsconfig.json": tsconfigWith({ exactOptionalPropertyTypes: true }),
+      "packages/b/src/other.ts": CLEAN,
+    });
+    const units = createLintUnits(["packages/a/src/lib.ts", "packages/b/src/other.ts"].map((f) => path.join(dir, f)));
+    assert.equal(units.length, 2);
+    // Linted in a plain function: a suspended async frame could keep its loop's last values alive.
+    const lint = (): { program?: WeakRef<ts.Program>; onlyA?: WeakRef<ts.SourceFile> } => {
+      const refs: { program?: WeakRef<ts.Program>; onlyA?: WeakRef<ts.SourceFile> } = {};
+      for (const item of unitFiles(units[0], (built) => (refs.program = new WeakRef(built)))) refs.onlyA = new WeakRef(item.sourceFile);
+      for (const _ of unitFiles(units[1]));
+      return refs;
+    };
+    const { program, onlyA } = lint();
+    await new Promise((resolve) => setImmediate(resolve)); // a WeakRef made in this turn holds its target until the turn ends
+    collectGarbage();
+    assert.equal(program?.deref(), undefined, "a's program is released");
+    assert.equal(onlyA?.deref(), undefined, "a's own source file is released once b's program is built");
   });
 
   test("projects whose tsconfigs differ only in their files share one program; each file keeps its tsconfig and the findings of its project alone", () => {

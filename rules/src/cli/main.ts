@@ -119,7 +119,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const workers = parseConcurrency(values.concurrency, groups);
     result = await runLintPlanned({
       ...common, paths: [], files, importerFiles: selection.files, noGitignore: values["no-ignore"], includeNodeModules: values["include-node-modules"],
-      onProgress, pieces: workers, runPieces: workerRunner(values.plugin, onProgress),
+      onProgress, pieces: workers, runPieces: workerRunner(values.plugin, onProgress), collectBetweenPrograms: true,
       cache: values.cache ? path.resolve(io.cwd, values["cache-location"]) : undefined,
       cacheKey: { version: packageVersion(), plugins: values.plugin.map((p) => pluginStamp(p, io.cwd)) },
     });
