@@ -45,6 +45,7 @@ export {
 export { type RunOptions, type RunResult, type FileResult, runLint, runLintText, lintText, fixText, loadConfigFor } from "./hosting/run";
 export { type PieceRunner, type PlannedRunOptions, runLintPlanned } from "./hosting/run-plan";
 export { type WorkGroup, groupByProject, partitionWork } from "./hosting/partition";
+export { MAX_GROUP_BYTES, type Project, type ProjectGroup, groupProjects } from "./hosting/program-groups";
 export { LintCache, hashText } from "./hosting/cache";
 export { type InstanceKind, type InstanceOwner, OwnersAnalysis, owners } from "./analyses/owners";
 export {
