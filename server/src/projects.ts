@@ -183,6 +183,11 @@ export class ProjectHost {
     return this.looseTarget(fileName);
   }
 
+  /** What a lint of `fileName` depends on besides its own text and the lint options (the memo's context, engine core/incremental.ts). */
+  contextOf(fileName: string, target: AnalysisTarget): string {
+    return target.types ? `${target.tsconfig}|${this.store.versionsBesides(fileName)}` : "loose";
+  }
+
   /** Runs `action` while `fileName` reads as `text` (fix-all passes), then restores it. */
   withOverlay<T>(fileName: string, text: string, action: () => T): T {
     this.store.setOverlay(fileName, text);

@@ -4,13 +4,14 @@
 export class Scheduler {
   private readonly pending = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly delayMs: number, private readonly run: (uri: string, version: number) => Promise<void>) {}
+  constructor(private readonly delayMs: number, private readonly run: (uri: string, version: number, exact: boolean) => Promise<void>) {}
 
-  schedule(uri: string, version: number, delayMs = this.delayMs): void {
+  /** `exact`: the whole file (on open, save, config changes, and to confirm a quick lint); else a quick lint after an edit. */
+  schedule(uri: string, version: number, delayMs = this.delayMs, exact = true): void {
     this.cancel(uri);
     const timer = setTimeout(() => {
       this.pending.delete(uri);
-      void this.run(uri, version);
+      void this.run(uri, version, exact);
     }, delayMs);
     this.pending.set(uri, timer);
   }

@@ -9,6 +9,7 @@ import { Directives } from "./directives";
 import { clampRange, describeThrown, fixProblem } from "./faults";
 import { Facts } from "./facts";
 import { emptySyntaxIndex, indexNode } from "./syntax-index";
+import { type IncrementalLint, type IncrementalPlan, memoKey } from "./incremental";
 import type { UnparsableSourceFile } from "./compiler-options";
 import type { Analysis } from "./analysis";
 import { type ReportDescriptor, type ResolvedRule, type RuleModule, type RuleVisitors, declaredFixKinds } from "./rule";
@@ -20,6 +21,8 @@ export interface LintFileOptions {
   reportUnusedDirectives?: boolean;
   /** Accumulates milliseconds per rule id (create + visitors) when given. */
   ruleTimes?: Map<string, number>;
+  /** An editor's memo of the last lint of this file: a quick lint re-visits only what an edit can affect (core/incremental.ts). */
+  incremental?: IncrementalLint;
 }
 
 export const ENGINE_RULES = {
@@ -75,7 +78,7 @@ export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefine
   const directives = new Directives(sourceFile);
   const diagnostics: LintDiagnostic[] = [];
   const failed = new Set<string>();
-  const dispatch = new Map<ts.SyntaxKind, Array<{ id: string; visit: (node: ts.Node) => void }>>();
+  const dispatch = new Map<ts.SyntaxKind, Handler[]>();
   const finishers: Array<{ id: string; run: () => void }> = [];
   const refused = new Set<string>();
   // A fix that cannot be applied is dropped from its finding (which stays) and said once per rule and file.
@@ -123,6 +126,8 @@ export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefine
       }) as RuleVisitors | undefined;
       if (!visitors) return;
       const own: Array<[string, unknown]> = Object.entries(visitors); // read fully before any is registered
+      // A rule with whole-file work keeps state across its visitors: it visits every statement, always.
+      const whole = own.some(([key]) => key === "onFileEnd");
       for (const [key, visit] of own) {
         if (typeof visit !== "function") throw new Error(`rule ${id} returned a visitor "${key}" that is not a function`);
         if (key === "onFileEnd") {
@@ -131,7 +136,7 @@ export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefine
         }
         const kind = Number(key) as ts.SyntaxKind;
         const list = dispatch.get(kind) ?? [];
-        list.push({ id, visit: visit as (node: ts.Node) => void });
+        list.push({ id, visit: visit as (node: ts.Node) => void, whole });
         dispatch.set(kind, list);
       }
     });
@@ -150,7 +155,32 @@ export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefine
       diagnostics.push(internalErrorDiagnostic(sourceFile, id, error));
     }
   };
-  if (dispatch.size > 0) yield* walkAll(sourceFile, facts, dispatch, visit);
+  const incremental = options.incremental && !options.reportUnusedDirectives ? options.incremental : undefined;
+  const key = incremental && memoKey(options, types !== undefined, incremental.context);
+  // Per top-level statement, the findings of the rules without whole-file work (the memo's next base).
+  const byStatement: LintDiagnostic[][] = [];
+  let plan: IncrementalPlan | undefined;
+  if (dispatch.size > 0) {
+    const { targets, statementOf } = yield* collectTargets(sourceFile, facts, dispatch);
+    if (incremental && !incremental.exact) plan = incremental.memo.plan(sourceFile, key!, (name) => facts.identifiersNamed(name));
+    const wholeOnly = plan && wholeFileHandlers(dispatch);
+    for (let i = 0; i < targets.length; i++) {
+      const node = targets[i];
+      const statement = statementOf[i];
+      const visited = !plan || statement < 0 || plan.visit.has(statement);
+      // A statement the quick lint takes over: only rules with whole-file work visit it (none: skip its nodes).
+      if (!visited && wholeOnly!.size === 0) {
+        while (i + 1 < targets.length && statementOf[i + 1] === statement) i++;
+        continue;
+      }
+      for (const handler of visited ? dispatch.get(node.kind)! : wholeOnly!.get(node.kind) ?? []) {
+        const before = diagnostics.length;
+        visit(handler.id, handler.visit, node);
+        if (incremental && statement >= 0 && !handler.whole) for (let j = before; j < diagnostics.length; j++) (byStatement[statement] ??= []).push(diagnostics[j]);
+      }
+      if ((i + 1) % NODES_PER_STEP === 0) yield;
+    }
+  }
   for (const finisher of finishers) {
     yield;
     timed(finisher.id, finisher.run);
@@ -163,7 +193,33 @@ export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefine
         `Unused leaklint-${directive.kind} directive (no problem of ${what} was reported here).`, directive.start, directive.end));
     }
   }
+  if (plan) {
+    for (const [statement, findings] of plan.reused) {
+      byStatement[statement] = findings;
+      diagnostics.push(...findings);
+    }
+  }
+  if (incremental) {
+    if (diagnostics.some(isEngineFault)) incremental.memo.forget();
+    else incremental.memo.record(sourceFile, key!, byStatement);
+  }
   return diagnostics.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+}
+
+function wholeFileHandlers(dispatch: ReadonlyMap<ts.SyntaxKind, readonly Handler[]>): Map<ts.SyntaxKind, Handler[]> {
+  const whole = new Map<ts.SyntaxKind, Handler[]>();
+  for (const [kind, handlers] of dispatch) {
+    const kept = handlers.filter((h) => h.whole);
+    if (kept.length > 0) whole.set(kind, kept);
+  }
+  return whole;
+}
+
+interface Handler {
+  id: string;
+  visit: (node: ts.Node) => void;
+  /** The rule has whole-file work (`onFileEnd`): a quick lint still runs it on every node. */
+  whole: boolean;
 }
 
 /**
@@ -197,39 +253,42 @@ function syntaxErrors(sourceFile: ts.SourceFile, program: ts.Program | undefined
 }
 
 /**
- * One walk per file: it collects, in pre-order, the nodes some rule visits, and fills the
- * syntax index for `facts` on the way (identifiers, declarations, calls, property
+ * One walk per file: it collects, in pre-order, the nodes some rule visits (with the index
+ * of the top-level statement each lies in, -1 for the file itself and its end), and fills
+ * the syntax index for `facts` on the way (identifiers, declarations, calls, property
  * assignments: core/syntax-index.ts); the visitors then run over the collected nodes (with
  * the index complete, references, owners and calls cost no second walk of the file). The
  * engine's `walk` is iterative, so deep nesting cannot overflow the stack.
  */
-function* walkAll(
+function* collectTargets(
   root: ts.SourceFile,
   facts: Facts,
-  dispatch: Map<ts.SyntaxKind, Array<{ id: string; visit: (node: ts.Node) => void }>>,
-  visit: (id: string, visitor: (node: ts.Node) => void, node: ts.Node) => void,
-): Generator<void, void> {
+  dispatch: ReadonlyMap<ts.SyntaxKind, readonly Handler[]>,
+): Generator<void, { targets: ts.Node[]; statementOf: number[] }> {
   const targets: ts.Node[] = [];
+  const statementOf: number[] = [];
   const index = emptySyntaxIndex();
   // The engine's `walk` with the per-node work written in: it visits every node of every
   // file, and a loop of its own keeps that work monomorphic (`walk` calls many visitors).
   const stack: ts.Node[] = [root];
   const push = stackPusher(stack);
   let count = 0;
+  let statement = -1;
   while (stack.length > 0) {
     const node = stack.pop()!;
     const kind = node.kind;
+    // The file's children pop in order: its statements, then the end-of-file token.
+    if (node.parent === root) statement = kind === ts.SyntaxKind.EndOfFileToken ? -1 : statement + 1;
     indexNode(index, node, kind);
-    if (dispatch.has(kind)) targets.push(node);
+    if (dispatch.has(kind)) {
+      targets.push(node);
+      statementOf.push(statement);
+    }
     pushChildren(stack, node, push);
     if (++count % NODES_PER_STEP === 0) yield;
   }
   facts.adoptSyntaxIndex(index);
-  for (let i = 0; i < targets.length; i++) {
-    const node = targets[i];
-    for (const handler of dispatch.get(node.kind)!) visit(handler.id, handler.visit, node);
-    if ((i + 1) % NODES_PER_STEP === 0) yield;
-  }
+  return { targets, statementOf };
 }
 
 function makeReporter(
