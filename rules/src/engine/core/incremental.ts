@@ -34,8 +34,11 @@ interface StatementRecord {
   end: number;
   /** The line `pos` was on. */
   line: number;
-  /** The top-level names it declares. */
+  /** The top-level names it declares, and those of other statements it mentions. */
   declares: string[];
+  mentions: string[];
+  /** An import, an export of other code, a module declaration: its change makes a quick lint a full one (and so does `isFragileCode`). */
+  fragileKind: boolean;
   /** Findings of the per-statement rules, in the coordinates of the lint that recorded them. */
   findings: LintDiagnostic[];
 }
@@ -69,8 +72,17 @@ export class LintMemo {
   /** Why the last quick lint was a full one (statistics, tests). */
   fullBecause: string | undefined;
 
+  /** The name graph of the file being linted (the plan's, then the record's). */
+  private graph: { sourceFile: ts.SourceFile; graph: NameGraph } | undefined;
+
   forget(): void {
     this.last = undefined;
+    this.graph = undefined;
+  }
+
+  private graphOf(sourceFile: ts.SourceFile, identifiers: (name: string) => readonly ts.Node[]): NameGraph {
+    if (this.graph?.sourceFile !== sourceFile) this.graph = { sourceFile, graph: nameGraph(sourceFile.statements, identifiers) };
+    return this.graph.graph;
   }
 
   /**
@@ -98,28 +110,27 @@ export class LintMemo {
       else changed.push(i);
     }
     const removed = last.ordered.filter((record) => !kept.has(record));
-    for (const i of changed) if (isFragile(statements[i], text.slice(statements[i].pos, statements[i].end))) return full("an import, export or directive changed");
-    for (const record of removed) if (isFragileText(record.text)) return full("an import, export or directive changed");
+    for (const i of changed) if (isFragile(statements[i], text)) return full("an import, export or directive changed");
+    for (const record of removed) if (record.fragileKind || isFragileCode(record.text)) return full("an import, export or directive changed");
 
-    // The changed code, and whatever shares a top-level name with it, transitively.
+    // The changed code, and whatever shares a top-level name with it, transitively (names of
+    // the removed code count as they were: a statement that mentioned or declared them).
     const affected = new Set<number>(changed);
     const limit = Math.max(1, Math.floor(statements.length * MAX_AFFECTED_SHARE));
-    const declaredBy = topLevelDeclarations(statements);
-    const declaredByRemoved = new Set(removed.flatMap((record) => record.declares));
-    const texts = [...changed.map((i) => statementText(sourceFile, statements[i])), ...removed.map((record) => record.text)];
+    const graph = this.graphOf(sourceFile, identifiers);
+    const names: string[] = removed.flatMap((record) => [...record.declares, ...record.mentions]);
+    for (const i of changed) names.push(...(graph.namesOf.get(i) ?? []));
     const linked = new Set<string>();
-    for (let next = 0; next < texts.length; next++) {
-      for (const name of namesIn(texts[next])) {
-        if (linked.has(name) || (!declaredBy.has(name) && !declaredByRemoved.has(name))) continue;
-        linked.add(name);
-        const holders = [...(declaredBy.get(name) ?? []), ...identifiers(name).map((id) => statementIndexAt(statements, id.pos))];
-        for (const i of holders) {
-          if (i < 0 || affected.has(i)) continue;
-          affected.add(i);
-          texts.push(statementText(sourceFile, statements[i]));
-        }
-        if (affected.size > limit) return full("the edit can affect most of the file");
+    for (let next = 0; next < names.length; next++) {
+      const name = names[next];
+      if (linked.has(name)) continue;
+      linked.add(name);
+      for (const i of graph.holders.get(name) ?? []) {
+        if (affected.has(i)) continue;
+        affected.add(i);
+        names.push(...(graph.namesOf.get(i) ?? []));
       }
+      if (affected.size > limit) return full("the edit can affect most of the file");
     }
 
     // The findings of the other statements, moved; one that points into changed code, or names a line that moved, is recomputed.
@@ -137,13 +148,16 @@ export class LintMemo {
   }
 
   /** Keeps the findings of this lint per statement (`byStatement[i]`: the per-statement rules' findings of statement i). */
-  record(sourceFile: ts.SourceFile, key: string, byStatement: readonly LintDiagnostic[][]): void {
+  record(sourceFile: ts.SourceFile, key: string, byStatement: readonly LintDiagnostic[][], identifiers: (name: string) => readonly ts.Node[]): void {
     const byNode = new Map<ts.Statement, StatementRecord>();
     const ordered: StatementRecord[] = [];
+    const graph = this.graphOf(sourceFile, identifiers);
+    this.graph = undefined;
     sourceFile.statements.forEach((statement, i) => {
       const record = {
         text: sourceFile.text.slice(statement.pos, statement.end), pos: statement.pos, end: statement.end,
-        line: sourceFile.getLineAndCharacterOfPosition(statement.pos).line, declares: declaredNames(statement), findings: byStatement[i] ?? [],
+        line: sourceFile.getLineAndCharacterOfPosition(statement.pos).line, declares: declaredNames(statement), mentions: graph.namesOf.get(i) ?? [],
+        fragileKind: isFragileKind(statement), findings: byStatement[i] ?? [],
       };
       byNode.set(statement, record);
       ordered.push(record);
@@ -238,28 +252,59 @@ export function memoKey(options: LintFileOptions, typed: boolean, context = ""):
   return `${typed ? "typed" : "loose"}|${context}|${rules}|${JSON.stringify(options.settings ?? null)}`;
 }
 
-/** Statements whose change a quick lint does not follow: imports, exports of other modules, module-wide assignments, directives. */
+/**
+ * Statements whose change a quick lint does not follow: imports and exports of other code,
+ * module declarations, code that requires modules (the file's imports are a file-level fact),
+ * leaklint directives (they silence other statements' findings).
+ */
 function isFragile(statement: ts.Statement, text: string): boolean {
+  return isFragileKind(statement) || isFragileCode(text.slice(statement.pos, statement.end));
+}
+
+function isFragileKind(statement: ts.Statement): boolean {
   return ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement) || ts.isExportDeclaration(statement)
-    || ts.isExportAssignment(statement) || ts.isModuleDeclaration(statement) || isFragileText(text);
+    || ts.isExportAssignment(statement) || ts.isModuleDeclaration(statement);
 }
 
-function isFragileText(text: string): boolean {
-  return text.includes("leaklint") || /^\s*(import|export\s*(\*|\{|=|default\b)|declare\b)/m.test(text) || /\brequire\s*\(/.test(text);
+function isFragileCode(code: string): boolean {
+  return code.includes("leaklint") || /\brequire\s*\(/.test(code);
 }
 
-/** The names each top-level statement declares, by name. */
-function topLevelDeclarations(statements: ts.NodeArray<ts.Statement>): Map<string, number[]> {
-  const byName = new Map<string, number[]>();
+/**
+ * The top-level names each statement declares or mentions, and the statements holding each
+ * name: what links statements for a quick lint. Only names some statement declares at the
+ * top level count (imports do not: a changed import makes the lint a full one).
+ */
+interface NameGraph {
+  holders: Map<string, number[]>;
+  namesOf: Map<number, string[]>;
+}
+
+function nameGraph(statements: ts.NodeArray<ts.Statement>, identifiers: (name: string) => readonly ts.Node[]): NameGraph {
+  const holders = new Map<string, number[]>();
+  const namesOf = new Map<number, string[]>();
   const add = (name: string, i: number): void => {
-    const list = byName.get(name);
+    const list = holders.get(name);
+    if (list?.[list.length - 1] === i) return;
     if (list) list.push(i);
-    else byName.set(name, [i]);
+    else holders.set(name, [i]);
+    const names = namesOf.get(i);
+    if (names) names.push(name);
+    else namesOf.set(i, [name]);
   };
+  const declared = new Map<string, number[]>();
   statements.forEach((statement, i) => {
-    for (const name of declaredNames(statement)) add(name, i);
+    for (const name of declaredNames(statement)) declared.set(name, [...(declared.get(name) ?? []), i]);
   });
-  return byName;
+  for (const [name, declaring] of declared) {
+    // Identifiers come in position order, so are their statements: one entry per statement.
+    for (const id of identifiers(name)) {
+      const i = statementIndexAt(statements, id.pos);
+      if (i >= 0) add(name, i);
+    }
+    for (const i of declaring) if (!holders.get(name)?.includes(i)) add(name, i);
+  }
+  return { holders, namesOf };
 }
 
 function declaredNames(statement: ts.Statement): string[] {
@@ -275,22 +320,6 @@ function declaredNames(statement: ts.Statement): string[] {
 function bindingNames(name: ts.BindingName, into: string[]): void {
   if (ts.isIdentifier(name)) into.push(name.text);
   else for (const element of name.elements) if (!ts.isOmittedExpression(element)) bindingNames(element.name, into);
-}
-
-/** The identifiers and string contents of a piece of code (what another statement could look it up by). */
-function namesIn(text: string): Set<string> {
-  const names = new Set<string>();
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
-  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
-    if (token === ts.SyntaxKind.Identifier || token === ts.SyntaxKind.StringLiteral || token === ts.SyntaxKind.NoSubstitutionTemplateLiteral) {
-      names.add(scanner.getTokenValue());
-    }
-  }
-  return names;
-}
-
-function statementText(sourceFile: ts.SourceFile, statement: ts.Statement): string {
-  return sourceFile.text.slice(statement.pos, statement.end);
 }
 
 /** The index of the top-level statement whose range holds `pos` (-1: none, the end of the file). */

@@ -201,7 +201,7 @@ export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefine
   }
   if (incremental) {
     if (diagnostics.some(isEngineFault)) incremental.memo.forget();
-    else incremental.memo.record(sourceFile, key!, byStatement);
+    else incremental.memo.record(sourceFile, key!, byStatement, (name) => facts.identifiersNamed(name));
   }
   return diagnostics.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
 }
