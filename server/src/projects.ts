@@ -52,6 +52,8 @@ class Project {
     this.roots = new Set(roots);
     const directory = path.dirname(tsconfig);
     const host = ts.createCompilerHost(options);
+    // JSDoc only where it makes types (JavaScript files), as tsc parses: the rules read no JSDoc, and a project opens faster.
+    host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
     host.getCurrentDirectory = () => directory;
     host.getSourceFile = (fileName, languageVersionOrOptions) =>
       files.get(fileName, typeof languageVersionOrOptions === "object" ? languageVersionOrOptions : { languageVersion: languageVersionOrOptions });

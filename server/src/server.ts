@@ -27,6 +27,8 @@ import { SettingsCache } from "./settings";
 const WATCHED_GLOBS = ["**/tsconfig*.json", "**/jsconfig.json", "**/package.json", ...CONFIG_FILE_NAMES.map((n) => `**/${n}`),
   "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,vue,svelte}", "**/.gitignore"];
 const MAX_LOGGED_KEYS = 1000;
+/** The exact lint confirming a quick one waits this long: a keystroke that follows at once makes it stale before it starts. */
+const CONFIRM_AFTER_MS = 50;
 /** Above this size (characters) a document is analysed on open and save only, not while typing. */
 const LARGE_DOCUMENT = 1_000_000;
 
@@ -229,7 +231,7 @@ export class LeaklintServer {
     const mode = this.quickLint && this.features.refresh && this.openedVersion.get(uri) !== document.version ? "quick" : "exact";
     const items = stale() ? undefined : await this.run(document, settings, () => !stale(), mode);
     if (!items) throw new ResponseError(LSPErrorCodes.ServerCancelled, "A newer version of the document arrived", { retriggerRequest: true });
-    if (this.results.get(uri)?.quick) this.scheduler.schedule(uri, document.version, 0, true);
+    if (this.results.get(uri)?.quick) this.scheduler.schedule(uri, document.version, CONFIRM_AFTER_MS, true);
     return { kind: DocumentDiagnosticReportKind.Full, items };
   }
 
@@ -243,7 +245,7 @@ export class LeaklintServer {
     const { diagnostics, status, quick } = result;
     this.results.set(document.uri, { version: document.version, diagnostics, quick });
     if (this.features.customNotifications) void this.connection.sendNotification(Methods.status, status);
-    if (quick && !this.features.pull) this.scheduler.schedule(document.uri, document.version, 0, true);
+    if (quick && !this.features.pull) this.scheduler.schedule(document.uri, document.version, CONFIRM_AFTER_MS, true);
     return diagnostics;
   }
 

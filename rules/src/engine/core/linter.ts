@@ -3,12 +3,12 @@
 // internal-error diagnostic for that file and rule, and everything else still runs.
 import ts from "typescript";
 import { docsUrlFor } from "./define-rule";
-import { pushChildren, stackPusher, walk } from "./ast";
+import { walk } from "./ast";
+import { type Handler, collectTargets, visitTargets } from "./dispatch";
 import { isDevelopmentOnly } from "./dev-only";
 import { Directives } from "./directives";
 import { clampRange, describeThrown, fixProblem } from "./faults";
 import { Facts } from "./facts";
-import { emptySyntaxIndex, indexNode } from "./syntax-index";
 import { type IncrementalLint, type IncrementalPlan, memoKey } from "./incremental";
 import type { UnparsableSourceFile } from "./compiler-options";
 import type { Analysis } from "./analysis";
@@ -58,8 +58,6 @@ export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | unde
   }
 }
 
-/** How many nodes the walk and the visitors handle between two steps of `lintSteps`. */
-const NODES_PER_STEP = 4096;
 
 /**
  * `lintSourceFile` in steps: the generator yields every few thousand nodes (and between
@@ -163,23 +161,11 @@ export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefine
   if (dispatch.size > 0) {
     const { targets, statementOf } = yield* collectTargets(sourceFile, facts, dispatch);
     if (incremental && !incremental.exact) plan = incremental.memo.plan(sourceFile, key!, (name) => facts.identifiersNamed(name));
-    const wholeOnly = plan && wholeFileHandlers(dispatch);
-    for (let i = 0; i < targets.length; i++) {
-      const node = targets[i];
-      const statement = statementOf[i];
-      const visited = !plan || statement < 0 || plan.visit.has(statement);
-      // A statement the quick lint takes over: only rules with whole-file work visit it (none: skip its nodes).
-      if (!visited && wholeOnly!.size === 0) {
-        while (i + 1 < targets.length && statementOf[i + 1] === statement) i++;
-        continue;
-      }
-      for (const handler of visited ? dispatch.get(node.kind)! : wholeOnly!.get(node.kind) ?? []) {
-        const before = diagnostics.length;
-        visit(handler.id, handler.visit, node);
-        if (incremental && statement >= 0 && !handler.whole) for (let j = before; j < diagnostics.length; j++) (byStatement[statement] ??= []).push(diagnostics[j]);
-      }
-      if ((i + 1) % NODES_PER_STEP === 0) yield;
-    }
+    yield* visitTargets(targets, statementOf, dispatch, plan, (handler, node, statement) => {
+      const before = diagnostics.length;
+      visit(handler.id, handler.visit, node);
+      if (incremental && statement >= 0 && !handler.whole) for (let j = before; j < diagnostics.length; j++) (byStatement[statement] ??= []).push(diagnostics[j]);
+    });
   }
   for (const finisher of finishers) {
     yield;
@@ -203,23 +189,8 @@ export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefine
     if (diagnostics.some(isEngineFault)) incremental.memo.forget();
     else incremental.memo.record(sourceFile, key!, byStatement, (name) => facts.identifiersNamed(name));
   }
-  return diagnostics.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
-}
-
-function wholeFileHandlers(dispatch: ReadonlyMap<ts.SyntaxKind, readonly Handler[]>): Map<ts.SyntaxKind, Handler[]> {
-  const whole = new Map<ts.SyntaxKind, Handler[]>();
-  for (const [kind, handlers] of dispatch) {
-    const kept = handlers.filter((h) => h.whole);
-    if (kept.length > 0) whole.set(kind, kept);
-  }
-  return whole;
-}
-
-interface Handler {
-  id: string;
-  visit: (node: ts.Node) => void;
-  /** The rule has whole-file work (`onFileEnd`): a quick lint still runs it on every node. */
-  whole: boolean;
+  // A total order: a quick lint (findings taken over come last) and an exact one list the same findings alike.
+  return diagnostics.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId) || a.end - b.end || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
 /**
@@ -250,45 +221,6 @@ function ensureParents(sourceFile: ts.SourceFile): void {
 function syntaxErrors(sourceFile: ts.SourceFile, program: ts.Program | undefined): readonly ts.Diagnostic[] {
   const recorded = (sourceFile as ts.SourceFile & { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
   return recorded ?? program?.getSyntacticDiagnostics(sourceFile) ?? [];
-}
-
-/**
- * One walk per file: it collects, in pre-order, the nodes some rule visits (with the index
- * of the top-level statement each lies in, -1 for the file itself and its end), and fills
- * the syntax index for `facts` on the way (identifiers, declarations, calls, property
- * assignments: core/syntax-index.ts); the visitors then run over the collected nodes (with
- * the index complete, references, owners and calls cost no second walk of the file). The
- * engine's `walk` is iterative, so deep nesting cannot overflow the stack.
- */
-function* collectTargets(
-  root: ts.SourceFile,
-  facts: Facts,
-  dispatch: ReadonlyMap<ts.SyntaxKind, readonly Handler[]>,
-): Generator<void, { targets: ts.Node[]; statementOf: number[] }> {
-  const targets: ts.Node[] = [];
-  const statementOf: number[] = [];
-  const index = emptySyntaxIndex();
-  // The engine's `walk` with the per-node work written in: it visits every node of every
-  // file, and a loop of its own keeps that work monomorphic (`walk` calls many visitors).
-  const stack: ts.Node[] = [root];
-  const push = stackPusher(stack);
-  let count = 0;
-  let statement = -1;
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    const kind = node.kind;
-    // The file's children pop in order: its statements, then the end-of-file token.
-    if (node.parent === root) statement = kind === ts.SyntaxKind.EndOfFileToken ? -1 : statement + 1;
-    indexNode(index, node, kind);
-    if (dispatch.has(kind)) {
-      targets.push(node);
-      statementOf.push(statement);
-    }
-    pushChildren(stack, node, push);
-    if (++count % NODES_PER_STEP === 0) yield;
-  }
-  facts.adoptSyntaxIndex(index);
-  return { targets, statementOf };
 }
 
 function makeReporter(
