@@ -5,6 +5,9 @@ import ts from "typescript";
 import type { Position, TextEdit } from "vscode-languageserver-protocol";
 import { TextDocument } from "vscode-languageserver-textdocument";
 
+/** The seeded generator of the fix fuzzer, so that a failing sequence can be replayed. */
+export { random } from "./fix-fuzz";
+
 /** Statements that start, keep, clear and grow things, some of them sharing top-level names with each other. */
 const SNIPPETS = [
   "setInterval(() => console.log(Date.now()), 1000);",
@@ -19,18 +22,6 @@ const SNIPPETS = [
   'process.on("message", () => {});',
   "export function tick(): void { setInterval(() => {}, 10); }",
 ];
-
-/** mulberry32: a small seeded generator, so that a failing sequence can be replayed. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const parses = (text: string): boolean =>
   (ts.createSourceFile("edited.tsx", text, ts.ScriptTarget.Latest) as ts.SourceFile & { parseDiagnostics: unknown[] }).parseDiagnostics.length === 0;
