@@ -27,8 +27,8 @@ import { SettingsCache } from "./settings";
 const WATCHED_GLOBS = ["**/tsconfig*.json", "**/jsconfig.json", "**/package.json", ...CONFIG_FILE_NAMES.map((n) => `**/${n}`),
   "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,vue,svelte}", "**/.gitignore"];
 const MAX_LOGGED_KEYS = 1000;
-/** The exact lint confirming a quick one waits this long: a keystroke that follows at once makes it stale before it starts. */
-const CONFIRM_AFTER_MS = 50;
+/** The exact lint confirming a quick one waits for a pause in typing this long: keystrokes in between make it stale before it starts. */
+const CONFIRM_AFTER_MS = 250;
 /** Above this size (characters) a document is analysed on open and save only, not while typing. */
 const LARGE_DOCUMENT = 1_000_000;
 
