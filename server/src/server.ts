@@ -231,7 +231,7 @@ export class LeaklintServer {
     const mode = this.quickLint && this.features.refresh && this.openedVersion.get(uri) !== document.version ? "quick" : "exact";
     const items = stale() ? undefined : await this.run(document, settings, () => !stale(), mode);
     if (!items) throw new ResponseError(LSPErrorCodes.ServerCancelled, "A newer version of the document arrived", { retriggerRequest: true });
-    if (this.results.get(uri)?.quick) this.scheduler.schedule(uri, document.version, CONFIRM_AFTER_MS, true);
+    if (this.results.get(uri)?.quick && !stale()) this.scheduler.schedule(uri, document.version, CONFIRM_AFTER_MS, true);
     return { kind: DocumentDiagnosticReportKind.Full, items };
   }
 
@@ -245,7 +245,8 @@ export class LeaklintServer {
     const { diagnostics, status, quick } = result;
     this.results.set(document.uri, { version: document.version, diagnostics, quick });
     if (this.features.customNotifications) void this.connection.sendNotification(Methods.status, status);
-    if (quick && !this.features.pull) this.scheduler.schedule(document.uri, document.version, CONFIRM_AFTER_MS, true);
+    // Confirmed only while current: a newer version has its own analysis scheduled.
+    if (quick && !this.features.pull && isCurrent()) this.scheduler.schedule(document.uri, document.version, CONFIRM_AFTER_MS, true);
     return diagnostics;
   }
 
