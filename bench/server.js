@@ -55,7 +55,7 @@ const EDITS = 200;
 const TYPING_GAPS_MS = [150, 400];
 const TYPED_EDITS = 40;
 const CODE_ACTIONS = 50;
-const HEAP_EVENTS = 10_000;
+const HEAP_EVENTS = Number(process.env.HEAP_EVENTS ?? 10_000);
 const BURST = 10;
 
 function block(i) {

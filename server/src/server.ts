@@ -56,7 +56,7 @@ export class LeaklintServer {
   private linter!: DocumentLinter;
   private analyzer!: Analyzer;
   private scheduler!: Scheduler;
-  private quickLint = true;
+  private quickLint = false;
   /** Pull mode: documents whose exact result differs from the quick one last pulled (answered from `results` on the next pull). */
   private readonly confirmed = new Set<string>();
   /** Quick results that the exact lint of the same version then changed. */
@@ -140,7 +140,8 @@ export class LeaklintServer {
       maxDocumentSize: positive(options.maxDocumentSize) ?? DEFAULT_BUDGET.maxDocumentSize,
       analysisMs: positive(options.analysisBudgetMs) ?? DEFAULT_BUDGET.analysisMs,
     });
-    this.quickLint = options.quickLint !== false;
+    // Opt-in for now: bench:server's 10,000-edit heap run does not finish with quick lints on (open).
+    this.quickLint = options.quickLint === true;
     this.scheduler = new Scheduler(options.debounceMs ?? 100, (uri, version, exact) => this.validate(uri, version, exact));
     return {
       capabilities: {
