@@ -31,6 +31,7 @@ export {
   resolveRules, toSeverity,
 } from "./hosting/config";
 export { type LintFileOptions, ENGINE_RULES, engineDiagnostic, lintSourceFile, lintSteps, formatMessage, isEngineFault } from "./core/linter";
+export { type IncrementalLint, LintMemo } from "./core/incremental";
 export { type RuleSources, PLUGIN_DEFAULT_SEVERITY, builtinSources, checkPluginRules } from "./hosting/plugins";
 export { type CheckedProgram, buildCheckedProgram, stubbingHost } from "./hosting/checker-guard";
 export {
