@@ -154,7 +154,8 @@ function leavesBefore(ref: ts.Node, exit: ts.Node): boolean {
 
 /** The node whose code sees `binding`: the block of a `let` / `const`, the function of a `var` or a parameter. */
 function bindingScope(binding: ts.Identifier): ts.Node | undefined {
-  const declaration = binding.parent;
+  let declaration = binding.parent;
+  while (ts.isBindingElement(declaration) || ts.isObjectBindingPattern(declaration) || ts.isArrayBindingPattern(declaration)) declaration = declaration.parent; // `const { body } = …`
   if (ts.isParameter(declaration)) return declaration.parent;
   if (!ts.isVariableDeclaration(declaration) || !ts.isVariableDeclarationList(declaration.parent)) return undefined;
   const list = declaration.parent;
