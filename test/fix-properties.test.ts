@@ -9,8 +9,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
+import { lintText } from "leaklint";
 import { addedErrors, errorsOf, fuzzInputs, runFuzz } from "./lib/fix-fuzz";
-import { REPO_ROOT } from "./lib/fixtures";
+import { REPO_ROOT, lintOptions } from "./lib/fixtures";
 
 const SEEDED_INPUTS = 40;
 
@@ -58,5 +59,28 @@ describe("safe fixes as properties", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  // Not a fixture: the scope test compares every fixture's names with the binder, which splits a
+  // redeclared name in two. The fuzzer's `duplicate` mutation makes this shape; its fix used to
+  // be applied to one declaration and re-reported for the other on every pass.
+  test("a response name declared twice in one block gets no early-release fix", () => {
+    const text = `async function twice(url) {
+  try {
+    const response = await fetch(url);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
+module.exports = { twice };
+`;
+    const found = lintText("/virtual/twice.js", text, lintOptions()).filter((d) => d.ruleId === "unconsumed-response-body");
+    assert.equal(found.length, 2, "both are still reported");
+    assert.deepEqual(found.flatMap((d) => d.fixes), []);
+    const once = lintText("/virtual/once.js", text.replace("    const response = await fetch(url);\n", ""), lintOptions());
+    assert.equal(once.find((d) => d.ruleId === "unconsumed-response-body")?.fixes[0]?.safe, true, "declared once, the cancel before the throw is safe");
   });
 });
