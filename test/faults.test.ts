@@ -140,6 +140,23 @@ describe("faults stay in their box: what a rule reports is checked", () => {
     assert.deepEqual([finding.ruleId, finding.line, finding.column, finding.endLine], ["plugin-fixer", 1, 1, 2]);
   });
 
+  test("--fix leaves out a safe fix that never converges, keeps the file's other fixes and names the rule", () => {
+    const growing = plugin("growing-fix", `create(context) {
+      return { onFileEnd() {
+        const end = context.sourceFile.text.length;
+        context.report({ node: { start: 0, end: 1 }, messageId: "x", data: { what: "it" }, fixes: [{ description: "append", safe: true, edits: [{ start: end, end, newText: "// more\\n" }] }] });
+      } };
+    }`, `family: "resource", description: "test", fix: "safe", requiresTypeInfo: false, requires: [], defaultSeverity: "warning"`);
+    const dir = project({ "a.ts": LEAKY, "plugin.js": growing });
+    const result = leaklint(dir, "--plugin", "./plugin.js", "--fix", "a.ts");
+    const fixed = fs.readFileSync(path.join(dir, "a.ts"), "utf8");
+    assert.ok(!fixed.includes("// more"), `the growing fix was applied:\n${fixed}`);
+    assert.notEqual(fixed, LEAKY, "the built-in rule's fix is applied");
+    const note = result.findings.find((f) => f.ruleId === "fix-not-converged");
+    assert.match(note?.message ?? "", /rule "growing-fix" did not converge/, result.stdout);
+    assert.deepEqual(result.findings.filter((f) => f.ruleId === "uncleared-interval"), [], "the interval was fixed");
+  });
+
   test("a plugin rule whose id is a built-in's is a config error naming both", () => {
     const dir = project({ "a.ts": LEAKY, "plugin.js": plugin("uncleared-interval", "create() { return {}; }") });
     const result = leaklint(dir, "--plugin", "./plugin.js");

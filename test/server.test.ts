@@ -200,6 +200,32 @@ describe("language server: rules that throw, broken config, trust, pull", () => 
     }
   });
 
+  test("fix-all leaves out a safe fix that never converges, applies the others and logs the rule", async () => {
+    const plugin = path.join(root, "growing-fix.js");
+    fs.writeFileSync(plugin, `module.exports = { id: "growing-fix", messages: { x: "grows" }, schema: {}, defaultOptions: {},
+      meta: { family: "timer", description: "a fix that never converges", fix: "safe", requiresTypeInfo: false, requires: [], defaultSeverity: "warning" },
+      create(context) { return { onFileEnd() {
+        const end = context.sourceFile.text.length;
+        context.report({ node: { start: 0, end: 1 }, messageId: "x", fixes: [{ description: "append", safe: true, edits: [{ start: end, end, newText: "// more\\n" }] }] });
+      } }; } };\n`);
+    const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0, trusted: true, extraRules: [plugin] } });
+    try {
+      const document = client.open(path.join(root, "src", "timers", "metrics.ts"));
+      assert.deepEqual(lines(await client.diagnosticsFor(document.uri, 1)), [7, 19, 35]);
+      const [fixAll] = await client.connection.sendRequest<CodeAction[]>("textDocument/codeAction", {
+        textDocument: { uri: document.uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        context: { diagnostics: [], only: ["source.fixAll"] },
+      });
+      const [fixed] = client.applyWorkspaceEdit(fixAll.edit!);
+      assert.ok(!fixed.getText().includes("// more"), "the growing fix is not applied");
+      assert.deepEqual(lines(await client.diagnosticsFor(document.uri, fixed.version)), [7], "the built-in safe fixes are");
+      const logs = client.notifications.filter((n) => n.method === "window/logMessage" && /rule "growing-fix" did not converge/.test(n.params.message));
+      assert.equal(logs.length, 1, "the rule is named in the log");
+    } finally {
+      await client.stop();
+    }
+  });
+
   test("a broken config is reported and linted with the defaults; fixing it (watched file) clears the report", async () => {
     const config = path.join(root, "leaklint.config.json");
     fs.writeFileSync(config, "{ \"rules\": { \"uncleared-interval\": \"off\", }");

@@ -13,7 +13,7 @@ export default defineRule<MessageId, Options>({
   meta: {
     family: "resource",
     description: "streams, sockets, readline interfaces, watchers and workers opened and never closed, consumed or handed off",
-    fix: "safe",
+    fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
     requires: [lifetimes, owners],
     defaultSeverity: "warning",

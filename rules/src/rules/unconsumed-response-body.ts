@@ -13,7 +13,7 @@ export default defineRule<MessageId, Options>({
   meta: {
     family: "resource",
     description: "fetch responses whose body is never read or cancelled on some path; http.get/request responses never consumed",
-    fix: "safe",
+    fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
     requires: [runtime],
     defaultSeverity: "warning",

@@ -2,7 +2,8 @@
 // fix, re-lint, repeat. Two guards keep a file from growing on every pass:
 // - per fix: the re-lint after each pass is also the convergence check. A safe fix whose
 //   own finding is still there after it was applied (same rule, same message, the same
-//   node — its range carried through the pass's edits) does not converge: the pass is
+//   node and related locations — their ranges carried through the pass's edits; a message
+//   that names a line can name another exit that moved there) does not converge: the pass is
 //   redone without it, and the finding comes back with that fix as a suggestion only.
 //   This costs a lint only when it happens; a pass where every fix converges costs none.
 // - per rule: bounded (10 passes, as ESLint). When safe fixes are still offered after the
@@ -25,10 +26,16 @@ export interface FixLoopResult {
   notConverged: string[];
 }
 
-/** A finding whose safe fix did not make it go away, by its place in the current text. */
+/** A finding whose safe fix did not make it go away, by its place (and its related places) in the current text. */
 interface Stuck {
   ruleId: string;
   message: string;
+  start: number;
+  end: number;
+  related: Span[];
+}
+
+interface Span {
   start: number;
   end: number;
 }
@@ -70,15 +77,14 @@ function runPasses(original: string, lint: (text: string) => LintDiagnostic[], e
     if (again.length > 0) {
       // Redo this pass without them: they stay suggestions for the rest of the loop.
       for (const { diagnostic } of again) {
-        stuck.push({ ruleId: diagnostic.ruleId, message: diagnostic.message, start: diagnostic.start, end: diagnostic.end });
+        stuck.push({ ruleId: diagnostic.ruleId, message: diagnostic.message, start: diagnostic.start, end: diagnostic.end, related: diagnostic.related });
         stuckRules.add(diagnostic.ruleId);
       }
       continue;
     }
     stuck = stuck.flatMap((s) => {
-      const start = mapOffset(s.start, text, edits, "start");
-      const end = mapOffset(s.end, text, edits, "end");
-      return start === undefined || end === undefined ? [] : [{ ...s, start, end }];
+      const mapped = mapFinding(s, text, edits);
+      return mapped ? [mapped] : [];
     });
     text = applied.text;
     diagnostics = next;
@@ -93,14 +99,21 @@ function fixesOf(diagnostics: readonly LintDiagnostic[], excluded: ReadonlySet<s
 
 /** The finding `d` of `text` is in `next` (the text after `edits`) again: same rule and message, its range carried through the edits. */
 function stillThere(d: LintDiagnostic, text: string, edits: readonly TextEdit[], next: readonly LintDiagnostic[]): boolean {
-  const start = mapOffset(d.start, text, edits, "start");
-  const end = mapOffset(d.end, text, edits, "end");
-  if (start === undefined || end === undefined) return false; // rewritten beyond recognition: the pass bound decides
-  return next.some((n) => sameFinding({ ruleId: d.ruleId, message: d.message, start, end }, n));
+  const mapped = mapFinding({ ruleId: d.ruleId, message: d.message, start: d.start, end: d.end, related: d.related }, text, edits);
+  return mapped !== undefined && next.some((n) => sameFinding(mapped, n)); // rewritten beyond recognition: the pass bound decides
+}
+
+/** The finding's ranges after `edits`; undefined when one of them was rewritten. */
+function mapFinding(s: Stuck, text: string, edits: readonly TextEdit[]): Stuck | undefined {
+  const spans = [s, ...s.related].map((span) => ({ start: mapOffset(span.start, text, edits, "start"), end: mapOffset(span.end, text, edits, "end") }));
+  if (spans.some((span) => span.start === undefined || span.end === undefined)) return undefined;
+  const [own, ...related] = spans as Span[];
+  return { ruleId: s.ruleId, message: s.message, ...own, related };
 }
 
 function sameFinding(s: Stuck, d: LintDiagnostic): boolean {
-  return d.ruleId === s.ruleId && d.start === s.start && d.end === s.end && d.message === s.message;
+  return d.ruleId === s.ruleId && d.start === s.start && d.end === s.end && d.message === s.message
+    && d.related.length === s.related.length && d.related.every((r, i) => r.start === s.related[i].start && r.end === s.related[i].end);
 }
 
 /**

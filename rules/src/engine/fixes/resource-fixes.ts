@@ -27,10 +27,17 @@ export function releaseBeforeExit(track: ResourceTrack, sourceFile: ts.SourceFil
   // Open only through a caught throw: the release belongs before that throw, where the binding is in scope.
   const exit = track.leak?.via?.kind === "throw" ? track.leak.via.node : track.leak?.node;
   if (!track.binding || !exit || !(ts.isReturnStatement(exit) || ts.isThrowStatement(exit))) return undefined;
+  // An exit the binding cannot see (a `return` after the `try` block that declares it) has no
+  // place for the release; a name declared twice in its scope has no one meaning for it.
+  const scope = bindingScope(track.binding);
+  if (!scope || !isInside(exit, scope) || isRedeclared(track.binding, scope)) return undefined;
   const release = earlyReleaseText(track, track.binding.text, exit);
   if (!release) return undefined;
   const text = sourceFile.text;
   const start = exit.getStart(sourceFile);
+  // A release before the exit may be on another path to it: released twice there (`cancel()` of a
+  // body already read rejects: the stream is locked), so only a suggestion.
+  if (track.releases.some((ref) => ref.getStart(sourceFile) < start && !leavesBefore(ref, exit))) release.safe = false;
   const parent = exit.parent;
   if (ts.isBlock(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent)) {
     const indent = indentationAt(text, start);
@@ -128,6 +135,39 @@ export function hoistToModule(declaration: ts.VariableDeclaration, facts: Facts,
     insertAt(at, `${declText}\n\n`),
     replaceRange(lineStart(text, statement.getStart(sourceFile)), lineEnd(text, statement.getEnd()), ""),
   ]);
+}
+
+/**
+ * `ref` sits in a branch that ends in its own `return` / `throw` (`if (!ok) { …cancel(); return; }`):
+ * it never reaches `exit` — unless `exit` is in the `catch` of a `try` around it (`json()` rejects
+ * after reading the body).
+ */
+function leavesBefore(ref: ts.Node, exit: ts.Node): boolean {
+  let leaves = false;
+  let node: ts.Node = ref;
+  for (; node.parent && !isInside(exit, node); node = node.parent) {
+    const last = ts.isBlock(node) ? node.statements[node.statements.length - 1] : node;
+    if (last && (ts.isReturnStatement(last) || ts.isThrowStatement(last))) leaves = true;
+  }
+  return leaves && !(ts.isTryStatement(node) && node.catchClause !== undefined && isInside(exit, node.catchClause));
+}
+
+/** The node whose code sees `binding`: the block of a `let` / `const`, the function of a `var` or a parameter. */
+function bindingScope(binding: ts.Identifier): ts.Node | undefined {
+  let declaration = binding.parent;
+  while (ts.isBindingElement(declaration) || ts.isObjectBindingPattern(declaration) || ts.isArrayBindingPattern(declaration)) declaration = declaration.parent; // `const { body } = …`
+  if (ts.isParameter(declaration)) return declaration.parent;
+  if (!ts.isVariableDeclaration(declaration) || !ts.isVariableDeclarationList(declaration.parent)) return undefined;
+  const list = declaration.parent;
+  if (!(list.flags & ts.NodeFlags.BlockScoped)) return enclosingFunction(list) ?? list.getSourceFile();
+  // `for (const x of …)` scopes to the loop; a statement's list to the block, case block or file around it.
+  return ts.isVariableStatement(list.parent) ? list.parent.parent : list.parent;
+}
+
+/** Another declaration of the binding's name directly in its scope (`const res` twice: the file does not load). */
+function isRedeclared(binding: ts.Identifier, scope: ts.Node): boolean {
+  const statements = ts.isBlock(scope) || ts.isSourceFile(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope) ? scope.statements : [];
+  return statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => d.name !== binding && ts.isIdentifier(d.name) && d.name.text === binding.text));
 }
 
 function declarationStatement(track: ResourceTrack): { statement: ts.VariableStatement; block: ts.Block } | undefined {
