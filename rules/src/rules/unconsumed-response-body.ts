@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Facts, type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, commandLinePackage, defineRule,
-  describeExit, enclosingFunction, isCandidateCall, leaksOnlyOnFailure, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, repetitionAt, runtime, trackResource,
+  describeExit, enclosingFunction, isCandidateCall, leaksOnlyOnFailure, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
 } from "../engine";
 
 type MessageId = "dropped" | "neverConsumed" | "leakPath" | "callbackNeverConsumed" | "callbackLeakPath";
@@ -58,7 +58,7 @@ export default defineRule<MessageId, Options>({
      * command-line package the process ends with the command: only a request that repeats within it
      * counts (a loop, per item, a poll, a server's handler), and a body left only on a failure path
      * counts only in code that repeats on its own (a handler of a long-running `dev` server). Elsewhere
-     * a body left only on a failure path counts where the request repeats, not in code that runs once.
+     * a body left only on a failure path counts unless the code is known to run once (`runsOnce`).
      */
     function worthReporting(call: ts.CallExpression, track: ResourceTrack): boolean {
       const failureOnly = track.outcome === "leak" && leaksOnlyOnFailure(track);
@@ -66,7 +66,7 @@ export default defineRule<MessageId, Options>({
         if (!repeatsPerItem(facts, call)) return false;
         return !failureOnly || servesRepeatedly(call);
       }
-      return !failureOnly || repetitionAt(facts, call) !== undefined;
+      return !failureOnly || !runsOnce(facts, call);
     }
 
     function check(call: ts.CallExpression, spec: ResourceSpec): void {

@@ -134,6 +134,25 @@ export function repeatsPerItem(facts: Facts, node: ts.Node, depth = 0): boolean 
   }
 }
 
+/**
+ * Positive evidence that the code at `node` runs once per process: module-level code, VS Code
+ * activation, code that runs while the page loads, and functions reached from those only through
+ * IIFEs, once-callbacks (`.then`, `whenReady`, `once`), functions called only at module level,
+ * once-guarded initialisers or (with types) functions whose every caller runs once. A loop on the
+ * way, or a callback of any other host (`createServerFn().handler(…)`, `router.post(…)`), is not once.
+ */
+export function runsOnce(facts: Facts, node: ts.Node): boolean {
+  if (whileDocumentLoads(node)) return true;
+  for (let at: ts.Node = node, fn = enclosingFunction(node); ; at = fn, fn = enclosingFunction(fn)) {
+    if (isInLoop(at)) return false;
+    if (!fn) return true;
+    if (facts.analysis(lifetimes).roleOf(fn) === "vscode-activate") return true;
+    if (isIife(fn) || isOnceCallback(fn)) continue;
+    if (callbackHost(fn)) return false;
+    return isCalledOnlyAtModuleLevel(facts, fn) || isOnceGuarded(facts, fn) || facts.analysis(programCalls)?.calledOnlyOnce(fn) === true;
+  }
+}
+
 /** The references that call `fn` in its file: by its name, or `this.m` for a method. */
 function callersOf(facts: Facts, fn: FunctionNode): ts.Expression[] {
   const name = declaredName(fn);
