@@ -11,7 +11,7 @@ import { applyFixes, isComponentFile, runLint, rules } from "leaklint";
 import { FIXTURES_DIR, listFixtureFiles } from "./lib/fixtures";
 import { ESLINTS, ESLINT_9, EXAMPLE, cliLines, eslintFor, eslintLines, javascriptFiles, typescriptFiles } from "./lib/eslint";
 
-const typedDirs = fs.readdirSync(FIXTURES_DIR).flatMap((rule) => fs.readdirSync(path.join(FIXTURES_DIR, rule))
+const typedDirs = fs.readdirSync(FIXTURES_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).flatMap(({ name: rule }) => fs.readdirSync(path.join(FIXTURES_DIR, rule))
   .map((entry) => path.join(FIXTURES_DIR, rule, entry))
   .filter((dir) => fs.existsSync(path.join(dir, "tsconfig.json"))));
 const isTyped = (file: string): boolean => typedDirs.some((dir) => file.startsWith(dir + path.sep));

@@ -80,7 +80,7 @@ describe("language server: editor parity", () => {
   });
 
   test("a file in node_modules and a .gitignore'd file get no diagnostics; the same text elsewhere does", async () => {
-    const leak = "setInterval(() => {}, 1000);\nexport {};\n";
+    const leak = "export function tick(): void { setInterval(() => {}, 1000); }\n";
     write(path.join(root, ".gitignore"), "generated/\n");
     const inModules = client.open(write(path.join(root, "node_modules", "dep", "index.ts"), leak));
     const ignored = client.open(write(path.join(root, "generated", "timers.ts"), leak));
@@ -94,11 +94,11 @@ describe("language server: editor parity", () => {
 
   test("Disable for this line adds the rule to the line's leaklint-disable-next-line directive instead of stacking a second one", async () => {
     const text = [
-      "export {};",
+      "export function tick(): void {",
       "",
       "  // leaklint-disable-next-line listener-not-removed -- the bus dies with the request",
       "  setInterval(() => {}, 10);",
-      "",
+      "}",
     ].join("\n");
     const document = client.open(write(path.join(root, "src", "timers", "directive.ts"), text));
     const [interval] = (await client.diagnosticsFor(document.uri, 1)).filter((d) => d.code === INTERVAL);
@@ -128,7 +128,7 @@ describe("language server: editor parity", () => {
   });
 
   test("hideSuppressedFindings leaves out what leaklint-suppressions.json suppresses", async () => {
-    const file = write(path.join(root, "src", "timers", "baseline.ts"), "setInterval(() => {}, 5);\nexport {};\n");
+    const file = write(path.join(root, "src", "timers", "baseline.ts"), "export function tick(): void { setInterval(() => {}, 5); }\n");
     write(path.join(root, "leaklint-suppressions.json"), JSON.stringify({ "src/timers/baseline.ts": { [INTERVAL]: { count: 1 } } }));
     const shown = client.open(file);
     assert.deepEqual((await client.diagnosticsFor(shown.uri, 1)).map((d) => [d.code, d.severity]), [[INTERVAL, 3]]);
@@ -189,7 +189,7 @@ describe("config lookup: the CLI and the server agree on a nested config", () =>
     root = copyExample("nested-config");
     write(path.join(root, "leaklint.config.json"), JSON.stringify({ rules: { [INTERVAL]: "off" } }));
     write(path.join(root, "src", "timers", "leaklint.config.json"), JSON.stringify({ rules: { [INTERVAL]: "info" } }));
-    write(path.join(root, "src", "outer.ts"), "setInterval(() => {}, 5);\nexport {};\n");
+    write(path.join(root, "src", "outer.ts"), "export function tick(): void { setInterval(() => {}, 5); }\n");
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 

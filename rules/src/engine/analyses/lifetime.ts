@@ -179,7 +179,8 @@ export class LifetimeAnalysis {
     const name = functionName(fn) ?? (ts.isBinaryExpression(parent) && ts.isPropertyAccessExpression(parent.left) ? parent.left.name.text : "");
     if (name === "activate" && fn.parameters.length > 0 && isExported(fn)) return "vscode-activate";
     if (/^use[A-Z]/.test(name)) return "react-hook";
-    if (/^[A-Z]/.test(name) && (this.sourceFile.languageVariant === ts.LanguageVariant.JSX || containsJsx(fn))) {
+    // A capitalised function in a JSX-capable file is a component, unless the file constructs it (`new Manager`): an ES5 constructor.
+    if (/^[A-Z]/.test(name) && (containsJsx(fn) || (this.sourceFile.languageVariant === ts.LanguageVariant.JSX && !isConstructedInFile(this.sourceFile, name)))) {
       return "react-component";
     }
     return "function";
@@ -276,6 +277,10 @@ function isExported(fn: FunctionNode): boolean {
   if (ts.isVariableDeclaration(parent)) return hasModifier(parent.parent.parent, ts.SyntaxKind.ExportKeyword);
   // exports.activate = function (context) { … } / module.exports = { activate }
   return ts.isBinaryExpression(parent) && /^(module\.)?exports\.activate$/.test(parent.left.getText());
+}
+
+function isConstructedInFile(sourceFile: ts.SourceFile, name: string): boolean {
+  return new RegExp(`\\bnew\\s+${name.replace(/\$/g, "\\$")}\\b`).test(sourceFile.text);
 }
 
 function containsJsx(fn: FunctionNode): boolean {

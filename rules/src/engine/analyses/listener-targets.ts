@@ -32,8 +32,21 @@ export function longLivedTarget(facts: Facts, target: ts.Expression, at: ts.Node
   return undefined;
 }
 
+/** Calls that make a new object by name: `spawn(…)`, `fork(…)`, `net.connect(…)`, `http.createServer(…)`. */
+const CREATING_CALL = /^(spawn|fork|exec|execFile|connect|create[A-Z]\w*)$/;
+
+/** `new X(…)`, or a call of a creating function (awaited or not). */
+function createsObject(expr: ts.Expression): boolean {
+  const value = ts.isAwaitExpression(expr) ? skipOuterExpressions(expr.expression) : expr;
+  if (ts.isNewExpression(value)) return true;
+  if (!ts.isCallExpression(value)) return false;
+  const callee = value.expression;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : "";
+  return CREATING_CALL.test(name);
+}
+
 /**
- * `win = new BrowserWindow(o); win.on("closed", …)`: a module-level variable that the
+ * `win = new BrowserWindow(o); win.on("closed", …)`, `child = spawn(cmd); child.on("exit", …)`: a module-level variable that the
  * same function has just pointed at a new object — the listener is on that new object,
  * which lives as long as the variable keeps it, not on a long-lived target. The
  * assignment must be a statement of a block that holds the registration, before it.
@@ -50,7 +63,7 @@ function isCreatedBefore(facts: Facts, root: ts.Expression, at: ts.Node): boolea
       if (!ts.isExpressionStatement(statement)) continue;
       const expr = statement.expression;
       if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(expr.left)
-        && facts.symbolAt(expr.left) === symbol && ts.isNewExpression(skipOuterExpressions(expr.right))) return true;
+        && facts.symbolAt(expr.left) === symbol && createsObject(skipOuterExpressions(expr.right))) return true;
     }
   }
   return false;

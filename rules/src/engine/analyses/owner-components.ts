@@ -19,8 +19,13 @@ const LIFECYCLE_HOOKS = new Set([
   "beforeCreate", "created", "beforeMount", "mounted", "beforeUpdate", "updated", "activated", "deactivated",
   "beforeDestroy", "destroyed", "beforeUnmount", "unmounted",
 ]);
-/** The component's teardown hooks, in order of preference for fixes (Vue 3 names, then Vue 2). */
-export const COMPONENT_TEARDOWNS = ["beforeUnmount", "unmounted", "beforeDestroy", "destroyed", "deactivated"];
+/**
+ * The component's teardown hooks, in order of preference for fixes (Vue 3 names, then Vue 2). `deactivated`
+ * (a kept-alive component) and vue-router's `beforeRouteLeave` (a route view the router leaves) are on the
+ * teardown path, but fixes never pick them.
+ */
+export const COMPONENT_TEARDOWNS = ["beforeUnmount", "unmounted", "beforeDestroy", "destroyed", "deactivated", "beforeRouteLeave"];
+const PATH_ONLY_TEARDOWNS = new Set(["deactivated", "beforeRouteLeave"]);
 /** Hooks and option groups whose functions run again during the component's life. */
 const REPEATING_HOOKS = new Set(["beforeUpdate", "updated", "activated", "deactivated"]);
 const OPTION_KEYS = new Set(["methods", "data", "computed", "watch", "props"]);
@@ -83,7 +88,7 @@ export function componentShape(object: ts.ObjectLiteralExpression): ComponentSha
     repeating.add(fn);
     if (!methods.has(key)) methods.set(key, fn);
   }
-  const teardownName = COMPONENT_TEARDOWNS.find((name) => name !== "deactivated" && methods.has(name));
+  const teardownName = COMPONENT_TEARDOWNS.find((name) => !PATH_ONLY_TEARDOWNS.has(name) && methods.has(name));
   const name = componentName(object, keys.get("name"));
   return { name, methods, repeating, teardown: teardownName ? { name: teardownName, fn: methods.get(teardownName)! } : undefined };
 }

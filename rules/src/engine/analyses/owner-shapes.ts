@@ -7,6 +7,7 @@ import { type FunctionNode, enclosingFunction, isFunctionNode, propertyNameText 
 import type { Facts } from "../core/facts";
 import type { PropertyAssignment } from "../core/syntax-index";
 import { TEARDOWN_METHODS } from "./lifetime";
+import { programCalls } from "./program-calls";
 
 /** `return { … }`, or `return server` where `const server = { … }` in the same body. */
 export function returnedObject(body: ts.Block, value: ts.Expression): ts.ObjectLiteralExpression | undefined {
@@ -132,11 +133,14 @@ export function innerFunctionOf(fn: FunctionNode, name: string): FunctionNode | 
 
 /**
  * `const monitor = new PerformanceMonitor(); export default monitor;`: the file's one instance of its
- * class, created by the module's top-level code. It lives as long as the process, so what its
- * constructor registers is registered once, whatever its teardown forgets.
+ * class, created by the module's top-level code — or, with a typed program, a class whose every
+ * construction in the program runs once (`new Cache()` in `activate()`). It lives as long as the
+ * process, so what its constructor registers is registered once, whatever its teardown forgets.
  */
 export function isModuleSingleton(facts: Facts, owner: { kind: string; node: ts.Node; name: string }): boolean {
   if (owner.kind !== "class" || !ts.isClassDeclaration(owner.node)) return false;
   const news = facts.identifiersNamed(owner.name).filter((id) => ts.isNewExpression(id.parent) && id.parent.expression === id);
-  return news.length === 1 && enclosingFunction(news[0]) === undefined;
+  if (news.length === 1 && enclosingFunction(news[0]) === undefined) return true;
+  // Across the program (typed tier): every construction runs once (`activate()`, the entry's top level).
+  return news.every((id) => enclosingFunction(id) === undefined) && facts.analysis(programCalls)?.constructedOnlyOnce(owner.node) === true;
 }

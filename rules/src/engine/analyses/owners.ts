@@ -183,7 +183,9 @@ export class OwnersAnalysis {
     const hooks = disposeHookCallbacks(this, owner);
     // Only an owner with a teardown has a teardown path: its best teardown method, or a
     // callback it hands to its own dispose hooks. The rest only widens that path.
-    if (!owner.teardown && !hooks.some((hook) => hook.own)) {
+    // A vue-router route view is left through its `beforeRouteLeave` guard: that is a teardown path too.
+    const leavesRoute = owner.kind === "component" && owner.methods.has("beforeRouteLeave");
+    if (!owner.teardown && !leavesRoute && !hooks.some((hook) => hook.own)) {
       this.teardownSets.set(owner, set);
       return set;
     }

@@ -43,6 +43,39 @@ export class ProgramCalls {
   }
 
   /**
+   * True when `classNode` is constructed in the program's own (non-test) files, and every `new C(…)` runs
+   * once (the top level, an IIFE, `main()` / `activate()`, `app.whenReady().then(…)`): one instance per
+   * process or extension host, which what it starts outlives by design.
+   */
+  constructedOnlyOnce(classNode: ts.ClassLikeDeclaration): boolean {
+    const sites = this.constructions(classNode);
+    return sites !== undefined && sites.length > 0 && sites.every(runsOnce);
+  }
+
+  /** The `new C(…)` expressions of `classNode` in the program's own non-test files; undefined when it cannot tell. */
+  private constructions(classNode: ts.ClassLikeDeclaration): ts.NewExpression[] | undefined {
+    const name = classNode.name;
+    if (!name) return undefined;
+    const checker = this.program.getTypeChecker();
+    const target = checker.getSymbolAtLocation(name);
+    if (!target) return undefined;
+    const found: ts.NewExpression[] = [];
+    for (const id of this.identifiersNamed(name.text)) {
+      if (id === name || this.isTestFile(id.getSourceFile())) continue;
+      let symbol = checker.getSymbolAtLocation(id);
+      if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+      if (symbol !== target) continue;
+      if (ts.findAncestor(id, (n) => ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;
+      if (ts.isNewExpression(id.parent) && id.parent.expression === id) found.push(id.parent);
+      // Handed on (a subclass's `extends`, a registry, a factory): instances may be made anywhere.
+      else if (!ts.isTypeReferenceNode(id.parent) && !ts.isExpressionWithTypeArguments(id.parent) && !ts.isTypeQueryNode(id.parent)
+        && !(ts.isPropertyAccessExpression(id.parent) && id.parent.expression === id)) return undefined;
+      else if (ts.isExpressionWithTypeArguments(id.parent)) return undefined;
+    }
+    return found;
+  }
+
+  /**
    * True when every `new C(…)` of `classNode` in the program's own (non-test) files — at least one — is a
    * creator's constructor keeping the instance in its own field (`this.loadingScreen = new LoadingScreen(this.win)`)
    * and passing, at parameter `index`, something the creator itself holds (`this`, `this.win`). Then each instance
@@ -106,7 +139,7 @@ function isThisMember(expr: ts.Expression): boolean {
 }
 
 /** The call runs once: at the top level, in an IIFE, in a run-once function, or in a one-shot `.then()` callback. */
-function runsOnce(call: ts.CallExpression): boolean {
+function runsOnce(call: ts.CallExpression | ts.NewExpression): boolean {
   for (let fn = enclosingFunction(call); fn; fn = enclosingFunction(fn)) {
     if (isIife(fn) || isOnceThen(fn)) continue;
     const name = functionName(fn);

@@ -7,7 +7,7 @@
 // passed to `.then()` or `server.listen()` at module level runs once, one passed to
 // `.on()` or `setInterval()` runs each time the event fires.
 import ts from "typescript";
-import { type FunctionNode, callbackHost, calleeMemberName, declaredName, enclosingFunction, functionName, isExportedDeclaration, isIife, isInLoop } from "../core/ast";
+import { type FunctionNode, callbackHost, calleeMemberName, declaredName, enclosingFunction, functionName, isExportedDeclaration, isIife, isInLoop, isInside } from "../core/ast";
 import { isOnceGuarded, whileDocumentLoads } from "./once-guards";
 import type { Facts } from "../core/facts";
 import { MOUNT_METHODS, TEARDOWN_METHODS, isRouteRegistration, lifetimes, looksLikeRequestHandler } from "./lifetime";
@@ -79,6 +79,7 @@ export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOpt
         }
         if (isCalledOnlyAtModuleLevel(facts, fn) || isOnceGuarded(facts, fn) || facts.analysis(programCalls)?.calledOnlyOnce(fn)) return undefined;
         if (strict) return throughCallers(facts, fn, options, depth);
+        if (isCalledOnlyFromOnceCode(facts, fn, options, depth)) return undefined;
         const name = functionName(fn);
         return { fn, when: name ? `\`${name}()\` is called` : "this function is called" };
       }
@@ -257,7 +258,24 @@ function isCalledOnlyAtModuleLevel(facts: Facts, fn: FunctionNode): boolean {
   if (!name || isExportedDeclaration(fn)) return false;
   const refs = facts.referencesTo(name);
   if (refs.length === 0) return false;
-  return refs.every((ref) => ts.isCallExpression(ref.parent) && ref.parent.expression === ref && runsAtLoad(facts, ref));
+  return refs.every((ref) => isDirectCall(ref) && runsAtLoad(facts, ref));
+}
+
+/** `f(…)` or `new F(…)` / `new F` with `ref` as the callee. */
+function isDirectCall(ref: ts.Node): boolean {
+  return (ts.isCallExpression(ref.parent) || ts.isNewExpression(ref.parent)) && ref.parent.expression === ref;
+}
+
+/**
+ * A file-local function whose every reference is a direct call from code that itself runs once
+ * (`renderHeader()` at the top level calls `updateClock()`): it runs once too.
+ */
+function isCalledOnlyFromOnceCode(facts: Facts, fn: FunctionNode, options: RepetitionOptions, depth: number): boolean {
+  const name = declaredName(fn);
+  if (!name || isExportedDeclaration(fn) || depth >= MAX_CALL_DEPTH) return false;
+  const refs = facts.referencesTo(name);
+  return refs.length > 0 && refs.every((ref) => isDirectCall(ref) && !isInside(ref, fn)
+    && repetitionAt(facts, ref.parent, options, depth + 1) === undefined && !isInLoop(ref));
 }
 
 function runsAtLoad(facts: Facts, node: ts.Node): boolean {

@@ -12,7 +12,7 @@ import type { Facts } from "../core/facts";
 import { type LeakPath, flow } from "./flow";
 import { findTeardown } from "./lifetime";
 import { leakRearmsEntryGuard } from "./refill-guard";
-import { isConfiguringCall, isInsideThrewGuard, isLivenessProbe, touchesOrAwaits } from "./throwing";
+import { isConfiguringCall, isInsideThrewGuard, isLivenessProbe, isOpeningCall, touchesOrAwaits } from "./throwing";
 import { classifyReference, outerReference } from "./ownership";
 import { type ResourceSpec, callbackArgument, deliveryOf } from "../apis/resources";
 import type { UseKind } from "./flow";
@@ -202,7 +202,7 @@ function followBinding(facts: Facts, base: TrackBase, binding: ts.Identifier, re
   const releases = refs.filter((r) => classifyUse(facts, r, base.spec) !== "use");
   if (releases.length === 0) return { ...base, binding, refs, releases, outcome: "never" };
   const uses = new Set<ts.Node>(refs.filter((r) => !releases.includes(r) && !isListenerCall(r)));
-  const mayThrow = (node: ts.Node) => touchesOrAwaits(node, uses) && !isLivenessProbe(node, uses) && !isConfiguringCall(node, uses);
+  const mayThrow = (node: ts.Node) => touchesOrAwaits(node, uses) && !isLivenessProbe(node, uses) && !isConfiguringCall(node, uses) && !isOpeningCall(node, uses);
   // `finally { if (threw) close(fd) }` with `threw = false` ending the try releases on a throw only: the normal path needs its own.
   const onThrowOnly = releases.filter((r) => isInsideThrewGuard(r, base.scope));
   let leak = onThrowOnly.length === 0 ? undefined : facts.analysis(flow).leakPath({

@@ -95,6 +95,17 @@ export function isConfiguringCall(node: ts.Node, uses: ReadonlySet<ts.Node>): bo
 }
 
 /**
+ * `await client.connect()`: the resource's own opening call. When it throws, the connection never
+ * opened (the driver closes the half-open socket), so there is nothing to release on that edge.
+ */
+export function isOpeningCall(node: ts.Node, uses: ReadonlySet<ts.Node>): boolean {
+  if (!ts.isExpressionStatement(node)) return false;
+  const expr = ts.isAwaitExpression(node.expression) ? node.expression.expression : node.expression;
+  if (!ts.isCallExpression(expr) || !ts.isPropertyAccessExpression(expr.expression) || !uses.has(expr.expression.expression)) return false;
+  return /^(connect|open)$/.test(expr.expression.name.text) && !expr.arguments.some((arg) => touchesOrAwaits(arg, uses));
+}
+
+/**
  * `if (threw && fd) closeSync(fd)` in the `finally` of a `try` whose last statement is `threw = false`:
  * the condition holds only when the try block threw, so the release runs on the exception path alone.
  */
