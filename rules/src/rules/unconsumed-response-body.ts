@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Facts, type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, commandLinePackage, defineRule,
-  describeExit, enclosingFunction, isCandidateCall, leaksOnlyOnFailure, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
+  describeExit, enclosingFunction, exitsProcessAfter, isCandidateCall, leaksOnlyOnFailure, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
 } from "../engine";
 
 type MessageId = "dropped" | "neverConsumed" | "leakPath" | "callbackNeverConsumed" | "callbackLeakPath";
@@ -61,6 +61,7 @@ export default defineRule<MessageId, Options>({
      * a body left only on a failure path counts unless the code is known to run once (`runsOnce`).
      */
     function worthReporting(call: ts.CallExpression, track: ResourceTrack): boolean {
+      if (exitsProcessAfter(call)) return false; // `await fetch(…); process.exit()`: the process ends with it
       const failureOnly = track.outcome === "leak" && leaksOnlyOnFailure(track);
       if (context.use(commandLinePackage)) {
         if (!repeatsPerItem(facts, call)) return false;

@@ -7,7 +7,7 @@
 // passed to `.then()` or `server.listen()` at module level runs once, one passed to
 // `.on()` or `setInterval()` runs each time the event fires.
 import ts from "typescript";
-import { type FunctionNode, callbackHost, calleeMemberName, declaredName, enclosingFunction, functionName, isExportedDeclaration, isIife, isInLoop, isInside } from "../core/ast";
+import { type FunctionNode, callbackHost, calleeMemberName, declaredName, enclosingFunction, functionName, isExportedDeclaration, isFunctionNode, isIife, isInLoop, isInside } from "../core/ast";
 import { isOnceGuarded, whileDocumentLoads } from "./once-guards";
 import type { Facts } from "../core/facts";
 import { MOUNT_METHODS, TEARDOWN_METHODS, isRouteRegistration, lifetimes, looksLikeRequestHandler } from "./lifetime";
@@ -152,6 +152,23 @@ export function runsOnce(facts: Facts, node: ts.Node): boolean {
     if (callbackHost(fn)) return false;
     return isCalledOnlyAtModuleLevel(facts, fn) || isOnceGuarded(facts, fn) || facts.analysis(programCalls)?.calledOnlyOnce(fn) === true;
   }
+}
+
+/**
+ * `await fetch(…); process.exit()`: the function holding `node` (or the module's top level) ends the
+ * process after it — a detached child that sends one event, a command's last step. What it held ends
+ * with the process. Nested functions' exits do not count.
+ */
+export function exitsProcessAfter(node: ts.Node): boolean {
+  const scope = enclosingFunction(node)?.body ?? node.getSourceFile();
+  let found = false;
+  const visit = (child: ts.Node): void => {
+    if (found || isFunctionNode(child) || ts.isClassLike(child)) return;
+    if (ts.isCallExpression(child) && child.pos >= node.end && /^(globalThis\.)?process\.exit$/.test(child.expression.getText())) found = true;
+    else ts.forEachChild(child, visit);
+  };
+  if (scope) ts.forEachChild(scope, visit);
+  return found;
 }
 
 /** The references that call `fn` in its file: by its name, or `this.m` for a method. */
