@@ -20,8 +20,16 @@
 //   storm       40,000 didChange events on one typed document in bursts of 20, every tenth
 //               burst adding or removing one of the 12 imports: didChange→publish latency
 //               per burst (p50/p95/max) and heap at the start and the end
+//   project     with --project DIR --open FILE (a real typed project with its dependencies
+//               installed, e.g. mikro-orm's packages/postgresql): a fresh server opens FILE,
+//               time to its first diagnostics, the program's files and lines, then 100 edits
+//               in the middle of FILE (median/p95)
 //
-// `node --expose-gc bench/server.js [--only huge,imports,storm,latency,heap]`
+// Latency and project edits are quick lints (a quick result first, then the exact one when it
+// differs): `--exact` measures exact lints only (initialization option quickLint: false).
+// The quick lints run and the quick results the exact lint changed are printed (leaklint/stats).
+//
+// `node --expose-gc bench/server.js [--only huge,imports,storm,latency,heap,project] [--exact] [--project DIR --open FILE]`
 // Runs the compiled server (npm run build first; `npm run bench:server` does).
 "use strict";
 const fs = require("node:fs");
@@ -33,12 +41,21 @@ const ONLY = (() => {
   return at > 0 ? new Set(process.argv[at + 1].split(",")) : undefined;
 })();
 const wanted = (part) => !ONLY || ONLY.has(part);
+const option = (name) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const EXACT = process.argv.includes("--exact");
+const PROJECT_EDITS = 100;
 const PACKAGES = ["express", "koa", "pg", "react", "fastify", "vscode", "node:fs", "node:http", "node:events", "node:stream", "node:net", "node:child_process"];
 const STORM_EVENTS = 40_000;
 const STORM_BURST = 20;
 const EDITS = 200;
+/** Typing: one keystroke every this many ms; at 400 ms the exact lint confirming each quick one (after a 250 ms pause) runs between keystrokes. */
+const TYPING_GAPS_MS = [150, 400];
+const TYPED_EDITS = 40;
 const CODE_ACTIONS = 50;
-const HEAP_EVENTS = 10_000;
+const HEAP_EVENTS = Number(process.env.HEAP_EVENTS ?? 10_000);
 const BURST = 10;
 
 function block(i) {
@@ -93,6 +110,29 @@ function editPosition(text) {
     if (column >= 0) return { line, character: column + "item * ".length };
   }
   throw new Error("no edit position");
+}
+
+/** didChange→publish while typing: one edit every `gapMs`, after the previous one's diagnostics. */
+async function measureTyping(client, file, gapMs) {
+  const text = fs.readFileSync(file, "utf8");
+  // The file was open before (versions start at 1 again): wait for publications from now on only.
+  const published = (uri, version, from) => client.waitFor("textDocument/publishDiagnostics", (p) => p.uri === uri && p.version === version, from);
+  let from = client.notifications.length;
+  const document = client.open(file, text);
+  await published(document.uri, 1, from);
+  const at = editPosition(text);
+  const times = [];
+  for (let i = 0; i < TYPED_EDITS; i++) {
+    const range = { start: at, end: { line: at.line, character: at.character + 1 } };
+    const start = performance.now();
+    from = client.notifications.length;
+    const next = client.change(document.uri, [{ range, newText: String((i % 9) + 1) }]);
+    await published(document.uri, next.version, from);
+    times.push(performance.now() - start);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, gapMs - (performance.now() - start))));
+  }
+  client.close(document.uri);
+  return { median: quantile(times, 0.5), p95: quantile(times, 0.95) };
 }
 
 async function measureLatency(client, file) {
@@ -242,6 +282,37 @@ async function measureStorm(client, file) {
   return { start, end, heaps, p50: quantile(times, 0.5), p95: quantile(times, 0.95), max: Math.max(...times), bursts: times.length };
 }
 
+/** A fresh server on a real typed project: open → first diagnostics, then edits in the middle of the file. */
+async function benchProject(dir, relative) {
+  const file = path.resolve(dir, relative);
+  const client = await TestClient.start({ root: dir, initializationOptions: { debounceMs: 0, quickLint: !EXACT }, execArgv: ["--expose-gc"] });
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    const document = client.open(file, text);
+    const opened = performance.now();
+    const first = await client.diagnosticsFor(document.uri, 1);
+    const openMs = performance.now() - opened;
+    const stats = await client.connection.sendRequest("leaklint/stats");
+    const lines = text.split("\n");
+    const line = Math.floor(lines.length / 2);
+    const at = { line, character: 0 };
+    const times = [];
+    for (let i = 0; i < PROJECT_EDITS; i++) {
+      // Type a comment at the start of the middle line, and remove it again.
+      const edit = i % 2 === 0 ? { range: { start: at, end: at }, newText: "//" } : { range: { start: at, end: { line, character: 2 } }, newText: "" };
+      const start = performance.now();
+      const next = client.change(document.uri, [edit]);
+      await client.diagnosticsFor(document.uri, next.version);
+      times.push(performance.now() - start);
+    }
+    const after = await client.connection.sendRequest("leaklint/stats");
+    console.log(`\nproject ${dir}: ${relative} (${lines.length} lines; the program holds ${stats.sourceFiles} parsed files)`);
+    console.log(`  open → first diagnostics ${ms(openMs)} (${first.length} diagnostics); ${PROJECT_EDITS} edits: didChange→publish median ${ms(quantile(times, 0.5))}, p95 ${ms(quantile(times, 0.95))}; quick lints ${after.quick}, corrected ${after.corrected}; heap ${mb(after.heapUsed)}`);
+  } finally {
+    await client.stop();
+  }
+}
+
 async function main() {
   const root = path.join(REPO, "test", ".tmp", `bench-server-${process.pid}`);
   fs.mkdirSync(path.join(root, "src"), { recursive: true });
@@ -255,7 +326,7 @@ async function main() {
   fs.writeFileSync(file("heap.ts"), generate(2000));
   fs.writeFileSync(file("imports.ts"), generate(200));
   fs.writeFileSync(file("storm.ts"), generate(400));
-  const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0 }, execArgv: ["--expose-gc"] });
+  const client = await TestClient.start({ root, initializationOptions: { debounceMs: 0, quickLint: !EXACT }, execArgv: ["--expose-gc"] });
   try {
     console.log(`leaklint server benchmark (node ${process.version}, typed project)\n`);
     if (wanted("latency")) {
@@ -265,6 +336,14 @@ async function main() {
         const r = await measureLatency(client, file(`file-${lines}.ts`));
         console.log(`${String(r.lines).padStart(6)} lines  ${ms(r.openMs).padStart(10)}   ${ms(r.median).padStart(22)}   ${ms(r.p95).padStart(8)}   ${ms(r.actionMedian).padStart(17)}   ${ms(r.actionP95).padStart(7)}   ${String(r.diagnostics).padStart(11)}   (${ms(r.programMean)} + ${ms(r.lintMean)})`);
       }
+      for (const gap of TYPING_GAPS_MS) {
+        for (const lines of [2000, 10000]) {
+          const r = await measureTyping(client, file(`file-${lines}.ts`), gap);
+          console.log(`typing (${TYPED_EDITS} edits, one every ${gap} ms), ${lines} lines: didChange→publish median ${ms(r.median)}, p95 ${ms(r.p95)}`);
+        }
+      }
+      const stats = await client.connection.sendRequest("leaklint/stats");
+      console.log(`${EXACT ? "exact lints only" : `quick lints: ${stats.quick}, quick results the exact lint changed: ${stats.corrected}`} (of ${stats.analyses} analyses)`);
     }
     if (wanted("heap")) {
       const heaps = await measureHeap(client, file("heap.ts"));
@@ -280,6 +359,7 @@ async function main() {
       const r = await measureImports(client, file("imports.ts"));
       console.log(`\nimports: heap ${mb(r.start)} → ${mb(r.loaded)} with ${PACKAGES.length} packages imported → ${mb(r.end)} after removing them (${((r.end / r.start - 1) * 100).toFixed(1)}% of the start)`);
     }
+    if (wanted("project") && option("--project")) await benchProject(option("--project"), option("--open"));
     if (wanted("storm")) {
       const r = await measureStorm(client, file("storm.ts"));
       console.log(`\nstorm: ${STORM_EVENTS} didChange events in ${r.bursts} bursts, imports added and removed: burst→publish p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, max ${ms(r.max)}; heap ${mb(r.start)} → ${mb(r.end)} (${((r.end / r.start - 1) * 100).toFixed(1)}%; every 10,000 events: ${r.heaps.map(mb).join(", ")})`);

@@ -7,18 +7,30 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
-import type ts from "typescript";
-import { createLintUnits, groupByProject, partitionWork, unitFiles } from "leaklint";
+import v8 from "node:v8";
+import vm from "node:vm";
+import ts from "typescript";
+import { type ProjectGroup, createLintUnits, groupByProject, groupProjects, partitionWork, unitFiles } from "leaklint";
 import { FIXTURES_DIR, REPO_ROOT } from "./lib/fixtures";
-import { type CliRun, runLeaklint } from "./lib/cli-run";
-import { LEAKY, STREAM_LEAK, serverListener, typedProjects } from "./lib/scratch";
+import { BIN, type CliRun, runLeaklint } from "./lib/cli-run";
+import { CLEAN, LEAKY, STREAM_LEAK, serverListener, typedProjects } from "./lib/scratch";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "leaky-service");
 const TSCONFIG = JSON.stringify({
   compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext", skipLibCheck: true, noEmit: true },
   include: ["src"],
 });
+/** A full garbage collection (node:test runs files without --expose-gc). */
+const collectGarbage = (): void => {
+  v8.setFlagsFromString("--expose-gc");
+  (vm.runInNewContext("gc") as () => void)();
+};
+const tsconfigWith = (options: Record<string, unknown>): string => {
+  const base = JSON.parse(TSCONFIG) as { compilerOptions: Record<string, unknown> };
+  return JSON.stringify({ ...base, compilerOptions: { ...base.compilerOptions, ...options } });
+};
 /** Package a's type that package b's finding depends on: a server (from `@types/node`), so `srv.on("upgrade")` per request leaks. */
 const SERVER_HOST = `import http from "node:http";\nexport type Host = ReturnType<typeof http.createServer>;\n`;
 const PLAIN_HOST = `export type Host = { on(event: string, listener: () => void): void };\n`;
@@ -44,7 +56,13 @@ const fromCache = (run: CliRun): number => Number(/files from cache\s+(\d+)/.exe
 
 describe("speed and scale", () => {
   test("the programs of one run share parsed files: a package's program reads its dependency's source and the lib files once", () => {
-    const dir = monorepo();
+    // b checks exact optional properties: its own program (other options), the same parse.
+    const dir = project({
+      "packages/a/tsconfig.json": TSCONFIG,
+      "packages/a/src/lib.ts": SERVER_HOST,
+      "packages/b/tsconfig.json": tsconfigWith({ exactOptionalPropertyTypes: true }),
+      "packages/b/src/server.ts": USES_HOST,
+    });
     const files = ["packages/a/src/lib.ts", "packages/b/src/server.ts"].map((f) => path.join(dir, f));
     const programs: ts.Program[] = [];
     for (const unit of createLintUnits(files)) for (const _ of unitFiles(unit, (program) => programs.push(program)));
@@ -56,7 +74,64 @@ describe("speed and scale", () => {
     const libFile = a.getSourceFiles().find((f) => a.isSourceFileDefaultLibrary(f))!;
     assert.equal(b.getSourceFile(libFile.fileName), libFile);
     // Shared, yet each program types its own files: b's finding needs a's server type.
-    assert.deepEqual(findings(runLeaklint(dir, ["-f", "json"])), ["server.ts:4:listener-not-removed", "poll.js:3:uncleared-interval"]);
+    assert.deepEqual(findings(runLeaklint(dir, ["-f", "json"])), ["server.ts:4:listener-not-removed"]);
+  });
+
+  test("a program, and the files only it used, are let go once its files are linted: a run holds one program's memory", async () => {
+    const dir = project({
+      "packages/a/tsconfig.json": TSCONFIG,
+      "packages/a/src/lib.ts": SERVER_HOST,
+      "packages/b/tsconfig.json": tsconfigWith({ exactOptionalPropertyTypes: true }),
+      "packages/b/src/other.ts": CLEAN,
+    });
+    const units = createLintUnits(["packages/a/src/lib.ts", "packages/b/src/other.ts"].map((f) => path.join(dir, f)));
+    assert.equal(units.length, 2);
+    // Linted in a plain function: a suspended async frame could keep its loop's last values alive.
+    const lint = (): { program?: WeakRef<ts.Program>; onlyA?: WeakRef<ts.SourceFile> } => {
+      const refs: { program?: WeakRef<ts.Program>; onlyA?: WeakRef<ts.SourceFile> } = {};
+      for (const item of unitFiles(units[0], (built) => (refs.program = new WeakRef(built)))) refs.onlyA = new WeakRef(item.sourceFile);
+      for (const _ of unitFiles(units[1]));
+      return refs;
+    };
+    const { program, onlyA } = lint();
+    await new Promise((resolve) => setImmediate(resolve)); // a WeakRef made in this turn holds its target until the turn ends
+    collectGarbage();
+    assert.equal(program?.deref(), undefined, "a's program is released");
+    assert.equal(onlyA?.deref(), undefined, "a's own source file is released once b's program is built");
+  });
+
+  test("projects whose tsconfigs differ only in their files share one program; each file keeps its tsconfig and the findings of its project alone", () => {
+    const dir = monorepo();
+    const files = ["packages/a/src/lib.ts", "packages/b/src/server.ts"].map((f) => path.join(dir, f));
+    const units = createLintUnits(files);
+    assert.deepEqual(units.map((u) => path.relative(dir, u.tsconfig!)), ["packages/a/tsconfig.json", "packages/b/tsconfig.json"]);
+    const programs = new Set<ts.Program>();
+    for (const unit of units) for (const _ of unitFiles(unit, (program) => programs.add(program)));
+    assert.equal(programs.size, 1);
+    const whole = runLeaklint(dir, ["-f", "json", "--debug"]);
+    assert.match(whole.stderr, /packages\/b\/src\/server\.ts: typed with packages\/b\/tsconfig\.json/);
+    const alone = ["a", "b"].flatMap((p) => findings(runLeaklint(dir, ["-f", "json", "-p", `packages/${p}/tsconfig.json`, `packages/${p}`])));
+    assert.deepEqual(findings(whole).filter((f) => !f.startsWith("poll.js")), alone);
+    assert.deepEqual(alone, ["server.ts:4:listener-not-removed"]);
+  });
+
+  test("projects are grouped only with equal options, without project references, and up to a size", () => {
+    const dir = project({
+      "a/tsconfig.json": TSCONFIG, "a/src/x.ts": CLEAN,
+      "b/tsconfig.json": TSCONFIG, "b/src/x.ts": CLEAN,
+      "c/tsconfig.json": tsconfigWith({ lib: ["ES2022", "DOM"] }), "c/src/x.ts": CLEAN,
+      "d/tsconfig.json": JSON.stringify({ ...JSON.parse(TSCONFIG), references: [{ path: "../a" }] }), "d/src/x.ts": CLEAN,
+      "e/tsconfig.json": TSCONFIG, "e/src/x.ts": CLEAN,
+    });
+    const projects = ["a", "b", "c", "d", "e"].map((p) => {
+      const tsconfig = path.join(dir, p, "tsconfig.json");
+      return { tsconfig, parsed: ts.getParsedCommandLineOfConfigFile(tsconfig, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })! };
+    });
+    const names = (groups: ProjectGroup[]): string[][] => groups.map((g) => g.projects.map((p) => path.basename(path.dirname(p.tsconfig))));
+    assert.deepEqual(names(groupProjects(projects)), [["a", "b", "e"], ["c"], ["d"]]);
+    assert.deepEqual(groupProjects(projects)[0].rootNames.map((f) => path.relative(dir, f)), ["a/src/x.ts", "b/src/x.ts", "e/src/x.ts"]);
+    // Two roots' worth of bytes: a third starts a new group.
+    assert.deepEqual(names(groupProjects(projects, CLEAN.length * 2)), [["a", "b"], ["c"], ["d"], ["e"]]);
   });
 
   test("--concurrency prints the same JSON and SARIF, byte for byte, as a single-threaded run: fixtures, example, a typed monorepo", () => {
@@ -195,5 +270,26 @@ describe("speed and scale", () => {
       const output = args[args.indexOf("--output-file") + 1];
       assert.equal(fs.readFileSync(path.join(dir, output), "utf8"), runLeaklint(dir, ["-f", format]).stdout, `merge ${args.join(" ")}`);
     }
+  });
+
+  test("progress is shown on stderr when it is a terminal, whatever the format and wherever the report goes; never in a pipe or under CI", () => {
+    const dir = project(Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`src/m${String(i).padStart(3, "0")}.ts`, CLEAN])));
+    const { CI: _ci, ...env } = process.env;
+    // `script` runs the command on a pseudo-terminal and copies what it writes there to its stdout.
+    const onTerminal = (command: string): string => {
+      const run = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: dir, encoding: "utf8", env });
+      assert.equal(run.status, 0, run.stderr);
+      return run.stdout;
+    };
+    const lint = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} -f json`;
+    assert.match(onTerminal(`${lint} -o out.json`), /leaklint: 300\/300 files\r?\n/);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")), []);
+    // stdout to a file, stderr on the terminal: the report stays clean JSON.
+    assert.match(onTerminal(`${lint} > piped.json`), /leaklint: 300\/300 files/);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, "piped.json"), "utf8")), []);
+    const piped = spawnSync(process.execPath, [BIN, "-f", "json"], { cwd: dir, encoding: "utf8", env });
+    assert.equal(piped.status, 0, piped.stderr);
+    assert.doesNotMatch(piped.stderr, /files/);
+    assert.doesNotMatch(onTerminal(`CI=true ${lint} -o ci.json`), /files/);
   });
 });

@@ -5,12 +5,12 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  ENGINE_RULES, type LintDiagnostic, RULE_DOCS_DIR, SUPPRESSIONS_FILE, engineDiagnostic, fixFile, isLintable, lintSteps, mapToComponent, ruleDocumentation,
+  ENGINE_RULES, type LintDiagnostic, LintMemo, RULE_DOCS_DIR, SUPPRESSIONS_FILE, engineDiagnostic, fixFile, isLintable, lintSteps, mapToComponent, ruleDocumentation,
 } from "leaklint";
 import { type Diagnostic, DiagnosticSeverity, type TextEdit } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type ts from "typescript";
-import { type Budget, Exclusive, runInSlices } from "./budget";
+import { type Budget, Exclusive, SHORT_SLICE_MS, runInSlices } from "./budget";
 import { asSuppressed, fileLevelDiagnostic, toLspDiagnostic } from "./convert";
 import { singleEdit } from "./fix-all";
 import type { DocumentLinter } from "./linting";
@@ -29,7 +29,15 @@ const EXTENSION_OF_LANGUAGE: Record<string, string> = {
 export interface AnalysisResult {
   diagnostics: Diagnostic[];
   status: StatusParams;
+  /** A quick lint took findings of statements the edit did not touch from the last lint: an exact one should follow. */
+  quick?: boolean;
 }
+
+/**
+ * "quick": after an edit, re-visit only what it can affect (engine core/incremental.ts); "exact": the whole
+ * file; "confirm": the exact lint after a quick one, in shorter slices (the next keystroke makes it stale).
+ */
+export type AnalysisMode = "quick" | "exact" | "confirm";
 
 export const SKIPPED = "analysis-skipped";
 
@@ -38,8 +46,10 @@ const CONVERSIONS_PER_STEP = 2000;
 
 export class Analyzer {
   /** Running totals for `leaklint/stats` (benchmarks). */
-  readonly totals = { analyses: 0, programMs: 0, lintMs: 0, skipped: 0, stale: 0 };
+  readonly totals = { analyses: 0, programMs: 0, lintMs: 0, skipped: 0, stale: 0, quick: 0 };
   private readonly exclusive = new Exclusive();
+  /** The last lint of each open document, per statement, for quick lints. */
+  private readonly memos = new Map<string, LintMemo>();
 
   constructor(
     private readonly projects: ProjectHost,
@@ -69,6 +79,7 @@ export class Analyzer {
   }
 
   close(document: TextDocument): void {
+    this.memos.delete(document.uri);
     this.projects.close(this.fileNameOf(document));
   }
 
@@ -76,7 +87,8 @@ export class Analyzer {
    * The document's diagnostics and status, or undefined when the analysis went stale
    * (`isCurrent()` turned false, or a newer analysis of the document started).
    */
-  analyze(document: TextDocument, settings: LeaklintSettings, folder: string | undefined, isCurrent: () => boolean): Promise<AnalysisResult | undefined> {
+  analyze(document: TextDocument, settings: LeaklintSettings, folder: string | undefined, isCurrent: () => boolean, mode: AnalysisMode = "exact",
+  ): Promise<AnalysisResult | undefined> {
     return this.exclusive.run(document.uri, async (stopped) => {
       const current = (): boolean => !stopped() && isCurrent();
       if (!current()) return this.stale();
@@ -85,7 +97,8 @@ export class Analyzer {
       if (tooLarge) return this.skipped(document, tooLarge, restricted);
       try {
         const started = performance.now();
-        const outcome = await runInSlices(this.analysisSteps(document, settings, folder, restricted), this.budget.analysisMs, current);
+        const outcome = await runInSlices(this.analysisSteps(document, settings, folder, restricted, mode), this.budget.analysisMs, current,
+          mode === "confirm" ? SHORT_SLICE_MS : undefined);
         if (outcome.kind === "stale") return this.stale();
         if (outcome.kind === "over-budget") {
           return this.skipped(document, `its analysis took longer than its ${this.budget.analysisMs} ms budget`, restricted);
@@ -106,7 +119,8 @@ export class Analyzer {
     });
   }
 
-  private *analysisSteps(document: TextDocument, settings: LeaklintSettings, folder: string | undefined, restricted: boolean): Generator<void, AnalysisResult> {
+  private *analysisSteps(document: TextDocument, settings: LeaklintSettings, folder: string | undefined, restricted: boolean, mode: AnalysisMode,
+  ): Generator<void, AnalysisResult> {
     const started = performance.now();
     this.sync(document);
     const fileName = this.fileNameOf(document);
@@ -121,14 +135,20 @@ export class Analyzer {
     yield;
     const workspace = this.linter.workspaceEngine(folder, settings);
     let found: LintDiagnostic[];
+    let quick = false;
     if (workspace && folder) {
       // The workspace's own leaklint (engines.ts), in one step, on this program when its TypeScript built it.
       const result = workspace.lint(fileName, document.getText(), target.types?.program, settings, folder);
       found = result.diagnostics;
       configError = result.configError;
     } else {
-      const options = this.linter.lintOptions(config, settings, target.sourceFile.fileName);
+      let memo = this.memos.get(document.uri);
+      if (!memo) this.memos.set(document.uri, (memo = new LintMemo()));
+      const taken = memo.quick;
+      const incremental = { memo, exact: mode !== "quick", context: this.projects.contextOf(fileName, target) };
+      const options = { ...this.linter.lintOptions(config, settings, target.sourceFile.fileName), incremental };
       found = mapToComponent(target.sourceFile, yield* lintSteps(target.sourceFile, target.types, options));
+      quick = memo.quick > taken;
       if (target.rebuilt?.()) {
         // The checker failed on some file of the project and the program was rebuilt without it: once more, on the new program.
         target = this.projects.targetFor(fileName);
@@ -154,7 +174,8 @@ export class Analyzer {
       diagnostics.unshift(fileLevelDiagnostic("config-error", `leaklint config ignored (linted with the defaults): ${configError}`,
         DiagnosticSeverity.Warning));
     }
-    return { diagnostics, status: statusOf(document.uri, found, configError, restricted) };
+    if (quick) this.totals.quick++;
+    return { diagnostics, status: statusOf(document.uri, found, configError, restricted), quick };
   }
 
   /** Why the document is over the size budget, if it is. */

@@ -12,7 +12,11 @@ import { commonAffixes } from "./text-diff";
  */
 export class FileStore {
   generation = 0;
-  private readonly open = new Map<string, { text: string; version: number }>();
+  /** Bumped by changes of disk files and overlays: with the open versions, what a program's other files are. */
+  private outsideGeneration = 0;
+  /** Open texts; `serial` tells versions apart across a close and a reopen (which starts again at version 1). */
+  private readonly open = new Map<string, { text: string; version: number; serial: number }>();
+  private openSerial = 0;
   private readonly overlays = new Map<string, { text: string; version: number }>();
   private readonly diskVersions = new Map<string, number>();
   private readonly diskTexts = new Map<string, string | undefined>();
@@ -23,7 +27,7 @@ export class FileStore {
   setOpen(fileName: string, text: string, version: number): void {
     const current = this.open.get(fileName);
     if (current && current.version === version && current.text === text) return;
-    this.open.set(fileName, { text, version });
+    this.open.set(fileName, { text, version, serial: ++this.openSerial });
     this.generation++;
   }
 
@@ -38,10 +42,21 @@ export class FileStore {
   setOverlay(fileName: string, text: string): void {
     this.overlays.set(fileName, { text, version: ++this.overlayCounter });
     this.generation++;
+    this.outsideGeneration++;
   }
 
   clearOverlay(fileName: string): void {
-    if (this.overlays.delete(fileName)) this.generation++;
+    if (this.overlays.delete(fileName)) {
+      this.generation++;
+      this.outsideGeneration++;
+    }
+  }
+
+  /** A key that changes whenever any file but `fileName` may read differently (disk, overlays, other open documents). */
+  versionsBesides(fileName: string): string {
+    let key = `${this.outsideGeneration}`;
+    for (const [name, { version }] of this.open) if (name !== fileName) key += `|${name}@${version}`;
+    return key;
   }
 
   touchDisk(fileName: string): void {
@@ -50,13 +65,14 @@ export class FileStore {
     this.diskExists.clear();
     this.directories.clear();
     this.generation++;
+    this.outsideGeneration++;
   }
 
   version(fileName: string): string {
     const overlay = this.overlays.get(fileName);
     if (overlay) return `x${overlay.version}`;
     const open = this.open.get(fileName);
-    if (open) return `o${open.version}`;
+    if (open) return `o${open.serial}`;
     return `d${this.diskVersions.get(fileName) ?? 0}`;
   }
 

@@ -52,6 +52,8 @@ class Project {
     this.roots = new Set(roots);
     const directory = path.dirname(tsconfig);
     const host = ts.createCompilerHost(options);
+    // JSDoc only where it makes types (JavaScript files), as tsc parses: the rules read no JSDoc, and a project opens faster.
+    host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
     host.getCurrentDirectory = () => directory;
     host.getSourceFile = (fileName, languageVersionOrOptions) =>
       files.get(fileName, typeof languageVersionOrOptions === "object" ? languageVersionOrOptions : { languageVersion: languageVersionOrOptions });
@@ -181,6 +183,11 @@ export class ProjectHost {
       if (target) return target;
     }
     return this.looseTarget(fileName);
+  }
+
+  /** What a lint of `fileName` depends on besides its own text and the lint options (the memo's context, engine core/incremental.ts). */
+  contextOf(fileName: string, target: AnalysisTarget): string {
+    return target.types ? `${target.tsconfig}|${this.store.versionsBesides(fileName)}` : "loose";
   }
 
   /** Runs `action` while `fileName` reads as `text` (fix-all passes), then restores it. */

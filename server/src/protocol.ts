@@ -48,6 +48,11 @@ export interface InitializationOptions {
   analysisBudgetMs?: number;
   /** How long parsed files that no program uses any more (a removed import's package) are kept before they are released (default 2,000 ms). */
   releaseAfterMs?: number;
+  /**
+   * After an edit, first publish a quick lint that re-visits only the top-level statements the edit can
+   * affect, then the exact lint of the same version when it differs (default false: exact lints only).
+   */
+  quickLint?: boolean;
 }
 
 /** Commands the server executes (`workspace/executeCommand`). */
@@ -129,6 +134,11 @@ export interface ServerStats {
   /** Analyses skipped over the size or time budget, and analyses stopped because a newer version arrived. */
   skipped: number;
   stale: number;
+  /** Quick lints (statements the edit did not touch taken from the last lint), and quick results the exact lint then changed. */
+  quick: number;
+  corrected: number;
+  /** Documents whose last result is a quick one not yet confirmed by the exact lint. */
+  unconfirmed: number;
   /** Parsed files the server holds (open documents, their programs' files). */
   sourceFiles: number;
   /** The document being analysed right now, if any. */

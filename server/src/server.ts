@@ -11,7 +11,7 @@ import {
 } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { CONFIG_FILE_NAMES, fixLabel } from "leaklint";
-import { Analyzer } from "./analysis";
+import { type AnalysisMode, Analyzer } from "./analysis";
 import { DEFAULT_BUDGET } from "./budget";
 import { fixAllAction, quickFixes, wantsFixAll, wantsQuickFixes, workspaceEdit } from "./code-actions";
 import { heapSnapshotsOf, runHeapDiff } from "./heap-diff";
@@ -27,6 +27,8 @@ import { SettingsCache } from "./settings";
 const WATCHED_GLOBS = ["**/tsconfig*.json", "**/jsconfig.json", "**/package.json", ...CONFIG_FILE_NAMES.map((n) => `**/${n}`),
   "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,vue,svelte}", "**/.gitignore"];
 const MAX_LOGGED_KEYS = 1000;
+/** The exact lint confirming a quick one waits for a pause in typing this long: keystrokes in between make it stale before it starts. */
+const CONFIRM_AFTER_MS = 250;
 /** Above this size (characters) a document is analysed on open and save only, not while typing. */
 const LARGE_DOCUMENT = 1_000_000;
 
@@ -45,7 +47,7 @@ export class LeaklintServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly logged = new Set<string>();
   /** Last results per document (pull mode with `run: onSave` answers from here until the next save). */
-  private readonly results = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  private readonly results = new Map<string, { version: number; diagnostics: Diagnostic[]; quick?: boolean }>();
   private readonly openedVersion = new Map<string, number>();
   private features!: ClientFeatures;
   private folders: string[] = [];
@@ -54,6 +56,11 @@ export class LeaklintServer {
   private linter!: DocumentLinter;
   private analyzer!: Analyzer;
   private scheduler!: Scheduler;
+  private quickLint = false;
+  /** Pull mode: documents whose exact result differs from the quick one last pulled (answered from `results` on the next pull). */
+  private readonly confirmed = new Set<string>();
+  /** Quick results that the exact lint of the same version then changed. */
+  private corrected = 0;
 
   constructor(private readonly connection: Connection) {}
 
@@ -96,6 +103,7 @@ export class LeaklintServer {
       this.analyzer.close(document);
       this.settings.forget(uri);
       this.results.delete(uri);
+      this.confirmed.delete(uri);
       this.openedVersion.delete(uri);
       if (!this.features.pull) void c.sendDiagnostics({ uri, diagnostics: [] });
     });
@@ -132,7 +140,9 @@ export class LeaklintServer {
       maxDocumentSize: positive(options.maxDocumentSize) ?? DEFAULT_BUDGET.maxDocumentSize,
       analysisMs: positive(options.analysisBudgetMs) ?? DEFAULT_BUDGET.analysisMs,
     });
-    this.scheduler = new Scheduler(options.debounceMs ?? 100, (uri, version) => this.validate(uri, version));
+    // Opt-in for now: bench:server's 10,000-edit heap run does not finish with quick lints on (open).
+    this.quickLint = options.quickLint === true;
+    this.scheduler = new Scheduler(options.debounceMs ?? 100, (uri, version, exact) => this.validate(uri, version, exact));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -167,7 +177,7 @@ export class LeaklintServer {
       this.logOnce(`large:${document.uri}`, `${document.uri} is large: analysed on open and save only.`);
       return;
     }
-    this.scheduler.schedule(document.uri, document.version);
+    this.scheduler.schedule(document.uri, document.version, undefined, !this.quickLint);
   }
 
   private async saved(document: TextDocument): Promise<void> {
@@ -182,12 +192,26 @@ export class LeaklintServer {
   }
 
   /** Push mode: analyse `version` if it is still the document's version after every await. */
-  private async validate(uri: string, version: number): Promise<void> {
+  private async validate(uri: string, version: number, exact: boolean): Promise<void> {
     const settings = await this.settings.get(uri);
     const document = this.documents.get(uri);
     if (!document || document.version !== version) return;
-    const diagnostics = await this.run(document, settings);
-    if (diagnostics) await this.connection.sendDiagnostics({ uri, version, diagnostics });
+    const published = this.results.get(uri);
+    // The exact lint that confirms a quick one is published (or, pulled, offered) only when it differs.
+    const confirming = exact && published?.quick === true && published.version === version;
+    const diagnostics = await this.run(document, settings, undefined, confirming ? "confirm" : exact ? "exact" : "quick");
+    if (!diagnostics) return;
+    if (confirming && sameDiagnostics(published.diagnostics, diagnostics)) return;
+    if (confirming) this.corrected++;
+    if (this.features.pull) {
+      // Pull mode schedules only these confirmations: the client pulls again and gets the exact result.
+      if (confirming) {
+        this.confirmed.add(uri);
+        if (this.features.refresh) void this.connection.languages.diagnostics.refresh();
+      }
+      return;
+    }
+    await this.connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
   private async pullDiagnostics(uri: string, token: { isCancellationRequested: boolean }): Promise<DocumentDiagnosticReport> {
@@ -196,23 +220,34 @@ export class LeaklintServer {
     const settings = await this.settings.get(uri);
     const cached = this.results.get(uri);
     if (settings.run === "onSave" && cached) return { kind: DocumentDiagnosticReportKind.Full, items: cached.diagnostics };
+    // The exact result of this version (the confirmation of a quick one asked for this pull).
+    if (cached && cached.version === document.version && !cached.quick && this.confirmed.has(uri)) {
+      this.confirmed.delete(uri);
+      return { kind: DocumentDiagnosticReportKind.Full, items: cached.diagnostics };
+    }
     // Let queued didChange notifications land first; a newer version makes this request stale.
     await new Promise((resolve) => setImmediate(resolve));
     const stale = (): boolean => token.isCancellationRequested || this.documents.get(uri)?.version !== document.version;
-    const items = stale() ? undefined : await this.run(document, settings, () => !stale());
+    // Quick only when the client can be asked to pull again once the exact result differs.
+    const mode = this.quickLint && this.features.refresh && this.openedVersion.get(uri) !== document.version ? "quick" : "exact";
+    const items = stale() ? undefined : await this.run(document, settings, () => !stale(), mode);
     if (!items) throw new ResponseError(LSPErrorCodes.ServerCancelled, "A newer version of the document arrived", { retriggerRequest: true });
+    if (this.results.get(uri)?.quick && !stale()) this.scheduler.schedule(uri, document.version, CONFIRM_AFTER_MS, true);
     return { kind: DocumentDiagnosticReportKind.Full, items };
   }
 
-  /** The document's diagnostics; undefined when a newer version made the analysis stale. */
+  /** The document's diagnostics; undefined when a newer version made the analysis stale. A quick result is followed by an exact one. */
   private async run(document: TextDocument, settings: LeaklintSettings, isCurrent = () => this.documents.get(document.uri)?.version === document.version,
+    mode: AnalysisMode = "exact",
   ): Promise<Diagnostic[] | undefined> {
     if (!settings.enable || !settings.validate.includes(document.languageId)) return [];
-    const result = await this.analyzer.analyze(document, settings, this.folderOf(document.uri), isCurrent);
+    const result = await this.analyzer.analyze(document, settings, this.folderOf(document.uri), isCurrent, mode);
     if (!result) return undefined;
-    const { diagnostics, status } = result;
-    this.results.set(document.uri, { version: document.version, diagnostics });
+    const { diagnostics, status, quick } = result;
+    this.results.set(document.uri, { version: document.version, diagnostics, quick });
     if (this.features.customNotifications) void this.connection.sendNotification(Methods.status, status);
+    // Confirmed only while current: a newer version has its own analysis scheduled.
+    if (quick && !this.features.pull && isCurrent()) this.scheduler.schedule(document.uri, document.version, CONFIRM_AFTER_MS, true);
     return diagnostics;
   }
 
@@ -295,7 +330,8 @@ export class LeaklintServer {
     (globalThis as { gc?: () => void }).gc?.();
     return {
       heapUsed: process.memoryUsage().heapUsed, documents: this.projects.documentCount, projects: this.projects.projectCount,
-      sourceFiles: this.projects.sourceFileCount, analysing: this.analyzer.analysing ?? null, ...this.analyzer.totals,
+      sourceFiles: this.projects.sourceFileCount, analysing: this.analyzer.analysing ?? null, ...this.analyzer.totals, corrected: this.corrected,
+      unconfirmed: [...this.results.values()].filter((r) => r.quick).length,
     };
   }
 
@@ -315,4 +351,8 @@ export class LeaklintServer {
 
 function positive(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  return a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
 }

@@ -24,6 +24,7 @@ import { loadRules, resolvePlugin } from "./plugins";
 
 export { HELP };
 const PROGRESS_THRESHOLD = 300;
+const PROGRESS_EVERY_MS = 100;
 /** The name a `--stdin` text is linted as without `--stdin-filename` (as ESLint's `<text>`). */
 const STDIN_NAME = "<text>.ts";
 
@@ -31,6 +32,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTTY: boolean;
+  /** Standard error is a terminal: progress is shown there. */
+  stderrIsTTY?: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** The whole of standard input (for --stdin). */
@@ -106,7 +109,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     });
     for (const warning of selection.warnings) io.stderr(`${warning}\n`);
     skippedBundles = selection.bundles.length;
-    const showProgress = io.isTTY && !io.env.CI && format === "stylish" && !toFile;
+    // Progress goes to stderr, on a terminal only: the report (stdout or -o) stays clean in any format.
+    const showProgress = Boolean(io.stderrIsTTY) && !io.env.CI;
     const onProgress = showProgress ? progressPrinter(io) : undefined;
     const groups = (): WorkGroup[] => groupByProject(selection.files, { project: common.project, types: common.types });
     const shard = parseShard(values.shard);
@@ -115,7 +119,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const workers = parseConcurrency(values.concurrency, groups);
     result = await runLintPlanned({
       ...common, paths: [], files, importerFiles: selection.files, noGitignore: values["no-ignore"], includeNodeModules: values["include-node-modules"],
-      onProgress, pieces: workers, runPieces: workerRunner(values.plugin, onProgress),
+      onProgress, pieces: workers, runPieces: workerRunner(values.plugin, onProgress), collectBetweenPrograms: true,
       cache: values.cache ? path.resolve(io.cwd, values["cache-location"]) : undefined,
       cacheKey: { version: packageVersion(), plugins: values.plugin.map((p) => pluginStamp(p, io.cwd)) },
     });
@@ -204,10 +208,15 @@ function pluginStamp(specifier: string, cwd: string): string {
   return `${file}:${hashText(fs.readFileSync(file))}`;
 }
 
+/** `leaklint: 120/2688 files` on one line, rewritten at most every PROGRESS_EVERY_MS, and ended when all are done. */
 function progressPrinter(io: CliIo): (done: number, total: number) => void {
+  let shown = 0;
   return (done, total) => {
     if (total < PROGRESS_THRESHOLD) return;
-    if (done % 25 === 0 || done === total) io.stderr(`\rleaklint: ${done}/${total} files${done === total ? "\n" : ""}`);
+    const now = performance.now();
+    if (done < total && now - shown < PROGRESS_EVERY_MS) return;
+    shown = now;
+    io.stderr(`\rleaklint: ${done}/${total} files${done === total ? "\n" : ""}`);
   };
 }
 

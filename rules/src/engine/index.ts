@@ -31,6 +31,7 @@ export {
   resolveRules, toSeverity,
 } from "./hosting/config";
 export { type LintFileOptions, ENGINE_RULES, engineDiagnostic, lintSourceFile, lintSteps, formatMessage, isEngineFault } from "./core/linter";
+export { type IncrementalLint, LintMemo } from "./core/incremental";
 export { type RuleSources, PLUGIN_DEFAULT_SEVERITY, builtinSources, checkPluginRules } from "./hosting/plugins";
 export { type CheckedProgram, buildCheckedProgram, stubbingHost } from "./hosting/checker-guard";
 export {
@@ -45,6 +46,7 @@ export {
 export { type RunOptions, type RunResult, type FileResult, runLint, runLintText, lintText, fixText, loadConfigFor } from "./hosting/run";
 export { type PieceRunner, type PlannedRunOptions, runLintPlanned } from "./hosting/run-plan";
 export { type WorkGroup, groupByProject, partitionWork } from "./hosting/partition";
+export { MAX_GROUP_BYTES, type Project, type ProjectGroup, groupProjects } from "./hosting/program-groups";
 export { LintCache, hashText } from "./hosting/cache";
 export { type InstanceKind, type InstanceOwner, OwnersAnalysis, owners } from "./analyses/owners";
 export {

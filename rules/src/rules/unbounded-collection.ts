@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement, fileMayGrowCollections,
   defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt, type LifetimeAnalysis, lifetimes,
-  type OwnedCollection, insertBefore, makeFix, replaceNode, firedTimersKept, hasClosedKeyType, isBoundedKey, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, growingCollections, ownedGrowthRepetition, owners, removalEvidence,
+  type InstanceOwner, type OwnedCollection, insertBefore, makeFix, replaceNode, firedTimersKept, hasClosedKeyType, isBoundedKey, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, growingCollections, ownedGrowthRepetition, owners, removalEvidence,
 } from "../engine";
 
 type MessageId = "grows" | "growsExported" | "growsOwned" | "firedTimersKept";
@@ -26,6 +26,11 @@ interface Candidate {
     perEvent: (use: CollectionUse) => boolean };
 }
 
+/** The nodes an owner can be (owners.ts): classes, functions (ES5 constructors, factories), a component's options object. */
+const OWNER_KINDS = [
+  ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.ClassExpression, ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.ArrowFunction,
+  ts.SyntaxKind.MethodDeclaration, ts.SyntaxKind.Constructor, ts.SyntaxKind.GetAccessor, ts.SyntaxKind.SetAccessor, ts.SyntaxKind.ObjectLiteralExpression,
+];
 const GLOBAL_OBJECTS = new Set(["globalThis", "window", "global", "self"]);
 const KIND_TEXT: Record<CollectionKind, string> = { map: "Map", set: "Set", array: "array", object: "object used as a dictionary" };
 const WEAK_METHODS: Record<string, ReadonlySet<string>> = { map: new Set(["get", "set", "has", "delete"]), set: new Set(["add", "has", "delete"]) };
@@ -54,6 +59,8 @@ export default defineRule<MessageId, Options>({
     const { facts, sourceFile } = context;
     const growingNames = new Map<string, boolean>();
     const checkedBindings = new Set<ts.Symbol>();
+    let fileGrows: boolean | undefined;
+    let ownerNodes: Map<ts.Node, InstanceOwner> | undefined;
     return {
       [ts.SyntaxKind.VariableDeclaration](decl: ts.VariableDeclaration) {
         const kind = collectionKindOf(decl.initializer);
@@ -100,20 +107,24 @@ export default defineRule<MessageId, Options>({
           refs: memberRefs(classNode, name, statik), exported: false, statement: classNode,
         });
       },
-      onFileEnd() {
-        // Collections kept by instances (fields, ES5 `this.x`, factory closures) of objects that live long.
-        // Without a growing call or a computed store anywhere in the file nothing grows: the owners need not be collected.
-        if (looksMinified(sourceFile) || !fileMayGrowCollections(facts)) return;
-        for (const owner of instances.all) {
-          // The collections that grow first: most owners have none, and the owner questions cost more.
-          const growing = growingCollections(facts, instances, owner);
-          if (growing.length === 0) continue;
-          if (ts.isClassLike(owner.node) && isSingleton(facts, owner.node)) continue; // reported as the singleton's field above
-          if (!isLongLivedOwner(facts, instances, owner)) continue;
-          for (const owned of growing) checkOwned(owned);
-        }
-      },
+      // Collections kept by instances (fields, ES5 `this.x`, factory closures) of objects that live long: checked at the owner's node.
+      ...Object.fromEntries(OWNER_KINDS.map((kind) => [kind, checkOwner])),
     };
+
+    function checkOwner(node: ts.Node): void {
+      // Without a growing call or a computed store anywhere in the file nothing grows: the owners need not be collected.
+      fileGrows ??= !looksMinified(sourceFile) && fileMayGrowCollections(facts);
+      if (!fileGrows) return;
+      ownerNodes ??= new Map(instances.all.map((owner) => [owner.node as ts.Node, owner]));
+      const owner = ownerNodes.get(node);
+      if (!owner) return;
+      // The collections that grow first: most owners have none, and the owner questions cost more.
+      const growing = growingCollections(facts, instances, owner);
+      if (growing.length === 0) return;
+      if (ts.isClassLike(owner.node) && isSingleton(facts, owner.node)) return; // reported as the singleton's field
+      if (!isLongLivedOwner(facts, instances, owner)) return;
+      for (const owned of growing) checkOwned(owned);
+    }
 
     /** Whether some identifier of that name grows a collection, once per name (4,000 `var m = new Map()` lines made it quadratic). */
     function growsSomewhere(name: string): boolean {

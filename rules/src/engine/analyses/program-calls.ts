@@ -138,14 +138,50 @@ function isThisMember(expr: ts.Expression): boolean {
   return current !== expr && current.kind === ts.SyntaxKind.ThisKeyword;
 }
 
-/** The call runs once: at the top level, in an IIFE, in a run-once function, or in a one-shot `.then()` callback. */
+/**
+ * The call runs once: at the top level, in an IIFE, in a run-once function (`main()`, `activate()`, or a
+ * file-local function only the top level calls), in a one-shot `.then()` of `whenReady()`, or in the
+ * listener of an event that fires once (`app.on("ready", …)`, `.once(…)`).
+ */
 function runsOnce(call: ts.CallExpression | ts.NewExpression): boolean {
   for (let fn = enclosingFunction(call); fn; fn = enclosingFunction(fn)) {
-    if (isIife(fn) || isOnceThen(fn)) continue;
+    if (isIife(fn) || isOnceThen(fn) || isOneShotListener(fn)) continue;
     const name = functionName(fn);
-    return name !== undefined && ONCE_FUNCTIONS.has(name) && !enclosingFunction(fn);
+    if (name !== undefined && ONCE_FUNCTIONS.has(name) && !enclosingFunction(fn)) return true;
+    if (!isCalledOnlyByTopLevel(fn)) return false;
   }
   return true;
+}
+
+const ONE_SHOT_EVENT = /^(ready|open|listening|load|DOMContentLoaded)$/;
+
+function isOneShotListener(fn: FunctionNode): boolean {
+  const call = fn.parent;
+  if (!ts.isCallExpression(call) || !call.arguments.some((arg) => arg === fn) || !ts.isPropertyAccessExpression(call.expression)) return false;
+  const method = call.expression.name.text;
+  const event = call.arguments[0];
+  return method === "once" || (/^(on|addListener|addEventListener)$/.test(method) && event !== undefined && ts.isStringLiteralLike(event) && ONE_SHOT_EVENT.test(event.text));
+}
+
+/** A file-local, unexported function declared at the top level whose every use in its file is a direct call from the top level. */
+function isCalledOnlyByTopLevel(fn: FunctionNode): boolean {
+  const declaration = ts.isFunctionDeclaration(fn) ? fn : ts.isVariableDeclaration(fn.parent) ? fn.parent : undefined;
+  const name = declaration?.name;
+  if (!declaration || !name || !ts.isIdentifier(name) || enclosingFunction(fn) !== undefined) return false;
+  const holder = ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration;
+  if (ts.canHaveModifiers(holder) && ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return false;
+  let calls = 0;
+  let other = false;
+  const visit = (node: ts.Node): void => {
+    if (other) return;
+    if (ts.isIdentifier(node) && node.text === name.text && node !== name) {
+      if (ts.isCallExpression(node.parent) && node.parent.expression === node && enclosingFunction(node) === undefined) calls++;
+      else other = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(fn.getSourceFile());
+  return calls > 0 && !other;
 }
 
 function isOnceThen(fn: FunctionNode): boolean {

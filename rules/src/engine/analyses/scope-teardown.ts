@@ -48,7 +48,7 @@ export function scopeTeardownAt(facts: Facts, node: ts.Node): ScopeTeardown | un
     const hooks = [...SCOPE_DISPOSE_HOOKS, ...COMPONENT_DISPOSE_HOOKS, ...WATCHER_CLEANUP_HOOKS];
     return { kind: "component", scope: outermost, cleanups: [...disposeHookCallbacks(facts, outermost, hooks), ...mountCleanups(facts, outermost)] };
   }
-  if (!importsVue(facts.sourceFile) || !isExportedFunction(outermost)) return undefined;
+  if (!importsVue(facts.sourceFile) || !isExportedFunction(outermost) || !isComposable(facts, outermost)) return undefined;
   const hooks = [...SCOPE_DISPOSE_HOOKS, ...WATCHER_CLEANUP_HOOKS];
   return { kind: "composable", scope: outermost, cleanups: [...disposeHookCallbacks(facts, outermost, hooks), ...mountCleanups(facts, outermost)] };
 }
@@ -148,6 +148,21 @@ export function scopeFunctionName(fn: FunctionNode): string | undefined {
 
 function importsVue(sourceFile: ts.SourceFile): boolean {
   return /from\s+["'](vue|vue-demi|@vue\/[\w-]+|@vueuse\/[\w-]+)["']/.test(sourceFile.text);
+}
+
+/** Vue APIs a composable calls in its own body: reactive state, watchers, lifecycle and scope hooks, injection. */
+const COMPOSITION_APIS = new Set([
+  "ref", "shallowRef", "reactive", "shallowReactive", "computed", "watch", "watchEffect", "toRef", "toRefs", "customRef", "provide", "inject",
+  "onMounted", "onBeforeMount", "onUnmounted", "onBeforeUnmount", "onActivated", "onDeactivated", "onScopeDispose", "effectScope", "getCurrentInstance",
+]);
+
+/**
+ * A composable: named `useX` (Vue's convention), or one that calls the Composition API itself. An exported
+ * helper of a Vue file that does neither (`debounce(fn, ms)`) is a plain utility, with no scope to be torn down.
+ */
+function isComposable(facts: Facts, fn: FunctionNode): boolean {
+  if (/^use[A-Z0-9]/.test(functionName(fn) ?? "")) return true;
+  return facts.callsWithin(fn).some((call) => enclosingFunction(call) === fn && ts.isIdentifier(call.expression) && COMPOSITION_APIS.has(call.expression.text));
 }
 
 function isExportedFunction(fn: FunctionNode): boolean {

@@ -68,7 +68,9 @@ export function timerHome(facts: Facts, handle: ts.Expression): TimerHome | unde
   const instance = ownersOfFile.instanceAt(target);
   const field = instance ? ownersOfFile.fieldOf(instance, target) : undefined;
   if (!instance || field === undefined) return undefined;
-  const refs = ownersOfFile.fieldReferences(instance, field).filter((r) => r !== target);
+  // A private field is only ever another instance's own: `clearInterval(instance.timer)` in a static `stop()` clears it too.
+  const others = instance.kind === "class" ? facts.otherInstanceReferences(instance.node as ts.ClassLikeDeclaration, field) : [];
+  const refs = [...ownersOfFile.fieldReferences(instance, field), ...others].filter((r) => r !== target);
   return { name: target.getText(), target, refs, instance, ...classify(refs) };
 }
 

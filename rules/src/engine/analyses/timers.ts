@@ -98,7 +98,7 @@ export function storedHandle(facts: Facts, handle: ts.Expression): StoredHandle 
   if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
     const classNode = thisClass(target);
     if (!classNode) return undefined;
-    const refs = facts.memberReferences(classNode, target.name.text).filter((r) => r !== target);
+    const refs = [...facts.memberReferences(classNode, target.name.text), ...facts.otherInstanceReferences(classNode, target.name.text)].filter((r) => r !== target);
     return { name: `this.${target.name.text}`, refs, member: target.name.text };
   }
   return undefined;

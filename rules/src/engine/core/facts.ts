@@ -114,6 +114,23 @@ export class Facts {
     return result;
   }
 
+  /**
+   * `other.member` accesses inside the class whose receiver is not `this`, when the member is `private` (or
+   * `#private`): only instances of this class have it there, so `clearInterval(instance.timer)` in a static
+   * `stop()` acts on an instance's own field.
+   */
+  otherInstanceReferences(classNode: ts.ClassLikeDeclaration, member: string): ts.PropertyAccessExpression[] {
+    const declared = classNode.members.find((m) => m.name !== undefined && m.name.getText() === member);
+    const isPrivate = member.startsWith("#") || (declared !== undefined && ts.canHaveModifiers(declared)
+      && (ts.getModifiers(declared)?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword) ?? false));
+    if (!isPrivate) return [];
+    const result: ts.PropertyAccessExpression[] = [];
+    walk(classNode, (node) => {
+      if (ts.isPropertyAccessExpression(node) && node.name.text === member && node.expression.kind !== ts.SyntaxKind.ThisKeyword) result.push(node);
+    });
+    return result;
+  }
+
   /** The identifiers spelled `text` inside `node` (a slice of the file's index, found by position). */
   identifiersWithin(text: string, node: ts.Node): ts.Identifier[] {
     const all = this.identifiersNamed(text);

@@ -3,12 +3,13 @@
 // internal-error diagnostic for that file and rule, and everything else still runs.
 import ts from "typescript";
 import { docsUrlFor } from "./define-rule";
-import { pushChildren, stackPusher, walk } from "./ast";
+import { walk } from "./ast";
+import { type Handler, collectTargets, visitTargets } from "./dispatch";
 import { isDevelopmentOnly } from "./dev-only";
 import { Directives } from "./directives";
 import { clampRange, describeThrown, fixProblem } from "./faults";
 import { Facts } from "./facts";
-import { emptySyntaxIndex, indexNode } from "./syntax-index";
+import { type IncrementalLint, type IncrementalPlan, memoKey } from "./incremental";
 import type { UnparsableSourceFile } from "./compiler-options";
 import type { Analysis } from "./analysis";
 import { type ReportDescriptor, type ResolvedRule, type RuleModule, type RuleVisitors, declaredFixKinds } from "./rule";
@@ -20,6 +21,8 @@ export interface LintFileOptions {
   reportUnusedDirectives?: boolean;
   /** Accumulates milliseconds per rule id (create + visitors) when given. */
   ruleTimes?: Map<string, number>;
+  /** An editor's memo of the last lint of this file: a quick lint re-visits only what an edit can affect (core/incremental.ts). */
+  incremental?: IncrementalLint;
 }
 
 export const ENGINE_RULES = {
@@ -55,8 +58,6 @@ export function lintSourceFile(sourceFile: ts.SourceFile, types: TypeInfo | unde
   }
 }
 
-/** How many nodes the walk and the visitors handle between two steps of `lintSteps`. */
-const NODES_PER_STEP = 4096;
 
 /**
  * `lintSourceFile` in steps: the generator yields every few thousand nodes (and between
@@ -75,7 +76,7 @@ export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefine
   const directives = new Directives(sourceFile);
   const diagnostics: LintDiagnostic[] = [];
   const failed = new Set<string>();
-  const dispatch = new Map<ts.SyntaxKind, Array<{ id: string; visit: (node: ts.Node) => void }>>();
+  const dispatch = new Map<ts.SyntaxKind, Handler[]>();
   const finishers: Array<{ id: string; run: () => void }> = [];
   const refused = new Set<string>();
   // A fix that cannot be applied is dropped from its finding (which stays) and said once per rule and file.
@@ -123,6 +124,8 @@ export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefine
       }) as RuleVisitors | undefined;
       if (!visitors) return;
       const own: Array<[string, unknown]> = Object.entries(visitors); // read fully before any is registered
+      // A rule with whole-file work keeps state across its visitors: it visits every statement, always.
+      const whole = own.some(([key]) => key === "onFileEnd");
       for (const [key, visit] of own) {
         if (typeof visit !== "function") throw new Error(`rule ${id} returned a visitor "${key}" that is not a function`);
         if (key === "onFileEnd") {
@@ -131,7 +134,7 @@ export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefine
         }
         const kind = Number(key) as ts.SyntaxKind;
         const list = dispatch.get(kind) ?? [];
-        list.push({ id, visit: visit as (node: ts.Node) => void });
+        list.push({ id, visit: visit as (node: ts.Node) => void, whole });
         dispatch.set(kind, list);
       }
     });
@@ -150,7 +153,20 @@ export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefine
       diagnostics.push(internalErrorDiagnostic(sourceFile, id, error));
     }
   };
-  if (dispatch.size > 0) yield* walkAll(sourceFile, facts, dispatch, visit);
+  const incremental = options.incremental && !options.reportUnusedDirectives ? options.incremental : undefined;
+  const key = incremental && memoKey(options, types !== undefined, incremental.context);
+  // Per top-level statement, the findings of the rules without whole-file work (the memo's next base).
+  const byStatement: LintDiagnostic[][] = [];
+  let plan: IncrementalPlan | undefined;
+  if (dispatch.size > 0) {
+    const { targets, statementOf } = yield* collectTargets(sourceFile, facts, dispatch);
+    if (incremental && !incremental.exact) plan = incremental.memo.plan(sourceFile, key!, (name) => facts.identifiersNamed(name));
+    yield* visitTargets(targets, statementOf, dispatch, plan, (handler, node, statement) => {
+      const before = diagnostics.length;
+      visit(handler.id, handler.visit, node);
+      if (incremental && statement >= 0 && !handler.whole) for (let j = before; j < diagnostics.length; j++) (byStatement[statement] ??= []).push(diagnostics[j]);
+    });
+  }
   for (const finisher of finishers) {
     yield;
     timed(finisher.id, finisher.run);
@@ -163,7 +179,18 @@ export function* lintSteps(sourceFile: ts.SourceFile, types: TypeInfo | undefine
         `Unused leaklint-${directive.kind} directive (no problem of ${what} was reported here).`, directive.start, directive.end));
     }
   }
-  return diagnostics.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+  if (plan) {
+    for (const [statement, findings] of plan.reused) {
+      byStatement[statement] = findings;
+      diagnostics.push(...findings);
+    }
+  }
+  if (incremental) {
+    if (diagnostics.some(isEngineFault)) incremental.memo.forget();
+    else incremental.memo.record(sourceFile, key!, byStatement, (name) => facts.identifiersNamed(name));
+  }
+  // A total order: a quick lint (findings taken over come last) and an exact one list the same findings alike.
+  return diagnostics.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId) || a.end - b.end || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
 /**
@@ -194,42 +221,6 @@ function ensureParents(sourceFile: ts.SourceFile): void {
 function syntaxErrors(sourceFile: ts.SourceFile, program: ts.Program | undefined): readonly ts.Diagnostic[] {
   const recorded = (sourceFile as ts.SourceFile & { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
   return recorded ?? program?.getSyntacticDiagnostics(sourceFile) ?? [];
-}
-
-/**
- * One walk per file: it collects, in pre-order, the nodes some rule visits, and fills the
- * syntax index for `facts` on the way (identifiers, declarations, calls, property
- * assignments: core/syntax-index.ts); the visitors then run over the collected nodes (with
- * the index complete, references, owners and calls cost no second walk of the file). The
- * engine's `walk` is iterative, so deep nesting cannot overflow the stack.
- */
-function* walkAll(
-  root: ts.SourceFile,
-  facts: Facts,
-  dispatch: Map<ts.SyntaxKind, Array<{ id: string; visit: (node: ts.Node) => void }>>,
-  visit: (id: string, visitor: (node: ts.Node) => void, node: ts.Node) => void,
-): Generator<void, void> {
-  const targets: ts.Node[] = [];
-  const index = emptySyntaxIndex();
-  // The engine's `walk` with the per-node work written in: it visits every node of every
-  // file, and a loop of its own keeps that work monomorphic (`walk` calls many visitors).
-  const stack: ts.Node[] = [root];
-  const push = stackPusher(stack);
-  let count = 0;
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    const kind = node.kind;
-    indexNode(index, node, kind);
-    if (dispatch.has(kind)) targets.push(node);
-    pushChildren(stack, node, push);
-    if (++count % NODES_PER_STEP === 0) yield;
-  }
-  facts.adoptSyntaxIndex(index);
-  for (let i = 0; i < targets.length; i++) {
-    const node = targets[i];
-    for (const handler of dispatch.get(node.kind)!) visit(handler.id, handler.visit, node);
-    if ((i + 1) % NODES_PER_STEP === 0) yield;
-  }
 }
 
 function makeReporter(

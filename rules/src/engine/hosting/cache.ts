@@ -15,6 +15,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
+import type { Project } from "./program-groups";
 import type { LintUnit } from "./project";
 import type { FileResult } from "./run";
 
@@ -71,7 +72,8 @@ export class LintCache {
     const reused: FileResult[] = [];
     const stale: string[] = [];
     for (const unit of units) {
-      if (unit.parsed) this.configKeys.set(unit.tsconfig!, configKey(unit.parsed));
+      // A program shared by several projects (program-groups.ts) holds all their roots: their configs are its key.
+      if (unit.parsed) this.configKeys.set(unit.tsconfig!, configKey(unit.parsed, unit.programOf));
       const programHolds = !unit.tsconfig || this.programUnchanged(unit.tsconfig);
       for (const file of unit.files) {
         const hash = this.hashOf(file); // taken before the file is linted: an edit during the run is not cached as linted
@@ -172,7 +174,8 @@ export class LintCache {
   }
 }
 
-/** What a tsconfig reads to: its options (extended configs included) and root files. */
-function configKey(parsed: ts.ParsedCommandLine): string {
-  return hashText(JSON.stringify({ options: parsed.options, roots: [...parsed.fileNames].sort(), references: parsed.projectReferences }));
+/** What a tsconfig reads to: its options (extended configs included) and root files, and those of the projects sharing its program. */
+function configKey(parsed: ts.ParsedCommandLine, programOf: readonly Project[] = []): string {
+  const read = (p: ts.ParsedCommandLine) => ({ options: p.options, roots: [...p.fileNames].sort(), references: p.projectReferences });
+  return hashText(JSON.stringify({ ...read(parsed), programOf: programOf.map((project) => [project.tsconfig, read(project.parsed)]) }));
 }

@@ -6,6 +6,7 @@
 // and that file is linted without types (the caller says so in a diagnostic) while every
 // other file keeps its types.
 import ts from "typescript";
+import type { UnparsableSourceFile } from "../core/compiler-options";
 import { describeThrown } from "../core/faults";
 
 /** Files given up before the whole program is (its files are then linted without types). */
@@ -76,4 +77,29 @@ function nestingDepth(root: ts.Node): number {
     });
   }
   return max;
+}
+
+/**
+ * Wraps a compiler host so that a file the parser cannot handle becomes an empty
+ * placeholder carrying the reason, instead of an exception that takes down the
+ * whole program: the linter reports it as a parse error and lints everything else.
+ */
+export function guardedHost<T extends ts.CompilerHost>(host: T): T {
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    try {
+      return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+    } catch (error) {
+      return unparsablePlaceholder(fileName, languageVersion, error);
+    }
+  };
+  return host;
+}
+
+export function unparsablePlaceholder(fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions, error: unknown): ts.SourceFile {
+  const placeholder: UnparsableSourceFile = ts.createSourceFile(fileName, "", languageVersion, true);
+  placeholder.leaklintParseFailure = error instanceof RangeError
+    ? "the file is nested too deeply for the TypeScript parser"
+    : `the TypeScript parser failed: ${error instanceof Error ? error.message : String(error)}`;
+  return placeholder;
 }

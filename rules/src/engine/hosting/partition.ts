@@ -5,7 +5,7 @@
 // (sorted) files. Pieces are then filled largest project first, each going to the piece
 // with the fewest files so far (ties to the lower piece): the same files and tsconfigs give
 // the same pieces on every machine.
-import { createLintUnits, type ProgramOptions } from "./project";
+import { type LintUnit, type ProgramOptions, createLintUnits } from "./project";
 
 /** Files grouped by the program that types them (undefined: linted loose). */
 export interface WorkGroup {
@@ -13,9 +13,25 @@ export interface WorkGroup {
   files: string[];
 }
 
-/** The run's files grouped by project, in the run's order (tsconfigs are read, no program is built). */
+/**
+ * The run's files grouped by program, in the run's order (tsconfigs are read, no program is
+ * built): projects that share a program (program-groups.ts) are one group, named by the first.
+ */
 export function groupByProject(files: readonly string[], options: Pick<ProgramOptions, "project" | "types"> = {}): WorkGroup[] {
-  return createLintUnits(files, options).map((unit) => ({ tsconfig: unit.tsconfig, files: unit.files }));
+  return groupByProgram(createLintUnits(files, options));
+}
+
+/** Units grouped by the program they share (their `build`), in order. */
+export function groupByProgram(units: readonly LintUnit[]): WorkGroup[] {
+  const groups: WorkGroup[] = [];
+  const byProgram = new Map<unknown, WorkGroup>();
+  for (const unit of units) {
+    const known = unit.build && byProgram.get(unit.build);
+    if (known) known.files.push(...unit.files);
+    else groups.push({ tsconfig: unit.tsconfig, files: [...unit.files] });
+    if (unit.build && !known) byProgram.set(unit.build, groups[groups.length - 1]);
+  }
+  return groups;
 }
 
 /** `groups` split into `count` pieces (some may be empty when there are fewer files); each piece's files sorted. */

@@ -11,11 +11,13 @@ import { LOOSE_COMPILER_OPTIONS, type UnparsableSourceFile } from "../core/compi
 import type { TypeInfo } from "../core/types";
 import { isCommittedBundle } from "../analyses/file-kind";
 import { COMPONENT_EXTENSIONS, type ComponentSourceFile, componentView, isComponentFile } from "./sfc";
-import { type CheckedProgram, buildCheckedProgram, stubbingHost } from "./checker-guard";
+import { type CheckedProgram, unparsablePlaceholder } from "./checker-guard";
+import { type Project, groupBuilder, groupProjects } from "./program-groups";
 import { SharedSourceFiles } from "./shared-sources";
 import { TsconfigLookup, withTypeScript5Types } from "./tsconfigs";
 
 export { LOOSE_COMPILER_OPTIONS, type UnparsableSourceFile };
+export { guardedHost, unparsablePlaceholder } from "./checker-guard";
 
 export const LINTABLE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 const ALWAYS_SKIPPED_DIRS = new Set(["node_modules", ".git", ".hg", ".svn"]);
@@ -177,6 +179,8 @@ export interface LintUnit {
   parsed?: ts.ParsedCommandLine;
   /** Loose files whose tsconfig (the nearest, or `--project`) does not include them, with that tsconfig. */
   notIncluded?: Map<string, string>;
+  /** The tsconfigs whose projects share this unit's program (program-groups.ts), this one's among them. */
+  programOf?: Project[];
 }
 
 export interface ProgramOptions {
@@ -186,6 +190,8 @@ export interface ProgramOptions {
   types?: boolean;
   /** What TypeScript says is wrong with the tsconfig files used is pushed here when given. */
   problems?: ts.Diagnostic[];
+  /** The whole run's files when `files` is a piece of it: projects share programs as in the whole run. */
+  groupFiles?: readonly string[];
 }
 
 /**
@@ -220,29 +226,24 @@ export function createLintUnits(files: readonly string[], options: ProgramOption
     loose.push(file);
     if (choice.nearest && !choice.nearestUnreadable) notIncluded.set(file, choice.nearest);
   }
+  // The tsconfigs of the whole run, in its order, decide which projects share a program.
+  const order = new Set<string>();
+  for (const file of options.groupFiles && options.types !== false ? options.groupFiles : []) {
+    const { tsconfig } = lookup.find(file, options.project);
+    if (tsconfig) order.add(tsconfig);
+  }
+  for (const tsconfig of byConfig.keys()) order.add(tsconfig);
   const units: LintUnit[] = [];
   const shared = new SharedSourceFiles(); // the projects of a monorepo parse and bind their common files once
-  for (const [tsconfig, configFiles] of byConfig) {
-    const parsed = lookup.read(tsconfig)!;
-    units.push({ files: configFiles, tsconfig, parsed, build: () => buildProgram(parsed, shared) });
+  for (const group of groupProjects([...order].map((tsconfig) => ({ tsconfig, parsed: lookup.read(tsconfig)! })))) {
+    const members = group.projects.filter((p) => byConfig.has(p.tsconfig));
+    const build = groupBuilder(group, members.length, shared);
+    for (const { tsconfig, parsed } of members) {
+      units.push({ files: byConfig.get(tsconfig)!, tsconfig, parsed, build, programOf: group.projects });
+    }
   }
   if (loose.length > 0) units.push({ files: loose, notIncluded });
   return units;
-}
-
-function buildProgram(parsed: ts.ParsedCommandLine, shared: SharedSourceFiles): CheckedProgram {
-  const compilerOptions = { ...parsed.options, noEmit: true };
-  const checked = buildCheckedProgram((stubbed) => {
-    // A rebuild after a checker failure starts from fresh parses: the failed files may be half bound.
-    if (stubbed.size > 0) shared.clear();
-    const host = ts.createCompilerHost(compilerOptions);
-    return ts.createProgram({
-      rootNames: parsed.fileNames, options: compilerOptions, host: guardedHost(stubbed.size > 0 ? stubbingHost(host, stubbed) : shared.wrap(host, compilerOptions)),
-    });
-  });
-  if (checked.program && checked.untyped.size === 0) shared.programBuilt(checked.program);
-  else shared.clear();
-  return checked;
 }
 
 /**
@@ -298,33 +299,6 @@ export const LOOSE_PARSE_OPTIONS: ts.CreateSourceFileOptions = {
   languageVersion: ts.ScriptTarget.ESNext,
   jsDocParsingMode: ts.JSDocParsingMode.ParseNone,
 };
-
-/** A source file the parser could not build (it recurses, and very deep nesting overflows its stack). */
-
-/**
- * Wraps a compiler host so that a file the parser cannot handle becomes an empty
- * placeholder carrying the reason, instead of an exception that takes down the
- * whole program: the linter reports it as a parse error and lints everything else.
- */
-export function guardedHost<T extends ts.CompilerHost>(host: T): T {
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
-    try {
-      return getSourceFile(fileName, languageVersion, onError, shouldCreate);
-    } catch (error) {
-      return unparsablePlaceholder(fileName, languageVersion, error);
-    }
-  };
-  return host;
-}
-
-export function unparsablePlaceholder(fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions, error: unknown): ts.SourceFile {
-  const placeholder: UnparsableSourceFile = ts.createSourceFile(fileName, "", languageVersion, true);
-  placeholder.leaklintParseFailure = error instanceof RangeError
-    ? "the file is nested too deeply for the TypeScript parser"
-    : `the TypeScript parser failed: ${error instanceof Error ? error.message : String(error)}`;
-  return placeholder;
-}
 
 export function nearestTsconfig(dir: string, cache = new Map<string, string | undefined>()): string | undefined {
   if (cache.has(dir)) return cache.get(dir);

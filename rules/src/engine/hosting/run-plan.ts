@@ -7,7 +7,7 @@ import type ts from "typescript";
 import { resolveRules } from "./config";
 import { ImporterIndex } from "./importers";
 import { LintCache, runKey } from "./cache";
-import { partitionWork } from "./partition";
+import { groupByProgram, partitionWork } from "./partition";
 import { createLintUnits } from "./project";
 import { type FileResult, type RunOptions, type RunResult, loadConfigFor, runLint, tsconfigResults } from "./run";
 
@@ -34,7 +34,7 @@ export async function runLintPlanned(options: PlannedRunOptions): Promise<RunRes
   const config = loadConfigFor(options);
   const rules = resolveRules(options.rules, config, options.overrides);
   const problems: ts.Diagnostic[] = [];
-  const units = createLintUnits(options.files, { project: options.project, types: options.types, problems });
+  const units = createLintUnits(options.files, { project: options.project, types: options.types, problems, groupFiles: options.importerFiles });
   const cache = options.cache && !options.fix ? LintCache.open(options.cache, runKey({
     extra: options.cacheKey, config, overrides: options.overrides, rules: options.rules.map((r) => r.id),
     types: options.types, project: options.project && path.resolve(options.cwd ?? process.cwd(), options.project),
@@ -43,7 +43,7 @@ export async function runLintPlanned(options: PlannedRunOptions): Promise<RunRes
   const { reused, stale } = cache ? cache.split(units) : { reused: [], stale: [...options.files] };
   const count = Math.max(1, Math.min(options.pieces ?? 1, stale.length));
   const toLint = new Set(stale);
-  const pieces = count === 1 ? [stale] : partitionWork(units.map((u) => ({ tsconfig: u.tsconfig, files: u.files.filter((f) => toLint.has(f)) })), count);
+  const pieces = count === 1 ? [stale] : partitionWork(groupByProgram(units).map((g) => ({ tsconfig: g.tsconfig, files: g.files.filter((f) => toLint.has(f)) })), count);
   const base: RunOptions = {
     ...runOptions, importerFiles: options.importerFiles ?? options.files, filterByImporters: !cache, reportTsconfigProblems: false, recordPrograms: Boolean(cache),
   };

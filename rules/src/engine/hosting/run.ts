@@ -10,6 +10,7 @@ import { ImporterIndex } from "./importers";
 import { type ComponentSourceFile, mapToComponent } from "./sfc";
 import { safeFixes } from "../fixes/fixes";
 import { ENGINE_RULES, type LintFileOptions, engineDiagnostic, lintSourceFile } from "../core/linter";
+import { collectGarbage } from "./program-groups";
 import { createLintUnits, discoverFiles, guardedHost, parseLooseFile, parseTsconfig, readableTsconfig, typeInfo, unitFiles } from "./project";
 import { TsconfigLookup } from "./tsconfigs";
 import type { RuleModule } from "../core/rule";
@@ -47,6 +48,12 @@ export interface RunOptions {
   reportTsconfigProblems?: boolean;
   /** Record each program's files in `RunResult.programs` (for the cache). */
   recordPrograms?: boolean;
+  /**
+   * Collect garbage when a program is let go and another is to be built (the CLI): V8 would
+   * otherwise grow the heap towards its limit before collecting, and peak memory would grow
+   * with the number of programs although only one is alive (program-groups.ts).
+   */
+  collectBetweenPrograms?: boolean;
 }
 
 export interface FileResult {
@@ -117,10 +124,12 @@ export function runLint(options: RunOptions): RunResult {
   // always has a file that asks a type question), inside the fault box, and let go once its
   // files are linted: one program is alive at a time (see createLintUnits).
   const problems: ts.Diagnostic[] = [];
-  const units = phase("program", () => createLintUnits(files, { project: options.project, types: options.types, problems }));
+  const units = phase("program", () => createLintUnits(files, { project: options.project, types: options.types, problems, groupFiles: options.importerFiles }));
   if (options.reportTsconfigProblems ?? true) results.push(...tsconfigResults(problems));
   let done = 0;
-  for (const unit of units) {
+  for (const [index, unit] of units.entries()) {
+    // The last program and its checker are garbage now, before the next one is built.
+    if (options.collectBetweenPrograms && unit.build && index > 0 && units[index - 1].build && units[index - 1].build !== unit.build) phase("program", collectGarbage);
     const next = unitFiles(unit, programs && ((program) => programs.set(unit.tsconfig!, program.getSourceFiles().map((f) => f.fileName))));
     for (;;) {
       // Typed units build their checker on the first file; loose files are parsed here.

@@ -4,8 +4,10 @@
 // `core` once more. As tsserver's document registry does, a program asks here first:
 // a file parsed for an earlier program with the same parse and bind settings is handed
 // over as it is (the binder skips a file it has bound already; each checker keeps its own
-// types). A file is kept while one of the last few programs used it: consecutive projects
-// of a monorepo share most of their files, and files of projects long done are let go.
+// types). A file is kept while the last program built uses it: the next program (a sibling
+// project, often with other options) takes what the two share — lib files, `@types`, common
+// packages — and the files only earlier programs used are let go, so that memory stays that
+// of one program however many programs a run builds (bench/monorepo.js).
 // Module resolution is shared too, between programs whose options resolve alike (the same
 // options but for where output goes): `import "@scope/core"` is looked up once per folder.
 import ts from "typescript";
@@ -16,8 +18,8 @@ const settingsKey = (() => {
   return (options: ts.CompilerOptions): string => registry.getKeyForCompilationSettings(options) as string;
 })();
 
-/** How many programs back a file must have been used to be kept. */
-const KEEP_PROGRAMS = 4;
+/** How many programs back a file must have been used to be kept (1: by the last one built). */
+const KEEP_PROGRAMS = 1;
 
 /** Options that only say where and what to emit: they do not change how a module resolves. */
 const OUTPUT_OPTIONS = new Set([
@@ -42,9 +44,9 @@ export class SharedSourceFiles {
       if (sourceFile) this.files.set(key, { sourceFile, used: this.generation });
       return sourceFile;
     };
-    const resolutionKey = JSON.stringify(Object.entries(options).filter(([name]) => !OUTPUT_OPTIONS.has(name)));
-    let cache = this.resolutions.get(resolutionKey);
-    if (!cache) this.resolutions.set(resolutionKey, (cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (f) => host.getCanonicalFileName(f), options)));
+    const key = resolutionKey(options);
+    let cache = this.resolutions.get(key);
+    if (!cache) this.resolutions.set(key, (cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (f) => host.getCanonicalFileName(f), options)));
     const resolutions = cache;
     host.resolveModuleNameLiterals = (literals, containingFile, redirected, compilerOptions, containingSourceFile) => literals.map((literal) =>
       ts.resolveModuleName(literal.text, containingFile, compilerOptions, host, resolutions, redirected, ts.getModeForUsageLocation(containingSourceFile, literal, compilerOptions)));
@@ -66,6 +68,11 @@ export class SharedSourceFiles {
     this.files = new Map();
     this.resolutions.clear();
   }
+}
+
+/** The options but those that only say where output goes: equal keys resolve and type alike. */
+export function resolutionKey(options: ts.CompilerOptions): string {
+  return JSON.stringify(Object.entries(options).filter(([name]) => !OUTPUT_OPTIONS.has(name)));
 }
 
 function fileKey(settings: string, fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions): string {
