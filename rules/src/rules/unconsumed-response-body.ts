@@ -1,8 +1,8 @@
 // unconsumed-response-body: `fetch` / undici responses whose body is not read or cancelled on every path; `http.get`/`request` responses never consumed.
 import ts from "typescript";
 import {
-  type Facts, type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, defineRule, describeExit, isCandidateCall, matchAcquisition,
-  releaseAtStart, releaseBeforeExit, runtime, trackResource,
+  type Facts, type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, commandLinePackage, defineRule,
+  describeExit, enclosingFunction, exitsProcessAfter, isCandidateCall, leaksOnlyOnFailure, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
 } from "../engine";
 
 type MessageId = "dropped" | "neverConsumed" | "leakPath" | "callbackNeverConsumed" | "callbackLeakPath";
@@ -13,9 +13,10 @@ export default defineRule<MessageId, Options>({
   meta: {
     family: "resource",
     description: "fetch responses whose body is never read or cancelled on some path; http.get/request responses never consumed",
+    // Safe where the code can `await` the cancel; `void res.body?.cancel()` in a non-async callback is a suggestion.
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [runtime],
+    requires: [runtime, commandLinePackage],
     defaultSeverity: "warning",
   },
   messages: {
@@ -52,9 +53,26 @@ export default defineRule<MessageId, Options>({
       return where.hasRelativeUrl(call) || where.at(call) === "browser";
     }
 
+    /**
+     * Whether the leak is worth a senior engineer's time (the rule's doc, "When it reports"). In a
+     * command-line package the process ends with the command: only a request that repeats within it
+     * counts (a loop, per item, a poll, a server's handler), and a body left only on a failure path
+     * counts only in code that repeats on its own (a handler of a long-running `dev` server). Elsewhere
+     * a body left only on a failure path counts unless the code is known to run once (`runsOnce`).
+     */
+    function worthReporting(call: ts.CallExpression, track: ResourceTrack): boolean {
+      if (exitsProcessAfter(call)) return false; // `await fetch(…); process.exit()`: the process ends with it
+      const failureOnly = track.outcome === "leak" && leaksOnlyOnFailure(track);
+      if (context.use(commandLinePackage)) {
+        if (!repeatsPerItem(facts, call)) return false;
+        return !failureOnly || servesRepeatedly(call);
+      }
+      return !failureOnly || !runsOnce(facts, call);
+    }
+
     function check(call: ts.CallExpression, spec: ResourceSpec): void {
       const track = trackResource(facts, call, spec, false);
-      if (!track) return;
+      if (!track || !worthReporting(call, track)) return;
       const name = track.binding?.text ?? "res";
       const cancel = (spec.earlyRelease ?? "").replace(/\$/g, name).replace(/;$/, "");
       const data = { label: spec.label, name, cancel, exit: describeExit(track, sourceFile) };
@@ -88,7 +106,12 @@ export default defineRule<MessageId, Options>({
   },
 });
 
-/** `fetch(url, { method: "HEAD" })`: the response has no body to consume. */
+/** Inside a request handler or an event callback: code that runs as long as the server or watcher does. */
+function servesRepeatedly(node: ts.Node): boolean {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) if (repeatsOnItsOwn(fn)) return true;
+  return false;
+}
+
 /** `{ method: "HEAD" }` among the arguments, inline or in a `const` declared with it: the response has no body. */
 function isHeadRequest(facts: Facts, call: ts.CallExpression): boolean {
   return call.arguments.some((arg) => {

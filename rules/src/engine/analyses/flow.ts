@@ -61,6 +61,8 @@ const EXIT_PREFERENCE: ExitKind[] = ["return", "end", "throw", "exception"];
 export interface FlowAnalysis {
   /** The acquire → release walk over `scope` (default: the function, or module, that holds the acquisition). */
   leakPath(resource: TrackedResource, scope?: FunctionNode | ts.SourceFile): LeakPath | undefined;
+  /** Every exit reached with the resource open, the one `leakPath` returns first. */
+  leakPaths(resource: TrackedResource, scope?: FunctionNode | ts.SourceFile): LeakPath[];
 }
 
 /** The acquire → release walk, as a declared analysis. */
@@ -68,24 +70,25 @@ export const flow = defineAnalysis<FlowAnalysis>({
   id: "flow",
   run: ({ sourceFile }) => ({
     leakPath: (resource, scope) => findLeakPath(scope ?? enclosingFunction(resource.acquisition) ?? sourceFile, resource),
+    leakPaths: (resource, scope) => findLeakPaths(scope ?? enclosingFunction(resource.acquisition) ?? sourceFile, resource),
   }),
 });
 
 export function findLeakPath(fn: FunctionNode | ts.SourceFile, resource: TrackedResource): LeakPath | undefined {
+  return findLeakPaths(fn, resource)[0];
+}
+
+/** Every exit of `fn` reached with the resource open, the preferred kind (EXIT_PREFERENCE) first. */
+export function findLeakPaths(fn: FunctionNode | ts.SourceFile, resource: TrackedResource): LeakPath[] {
   const walker = new FlowWalker(resource, ts.isSourceFile(fn) ? fn : fn.getSourceFile());
   const body = ts.isSourceFile(fn) ? fn : fn.body;
-  if (!body) return undefined;
+  if (!body) return [];
   let end: number;
   if (ts.isSourceFile(body)) end = walker.block(body.statements, NONE);
   else if (ts.isBlock(body)) end = walker.block(body.statements, NONE);
   else end = walker.simple(body, NONE);
   if (end & OPEN) walker.exit("end", ts.isSourceFile(body) ? body.endOfFileToken : lastToken(body), end);
-  const exits = walker.leaks;
-  for (const kind of EXIT_PREFERENCE) {
-    const found = exits.find((e) => e.kind === kind);
-    if (found) return found;
-  }
-  return undefined;
+  return EXIT_PREFERENCE.flatMap((kind) => walker.leaks.filter((e) => e.kind === kind));
 }
 
 function lastToken(node: ts.Node): ts.Node {

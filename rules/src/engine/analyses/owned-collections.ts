@@ -305,8 +305,9 @@ function isCounterKey(facts: Facts, key: ts.Expression, depth: number): boolean 
  * the message ("a \"connection\" event fires", "`query()` is called") — or undefined.
  * `eventsOnly`: only events and methods that run again (handlers, reconnects, methods
  * called back from listeners), not operation methods merely named `query`/`write` …
+ * `depth`: how many callers up the chain this is (callers are followed at most MAX_CALL_DEPTH deep).
  */
-export function ownedGrowthRepetition(owners: OwnersAnalysis, owner: InstanceOwner, ref: ts.Node, eventsOnly = false): string | undefined {
+export function ownedGrowthRepetition(owners: OwnersAnalysis, owner: InstanceOwner, ref: ts.Node, eventsOnly = false, depth = 0): string | undefined {
   const method = owners.methodAt(owner, ref);
   if (!method) return undefined;
   for (let fn = enclosingFunction(ref); fn && fn !== method.fn; fn = enclosingFunction(fn)) {
@@ -317,7 +318,7 @@ export function ownedGrowthRepetition(owners: OwnersAnalysis, owner: InstanceOwn
       return event && ts.isStringLiteralLike(event) && host.arguments.length >= 2 ? `a "${event.text}" event fires` : `the \`${name}\` callback runs`;
     }
   }
-  return methodRepetition(owners, owner, method, 0, eventsOnly);
+  return methodRepetition(owners, owner, method, depth, eventsOnly);
 }
 
 function methodRepetition(owners: OwnersAnalysis, owner: InstanceOwner, method: { name: string; fn: FunctionNode }, depth: number, eventsOnly: boolean): string | undefined {
@@ -328,7 +329,8 @@ function methodRepetition(owners: OwnersAnalysis, owner: InstanceOwner, method: 
     if (!ts.isCallExpression(ref.parent) || ref.parent.expression !== ref || isInside(ref, method.fn)) continue;
     const caller = owners.methodAt(owner, ref);
     if (!caller || caller.fn === method.fn) continue;
-    const when = ownedGrowthRepetition(owners, owner, ref, eventsOnly) ?? methodRepetition(owners, owner, caller, depth + 1, eventsOnly);
+    // One depth for the whole chain of callers: methods that call each other (`scan()` ↔ `register()`) end at MAX_CALL_DEPTH.
+    const when = ownedGrowthRepetition(owners, owner, ref, eventsOnly, depth + 1);
     if (when) return when.endsWith(")") && when.includes(" (through ") ? `${when.slice(0, -1)} → \`${method.name}()\`)` : `${when} (through \`${method.name}()\`)`;
   }
   return undefined;

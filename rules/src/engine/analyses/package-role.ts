@@ -6,6 +6,10 @@
 // Electron app (`electron` among its dependencies), or a program nothing imports (a `bin` or a `start`
 // script, and no `main`, `module`, `exports`, `browser` or `types`). Without a package.json the role
 // is unknown.
+// A command-line package is one whose nearest package.json has a `bin` and depends on a
+// command-line framework among its `dependencies` (commander, yargs, oclif, clipanion, cac, meow, sade, citty), and is not a
+// VS Code extension (`engines.vscode`) or an Electron app: its files run inside a command whose
+// process ends when the command does (`commandLinePackage`).
 import fs from "node:fs";
 import path from "node:path";
 import { defineAnalysis } from "../core/analysis";
@@ -18,26 +22,41 @@ export const packageRole = defineAnalysis({
   run: ({ sourceFile }): PackageRole => packageRoleOf(sourceFile.fileName),
 });
 
+/** Whether the file belongs to a command-line package (see the header), once per file. */
+export const commandLinePackage = defineAnalysis({
+  id: "command-line-package",
+  run: ({ sourceFile }): boolean => nearestManifest(sourceFile.fileName)?.commandLine ?? false,
+});
+
+const CLI_FRAMEWORKS = ["commander", "@commander-js/extra-typings", "yargs", "@oclif/core", "oclif", "clipanion", "cac", "meow", "sade", "citty"];
 const ENTRY_FIELDS = ["main", "module", "exports", "browser", "types", "typings"];
 /** package.json files read, with their modification time: a long-lived server sees edits, and the map stays bounded. */
-const read = new Map<string, { mtimeMs: number; role: PackageRole }>();
+const read = new Map<string, { mtimeMs: number } & ManifestFacts>();
 const MAX_CACHED = 2000;
 
-export function packageRoleOf(fileName: string): PackageRole {
-  if (!path.isAbsolute(fileName)) return "unknown";
-  for (let dir = path.dirname(fileName), depth = 0; depth < 64; depth++) {
-    const manifest = path.join(dir, "package.json");
-    const role = roleOf(manifest);
-    if (role !== undefined) return role;
-    const parent = path.dirname(dir);
-    if (parent === dir || path.basename(dir) === "node_modules") return "unknown";
-    dir = parent;
-  }
-  return "unknown";
+interface ManifestFacts {
+  role: PackageRole;
+  commandLine: boolean;
 }
 
-/** The role a package.json gives, undefined when there is none (or it is not a file). */
-function roleOf(manifest: string): PackageRole | undefined {
+export function packageRoleOf(fileName: string): PackageRole {
+  return nearestManifest(fileName)?.role ?? "unknown";
+}
+
+function nearestManifest(fileName: string): ManifestFacts | undefined {
+  if (!path.isAbsolute(fileName)) return undefined;
+  for (let dir = path.dirname(fileName), depth = 0; depth < 64; depth++) {
+    const facts = manifestFacts(path.join(dir, "package.json"));
+    if (facts !== undefined) return facts;
+    const parent = path.dirname(dir);
+    if (parent === dir || path.basename(dir) === "node_modules") return undefined;
+    dir = parent;
+  }
+  return undefined;
+}
+
+/** What a package.json says, undefined when there is none (or it is not a file). */
+function manifestFacts(manifest: string): ManifestFacts | undefined {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(manifest);
@@ -46,27 +65,40 @@ function roleOf(manifest: string): PackageRole | undefined {
   }
   if (!stat.isFile()) return undefined;
   const known = read.get(manifest);
-  if (known && known.mtimeMs === stat.mtimeMs) return known.role;
-  let role: PackageRole = "unknown";
+  if (known && known.mtimeMs === stat.mtimeMs) return known;
+  let facts: ManifestFacts = { role: "unknown", commandLine: false };
   try {
-    role = classifyManifest(JSON.parse(fs.readFileSync(manifest, "utf8").replace(/^\uFEFF/, "")) as unknown);
+    const parsed = JSON.parse(fs.readFileSync(manifest, "utf8").replace(/^\uFEFF/, "")) as unknown;
+    facts = { role: classifyManifest(parsed), commandLine: isCommandLineManifest(parsed) };
   } catch {
     // unreadable or not JSON: the config loader reports broken manifests; here it says nothing
   }
   if (read.size >= MAX_CACHED) read.clear();
-  read.set(manifest, { mtimeMs: stat.mtimeMs, role });
-  return role;
+  read.set(manifest, { mtimeMs: stat.mtimeMs, ...facts });
+  return facts;
+}
+
+/** A `bin` and a command-line framework among the dependencies; not a VS Code extension or an Electron app. */
+export function isCommandLineManifest(manifest: unknown): boolean {
+  if (typeof manifest !== "object" || manifest === null) return false;
+  const pkg = manifest as Record<string, unknown>;
+  const engines = pkg.engines;
+  if (pkg.bin === undefined || (typeof engines === "object" && engines !== null && "vscode" in engines) || dependsOn(pkg, "electron")) return false;
+  return CLI_FRAMEWORKS.some((name) => dependsOn(pkg, name, ["dependencies"]));
+}
+
+function dependsOn(pkg: Record<string, unknown>, name: string, fields = ["dependencies", "devDependencies"]): boolean {
+  return fields.some((field) => {
+    const deps = pkg[field];
+    return typeof deps === "object" && deps !== null && Object.prototype.hasOwnProperty.call(deps, name);
+  });
 }
 
 export function classifyManifest(manifest: unknown): PackageRole {
   if (typeof manifest !== "object" || manifest === null) return "unknown";
   const pkg = manifest as Record<string, unknown>;
   if (pkg.private === true) return "application";
-  const dependsOn = (name: string): boolean => ["dependencies", "devDependencies"].some((field) => {
-    const deps = pkg[field];
-    return typeof deps === "object" && deps !== null && Object.prototype.hasOwnProperty.call(deps, name);
-  });
-  if (dependsOn("electron")) return "application";
+  if (dependsOn(pkg, "electron")) return "application";
   // npm's default `main` is index.js, so a package without entry fields is still importable unless it runs as a program.
   const runs = pkg.bin !== undefined || (typeof pkg.scripts === "object" && pkg.scripts !== null && "start" in pkg.scripts);
   return runs && !ENTRY_FIELDS.some((field) => pkg[field] !== undefined) ? "application" : "library";

@@ -7,7 +7,7 @@
 // passed to `.then()` or `server.listen()` at module level runs once, one passed to
 // `.on()` or `setInterval()` runs each time the event fires.
 import ts from "typescript";
-import { type FunctionNode, callbackHost, calleeMemberName, declaredName, enclosingFunction, functionName, isExportedDeclaration, isIife, isInLoop, isInside } from "../core/ast";
+import { type FunctionNode, callbackHost, calleeMemberName, declaredName, enclosingFunction, functionName, isExportedDeclaration, isFunctionNode, isIife, isInLoop, isInside } from "../core/ast";
 import { isOnceGuarded, whileDocumentLoads } from "./once-guards";
 import type { Facts } from "../core/facts";
 import { MOUNT_METHODS, TEARDOWN_METHODS, isRouteRegistration, lifetimes, looksLikeRequestHandler } from "./lifetime";
@@ -99,6 +99,84 @@ export function repeatsOnItsOwn(fn: FunctionNode): boolean {
   if (!host) return false;
   if (isRouteRegistration(host, fn)) return true;
   return REPEATING_CALLBACK_HOSTS.has(calleeMemberName(host) ?? "") && !isOneShotEvent(host);
+}
+
+/** Calls that run their callback once per item or attempt: array iteration, promise-pool maps, retry and poll helpers. */
+const PER_ITEM_HOSTS = new Set([
+  "map", "forEach", "flatMap", "filter", "reduce", "some", "every", "find", "pMap", "pMapSeries", "mapSeries", "mapLimit", "each", "eachSeries",
+  "eachLimit", "pRetry", "retry", "pWaitFor", "poll", "waitFor", "pTimes", "times",
+]);
+
+/**
+ * Whether the code at `node` runs many times within one run of the program: inside a loop, a
+ * callback run per item or attempt (`items.map(…)`, `pMap(list, upload)`, `pRetry(…)`, `pWaitFor(…)`),
+ * a function that repeats on its own (a request handler, an `on(…)` / `setInterval` callback) — directly or
+ * through the file's own callers (`uploadAll() { for (…) upload(f) }`), followed at most MAX_CALL_DEPTH deep.
+ * A function merely called is not evidence: in a short-lived command it runs once.
+ */
+export function repeatsPerItem(facts: Facts, node: ts.Node, depth = 0): boolean {
+  for (let at: ts.Node = node, fn = enclosingFunction(node); ; at = fn, fn = enclosingFunction(fn)) {
+    if (isInLoop(at)) return true;
+    if (!fn) return false;
+    if (repeatsOnItsOwn(fn)) return true;
+    const host = callbackHost(fn);
+    if (host) {
+      if (PER_ITEM_HOSTS.has(calleeMemberName(host) ?? "")) return true;
+      continue; // `.then(…)`, `new Promise(…)`: runs as often as its host
+    }
+    if (isIife(fn)) continue;
+    if (depth >= MAX_CALL_DEPTH) return false;
+    return callersOf(facts, fn).some((ref) => {
+      const call = ref.parent;
+      if (ts.isCallExpression(call) && call.expression === ref) return repeatsPerItem(facts, call, depth + 1);
+      // `pMap(list, upload)`, `files.forEach(upload)`: handed to a per-item host.
+      return ts.isCallExpression(call) && call.arguments.includes(ref) && PER_ITEM_HOSTS.has(calleeMemberName(call) ?? "");
+    });
+  }
+}
+
+/**
+ * Positive evidence that the code at `node` runs once per process: module-level code, VS Code
+ * activation, code that runs while the page loads, and functions reached from those only through
+ * IIFEs, once-callbacks (`.then`, `whenReady`, `once`), functions called only at module level,
+ * once-guarded initialisers or (with types) functions whose every caller runs once. A loop on the
+ * way, or a callback of any other host (`createServerFn().handler(…)`, `router.post(…)`), is not once.
+ */
+export function runsOnce(facts: Facts, node: ts.Node): boolean {
+  if (whileDocumentLoads(node)) return true;
+  for (let at: ts.Node = node, fn = enclosingFunction(node); ; at = fn, fn = enclosingFunction(fn)) {
+    if (isInLoop(at)) return false;
+    if (!fn) return true;
+    if (facts.analysis(lifetimes).roleOf(fn) === "vscode-activate") return true;
+    if (isIife(fn) || isOnceCallback(fn)) continue;
+    if (callbackHost(fn)) return false;
+    return isCalledOnlyAtModuleLevel(facts, fn) || isOnceGuarded(facts, fn) || facts.analysis(programCalls)?.calledOnlyOnce(fn) === true;
+  }
+}
+
+/**
+ * `await fetch(…); process.exit()`: the function holding `node` (or the module's top level) ends the
+ * process after it — a detached child that sends one event, a command's last step. What it held ends
+ * with the process. Nested functions' exits do not count.
+ */
+export function exitsProcessAfter(node: ts.Node): boolean {
+  const scope = enclosingFunction(node)?.body ?? node.getSourceFile();
+  let found = false;
+  const visit = (child: ts.Node): void => {
+    if (found || isFunctionNode(child) || ts.isClassLike(child)) return;
+    if (ts.isCallExpression(child) && child.pos >= node.end && /^(globalThis\.)?process\.exit$/.test(child.expression.getText())) found = true;
+    else ts.forEachChild(child, visit);
+  };
+  if (scope) ts.forEachChild(scope, visit);
+  return found;
+}
+
+/** The references that call `fn` in its file: by its name, or `this.m` for a method. */
+function callersOf(facts: Facts, fn: FunctionNode): ts.Expression[] {
+  const name = declaredName(fn);
+  if (name) return facts.referencesTo(name);
+  if (ts.isMethodDeclaration(fn) && ts.isIdentifier(fn.name) && ts.isClassLike(fn.parent)) return facts.memberReferences(fn.parent, fn.name.text);
+  return [];
 }
 
 /** A file-local function repeats when one of its callers in the file does. */

@@ -32,6 +32,8 @@ export interface ResourceTrack {
    */
   outcome: "dropped" | "never" | "leak" | "field" | "released";
   leak?: LeakPath;
+  /** Every exit reached with the resource open (`leak` is the first); for "leak" only. */
+  exits?: LeakPath[];
   /** Every reference to the binding (and to a releasing callback parameter such as pg's `done`). */
   refs: ts.Expression[];
   /** The references that release it or hand it off. */
@@ -206,9 +208,10 @@ function followBinding(facts: Facts, base: TrackBase, binding: ts.Identifier, re
   let leak = onThrowOnly.length === 0 ? undefined : facts.analysis(flow).leakPath({
     acquisition, releases: widenReleases(facts, releases.filter((r) => !onThrowOnly.includes(r)), binding.text, base.scope), exceptions: false, mayThrow,
   }, base.scope);
-  leak ??= facts.analysis(flow).leakPath({ acquisition, releases: widenReleases(facts, releases, binding.text, base.scope), exceptions, mayThrow }, base.scope);
+  const exits = leak ? [leak] : facts.analysis(flow).leakPaths({ acquisition, releases: widenReleases(facts, releases, binding.text, base.scope), exceptions, mayThrow }, base.scope);
+  leak ??= exits[0];
   if (leak && leakRearmsEntryGuard(facts, base.scope, acquisition, leak)) leak = undefined; // once a cache period, not per call
-  return { ...base, binding, refs, releases, outcome: leak ? "leak" : "released", leak };
+  return { ...base, binding, refs, releases, outcome: leak ? "leak" : "released", leak, exits: leak ? exits : undefined };
 }
 
 /**
@@ -271,8 +274,9 @@ function trackCallbackParam(
   ];
   const all = [...refs, ...releaseRefs];
   if (releases.length === 0) return { ...base, binding: param.name, refs: all, releases, outcome: all.length === 0 ? "dropped" : "never" };
-  const leak = facts.analysis(flow).leakPath({ acquisition: start, releases: widenReleases(facts, releases, param.name.text, callback), exceptions: false }, callback);
-  return { ...base, binding: param.name, refs: all, releases, outcome: leak ? "leak" : "released", leak };
+  const exits = facts.analysis(flow).leakPaths({ acquisition: start, releases: widenReleases(facts, releases, param.name.text, callback), exceptions: false }, callback);
+  const leak = exits[0];
+  return { ...base, binding: param.name, refs: all, releases, outcome: leak ? "leak" : "released", leak, exits: leak ? exits : undefined };
 }
 
 /** `ref.method(…)`, or `await ref.method(…)`. */

@@ -3,12 +3,18 @@
 // `"use server"`, imports of UI frameworks (React, Vue, Svelte, Next's client modules,
 // React Query), JSX, imports of Node builtins, server conventions (Next route handlers
 // `app/**/route.ts`, `pages/api/`, server components, `getServerSideProps`, loaders).
+// Module names are strong evidence too: `x.server.ts` (the Remix / React Router convention:
+// `.server` modules never reach the browser bundle; `.client` is not used, Node API clients are named so). A Node builtin import is one that
+// names a builtin exactly (`fs`, `fs/promises`, `node:x`), not a bundler alias that shares its first
+// segment (`constants/pluginType` under a `baseUrl`).
 // Weak evidence, used only when no strong evidence exists: DOM globals, folder names
-// (`client/`, `browser/`, `public/`, `static/`, `frontend/`, `renderer/`, `web/src/` vs
-// `server/`, `backend/`), `require`, and the tsconfig (`lib` with DOM and a `types` list
-// without `node`). Inside a file, server functions (`getServerSideProps`, `loader` …) run
+// (`client/`, `client-only/`, `browser/`, `public/`, `static/`, `frontend/`, `renderer/`, `web/src/`
+// vs `server/`, `server-only/`, `backend/`), a `.server` twin next to the file (`get-file.ts`
+// beside `get-file.server.ts`: the plain one is the browser's), `require`, and the tsconfig
+// (`lib` with DOM and a `types` list without `node`). Inside a file, server functions (`getServerSideProps`, `loader` …) run
 // in Node and effects, event handlers and React Query functions in the browser.
 // Server-side rendering counts as Node.
+import fs from "node:fs";
 import { builtinModules } from "node:module";
 import ts from "typescript";
 import { type FunctionNode, enclosingFunction, isInside, propertyNameText, walk } from "../core/ast";
@@ -33,8 +39,10 @@ const UI_MODULES = [
   "@tanstack/react-query", "react-query", "swr", "vue", "vue-router", "pinia", "svelte", "svelte/store", "@angular/core", "solid-js", "preact",
 ];
 const DOM_GLOBALS = ["document", "window", "localStorage", "sessionStorage", "navigator", "location", "HTMLElement", "requestAnimationFrame"];
-const BROWSER_FOLDERS = /(^|[/\\])(client|browser|browser-only|public|static|frontend|renderer)[/\\]|(^|[/\\])web[/\\]src[/\\]/;
-const SERVER_FOLDERS = /(^|[/\\])(server|backend)[/\\]/;
+const BROWSER_FOLDERS = /(^|[/\\])(client|client-only|browser|browser-only|public|static|frontend|renderer)[/\\]|(^|[/\\])web[/\\]src[/\\]/;
+const SERVER_FOLDERS = /(^|[/\\])(server|server-only|backend)[/\\]/;
+/** `get-file.server.ts`: the module's name says it runs on the server. */
+const SERVER_MODULE = /\.server\.[cm]?[jt]sx?$/;
 const NEXT_SERVER_FILE = /(^|[/\\])app[/\\](.*[/\\])?(route|page|layout|template|loading|not-found|default)\.[cm]?[jt]sx?$/;
 const API_ROUTES = /(^|[/\\])pages[/\\]api[/\\]/;
 const SERVER_FUNCTIONS = new Set(["getServerSideProps", "getStaticProps", "getStaticPaths", "getInitialProps", "loader", "action", "generateMetadata"]);
@@ -60,7 +68,7 @@ function analyseRuntime(facts: Facts, sourceFile: ts.SourceFile): RuntimeFacts {
   if (prologue.includes("use server")) strongNode.push(`"use server"`);
   for (const module of facts.importedModules()) {
     if (UI_MODULES.includes(module)) strongBrowser.push(`import of "${module}"`);
-    else if (NODE_BUILTINS.has(module.split("/")[0])) strongNode.push(`import of "${module}"`);
+    else if (module.startsWith("node:") || NODE_BUILTINS.has(module)) strongNode.push(`import of "${module}"`);
   }
   if (hasJsx(sourceFile)) strongBrowser.push("JSX");
   if (isServiceWorker(facts, sourceFile)) strongBrowser.push("service worker");
@@ -68,6 +76,8 @@ function analyseRuntime(facts: Facts, sourceFile: ts.SourceFile): RuntimeFacts {
   if (API_ROUTES.test(fileName)) strongNode.push("folder pages/api/");
   if (NEXT_SERVER_FILE.test(fileName) && !prologue.includes("use client")) strongNode.push("Next server file without \"use client\"");
   if (exportedServerFunction(sourceFile)) strongNode.push("server data function");
+  const serverModule = SERVER_MODULE.test(fileName);
+  if (serverModule) strongNode.push(".server module");
 
   const domUses = DOM_GLOBALS.flatMap((name) => globalUses(facts, name));
   const dom = domUses[0]?.text;
@@ -75,6 +85,7 @@ function analyseRuntime(facts: Facts, sourceFile: ts.SourceFile): RuntimeFacts {
   const folder = BROWSER_FOLDERS.exec(fileName);
   if (folder) weakBrowser.push(`folder ${(folder[2] ?? "web/src")}/`);
   if (SERVER_FOLDERS.test(fileName)) weakNode.push("server folder");
+  if (!serverModule && hasServerTwin(fileName)) weakBrowser.push("a .server twin beside it");
   if (facts.identifiersNamed("require").some((id) => ts.isCallExpression(id.parent) && id.parent.expression === id)) weakNode.push("require()");
   const options = facts.hasTypes ? facts.compilerOptions : undefined;
   // `types: ["*"]` (every visible @types package: what a tsconfig without `types` gets) says nothing either way, as a missing list does.
@@ -172,6 +183,17 @@ function hasJsx(sourceFile: ts.SourceFile): boolean {
     return !found;
   });
   return found;
+}
+
+/** `get-file.ts` with `get-file.server.ts` in the same folder: the server's code lives in the twin. */
+function hasServerTwin(fileName: string): boolean {
+  const twin = fileName.replace(/(\.[cm]?[jt]sx?)$/, ".server$1");
+  if (twin === fileName || !/[/\\]/.test(fileName)) return false;
+  try {
+    return fs.statSync(twin).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function topStatement(node: ts.Node): ts.Node {
