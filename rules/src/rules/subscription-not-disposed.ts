@@ -5,7 +5,7 @@ import {
   addClassMember, insertAfter, insertBefore, makeFix, namedImportEdits, replaceRange,
   SCOPE_BOUND_HELPERS, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isRootComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
   isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
-  storeAndReleaseFixes, storedHandle, lifetimes, svelteStoreSubscription,
+  storeAndReleaseFixes, storedHandle, lifetimes, svelteStoreSubscription, completesThroughHelper,
 } from "../engine";
 
 type MessageId = "subscriptionDropped" | "subscriptionKept" | "storeDropped" | "storeResubscribed" | "disposableDropped" | "disposableKept" | "eventDropped"
@@ -225,7 +225,8 @@ export default defineRule<MessageId, Options>({
         const operators = source.arguments;
         const last = operators[operators.length - 1];
         if (last && ts.isCallExpression(last) && calleeMemberName(last) === "takeUntil") return true;
-        if (operators.some((op) => ts.isCallExpression(op) && COMPLETING_OPERATORS.has(calleeMemberName(op) ?? ""))) return true;
+        if (operators.some((op) => ts.isCallExpression(op) && (COMPLETING_OPERATORS.has(calleeMemberName(op) ?? "")
+          || completesThroughHelper(facts, op, COMPLETING_OPERATORS)))) return true;
         source = calleeReceiver(source) ?? source;
         if (source === receiver) break;
       }
@@ -234,6 +235,8 @@ export default defineRule<MessageId, Options>({
       if (!ts.isCallExpression(source)) return ts.isIdentifier(source) && FINITE_SOURCES.has(source.text);
       const name = calleeMemberName(source) ?? "";
       if (FINITE_SOURCES.has(name)) return true;
+      // The application's own source that completes (`getEndpoint()` returning `….pipe(take(1))`).
+      if (completesThroughHelper(facts, source, COMPLETING_OPERATORS)) return true;
       if (name === "timer" && source.arguments.length < 2) return true;
       const base = calleeReceiver(source);
       return HTTP_VERBS.has(name) && base !== undefined && (/http(client)?$/i.test(base.getText(sourceFile)) || facts.typeIs(base, ["HttpClient"]) === true);
