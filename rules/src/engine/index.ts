@@ -104,4 +104,4 @@ export { type StoreSubscription, svelteStoreSubscription } from "./analyses/svel
 export {
   type Suppressions, SUPPRESSIONS_FILE, SuppressionsError, isSuppressible, readSuppressions, suppressedFindings, suppressibleCounts, suppressionKey,
 } from "./hosting/suppressions";
-export { isModuleSingleton } from "./analyses/owner-shapes";
+export { isModuleSingleton, isSingletonClass } from "./analyses/owner-shapes";

@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type FunctionNode, type Owner, onlyUpdatesComponentState, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
-  isEntryPoint, isModuleSingleton, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, awaitSkippingClear, entryTimerRemovedUncleared, outerReference, wrapRestInTryFinally, TIMER_CLEARERS, storeAndClearFixes, storedHandle, thisClass,
+  isEntryPoint, isSingletonClass, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, awaitSkippingClear, entryTimerRemovedUncleared, outerReference, wrapRestInTryFinally, TIMER_CLEARERS, storeAndClearFixes, storedHandle, thisClass,
   timerHandleExpression, timerStarted, walk, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome, makeFix,
 } from "../engine";
 
@@ -100,7 +100,7 @@ export default defineRule<MessageId, Options>({
     function reportOwned(call: ts.CallExpression, timer: string, handle: ts.Expression): boolean {
       const home = timerHome(facts, handle);
       if (!home || isDeferred(call, timer) || isUnrefed(call)) return false;
-      if (home.instance && (timer === "setImmediate" || isShortDelay(facts, call.arguments[1], options.minClassDelayMs) || isOncePerProcess(home.instance.node))) return false;
+      if (home.instance && (timer === "setImmediate" || isShortDelay(facts, call.arguments[1], options.minClassDelayMs) || isSingletonClass(facts, home.instance.node))) return false;
       // A component's own handle (`<script setup>`, an effect's closure), once: a short one fires after unmount and holds nothing longer.
       if (!home.instance && !rescheduledFunction(call) && isShortDelay(facts, call.arguments[1], options.minEffectDelayMs)) return false;
       const finding = ownedTimerFinding(facts, call, home, timer, { overwrite: false });
@@ -114,7 +114,7 @@ export default defineRule<MessageId, Options>({
     /** A class timer whose callback holds the instance, cleared after an `await` that can reject first. */
     function reportClearSkipped(call: ts.CallExpression, timer: string, stored: StoredHandle): boolean {
       const owner = lifetime.ownerOf(call);
-      if (owner.kind !== "class" || !owner.teardown || isDeferred(call, timer) || !usesThis(call.arguments[0]) || isOncePerProcess(owner.classNode)) return false;
+      if (owner.kind !== "class" || !owner.teardown || isDeferred(call, timer) || !usesThis(call.arguments[0]) || isSingletonClass(facts, owner.classNode)) return false;
       if (isShortDelay(facts, call.arguments[1], options.minClassDelayMs)) return false;
       const rejecting = awaitSkippingClear(facts, call, stored);
       if (!rejecting) return false;
@@ -142,11 +142,6 @@ export default defineRule<MessageId, Options>({
         related: [{ node: found.removal, message: "removes the entry without clearing its timer" }],
       });
       return true;
-    }
-
-    /** One instance per process or extension host: a one-shot timer of it fires at most once after its one teardown. */
-    function isOncePerProcess(node: ts.Node): boolean {
-      return ts.isClassDeclaration(node) && isModuleSingleton(facts, { kind: "class", node, name: node.name?.text ?? "" });
     }
 
     /** Deferred to the next tick or frame (`setTimeout(f)`, `setTimeout(f, 0)`, a one-shot `requestAnimationFrame`): it holds nothing past a frame. */
@@ -196,7 +191,9 @@ export default defineRule<MessageId, Options>({
           return onlyStateBriefly(call, timer, owner.setup) ? undefined : "an `onUnmounted` hook";
         case "class": {
           if (!owner.teardown || timer === "setImmediate") return undefined;
-          if (isOncePerProcess(owner.classNode)) return undefined;
+          // One instance per process or extension host: a one-shot timer of it fires at most once after its one teardown.
+          // One instance per process or extension host: a one-shot timer of it fires at most once after its one teardown.
+          if (isSingletonClass(facts, owner.classNode)) return undefined;
           if (isShortDelay(facts, call.arguments[1], options.minClassDelayMs)) return undefined;
           const role = lifetime.roleOf(lifetime.significantFunction(call));
           if (role !== "method" && role !== "constructor" && role !== "mount-hook") return undefined;

@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, firstTimeGuard, isEntryPoint, isHandleDropped,
   isModuleLevel, isRearmedByHandler, isUnrefCall, isUnrefed, ownedTimerFinding, owners, repetitionAt, storeAndClearFixes, storedHandle, timerHandleExpression, timerHome,
-  timerStarted, lifetimes, insertAfter, makeFix, enclosingFunction, isModuleSingleton, isRootComponentClass, isRootService, packageRole,
+  timerStarted, lifetimes, insertAfter, makeFix, enclosingFunction, isSingletonClass, isRootComponentClass, isRootService, packageRole,
 } from "../engine";
 
 type MessageId = "dropped" | "neverCleared" | "moduleLevel" | "overwritten" | "notOnTeardown";
@@ -56,7 +56,7 @@ export default defineRule<MessageId, Options>({
         if (owner.kind === "module" && (!repetitionAt(facts, call) || firstTimeGuard(call) !== undefined)) return;
         // One instance for the application (a root component or service, the file's own singleton), started by its constructor.
         if (owner.kind === "class" && isConstructorCode(call) && (isRootComponentClass(owner.classNode) || isRootService(owner.classNode)
-          || isModuleSingleton(facts, { kind: "class", node: owner.classNode, name: owner.classNode.name?.text ?? "" }))) return;
+          || isSingletonClass(facts, owner.classNode))) return;
         return context.report({
           node: call.expression,
           messageId: "dropped",

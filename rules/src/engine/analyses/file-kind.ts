@@ -54,9 +54,14 @@ export const fileKind = defineAnalysis({
   run: ({ sourceFile }): FileKind => classifyFile(sourceFile.fileName, sourceFile.text),
 });
 
+/** Whether a path (relative to its project) is a test file's: `*.test.*`, `*.spec.*`, or under `test/`, `spec/`, `__tests__/`, `e2e/` … */
+export function isTestPath(fileName: string): boolean {
+  return TEST_PATH.test(fileName);
+}
+
 export function classifyFile(fileName: string, text: string): FileKind {
   if (isBundleText(fileName, text.slice(0, HEAD_BYTES), text.slice(-512))) return "bundle";
-  if (TEST_PATH.test(fileName)) return "test";
+  if (isTestPath(fileName)) return "test";
   return SCRIPT_PATH.test(fileName) ? "script" : "source";
 }
 

@@ -137,6 +137,11 @@ export function innerFunctionOf(fn: FunctionNode, name: string): FunctionNode | 
  * construction in the program runs once (`new Cache()` in `activate()`). It lives as long as the
  * process, so what its constructor registers is registered once, whatever its teardown forgets.
  */
+/** A class declaration that is its process's one instance (see `isModuleSingleton`). */
+export function isSingletonClass(facts: Facts, node: ts.Node | undefined): boolean {
+  return node !== undefined && ts.isClassDeclaration(node) && isModuleSingleton(facts, { kind: "class", node, name: node.name?.text ?? "" });
+}
+
 export function isModuleSingleton(facts: Facts, owner: { kind: string; node: ts.Node; name: string }): boolean {
   if (owner.kind !== "class" || !ts.isClassDeclaration(owner.node)) return false;
   const news = facts.identifiersNamed(owner.name).filter((id) => ts.isNewExpression(id.parent) && id.parent.expression === id);

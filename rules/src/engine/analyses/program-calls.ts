@@ -5,6 +5,7 @@
 import path from "node:path";
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
+import { isTestPath } from "./file-kind";
 import { type FunctionNode, enclosingFunction, functionName, isIife } from "../core/ast";
 
 /** Functions that run once per process or extension host by convention. */
@@ -25,15 +26,8 @@ export class ProgramCalls {
   calledOnlyOnce(fn: FunctionNode): boolean {
     const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
     if (!name) return false;
-    const checker = this.program.getTypeChecker();
-    const target = checker.getSymbolAtLocation(name);
-    if (!target) return false;
     let calls = 0;
-    for (const id of this.identifiersNamed(name.text)) {
-      if (id === name) continue;
-      let symbol = checker.getSymbolAtLocation(id);
-      if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-      if (symbol !== target) continue;
+    for (const id of this.referencesOf(name)) {
       if (ts.findAncestor(id, (n) => ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;
       const callee = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id ? id.parent : id;
       if (!ts.isCallExpression(callee.parent) || callee.parent.expression !== callee || !runsOnce(callee.parent)) return false;
@@ -56,21 +50,15 @@ export class ProgramCalls {
   private constructions(classNode: ts.ClassLikeDeclaration): ts.NewExpression[] | undefined {
     const name = classNode.name;
     if (!name) return undefined;
-    const checker = this.program.getTypeChecker();
-    const target = checker.getSymbolAtLocation(name);
-    if (!target) return undefined;
     const found: ts.NewExpression[] = [];
-    for (const id of this.identifiersNamed(name.text)) {
-      if (id === name || this.isTestFile(id.getSourceFile())) continue;
-      let symbol = checker.getSymbolAtLocation(id);
-      if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-      if (symbol !== target) continue;
+    for (const id of this.referencesOf(name)) {
+      if (this.isTestFile(id.getSourceFile())) continue;
       if (ts.findAncestor(id, (n) => ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;
-      if (ts.isNewExpression(id.parent) && id.parent.expression === id) found.push(id.parent);
-      // Handed on (a subclass's `extends`, a registry, a factory): instances may be made anywhere.
-      else if (!ts.isTypeReferenceNode(id.parent) && !ts.isExpressionWithTypeArguments(id.parent) && !ts.isTypeQueryNode(id.parent)
-        && !(ts.isPropertyAccessExpression(id.parent) && id.parent.expression === id)) return undefined;
-      else if (ts.isExpressionWithTypeArguments(id.parent)) return undefined;
+      const use = id.parent;
+      if (ts.isNewExpression(use) && use.expression === id) found.push(use);
+      // A type, or a static member read (`C.instance`), makes no instance. Anything else — a subclass's
+      // `extends`, a registry, a factory — hands the class on: instances may be made anywhere.
+      else if (!ts.isTypeReferenceNode(use) && !ts.isTypeQueryNode(use) && !(ts.isPropertyAccessExpression(use) && use.expression === id)) return undefined;
     }
     return found;
   }
@@ -84,16 +72,10 @@ export class ProgramCalls {
   constructedOnePerCreator(classNode: ts.ClassLikeDeclaration, index: number): boolean {
     const name = classNode.name;
     if (!name) return false;
-    const checker = this.program.getTypeChecker();
-    const target = checker.getSymbolAtLocation(name);
-    if (!target) return false;
     let constructions = 0;
-    for (const id of this.identifiersNamed(name.text)) {
+    for (const id of this.referencesOf(name)) {
       const created = id.parent;
       if (!ts.isNewExpression(created) || created.expression !== id || this.isTestFile(id.getSourceFile())) continue;
-      let symbol = checker.getSymbolAtLocation(id);
-      if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-      if (symbol !== target) continue;
       const kept = created.parent;
       const argument = created.arguments?.[index];
       if (!ts.isBinaryExpression(kept) || kept.right !== created || kept.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !isThisMember(kept.left)
@@ -105,11 +87,24 @@ export class ProgramCalls {
     return constructions > 0;
   }
 
+  /** The identifiers in the program's own files that refer to what `name` declares (through imports too), the declaration itself left out. */
+  private referencesOf(name: ts.Identifier): ts.Identifier[] {
+    const checker = this.program.getTypeChecker();
+    const target = checker.getSymbolAtLocation(name);
+    if (!target) return [];
+    return this.identifiersNamed(name.text).filter((id) => {
+      if (id === name) return false;
+      let symbol = checker.getSymbolAtLocation(id);
+      if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+      return symbol === target;
+    });
+  }
+
   /** A test file, by its path inside the project (the tsconfig's folder), so that a project under `test/` is not all tests. */
   private isTestFile(file: ts.SourceFile): boolean {
     const config = this.program.getCompilerOptions().configFilePath;
     const base = typeof config === "string" ? path.dirname(config) : this.program.getCurrentDirectory();
-    return TEST_FILE.test(path.relative(base, file.fileName));
+    return isTestPath(path.relative(base, file.fileName));
   }
 
   private identifiersNamed(text: string): ts.Identifier[] {
@@ -128,8 +123,6 @@ export class ProgramCalls {
     return found;
   }
 }
-
-const TEST_FILE = /(^|[/\\])(test|tests|spec|__tests__|e2e)[/\\]|\.(test|spec)\.[cm]?[jt]sx?$/;
 
 /** `this.x` (or `this.x.y`). */
 function isThisMember(expr: ts.Expression): boolean {
