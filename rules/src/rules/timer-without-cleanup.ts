@@ -192,7 +192,6 @@ export default defineRule<MessageId, Options>({
         case "class": {
           if (!owner.teardown || timer === "setImmediate") return undefined;
           // One instance per process or extension host: a one-shot timer of it fires at most once after its one teardown.
-          // One instance per process or extension host: a one-shot timer of it fires at most once after its one teardown.
           if (isSingletonClass(facts, owner.classNode)) return undefined;
           if (isShortDelay(facts, call.arguments[1], options.minClassDelayMs)) return undefined;
           const role = lifetime.roleOf(lifetime.significantFunction(call));
