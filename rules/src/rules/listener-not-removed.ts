@@ -6,7 +6,7 @@ import {
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
   connectionTarget, guardedByListenerCheck, reboundOnPropChange, removedOffComponentTeardown, removedOffScopeTeardown, scopeTeardownText, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget,
-  hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce, insertAfter, insertAt, isReadableInTeardown, replaceNode,
+  hasSiblingOnce, isOnceProcessExitHandler, isRemovedWhenGestureEnds, oncePerPass, oneWayOnce, passesAgain, racingOnce, insertAfter, insertAt, isReadableInTeardown, replaceNode,
 } from "../engine";
 
 type MessageId = "notRemoved" | "removedOffTeardown" | "reboundOnPropChange" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
@@ -75,6 +75,7 @@ export default defineRule<MessageId, Options>({
       // "abort" listeners on an AbortSignal are abort-signal-listener-leak's to report.
       if (eventText(registration.event) === '"abort"' && isAbortSignalExpression(facts, registration.target)) return;
       if (!isResultDropped(call)) return; // the returned unsubscribe function is kept
+      if (isOnceProcessExitHandler(facts, registration)) return; // runs once, when the process ends
       if (!isFreshFunction(handler) && referenceKey(handler) === undefined) return; // a computed handler we cannot follow
       if (guardedByListenerCheck(registration)) return; // added only when the target lacks it
       if (checkOwned(registration)) return;
@@ -107,6 +108,7 @@ export default defineRule<MessageId, Options>({
     /** Removed, but only on a path the scope owner's teardown does not take (drag end, a watcher's other branch). Returns whether it decided. */
     function checkScopeRemovals(registration: Registration, target: string): boolean {
       const removals = findRemovals(facts, registration);
+      if (isRemovedWhenGestureEnds(facts, registration, removals)) return true; // the gesture ends whatever happens to its owner
       const found = removedOffScopeTeardown(facts, registration, removals);
       if (!found) return checkComponentRemovals(registration, target, removals);
       const { scope, removal, addedIn, removedIn } = found;

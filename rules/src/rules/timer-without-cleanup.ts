@@ -2,8 +2,8 @@
 import ts from "typescript";
 import {
   type FunctionNode, type Owner, onlyUpdatesComponentState, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
-  isEntryPoint, isSingletonClass, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, awaitSkippingClear, entryTimerRemovedUncleared, outerReference, wrapRestInTryFinally, TIMER_CLEARERS, storeAndClearFixes, storedHandle, thisClass,
-  timerHandleExpression, timerStarted, walk, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome, makeFix,
+  isEntryPoint, isLongDelay, isSingletonClass, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, awaitSkippingClear, entryTimerRemovedUncleared, outerReference, wrapRestInTryFinally, TIMER_CLEARERS, storeAndClearFixes, storedHandle, thisClass,
+  timerHandleExpression, timerStarted, walk, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome, makeFix, packageRole,
 } from "../engine";
 
 type MessageId = "clearSkipped" | "entryRemoved" | "ownerDropped" | "ownerNotCleared" | "notOnTeardown" | "perRequest" | "loop";
@@ -16,6 +16,8 @@ interface Options {
   minEffectStateDelayMs: number;
   /** Effect and component-setup timeouts shorter than this (ms, known delays only) are not reported, whatever their callback does. */
   minEffectDelayMs: number;
+  /** In applications, one-shot timers of components and objects are reported only from this delay (ms) on. */
+  minAppDelayMs: number;
 }
 
 const ONE_SHOT_TIMERS = ["setTimeout", "setImmediate", "requestAnimationFrame", "requestIdleCallback"];
@@ -32,7 +34,7 @@ export default defineRule<MessageId, Options>({
     description: "timers started in components, effects, per request or in objects with a teardown method, without clearing them there",
     fix: "safe",
     requiresTypeInfo: false,
-    requires: [lifetimes, owners],
+    requires: [lifetimes, owners, packageRole],
     defaultSeverity: "warning",
   },
   messages: {
@@ -52,9 +54,10 @@ export default defineRule<MessageId, Options>({
       minRequestDelayMs: { type: "number", description: "Per-request timeouts capturing request objects are reported from this delay on." },
       minEffectStateDelayMs: { type: "number", description: "Timeouts started by an effect whose callback only sets component state are reported from this delay on." },
       minEffectDelayMs: { type: "number", description: "Timeouts started by an effect or a component's setup shorter than this (known delays only) are not reported." },
+      minAppDelayMs: { type: "number", description: "In an application package, one-shot timers of components and objects are reported only when their delay is shown to be at least this long." },
     },
   },
-  defaultOptions: { minClassDelayMs: 1000, minRequestDelayMs: 10_000, minEffectStateDelayMs: 10_000, minEffectDelayMs: 5000 },
+  defaultOptions: { minClassDelayMs: 1000, minRequestDelayMs: 10_000, minEffectStateDelayMs: 10_000, minEffectDelayMs: 5000, minAppDelayMs: 60_000 },
   create(context) {
     const lifetime = context.use(lifetimes);
     const { facts, sourceFile, options } = context;
@@ -100,6 +103,7 @@ export default defineRule<MessageId, Options>({
     function reportOwned(call: ts.CallExpression, timer: string, handle: ts.Expression): boolean {
       const home = timerHome(facts, handle);
       if (!home || isDeferred(call, timer) || isUnrefed(call)) return false;
+      if (!rescheduledFunction(call) && isBriefInApplication(call)) return false;
       if (home.instance && (timer === "setImmediate" || isShortDelay(facts, call.arguments[1], options.minClassDelayMs) || isSingletonClass(facts, home.instance.node))) return false;
       // A component's own handle (`<script setup>`, an effect's closure), once: a short one fires after unmount and holds nothing longer.
       if (!home.instance && !rescheduledFunction(call) && isShortDelay(facts, call.arguments[1], options.minEffectDelayMs)) return false;
@@ -115,6 +119,7 @@ export default defineRule<MessageId, Options>({
     function reportClearSkipped(call: ts.CallExpression, timer: string, stored: StoredHandle): boolean {
       const owner = lifetime.ownerOf(call);
       if (owner.kind !== "class" || !owner.teardown || isDeferred(call, timer) || !usesThis(call.arguments[0]) || isSingletonClass(facts, owner.classNode)) return false;
+      if (isBriefInApplication(call)) return false;
       if (isShortDelay(facts, call.arguments[1], options.minClassDelayMs)) return false;
       const rejecting = awaitSkippingClear(facts, call, stored);
       if (!rejecting) return false;
@@ -142,6 +147,17 @@ export default defineRule<MessageId, Options>({
         related: [{ node: found.removal, message: "removes the entry without clearing its timer" }],
       });
       return true;
+    }
+
+    /**
+     * A one-shot timer of an application's component or object whose delay is not shown to be long:
+     * it fires once after teardown and holds its closure no longer than its delay (an undo window, a
+     * debounce, a fallback notice). A library's objects are made by callers we cannot see, so there
+     * the shorter limits above apply.
+     */
+    function isBriefInApplication(call: ts.CallExpression): boolean {
+      return context.use(packageRole) === "application" && !isLongDelay(facts, call.arguments[1], options.minAppDelayMs)
+        && !restartsWork(call.arguments[0]);
     }
 
     /** Deferred to the next tick or frame (`setTimeout(f)`, `setTimeout(f, 0)`, a one-shot `requestAnimationFrame`): it holds nothing past a frame. */
@@ -178,6 +194,7 @@ export default defineRule<MessageId, Options>({
     /** The teardown that should cancel a timer started at `call`, described; undefined when the owner has none or the timer is harmless. */
     function ownerTeardown(call: ts.CallExpression, timer: string, owner: Owner): string | undefined {
       if (isDeferred(call, timer)) return undefined; // deferred to the next tick or frame, not kept
+      if (isBriefInApplication(call)) return undefined;
       switch (owner.kind) {
         case "effect":
           if (enclosingFunction(call) !== owner.effect) return undefined;
@@ -339,4 +356,23 @@ function describeOwner(owner: Owner): string {
     default:
       return "this code";
   }
+}
+
+/** Calls that start work again: a retry or reconnect that fires after teardown brings the torn-down object back to life. */
+const RESTARTING_CALL = /^(?:re)?(?:connect|open|start|retry|subscribe|listen|poll|resume)(?:[A-Z_]\w*)?$|^re(?:Connect|Open|Start|Subscribe|Listen)(?:[A-Z_]\w*)?$/;
+
+/** The timer's callback (inline) calls something that starts work again (`this.connect()`, `retry()`). */
+function restartsWork(callback: ts.Expression | undefined): boolean {
+  if (!callback || (!ts.isArrowFunction(callback) && !ts.isFunctionExpression(callback))) return false;
+  let found = false;
+  walk(callback.body, (node) => {
+    if (found) return false;
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : "";
+      if (RESTARTING_CALL.test(name)) found = true;
+    }
+    return undefined;
+  });
+  return found;
 }

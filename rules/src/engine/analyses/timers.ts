@@ -118,6 +118,31 @@ export function isShortDelay(facts: Facts, expr: ts.Expression | undefined, limi
   return false;
 }
 
+/** Names that measure long spans: `intervalHours`, `ttlMinutes`, `days`. */
+const LONG_UNIT = /(hours?|minutes?|mins|days?|weeks?)$/i;
+
+/**
+ * A delay shown to be at least `limit` ms: known (`120_000`), a product with such a factor
+ * (`hours * 3_600_000`), a branch or fallback that is, or a name in long units (`ttlMinutes`).
+ * A delay we cannot read is not shown to be long.
+ */
+export function isLongDelay(facts: Facts, expr: ts.Expression | undefined, limit: number): boolean {
+  if (!expr) return false;
+  const known = literalDelayMs(facts, expr);
+  if (known !== undefined) return known >= limit;
+  const inner = ts.isParenthesizedExpression(expr) ? expr.expression : expr;
+  if (ts.isConditionalExpression(inner)) return isLongDelay(facts, inner.whenTrue, limit) || isLongDelay(facts, inner.whenFalse, limit);
+  if (ts.isBinaryExpression(inner)) {
+    const op = inner.operatorToken.kind;
+    if (op === ts.SyntaxKind.AsteriskToken || op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
+      return isLongDelay(facts, inner.left, limit) || isLongDelay(facts, inner.right, limit);
+    }
+    return false;
+  }
+  const name = ts.isIdentifier(inner) ? inner.text : ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
+  return name !== undefined && LONG_UNIT.test(name);
+}
+
 /** True when some reference clears the handle or hands it on (returned, passed, stored elsewhere). */
 export function isClearedOrHandedOff(stored: StoredHandle): boolean {
   return stored.refs.some((ref) => classifyReference(ref, CLEAR_OWNERSHIP) !== "use");
