@@ -7,7 +7,7 @@
 // instance's teardown path. A removal somewhere else (in a handler, in a method
 // nothing calls on teardown) does not release the listener when the instance goes.
 import ts from "typescript";
-import { type FunctionNode, isInside, referenceKey, walk } from "../core/ast";
+import { type FunctionNode, enclosingFunction, isFunctionNode, isInside, referenceKey, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { type Registration, findRemovals, isFreshFunction } from "./listeners";
 import { longLivedTarget } from "./listener-targets";
@@ -129,7 +129,7 @@ export function outlivingTarget(facts: Facts, own: OwnersAnalysis, owner: Instan
   if (singleton) return `the singleton \`${text}\``;
   if (isAdopted(facts, own, owner, target) || (handler && forwardsToInstance(own, owner, handler))) return undefined;
   const param = constructorParameterRoot(facts, owner, target);
-  if (param && isCreatorsOwn(facts, owner, param)) return undefined;
+  if (param && (isCreatorsOwn(facts, owner, param) || isActionElement(facts, owner, param, at))) return undefined;
   if (param) return `\`${text}\` (from the constructor's \`${param}\`: the caller owns it, and it outlives this instance)`;
   const field = own.fieldOf(owner, stripNonNull(target));
   if (field !== undefined) {
@@ -310,6 +310,22 @@ function constructorParameterRoot(facts: Facts, owner: InstanceOwner, expr: ts.E
   while (ts.isBindingElement(param) || ts.isObjectBindingPattern(param)) param = param.parent;
   if (!ts.isParameter(param) || param.modifiers?.length) return undefined;
   return param.parent === constructorOf(owner) ? root.text : undefined;
+}
+
+/**
+ * A Svelte action (`const tooltip: Action = (node, params) => { …; return { update, destroy } }`)
+ * adding a listener to its element when it starts: Svelte destroys the action with the element,
+ * and the element takes its listeners with it. Listeners added again in `update()` still pile up on
+ * the element, so only the action's own start counts.
+ */
+function isActionElement(facts: Facts, owner: InstanceOwner, param: string, at: ts.Node): boolean {
+  if (owner.kind !== "factory" || !isFunctionNode(owner.node) || enclosingFunction(at) !== owner.node) return false;
+  const first = owner.node.parameters[0];
+  if (!first || !ts.isIdentifier(first.name) || first.name.text !== param) return false;
+  if (![...owner.methods.keys()].every((name) => name === "update" || name === "destroy")) return false;
+  const declared = ts.isVariableDeclaration(owner.node.parent) ? owner.node.parent.type?.getText() : undefined;
+  return /^Action\b/.test(declared ?? "") || facts.sourceFile.fileName.endsWith(".svelte")
+    || [...facts.importedModules()].some((module) => module === "svelte" || module.startsWith("svelte/"));
 }
 
 /** The constructor parameter `param` is something the instance's one creator holds, across the program (typed tier). */
