@@ -144,8 +144,24 @@ export function isSingletonClass(facts: Facts, node: ts.Node | undefined): boole
 
 export function isModuleSingleton(facts: Facts, owner: { kind: string; node: ts.Node; name: string }): boolean {
   if (owner.kind !== "class" || !ts.isClassDeclaration(owner.node)) return false;
+  if (isNestSingleton(facts, owner.node)) return true;
   const news = facts.identifiersNamed(owner.name).filter((id) => ts.isNewExpression(id.parent) && id.parent.expression === id);
   if (news.length === 1 && enclosingFunction(news[0]) === undefined) return true;
   // Across the program (typed tier): every construction runs once (`activate()`, the entry's top level).
   return news.every((id) => enclosingFunction(id) === undefined) && facts.analysis(programCalls)?.constructedOnlyOnce(owner.node) === true;
+}
+
+const NEST_PROVIDERS = /^(Injectable|Controller|Resolver|WebSocketGateway|Processor|Module)$/;
+
+/**
+ * A NestJS provider, controller, resolver, gateway or queue processor: Nest creates one instance per
+ * application (the default scope) unless its decorator asks for `Scope.REQUEST` or `Scope.TRANSIENT`.
+ */
+function isNestSingleton(facts: Facts, node: ts.ClassDeclaration): boolean {
+  if (![...facts.importedModules()].some((module) => module.startsWith("@nestjs/"))) return false;
+  return (ts.getDecorators(node) ?? []).some((d) => {
+    const call = d.expression;
+    if (!ts.isCallExpression(call) || !NEST_PROVIDERS.test(call.expression.getText())) return false;
+    return !call.arguments.some((arg) => /\bScope\.(REQUEST|TRANSIENT)\b|\bscope\s*:/.test(arg.getText()));
+  });
 }
