@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import ts from "typescript";
 import {
-  Facts, KNOWN_RESOURCES, exitsProcessAfter, isCommandLineManifest, leaksOnlyOnFailure, parseLooseFile, repeatsPerItem, resourcesOfKind, runsOnce, trackResource, matchAcquisition,
+  Facts, KNOWN_RESOURCES, classifyManifest, exitsProcessAfter, isCommandLineManifest, leaksOnlyOnFailure, parseLooseFile, repeatsPerItem, resourcesOfKind, runsOnce, trackResource, matchAcquisition,
 } from "leaklint";
 
 function analyse(text: string): { facts: Facts; sourceFile: ts.SourceFile } {
@@ -35,6 +35,22 @@ describe("command-line packages", () => {
     assert.equal(isCommandLineManifest({ bin: { build: "./build.mjs" }, engines: { vscode: "^1.90.0" }, dependencies: { yargs: "^17" } }), false);
     assert.equal(isCommandLineManifest({ bin: "cli.js", dependencies: { commander: "^12", electron: "^30" } }), false);
     assert.equal(isCommandLineManifest("not an object"), false);
+  });
+});
+
+describe("application packages (package-role.ts)", () => {
+  test("private packages, Electron apps, VS Code extensions and programs nothing imports are applications", () => {
+    assert.equal(classifyManifest({ name: "web", private: true, main: "index.js" }), "application");
+    assert.equal(classifyManifest({ name: "desk", main: "main.js", devDependencies: { electron: "^30" } }), "application");
+    assert.equal(classifyManifest({ name: "ext", main: "./out/extension.js", engines: { vscode: "^1.90.0" } }), "application");
+    assert.equal(classifyManifest({ name: "@appwrite/console", scripts: { dev: "vite dev", build: "vite build" } }), "application");
+    assert.equal(classifyManifest({ name: "site", scripts: { build: "next build" }, dependencies: { next: "^15" } }), "application");
+  });
+  test("a package with entry fields is a library, whatever it runs in development", () => {
+    assert.equal(classifyManifest({ name: "ui-kit", module: "dist/index.js", scripts: { dev: "vite" } }), "library");
+    assert.equal(classifyManifest({ name: "helpers", main: "index.js", scripts: { start: "node demo.js" } }), "library");
+    assert.equal(classifyManifest({ name: "plain" }), "library");
+    assert.equal(classifyManifest(null), "unknown");
   });
 });
 

@@ -3,9 +3,10 @@
 // Some hazards are a library's only: a module-level `setInterval` keeps every importer's process
 // alive, while in an application a module-level periodic job (a sweeper, a stats flush) is meant to
 // live as long as the process. An application package is one that says so: `"private": true`, an
-// Electron app (`electron` among its dependencies), or a program nothing imports (a `bin` or a `start`
-// script, and no `main`, `module`, `exports`, `browser` or `types`). Without a package.json the role
-// is unknown.
+// Electron app (`electron` among its dependencies), a VS Code extension (`engines.vscode`), or a
+// program nothing imports (a `bin`, a `start` or `dev` script, or an app framework such as Next.js,
+// Nuxt or SvelteKit among its dependencies — and no `main`, `module`, `exports`, `browser` or
+// `types`). Without a package.json the role is unknown.
 // A command-line package is one whose nearest package.json has a `bin` and depends on a
 // command-line framework among its `dependencies` (commander, yargs, oclif, clipanion, cac, meow, sade, citty), and is not a
 // VS Code extension (`engines.vscode`) or an Electron app: its files run inside a command whose
@@ -99,7 +100,14 @@ export function classifyManifest(manifest: unknown): PackageRole {
   const pkg = manifest as Record<string, unknown>;
   if (pkg.private === true) return "application";
   if (dependsOn(pkg, "electron")) return "application";
+  // A VS Code extension: VS Code loads its `main`; no other code imports it.
+  const engines = pkg.engines;
+  if (typeof engines === "object" && engines !== null && "vscode" in engines) return "application";
   // npm's default `main` is index.js, so a package without entry fields is still importable unless it runs as a program.
-  const runs = pkg.bin !== undefined || (typeof pkg.scripts === "object" && pkg.scripts !== null && "start" in pkg.scripts);
+  const scripts = typeof pkg.scripts === "object" && pkg.scripts !== null ? pkg.scripts as Record<string, unknown> : {};
+  const runs = pkg.bin !== undefined || "start" in scripts || "dev" in scripts || APP_FRAMEWORKS.some((name) => dependsOn(pkg, name));
   return runs && !ENTRY_FIELDS.some((field) => pkg[field] !== undefined) ? "application" : "library";
 }
+
+/** Frameworks that build a site or an app, not a package for others to import. */
+const APP_FRAMEWORKS = ["next", "nuxt", "@sveltejs/kit", "@remix-run/react", "astro", "react-scripts", "@angular/cli", "gatsby"];
