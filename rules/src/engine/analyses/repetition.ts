@@ -196,7 +196,7 @@ function throughCallers(facts: Facts, fn: FunctionNode, options: RepetitionOptio
  * (`src/routes/+layout.svelte`) and `App.vue` / `App.svelte` / `App.tsx` (`createApp(App)`,
  * `root.render(<App />)`). Its mount code runs once, however many pages the user visits.
  */
-function isRootComponentFile(sourceFile: ts.SourceFile): boolean {
+export function isRootComponentFile(sourceFile: ts.SourceFile): boolean {
   return /(^|[/\\])src[/\\]routes[/\\]\+layout\.svelte$|(^|[/\\])App\.(vue|svelte|[jt]sx)$/.test(sourceFile.fileName);
 }
 

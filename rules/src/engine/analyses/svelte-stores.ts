@@ -9,6 +9,7 @@ import ts from "typescript";
 import { calleeReceiver, isInside, skipParens } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { outerReference } from "./ownership";
+import { isRootComponentFile } from "./repetition";
 import { scopeTeardownAt } from "./scope-teardown";
 
 export interface StoreSubscription {
@@ -28,6 +29,8 @@ const STORE_ACCESSOR = /^get[A-Z]/;
 /** The leak of a store subscription at `call`, in a Svelte component's instance script; undefined when there is none to tell. */
 export function svelteStoreSubscription(facts: Facts, call: ts.CallExpression): StoreSubscription | undefined {
   if (!facts.sourceFile.fileName.endsWith(".svelte") || call.arguments.length === 0) return undefined;
+  if (isRootComponentFile(facts.sourceFile)) return undefined; // the root layout is mounted once per page load
+
   const receiver = calleeReceiver(call);
   if (!receiver || scopeTeardownAt(facts, call)?.kind !== "component") return undefined;
   const origin = outlivingStore(facts, receiver);
