@@ -93,6 +93,22 @@ describe("monorepos and tsconfigs", () => {
     assert.deepEqual(ids(files.get("scripts/build.ts")), []);
   });
 
+  test("a JavaScript project's jsconfig.json types its files (allowJs, as VS Code reads it); a tsconfig.json beside it comes first", () => {
+    const dir = project({
+      "web/jsconfig.json": JSON.stringify({ compilerOptions: { checkJs: false }, include: ["src"] }),
+      "web/src/cache.js": "export class ImageCache {\n  constructor() {\n    this.entries = new Map();\n    setInterval(() => this.entries.clear(), 300_000);\n  }\n}\n",
+      "web/src/main.js": "import { ImageCache } from \"./cache.js\";\nexport const cache = new ImageCache();\n",
+      "both/tsconfig.json": tsconfig({ include: ["src"] }, { allowJs: true }),
+      "both/jsconfig.json": JSON.stringify({ include: ["src"] }),
+      "both/src/index.js": "export const x = 1;\n",
+    });
+    const files = lint(dir);
+    assert.equal(typedWith(dir, files.get("web/src/cache.js")), path.join("web", "jsconfig.json"));
+    // With the program, the class is known to be made once, by main.js's top level: its interval runs for the process.
+    assert.deepEqual(ids(files.get("web/src/cache.js")), []);
+    assert.equal(typedWith(dir, files.get("both/src/index.js")), path.join("both", "tsconfig.json"));
+  });
+
   test("a file its nearest tsconfig leaves out goes on to the tsconfigs above it (as tsserver does)", () => {
     const dir = project({
       "tsconfig.json": tsconfig({ include: ["packages/*/src", "packages/*/test"] }, { types: ["node"] }),

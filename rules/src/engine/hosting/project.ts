@@ -333,7 +333,10 @@ function readTsconfigFile(file: string): { parsed?: ts.ParsedCommandLine; unread
       unreadable = d;
     },
   };
-  const parsed = ts.getParsedCommandLineOfConfigFile(file, { noEmit: true }, host);
+  // A jsconfig.json gets TypeScript's jsconfig defaults (`allowJs` …) from its name; it does not need
+  // the JavaScript of node_modules that `maxNodeModuleJsDepth: 2` would load.
+  const jsconfig = path.basename(file) === "jsconfig.json";
+  const parsed = ts.getParsedCommandLineOfConfigFile(file, jsconfig ? { noEmit: true, maxNodeModuleJsDepth: 0 } : { noEmit: true }, host);
   if (!parsed || unreadable) return { unreadable };
   parsed.options = withTypeScript5Types(parsed.options);
   return { parsed };

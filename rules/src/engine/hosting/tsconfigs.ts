@@ -9,6 +9,8 @@
 // - a tsconfig's project references are followed (depth first, after its own files): a
 //   solution-style tsconfig (`"files": []` + `references`, the Vite default) hands its files
 //   to the projects it references;
+// - a folder without a tsconfig but with a `jsconfig.json` (a JavaScript project: VS Code reads it as
+//   a tsconfig with `allowJs`) uses that;
 // - a file no tsconfig includes is linted without types; `nearest` names the tsconfig that
 //   would have been expected to include it (for the "does not include it" warning).
 import fs from "node:fs";
@@ -101,6 +103,8 @@ export class TsconfigLookup {
       const others = names.filter((name) => TSCONFIG_NAME.test(name)).sort().filter((name) => namesFiles(path.join(dir, name)));
       found = [...(names.includes("tsconfig.json") ? ["tsconfig.json"] : []), ...others]
         .map((name) => path.join(dir, name));
+      // A JavaScript project's `jsconfig.json` (a tsconfig with `allowJs`, as VS Code reads it) when no tsconfig is there.
+      if (found.length === 0 && names.includes("jsconfig.json")) found = [path.join(dir, "jsconfig.json")];
       this.candidates.set(dir, found);
     }
     return found;
