@@ -70,6 +70,7 @@ export {
 } from "./analyses/listeners";
 export { longLivedTarget } from "./analyses/listener-targets";
 export { isOnceProcessExitHandler, isRemovedWhenGestureEnds } from "./analyses/bounded-listeners";
+export { endsWithCommand } from "./analyses/command-scope";
 export { connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall } from "./analyses/per-call-listeners";
 export { type OncePerPass, ONCE_METHODS, handedInTarget, hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce } from "./analyses/once-listeners";
 export { type OwnedRegistration, isOnTeardownPathFor, outlivingTarget, ownedRegistration, registrationRepeatedInTeardown, registrationsOf, removalsOnTeardown, unremovableWithoutTeardown } from "./analyses/owned-listeners";

@@ -1,6 +1,7 @@
 // unclosed-file-handle: `fs.promises.open` handles and `fs.open` / `fs.openSync` descriptors not closed on every path, exceptions included.
 import ts from "typescript";
 import {
+  endsWithCommand,
   type Fix, type ResourceSpec, KNOWN_RESOURCES, acquisitionNames, resourcesOfKind, configResources, convertToUsing, defineRule, describeExit, isCandidateCall,
   enclosingFunction, isInLoop, matchAcquisition, releaseBeforeExit, trackResource, wrapInTryFinally,
 } from "../engine";
@@ -49,6 +50,7 @@ export default defineRule<MessageId, Options>({
       if (!enclosingFunction(call) && !isInLoop(call)) return;
       const track = trackResource(facts, call, spec, context.options.checkExceptions);
       if (!track) return;
+      if (endsWithCommand(facts, call)) return; // once per command: the exit closes it
       const data = {
         label: spec.label,
         what: spec.numericHandle ? "file descriptor" : "FileHandle",

@@ -1,6 +1,7 @@
 // unclosed-stream: streams, sockets, readline interfaces, watchers and workers opened in per-call code and never closed or handed off.
 import ts from "typescript";
 import {
+  endsWithCommand,
   type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, resourcesOfKind, configResources, defineRule, describeExit,
   isCandidateCall, matchAcquisition, unwatchedFieldResource, owners, upgradeOnlyRequest, releaseBeforeExit, releaseInTeardown, trackResource, lifetimes, makeFix,
 } from "../engine";
@@ -47,6 +48,7 @@ export default defineRule<MessageId, Options>({
     function check(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): void {
       const track = trackResource(facts, call, spec, false);
       if (!track || track.outcome === "released") return reportOverwritten(call, spec);
+      if (track.outcome !== "field" && endsWithCommand(facts, call)) return; // once per command: the exit closes it
       const data = { label: spec.label, what: describe(spec).what, holds: describe(spec).holds };
       const node = call.expression;
       switch (track.outcome) {

@@ -1,6 +1,7 @@
 // unreleased-connection: clients checked out of a pool (`pool.connect()`, `getConnection()`, `acquire()`, sessions, duplicated clients) not released on every path, or released twice.
 import ts from "typescript";
 import {
+  endsWithCommand,
   type CheckoutSpec, type Fix, type ResourceTrack, KNOWN_CHECKOUTS, calleeMemberName, configCheckouts, containingStatement, defineRule,
   describeExit, enclosingFunction, isInside, matchCheckout, releaseCalls, releaseInTeardown, trackResource, wrapInTryFinally, makeFix,
 } from "../engine";
@@ -49,6 +50,7 @@ export default defineRule<MessageId, Options>({
     function check(call: ts.CallExpression, spec: CheckoutSpec): void {
       const track = trackResource(facts, call, spec, context.options.checkExceptions);
       if (!track) return;
+      if (endsWithCommand(facts, call)) return; // once per command: the exit closes the pool
       const name = track.binding?.text ?? "it";
       const data = { label: spec.label, name, exit: describeExit(track, sourceFile) };
       const node = call.expression;
