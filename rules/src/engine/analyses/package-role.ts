@@ -10,9 +10,12 @@
 // command-line framework among its `dependencies` (commander, yargs, oclif, clipanion, cac, meow, sade, citty), and is not a
 // VS Code extension (`engines.vscode`) or an Electron app: its files run inside a command whose
 // process ends when the command does (`commandLinePackage`).
+// A package's build — a browser bundle, an Electron app — is what `packageRuntimeOf` reads
+// (analyses/package-runtime.ts) for the runtime analysis.
 import fs from "node:fs";
 import path from "node:path";
 import { defineAnalysis } from "../core/analysis";
+import { type PackageBuild, packageBuild, rendererFolder } from "./package-runtime";
 
 export type PackageRole = "application" | "library" | "unknown";
 
@@ -37,10 +40,24 @@ const MAX_CACHED = 2000;
 interface ManifestFacts {
   role: PackageRole;
   commandLine: boolean;
+  build: PackageBuild;
+  dir: string;
 }
 
 export function packageRoleOf(fileName: string): PackageRole {
   return nearestManifest(fileName)?.role ?? "unknown";
+}
+
+/**
+ * "browser" with its evidence when the file's package builds a browser bundle with no server side,
+ * or the file sits in an Electron app's renderer folder (analyses/package-runtime.ts); else undefined.
+ */
+export function packageRuntimeOf(fileName: string): { runtime: "browser"; evidence: string } | undefined {
+  const manifest = nearestManifest(fileName);
+  const build = manifest?.build;
+  if (build?.kind === "browser") return { runtime: "browser", evidence: build.evidence };
+  const folder = manifest && build?.kind === "electron" ? rendererFolder(path.relative(manifest.dir, fileName)) : undefined;
+  return folder ? { runtime: "browser", evidence: `Electron renderer folder ${folder}/` } : undefined;
 }
 
 function nearestManifest(fileName: string): ManifestFacts | undefined {
@@ -66,10 +83,12 @@ function manifestFacts(manifest: string): ManifestFacts | undefined {
   if (!stat.isFile()) return undefined;
   const known = read.get(manifest);
   if (known && known.mtimeMs === stat.mtimeMs) return known;
-  let facts: ManifestFacts = { role: "unknown", commandLine: false };
+  const dir = path.dirname(manifest);
+  let facts: ManifestFacts = { role: "unknown", commandLine: false, build: undefined, dir };
   try {
     const parsed = JSON.parse(fs.readFileSync(manifest, "utf8").replace(/^\uFEFF/, "")) as unknown;
-    facts = { role: classifyManifest(parsed), commandLine: isCommandLineManifest(parsed) };
+    const build = typeof parsed === "object" && parsed !== null ? packageBuild(parsed as Record<string, unknown>, dir) : undefined;
+    facts = { role: classifyManifest(parsed), commandLine: isCommandLineManifest(parsed), build, dir };
   } catch {
     // unreadable or not JSON: the config loader reports broken manifests; here it says nothing
   }
