@@ -93,6 +93,7 @@ export {
   releaseStoredFixes, sourceRoots, storeAndReleaseFixes,
 } from "./analyses/disposables";
 export { type Runtime, type RuntimeFacts, runtime } from "./analyses/runtime";
+export { entryScript, isEntryScript } from "./analyses/entry-script";
 export { type FileKind, TEST_FILE_GLOBS, classifyFile, fileKind, isCommittedBundle } from "./analyses/file-kind";
 export { type PackageRole, classifyManifest, commandLinePackage, isCommandLineManifest, packageRole } from "./analyses/package-role";
 export { completesThroughHelper } from "./analyses/rx-completion";

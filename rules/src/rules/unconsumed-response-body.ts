@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Facts, type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, commandLinePackage, defineRule,
-  describeExit, enclosingFunction, exitsProcessAfter, isCandidateCall, leaksOnlyOnFailure, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
+  describeExit, enclosingFunction, entryScript, exitsProcessAfter, isCandidateCall, leaksOnlyOnFailure, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
 } from "../engine";
 
 type MessageId = "dropped" | "neverConsumed" | "leakPath" | "callbackNeverConsumed" | "callbackLeakPath";
@@ -16,7 +16,7 @@ export default defineRule<MessageId, Options>({
     // Safe where the code can `await` the cancel; `void res.body?.cancel()` in a non-async callback is a suggestion.
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [runtime, commandLinePackage],
+    requires: [runtime, commandLinePackage, entryScript],
     defaultSeverity: "warning",
   },
   messages: {
@@ -55,7 +55,7 @@ export default defineRule<MessageId, Options>({
 
     /**
      * Whether the leak is worth a senior engineer's time (the rule's doc, "When it reports"). In a
-     * command-line package the process ends with the command: only a request that repeats within it
+     * command-line package, or an entry script (a file that runs as a one-shot program), the process ends with the command: only a request that repeats within it
      * counts (a loop, per item, a poll, a server's handler), and a body left only on a failure path
      * counts only in code that repeats on its own (a handler of a long-running `dev` server). Elsewhere
      * a body left only on a failure path counts unless the code is known to run once (`runsOnce`).
@@ -63,7 +63,7 @@ export default defineRule<MessageId, Options>({
     function worthReporting(call: ts.CallExpression, track: ResourceTrack): boolean {
       if (exitsProcessAfter(call)) return false; // `await fetch(…); process.exit()`: the process ends with it
       const failureOnly = track.outcome === "leak" && leaksOnlyOnFailure(track);
-      if (context.use(commandLinePackage)) {
+      if (context.use(commandLinePackage) || context.use(entryScript)) {
         if (!repeatsPerItem(facts, call)) return false;
         return !failureOnly || servesRepeatedly(call);
       }
