@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Facts, type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, commandLinePackage, defineRule,
-  describeExit, enclosingFunction, entryScript, exitsProcessAfter, isCandidateCall, leaksOnlyOnFailure, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
+  describeExit, enclosingFunction, entryScript, exitsProcessAfter, failureRaises, isCandidateCall, leaksOnlyOnFailure, publishedPackage, repeatsUnattended, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
 } from "../engine";
 
 type MessageId = "dropped" | "neverConsumed" | "leakPath" | "callbackNeverConsumed" | "callbackLeakPath";
@@ -16,7 +16,7 @@ export default defineRule<MessageId, Options>({
     // Safe where the code can `await` the cancel; `void res.body?.cancel()` in a non-async callback is a suggestion.
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [runtime, commandLinePackage, entryScript],
+    requires: [runtime, commandLinePackage, entryScript, publishedPackage],
     defaultSeverity: "warning",
   },
   messages: {
@@ -58,7 +58,10 @@ export default defineRule<MessageId, Options>({
      * command-line package, or an entry script (a file that runs as a one-shot program), the process ends with the command: only a request that repeats within it
      * counts (a loop, per item, a poll, a server's handler), and a body left only on a failure path
      * counts only in code that repeats on its own (a handler of a long-running `dev` server). Elsewhere
-     * a body left only on a failure path counts unless the code is known to run once (`runsOnce`).
+     * a body left only on a failure path counts unless the code is known to run once (`runsOnce`), and a
+     * failure that raises (a `throw`: the caller's operation fails and someone sees it) counts only where
+     * it repeats with nobody behind each run (`repeatsUnattended`: per item, a retry or poll, a timer, an
+     * event or queue consumer) or in a package published for others, whose users decide how often it runs.
      */
     function worthReporting(call: ts.CallExpression, track: ResourceTrack): boolean {
       if (exitsProcessAfter(call)) return false; // `await fetch(…); process.exit()`: the process ends with it
@@ -67,7 +70,9 @@ export default defineRule<MessageId, Options>({
         if (!repeatsPerItem(facts, call)) return false;
         return !failureOnly || servesRepeatedly(call);
       }
-      return !failureOnly || !runsOnce(facts, call);
+      if (!failureOnly) return true;
+      if (runsOnce(facts, call)) return false;
+      return !failureRaises(track) || repeatsUnattended(facts, call) || context.use(publishedPackage);
     }
 
     function check(call: ts.CallExpression, spec: ResourceSpec): void {
