@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Facts, type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, commandLinePackage, defineRule,
-  describeExit, enclosingFunction, entryScript, exitsProcessAfter, failureRaises, isCandidateCall, leaksOnlyOnFailure, publishedPackage, repeatsUnattended, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
+  declaredName, describeExit, enclosingFunction, entryScript, exitsProcessAfter, failureRaises, isCandidateCall, leaksOnlyOnFailure, publishedPackage, repeatsUnattended, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
 } from "../engine";
 
 type MessageId = "dropped" | "neverConsumed" | "leakPath" | "callbackNeverConsumed" | "callbackLeakPath";
@@ -65,7 +65,7 @@ export default defineRule<MessageId, Options>({
      */
     function worthReporting(call: ts.CallExpression, track: ResourceTrack): boolean {
       if (exitsProcessAfter(call)) return false; // `await fetch(…); process.exit()`: the process ends with it
-      const failureOnly = track.outcome === "leak" && leaksOnlyOnFailure(track);
+      const failureOnly = track.outcome === "leak" && leaksOnlyOnFailure(track) && !returnedToDroppingCaller(facts, track);
       if (context.use(commandLinePackage) || context.use(entryScript)) {
         if (!repeatsPerItem(facts, call)) return false;
         return !failureOnly || servesRepeatedly(call);
@@ -115,6 +115,21 @@ export default defineRule<MessageId, Options>({
 function servesRepeatedly(node: ts.Node): boolean {
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) if (repeatsOnItsOwn(fn)) return true;
   return false;
+}
+
+/**
+ * `return res` on the success path, to a caller in the file that drops it (`await sendMessage(…);`
+ * as a statement): the body is never read on success either, so the leak is not the failure's only.
+ */
+function returnedToDroppingCaller(facts: Facts, track: ResourceTrack): boolean {
+  if (!track.refs.some((ref) => ts.isReturnStatement(ref.parent) && ref.parent.expression === ref)) return false;
+  const name = declaredName(track.scope);
+  return name !== undefined && facts.referencesTo(name).some((ref) => {
+    const call = ref.parent;
+    if (!ts.isCallExpression(call) || call.expression !== ref) return false;
+    const used = ts.isAwaitExpression(call.parent) ? call.parent : call;
+    return ts.isExpressionStatement(used.parent) || ts.isVoidExpression(used.parent);
+  });
 }
 
 /** `{ method: "HEAD" }` among the arguments, inline or in a `const` declared with it: the response has no body. */
