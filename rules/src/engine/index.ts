@@ -56,7 +56,7 @@ export {
 export { type ScopeTeardown, SCOPE_DISPOSE_HOOKS, isOnScopeTeardown, scopeTeardownAt, scopeTeardownText } from "./analyses/scope-teardown";
 export { type EntryTimer, entryTimerRemovedUncleared } from "./analyses/timer-entries";
 export { ProgramCalls, programCalls } from "./analyses/program-calls";
-export { type Repetition, type RepetitionOptions, exitsProcessAfter, isRootComponentClass, isRootService, repeatsOnItsOwn, repeatsPerItem, repetitionAt, runsOnce } from "./analyses/repetition";
+export { type Repetition, type RepetitionOptions, exitsProcessAfter, isRootComponentClass, isRootService, repeatsOnItsOwn, repeatsPerItem, repeatsUnattended, repetitionAt, runsOnce } from "./analyses/repetition";
 export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, fileMayGrowCollections, firstTimeGuard, hasObjectKeys, isObjectType,
   referencesInOtherFiles,
@@ -84,7 +84,7 @@ export { hasClosedKeyType, isBoundedKey } from "./analyses/bounded-keys";
 export { upgradeOnlyRequest } from "./analyses/upgrade-requests";
 export { type FieldResource, unwatchedFieldResource } from "./analyses/owned-resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./analyses/resource-tracking";
-export { leaksOnlyOnFailure } from "./analyses/failure-paths";
+export { failureRaises, leaksOnlyOnFailure } from "./analyses/failure-paths";
 export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./fixes/resource-fixes";
 export {
   SCOPE_BOUND_HELPERS, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
@@ -95,8 +95,9 @@ export {
   releaseStoredFixes, sourceRoots, storeAndReleaseFixes,
 } from "./analyses/disposables";
 export { type Runtime, type RuntimeFacts, runtime } from "./analyses/runtime";
+export { entryScript, isEntryScript } from "./analyses/entry-script";
 export { type FileKind, TEST_FILE_GLOBS, classifyFile, fileKind, isCommittedBundle } from "./analyses/file-kind";
-export { type PackageRole, classifyManifest, commandLinePackage, isCommandLineManifest, packageRole } from "./analyses/package-role";
+export { type PackageRole, classifyManifest, commandLinePackage, isCommandLineManifest, isPublishedManifest, packageRole, publishedPackage } from "./analyses/package-role";
 export { completesThroughHelper } from "./analyses/rx-completion";
 export { type ConfigOverride, RulesPerFile, builtinOverrides } from "./hosting/overrides";
 export { onlyUpdatesComponentState } from "./analyses/component-state";

@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Facts, type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, commandLinePackage, defineRule,
-  describeExit, enclosingFunction, exitsProcessAfter, isCandidateCall, leaksOnlyOnFailure, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
+  declaredName, describeExit, enclosingFunction, entryScript, exitsProcessAfter, failureRaises, isCandidateCall, leaksOnlyOnFailure, publishedPackage, repeatsUnattended, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
 } from "../engine";
 
 type MessageId = "dropped" | "neverConsumed" | "leakPath" | "callbackNeverConsumed" | "callbackLeakPath";
@@ -16,7 +16,7 @@ export default defineRule<MessageId, Options>({
     // Safe where the code can `await` the cancel; `void res.body?.cancel()` in a non-async callback is a suggestion.
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [runtime, commandLinePackage],
+    requires: [runtime, commandLinePackage, entryScript, publishedPackage],
     defaultSeverity: "warning",
   },
   messages: {
@@ -55,19 +55,24 @@ export default defineRule<MessageId, Options>({
 
     /**
      * Whether the leak is worth a senior engineer's time (the rule's doc, "When it reports"). In a
-     * command-line package the process ends with the command: only a request that repeats within it
+     * command-line package, or an entry script (a file that runs as a one-shot program), the process ends with the command: only a request that repeats within it
      * counts (a loop, per item, a poll, a server's handler), and a body left only on a failure path
      * counts only in code that repeats on its own (a handler of a long-running `dev` server). Elsewhere
-     * a body left only on a failure path counts unless the code is known to run once (`runsOnce`).
+     * a body left only on a failure path counts unless the code is known to run once (`runsOnce`), and a
+     * failure that raises (a `throw`: the caller's operation fails and someone sees it) counts only where
+     * it repeats with nobody behind each run (`repeatsUnattended`: per item, a retry or poll, a timer, an
+     * event or queue consumer) or in a package published for others, whose users decide how often it runs.
      */
     function worthReporting(call: ts.CallExpression, track: ResourceTrack): boolean {
       if (exitsProcessAfter(call)) return false; // `await fetch(…); process.exit()`: the process ends with it
-      const failureOnly = track.outcome === "leak" && leaksOnlyOnFailure(track);
-      if (context.use(commandLinePackage)) {
+      const failureOnly = track.outcome === "leak" && leaksOnlyOnFailure(track) && !returnedToDroppingCaller(facts, track);
+      if (context.use(commandLinePackage) || context.use(entryScript)) {
         if (!repeatsPerItem(facts, call)) return false;
         return !failureOnly || servesRepeatedly(call);
       }
-      return !failureOnly || !runsOnce(facts, call);
+      if (!failureOnly) return true;
+      if (runsOnce(facts, call)) return false;
+      return !failureRaises(track) || repeatsUnattended(facts, call) || context.use(publishedPackage);
     }
 
     function check(call: ts.CallExpression, spec: ResourceSpec): void {
@@ -110,6 +115,21 @@ export default defineRule<MessageId, Options>({
 function servesRepeatedly(node: ts.Node): boolean {
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) if (repeatsOnItsOwn(fn)) return true;
   return false;
+}
+
+/**
+ * `return res` on the success path, to a caller in the file that drops it (`await sendMessage(…);`
+ * as a statement): the body is never read on success either, so the leak is not the failure's only.
+ */
+function returnedToDroppingCaller(facts: Facts, track: ResourceTrack): boolean {
+  if (!track.refs.some((ref) => ts.isReturnStatement(ref.parent) && ref.parent.expression === ref)) return false;
+  const name = declaredName(track.scope);
+  return name !== undefined && facts.referencesTo(name).some((ref) => {
+    const call = ref.parent;
+    if (!ts.isCallExpression(call) || call.expression !== ref) return false;
+    const used = ts.isAwaitExpression(call.parent) ? call.parent : call;
+    return ts.isExpressionStatement(used.parent) || ts.isVoidExpression(used.parent);
+  });
 }
 
 /** `{ method: "HEAD" }` among the arguments, inline or in a `const` declared with it: the response has no body. */

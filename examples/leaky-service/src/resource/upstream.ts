@@ -1,20 +1,20 @@
 // Calls to an upstream pricing API with fetch and http.get.
 import https from "node:https";
 
-export async function price(sku: string): Promise<number> {
-  // LEAK: the error path leaves without reading or cancelling the body.
+export async function price(sku: string): Promise<number | undefined> {
+  // LEAK: the error path returns a fallback without reading or cancelling the body.
   const res = await fetch(`https://prices.example.com/${sku}`);
-  if (!res.ok) throw new Error(`price ${sku}: ${res.status}`);
+  if (!res.ok) return undefined;
   const body = (await res.json()) as { price: number };
   return body.price;
 }
 
-export async function priceOk(sku: string): Promise<number> {
+export async function priceOk(sku: string): Promise<number | undefined> {
   const res = await fetch(`https://prices.example.com/${sku}`);
   if (!res.ok) {
     // OK: the body is cancelled before leaving.
     await res.body?.cancel();
-    throw new Error(`price ${sku}: ${res.status}`);
+    return undefined;
   }
   const body = (await res.json()) as { price: number };
   return body.price;

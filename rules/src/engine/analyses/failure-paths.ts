@@ -3,7 +3,10 @@
 // `if` that tests the response for failure (`!res.ok`, `res.status !== 200`, `res.statusCode >= 400`,
 // the `else` of `if (res.ok)`), or the code after `if (res.ok) return …`. Rules weigh such a leak
 // against how often the code runs: on a request made per request or per item it still piles up while
-// the upstream fails; on a request made once it is one connection, once.
+// the upstream fails; on a request made once it is one connection, once. A failure that raises (the
+// exit is a `throw`, or an exception leaves the function) surfaces: the caller's operation fails and
+// someone sees the error, so it repeats as often as someone retries. One that returns a fallback
+// (`return null`, `return []`) hides the failing upstream and repeats unnoticed (`failureRaises`).
 import ts from "typescript";
 import type { FunctionNode } from "../core/ast";
 import type { LeakPath } from "./flow";
@@ -16,6 +19,12 @@ export function leaksOnlyOnFailure(track: ResourceTrack): boolean {
   const exits = track.exits ?? (track.leak ? [track.leak] : []);
   const name = track.binding?.text;
   return exits.length > 0 && exits.every((exit) => onFailurePath(exit, name, track.scope));
+}
+
+/** Every exit that leaves the resource open leaves the function with an error: a `throw` or an exception, not a `return` or the end. */
+export function failureRaises(track: ResourceTrack): boolean {
+  const exits = track.exits ?? (track.leak ? [track.leak] : []);
+  return exits.length > 0 && exits.every((exit) => exit.kind === "throw" || exit.kind === "exception");
 }
 
 function onFailurePath(exit: LeakPath, name: string | undefined, scope: FunctionNode): boolean {

@@ -11,9 +11,15 @@
 // command-line framework among its `dependencies` (commander, yargs, oclif, clipanion, cac, meow, sade, citty), and is not a
 // VS Code extension (`engines.vscode`) or an Electron app: its files run inside a command whose
 // process ends when the command does (`commandLinePackage`).
+// A published package is a library released for others (`publishConfig`, or a `prepublishOnly` /
+// `prepack` / `prepublish` script, and not `private`): how often its code runs is its users' choice
+// (`publishedPackage`).
+// A package's build — a browser bundle, an Electron app — is what `packageRuntimeOf` reads
+// (analyses/package-runtime.ts) for the runtime analysis.
 import fs from "node:fs";
 import path from "node:path";
 import { defineAnalysis } from "../core/analysis";
+import { type PackageBuild, packageBuild, rendererFolder } from "./package-runtime";
 
 export type PackageRole = "application" | "library" | "unknown";
 
@@ -29,6 +35,12 @@ export const commandLinePackage = defineAnalysis({
   run: ({ sourceFile }): boolean => nearestManifest(sourceFile.fileName)?.commandLine ?? false,
 });
 
+/** Whether the file belongs to a package published for others (see the header), once per file. */
+export const publishedPackage = defineAnalysis({
+  id: "published-package",
+  run: ({ sourceFile }): boolean => nearestManifest(sourceFile.fileName)?.published ?? false,
+});
+
 const CLI_FRAMEWORKS = ["commander", "@commander-js/extra-typings", "yargs", "@oclif/core", "oclif", "clipanion", "cac", "meow", "sade", "citty"];
 const ENTRY_FIELDS = ["main", "module", "exports", "browser", "types", "typings"];
 /** package.json files read, with their modification time: a long-lived server sees edits, and the map stays bounded. */
@@ -38,10 +50,25 @@ const MAX_CACHED = 2000;
 interface ManifestFacts {
   role: PackageRole;
   commandLine: boolean;
+  published: boolean;
+  build: PackageBuild;
+  dir: string;
 }
 
 export function packageRoleOf(fileName: string): PackageRole {
   return nearestManifest(fileName)?.role ?? "unknown";
+}
+
+/**
+ * "browser" with its evidence when the file's package builds a browser bundle with no server side,
+ * or the file sits in an Electron app's renderer folder (analyses/package-runtime.ts); else undefined.
+ */
+export function packageRuntimeOf(fileName: string): { runtime: "browser"; evidence: string } | undefined {
+  const manifest = nearestManifest(fileName);
+  const build = manifest?.build;
+  if (build?.kind === "browser") return { runtime: "browser", evidence: build.evidence };
+  const folder = manifest && build?.kind === "electron" ? rendererFolder(path.relative(manifest.dir, fileName)) : undefined;
+  return folder ? { runtime: "browser", evidence: `Electron renderer folder ${folder}/` } : undefined;
 }
 
 function nearestManifest(fileName: string): ManifestFacts | undefined {
@@ -67,10 +94,12 @@ function manifestFacts(manifest: string): ManifestFacts | undefined {
   if (!stat.isFile()) return undefined;
   const known = read.get(manifest);
   if (known && known.mtimeMs === stat.mtimeMs) return known;
-  let facts: ManifestFacts = { role: "unknown", commandLine: false };
+  const dir = path.dirname(manifest);
+  let facts: ManifestFacts = { role: "unknown", commandLine: false, published: false, build: undefined, dir };
   try {
     const parsed = JSON.parse(fs.readFileSync(manifest, "utf8").replace(/^\uFEFF/, "")) as unknown;
-    facts = { role: classifyManifest(parsed), commandLine: isCommandLineManifest(parsed) };
+    const build = typeof parsed === "object" && parsed !== null ? packageBuild(parsed as Record<string, unknown>, dir) : undefined;
+    facts = { role: classifyManifest(parsed), commandLine: isCommandLineManifest(parsed), published: isPublishedManifest(parsed), build, dir };
   } catch {
     // unreadable or not JSON: the config loader reports broken manifests; here it says nothing
   }
@@ -86,6 +115,15 @@ export function isCommandLineManifest(manifest: unknown): boolean {
   const engines = pkg.engines;
   if (pkg.bin === undefined || (typeof engines === "object" && engines !== null && "vscode" in engines) || dependsOn(pkg, "electron")) return false;
   return CLI_FRAMEWORKS.some((name) => dependsOn(pkg, name, ["dependencies"]));
+}
+
+/** `publishConfig`, or a script npm runs before publishing, in a package that is not private. */
+export function isPublishedManifest(manifest: unknown): boolean {
+  if (typeof manifest !== "object" || manifest === null) return false;
+  const pkg = manifest as Record<string, unknown>;
+  if (pkg.private === true) return false;
+  const scripts = typeof pkg.scripts === "object" && pkg.scripts !== null ? pkg.scripts : {};
+  return pkg.publishConfig !== undefined || ["prepublishOnly", "prepublish", "prepack"].some((name) => name in scripts);
 }
 
 function dependsOn(pkg: Record<string, unknown>, name: string, fields = ["dependencies", "devDependencies"]): boolean {

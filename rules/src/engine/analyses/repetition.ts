@@ -135,6 +135,47 @@ export function repeatsPerItem(facts: Facts, node: ts.Node, depth = 0): boolean 
   }
 }
 
+/** Callback hosts whose callback runs again with nobody behind each run: timers, events, queue consumers. */
+const UNATTENDED_HOSTS = new Set(["on", "addListener", "prependListener", "addEventListener", "subscribe", "setInterval", "watch", "watchFile", "onmessage", "process", "consume"]);
+
+/**
+ * Whether the code at `node` runs again and again with no user behind each run, so that a failure
+ * there repeats for as long as its cause lasts: a callback run per item or attempt (`map`, `pMap`,
+ * `pRetry`, `poll`), a timer or event or queue callback, a loop that catches each iteration's
+ * failure and goes on — directly or through the file's callers. A request handler does not count
+ * (a user or client is behind each request and sees its error), nor a loop that a failure leaves.
+ */
+export function repeatsUnattended(facts: Facts, node: ts.Node, depth = 0): boolean {
+  for (let at: ts.Node = node, fn = enclosingFunction(node); ; at = fn, fn = enclosingFunction(fn)) {
+    if (caughtInLoop(at, fn)) return true;
+    if (!fn || looksLikeRequestHandler(fn)) return false;
+    const host = callbackHost(fn);
+    if (host) {
+      if (isRouteRegistration(host, fn)) return false;
+      const name = calleeMemberName(host) ?? "";
+      if (PER_ITEM_HOSTS.has(name) || (UNATTENDED_HOSTS.has(name) && !isOneShotEvent(host))) return true;
+      continue;
+    }
+    if (isIife(fn)) continue;
+    if (depth >= MAX_CALL_DEPTH) return false;
+    return callersOf(facts, fn).some((ref) => {
+      const call = ref.parent;
+      if (ts.isCallExpression(call) && call.expression === ref) return repeatsUnattended(facts, call, depth + 1);
+      return ts.isCallExpression(call) && call.arguments.includes(ref) && PER_ITEM_HOSTS.has(calleeMemberName(call) ?? "");
+    });
+  }
+}
+
+/** `for (…) { try { …node… } catch {} }` within `fn`: a failure at `node` is caught and the loop goes on. */
+function caughtInLoop(node: ts.Node, fn: FunctionNode | undefined): boolean {
+  let caught = false;
+  for (let child: ts.Node = node, current = node.parent; current && current !== fn && !isFunctionNode(current); child = current, current = current.parent) {
+    if (ts.isTryStatement(current) && current.catchClause && child === current.tryBlock) caught = true;
+    if (caught && (ts.isForStatement(current) || ts.isForOfStatement(current) || ts.isForInStatement(current) || ts.isWhileStatement(current) || ts.isDoStatement(current))) return true;
+  }
+  return false;
+}
+
 /**
  * Positive evidence that the code at `node` runs once per process: module-level code, VS Code
  * activation, code that runs while the page loads, and functions reached from those only through

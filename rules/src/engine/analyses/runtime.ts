@@ -14,12 +14,17 @@
 // (`lib` with DOM and a `types` list without `node`). Inside a file, server functions (`getServerSideProps`, `loader` …) run
 // in Node and effects, event handlers and React Query functions in the browser.
 // Server-side rendering counts as Node.
+// The package is evidence too (analyses/package-runtime.ts): the files of a package built as a
+// browser bundle with no server side, and of an Electron app's renderer folder, run in a browser
+// unless their own strong evidence says Node; weak Node evidence (a tsconfig with node types, a
+// `require`) does not outweigh it.
 import fs from "node:fs";
 import { builtinModules } from "node:module";
 import ts from "typescript";
 import { type FunctionNode, enclosingFunction, isInside, propertyNameText, walk } from "../core/ast";
 import { defineAnalysis } from "../core/analysis";
 import type { Facts } from "../core/facts";
+import { packageRuntimeOf } from "./package-role";
 
 export type Runtime = "browser" | "node" | "both";
 
@@ -94,6 +99,8 @@ function analyseRuntime(facts: Facts, sourceFile: ts.SourceFile): RuntimeFacts {
     else if ((options.lib ?? []).some((lib) => /dom/i.test(lib))) weakBrowser.push("tsconfig lib: dom without node types");
   }
 
+  const fromPackage = strongNode.length === 0 ? packageRuntimeOf(fileName) : undefined;
+  if (fromPackage) strongBrowser.push(fromPackage.evidence);
   const [browser, node] = strongBrowser.length + strongNode.length > 0 ? [strongBrowser, strongNode] : [weakBrowser, weakNode];
   const file: Runtime = browser.length > 0 && node.length === 0 ? "browser" : node.length > 0 && browser.length === 0 ? "node" : "both";
   const perFunction = new Map<FunctionNode, Runtime | undefined>();

@@ -1,0 +1,52 @@
+// Entry scripts: a file that is a one-shot program by its content, wherever it lives (a build
+// helper under `meta/`, `tools/`, a package's `bin` source). It exports nothing, its top level
+// starts its own work by calling a function declared in it (`main()`, `void main()`,
+// `main().catch(…)`, `await run()`), and nothing in it keeps the process serving: no request or
+// event handler, no `setInterval`, no `listen`/`createServer`, no `while (true)` / `for (;;)`.
+// It runs to completion and exits (an uncaught error ends it sooner), like a command: what it
+// holds ends with it, and only what piles up within one run is worth reporting.
+import ts from "typescript";
+import { isFunctionNode, walk } from "../core/ast";
+import { defineAnalysis } from "../core/analysis";
+import { repeatsOnItsOwn } from "./repetition";
+
+/** Whether the file is an entry script (see the header), once per file. */
+export const entryScript = defineAnalysis({
+  id: "entry-script",
+  run: ({ sourceFile }): boolean => isEntryScript(sourceFile),
+});
+
+export function isEntryScript(sourceFile: ts.SourceFile): boolean {
+  if (sourceFile.isDeclarationFile || exportsSomething(sourceFile)) return false;
+  const declared = new Set(sourceFile.statements.flatMap((s) => (ts.isFunctionDeclaration(s) && s.name ? [s.name.text] : [])));
+  if (!sourceFile.statements.some((s) => ts.isExpressionStatement(s) && startsLocalFunction(s.expression, declared))) return false;
+  let serving = false;
+  walk(sourceFile, (node) => {
+    if (serving) return false;
+    if (isFunctionNode(node) && repeatsOnItsOwn(node)) serving = true;
+    else if ((ts.isWhileStatement(node) || ts.isDoStatement(node)) && node.expression.kind === ts.SyntaxKind.TrueKeyword) serving = true;
+    else if (ts.isForStatement(node) && !node.condition) serving = true;
+    else if (ts.isCallExpression(node) && /(^|\.)(listen|createServer|setInterval)$/.test(node.expression.getText(sourceFile))) serving = true;
+    return !serving;
+  });
+  return !serving;
+}
+
+/** `main()`, `void main()`, `await main()`, `main().catch(…)`, `main().then(…)` with `main` declared in the file. */
+function startsLocalFunction(expr: ts.Expression, declared: ReadonlySet<string>): boolean {
+  let e = expr;
+  while (ts.isVoidExpression(e) || ts.isAwaitExpression(e) || ts.isParenthesizedExpression(e)) e = e.expression;
+  while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && /^(then|catch|finally)$/.test(e.expression.name.text)) e = e.expression.expression;
+  return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && declared.has(e.expression.text);
+}
+
+/** ES exports, `export =`, `module.exports = …` / `exports.x = …`: something imports the file. */
+function exportsSomething(sourceFile: ts.SourceFile): boolean {
+  return sourceFile.statements.some((s) => {
+    if (ts.isExportDeclaration(s) || ts.isExportAssignment(s)) return true;
+    if (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return true;
+    if (!ts.isExpressionStatement(s) || !ts.isBinaryExpression(s.expression) || s.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+    const target = s.expression.left.getText(sourceFile);
+    return /^(module\.exports|exports)\b/.test(target);
+  });
+}
