@@ -3,9 +3,9 @@ import ts from "typescript";
 import {
   type Fix, type InstanceOwner, type Owner, classifyReference, isFunctionNode, isInside, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, defineRule, freshName, indentationAt,
   addClassMember, insertAfter, insertBefore, makeFix, namedImportEdits, replaceRange,
-  SCOPE_BOUND_HELPERS, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isRootComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
+  SCOPE_BOUND_HELPERS, thisClass, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isRootComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
   isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
-  storeAndReleaseFixes, storedHandle, lifetimes, svelteStoreSubscription, completesThroughHelper,
+  storeAndReleaseFixes, storedHandle, lifetimes, svelteStoreSubscription, rxCompletion,
 } from "../engine";
 
 type MessageId = "subscriptionDropped" | "subscriptionKept" | "storeDropped" | "storeResubscribed" | "disposableDropped" | "disposableKept" | "eventDropped"
@@ -13,12 +13,6 @@ type MessageId = "subscriptionDropped" | "subscriptionKept" | "storeDropped" | "
 type Options = Record<string, never>;
 
 const OBSERVERS = new Set(["MutationObserver", "ResizeObserver", "IntersectionObserver", "PerformanceObserver"]);
-/** Operators after which a subscription completes by itself. */
-const COMPLETING_OPERATORS = new Set(["take", "first", "last", "single", "takeWhile", "takeUntilDestroyed", "elementAt", "find", "findIndex", "toArray", "timeout"]);
-/** Sources that complete: `of(…)`, `from(…)`, `timer(ms)`, `EMPTY`, HttpClient calls. */
-const DESTROY_NOTICES = /^(destroyed|willDestroy|destroy|disposed|willDispose|onDestroy|onDispose|closed|willClose)\$?$/;
-const FINITE_SOURCES = new Set(["of", "from", "EMPTY", "forkJoin", "firstValueFrom", "lastValueFrom", "throwError", "defer", "ajax", "range"]);
-const HTTP_VERBS = new Set(["get", "post", "put", "delete", "patch", "head", "options", "request", "jsonp"]);
 const VSCODE_CREATORS = new Set([
   "createStatusBarItem", "createOutputChannel", "createFileSystemWatcher", "createTextEditorDecorationType", "createTerminal", "createWebviewPanel",
   "createTreeView", "createDiagnosticCollection", "createQuickPick", "createInputBox", "createCommentController", "createTestController",
@@ -46,7 +40,7 @@ export default defineRule<MessageId, Options>({
     description: "RxJS subscriptions, VS Code disposables and DOM observers never unsubscribed, disposed or disconnected",
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [lifetimes, owners],
+    requires: [lifetimes, owners, rxCompletion],
     defaultSeverity: "warning",
   },
   messages: {
@@ -66,6 +60,7 @@ export default defineRule<MessageId, Options>({
   create(context) {
     const lifetime = context.use(lifetimes);
     const instances = context.use(owners);
+    const rx = context.use(rxCompletion);
     const { facts, sourceFile } = context;
     let rxjsFile: boolean | undefined;
     return {
@@ -91,7 +86,7 @@ export default defineRule<MessageId, Options>({
         return context.report({ node: call.expression, messageId, data: { store: store.store, origin: store.origin, name: store.name ?? "" } });
       }
       const receiver = calleeReceiver(call);
-      if (!receiver || !isObservable(receiver) || completesByItself(receiver)) return;
+      if (!receiver || !isObservable(receiver) || rx.completes(receiver, thisClass(call))) return; // it ends by itself (engine: rx-completion)
       if (isOwnSourceSubscribedOnce(facts, call, sourceRoots(receiver))) return; // the instance's own subject, subscribed once
       const owner = lifetime.ownerOf(call);
       if (!ownerCanLeak(owner, call)) return;
@@ -216,30 +211,6 @@ export default defineRule<MessageId, Options>({
       if (!rxjsFile) return false;
       if (ts.isCallExpression(receiver)) return calleeMemberName(receiver) === "pipe" || (facts.calleeName(receiver)?.startsWith("rxjs:") ?? false);
       return /\$$/.test(receiver.getText(sourceFile));
-    }
-
-    /** Does the source complete by itself (a completing operator in its pipe, or a finite source)? */
-    function completesByItself(receiver: ts.Expression): boolean {
-      let source = receiver;
-      while (ts.isCallExpression(source) && calleeMemberName(source) === "pipe") {
-        const operators = source.arguments;
-        const last = operators[operators.length - 1];
-        if (last && ts.isCallExpression(last) && calleeMemberName(last) === "takeUntil") return true;
-        if (operators.some((op) => ts.isCallExpression(op) && (COMPLETING_OPERATORS.has(calleeMemberName(op) ?? "")
-          || completesThroughHelper(facts, op, COMPLETING_OPERATORS)))) return true;
-        source = calleeReceiver(source) ?? source;
-        if (source === receiver) break;
-      }
-      // `tab.destroyed$`, `session.willDestroy$`: a notification that the object is going away fires once.
-      if (ts.isPropertyAccessExpression(source) && DESTROY_NOTICES.test(source.name.text)) return true;
-      if (!ts.isCallExpression(source)) return ts.isIdentifier(source) && FINITE_SOURCES.has(source.text);
-      const name = calleeMemberName(source) ?? "";
-      if (FINITE_SOURCES.has(name)) return true;
-      // The application's own source that completes (`getEndpoint()` returning `….pipe(take(1))`).
-      if (completesThroughHelper(facts, source, COMPLETING_OPERATORS)) return true;
-      if (name === "timer" && source.arguments.length < 2) return true;
-      const base = calleeReceiver(source);
-      return HTTP_VERBS.has(name) && base !== undefined && (/http(client)?$/i.test(base.getText(sourceFile)) || facts.typeIs(base, ["HttpClient"]) === true);
     }
 
     /** Code that runs repeatedly or belongs to an owner with a lifecycle (not a plain singleton service). */
