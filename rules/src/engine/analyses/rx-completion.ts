@@ -81,7 +81,7 @@ export class RxCompletion {
     }
     if (ts.isPropertyAccessExpression(callee) && HTTP_VERBS.has(name) && this.isHttpClient(callee.expression)) return true;
     const definitions = definitionsOf(this.facts, callee, this.methods);
-    return definitions !== undefined && definitions.every((fn) => this.returnsCompleting(fn, depth + 1));
+    return definitions !== undefined && definitions.length > 0 && definitions.every((fn) => this.returnsCompleting(fn, depth + 1));
   }
 
   /** The state after `op`, given whether what came before it completes. */
@@ -96,7 +96,7 @@ export class RxCompletion {
     if (name === "catchError") return before && op.arguments[0] !== undefined && this.inner(op.arguments[0], bound, depth, true);
     const definitions = ts.isIdentifier(op.expression) || ts.isPropertyAccessExpression(op.expression)
       ? definitionsOf(this.facts, op.expression, this.methods) : undefined;
-    if (!definitions || depth >= MAX_DEPTH) return before; // a library's operator: `map`, `filter`, `tap`, `select` keep completion
+    if (!definitions || definitions.length === 0 || depth >= MAX_DEPTH) return before; // a library's operator: `map`, `filter`, `tap`, `select` keep completion
     return definitions.every((fn) => {
       const returned = returnedExpressions(fn);
       return returned.length > 0 && returned.every((r) => this.appliedOperator(r, before, bound, depth + 1));

@@ -11,7 +11,7 @@ import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
 import { thisClass } from "../core/ast";
 import type { Facts } from "../core/facts";
-import { isTestPath } from "./file-kind";
+import { isProgramTestFile } from "./program-calls";
 
 export type DefinedFunction = ts.FunctionDeclaration | ts.MethodDeclaration | ts.ArrowFunction | ts.FunctionExpression | ts.GetAccessorDeclaration;
 
@@ -30,9 +30,8 @@ export class ProjectMethods {
 
   private index(): Map<string, DefinedFunction[]> {
     const found = new Map<string, DefinedFunction[]>();
-    const root = this.program.getCurrentDirectory();
     for (const file of this.program.getSourceFiles()) {
-      if (file.isDeclarationFile || /[\\/]node_modules[\\/]/.test(file.fileName) || isTestPath(file.fileName.slice(root.length))) continue;
+      if (file.isDeclarationFile || /[\\/]node_modules[\\/]/.test(file.fileName) || isProgramTestFile(this.program, file)) continue;
       const visit = (node: ts.Node): void => {
         if (ts.isClassLike(node)) {
           for (const member of node.members) {
