@@ -4,7 +4,7 @@ import {
   type Fix, type InstanceOwner, type Owner, classifyReference, isFunctionNode, isInside, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, defineRule, freshName, indentationAt,
   addClassMember, insertAfter, insertBefore, makeFix, namedImportEdits, replaceRange,
   SCOPE_BOUND_HELPERS, thisClass, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isRootComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
-  isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
+  isModuleSingleton, isOwnSourceSubscribedOnce, isReleasedOrHandedOff, skipParens, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
   storeAndReleaseFixes, storedHandle, lifetimes, svelteStoreSubscription, rxCompletion,
 } from "../engine";
 
@@ -145,6 +145,9 @@ export default defineRule<MessageId, Options>({
       const instance = instances.instanceAt(call);
       if (instance) {
         if (instances.isOnTeardownPath(instance, call)) return undefined;
+        // The module's one instance (`export const statusBar = new StatusBar()`) is disposed only when the
+        // extension deactivates: what it makes once, behind `if (!this.output)`, goes with the extension host.
+        if (isModuleSingleton(facts, instance) && isLazyField(outerReference(call))) return undefined;
         if (instance.teardown || hasDisposeConvention(instances, instance)) return `the registration outlives \`${instance.name}\` after it is disposed`;
         const method = instances.methodAt(instance, call);
         if (method && instances.runsRepeatedly(instance, method)) return `each time \`${method.name}()\` runs another one piles up`;
@@ -291,6 +294,23 @@ export default defineRule<MessageId, Options>({
 /** Safe fixes first, then the extra suggestion, then the other suggestions. */
 function withSuggestion(fixes: Fix[], suggestion: Fix[]): Fix[] {
   return [...fixes.filter((f) => f.safe), ...suggestion, ...fixes.filter((f) => !f.safe)];
+}
+
+/** `if (!this.x) this.x = make(…)`, `this.x ??= make(…)`: made once per instance, then reused. */
+function isLazyField(handle: ts.Expression): boolean {
+  const assignment = handle.parent;
+  if (!ts.isBinaryExpression(assignment) || assignment.right !== handle || !ts.isPropertyAccessExpression(assignment.left)
+    || assignment.left.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
+  const op = assignment.operatorToken.kind;
+  if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return true;
+  const statement = assignment.parent;
+  const host = statement.parent && ts.isBlock(statement.parent) ? statement.parent.parent : statement.parent;
+  if (op !== ts.SyntaxKind.EqualsToken || !ts.isExpressionStatement(statement) || !host || !ts.isIfStatement(host) || !isInside(statement, host.thenStatement)) return false;
+  const field = assignment.left.getText();
+  const test = skipParens(host.expression);
+  if (ts.isPrefixUnaryExpression(test)) return test.operator === ts.SyntaxKind.ExclamationToken && skipParens(test.operand).getText() === field;
+  return ts.isBinaryExpression(test) && (test.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken || test.operatorToken.kind === ts.SyntaxKind.EqualsEqualsToken)
+    && test.left.getText() === field && /^(undefined|null)$/.test(test.right.getText());
 }
 
 function isObserveCall(ref: ts.Expression): boolean {
