@@ -95,8 +95,8 @@ export {
 export { type Runtime, type RuntimeFacts, runtime } from "./analyses/runtime";
 export { type FileKind, TEST_FILE_GLOBS, classifyFile, fileKind, isCommittedBundle } from "./analyses/file-kind";
 export { type PackageRole, classifyManifest, commandLinePackage, isCommandLineManifest, packageRole } from "./analyses/package-role";
-export { COMPLETING_OPERATORS, RxCompletion, rxCompletion } from "./analyses/rx-completion";
-export { ProjectMethods, definitionsOf, projectMethods } from "./analyses/rx-definitions";
+export { type RxCompletion, rxCompletion } from "./analyses/rx-completion";
+export { type ProjectMethods, projectMethods } from "./analyses/rx-definitions";
 export { type ConfigOverride, RulesPerFile, builtinOverrides } from "./hosting/overrides";
 export { onlyUpdatesComponentState } from "./analyses/component-state";
 export { COMPONENT_EXTENSIONS, componentView, isComponentFile, mapToComponent } from "./hosting/sfc";

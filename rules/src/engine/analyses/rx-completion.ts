@@ -23,7 +23,7 @@ import type { Facts } from "../core/facts";
 import { type DefinedFunction, definitionsOf, fieldDeclaration, projectMethods } from "./rx-definitions";
 
 /** Operators after which the observable completes, whatever came before. */
-export const COMPLETING_OPERATORS = new Set(["take", "first", "last", "single", "takeWhile", "takeUntilDestroyed", "elementAt", "find", "findIndex", "toArray", "timeout"]);
+const COMPLETING_OPERATORS = new Set(["take", "first", "last", "single", "takeWhile", "takeUntilDestroyed", "elementAt", "find", "findIndex", "toArray", "timeout"]);
 const FINITE_SOURCES = new Set(["of", "from", "EMPTY", "forkJoin", "firstValueFrom", "lastValueFrom", "throwError", "defer", "ajax", "range"]);
 const COMBINING = new Set(["combineLatest", "zip", "merge", "concat", "race"]);
 /** Flattening operators: complete when the outer and every inner observable complete. */
@@ -40,7 +40,8 @@ const NONE: Bindings = new Map();
 
 /** Per file: whether observables complete, with the answers for the functions it followed kept. */
 export class RxCompletion {
-  private readonly returns = new Map<DefinedFunction, boolean>();
+  /** Answers per function, field, variable and parameter followed (all read without bindings). */
+  private readonly returns = new Map<ts.Node, boolean>();
   private readonly importNames = new Map<ts.SourceFile, Map<string, string>>();
   private subscriber: ts.ClassLikeDeclaration | undefined;
 
@@ -51,8 +52,19 @@ export class RxCompletion {
    * completes by itself, or ends with the subscriber (its own `ActivatedRoute`).
    */
   completes(observable: ts.Expression, subscriber?: ts.ClassLikeDeclaration): boolean {
+    if (subscriber !== this.subscriber) this.returns.clear(); // what reads the subscriber's own route depends on it
     this.subscriber = subscriber;
     return this.value(observable, NONE, 0);
+  }
+
+  /** A declaration's answer, computed once (a cycle — `this.x$ = this.x$.pipe(…)` — does not prove itself). */
+  private once(key: ts.Node, compute: () => boolean): boolean {
+    const known = this.returns.get(key);
+    if (known !== undefined) return known;
+    this.returns.set(key, false);
+    const result = compute();
+    this.returns.set(key, result);
+    return result;
   }
 
   private value(expr: ts.Expression, bound: Bindings, depth: number): boolean {
@@ -136,13 +148,10 @@ export class RxCompletion {
   }
 
   private returnsCompleting(fn: DefinedFunction, depth: number): boolean {
-    const known = this.returns.get(fn);
-    if (known !== undefined) return known;
-    this.returns.set(fn, false); // a recursive helper does not prove itself
-    const returned = returnedExpressions(fn);
-    const result = returned.length > 0 && returned.every((r) => this.value(r, NONE, depth));
-    this.returns.set(fn, result);
-    return result;
+    return this.once(fn, () => {
+      const returned = returnedExpressions(fn);
+      return returned.length > 0 && returned.every((r) => this.value(r, NONE, depth));
+    });
   }
 
   /** A bound operator source, a `const x$ = …`, or a private method's parameter every caller passes a completing observable. */
@@ -153,16 +162,16 @@ export class RxCompletion {
     if (bound.has(declaration)) return bound.get(declaration)!;
     if (ts.isVariableDeclaration(declaration)) {
       const values = assignedValues(declaration);
-      return values !== undefined && values.length > 0 && values.every((v) => this.value(v, NONE, depth + 1));
+      return values !== undefined && values.length > 0 && this.once(declaration, () => values.every((v) => this.value(v, NONE, depth + 1)));
     }
     if (!ts.isParameter(declaration) || !ts.isMethodDeclaration(declaration.parent) || !isPrivate(declaration.parent)) return false;
     const method = declaration.parent;
     const index = method.parameters.indexOf(declaration);
     const calls = memberUses(method);
-    return calls !== undefined && calls.length > 0 && calls.every((call) => {
+    return calls !== undefined && calls.length > 0 && this.once(declaration, () => calls.every((call) => {
       const arg = call.arguments[index];
       return arg !== undefined && this.value(arg, NONE, depth + 1);
-    });
+    }));
   }
 
   /** `this.item$`: a field (not an input, not injected) whose initializer and every assignment complete. */
@@ -170,20 +179,22 @@ export class RxCompletion {
     const classNode = thisClass(access);
     const field = classNode && fieldDeclaration(classNode, access.name.text);
     if (!classNode || !field || !ts.isPropertyDeclaration(field) || ts.getDecorators(field)?.length) return false;
-    const values: ts.Expression[] = field.initializer ? [field.initializer] : [];
-    let other = false;
-    const visit = (node: ts.Node): void => {
-      if (ts.isPropertyAccessExpression(node) && node.name.text === access.name.text && node.expression.kind === ts.SyntaxKind.ThisKeyword) {
-        const parent = node.parent;
-        if (ts.isBinaryExpression(parent) && parent.left === node) {
-          if (parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) values.push(parent.right);
-          else other = true;
+    return this.once(field, () => {
+      const values: ts.Expression[] = field.initializer ? [field.initializer] : [];
+      let other = false;
+      const visit = (node: ts.Node): void => {
+        if (ts.isPropertyAccessExpression(node) && node.name.text === access.name.text && node.expression.kind === ts.SyntaxKind.ThisKeyword) {
+          const parent = node.parent;
+          if (ts.isBinaryExpression(parent) && parent.left === node) {
+            if (parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) values.push(parent.right);
+            else other = true;
+          }
         }
-      }
-      ts.forEachChild(node, visit);
-    };
-    classNode.members.forEach(visit);
-    return !other && values.length > 0 && values.every((v) => this.value(v, NONE, depth + 1));
+        ts.forEachChild(node, visit);
+      };
+      classNode.members.forEach(visit);
+      return !other && values.length > 0 && values.every((v) => this.value(v, NONE, depth + 1));
+    });
   }
 
   /** `this.route` (or `route`) where the subscribing Angular class was injected with an `ActivatedRoute`. */
