@@ -3,9 +3,9 @@ import ts from "typescript";
 import {
   type Fix, type InstanceOwner, type Owner, classifyReference, isFunctionNode, isInside, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, defineRule, freshName, indentationAt,
   addClassMember, insertAfter, insertBefore, makeFix, namedImportEdits, replaceRange,
-  SCOPE_BOUND_HELPERS, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isRootComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
-  isOwnSourceSubscribedOnce, isReleasedOrHandedOff, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
-  storeAndReleaseFixes, storedHandle, lifetimes, svelteStoreSubscription, completesThroughHelper,
+  SCOPE_BOUND_HELPERS, thisClass, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isRootComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
+  isModuleSingleton, isOwnSourceSubscribedOnce, isReleasedOrHandedOff, skipParens, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
+  storeAndReleaseFixes, storedHandle, lifetimes, svelteStoreSubscription, rxCompletion,
 } from "../engine";
 
 type MessageId = "subscriptionDropped" | "subscriptionKept" | "storeDropped" | "storeResubscribed" | "disposableDropped" | "disposableKept" | "eventDropped"
@@ -13,12 +13,6 @@ type MessageId = "subscriptionDropped" | "subscriptionKept" | "storeDropped" | "
 type Options = Record<string, never>;
 
 const OBSERVERS = new Set(["MutationObserver", "ResizeObserver", "IntersectionObserver", "PerformanceObserver"]);
-/** Operators after which a subscription completes by itself. */
-const COMPLETING_OPERATORS = new Set(["take", "first", "last", "single", "takeWhile", "takeUntilDestroyed", "elementAt", "find", "findIndex", "toArray", "timeout"]);
-/** Sources that complete: `of(…)`, `from(…)`, `timer(ms)`, `EMPTY`, HttpClient calls. */
-const DESTROY_NOTICES = /^(destroyed|willDestroy|destroy|disposed|willDispose|onDestroy|onDispose|closed|willClose)\$?$/;
-const FINITE_SOURCES = new Set(["of", "from", "EMPTY", "forkJoin", "firstValueFrom", "lastValueFrom", "throwError", "defer", "ajax", "range"]);
-const HTTP_VERBS = new Set(["get", "post", "put", "delete", "patch", "head", "options", "request", "jsonp"]);
 const VSCODE_CREATORS = new Set([
   "createStatusBarItem", "createOutputChannel", "createFileSystemWatcher", "createTextEditorDecorationType", "createTerminal", "createWebviewPanel",
   "createTreeView", "createDiagnosticCollection", "createQuickPick", "createInputBox", "createCommentController", "createTestController",
@@ -46,7 +40,7 @@ export default defineRule<MessageId, Options>({
     description: "RxJS subscriptions, VS Code disposables and DOM observers never unsubscribed, disposed or disconnected",
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [lifetimes, owners],
+    requires: [lifetimes, owners, rxCompletion],
     defaultSeverity: "warning",
   },
   messages: {
@@ -66,6 +60,7 @@ export default defineRule<MessageId, Options>({
   create(context) {
     const lifetime = context.use(lifetimes);
     const instances = context.use(owners);
+    const rx = context.use(rxCompletion);
     const { facts, sourceFile } = context;
     let rxjsFile: boolean | undefined;
     return {
@@ -91,7 +86,7 @@ export default defineRule<MessageId, Options>({
         return context.report({ node: call.expression, messageId, data: { store: store.store, origin: store.origin, name: store.name ?? "" } });
       }
       const receiver = calleeReceiver(call);
-      if (!receiver || !isObservable(receiver) || completesByItself(receiver)) return;
+      if (!receiver || !isObservable(receiver) || rx.completes(receiver, thisClass(call))) return; // it ends by itself (engine: rx-completion)
       if (isOwnSourceSubscribedOnce(facts, call, sourceRoots(receiver))) return; // the instance's own subject, subscribed once
       const owner = lifetime.ownerOf(call);
       if (!ownerCanLeak(owner, call)) return;
@@ -150,6 +145,9 @@ export default defineRule<MessageId, Options>({
       const instance = instances.instanceAt(call);
       if (instance) {
         if (instances.isOnTeardownPath(instance, call)) return undefined;
+        // The module's one instance (`export const statusBar = new StatusBar()`) is disposed only when the
+        // extension deactivates: what it makes once, behind `if (!this.output)`, goes with the extension host.
+        if (isModuleSingleton(facts, instance) && isLazyField(outerReference(call))) return undefined;
         if (instance.teardown || hasDisposeConvention(instances, instance)) return `the registration outlives \`${instance.name}\` after it is disposed`;
         const method = instances.methodAt(instance, call);
         if (method && instances.runsRepeatedly(instance, method)) return `each time \`${method.name}()\` runs another one piles up`;
@@ -216,30 +214,6 @@ export default defineRule<MessageId, Options>({
       if (!rxjsFile) return false;
       if (ts.isCallExpression(receiver)) return calleeMemberName(receiver) === "pipe" || (facts.calleeName(receiver)?.startsWith("rxjs:") ?? false);
       return /\$$/.test(receiver.getText(sourceFile));
-    }
-
-    /** Does the source complete by itself (a completing operator in its pipe, or a finite source)? */
-    function completesByItself(receiver: ts.Expression): boolean {
-      let source = receiver;
-      while (ts.isCallExpression(source) && calleeMemberName(source) === "pipe") {
-        const operators = source.arguments;
-        const last = operators[operators.length - 1];
-        if (last && ts.isCallExpression(last) && calleeMemberName(last) === "takeUntil") return true;
-        if (operators.some((op) => ts.isCallExpression(op) && (COMPLETING_OPERATORS.has(calleeMemberName(op) ?? "")
-          || completesThroughHelper(facts, op, COMPLETING_OPERATORS)))) return true;
-        source = calleeReceiver(source) ?? source;
-        if (source === receiver) break;
-      }
-      // `tab.destroyed$`, `session.willDestroy$`: a notification that the object is going away fires once.
-      if (ts.isPropertyAccessExpression(source) && DESTROY_NOTICES.test(source.name.text)) return true;
-      if (!ts.isCallExpression(source)) return ts.isIdentifier(source) && FINITE_SOURCES.has(source.text);
-      const name = calleeMemberName(source) ?? "";
-      if (FINITE_SOURCES.has(name)) return true;
-      // The application's own source that completes (`getEndpoint()` returning `….pipe(take(1))`).
-      if (completesThroughHelper(facts, source, COMPLETING_OPERATORS)) return true;
-      if (name === "timer" && source.arguments.length < 2) return true;
-      const base = calleeReceiver(source);
-      return HTTP_VERBS.has(name) && base !== undefined && (/http(client)?$/i.test(base.getText(sourceFile)) || facts.typeIs(base, ["HttpClient"]) === true);
     }
 
     /** Code that runs repeatedly or belongs to an owner with a lifecycle (not a plain singleton service). */
@@ -320,6 +294,23 @@ export default defineRule<MessageId, Options>({
 /** Safe fixes first, then the extra suggestion, then the other suggestions. */
 function withSuggestion(fixes: Fix[], suggestion: Fix[]): Fix[] {
   return [...fixes.filter((f) => f.safe), ...suggestion, ...fixes.filter((f) => !f.safe)];
+}
+
+/** `if (!this.x) this.x = make(…)`, `this.x ??= make(…)`: made once per instance, then reused. */
+function isLazyField(handle: ts.Expression): boolean {
+  const assignment = handle.parent;
+  if (!ts.isBinaryExpression(assignment) || assignment.right !== handle || !ts.isPropertyAccessExpression(assignment.left)
+    || assignment.left.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
+  const op = assignment.operatorToken.kind;
+  if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return true;
+  const statement = assignment.parent;
+  const host = statement.parent && ts.isBlock(statement.parent) ? statement.parent.parent : statement.parent;
+  if (op !== ts.SyntaxKind.EqualsToken || !ts.isExpressionStatement(statement) || !host || !ts.isIfStatement(host) || !isInside(statement, host.thenStatement)) return false;
+  const field = assignment.left.getText();
+  const test = skipParens(host.expression);
+  if (ts.isPrefixUnaryExpression(test)) return test.operator === ts.SyntaxKind.ExclamationToken && skipParens(test.operand).getText() === field;
+  return ts.isBinaryExpression(test) && (test.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken || test.operatorToken.kind === ts.SyntaxKind.EqualsEqualsToken)
+    && test.left.getText() === field && /^(undefined|null)$/.test(test.right.getText());
 }
 
 function isObserveCall(ref: ts.Expression): boolean {

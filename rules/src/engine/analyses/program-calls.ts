@@ -100,11 +100,8 @@ export class ProgramCalls {
     });
   }
 
-  /** A test file, by its path inside the project (the tsconfig's folder), so that a project under `test/` is not all tests. */
   private isTestFile(file: ts.SourceFile): boolean {
-    const config = this.program.getCompilerOptions().configFilePath;
-    const base = typeof config === "string" ? path.dirname(config) : this.program.getCurrentDirectory();
-    return isTestPath(path.relative(base, file.fileName));
+    return isProgramTestFile(this.program, file);
   }
 
   private identifiersNamed(text: string): ts.Identifier[] {
@@ -122,6 +119,13 @@ export class ProgramCalls {
     this.byName.set(text, found);
     return found;
   }
+}
+
+/** A test file, by its path inside the project (the tsconfig's folder), so that a project under `test/` is not all tests. */
+export function isProgramTestFile(program: ts.Program, file: ts.SourceFile): boolean {
+  const config = program.getCompilerOptions().configFilePath;
+  const base = typeof config === "string" ? path.dirname(config) : program.getCurrentDirectory();
+  return isTestPath(path.relative(base, file.fileName));
 }
 
 /** `this.x` (or `this.x.y`). */
