@@ -1,13 +1,24 @@
 // Command scope: in a command-line package (see package-role.ts) the process ends with the command,
 // and with it every descriptor, stream and connection the command opened. A resource acquired once
 // there is released by the exit; only one acquired again and again within the command — in a loop,
-// per item, per poll, in a server's handler (a `dev` or `serve` command) — piles up.
-import type ts from "typescript";
+// per item, per poll, in a server's handler (a `dev` or `serve` command) — piles up. Two kinds of
+// code are not "once per command" even there: an object with a teardown (a server the package's API
+// or a watch mode stops and starts again), and a reader of `process.stdin`, which keeps the process
+// alive — the command cannot end while it is open.
+import ts from "typescript";
 import type { Facts } from "../core/facts";
+import { owners } from "./owners";
 import { commandLinePackage } from "./package-role";
 import { repeatsPerItem } from "./repetition";
 
-/** The code at `node` runs in a command-line package and nothing shows it repeats within the command. */
+/** The code at `node` runs in a command-line package, once per command: nothing shows it repeats, and the exit releases it. */
 export function endsWithCommand(facts: Facts, node: ts.Node): boolean {
-  return facts.analysis(commandLinePackage) && !repeatsPerItem(facts, node);
+  if (!facts.analysis(commandLinePackage) || repeatsPerItem(facts, node)) return false;
+  if (facts.analysis(owners).instanceAt(node)?.teardown) return false;
+  return !readsStdin(node);
+}
+
+/** `readline.createInterface({ input: process.stdin })`, `process.stdin.pipe(…)`: open, it keeps the process alive. */
+function readsStdin(node: ts.Node): boolean {
+  return /\bprocess\.stdin\b/.test(node.getText());
 }
