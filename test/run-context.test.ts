@@ -46,6 +46,15 @@ describe("application packages (package-role.ts)", () => {
     assert.equal(classifyManifest({ name: "@appwrite/console", scripts: { dev: "vite dev", build: "vite build" } }), "application");
     assert.equal(classifyManifest({ name: "site", scripts: { build: "next build" }, dependencies: { next: "^15" } }), "application");
   });
+  test("npm init's `main` beside an app framework, or naming the program the bin or `start` script runs, is still an application", () => {
+    assert.equal(classifyManifest({ name: "client", main: "index.js", scripts: { dev: "nuxt" }, dependencies: { nuxt: "^2.17" } }), "application");
+    assert.equal(classifyManifest({ name: "abs", main: "index.js", bin: "index.js", scripts: { start: "node index.js" } }), "application");
+    assert.equal(classifyManifest({ name: "backend", main: "src/server", scripts: { start: "node --loader ./alias.mjs src/server.js" } }), "application");
+    // A library whose start script runs a demo, or that also declares its types, stays one.
+    assert.equal(classifyManifest({ name: "lib", main: "index.js", scripts: { start: "node demo.js" } }), "library");
+    assert.equal(classifyManifest({ name: "lib", main: "lib/index.js", types: "lib/index.d.ts", scripts: { start: "node lib/index.js" } }), "library");
+    assert.equal(classifyManifest({ name: "kit", main: "index.js", scripts: { dev: "vite" }, devDependencies: { nuxt: "^3" } }), "library");
+  });
   test("a package with entry fields is a library, whatever it runs in development", () => {
     assert.equal(classifyManifest({ name: "ui-kit", module: "dist/index.js", scripts: { dev: "vite" } }), "library");
     assert.equal(classifyManifest({ name: "helpers", main: "index.js", scripts: { start: "node demo.js" } }), "library");

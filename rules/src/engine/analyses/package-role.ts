@@ -6,7 +6,9 @@
 // Electron app (`electron` among its dependencies), a VS Code extension (`engines.vscode`), or a
 // program nothing imports (a `bin`, a `start` or `dev` script, or an app framework such as Next.js,
 // Nuxt or SvelteKit among its dependencies — and no `main`, `module`, `exports`, `browser` or
-// `types`). Without a package.json the role is unknown.
+// `types`, or only a `main` that is npm init's placeholder for an app: beside an app framework
+// among its `dependencies`, or naming the program its bin or `start` script runs). Without a
+// package.json the role is unknown.
 // A command-line package is one whose nearest package.json has a `bin` and depends on a
 // command-line framework among its `dependencies` (commander, yargs, oclif, clipanion, cac, meow, sade, citty), and is not a
 // VS Code extension (`engines.vscode`) or an Electron app: its files run inside a command whose
@@ -144,7 +146,26 @@ export function classifyManifest(manifest: unknown): PackageRole {
   // npm's default `main` is index.js, so a package without entry fields is still importable unless it runs as a program.
   const scripts = typeof pkg.scripts === "object" && pkg.scripts !== null ? pkg.scripts as Record<string, unknown> : {};
   const runs = pkg.bin !== undefined || "start" in scripts || "dev" in scripts || APP_FRAMEWORKS.some((name) => dependsOn(pkg, name));
-  return runs && !ENTRY_FIELDS.some((field) => pkg[field] !== undefined) ? "application" : "library";
+  if (!runs) return "library";
+  const entries = ENTRY_FIELDS.filter((field) => pkg[field] !== undefined);
+  if (entries.length === 0) return "application";
+  // Only a `main` (npm init's default), and it is the program the package runs: its `start` script or its bin.
+  if (entries.length !== 1 || entries[0] !== "main") return "library";
+  // An app framework among its dependencies (a Nuxt or Next.js app), or a `main` that is the program it runs.
+  const framework = APP_FRAMEWORKS.some((name) => dependsOn(pkg, name, ["dependencies"]));
+  return framework || mainIsTheProgram(pkg.main, pkg.bin, scripts.start) ? "application" : "library";
+}
+
+/** `"main": "src/server"` with `"start": "node src/server.js"`, or `"main": "index.js"` with `"bin": "index.js"`. */
+function mainIsTheProgram(main: unknown, bin: unknown, start: unknown): boolean {
+  if (typeof main !== "string") return false;
+  const stem = path.posix.normalize(main.replace(/\\/g, "/")).replace(/\.[cm]?js$/, "");
+  if (stem === "" || stem === ".") return false;
+  const bins = typeof bin === "string" ? [bin] : typeof bin === "object" && bin !== null ? Object.values(bin) : [];
+  if (bins.some((b) => typeof b === "string" && path.posix.normalize(b).replace(/\.[cm]?js$/, "") === stem)) return true;
+  if (typeof start !== "string") return false;
+  const words = start.split(/\s+/).map((w) => path.posix.normalize(w).replace(/\.[cm]?js$/, ""));
+  return /^(node|nodemon|tsx|ts-node|bun)\b/.test(start.trim()) && words.includes(stem);
 }
 
 /** Frameworks that build a site or an app, not a package for others to import. */
