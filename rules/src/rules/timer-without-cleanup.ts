@@ -246,6 +246,8 @@ export default defineRule<MessageId, Options>({
       if (isUnrefed(call) || hasStopPath(call, fn)) return;
       const owner = lifetime.ownerOf(fn);
       if (owner.kind === "module" && isEntryPoint(sourceFile)) return; // a process-lifetime loop in an entry point
+      // An application's process-lifetime job: a loop of the module's one instance (a telemetry ping, a sweeper), as its module-level intervals are.
+      if (owner.kind === "class" && context.use(packageRole) === "application" && isSingletonClass(facts, owner.classNode)) return;
       const where = owner.kind === "class" && owner.teardown ? ` (not even \`${owner.teardown.name.getText(sourceFile)}()\`)` : "";
       context.report({
         node: call.expression,
