@@ -308,7 +308,8 @@ function isOneShotEvent(host: ts.CallExpression): boolean {
 
 /**
  * A named function whose every reference in the file is a direct call made while
- * the module loads (`init()` at the top level): it runs once. Exported functions may
+ * the module loads (`init()` at the top level), or the callback of a once-host called then
+ * (`initObserver().then(preload).then(main)`): it runs once. Exported functions may
  * be called from anywhere, so they never qualify.
  */
 function isCalledOnlyAtModuleLevel(facts: Facts, fn: FunctionNode): boolean {
@@ -316,7 +317,15 @@ function isCalledOnlyAtModuleLevel(facts: Facts, fn: FunctionNode): boolean {
   if (!name || isExportedDeclaration(fn)) return false;
   const refs = facts.referencesTo(name);
   if (refs.length === 0) return false;
-  return refs.every((ref) => isDirectCall(ref) && runsAtLoad(facts, ref));
+  return refs.every((ref) => (isDirectCall(ref) || isHandedToOnceHost(ref)) && runsAtLoad(facts, ref));
+}
+
+/** `start().then(main)`, `app.once("ready", main)`: `ref` is the callback of a call that runs it once. */
+function isHandedToOnceHost(ref: ts.Node): boolean {
+  const host = ref.parent;
+  if (!ts.isCallExpression(host) || !host.arguments.includes(ref as ts.Expression)) return false;
+  const name = calleeMemberName(host) ?? "";
+  return ONCE_CALLBACK_HOSTS.has(name) || ((name === "on" || name === "addEventListener" || name === "addListener") && isOneShotEvent(host));
 }
 
 /** `f(…)` or `new F(…)` / `new F` with `ref` as the callee. */
