@@ -1,11 +1,13 @@
 // Keys that cannot take many values: growth through such a key adds a bounded number of
 // entries whatever the owner — a literal or constant key, a key typed as a small literal
 // union, an update made only when the key is already present, a key from a fixed list,
-// or a collection whose declared type names a closed key set (`Record<Kind, V>`).
+// a parameter every caller fills with a literal, or a collection whose declared type names a
+// closed key set (`Record<Kind, V>`).
 import ts from "typescript";
-import { calleeMemberName, isFunctionNode } from "../core/ast";
+import { type FunctionNode, calleeMemberName, isExportedDeclaration, isFunctionNode } from "../core/ast";
 import type { Facts } from "../core/facts";
 import type { CollectionUse } from "./collections";
+import { isConstantExpression, programCalls } from "./program-calls";
 
 const MAX_LITERAL_KEYS = 16;
 
@@ -29,10 +31,29 @@ export function isBoundedKey(facts: Facts, use: CollectionUse): boolean {
   if (ts.isVariableDeclaration(decl) && decl.initializer && ts.isStringLiteralLike(decl.initializer)
     && (decl.parent.flags & ts.NodeFlags.Const) !== 0) return true;
   if ((ts.isParameter(decl) || ts.isVariableDeclaration(decl)) && decl.type && isLiteralUnionType(facts, decl.type)) return true;
+  if (ts.isParameter(decl) && ts.isIdentifier(decl.name) && isFunctionNode(decl.parent) && onlyLiteralArguments(facts, decl)) return true;
   // for (const k of ["a", "b"]) / for (const k of KINDS) with `const KINDS = [...literals]`
   const loop = decl.parent?.parent;
   if (ts.isVariableDeclarationList(decl.parent) && loop && ts.isForOfStatement(loop)) return isLiteralList(facts, loop.expression);
   return false;
+}
+
+/**
+ * The key is a parameter that every caller fills with a literal (`get(name)` called only as
+ * `get("CMake Diagnostics")`, or another constant expression): across the program with types, else the file's own direct calls of a
+ * function nothing outside the file can call.
+ */
+function onlyLiteralArguments(facts: Facts, param: ts.ParameterDeclaration): boolean {
+  const fn = param.parent as FunctionNode;
+  const index = fn.parameters.indexOf(param);
+  if (param.dotDotDotToken) return false;
+  const program = facts.analysis(programCalls);
+  if (program) return program.passesOnlyLiterals(fn, index);
+  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
+  if (!name || isExportedDeclaration(fn)) return false;
+  const refs = facts.referencesTo(name);
+  return refs.length > 0 && refs.every((ref) => ts.isCallExpression(ref.parent) && ref.parent.expression === ref
+    && ((a) => a !== undefined && isConstantExpression(a))(ref.parent.arguments[index]));
 }
 
 /** A literal type or a union of at most MAX_LITERAL_KEYS literals (strings, numbers, booleans, enum members). */

@@ -87,6 +87,28 @@ export class ProgramCalls {
     return constructions > 0;
   }
 
+  /**
+   * True when `fn` (a function, `const f = () => …`, or a method) is called somewhere in the program's own
+   * files, every reference to it is a direct call, and each passes a constant expression at `index`
+   * (`channels.get("CMake Diagnostics")`): the values that parameter takes are the program's constants.
+   */
+  passesOnlyLiterals(fn: FunctionNode, index: number): boolean {
+    const name = ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) ? fn.name
+      : ts.isVariableDeclaration(fn.parent) ? fn.parent.name : undefined;
+    if (!name || !ts.isIdentifier(name)) return false;
+    let calls = 0;
+    for (const id of this.referencesOf(name)) {
+      if (ts.findAncestor(id, (n) => ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;
+      const callee = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id ? id.parent : id;
+      const call = callee.parent;
+      if (!ts.isCallExpression(call) || call.expression !== callee) return false;
+      const argument = call.arguments[index];
+      if (!argument || !isConstantExpression(argument)) return false;
+      calls++;
+    }
+    return calls > 0;
+  }
+
   /** The identifiers in the program's own files that refer to what `name` declares (through imports too), the declaration itself left out. */
   private referencesOf(name: ts.Identifier): ts.Identifier[] {
     const checker = this.program.getTypeChecker();
@@ -96,7 +118,9 @@ export class ProgramCalls {
       if (id === name) return false;
       let symbol = checker.getSymbolAtLocation(id);
       if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-      return symbol === target;
+      // A member read through an instance may be a transient copy of the declared symbol: same declarations.
+      return symbol === target || (symbol !== undefined && (symbol.flags & ts.SymbolFlags.Transient) !== 0
+        && symbol.declarations?.some((d) => target.declarations?.includes(d)) === true);
     });
   }
 
@@ -126,6 +150,22 @@ export function isProgramTestFile(program: ts.Program, file: ts.SourceFile): boo
   const config = program.getCompilerOptions().configFilePath;
   const base = typeof config === "string" ? path.dirname(config) : program.getCurrentDirectory();
   return isTestPath(path.relative(base, file.fileName));
+}
+
+/**
+ * An expression built from literals only, so it takes one value per process: `"x"`, `42`,
+ * `` `CMake/${localize("build.title", "Build")}` ``, a call whose arguments are such expressions.
+ */
+export function isConstantExpression(expr: ts.Expression, depth = 0): boolean {
+  if (depth > 3) return false;
+  if (ts.isStringLiteralLike(expr) || ts.isNumericLiteral(expr)) return true;
+  if (ts.isParenthesizedExpression(expr)) return isConstantExpression(expr.expression, depth + 1);
+  if (ts.isTemplateExpression(expr)) return expr.templateSpans.every((span) => isConstantExpression(span.expression, depth + 1));
+  if (ts.isCallExpression(expr)) {
+    return (ts.isIdentifier(expr.expression) || ts.isPropertyAccessExpression(expr.expression)) && expr.arguments.length > 0
+      && expr.arguments.every((arg) => isConstantExpression(arg, depth + 1));
+  }
+  return false;
 }
 
 /** `this.x` (or `this.x.y`). */
