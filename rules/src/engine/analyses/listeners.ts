@@ -169,12 +169,36 @@ export function findRemovals(facts: Facts, registration: Registration): Removal[
         // `this.cleanupRef = cleanup` … `removeListener(sig, this.cleanupRef)`: the same function under its stored name.
         || removedKey !== undefined && stored.aliases.has(removedKey)
         // `listeners.push({ name, listener })` … `for (const item of listeners) removeListener(item.name, item.listener)`.
-        || stored.inCollection && sameTarget && (!ts.isIdentifier(removedHandler) || isReadFromCollection(facts, removedHandler));
+        || stored.inCollection && sameTarget && (!ts.isIdentifier(removedHandler) || isReadFromCollection(facts, removedHandler))
+        // `for (const { event, handler } of listeners) add(event, handler)` … the same loop over `listeners` removing them.
+        || sameTarget && sameLoopEntry(facts, registration.handler, removedHandler);
       const sameCapture = method !== "removeEventListener" || captureFlag(removedOptions) === capture;
       if (sameHandler && sameCapture) result.push({ call, matches: true, fresh: false });
     }
   }
   return result;
+}
+
+/** Both are the same field of the entries of one list, each read in a `for … of` over it (`{ handler }` or `entry.handler`). */
+function sameLoopEntry(facts: Facts, added: ts.Expression, removed: ts.Expression): boolean {
+  const a = loopEntry(facts, added);
+  const b = a && loopEntry(facts, removed);
+  return b !== undefined && a!.field === b.field && referenceKey(a!.list) !== undefined
+    && referenceKey(a!.list) === referenceKey(b.list) && sameBinding(facts, a!.list, b.list);
+}
+
+function loopEntry(facts: Facts, expr: ts.Expression): { list: ts.Expression; field: string } | undefined {
+  const [id, field] = ts.isPropertyAccessExpression(expr) && ts.isIdentifier(expr.expression) ? [expr.expression, expr.name.text]
+    : ts.isIdentifier(expr) ? [expr, undefined] : [undefined, undefined];
+  const decl = id && facts.symbolAt(id)?.valueDeclaration;
+  if (!decl) return undefined;
+  const element = ts.isBindingElement(decl) && ts.isObjectBindingPattern(decl.parent) && field === undefined ? decl : undefined;
+  const variable = element ? element.parent.parent : decl;
+  const loop = ts.isVariableDeclaration(variable) && ts.isVariableDeclarationList(variable.parent) ? variable.parent.parent : undefined;
+  if (!loop || !ts.isForOfStatement(loop)) return undefined;
+  const name = element ? (element.propertyName ?? element.name) : undefined;
+  const entryField = element ? (name && ts.isIdentifier(name) ? name.text : undefined) : field;
+  return entryField === undefined ? undefined : { list: loop.expression, field: entryField };
 }
 
 /** The page-wide object a global expression names: `window` (also `globalThis`, `self`), `document`, `document.body`, `document.documentElement`. */
