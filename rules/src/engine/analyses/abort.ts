@@ -5,7 +5,8 @@
 // long-lived input, a local controller). Shared by the context-family rules.
 import ts from "typescript";
 import { lifetimes } from "./lifetime";
-import { calleeMemberName, enclosingFunction, isFunctionNode, isInside, propertyNameText } from "../core/ast";
+import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, propertyNameText, walk } from "../core/ast";
+import { type ProgramCalls, programCalls } from "./program-calls";
 import type { Facts } from "../core/facts";
 import { skipOuterExpressions } from "../core/names";
 
@@ -79,7 +80,8 @@ export function signalOrigin(facts: Facts, expr: ts.Expression, at: ts.Node): Si
 }
 
 interface SignalParameter {
-  /** The file-local function (not exported) whose parameter carries the signal. */
+  /** The function whose parameter carries the signal (file-local unless asked for any). */
+  fn: FunctionNode;
   name: ts.Identifier;
   index: number;
   /** `options.signal` / `{ signal }`: the property of the parameter that holds it. */
@@ -87,10 +89,26 @@ interface SignalParameter {
 }
 
 /** The file-local function and parameter a caller's signal (`signal`, `options.signal`, a destructured `{ signal }`) comes in through. */
-function signalParameter(facts: Facts, expr: ts.Expression): SignalParameter | undefined {
+function signalParameter(facts: Facts, expr: ts.Expression, anyFunction = false): SignalParameter | undefined {
   const inner = skipOuterExpressions(expr);
-  const root = ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression) ? inner.expression : ts.isIdentifier(inner) ? inner : undefined;
-  const decl = root && facts.symbolAt(root)?.valueDeclaration;
+  const root = signalRoot(inner);
+  const found = root && parameterAt(facts.symbolAt(root)?.valueDeclaration, inner);
+  if (!found || anyFunction) return found;
+  // File-local only: an exported function's callers may be anywhere.
+  const { fn } = found;
+  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
+  const holder = ts.isFunctionDeclaration(fn) ? fn : fn.parent.parent?.parent;
+  if (!name || (holder && ts.canHaveModifiers(holder) && ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))) return undefined;
+  return { ...found, name };
+}
+
+/** `signal` or `options.signal`: the name the signal is read through. */
+function signalRoot(inner: ts.Expression): ts.Identifier | undefined {
+  return ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression) ? inner.expression : ts.isIdentifier(inner) ? inner : undefined;
+}
+
+/** The named function and parameter (with the property, for `options.signal` / a destructured `{ signal }`) that `decl` declares. */
+function parameterAt(decl: ts.Declaration | undefined, inner: ts.Expression): SignalParameter | undefined {
   if (!decl) return undefined;
   let param: ts.ParameterDeclaration | undefined;
   let property: string | undefined = ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
@@ -102,10 +120,81 @@ function signalParameter(facts: Facts, expr: ts.Expression): SignalParameter | u
   }
   const fn = param?.parent;
   if (!param || !fn || !isFunctionNode(fn)) return undefined;
-  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
-  const holder = ts.isFunctionDeclaration(fn) ? fn : fn.parent.parent?.parent;
-  if (!name || (holder && ts.canHaveModifiers(holder) && ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))) return undefined;
-  return { name, index: fn.parameters.indexOf(param), property };
+  const named = ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) ? fn.parent.name : undefined;
+  return named && ts.isIdentifier(named) ? { fn, name: named, index: fn.parameters.indexOf(param), property } : undefined;
+}
+
+/**
+ * With a typed program: every call of the function the caller's signal comes in through, across the
+ * program, passes a signal made for that call (`const controller = new AbortController();
+ * wait(id, controller.signal)`, `createAbortController(id).signal`, `AbortSignal.timeout(ms)`). The
+ * signal, and the listeners on it, go when the call's controller does.
+ */
+export function isPerCallSignalInProgram(facts: Facts, expr: ts.Expression): boolean {
+  const calls = facts.analysis(programCalls);
+  const param = calls && signalParameter(facts, expr, true);
+  if (!calls || !param) return false;
+  return everyCallPassesFreshSignal(calls, param, 0);
+}
+
+const MAX_HAND_ON_DEPTH = 2;
+
+/**
+ * Each call gives the parameter a signal made for it, gives none (`wait(id)` for `wait(id, signal?)`),
+ * or hands on its own caller's signal whose callers in turn do (`downloadWine({ abortSignal })` passing
+ * it to `downloadFile({ abortSignal })`), followed MAX_HAND_ON_DEPTH functions up.
+ */
+function everyCallPassesFreshSignal(calls: ProgramCalls, param: SignalParameter, depth: number): boolean {
+  return calls.everyCall(param.fn, (call) => {
+    const given = call.arguments[param.index];
+    if (given === undefined) return true;
+    const arg = param.property ? propertyValue(given, param.property) : given;
+    if (arg === undefined) return ts.isObjectLiteralExpression(given);
+    if (isSignalMadeHere(arg)) return true;
+    const outer = depth < MAX_HAND_ON_DEPTH ? parameterOf(calls.checker, arg) : undefined;
+    return outer !== undefined && everyCallPassesFreshSignal(calls, outer, depth + 1);
+  });
+}
+
+/** The function parameter (or its destructured property) `expr` names, resolved with the program's checker (any file). */
+function parameterOf(checker: ts.TypeChecker, expr: ts.Expression): SignalParameter | undefined {
+  const inner = skipOuterExpressions(expr);
+  const root = signalRoot(inner);
+  const symbol = root && (ts.isShorthandPropertyAssignment(root.parent) ? checker.getShorthandAssignmentValueSymbol(root.parent) : checker.getSymbolAtLocation(root));
+  return parameterAt(symbol?.valueDeclaration, inner);
+}
+
+const CONTROLLER_FACTORY = /(^|[a-z])AbortController$/;
+
+/** `ac.signal` with `const ac = new AbortController()` (or `createAbortController(…)`) in the same function, or `AbortSignal.timeout(…)`. */
+function isSignalMadeHere(arg: ts.Expression): boolean {
+  const inner = skipOuterExpressions(arg);
+  if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && inner.expression.expression.getText() === "AbortSignal") {
+    return inner.expression.name.text === "timeout";
+  }
+  if (!ts.isPropertyAccessExpression(inner) || inner.name.text !== "signal") return false;
+  const source = skipOuterExpressions(inner.expression);
+  if (makesController(source)) return true;
+  if (!ts.isIdentifier(source)) return false;
+  const scope = enclosingFunction(arg);
+  if (!scope) return false;
+  let made = false;
+  walk(scope, (node) => {
+    if (made) return false;
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === source.text && node.initializer
+      && makesController(skipOuterExpressions(node.initializer))) made = true;
+    return undefined;
+  });
+  return made;
+}
+
+function makesController(expr: ts.Expression): boolean {
+  const created = ts.isAwaitExpression(expr) ? skipOuterExpressions(expr.expression) : expr;
+  if (ts.isNewExpression(created)) return created.expression.getText() === "AbortController";
+  if (!ts.isCallExpression(created)) return false;
+  const callee = created.expression;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : "";
+  return CONTROLLER_FACTORY.test(name);
 }
 
 /**

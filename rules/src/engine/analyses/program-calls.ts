@@ -18,6 +18,11 @@ export class ProgramCalls {
 
   constructor(private readonly program: ts.Program) {}
 
+  /** The program's checker, for questions about nodes of its other files. */
+  get checker(): ts.TypeChecker {
+    return this.program.getTypeChecker();
+  }
+
   /**
    * True when `fn` (a named function declaration or `const f = () => …`) has at least one
    * caller in the program's own files, every reference to it outside imports and exports
@@ -93,6 +98,14 @@ export class ProgramCalls {
    * (`channels.get("CMake Diagnostics")`): the values that parameter takes are the program's constants.
    */
   passesOnlyLiterals(fn: FunctionNode, index: number): boolean {
+    return this.everyCall(fn, (call) => call.arguments[index] !== undefined && isConstantExpression(call.arguments[index]));
+  }
+
+  /**
+   * True when `fn` (a function, `const f = () => …`, or a method) is called somewhere in the program's own
+   * files, every reference to it outside imports and exports is a direct call, and `test` holds for each call.
+   */
+  everyCall(fn: FunctionNode, test: (call: ts.CallExpression) => boolean): boolean {
     const name = ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) ? fn.name
       : ts.isVariableDeclaration(fn.parent) ? fn.parent.name : undefined;
     if (!name || !ts.isIdentifier(name)) return false;
@@ -101,9 +114,7 @@ export class ProgramCalls {
       if (ts.findAncestor(id, (n) => ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;
       const callee = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id ? id.parent : id;
       const call = callee.parent;
-      if (!ts.isCallExpression(call) || call.expression !== callee) return false;
-      const argument = call.arguments[index];
-      if (!argument || !isConstantExpression(argument)) return false;
+      if (!ts.isCallExpression(call) || call.expression !== callee || !test(call)) return false;
       calls++;
     }
     return calls > 0;
