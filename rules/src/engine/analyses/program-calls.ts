@@ -120,6 +120,39 @@ export class ProgramCalls {
     return calls > 0;
   }
 
+  /**
+   * True when the component `name` declares is used somewhere in the program's own (non-test) files, and
+   * every use is the tag of a JSX element written in a module's top-level code (`root.render(<GlobalState>…)`
+   * in the entry): the component is the page's root, mounted once per page load.
+   */
+  renderedOnlyAtLoad(name: ts.Identifier): boolean {
+    let uses = 0;
+    for (const id of this.referencesOf(name)) {
+      if (this.isTestFile(id.getSourceFile())) continue;
+      if (ts.findAncestor(id, (n) => ts.isImportDeclaration(n) || ts.isExportDeclaration(n))) continue;
+      // `export default withTranslation()(GlobalState)`: the wrapped component is what other modules render.
+      const wrapped = wrappingDefaultExport(id);
+      if (wrapped) {
+        const renders = this.identifiersNamed(name.text).filter((use) => this.denotes(use, wrapped));
+        if (renders.length === 0 || !renders.every(isTopLevelJsxTag)) return false;
+        uses += renders.length;
+        continue;
+      }
+      if (ts.findAncestor(id, ts.isExportAssignment) || !isTopLevelJsxTag(id)) return false;
+      uses++;
+    }
+    return uses > 0;
+  }
+
+  /** `use` (a JSX tag, say) refers, through its import, to what the `export default` statement exports. */
+  private denotes(use: ts.Identifier, exported: ts.ExportAssignment): boolean {
+    if (!isJsxTag(use)) return false;
+    const checker = this.program.getTypeChecker();
+    const symbol = checker.getSymbolAtLocation(use);
+    const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    return target?.declarations?.includes(exported) === true;
+  }
+
   /** The identifiers in the program's own files that refer to what `name` declares (through imports too), the declaration itself left out. */
   private referencesOf(name: ts.Identifier): ts.Identifier[] {
     const checker = this.program.getTypeChecker();
@@ -177,6 +210,25 @@ export function isConstantExpression(expr: ts.Expression, depth = 0): boolean {
       && expr.arguments.every((arg) => isConstantExpression(arg, depth + 1));
   }
   return false;
+}
+
+function isJsxTag(id: ts.Identifier): boolean {
+  const element = id.parent;
+  return (ts.isJsxOpeningElement(element) || ts.isJsxSelfClosingElement(element) || ts.isJsxClosingElement(element)) && element.tagName === id;
+}
+
+/** The tag of a JSX element written in a module's top-level code. */
+function isTopLevelJsxTag(id: ts.Identifier): boolean {
+  return isJsxTag(id) && enclosingFunction(id) === undefined;
+}
+
+/** `export default hoc(C)`, `export default withX()(C)`: the export statement that wraps the component `id` names. */
+function wrappingDefaultExport(id: ts.Identifier): ts.ExportAssignment | undefined {
+  let current: ts.Node = id;
+  for (let depth = 0; depth < 3 && ts.isCallExpression(current.parent) && current.parent.arguments.includes(current as ts.Expression); depth++) {
+    current = current.parent;
+  }
+  return current !== id && ts.isExportAssignment(current.parent) ? current.parent : undefined;
 }
 
 /** `this.x` (or `this.x.y`). */

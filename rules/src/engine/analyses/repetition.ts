@@ -249,6 +249,8 @@ function isRenderedAtModuleLevel(facts: Facts, component: ts.Node | undefined): 
   const name = !component ? undefined : ts.isClassLike(component) ? component.name
     : ts.isFunctionDeclaration(component) || ts.isArrowFunction(component) || ts.isFunctionExpression(component) ? declaredName(component) : undefined;
   if (!name) return false;
+  // With types, across the program: every use is an element of another module's top-level render (`root.render(<GlobalState>…)`).
+  if (facts.analysis(programCalls)?.renderedOnlyAtLoad(name)) return true;
   return facts.identifiersNamed(name.text).some((id) => {
     if (!ts.isJsxOpeningLikeElement(id.parent) || id.parent.tagName !== id) return false;
     // At the top level, or in a file-local function the top level calls once (`const start = () => render(<Root />); start()`).
