@@ -5,7 +5,7 @@
 // long-lived input, a local controller). Shared by the context-family rules.
 import ts from "typescript";
 import { lifetimes } from "./lifetime";
-import { type FunctionNode, calleeMemberName, enclosingFunction, isFunctionNode, isInside, propertyNameText, walk } from "../core/ast";
+import { type FunctionNode, callableName, calleeMemberName, declaredName, enclosingFunction, isExportedDeclaration, isFunctionNode, isInside, propertyNameText, walk } from "../core/ast";
 import { type ProgramCalls, programCalls } from "./program-calls";
 import type { Facts } from "../core/facts";
 import { skipOuterExpressions } from "../core/names";
@@ -95,11 +95,8 @@ function signalParameter(facts: Facts, expr: ts.Expression, anyFunction = false)
   const found = root && parameterAt(facts.symbolAt(root)?.valueDeclaration, inner);
   if (!found || anyFunction) return found;
   // File-local only: an exported function's callers may be anywhere.
-  const { fn } = found;
-  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
-  const holder = ts.isFunctionDeclaration(fn) ? fn : fn.parent.parent?.parent;
-  if (!name || (holder && ts.canHaveModifiers(holder) && ts.getModifiers(holder)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))) return undefined;
-  return { ...found, name };
+  const name = declaredName(found.fn);
+  return name && !isExportedDeclaration(found.fn) ? { ...found, name } : undefined;
 }
 
 /** `signal` or `options.signal`: the name the signal is read through. */
@@ -120,8 +117,8 @@ function parameterAt(decl: ts.Declaration | undefined, inner: ts.Expression): Si
   }
   const fn = param?.parent;
   if (!param || !fn || !isFunctionNode(fn)) return undefined;
-  const named = ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) ? fn.parent.name : undefined;
-  return named && ts.isIdentifier(named) ? { fn, name: named, index: fn.parameters.indexOf(param), property } : undefined;
+  const name = callableName(fn);
+  return name ? { fn, name, index: fn.parameters.indexOf(param), property } : undefined;
 }
 
 /**

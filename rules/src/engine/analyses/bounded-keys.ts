@@ -4,7 +4,7 @@
 // a parameter every caller fills with a literal, or a collection whose declared type names a
 // closed key set (`Record<Kind, V>`).
 import ts from "typescript";
-import { type FunctionNode, calleeMemberName, isExportedDeclaration, isFunctionNode } from "../core/ast";
+import { type FunctionNode, calleeMemberName, declaredName, isExportedDeclaration, isFunctionNode } from "../core/ast";
 import type { Facts } from "../core/facts";
 import type { CollectionUse } from "./collections";
 import { isConstantExpression, programCalls } from "./program-calls";
@@ -49,11 +49,14 @@ function onlyLiteralArguments(facts: Facts, param: ts.ParameterDeclaration): boo
   if (param.dotDotDotToken) return false;
   const program = facts.analysis(programCalls);
   if (program) return program.passesOnlyLiterals(fn, index);
-  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
+  const name = declaredName(fn);
   if (!name || isExportedDeclaration(fn)) return false;
   const refs = facts.referencesTo(name);
-  return refs.length > 0 && refs.every((ref) => ts.isCallExpression(ref.parent) && ref.parent.expression === ref
-    && ((a) => a !== undefined && isConstantExpression(a))(ref.parent.arguments[index]));
+  return refs.length > 0 && refs.every((ref) => {
+    const call = ref.parent;
+    const argument = ts.isCallExpression(call) && call.expression === ref ? call.arguments[index] : undefined;
+    return argument !== undefined && isConstantExpression(argument);
+  });
 }
 
 /** A literal type or a union of at most MAX_LITERAL_KEYS literals (strings, numbers, booleans, enum members). */

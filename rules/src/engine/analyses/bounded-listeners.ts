@@ -13,7 +13,7 @@
 //   the next pointer-up. A library's component is used by apps we cannot see, and its maintainers do
 //   remove them on unmount too (vuetify's and naive-ui's sliders), so there it stays a finding.
 import ts from "typescript";
-import { enclosingFunction, walk } from "../core/ast";
+import { declaredName, enclosingFunction, isFunctionNode, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { type Registration, type Removal, parseRegistration } from "./listeners";
 import { TEARDOWN_METHODS } from "./lifetime";
@@ -90,7 +90,7 @@ function isGestureEndHandler(facts: Facts, fn: ts.Node | undefined, target: stri
   if (!fn) return false;
   const parent = fn.parent;
   if (ts.isCallExpression(parent) && isGestureEndRegistration(parent, fn, target)) return true;
-  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) ? parent.name : undefined;
+  const name = isFunctionNode(fn) ? declaredName(fn) : undefined;
   if (!name) return false;
   return facts.referencesTo(name).some((ref) => ts.isCallExpression(ref.parent) && isGestureEndRegistration(ref.parent, ref, target));
 }

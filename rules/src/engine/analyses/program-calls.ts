@@ -6,7 +6,7 @@ import path from "node:path";
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
 import { isTestPath } from "./file-kind";
-import { type FunctionNode, enclosingFunction, functionName, isIife } from "../core/ast";
+import { type FunctionNode, callableName, declaredName, enclosingFunction, functionName, isIife } from "../core/ast";
 
 /** Functions that run once per process or extension host by convention. */
 const ONCE_FUNCTIONS = new Set(["main", "bootstrap", "activate"]);
@@ -29,7 +29,7 @@ export class ProgramCalls {
    * is a direct call, and every such call runs once.
    */
   calledOnlyOnce(fn: FunctionNode): boolean {
-    const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
+    const name = declaredName(fn);
     if (!name) return false;
     let calls = 0;
     for (const id of this.referencesOf(name)) {
@@ -106,9 +106,8 @@ export class ProgramCalls {
    * files, every reference to it outside imports and exports is a direct call, and `test` holds for each call.
    */
   everyCall(fn: FunctionNode, test: (call: ts.CallExpression) => boolean): boolean {
-    const name = ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) ? fn.name
-      : ts.isVariableDeclaration(fn.parent) ? fn.parent.name : undefined;
-    if (!name || !ts.isIdentifier(name)) return false;
+    const name = callableName(fn);
+    if (!name) return false;
     let calls = 0;
     for (const id of this.referencesOf(name)) {
       if (ts.findAncestor(id, (n) => ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;

@@ -126,13 +126,17 @@ export function repeatsPerItem(facts: Facts, node: ts.Node, depth = 0): boolean 
     }
     if (isIife(fn)) continue;
     if (depth >= MAX_CALL_DEPTH) return false;
-    return callersOf(facts, fn).some((ref) => {
-      const call = ref.parent;
-      if (ts.isCallExpression(call) && call.expression === ref) return repeatsPerItem(facts, call, depth + 1);
-      // `pMap(list, upload)`, `files.forEach(upload)`: handed to a per-item host.
-      return ts.isCallExpression(call) && call.arguments.includes(ref) && PER_ITEM_HOSTS.has(calleeMemberName(call) ?? "");
-    });
+    return someCallerRepeats(facts, fn, (call) => repeatsPerItem(facts, call, depth + 1));
   }
+}
+
+/** A file caller of `fn` for which `repeats` holds, or `fn` handed to a per-item host (`pMap(list, upload)`, `files.forEach(upload)`). */
+function someCallerRepeats(facts: Facts, fn: FunctionNode, repeats: (call: ts.CallExpression) => boolean): boolean {
+  return callersOf(facts, fn).some((ref) => {
+    const call = ref.parent;
+    if (ts.isCallExpression(call) && call.expression === ref) return repeats(call);
+    return ts.isCallExpression(call) && call.arguments.includes(ref) && PER_ITEM_HOSTS.has(calleeMemberName(call) ?? "");
+  });
 }
 
 /** Callback hosts whose callback runs again with nobody behind each run: timers, events, queue consumers. */
@@ -158,11 +162,7 @@ export function repeatsUnattended(facts: Facts, node: ts.Node, depth = 0): boole
     }
     if (isIife(fn)) continue;
     if (depth >= MAX_CALL_DEPTH) return false;
-    return callersOf(facts, fn).some((ref) => {
-      const call = ref.parent;
-      if (ts.isCallExpression(call) && call.expression === ref) return repeatsUnattended(facts, call, depth + 1);
-      return ts.isCallExpression(call) && call.arguments.includes(ref) && PER_ITEM_HOSTS.has(calleeMemberName(call) ?? "");
-    });
+    return someCallerRepeats(facts, fn, (call) => repeatsUnattended(facts, call, depth + 1));
   }
 }
 
@@ -325,9 +325,7 @@ function isCalledOnlyAtModuleLevel(facts: Facts, fn: FunctionNode): boolean {
 /** `start().then(main)`, `app.once("ready", main)`: `ref` is the callback of a call that runs it once. */
 function isHandedToOnceHost(ref: ts.Node): boolean {
   const host = ref.parent;
-  if (!ts.isCallExpression(host) || !host.arguments.includes(ref as ts.Expression)) return false;
-  const name = calleeMemberName(host) ?? "";
-  return ONCE_CALLBACK_HOSTS.has(name) || ((name === "on" || name === "addEventListener" || name === "addListener") && isOneShotEvent(host));
+  return ts.isCallExpression(host) && host.arguments.includes(ref as ts.Expression) && isOnceHost(host);
 }
 
 /** `f(…)` or `new F(…)` / `new F` with `ref` as the callee. */
@@ -361,7 +359,11 @@ const ONCE_CALLBACK_HOSTS = new Set(["ready", "once", "then", "whenReady", "next
 /** A callback that runs once when its host call runs once (a ready handler, a one-shot event, a promise reaction). */
 function isOnceCallback(fn: FunctionNode): boolean {
   const host = callbackHost(fn);
-  if (!host) return false;
+  return host !== undefined && isOnceHost(host);
+}
+
+/** A call that runs its callback once: a ready handler, a one-shot event, a promise reaction. */
+function isOnceHost(host: ts.CallExpression): boolean {
   const name = calleeMemberName(host) ?? "";
   if (ONCE_CALLBACK_HOSTS.has(name)) return true;
   return (name === "on" || name === "addEventListener" || name === "addListener") && isOneShotEvent(host);

@@ -237,6 +237,12 @@ export function declaredName(fn: FunctionNode): ts.Identifier | undefined {
   return ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
 }
 
+/** The identifier a function is called by: `function f`, `const f = () => …`, or a method `m() {}`. */
+export function callableName(fn: FunctionNode): ts.Identifier | undefined {
+  if (ts.isMethodDeclaration(fn)) return ts.isIdentifier(fn.name) ? fn.name : undefined;
+  return declaredName(fn);
+}
+
 /** `export function f() {}`, `export const f = () => {}`. */
 export function isExportedDeclaration(fn: FunctionNode): boolean {
   const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent.parent.parent : fn;
