@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Diagnostic } from "vscode-languageserver-protocol";
+import type { TextDocument } from "vscode-languageserver-textdocument";
 import { TestClient, copyExample, uriOf } from "./lib/lsp-client";
 import { Editor, random } from "./lib/random-edits";
 
@@ -17,9 +18,9 @@ const EDITS_PER_FILE = 20;
 const EDITS_GENERATED = 60;
 const CHECK_EVERY = 5;
 /** Many small top-level statements that relate through names: classes with a teardown, timers kept in module-level variables and cleared elsewhere. */
-function generatedFile(): string {
+function generatedFile(count = 12): string {
   let text = 'import { EventEmitter } from "node:events";\n\n';
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < count; i++) {
     text += `export class Worker${i} extends EventEmitter {
   private timer?: ReturnType<typeof setInterval>;
   private readonly cache = new Map<string, number>();
@@ -135,6 +136,54 @@ describe("language server: quick lints give the cold lint's diagnostics once set
         assert.ok(stats.quick > 0, "no quick lint ran: the sequences did not exercise it");
         assert.equal(checks, ((files.length - 1) * EDITS_PER_FILE + EDITS_GENERATED) / CHECK_EVERY);
         console.log(`${mode}: ${stats.quick} quick lints, ${stats.corrected} corrected by the exact lint, ${checks} checkpoints`);
+      } finally {
+        await client.stop();
+      }
+    });
+  }
+});
+
+describe("language server: a version that arrives while an older one is analysed", () => {
+  let root: string;
+  before(() => {
+    root = copyExample("server-stale-version");
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  // TextDocuments updates the document object in place: an analysis that compared the document's
+  // version with itself never went stale. With a debounce, the newer version's own analysis is not
+  // there yet to preempt it, so the older one ran to its end, was published, and its result was
+  // recorded under the newer version; with quick lints that result was then "confirmed" by the
+  // newer version's exact lint, which matched it and was never published.
+  for (const quickLint of [false, true]) {
+    test(`push, quick lints ${quickLint ? "on" : "off"}: the older analysis goes stale and only the newest version is published`, async () => {
+      const file = path.join(root, "src", "generated.ts");
+      fs.writeFileSync(file, generatedFile(100)); // about 3,000 lines: an analysis of several slices, shorter than the debounce
+      const client = await TestClient.start({ root, initializationOptions: { debounceMs: 1500, quickLint } });
+      try {
+        let document = client.open(file);
+        const uri = uriOf(file);
+        await client.waitFor("textDocument/publishDiagnostics", (p) => p.uri === uri && p.version === 1);
+        const before = await client.connection.sendRequest<{ stale: number }>("leaklint/stats");
+        const insert = (text: string): TextDocument => client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }]);
+        const published = (version: number, from: number): boolean => client.notifications.slice(from)
+          .some((n) => n.method === "textDocument/publishDiagnostics" && n.params.uri === uri && n.params.version === version);
+        for (let round = 0; round < 2; round++) {
+          const from = client.notifications.length;
+          const older = insert("// a\n").version;
+          // Wait until the server is inside the analysis of the older version (requests are answered between its slices).
+          for (;;) {
+            const stats = await client.connection.sendRequest<{ analysing: string | null }>("leaklint/stats");
+            if (stats.analysing === uri) break;
+            assert.ok(!published(older, from), "the analysis ended before a request was answered: the file is too small for this test");
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          document = insert("// b\n");
+          await client.waitFor("textDocument/publishDiagnostics", (p) => p.uri === uri && p.version === document.version, from);
+          assert.ok(!published(older, from), `version ${older} was published after version ${document.version} arrived`);
+        }
+        const stats = await client.connection.sendRequest<{ stale: number }>("leaklint/stats");
+        assert.equal(stats.stale - before.stale, 2, "each older analysis went stale");
       } finally {
         await client.stop();
       }

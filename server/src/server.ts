@@ -227,27 +227,34 @@ export class LeaklintServer {
     }
     // Let queued didChange notifications land first; a newer version makes this request stale.
     await new Promise((resolve) => setImmediate(resolve));
-    const stale = (): boolean => token.isCancellationRequested || this.documents.get(uri)?.version !== document.version;
+    // TextDocuments updates the document object in place: the version analysed is the one read now.
+    const version = document.version;
+    const stale = (): boolean => token.isCancellationRequested || this.documents.get(uri)?.version !== version;
     // Quick only when the client can be asked to pull again once the exact result differs.
-    const mode = this.quickLint && this.features.refresh && this.openedVersion.get(uri) !== document.version ? "quick" : "exact";
+    const mode = this.quickLint && this.features.refresh && this.openedVersion.get(uri) !== version ? "quick" : "exact";
     const items = stale() ? undefined : await this.run(document, settings, () => !stale(), mode);
     if (!items) throw new ResponseError(LSPErrorCodes.ServerCancelled, "A newer version of the document arrived", { retriggerRequest: true });
-    if (this.results.get(uri)?.quick && !stale()) this.scheduler.schedule(uri, document.version, CONFIRM_AFTER_MS, true);
+    if (this.results.get(uri)?.quick && !stale()) this.scheduler.schedule(uri, version, CONFIRM_AFTER_MS, true);
     return { kind: DocumentDiagnosticReportKind.Full, items };
   }
 
-  /** The document's diagnostics; undefined when a newer version made the analysis stale. A quick result is followed by an exact one. */
-  private async run(document: TextDocument, settings: LeaklintSettings, isCurrent = () => this.documents.get(document.uri)?.version === document.version,
-    mode: AnalysisMode = "exact",
+  /**
+   * The document's diagnostics; undefined when a newer version made the analysis stale. A quick result is followed by an exact one.
+   * TextDocuments updates `document` in place, so the version analysed is read once, here, and `document.version` is not
+   * read again: compared with itself it would never look stale.
+   */
+  private async run(document: TextDocument, settings: LeaklintSettings, isCurrent?: () => boolean, mode: AnalysisMode = "exact",
   ): Promise<Diagnostic[] | undefined> {
+    const { uri, version } = document;
+    const current = isCurrent ?? ((): boolean => this.documents.get(uri)?.version === version);
     if (!settings.enable || !settings.validate.includes(document.languageId)) return [];
-    const result = await this.analyzer.analyze(document, settings, this.folderOf(document.uri), isCurrent, mode);
+    const result = await this.analyzer.analyze(document, settings, this.folderOf(uri), current, mode);
     if (!result) return undefined;
     const { diagnostics, status, quick } = result;
-    this.results.set(document.uri, { version: document.version, diagnostics, quick });
+    this.results.set(uri, { version, diagnostics, quick });
     if (this.features.customNotifications) void this.connection.sendNotification(Methods.status, status);
     // Confirmed only while current: a newer version has its own analysis scheduled.
-    if (quick && !this.features.pull && isCurrent()) this.scheduler.schedule(document.uri, document.version, CONFIRM_AFTER_MS, true);
+    if (quick && !this.features.pull && current()) this.scheduler.schedule(uri, version, CONFIRM_AFTER_MS, true);
     return diagnostics;
   }
 
