@@ -10,7 +10,7 @@
 // scope-bound helpers (`useEventListener`, …) whose stop function is dropped where
 // no effect scope removes them: after an `await`, or in code that runs again.
 import ts from "typescript";
-import { type FunctionNode, callbackHost, calleeMemberName, enclosingFunction, isFunctionNode, isInside, walk } from "../core/ast";
+import { type FunctionNode, callbackHost, calleeMemberName, enclosingFunction, isFunctionNode, isInside, runningFunction, walk } from "../core/ast";
 import type { Facts } from "../core/facts";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
 import { lifetimes } from "./lifetime";
@@ -99,7 +99,8 @@ export function isEmitterCreatedHere(facts: Facts, target: ts.Expression): boole
   while (ts.isPropertyAccessExpression(root)) root = root.expression;
   if (!ts.isIdentifier(root)) return false;
   const decl = facts.symbolAt(root)?.declarations?.[0];
-  if (!decl || !ts.isVariableDeclaration(decl) || enclosingFunction(decl) !== enclosingFunction(target)) return false;
+  // `const qp = createQuickPick(); await new Promise((resolve) => qp.onDidAccept(…))`: the executor runs once, in the creating call.
+  if (!decl || !ts.isVariableDeclaration(decl) || enclosingFunction(decl) !== runningFunction(target)) return false;
   if (decl.initializer) return isCreation(decl.initializer);
   const loop = decl.parent.parent;
   if (!ts.isForOfStatement(loop)) return false;

@@ -3,6 +3,7 @@
 // props seen from its effects, a server passed in), with the phrase a message names it by.
 import ts from "typescript";
 import { lifetimes } from "./lifetime";
+import { programCalls } from "./program-calls";
 import { propertyNameText } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { skipOuterExpressions } from "../core/names";
@@ -24,7 +25,7 @@ export function longLivedTarget(facts: Facts, target: ts.Expression, at: ts.Node
     const first = firstMember(target);
     if (first === "props") return `\`${text}\` (from the component's props, which outlive it)`;
     // `this.el.nativeElement`: an Angular `ElementRef` is the directive's own host element, which goes with it.
-    if (first && isInjectedMember(target, first) && !/\.nativeElement$/.test(text)) return `the injected \`${text}\``;
+    if (first && isInjectedMember(facts, target, first) && !/\.nativeElement$/.test(text)) return `the injected \`${text}\``;
     return undefined;
   }
   if (ts.isIdentifier(root) && isPropsOfEnclosingComponent(facts, root, at)) return `\`${text}\` (from the component's props, which outlive the effect)`;
@@ -111,13 +112,15 @@ export function isModuleObject(facts: Facts, root: ts.Expression): boolean {
 }
 
 /** `constructor(private bus: Bus)` or `bus = inject(Bus)`: a service that outlives the component. */
-function isInjectedMember(target: ts.Expression, member: string): boolean {
+function isInjectedMember(facts: Facts, target: ts.Expression, member: string): boolean {
   let classNode: ts.Node | undefined = target;
   while (classNode && !ts.isClassLike(classNode)) classNode = classNode.parent;
   if (!classNode || !ts.isClassLike(classNode)) return false;
   for (const m of classNode.members) {
     if (ts.isConstructorDeclaration(m)) {
-      if (m.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === member && ts.getModifiers(p)?.length)) return true;
+      const index = m.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === member && ts.getModifiers(p)?.length);
+      // `new Cursor(this.pool.request(), q)` at every construction (typed tier): the instance's own request, not a shared service.
+      if (index >= 0) return facts.analysis(programCalls)?.givenOwnObject(classNode, index) !== true;
     } else if (ts.isPropertyDeclaration(m) && propertyNameText(m.name) === member && m.initializer && ts.isCallExpression(m.initializer)) {
       if (ts.isIdentifier(m.initializer.expression) && m.initializer.expression.text === "inject") return true;
     }

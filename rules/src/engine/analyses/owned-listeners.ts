@@ -129,7 +129,7 @@ export function outlivingTarget(facts: Facts, own: OwnersAnalysis, owner: Instan
   if (singleton) return `the singleton \`${text}\``;
   if (isAdopted(facts, own, owner, target) || (handler && forwardsToInstance(own, owner, handler))) return undefined;
   const param = constructorParameterRoot(facts, owner, target);
-  if (param && (isCreatorsOwn(facts, owner, param) || isActionElement(facts, owner, param, at))) return undefined;
+  if (param && (isCreatorsOwn(facts, owner, param) || isGivenOwn(facts, owner, target) || isActionElement(facts, owner, param, at))) return undefined;
   if (param) return `\`${text}\` (from the constructor's \`${param}\`: the caller owns it, and it outlives this instance)`;
   const field = own.fieldOf(owner, stripNonNull(target));
   if (field !== undefined) {
@@ -330,10 +330,25 @@ function isActionElement(facts: Facts, owner: InstanceOwner, param: string, at: 
 
 /** The constructor parameter `param` is something the instance's one creator holds, across the program (typed tier). */
 function isCreatorsOwn(facts: Facts, owner: InstanceOwner, param: string): boolean {
-  const ctor = constructorOf(owner);
-  if (owner.kind !== "class" || !ctor || !ts.isConstructorDeclaration(ctor)) return false;
-  const index = ctor.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === param);
+  const index = constructorParameterIndex(owner, param);
   return index >= 0 && facts.analysis(programCalls)?.constructedOnePerCreator(owner.node as ts.ClassLikeDeclaration, index) === true;
+}
+
+/**
+ * `expr` is the constructor parameter itself (`dap`, not `room.xmpp`), and every construction across the program
+ * (typed tier) makes a new object for it (`new Cursor(pool.request())`): the instance and that object go together.
+ */
+function isGivenOwn(facts: Facts, owner: InstanceOwner, expr: ts.Expression): boolean {
+  const inner = stripNonNull(expr);
+  if (!ts.isIdentifier(inner)) return false;
+  const index = constructorParameterIndex(owner, inner.text);
+  return index >= 0 && facts.analysis(programCalls)?.givenOwnObject(owner.node as ts.ClassLikeDeclaration, index) === true;
+}
+
+function constructorParameterIndex(owner: InstanceOwner, param: string): number {
+  const ctor = constructorOf(owner);
+  if (owner.kind !== "class" || !ctor || !ts.isConstructorDeclaration(ctor)) return -1;
+  return ctor.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === param);
 }
 
 function constructorOf(owner: InstanceOwner): ts.Node | undefined {
@@ -352,6 +367,7 @@ function copiedFrom(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, nam
     if (!ts.isBinaryExpression(parent) || parent.left !== ref || parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
     const value = parent.right;
     const param = constructorParameterRoot(facts, owner, value);
+    if (param && (isCreatorsOwn(facts, owner, param) || isGivenOwn(facts, owner, value))) return undefined;
     const from = param ? `copied from the constructor's \`${param}\``
       : isPageExpression(facts, value) ? "the page's document or window"
       : longLivedTarget(facts, value, value) ? `copied from ${longLivedTarget(facts, value, value)}`

@@ -10,7 +10,7 @@
 // by a look at the target's listeners (`if (!s.listeners("error").includes(h))`) is
 // added once per target.
 import ts from "typescript";
-import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, referenceKey } from "../core/ast";
+import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, isPromiseExecutor, referenceKey } from "../core/ast";
 import type { Facts } from "../core/facts";
 import type { Registration } from "./listeners";
 import { isModuleObject, rootOf } from "./listener-targets";
@@ -77,11 +77,6 @@ export function promisePerCall(node: ts.Node): Repetition | undefined {
     return { fn, when: `\`${name}()\` is called (each call runs a new Promise executor)` };
   }
   return undefined;
-}
-
-function isPromiseExecutor(fn: FunctionNode): boolean {
-  const parent = fn.parent;
-  return ts.isNewExpression(parent) && parent.arguments?.[0] === fn && ts.isIdentifier(parent.expression) && parent.expression.text === "Promise";
 }
 
 /** The name under which a function is exported: `export function f`, `export const f =`, `exports.f =`, `module.exports.f =`. */

@@ -69,6 +69,20 @@ export class ProgramCalls {
   }
 
   /**
+   * True when `classNode` is constructed in the program's own (non-test) files, and every `new C(…)` passes, at
+   * parameter `index`, an object made for that construction: `new Cursor(this.pool.request(), q)`, `new X(new Y())`,
+   * or a `const` of the constructing function initialised so (`const dap = connection.dap(); new Adapter(dap)`).
+   * Each instance then has its own object there, and a listener the instance adds to it goes with both.
+   */
+  givenOwnObject(classNode: ts.ClassLikeDeclaration, index: number): boolean {
+    const sites = this.constructions(classNode);
+    return sites !== undefined && sites.length > 0 && sites.every((site) => {
+      const argument = site.arguments?.[index];
+      return argument !== undefined && isMadeFor(argument, site);
+    });
+  }
+
+  /**
    * True when every `new C(…)` of `classNode` in the program's own (non-test) files — at least one — is a
    * creator's constructor keeping the instance in its own field (`this.loadingScreen = new LoadingScreen(this.win)`)
    * and passing, at parameter `index`, something the creator itself holds (`this`, `this.win`). Then each instance
@@ -231,6 +245,43 @@ function wrappingDefaultExport(id: ts.Identifier): ts.ExportAssignment | undefin
 }
 
 /** `this.x` (or `this.x.y`). */
+/** Calls that hand out a shared object rather than make one: `getBus()`, `inject(Store)`, `useStore()`, `require(…)`, `Foo.instance()`. */
+const SHARED_ACCESSOR = /^(get|inject|use[A-Z]|require|resolve|instance|shared|current|default|lookup|find)/;
+
+/** `argument` of the construction `site` is made for it: a `new`, a call that is not an accessor, or a `const` of the same function so made. */
+function isMadeFor(argument: ts.Expression, site: ts.NewExpression, depth = 0): boolean {
+  let value = argument;
+  while (ts.isParenthesizedExpression(value) || ts.isAwaitExpression(value) || ts.isNonNullExpression(value)) value = value.expression;
+  if (ts.isNewExpression(value)) return true;
+  if (ts.isCallExpression(value)) {
+    const callee = value.expression;
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    return name !== undefined && !SHARED_ACCESSOR.test(name);
+  }
+  if (!ts.isIdentifier(value) || depth > 0) return false;
+  const decl = ts.findAncestor(value, ts.isFunctionLike) === undefined ? undefined : localConst(value, site);
+  return decl?.initializer !== undefined && isMadeFor(decl.initializer, site, depth + 1);
+}
+
+/** The `const` declaration of `id` in the same function as `site`, before it. */
+function localConst(id: ts.Identifier, site: ts.NewExpression): ts.VariableDeclaration | undefined {
+  const fn = enclosingFunction(site);
+  if (!fn) return undefined;
+  let found: ts.VariableDeclaration | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || node.pos >= site.pos) return;
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === id.text && enclosingFunction(node) === fn
+      && (node.parent.flags & ts.NodeFlags.Const) !== 0) found = node;
+    else if (!isFunctionLikeNode(node)) ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn, visit);
+  return found;
+}
+
+function isFunctionLikeNode(node: ts.Node): boolean {
+  return ts.isFunctionLike(node) || ts.isClassLike(node);
+}
+
 function isThisMember(expr: ts.Expression): boolean {
   let current = expr;
   while (ts.isPropertyAccessExpression(current)) current = current.expression;

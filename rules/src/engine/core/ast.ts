@@ -237,6 +237,19 @@ export function declaredName(fn: FunctionNode): ts.Identifier | undefined {
   return ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
 }
 
+/** `new Promise((resolve) => …)`: the executor, which runs once, synchronously, where the promise is made. */
+export function isPromiseExecutor(fn: FunctionNode): boolean {
+  const parent = fn.parent;
+  return ts.isNewExpression(parent) && parent.arguments?.[0] === fn && ts.isIdentifier(parent.expression) && parent.expression.text === "Promise";
+}
+
+/** The function whose run executes `node`: its enclosing function, Promise executors looked through. */
+export function runningFunction(node: ts.Node): FunctionNode | undefined {
+  let fn = enclosingFunction(node);
+  while (fn && isPromiseExecutor(fn)) fn = enclosingFunction(fn);
+  return fn;
+}
+
 /** The identifier a function is called by: `function f`, `const f = () => …`, or a method `m() {}`. */
 export function callableName(fn: FunctionNode): ts.Identifier | undefined {
   if (ts.isMethodDeclaration(fn)) return ts.isIdentifier(fn.name) ? fn.name : undefined;
