@@ -87,7 +87,7 @@ export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandid
 export { failureRaises, leaksOnlyOnFailure } from "./analyses/failure-paths";
 export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./fixes/resource-fixes";
 export {
-  SCOPE_BOUND_HELPERS, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
+  SCOPE_BOUND_HELPERS, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isInstancePart, isLongerLivedTarget,
   registrationRepetition, scopeBoundLeak,
 } from "./analyses/disposable-registrations";
 export {

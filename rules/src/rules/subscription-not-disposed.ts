@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type Fix, type InstanceOwner, type Owner, classifyReference, isFunctionNode, isInside, type StoreAndRelease, type TextEdit, calleeMemberName, calleeReceiver, defineRule, freshName, indentationAt,
   addClassMember, insertAfter, insertBefore, makeFix, namedImportEdits, replaceRange,
-  SCOPE_BOUND_HELPERS, thisClass, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isRootComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isLongerLivedTarget,
+  SCOPE_BOUND_HELPERS, thisClass, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isRootComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isInstancePart, isLongerLivedTarget,
   isModuleSingleton, isOwnSourceSubscribedOnce, isReleasedOrHandedOff, skipParens, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
   storeAndReleaseFixes, storedHandle, lifetimes, svelteStoreSubscription, rxCompletion,
 } from "../engine";
@@ -116,6 +116,8 @@ export default defineRule<MessageId, Options>({
       if (USER_CLOSED.has(name)) return;
       const receiver = calleeReceiver(call);
       if (receiver && isEmitterCreatedHere(facts, receiver)) return; // disposing the emitter disposes its listeners
+      const holder = instances.instanceAt(call);
+      if (receiver && holder && isInstancePart(facts, instances, holder, receiver)) return; // the instance closes it, or keeps it as its part
       const why = leakReason(call);
       if (!why) return;
       const api = `${qualified?.replace(/^vscode:/, "vscode.") ?? name}(…)`;
@@ -165,7 +167,7 @@ export default defineRule<MessageId, Options>({
       const instance = instances.instanceAt(call);
       const target = calleeReceiver(call);
       if (!instance || !target || !hasDisposeConvention(instances, instance) || instances.isOnTeardownPath(instance, call)) return;
-      if (!isLongerLivedTarget(facts, instances, instance, target)) return;
+      if (!isLongerLivedTarget(facts, instances, instance, target) || isInstancePart(facts, instances, instance, target)) return;
       const fixes = canRegisterOnInstance(instances, instance, call) ? registerFixes(handle) : storeAndReleaseFixes(facts, handle, lifetime.ownerOf(call), DISPOSABLE);
       context.report({ node: call.expression, messageId: "eventDropped", data: { api: `${name}(…)`, target: target.getText(sourceFile), owner: instance.name }, fixes });
     }

@@ -15,6 +15,7 @@ import type { Facts } from "../core/facts";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
 import { lifetimes } from "./lifetime";
 import { repetitionAt } from "./repetition";
+import { closedOnTeardown } from "./owned-listeners";
 
 /** Hosts whose callback runs once per command or event: `registerCommand(id, cb)`, `onDidChangeX(cb)`. */
 const REGISTRATION_HOST = /^(register[A-Z]\w*|on[A-Z]\w*)$/;
@@ -82,6 +83,41 @@ export function isLongerLivedTarget(facts: Facts, ownersAnalysis: OwnersAnalysis
   const decl = facts.symbolAt(root)?.declarations?.[0];
   if (decl !== undefined && ts.isParameter(decl) && isPerCallToken(decl)) return false;
   return decl !== undefined && (ts.isParameter(decl) || ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isNamespaceImport(decl));
+}
+
+/** Methods that store a value in a collection: `this.sessions.set(id, session)`, `this.items.push(item)`. */
+const STORING_METHODS = new Set(["set", "add", "push", "unshift"]);
+
+/**
+ * The event's target is a part of the instance, and what is subscribed on it goes with that part: the
+ * instance closes or disposes it on its teardown path (`dispose() { this.session.close() }`, for a
+ * constructor's `session` kept as `this.session`), or the registering method keeps the parameter it
+ * subscribes on in the instance (`this.sessions.set(id, session)`, `this.current = session`).
+ */
+export function isInstancePart(facts: Facts, ownersAnalysis: OwnersAnalysis, owner: InstanceOwner, target: ts.Expression): boolean {
+  let root = target;
+  while (ts.isPropertyAccessExpression(root) && ownersAnalysis.fieldOf(owner, root) === undefined) root = root.expression;
+  const closed = closedOnTeardown(facts, ownersAnalysis, owner);
+  const field = ownersAnalysis.fieldOf(owner, root);
+  if (field !== undefined) return closed.has(`this.${field}`);
+  if (!ts.isIdentifier(root)) return false;
+  const decl = facts.symbolAt(root)?.declarations?.[0];
+  if (!decl || !ts.isParameter(decl) || !ts.isIdentifier(decl.name)) return false;
+  // `constructor(private readonly session: S)`: the parameter is the field.
+  if (ts.isConstructorDeclaration(decl.parent) && ts.getModifiers(decl)?.length && closed.has(`this.${decl.name.text}`)) return true;
+  const method = decl.parent;
+  if (!ts.isMethodDeclaration(method) || !method.body) return false;
+  const name = decl.name.text;
+  let kept = false;
+  walk(method.body, (node) => {
+    if (kept || isFunctionNode(node)) return false;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && STORING_METHODS.has(node.expression.name.text)
+      && ownersAnalysis.fieldOf(owner, node.expression.expression) !== undefined && node.arguments.some((a) => ts.isIdentifier(a) && a.text === name)) kept = true;
+    else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.right) && node.right.text === name
+      && ownersAnalysis.fieldOf(owner, node.left) !== undefined) kept = true;
+    return kept ? false : undefined;
+  });
+  return kept;
 }
 
 /** `refresh(node, token)`: a cancellation token handed to a method is made for that one operation. */

@@ -233,7 +233,7 @@ function isAdopted(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner, targ
 }
 
 /** The reference keys of what the teardown path closes (`this.socket.destroy()` → `this.socket`), once per owner. */
-function closedOnTeardown(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner): ReadonlySet<string> {
+export function closedOnTeardown(facts: Facts, own: OwnersAnalysis, owner: InstanceOwner): ReadonlySet<string> {
   return own.remember(owner, "closed-on-teardown", () => {
     const closed = new Set<string>();
     for (const fn of own.teardownFunctions(owner)) {
