@@ -56,7 +56,7 @@ export {
 export { type ScopeTeardown, SCOPE_DISPOSE_HOOKS, isOnScopeTeardown, scopeTeardownAt, scopeTeardownText } from "./analyses/scope-teardown";
 export { type EntryTimer, entryTimerRemovedUncleared } from "./analyses/timer-entries";
 export { ProgramCalls, programCalls } from "./analyses/program-calls";
-export { type Repetition, type RepetitionOptions, exitsProcessAfter, isRootComponentClass, isRootService, repeatsOnItsOwn, repeatsPerItem, repeatsUnattended, repetitionAt, runsOnce } from "./analyses/repetition";
+export { type Repetition, type RepetitionOptions, exitsProcessAfter, isMountOnlyEffect, isRootComponentClass, isRootService, repeatsOnItsOwn, repeatsPerItem, repeatsUnattended, repetitionAt, runsOnce } from "./analyses/repetition";
 export {
   type CollectionKind, type CollectionUse, type CollectionUseKind, classifyCollectionUse, collectionKindOf, fileMayGrowCollections, firstTimeGuard, hasObjectKeys, isObjectType,
   referencesInOtherFiles,

@@ -1,7 +1,7 @@
 // abort-signal-listener-leak: "abort" listeners added to a signal that outlives the registering code, without `{ once: true }` or a removal; `onabort` handlers and `AbortSignal.any` over long-lived signals in repeated code.
 import ts from "typescript";
 import {
-  type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortControllerCreation, isAbortSignalExpression, isHandedOffCallbackSignal, isPerCallSignal, isPerCallSignalInProgram,
+  type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortControllerCreation, isAbortSignalExpression, isMountOnlyEffect, isHandedOffCallbackSignal, isPerCallSignal, isPerCallSignalInProgram,
   isInLoop, isStringLiteralWithText, owners, parseRegistration, addStatement, insertAfter, insertAt, isReadableInTeardown, makeFix, releaseInTeardown, replaceNode, selfRemovingOption, signalOrigin, skipOuterExpressions, lifetimes,
 } from "../engine";
 
@@ -170,6 +170,8 @@ export default defineRule<MessageId, Options>({
       if (origin === "module" || origin === "static") return origin;
       // A constructor registers once per instance: binding an object's life to a signal is what signals are for.
       if ((origin === "param" || origin === "instance") && member && ts.isConstructorDeclaration(member)) return undefined;
+      // So does a mount-only effect (`useEffect(() => …, [])`): once per component instance, on the signal of the operation it renders for.
+      if (origin === "param" && isMountOnlyEffect(fn)) return undefined;
       // A controller handed in by the caller is the caller's per-operation controller, not a shared signal.
       // Every caller in the file passes a fresh controller's signal that it aborts: the listener is that call's cancel path.
       if (origin === "param" && !isControllerSignal(signal) && !isPerCallSignal(facts, signal) && !isHandedOffCallbackSignal(facts, signal)

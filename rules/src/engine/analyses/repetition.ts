@@ -276,7 +276,7 @@ export function isRootService(node: ts.Node | undefined): boolean {
 }
 
 /** `useEffect(() => …, [])`: runs once per mount. */
-function isMountOnlyEffect(fn: FunctionNode): boolean {
+export function isMountOnlyEffect(fn: FunctionNode): boolean {
   const deps = ts.isCallExpression(fn.parent) ? fn.parent.arguments[1] : undefined;
   return deps !== undefined && ts.isArrayLiteralExpression(deps) && deps.elements.length === 0;
 }

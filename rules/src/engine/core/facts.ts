@@ -205,7 +205,9 @@ export class Facts {
   typeIs(expr: ts.Node, names: readonly string[]): boolean | undefined {
     if (!this.types) return undefined;
     const type = this.types.checker.getTypeAtLocation(expr);
-    return typeMatches(this.types.checker, type, new Set(names), 0);
+    if (typeMatches(this.types.checker, type, new Set(names), 0)) return true;
+    // `any` (a package without its types installed) says nothing more than its name did: as without types.
+    return type.flags & ts.TypeFlags.Any ? undefined : false;
   }
 
   /** The checker's rendering of a type, or undefined without types. */
