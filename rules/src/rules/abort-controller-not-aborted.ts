@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type Fix, type LeakPath, calleeMemberName, type TextEdit, TIMER_CLEAR_FUNCTIONS, classifyReference, defineRule, enclosingFunction, freshName, isAbortControllerCreation,
   isClearableSignalCreation, isHandleDropped, isInside, isSignalOption, insertBefore, literalDelayMs, makeFix, removeStatement, replaceNode, skipOuterExpressions, storedHandle, timerHandleExpression, timerStarted,
-  wrapRestInTryFinally, flow, runtime,
+  wrapRestInTryFinally, flow, runtime, findRemovals, parseRegistration,
 } from "../engine";
 
 type MessageId = "notAborted" | "listenersKept" | "timerNotCleared" | "notCleared";
@@ -95,6 +95,11 @@ export default defineRule<MessageId, Options>({
       });
     }
 
+    function isRemovedByName(call: ts.CallExpression): boolean {
+      const registration = parseRegistration(call);
+      return registration !== undefined && findRemovals(facts, registration).some((r) => r.matches);
+    }
+
     function checkController(creation: ts.NewExpression, declaration: ts.VariableDeclaration & { name: ts.Identifier }): void {
       const name = declaration.name.text;
       const refs = facts.referencesTo(declaration.name);
@@ -105,7 +110,8 @@ export default defineRule<MessageId, Options>({
         const parent = ref.parent;
         if (ts.isPropertyAccessExpression(parent) && parent.expression === ref && parent.name.text === "signal") {
           const call = isSignalOption(parent);
-          if (call && LISTENER_REGISTRATIONS.has(calleeMemberName(call) ?? "")) boundToListeners = true;
+          // A listener also removed by name (`removeEventListener("resize", onResize)` in the cleanup) does not need the signal.
+          if (call && LISTENER_REGISTRATIONS.has(calleeMemberName(call) ?? "") && !isRemovedByName(call)) boundToListeners = true;
           else if (classifyReference(parent, CONTROLLER_OWNERSHIP) === "handoff" && !ts.isPropertyAssignment(parent.parent)) {
             if (isStoredOrReturned(parent)) handoffs.push(ref);
           }
