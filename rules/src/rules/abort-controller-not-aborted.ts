@@ -15,6 +15,8 @@ const COMPOSITE_OWNERSHIP = { releaseMethods: ["clear"], argumentIsHandoff: fals
 const TIMER_OWNERSHIP = { releaseMethods: [] as string[], releaseFunctions: TIMER_CLEAR_FUNCTIONS };
 /** Calls whose `{ signal }` option removes a listener when the signal aborts. */
 const LISTENER_REGISTRATIONS = new Set(["addEventListener", "on", "once", "addListener", "prependListener", "watch", "subscribe"]);
+/** An abort timer cleared on the work's usual path and missed on another holds its controller at most this long. */
+const SHORT_MISSED_CLEAR_MS = 60_000;
 const EXIT_WORDS = { return: "this return", end: "the end of the function", throw: "this throw", exception: "an exception thrown here" };
 
 interface AbortTimer {
@@ -175,6 +177,8 @@ export default defineRule<MessageId, Options>({
       else leak = leakFlow.leakPath({ acquisition: timer.call, releases: new Set(timer.clears), exceptions: false });
       if (!leak) return;
       const delay = literalDelayMs(facts, timer.call.arguments[1]);
+      // Cleared where the work ends, missed on one exit (a failed request's): a one-shot that lets go within a minute is not worth a finding.
+      if (timer.clears.length > 0 && delay !== undefined && delay <= SHORT_MISSED_CLEAR_MS) return;
       const fixes = [...timeoutSignalFix(creation, timer, refs), ...clearAndAbortInFinally(name, timer)];
       context.report({
         node: creation,
