@@ -50,7 +50,7 @@ export interface InitializationOptions {
   releaseAfterMs?: number;
   /**
    * After an edit, first publish a quick lint that re-visits only the top-level statements the edit can
-   * affect, then the exact lint of the same version when it differs (default false: exact lints only).
+   * affect, then the exact lint of the same version when it differs (default true; false: exact lints only).
    */
   quickLint?: boolean;
 }

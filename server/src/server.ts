@@ -140,8 +140,8 @@ export class LeaklintServer {
       maxDocumentSize: positive(options.maxDocumentSize) ?? DEFAULT_BUDGET.maxDocumentSize,
       analysisMs: positive(options.analysisBudgetMs) ?? DEFAULT_BUDGET.analysisMs,
     });
-    // Opt-in for now: bench:server's 10,000-edit heap run does not finish with quick lints on (open).
-    this.quickLint = options.quickLint === true;
+    // On unless turned off (`quickLint: false`): the quick result first, then the exact one when it differs.
+    this.quickLint = options.quickLint !== false;
     this.scheduler = new Scheduler(options.debounceMs ?? 100, (uri, version, exact) => this.validate(uri, version, exact));
     return {
       capabilities: {
