@@ -37,7 +37,8 @@ export function isClearableSignalCreation(facts: Facts, node: ts.Node): node is 
 /** Whether `expr` denotes an AbortSignal: its type when known, otherwise a name ending in `signal`. */
 export function isAbortSignalExpression(facts: Facts, expr: ts.Expression): boolean {
   const typed = facts.typeIs(expr, ["AbortSignal"]);
-  if (typed !== undefined) return typed;
+  // Typed `any` (an AbortSignal from a package whose types are not installed): known by its name, as without types.
+  if (typed !== undefined && !(typed === false && facts.isAnyTyped(expr))) return typed;
   const inner = skipOuterExpressions(expr);
   const name = ts.isIdentifier(inner) ? inner.text : ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
   return name !== undefined && /signal$/i.test(name);

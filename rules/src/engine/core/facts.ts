@@ -205,9 +205,12 @@ export class Facts {
   typeIs(expr: ts.Node, names: readonly string[]): boolean | undefined {
     if (!this.types) return undefined;
     const type = this.types.checker.getTypeAtLocation(expr);
-    if (typeMatches(this.types.checker, type, new Set(names), 0)) return true;
-    // `any` (a package without its types installed) says nothing more than its name did: as without types.
-    return type.flags & ts.TypeFlags.Any ? undefined : false;
+    return typeMatches(this.types.checker, type, new Set(names), 0);
+  }
+
+  /** The checker types `expr` as `any` (a package whose types are not installed): its type says nothing. */
+  isAnyTyped(expr: ts.Node): boolean {
+    return this.types !== undefined && (this.types.checker.getTypeAtLocation(expr).flags & ts.TypeFlags.Any) !== 0;
   }
 
   /** The checker's rendering of a type, or undefined without types. */
