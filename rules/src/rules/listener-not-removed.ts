@@ -1,7 +1,7 @@
 // listener-not-removed: `on`/`addListener`/`addEventListener` on a longer-lived target from code that runs repeatedly, never removed.
 import ts from "typescript";
 import {
-  type Fix, type Owner, type Registration, defineRule, findRemovals, isModuleSingleton, removesItself, isDeduplicatedByTarget, makeFix, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
+  type Fix, type Owner, type Registration, defineRule, findRemovals, isModuleSingleton, programCalls, removesItself, isDeduplicatedByTarget, makeFix, firstTimeGuard, handlerNameFor, hoistToName, isAbortSignalExpression, isFreshFunction,
   enclosingFunction, longLivedTarget,
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
@@ -236,7 +236,8 @@ export default defineRule<MessageId, Options>({
       }
       const owned = ownedRegistration(facts, own, registration);
       if (!owned || isOnTeardownPathFor(facts, own, owned.owner, registration, call)) return false;
-      if (owned.method.name === "constructor" && isModuleSingleton(facts, owned.owner)) return true; // registered once, for the process
+      // Registered once, for the process: by the one instance's constructor, or by a method of it that runs once (typed tier).
+      if (isModuleSingleton(facts, owned.owner) && (owned.method.name === "constructor" || facts.analysis(programCalls)?.everyCallRunsOnce(owned.method.fn) === true)) return true;
       const { matched, fresh } = removalsOnTeardown(facts, own, owned.owner, registration);
       if (matched) return true;
       const removals = findRemovals(facts, registration).filter((r) => r.matches);

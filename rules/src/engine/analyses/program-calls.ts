@@ -53,10 +53,10 @@ export class ProgramCalls {
 
   /** The `new C(…)` expressions of `classNode` in the program's own non-test files; undefined when it cannot tell. */
   private constructions(classNode: ts.ClassLikeDeclaration): ts.NewExpression[] | undefined {
-    const name = classNode.name;
-    if (!name) return undefined;
+    const references = classNode.name ? this.referencesOf(classNode.name) : this.defaultImportReferences(classNode);
+    if (!references) return undefined;
     const found: ts.NewExpression[] = [];
-    for (const id of this.referencesOf(name)) {
+    for (const id of references) {
       if (this.isTestFile(id.getSourceFile())) continue;
       if (ts.findAncestor(id, (n) => ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;
       const use = id.parent;
@@ -113,6 +113,18 @@ export class ProgramCalls {
    */
   passesOnlyLiterals(fn: FunctionNode, index: number): boolean {
     return this.everyCall(fn, (call) => call.arguments[index] !== undefined && isConstantExpression(call.arguments[index]));
+  }
+
+  /**
+   * True when method (or function) `fn` is called in the program's own files, and every call runs once (see
+   * `calledOnlyOnce`) or is made by a method (a function) every call of which does, followed two calls up.
+   */
+  everyCallRunsOnce(fn: FunctionNode, depth = 0): boolean {
+    return this.everyCall(fn, (call) => {
+      if (runsOnce(call)) return true;
+      const caller = enclosingFunction(call);
+      return caller !== undefined && caller !== fn && depth < 2 && this.everyCallRunsOnce(caller, depth + 1);
+    });
   }
 
   /**
@@ -183,6 +195,32 @@ export class ProgramCalls {
 
   private isTestFile(file: ts.SourceFile): boolean {
     return isProgramTestFile(this.program, file);
+  }
+
+  /**
+   * `export default class { … }`: the uses, in the program's own files, of the names other modules import it by
+   * (`import AppEventHandler from "./AppEventHandler"`); undefined for an anonymous class that is not the default export.
+   */
+  private defaultImportReferences(classNode: ts.ClassLikeDeclaration): ts.Identifier[] | undefined {
+    if (!ts.isClassDeclaration(classNode) || !ts.getModifiers(classNode)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) return undefined;
+    const checker = this.program.getTypeChecker();
+    const found: ts.Identifier[] = [];
+    for (const file of this.program.getSourceFiles()) {
+      if (file.isDeclarationFile || /[\\/]node_modules[\\/]/.test(file.fileName)) continue;
+      for (const statement of file.statements) {
+        const local = ts.isImportDeclaration(statement) ? statement.importClause?.name : undefined;
+        if (!local) continue;
+        const symbol = checker.getSymbolAtLocation(local);
+        const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+        if (!target?.declarations?.includes(classNode)) continue;
+        const visit = (node: ts.Node): void => {
+          if (ts.isIdentifier(node) && node.text === local.text && node !== local && checker.getSymbolAtLocation(node) === symbol) found.push(node);
+          ts.forEachChild(node, visit);
+        };
+        visit(file);
+      }
+    }
+    return found;
   }
 
   private identifiersNamed(text: string): ts.Identifier[] {
