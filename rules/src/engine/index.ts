@@ -109,3 +109,4 @@ export {
   type Suppressions, SUPPRESSIONS_FILE, SuppressionsError, isSuppressible, readSuppressions, suppressedFindings, suppressibleCounts, suppressionKey,
 } from "./hosting/suppressions";
 export { isModuleSingleton, isSingletonClass } from "./analyses/owner-shapes";
+export { isComponentOwnElement } from "./analyses/own-elements";

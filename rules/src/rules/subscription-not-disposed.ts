@@ -5,7 +5,7 @@ import {
   addClassMember, insertAfter, insertBefore, makeFix, namedImportEdits, replaceRange,
   SCOPE_BOUND_HELPERS, thisClass, destroyRefMember, inInjectionContext, isAngularClass, isComponentClass, isRootComponentClass, sourceRoots, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isInstancePart, isLongerLivedTarget,
   isModuleSingleton, isOwnSourceSubscribedOnce, isReleasedOrHandedOff, skipParens, outerReference, owners, registrationRepetition, releaseStoredFixes, repetitionAt, scopeBoundLeak,
-  storeAndReleaseFixes, storedHandle, lifetimes, svelteStoreSubscription, rxCompletion,
+  storeAndReleaseFixes, storedHandle, lifetimes, svelteStoreSubscription, rxCompletion, isComponentOwnElement,
 } from "../engine";
 
 type MessageId = "subscriptionDropped" | "subscriptionKept" | "storeDropped" | "storeResubscribed" | "disposableDropped" | "disposableKept" | "eventDropped"
@@ -196,6 +196,7 @@ export default defineRule<MessageId, Options>({
       const handle = outerReference(expr);
       const access = handle.parent;
       if (ts.isPropertyAccessExpression(access) && access.name.text === "observe" && ts.isExpressionStatement(outerReference(access.parent as ts.Expression).parent)) {
+        if (observesOwnElements([access.parent as ts.Expression])) return;
         // `new X(cb).observe(el)` → `const observer = new X(cb);` + `observer.observe(el)`.
         const split = (ref: string): TextEdit[] => [replaceRange(handle.getEnd(), access.name.getStart(sourceFile),
           `;\n${indentationAt(sourceFile.text, handle.getStart(sourceFile))}${ref}.`)];
@@ -204,8 +205,14 @@ export default defineRule<MessageId, Options>({
       }
       const stored = storedHandle(facts, handle);
       if (!stored || !stored.refs.some(isObserveCall)) return;
+      if (observesOwnElements(stored.refs.filter(isObserveCall).map((ref) => outerReference(ref).parent.parent as ts.Expression))) return;
       if (isReleasedOrHandedOff(stored.refs, ["disconnect", "unobserve"])) return checkDisconnectedWhenFired(expr, kind, stored.refs);
       context.report({ node: expr.expression, messageId: "observerKept", data: { kind, where: teardownText(owner) }, fixes: releaseStoredFixes(facts, expr, owner, stored, OBSERVER) });
+    }
+
+    /** Every `observe(el)` call observes an element of the component itself: the observer goes with those elements. */
+    function observesOwnElements(calls: readonly ts.Expression[]): boolean {
+      return calls.length > 0 && calls.every((call) => ts.isCallExpression(call) && call.arguments[0] !== undefined && isComponentOwnElement(facts, call.arguments[0]));
     }
 
     /** Observable by type; without types, an RxJS-importing file and an observable-looking receiver. */
