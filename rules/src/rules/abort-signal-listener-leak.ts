@@ -2,10 +2,14 @@
 import ts from "typescript";
 import {
   type Fix, type Registration, type SignalOrigin, abortSignalFactory, defineRule, enclosingFunction, findRemovals, isAbortControllerCreation, isAbortSignalExpression, isMountOnlyEffect, isHandedOffCallbackSignal, isPerCallSignal, isPerCallSignalInProgram,
-  isInLoop, isStringLiteralWithText, owners, parseRegistration, addStatement, insertAfter, insertAt, isReadableInTeardown, makeFix, releaseInTeardown, replaceNode, selfRemovingOption, signalOrigin, skipOuterExpressions, lifetimes,
+  isInLoop, isInside, isStringLiteralWithText, owners, parseRegistration, addStatement, insertAfter, insertAt, isReadableInTeardown, makeFix, releaseInTeardown, replaceNode, selfRemovingOption, signalOrigin, skipOuterExpressions, lifetimes,
 } from "../engine";
 
 type MessageId = "listener" | "onceLinked" | "onabort" | "any";
+
+/** Methods that shut a started resource down, and logging calls a shutdown handler may make on the way. */
+const SHUTDOWN_METHODS = /^(close|stop|destroy|terminate|shutdown|kill)$/;
+const LOGGING = /^(console\.\w+|\w*[lL]og\w*\.\w+|output\w*)$/;
 type Options = Record<string, never>;
 
 const ABORT_LISTENER_METHODS = new Set(["addEventListener"]);
@@ -69,6 +73,7 @@ export default defineRule<MessageId, Options>({
       if (selfRemoving === "once" && !linked) return;
       const origin = longLivedOrigin(registration.target, registration.call);
       if (!origin || !isAbortSignalExpression(facts, registration.target)) return;
+      if (origin === "param" && isOnlyShutdown(registration)) return;
       if (linked && origin !== "param") return;
       if (findRemovals(facts, registration).some((r) => r.matches)) return;
       if (linked) {
@@ -159,6 +164,33 @@ export default defineRule<MessageId, Options>({
       };
       visit(handler.body);
       return found;
+    }
+
+    /**
+     * `const server = startServer(); signal.addEventListener("abort", () => server.close())`: the handler shuts down what
+     * this call started, and nothing else in the call does. The resource runs until the signal aborts by design, and
+     * the listener, holding it, lives exactly as long: nothing is kept that would otherwise go.
+     */
+    function isOnlyShutdown(registration: Registration): boolean {
+      const handler = registration.handler;
+      if (!ts.isArrowFunction(handler) && !ts.isFunctionExpression(handler)) return false;
+      const fn = enclosingFunction(registration.call);
+      const statements = ts.isBlock(handler.body) ? handler.body.statements : [ts.factory.createExpressionStatement(handler.body)];
+      const closed: string[] = [];
+      for (const statement of statements) {
+        const call = ts.isExpressionStatement(statement) ? skipOuterExpressions(statement.expression) : undefined;
+        if (!call || !ts.isCallExpression(call)) return false;
+        const callee = call.expression;
+        if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && SHUTDOWN_METHODS.test(callee.name.text)) closed.push(callee.expression.text);
+        else if (!LOGGING.test(callee.getText(sourceFile))) return false;
+      }
+      return closed.length > 0 && closed.every((name) => {
+        const decl = facts.identifiersNamed(name).map((id) => facts.symbolAt(id)?.declarations?.[0]).find((d) => d !== undefined);
+        if (!decl || !ts.isVariableDeclaration(decl) || enclosingFunction(decl) !== fn) return false;
+        // Closed only by the handler: no other shutdown of it in the function.
+        return !facts.identifiersNamed(name).some((id) => !isInside(id, handler) && enclosingFunction(id) === fn && ts.isPropertyAccessExpression(id.parent)
+          && id.parent.expression === id && SHUTDOWN_METHODS.test(id.parent.name.text));
+      });
     }
 
     /** The origin of a signal that outlives the code registering at `at`, or undefined when it does not (or we cannot tell). */
