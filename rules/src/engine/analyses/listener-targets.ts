@@ -43,7 +43,22 @@ function createsObject(expr: ts.Expression): boolean {
   if (!ts.isCallExpression(value)) return false;
   const callee = value.expression;
   const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : "";
-  return CREATING_CALL.test(name);
+  return CREATING_CALL.test(name) || (STARTING_CALL.test(name) && value.arguments.length === 0) || value.arguments.some((a) => createsObject(skipOuterExpressions(a)));
+}
+
+/** Calls that start a new instance of something: `startBrowserInstance()`, `launchBrowser()`, `openConnection()`. */
+const STARTING_CALL = /^(start|launch|open|spawn)[A-Z]\w*$/;
+
+/**
+ * `const result = await tryCatch(startBrowser()); browser = result.data`: a property of a local `const` that holds
+ * what a creating call just made (see `createsObject`), read in the same function.
+ */
+function isCreatedResult(facts: Facts, expr: ts.Expression, at: ts.Node): boolean {
+  const inner = skipOuterExpressions(expr);
+  if (!ts.isPropertyAccessExpression(inner) || !ts.isIdentifier(inner.expression)) return false;
+  const decl = facts.symbolAt(inner.expression)?.declarations?.[0];
+  return decl !== undefined && ts.isVariableDeclaration(decl) && (decl.parent.flags & ts.NodeFlags.Const) !== 0 && decl.initializer !== undefined
+    && ts.findAncestor(decl, ts.isFunctionLike) === ts.findAncestor(at, ts.isFunctionLike) && createsObject(skipOuterExpressions(decl.initializer));
 }
 
 /**
@@ -64,7 +79,7 @@ function isCreatedBefore(facts: Facts, root: ts.Expression, at: ts.Node): boolea
       if (!ts.isExpressionStatement(statement)) continue;
       const expr = statement.expression;
       if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(expr.left)
-        && facts.symbolAt(expr.left) === symbol && createsObject(skipOuterExpressions(expr.right))) return true;
+        && facts.symbolAt(expr.left) === symbol && (createsObject(skipOuterExpressions(expr.right)) || isCreatedResult(facts, expr.right, at))) return true;
     }
   }
   return false;
