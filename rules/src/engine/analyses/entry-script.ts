@@ -1,7 +1,7 @@
 // Entry scripts: a file that is a one-shot program by its content, wherever it lives (a build
 // helper under `meta/`, `tools/`, a package's `bin` source). It exports nothing, its top level
 // starts its own work by calling a function declared in it (`main()`, `void main()`,
-// `main().catch(…)`, `await run()`), and nothing in it keeps the process serving: no request or
+// `main().catch(…)`, `await run()`, or one of them under a top-level `if`/`else`), and nothing in it keeps the process serving: no request or
 // event handler, no `setInterval`, no `listen`/`createServer`, no `while (true)` / `for (;;)`.
 // It runs to completion and exits (an uncaught error ends it sooner), like a command: what it
 // holds ends with it, and only what piles up within one run is worth reporting.
@@ -19,7 +19,7 @@ export const entryScript = defineAnalysis({
 export function isEntryScript(sourceFile: ts.SourceFile): boolean {
   if (sourceFile.isDeclarationFile || exportsSomething(sourceFile)) return false;
   const declared = new Set(sourceFile.statements.flatMap((s) => (ts.isFunctionDeclaration(s) && s.name ? [s.name.text] : [])));
-  if (!sourceFile.statements.some((s) => ts.isExpressionStatement(s) && startsLocalFunction(s.expression, declared))) return false;
+  if (!topLevelStatements(sourceFile.statements).some((s) => ts.isExpressionStatement(s) && startsLocalFunction(s.expression, declared))) return false;
   let serving = false;
   walk(sourceFile, (node) => {
     if (serving) return false;
@@ -30,6 +30,15 @@ export function isEntryScript(sourceFile: ts.SourceFile): boolean {
     return !serving;
   });
   return !serving;
+}
+
+/** The module's top-level statements, with those of top-level `if`/`else` branches (`if (local) runLocal(); else run();`). */
+function topLevelStatements(statements: readonly ts.Statement[]): ts.Statement[] {
+  return statements.flatMap((s) => {
+    if (!ts.isIfStatement(s)) return [s];
+    const branches = [s.thenStatement, ...(s.elseStatement ? [s.elseStatement] : [])];
+    return topLevelStatements(branches.flatMap((b) => (ts.isBlock(b) ? [...b.statements] : [b])));
+  });
 }
 
 /** `main()`, `void main()`, `await main()`, `main().catch(…)`, `main().then(…)` with `main` declared in the file. */

@@ -38,6 +38,11 @@ export interface TrackedResource {
    * any call, `new` or `await`). Rules use it to ignore calls unrelated to the resource.
    */
   mayThrow?: (node: ts.Node) => boolean;
+  /**
+   * The variable that holds the resource once acquired (an object or a descriptor, never falsy):
+   * a branch taken only when it is unset (`if (!stream) return data;`) cannot hold the resource open.
+   */
+  handle?: string;
 }
 
 const NONE = 1;
@@ -135,8 +140,11 @@ class FlowWalker {
       case ts.SyntaxKind.IfStatement: {
         const ifs = node as ts.IfStatement;
         const afterCond = this.simple(ifs.expression, state);
-        const thenState = this.statement(ifs.thenStatement, afterCond);
-        const elseState = ifs.elseStatement ? this.statement(ifs.elseStatement, afterCond) : afterCond;
+        const handle = this.resource.handle;
+        const unsetWhen = (truth: boolean) => handle !== undefined && impliesUnset(ifs.expression, handle, truth);
+        const thenState = this.statement(ifs.thenStatement, unsetWhen(true) ? notOpen(afterCond) : afterCond);
+        const elseEntry = unsetWhen(false) ? notOpen(afterCond) : afterCond;
+        const elseState = ifs.elseStatement ? this.statement(ifs.elseStatement, elseEntry) : elseEntry;
         return thenState | elseState;
       }
       case ts.SyntaxKind.ReturnStatement: {
@@ -337,6 +345,34 @@ class FlowWalker {
 /** Raised during the walk, so explicit throws come before the statements `catchEntry` adds afterwards. */
 function recordThrow(frame: TryFrame, kind: ExitKind, node: ts.Node): void {
   if (kind === "throw" || kind === "exception") (frame.openThrows ??= []).push({ kind, node });
+}
+
+/** A branch where the handle is known unset: the resource is not open there (an empty state is an unreachable branch). */
+function notOpen(state: number): number {
+  return state & ~OPEN;
+}
+
+/**
+ * Whether `expr` having the value `truth` means the variable `name` is unset (falsy):
+ * `!s`, `s == null`, `s === undefined`, `s === null` when true; `s`, `s != null`, `s !== undefined`
+ * when false; through `&&` (true: either side says so) and `||` (false: either side says so).
+ */
+function impliesUnset(expr: ts.Expression, name: string, truth: boolean): boolean {
+  let e = expr;
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (ts.isIdentifier(e)) return e.text === name && !truth;
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return impliesUnset(e.operand, name, !truth);
+  if (!ts.isBinaryExpression(e)) return false;
+  const op = e.operatorToken.kind;
+  if (op === ts.SyntaxKind.AmpersandAmpersandToken) return truth && (impliesUnset(e.left, name, true) || impliesUnset(e.right, name, true));
+  if (op === ts.SyntaxKind.BarBarToken) return !truth && (impliesUnset(e.left, name, false) || impliesUnset(e.right, name, false));
+  const equality = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken;
+  const inequality = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+  if (!equality && !inequality) return false;
+  const isName = (x: ts.Expression) => ts.isIdentifier(x) && x.text === name;
+  const isNullish = (x: ts.Expression) => x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === "undefined");
+  const tested = (isName(e.left) && isNullish(e.right)) || (isName(e.right) && isNullish(e.left));
+  return tested && truth === equality;
 }
 
 function release(state: number): number {
