@@ -80,8 +80,6 @@ export default defineRule<MessageId, Options>({
     function check(call: ts.CallExpression, spec: ResourceSpec): void {
       const track = trackResource(facts, call, spec, false);
       if (!track || !worthReporting(call, track)) return;
-      // Never read on any path, but the request's own timeout frees the socket within `ms` of every call.
-      if ((track.outcome === "never" || track.outcome === "dropped") && isReleasedByTimeout(facts, call)) return;
       const name = track.binding?.text ?? "res";
       const cancel = (spec.earlyRelease ?? "").replace(/\$/g, name).replace(/;$/, "");
       const data = { label: spec.label, name, cancel, exit: describeExit(track, sourceFile) };
@@ -140,18 +138,6 @@ function returnedToDroppingCaller(facts: Facts, track: ResourceTrack): boolean {
 function isHeadRequest(facts: Facts, call: ts.CallExpression): boolean {
   return requestOptions(facts, call).some((options) => options.properties.some((p) => ts.isPropertyAssignment(p)
     && p.name.getText() === "method" && ts.isStringLiteralLike(p.initializer) && p.initializer.text.toUpperCase() === "HEAD"));
-}
-
-/**
- * `{ signal: AbortSignal.timeout(ms) }` among the arguments: undici aborts the fetch when the signal
- * fires, even after the headers came — it destroys the connection and errors the unread body
- * (lib/web/fetch/index.js: the request signal's abort listener calls the fetch controller's
- * `abort`, which destroys `connection`, and `abortFetch` errors the response body) — so an unread
- * body holds its socket for at most `ms`, not until GC.
- */
-function isReleasedByTimeout(facts: Facts, call: ts.CallExpression): boolean {
-  return requestOptions(facts, call).some((options) => options.properties.some((p) => ts.isPropertyAssignment(p)
-    && p.name.getText() === "signal" && ts.isCallExpression(p.initializer) && facts.calleeName(p.initializer) === "global:AbortSignal.timeout"));
 }
 
 /** The object literals among the arguments, inline or in a `const` declared with one. */

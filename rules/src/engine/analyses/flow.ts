@@ -58,6 +58,10 @@ interface TryFrame {
 
 interface LoopFrame {
   breakStates: number[];
+  /** A switch: `continue` passes it by, to the loop around it. */
+  isSwitch?: boolean;
+  /** For each open state that left by `break`/`continue`, the caught throw it owed its openness to. */
+  openVias?: Array<LeakPath["via"]>;
 }
 
 const EXIT_PREFERENCE: ExitKind[] = ["return", "end", "throw", "exception"];
@@ -171,9 +175,12 @@ class FlowWalker {
       case ts.SyntaxKind.LabeledStatement:
         return this.statement((node as ts.LabeledStatement).statement, state);
       case ts.SyntaxKind.BreakStatement:
-      case ts.SyntaxKind.ContinueStatement:
-        this.loops[this.loops.length - 1]?.breakStates.push(state);
+      case ts.SyntaxKind.ContinueStatement: {
+        const frame = node.kind === ts.SyntaxKind.ContinueStatement ? [...this.loops].reverse().find((f) => !f.isSwitch) : this.loops[this.loops.length - 1];
+        frame?.breakStates.push(state);
+        if (frame && state & OPEN) (frame.openVias ??= []).push(this.via);
         return 0;
+      }
       case ts.SyntaxKind.FunctionDeclaration:
       case ts.SyntaxKind.ClassDeclaration:
         return this.touches(node) ? release(state) : state;
@@ -264,12 +271,12 @@ class FlowWalker {
     const infinite = (ts.isWhileStatement(node) || ts.isDoStatement(node)) && node.expression.kind === ts.SyntaxKind.TrueKeyword
       || (ts.isForStatement(node) && !node.condition);
     const exitsNormally = infinite ? 0 : current | after;
-    return frame.breakStates.reduce((a, b) => a | b, exitsNormally);
+    return this.leaveFrame(frame, exitsNormally);
   }
 
   private switchStatement(node: ts.SwitchStatement, state: number): number {
     const entry = this.simple(node.expression, state);
-    const frame: LoopFrame = { breakStates: [] };
+    const frame: LoopFrame = { breakStates: [], isSwitch: true };
     this.loops.push(frame);
     let fallthrough = 0;
     let hasDefault = false;
@@ -278,7 +285,18 @@ class FlowWalker {
       fallthrough = this.block(clause.statements, entry | fallthrough);
     }
     this.loops.pop();
-    return frame.breakStates.reduce((a, b) => a | b, fallthrough | (hasDefault ? 0 : entry));
+    return this.leaveFrame(frame, fallthrough | (hasDefault ? 0 : entry));
+  }
+
+  /**
+   * The state after a loop or switch: its normal end joined with its breaks. When the resource is open
+   * there only through breaks taken after a caught throw (`catch { continue; }`), the exits that follow
+   * owe the leak to that throw, as after a catch block.
+   */
+  private leaveFrame(frame: LoopFrame, normal: number): number {
+    const vias = frame.openVias ?? [];
+    if (!(normal & OPEN) && vias.length > 0 && vias.every((v) => v !== undefined)) this.via = vias[0];
+    return frame.breakStates.reduce((a, b) => a | b, normal);
   }
 
   /** A return: run the enclosing finally blocks, then leave the function. */
