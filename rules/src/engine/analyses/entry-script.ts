@@ -49,9 +49,22 @@ function startsLocalFunction(expr: ts.Expression, declared: ReadonlySet<string>)
   return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && declared.has(e.expression.text);
 }
 
-/** ES exports, `export =`, `module.exports = …` / `exports.x = …`: something imports the file. */
+/**
+ * Whether the file reads `workerData`, `parentPort` or `isMainThread` from `worker_threads`: an entry
+ * script that does is the script of a worker thread. Its thread ends with it, and
+ * Node closes what the thread still holds when a Worker exits — sockets, `FileHandle`s and (with
+ * `trackUnmanagedFds`, the default) raw descriptors (worker_threads docs, `new Worker` options).
+ */
+export function readsWorkerData(sourceFile: ts.SourceFile): boolean {
+  return sourceFile.statements.some((s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier)
+    && /^(node:)?worker_threads$/.test(s.moduleSpecifier.text) && /\b(workerData|parentPort|isMainThread)\b/.test(s.importClause?.getText(sourceFile) ?? ""))
+    || (/\brequire\(\s*["'](node:)?worker_threads["']\s*\)/.test(sourceFile.text) && /\b(workerData|parentPort)\b/.test(sourceFile.text));
+}
+
+/** ES exports (not type-only ones, which vanish at run time), `export =`, `module.exports = …` / `exports.x = …`: something imports the file. */
 function exportsSomething(sourceFile: ts.SourceFile): boolean {
   return sourceFile.statements.some((s) => {
+    if (ts.isTypeAliasDeclaration(s) || ts.isInterfaceDeclaration(s) || (ts.isExportDeclaration(s) && s.isTypeOnly)) return false;
     if (ts.isExportDeclaration(s) || ts.isExportAssignment(s)) return true;
     if (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return true;
     if (!ts.isExpressionStatement(s) || !ts.isBinaryExpression(s.expression) || s.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
