@@ -86,7 +86,7 @@ export default defineRule<MessageId, Options>({
       const data = { label: spec.label, when, name, exit: describeExit(track, sourceFile) };
       const node = call.expression;
       const fixes = track.outcome === "never" ? hoistFix(track) : [];
-      if (track.outcome === "dropped") return context.report({ node, messageId: "dropped", data });
+      if (track.outcome === "dropped") return isJobWorker(call, spec) ? undefined : context.report({ node, messageId: "dropped", data });
       context.report({
         node,
         messageId: track.outcome === "never" ? "neverClosed" : "leakPath",
@@ -94,6 +94,17 @@ export default defineRule<MessageId, Options>({
         related: track.leak ? [{ node: track.leak.node, message: "leaves with the client open" }] : [],
         fixes,
       });
+    }
+
+    /**
+     * `new Worker(file, { workerData })`, dropped: the worker is given its whole job up front and nobody
+     * can message it, so it can only do that job and end (a worker thread ends with its script) — a
+     * per-job worker, not a shared client to hoist.
+     */
+    function isJobWorker(call: ts.CallExpression | ts.NewExpression, spec: ResourceSpec): boolean {
+      const options = call.arguments?.[1];
+      return spec.label === "Worker" && options !== undefined && ts.isObjectLiteralExpression(options)
+        && options.properties.some((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && p.name.getText() === "workerData");
     }
 
     /** A reference inside a function the creator keeps or hands out: stored in a field or variable, an object's method, or returned. */

@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Facts, type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, commandLinePackage, defineRule,
-  declaredName, describeExit, enclosingFunction, entryScript, exitsProcessAfter, failureRaises, isCandidateCall, leaksOnlyOnFailure, publishedPackage, repeatsUnattended, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
+  declaredName, describeExit, enclosingFunction, entryScript, exitsProcessAfter, failureSurfaces, isCandidateCall, leaksOnlyOnFailure, madeOnFailurePath, publishedPackage, repeatsUnattended, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
 } from "../engine";
 
 type MessageId = "dropped" | "neverConsumed" | "leakPath" | "callbackNeverConsumed" | "callbackLeakPath";
@@ -58,10 +58,12 @@ export default defineRule<MessageId, Options>({
      * command-line package, or an entry script (a file that runs as a one-shot program), the process ends with the command: only a request that repeats within it
      * counts (a loop, per item, a poll, a server's handler), and a body left only on a failure path
      * counts only in code that repeats on its own (a handler of a long-running `dev` server). Elsewhere
-     * a body left only on a failure path counts unless the code is known to run once (`runsOnce`), and a
-     * failure that raises (a `throw`: the caller's operation fails and someone sees it) counts only where
-     * it repeats with nobody behind each run (`repeatsUnattended`: per item, a retry or poll, a timer, an
-     * event or queue consumer) or in a package published for others, whose users decide how often it runs.
+     * a body left only on a failure path counts unless the code is known to run once (`runsOnce`) or the
+     * request is itself made only on another response's failure path (`madeOnFailurePath`: a rare path of a
+     * rare path), and a failure that surfaces (a `throw`: the caller's operation fails and someone sees it;
+     * or a logged failure: `console.error(…); return null`) counts only where it repeats with nobody behind
+     * each run (`repeatsUnattended`: per item, a retry or poll, a timer, an event or queue consumer) or in a
+     * package published for others, whose users decide how often it runs.
      */
     function worthReporting(call: ts.CallExpression, track: ResourceTrack): boolean {
       if (exitsProcessAfter(call)) return false; // `await fetch(…); process.exit()`: the process ends with it
@@ -71,8 +73,8 @@ export default defineRule<MessageId, Options>({
         return !failureOnly || servesRepeatedly(call);
       }
       if (!failureOnly) return true;
-      if (runsOnce(facts, call)) return false;
-      return !failureRaises(track) || repeatsUnattended(facts, call) || context.use(publishedPackage);
+      if (runsOnce(facts, call) || madeOnFailurePath(call, track.scope)) return false;
+      return !failureSurfaces(track) || repeatsUnattended(facts, call) || context.use(publishedPackage);
     }
 
     function check(call: ts.CallExpression, spec: ResourceSpec): void {
@@ -132,12 +134,17 @@ function returnedToDroppingCaller(facts: Facts, track: ResourceTrack): boolean {
   });
 }
 
-/** `{ method: "HEAD" }` among the arguments, inline or in a `const` declared with it: the response has no body. */
+/** `{ method: "HEAD" }` among the arguments: the response has no body. */
 function isHeadRequest(facts: Facts, call: ts.CallExpression): boolean {
-  return call.arguments.some((arg) => {
+  return requestOptions(facts, call).some((options) => options.properties.some((p) => ts.isPropertyAssignment(p)
+    && p.name.getText() === "method" && ts.isStringLiteralLike(p.initializer) && p.initializer.text.toUpperCase() === "HEAD"));
+}
+
+/** The object literals among the arguments, inline or in a `const` declared with one. */
+function requestOptions(facts: Facts, call: ts.CallExpression): ts.ObjectLiteralExpression[] {
+  return call.arguments.flatMap((arg) => {
     const declaration = ts.isIdentifier(arg) ? facts.symbolAt(arg)?.valueDeclaration : undefined;
     const options = declaration && ts.isVariableDeclaration(declaration) && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const ? declaration.initializer : arg;
-    return options !== undefined && ts.isObjectLiteralExpression(options) && options.properties.some((p) => ts.isPropertyAssignment(p)
-      && p.name.getText() === "method" && ts.isStringLiteralLike(p.initializer) && p.initializer.text.toUpperCase() === "HEAD");
+    return options !== undefined && ts.isObjectLiteralExpression(options) ? [options] : [];
   });
 }

@@ -6,7 +6,10 @@
 // the upstream fails; on a request made once it is one connection, once. A failure that raises (the
 // exit is a `throw`, or an exception leaves the function) surfaces: the caller's operation fails and
 // someone sees the error, so it repeats as often as someone retries. One that returns a fallback
-// (`return null`, `return []`) hides the failing upstream and repeats unnoticed (`failureRaises`).
+// (`return null`, `return []`) hides the failing upstream and repeats unnoticed,
+// unless it logs the failure on its way out (`console.error(…); return null`): then someone sees it
+// as they would a throw (`failureSurfaces`, which raising failures satisfy too). A request made only on a failure path of another
+// response (the refresh after a rejected token) is a rare path of a rare path (`madeOnFailurePath`).
 import ts from "typescript";
 import type { FunctionNode } from "../core/ast";
 import type { LeakPath } from "./flow";
@@ -21,10 +24,57 @@ export function leaksOnlyOnFailure(track: ResourceTrack): boolean {
   return exits.length > 0 && exits.every((exit) => onFailurePath(exit, name, track.scope));
 }
 
-/** Every exit that leaves the resource open leaves the function with an error: a `throw` or an exception, not a `return` or the end. */
-export function failureRaises(track: ResourceTrack): boolean {
+/**
+ * Every exit that leaves the resource open surfaces the failure: it raises (a `throw` or an exception
+ * leaves the function, not a `return` or the end) or logs the failure before it leaves (`console.warn(…); return null`).
+ */
+export function failureSurfaces(track: ResourceTrack): boolean {
   const exits = track.exits ?? (track.leak ? [track.leak] : []);
-  return exits.length > 0 && exits.every((exit) => exit.kind === "throw" || exit.kind === "exception");
+  return exits.length > 0 && exits.every((exit) => exit.kind === "throw" || exit.kind === "exception" || loggedBefore(exit.node));
+}
+
+/** An error or warning logged among the statements before `exit` in its block: `console.error(…)`, `logger.warn(…)`, `this.log.error(…)` (not `console.log`). */
+function loggedBefore(exit: ts.Node): boolean {
+  const block = exit.parent;
+  if (!block || !ts.isBlock(block)) return false;
+  const index = block.statements.indexOf(exit as ts.Statement);
+  return block.statements.slice(0, Math.max(index, 0)).some((s) => ts.isExpressionStatement(s) && isLoggingCall(s.expression));
+}
+
+const LOG_METHODS = new Set(["error", "warn", "warning", "fatal", "critical"]);
+
+function isLoggingCall(expr: ts.Expression): boolean {
+  const e = ts.isAwaitExpression(expr) ? expr.expression : expr;
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression)) return false;
+  const receiver = e.expression.expression;
+  const method = e.expression.name.text;
+  const receiverName = ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : "";
+  return LOG_METHODS.has(method) && (receiverName === "console" || /log/i.test(receiverName));
+}
+
+/**
+ * Whether `node` runs only on a failure path of another response in `scope`: inside the branch of
+ * an `if` that tests that response for failure (`if (!resp.ok) { const refreshed = await fetch(…) }`).
+ */
+export function madeOnFailurePath(node: ts.Node, scope: FunctionNode): boolean {
+  for (let child: ts.Node = node; child.parent && child !== scope; child = child.parent) {
+    const parent = child.parent;
+    if (!ts.isIfStatement(parent) || child === parent.expression) continue;
+    const test = child === parent.thenStatement ? whenTrue : whenFalse;
+    if (testedResponses(parent.expression).some((name) => test(parent.expression, name) === "failure")) return true;
+  }
+  return false;
+}
+
+/** The names `x` of `x.ok`, `x.status`, `x.statusCode` in a condition. */
+function testedResponses(expr: ts.Expression): string[] {
+  const names: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ["ok", "status", "statusCode"].includes(node.name.text)) names.push(node.expression.text);
+    else ts.forEachChild(node, visit);
+  };
+  visit(expr);
+  return names;
 }
 
 function onFailurePath(exit: LeakPath, name: string | undefined, scope: FunctionNode): boolean {

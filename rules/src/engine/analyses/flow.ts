@@ -38,6 +38,11 @@ export interface TrackedResource {
    * any call, `new` or `await`). Rules use it to ignore calls unrelated to the resource.
    */
   mayThrow?: (node: ts.Node) => boolean;
+  /**
+   * The variable that holds the resource once acquired (an object or a descriptor, never falsy):
+   * a branch taken only when it is unset (`if (!stream) return data;`) cannot hold the resource open.
+   */
+  handle?: string;
 }
 
 const NONE = 1;
@@ -53,6 +58,10 @@ interface TryFrame {
 
 interface LoopFrame {
   breakStates: number[];
+  /** A switch: `continue` passes it by, to the loop around it. */
+  isSwitch?: boolean;
+  /** For each open state that left by `break`/`continue`, the caught throw it owed its openness to. */
+  openVias?: Array<LeakPath["via"]>;
 }
 
 const EXIT_PREFERENCE: ExitKind[] = ["return", "end", "throw", "exception"];
@@ -135,8 +144,11 @@ class FlowWalker {
       case ts.SyntaxKind.IfStatement: {
         const ifs = node as ts.IfStatement;
         const afterCond = this.simple(ifs.expression, state);
-        const thenState = this.statement(ifs.thenStatement, afterCond);
-        const elseState = ifs.elseStatement ? this.statement(ifs.elseStatement, afterCond) : afterCond;
+        const handle = this.resource.handle;
+        const unsetWhen = (truth: boolean) => handle !== undefined && impliesUnset(ifs.expression, handle, truth);
+        const thenState = this.statement(ifs.thenStatement, unsetWhen(true) ? notOpen(afterCond) : afterCond);
+        const elseEntry = unsetWhen(false) ? notOpen(afterCond) : afterCond;
+        const elseState = ifs.elseStatement ? this.statement(ifs.elseStatement, elseEntry) : elseEntry;
         return thenState | elseState;
       }
       case ts.SyntaxKind.ReturnStatement: {
@@ -163,9 +175,12 @@ class FlowWalker {
       case ts.SyntaxKind.LabeledStatement:
         return this.statement((node as ts.LabeledStatement).statement, state);
       case ts.SyntaxKind.BreakStatement:
-      case ts.SyntaxKind.ContinueStatement:
-        this.loops[this.loops.length - 1]?.breakStates.push(state);
+      case ts.SyntaxKind.ContinueStatement: {
+        const frame = node.kind === ts.SyntaxKind.ContinueStatement ? [...this.loops].reverse().find((f) => !f.isSwitch) : this.loops[this.loops.length - 1];
+        frame?.breakStates.push(state);
+        if (frame && state & OPEN) (frame.openVias ??= []).push(this.via);
         return 0;
+      }
       case ts.SyntaxKind.FunctionDeclaration:
       case ts.SyntaxKind.ClassDeclaration:
         return this.touches(node) ? release(state) : state;
@@ -256,12 +271,12 @@ class FlowWalker {
     const infinite = (ts.isWhileStatement(node) || ts.isDoStatement(node)) && node.expression.kind === ts.SyntaxKind.TrueKeyword
       || (ts.isForStatement(node) && !node.condition);
     const exitsNormally = infinite ? 0 : current | after;
-    return frame.breakStates.reduce((a, b) => a | b, exitsNormally);
+    return this.leaveFrame(frame, exitsNormally);
   }
 
   private switchStatement(node: ts.SwitchStatement, state: number): number {
     const entry = this.simple(node.expression, state);
-    const frame: LoopFrame = { breakStates: [] };
+    const frame: LoopFrame = { breakStates: [], isSwitch: true };
     this.loops.push(frame);
     let fallthrough = 0;
     let hasDefault = false;
@@ -270,7 +285,18 @@ class FlowWalker {
       fallthrough = this.block(clause.statements, entry | fallthrough);
     }
     this.loops.pop();
-    return frame.breakStates.reduce((a, b) => a | b, fallthrough | (hasDefault ? 0 : entry));
+    return this.leaveFrame(frame, fallthrough | (hasDefault ? 0 : entry));
+  }
+
+  /**
+   * The state after a loop or switch: its normal end joined with its breaks. When the resource is open
+   * there only through breaks taken after a caught throw (`catch { continue; }`), the exits that follow
+   * owe the leak to that throw, as after a catch block.
+   */
+  private leaveFrame(frame: LoopFrame, normal: number): number {
+    const vias = frame.openVias ?? [];
+    if (!(normal & OPEN) && vias.length > 0 && vias.every((v) => v !== undefined)) this.via = vias[0];
+    return frame.breakStates.reduce((a, b) => a | b, normal);
   }
 
   /** A return: run the enclosing finally blocks, then leave the function. */
@@ -337,6 +363,34 @@ class FlowWalker {
 /** Raised during the walk, so explicit throws come before the statements `catchEntry` adds afterwards. */
 function recordThrow(frame: TryFrame, kind: ExitKind, node: ts.Node): void {
   if (kind === "throw" || kind === "exception") (frame.openThrows ??= []).push({ kind, node });
+}
+
+/** A branch where the handle is known unset: the resource is not open there (an empty state is an unreachable branch). */
+function notOpen(state: number): number {
+  return state & ~OPEN;
+}
+
+/**
+ * Whether `expr` having the value `truth` means the variable `name` is unset (falsy):
+ * `!s`, `s == null`, `s === undefined`, `s === null` when true; `s`, `s != null`, `s !== undefined`
+ * when false; through `&&` (true: either side says so) and `||` (false: either side says so).
+ */
+function impliesUnset(expr: ts.Expression, name: string, truth: boolean): boolean {
+  let e = expr;
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (ts.isIdentifier(e)) return e.text === name && !truth;
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return impliesUnset(e.operand, name, !truth);
+  if (!ts.isBinaryExpression(e)) return false;
+  const op = e.operatorToken.kind;
+  if (op === ts.SyntaxKind.AmpersandAmpersandToken) return truth && (impliesUnset(e.left, name, true) || impliesUnset(e.right, name, true));
+  if (op === ts.SyntaxKind.BarBarToken) return !truth && (impliesUnset(e.left, name, false) || impliesUnset(e.right, name, false));
+  const equality = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken;
+  const inequality = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+  if (!equality && !inequality) return false;
+  const isName = (x: ts.Expression) => ts.isIdentifier(x) && x.text === name;
+  const isNullish = (x: ts.Expression) => x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === "undefined");
+  const tested = (isName(e.left) && isNullish(e.right)) || (isName(e.right) && isNullish(e.left));
+  return tested && truth === equality;
 }
 
 function release(state: number): number {

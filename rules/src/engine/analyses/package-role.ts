@@ -110,13 +110,19 @@ function manifestFacts(manifest: string): ManifestFacts | undefined {
   return facts;
 }
 
-/** A `bin` and a command-line framework among the dependencies; not a VS Code extension or an Electron app. */
+/**
+ * A `bin` and a command-line framework among the dependencies — or among the devDependencies when
+ * every `bin` runs a build output (`dist/`, `build/`, `out/`): a bundled CLI, the framework inlined —;
+ * not a VS Code extension or an Electron app.
+ */
 export function isCommandLineManifest(manifest: unknown): boolean {
   if (typeof manifest !== "object" || manifest === null) return false;
   const pkg = manifest as Record<string, unknown>;
   const engines = pkg.engines;
   if (pkg.bin === undefined || (typeof engines === "object" && engines !== null && "vscode" in engines) || dependsOn(pkg, "electron")) return false;
-  return CLI_FRAMEWORKS.some((name) => dependsOn(pkg, name, ["dependencies"]));
+  const bins = typeof pkg.bin === "string" ? [pkg.bin] : typeof pkg.bin === "object" && pkg.bin !== null ? Object.values(pkg.bin) : [];
+  const bundled = bins.length > 0 && bins.every((bin) => typeof bin === "string" && /^(\.\/)?(dist|build|out)\//.test(bin));
+  return CLI_FRAMEWORKS.some((name) => dependsOn(pkg, name, bundled ? ["dependencies", "devDependencies"] : ["dependencies"]));
 }
 
 /** `publishConfig`, or a script npm runs before publishing, in a package that is not private. */

@@ -152,14 +152,18 @@ function listensToAny(expr: ts.Expression, events: readonly string[]): boolean {
   }
 }
 
-/** Climbs `x.on(…).setEncoding(…)` chains that return their receiver. */
+/** Climbs `x.on(…).setEncoding(…)` chains that return their receiver (or the resource extended: `new PrismaClient().$extends(…)`). */
 function chainEnd(facts: Facts, expr: ts.Expression, spec: ResourceSpec): ts.Expression {
   let current = outerReference(expr);
   for (;;) {
     const access = current.parent;
     if (!ts.isPropertyAccessExpression(access) || access.expression !== current || !ts.isCallExpression(access.parent)
-      || access.parent.expression !== access || !CHAINING_METHODS.has(access.name.text)) {
+      || access.parent.expression !== access || !(CHAINING_METHODS.has(access.name.text) || spec.extendedBy?.includes(access.name.text))) {
       return current;
+    }
+    if (spec.extendedBy?.includes(access.name.text)) {
+      current = outerReference(access.parent);
+      continue;
     }
     if (classifyUse(facts, current, spec) !== "use") return current;
     current = outerReference(access.parent);
@@ -206,9 +210,9 @@ function followBinding(facts: Facts, base: TrackBase, binding: ts.Identifier, re
   // `finally { if (threw) close(fd) }` with `threw = false` ending the try releases on a throw only: the normal path needs its own.
   const onThrowOnly = releases.filter((r) => isInsideThrewGuard(r, base.scope));
   let leak = onThrowOnly.length === 0 ? undefined : facts.analysis(flow).leakPath({
-    acquisition, releases: widenReleases(facts, releases.filter((r) => !onThrowOnly.includes(r)), binding.text, base.scope), exceptions: false, mayThrow,
+    acquisition, releases: widenReleases(facts, releases.filter((r) => !onThrowOnly.includes(r)), binding.text, base.scope), exceptions: false, mayThrow, handle: binding.text,
   }, base.scope);
-  const exits = leak ? [leak] : facts.analysis(flow).leakPaths({ acquisition, releases: widenReleases(facts, releases, binding.text, base.scope), exceptions, mayThrow }, base.scope);
+  const exits = leak ? [leak] : facts.analysis(flow).leakPaths({ acquisition, releases: widenReleases(facts, releases, binding.text, base.scope), exceptions, mayThrow, handle: binding.text }, base.scope);
   leak ??= exits[0];
   if (leak && leakRearmsEntryGuard(facts, base.scope, acquisition, leak)) leak = undefined; // once a cache period, not per call
   return { ...base, binding, refs, releases, outcome: leak ? "leak" : "released", leak, exits: leak ? exits : undefined };

@@ -44,6 +44,8 @@ export interface ResourceSpec {
   holdsOnlyWith?: string;
   /** It opens nothing until this method is called on it (node-redis v4: `createClient()` … `.connect()`). */
   opensWith?: string;
+  /** Methods that return the same resource under a new face (Prisma's `$extends`: an extended client on the same engine and pool). */
+  extendedBy?: readonly string[];
 }
 
 export interface ModuleResources {
@@ -165,7 +167,7 @@ export const KNOWN_CLIENTS: readonly ModuleResources[] = [
   { module: "ioredis", calls: { "": client("ioredis client", ["quit", "disconnect"]), Redis: client("ioredis client", ["quit", "disconnect"]), default: client("ioredis client", ["quit", "disconnect"]), Cluster: client("ioredis cluster", ["quit", "disconnect"]) } },
   { module: "redis", calls: { createClient: client("redis client", ["quit", "disconnect", "close", "destroy"], { opensWith: "connect" }) } },
   { module: "mongodb", calls: { MongoClient: client("MongoClient", ["close"]) } },
-  { module: "@prisma/client", calls: { PrismaClient: client("PrismaClient", ["$disconnect"]) } },
+  { module: "@prisma/client", calls: { PrismaClient: client("PrismaClient", ["$disconnect"], { extendedBy: ["$extends"] }) } },
   { module: "generic-pool", calls: { createPool: client("generic-pool pool", ["drain", "clear"]) } },
   { module: "http", calls: { Agent: client("http.Agent", ["destroy"], { holdsOnlyWith: "keepAlive" }) } },
   { module: "https", calls: { Agent: client("https.Agent", ["destroy"], { holdsOnlyWith: "keepAlive" }) } },
