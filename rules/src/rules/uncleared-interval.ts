@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, firstTimeGuard, isEntryPoint, isHandleDropped,
   isModuleLevel, isRearmedByHandler, isUnrefCall, isUnrefed, ownedTimerFinding, owners, repetitionAt, storeAndClearFixes, storedHandle, timerHandleExpression, timerHome,
-  timerStarted, lifetimes, insertAfter, makeFix, enclosingFunction, isSingletonClass, isRootComponentClass, isRootService, packageRole,
+  timerStarted, lifetimes, insertAfter, makeFix, enclosingFunction, isSingletonClass, isRootComponentClass, isRootService, packageRole, repeatsPerItem,
 } from "../engine";
 
 type MessageId = "dropped" | "neverCleared" | "moduleLevel" | "overwritten" | "notOnTeardown";
@@ -51,6 +51,8 @@ export default defineRule<MessageId, Options>({
       const moduleLevel = isModuleLevel(call);
       if (isHandleDropped(handle)) {
         if (moduleLevel) return reportModuleLevel(call, isUnrefed(call), true);
+        // A keep-alive (`setInterval(() => {}, 1 << 30)`) holds no closure: only one started again and again piles up.
+        if (isKeepAlive(call) && !repeatsPerItem(facts, call)) return;
         // Started once (at boot, from a ready handler, under a first-time guard): not "each time".
         const owner = lifetime.ownerOf(call);
         if (owner.kind === "module" && (!repetitionAt(facts, call) || firstTimeGuard(call) !== undefined)) return;
@@ -69,6 +71,8 @@ export default defineRule<MessageId, Options>({
       if (!stored || isClearedOrHandedOff(stored)) return; // cleared, or handed to code we cannot follow
       if (moduleLevel && !stored.member) return reportModuleLevel(call, isUnrefed(call) || stored.refs.some(isUnrefCall), false);
       const owner = lifetime.ownerOf(call);
+      // Kept in a module variable by code that runs once (a once-guarded init): as good as dropped, and started once.
+      if (!stored.member && owner.kind === "module" && (!repetitionAt(facts, call) || firstTimeGuard(call) !== undefined)) return;
       const teardown = stored.member !== undefined && owner.kind === "class" ? owner.teardown : undefined;
       context.report({
         node: call.expression,
@@ -121,6 +125,13 @@ function isWatchdog(call: ts.CallExpression): boolean {
   const callback = call.arguments[0];
   return callback !== undefined && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))
     && /\bprocess\.exit\(|\bprocess\.kill\([^,()]+,\s*0\s*\)/.test(callback.getText());
+}
+
+/** `setInterval(() => {}, …)`: an empty callback that only keeps the process alive. */
+function isKeepAlive(call: ts.CallExpression): boolean {
+  const callback = call.arguments[0];
+  return callback !== undefined && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))
+    && ts.isBlock(callback.body) && callback.body.statements.length === 0;
 }
 
 /** Code of a constructor, directly or in a callback it sets up (`ready.then(() => setInterval(…))`). */
