@@ -380,10 +380,15 @@ describe("leaklint CLI", () => {
       // Imported by production code too: not a test helper.
       "plugins/queue/src/client.ts": unread.replace("upsert", "send"),
       "plugins/queue/src/index.ts": "export { send } from \"./client\";\n",
+      // Imported relatively only by a test, but by its package name elsewhere: not a test helper.
+      "plugins/queue/src/retry.ts": unread,
+      "plugins/queue/src/tests/retry.test.ts": "import { upsert } from \"../retry\";\nawait upsert();\n",
+      "apps/web/page.ts": "import { upsert } from \"@acme/queue/src/retry\";\nexport const load = () => upsert();\n",
       "e2e_tests/setup/start.ts": unread,
     };
     assert.deepEqual(findingIds(project(files)), [
-      "app/src/js/ticker.js:uncleared-interval", "plugins/queue/src/client.ts:unconsumed-response-body", "studio/src/background/updates.ts:uncleared-interval",
+      "app/src/js/ticker.js:uncleared-interval", "plugins/queue/src/client.ts:unconsumed-response-body", "plugins/queue/src/retry.ts:unconsumed-response-body",
+      "studio/src/background/updates.ts:uncleared-interval",
     ]);
   });
 

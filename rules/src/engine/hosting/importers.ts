@@ -107,8 +107,23 @@ export class ImporterIndex {
     if (uses.every((use) => use.developmentOnly)) return "development-only";
     if (uses.every((use) => use.rootMixin)) return "root-mixin";
     if (this.isRootMounted(uses, 0)) return "root-component";
-    if (this.options.testHelpers !== false && uses.every((use) => isTestPath(relativeToCommonFolder(use.importer, file)))) return "test-only";
+    if (this.options.testHelpers !== false && uses.every((use) => isTestPath(relativeToCommonFolder(use.importer, file))) && !this.importedByPackageName(file)) {
+      return "test-only";
+    }
     return undefined;
+  }
+
+  /**
+   * Other code may load `file` in ways this index does not resolve: it is an `index` module or its package's entry
+   * (`"main": "src/index.ts"`), or some file of the run names it in a package or path-alias specifier (`"@acme/shared/cache"`).
+   */
+  private importedByPackageName(file: string): boolean {
+    const stem = path.basename(file).replace(/\.[^.]+$/, "");
+    if (stem === "index" || isPackageEntry(file)) return true;
+    // The specifier ends in the file's folder and name (`…/types/admin` for `shared/types/admin.ts`).
+    const tail = [path.basename(path.dirname(file)), stem].map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("/");
+    const named = new RegExp(`["'][^."'\\s][^"'\\s]*/${tail}(\\.[cm]?[jt]sx?)?["']`);
+    return this.files.some((other) => path.resolve(other) !== path.resolve(file) && named.test(this.textOf(other)));
   }
 
   /** Every import of `file` in the other files of the run. */
@@ -236,6 +251,22 @@ function renderedOnlyInMarkup(site: ts.Node, named: ReadonlyMap<string, Readonly
   const local = ts.isImportDeclaration(site) && !site.importClause?.namedBindings ? site.importClause?.name : undefined;
   if (!local || usesOf(named, local).some((id) => !ts.isShorthandPropertyAssignment(id.parent) && !ts.isPropertyAssignment(id.parent))) return false;
   return rendersOnceInMarkup(file, text, local.text);
+}
+
+/** The nearest package.json names `file` (without its extension: `src/main` for `src/main.ts`) — its `main`, `exports`, `bin` … */
+function isPackageEntry(file: string): boolean {
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (fs.existsSync(manifest)) {
+      const relative = path.relative(dir, file).split(path.sep).join("/").replace(/\.[^./]+$/, "");
+      try {
+        return fs.readFileSync(manifest, "utf8").includes(relative);
+      } catch {
+        return true; // unreadable: say less
+      }
+    }
+    if (path.dirname(dir) === dir) return false;
+  }
 }
 
 /** SvelteKit's root layout, `App.vue`, `App.svelte`: the page's root component by convention. */
