@@ -127,11 +127,33 @@ function isWatchdog(call: ts.CallExpression): boolean {
     && /\bprocess\.exit\(|\bprocess\.kill\([^,()]+,\s*0\s*\)/.test(callback.getText());
 }
 
-/** `setInterval(() => {}, …)`: an empty callback that only keeps the process alive. */
+/** A keep-alive's period: an hour or more (`1 << 30`, `2 ** 31 - 1`, `24 * 60 * 60 * 1000`). */
+const KEEP_ALIVE_MS = 60 * 60 * 1000;
+
+/** `setInterval(() => {}, 1 << 30)`: an empty callback on an hours-long period, there only to keep the process alive. */
 function isKeepAlive(call: ts.CallExpression): boolean {
-  const callback = call.arguments[0];
+  const [callback, delay] = call.arguments;
   return callback !== undefined && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))
-    && ts.isBlock(callback.body) && callback.body.statements.length === 0;
+    && ts.isBlock(callback.body) && callback.body.statements.length === 0 && delay !== undefined && (constantNumber(delay) ?? 0) >= KEEP_ALIVE_MS;
+}
+
+/** The value of a numeric literal or of `<<`, `*`, `**`, `+`, `-` over such values; undefined otherwise. */
+function constantNumber(expr: ts.Expression, depth = 0): number | undefined {
+  if (depth > 4) return undefined;
+  if (ts.isParenthesizedExpression(expr)) return constantNumber(expr.expression, depth + 1);
+  if (ts.isNumericLiteral(expr)) return Number(expr.text.replace(/_/g, ""));
+  if (!ts.isBinaryExpression(expr)) return undefined;
+  const left = constantNumber(expr.left, depth + 1);
+  const right = constantNumber(expr.right, depth + 1);
+  if (left === undefined || right === undefined) return undefined;
+  switch (expr.operatorToken.kind) {
+    case ts.SyntaxKind.LessThanLessThanToken: return left * 2 ** right;
+    case ts.SyntaxKind.AsteriskToken: return left * right;
+    case ts.SyntaxKind.AsteriskAsteriskToken: return left ** right;
+    case ts.SyntaxKind.PlusToken: return left + right;
+    case ts.SyntaxKind.MinusToken: return left - right;
+    default: return undefined;
+  }
 }
 
 /** Code of a constructor, directly or in a callback it sets up (`ready.then(() => setInterval(…))`). */
