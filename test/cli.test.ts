@@ -342,6 +342,56 @@ describe("leaklint CLI", () => {
     assert.deepEqual(findingIds(project(files)), ["lib/components/tab.tsx:listener-not-removed", "lib/containers/pane.tsx:listener-not-removed"]);
   });
 
+  test("importers: children a root component's markup renders once, unconditionally, are mounted once ($lib and @/ aliases)", () => {
+    const counter = "<script>\n  import { onMount } from \"svelte\";\n  let count = 0;\n  onMount(() => {\n    setInterval(() => count++, 1000);\n  });\n</script>\n<p>{count}</p>\n";
+    const vueChild = "<template><p /></template>\n<script>\nexport default {\n  mounted() {\n    setInterval(() => this.poll(), 60_000);\n  },\n  methods: { poll() {} },\n};\n</script>\n";
+    const files = {
+      "src/routes/+layout.svelte": "<script>\n  import Backplate from \"$lib/components/Backplate.svelte\";\n  import Toast from \"$lib/components/Toast.svelte\";\n  let show = false;\n</script>\n"
+        + "<div><slot /></div>\n{#if show}\n  <Toast />\n{/if}\n<Backplate />\n",
+      "src/lib/components/Backplate.svelte": counter,
+      // Rendered under `{#if}`: mounted each time the condition turns true.
+      "src/lib/components/Toast.svelte": counter,
+      "src/App.vue": "<template>\n  <div>\n    <notification-manager />\n    <connection-panel v-if=\"!connected\" />\n  </div>\n</template>\n<script>\n"
+        + "import NotificationManager from \"@/components/NotificationManager.vue\";\nimport ConnectionPanel from \"./components/ConnectionPanel.vue\";\n"
+        + "export default { components: { NotificationManager, ConnectionPanel }, data: () => ({ connected: false }) };\n</script>\n",
+      "src/components/NotificationManager.vue": vueChild,
+      "src/components/ConnectionPanel.vue": vueChild,
+    };
+    assert.deepEqual(findingIds(project(files)), ["src/components/ConnectionPanel.vue:uncleared-interval", "src/lib/components/Toast.svelte:uncleared-interval"]);
+  });
+
+  test("importers: calls in once-callbacks, after a once-guard, and of a default-exported object's methods run once; test helpers are tests", () => {
+    const starter = (object: string, method: string) => `const ${object} = {};\n${object}.${method} = (source) => {\n  setInterval(() => source.poll(), 1000);\n};\nexport default ${object};\n`;
+    const updates = (name: string) => `export function ${name}() {\n  setInterval(() => console.log("${name}"), 60_000);\n}\n`;
+    const unread = "export async function upsert() {\n  const res = await fetch(\"http://localhost:9070/deployments\", { method: \"POST\" });\n  if (!res.ok) throw new Error(\"failed\");\n}\n";
+    const files = {
+      "app/src/js/main.js": "import listener from \"./listener\";\nimport ticker from \"./ticker\";\ndeclare const button: HTMLElement;\n"
+        + "document.addEventListener(\"DOMContentLoaded\", () => {\n  navigator.mediaDevices.getUserMedia({ audio: true }).then((stream) => listener.listening(stream));\n"
+        + "  button.addEventListener(\"click\", () => ticker.start(button));\n});\n",
+      "app/src/js/listener.js": starter("listener", "listening"),
+      // Called from a click handler: once per click.
+      "app/src/js/ticker.js": starter("ticker", "start"),
+      "studio/src-commercial/main.ts": "import { manageUpdates, startSync } from \"@/background/updates\";\ndeclare const app: { on(e: string, f: () => void): void };\n"
+        + "let initialized = false;\nasync function initBasics() {\n  startSync();\n  if (initialized) return;\n  initialized = true;\n  manageUpdates();\n}\n"
+        + "app.on(\"activate\", () => void initBasics());\napp.on(\"second-instance\", () => void initBasics());\n",
+      "studio/src/background/updates.ts": updates("manageUpdates") + updates("startSync"),
+      "plugins/queue/src/admin.ts": unread,
+      "plugins/queue/src/tests/queue.test.ts": "import { upsert } from \"../admin\";\nimport { send } from \"../client\";\nawait upsert();\nawait send();\n",
+      // Imported by production code too: not a test helper.
+      "plugins/queue/src/client.ts": unread.replace("upsert", "send"),
+      "plugins/queue/src/index.ts": "export { send } from \"./client\";\n",
+      // Imported relatively only by a test, but by its package name elsewhere: not a test helper.
+      "plugins/queue/src/retry.ts": unread,
+      "plugins/queue/src/tests/retry.test.ts": "import { upsert } from \"../retry\";\nawait upsert();\n",
+      "apps/web/page.ts": "import { upsert } from \"@acme/queue/src/retry\";\nexport const load = () => upsert();\n",
+      "e2e_tests/setup/start.ts": unread,
+    };
+    assert.deepEqual(findingIds(project(files)), [
+      "app/src/js/ticker.js:uncleared-interval", "plugins/queue/src/client.ts:unconsumed-response-body", "plugins/queue/src/retry.ts:unconsumed-response-body",
+      "studio/src/background/updates.ts:uncleared-interval",
+    ]);
+  });
+
   test("committed bundles are skipped in directories, counted in --stats, and linted when named", () => {
     const leak = "setInterval(() => {}, 1);\n";
     const dir = project({

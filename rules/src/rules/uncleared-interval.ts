@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, firstTimeGuard, isEntryPoint, isHandleDropped,
   isModuleLevel, isRearmedByHandler, isUnrefCall, isUnrefed, ownedTimerFinding, owners, repetitionAt, storeAndClearFixes, storedHandle, timerHandleExpression, timerHome,
-  timerStarted, lifetimes, insertAfter, makeFix, enclosingFunction, isSingletonClass, isRootComponentClass, isRootService, packageRole,
+  timerStarted, lifetimes, insertAfter, makeFix, enclosingFunction, isSingletonClass, isRootComponentClass, isRootService, packageRole, repeatsPerItem,
 } from "../engine";
 
 type MessageId = "dropped" | "neverCleared" | "moduleLevel" | "overwritten" | "notOnTeardown";
@@ -51,6 +51,8 @@ export default defineRule<MessageId, Options>({
       const moduleLevel = isModuleLevel(call);
       if (isHandleDropped(handle)) {
         if (moduleLevel) return reportModuleLevel(call, isUnrefed(call), true);
+        // A keep-alive (`setInterval(() => {}, 1 << 30)`) holds no closure: only one started again and again piles up.
+        if (isKeepAlive(call) && !repeatsPerItem(facts, call)) return;
         // Started once (at boot, from a ready handler, under a first-time guard): not "each time".
         const owner = lifetime.ownerOf(call);
         if (owner.kind === "module" && (!repetitionAt(facts, call) || firstTimeGuard(call) !== undefined)) return;
@@ -69,6 +71,8 @@ export default defineRule<MessageId, Options>({
       if (!stored || isClearedOrHandedOff(stored)) return; // cleared, or handed to code we cannot follow
       if (moduleLevel && !stored.member) return reportModuleLevel(call, isUnrefed(call) || stored.refs.some(isUnrefCall), false);
       const owner = lifetime.ownerOf(call);
+      // Kept in a module variable by code that runs once (a once-guarded init): as good as dropped, and started once.
+      if (!stored.member && owner.kind === "module" && (!repetitionAt(facts, call) || firstTimeGuard(call) !== undefined)) return;
       const teardown = stored.member !== undefined && owner.kind === "class" ? owner.teardown : undefined;
       context.report({
         node: call.expression,
@@ -121,6 +125,35 @@ function isWatchdog(call: ts.CallExpression): boolean {
   const callback = call.arguments[0];
   return callback !== undefined && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))
     && /\bprocess\.exit\(|\bprocess\.kill\([^,()]+,\s*0\s*\)/.test(callback.getText());
+}
+
+/** A keep-alive's period: an hour or more (`1 << 30`, `2 ** 31 - 1`, `24 * 60 * 60 * 1000`). */
+const KEEP_ALIVE_MS = 60 * 60 * 1000;
+
+/** `setInterval(() => {}, 1 << 30)`: an empty callback on an hours-long period, there only to keep the process alive. */
+function isKeepAlive(call: ts.CallExpression): boolean {
+  const [callback, delay] = call.arguments;
+  return callback !== undefined && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))
+    && ts.isBlock(callback.body) && callback.body.statements.length === 0 && delay !== undefined && (constantNumber(delay) ?? 0) >= KEEP_ALIVE_MS;
+}
+
+/** The value of a numeric literal or of `<<`, `*`, `**`, `+`, `-` over such values; undefined otherwise. */
+function constantNumber(expr: ts.Expression, depth = 0): number | undefined {
+  if (depth > 4) return undefined;
+  if (ts.isParenthesizedExpression(expr)) return constantNumber(expr.expression, depth + 1);
+  if (ts.isNumericLiteral(expr)) return Number(expr.text.replace(/_/g, ""));
+  if (!ts.isBinaryExpression(expr)) return undefined;
+  const left = constantNumber(expr.left, depth + 1);
+  const right = constantNumber(expr.right, depth + 1);
+  if (left === undefined || right === undefined) return undefined;
+  switch (expr.operatorToken.kind) {
+    case ts.SyntaxKind.LessThanLessThanToken: return left * 2 ** right;
+    case ts.SyntaxKind.AsteriskToken: return left * right;
+    case ts.SyntaxKind.AsteriskAsteriskToken: return left ** right;
+    case ts.SyntaxKind.PlusToken: return left + right;
+    case ts.SyntaxKind.MinusToken: return left - right;
+    default: return undefined;
+  }
 }
 
 /** Code of a constructor, directly or in a callback it sets up (`ready.then(() => setInterval(…))`). */

@@ -10,7 +10,7 @@ export type FileKind = "test" | "script" | "bundle" | "source";
 
 /** Test files, in gitignore syntax (matched against the path relative to the config's folder). */
 export const TEST_FILE_GLOBS: readonly string[] = [
-  "*.test.*", "*.spec.*", "test/", "tests/", "spec/", "__tests__/", "fixtures/", "e2e/", "integration-tests/", "*-tests/",
+  "*.test.*", "*.spec.*", "test/", "tests/", "spec/", "__tests__/", "fixtures/", "e2e/", "integration-tests/", "*-tests/", "*_tests/",
 ];
 /**
  * Families whose findings the built-in override turns off in test files: growth, timers, listeners and
@@ -34,7 +34,7 @@ export const SCRIPT_FILES_OFF_FAMILIES: readonly string[] = ["resource"];
 
 const SCRIPT_PATH = /(^|[/\\])(\.?scripts|examples?|[\w.]+[-_]examples)[/\\]/;
 const BUNDLE_PATHS = /(^|[/\\])\.yarn[/\\](releases|plugins)[/\\]|\.min\.[cm]?js$|[.-]bundle\.[cm]?js$/;
-const TEST_PATH = /(^|[/\\])(test|tests|spec|__tests__|fixtures|e2e|[\w.]+-tests)[/\\]|\.(test|spec)\.[cm]?[jt]sx?$/;
+const TEST_PATH = /(^|[/\\])(test|tests|spec|__tests__|fixtures|e2e|[\w.]+-tests|[\w.]+_tests)[/\\]|\.(test|spec)\.[cm]?[jt]sx?$/;
 /** A line this long is minified or generated, not written by hand. */
 const BUNDLE_LINE = 4000;
 /** With a trailing `sourceMappingURL`, a shorter line is enough. */
@@ -54,7 +54,7 @@ export const fileKind = defineAnalysis({
   run: ({ sourceFile }): FileKind => classifyFile(sourceFile.fileName, sourceFile.text),
 });
 
-/** Whether a path (relative to its project) is a test file's: `*.test.*`, `*.spec.*`, or under `test/`, `spec/`, `__tests__/`, `e2e/` … */
+/** Whether a path (relative to its project) is a test file's: `*.test.*`, `*.spec.*`, or under `test/`, `spec/`, `__tests__/`, `e2e/`, `e2e-tests/`, `e2e_tests/` … */
 export function isTestPath(fileName: string): boolean {
   return TEST_PATH.test(fileName);
 }

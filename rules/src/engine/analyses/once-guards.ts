@@ -84,9 +84,11 @@ function testsFlagOnce(facts: Facts, condition: ts.Expression, flags: Set<ts.Sym
   return symbol !== undefined && flags.has(symbol);
 }
 
+/** `return;`, `{ return x; }`, or a block that says why and returns (`{ log.warn("already initialized"); return; }`). */
 function isBareReturn(statement: ts.Statement): boolean {
-  const only = ts.isBlock(statement) && statement.statements.length === 1 ? statement.statements[0] : statement;
-  return ts.isReturnStatement(only);
+  if (!ts.isBlock(statement)) return ts.isReturnStatement(statement);
+  const last = statement.statements[statement.statements.length - 1];
+  return last !== undefined && ts.isReturnStatement(last) && statement.statements.slice(0, -1).every((s) => ts.isExpressionStatement(s) && ts.isCallExpression(s.expression));
 }
 
 /**

@@ -39,7 +39,7 @@ export function scopeTeardownAt(facts: Facts, node: ts.Node): ScopeTeardown | un
   const lifetime = facts.analysis(lifetimes);
   let outermost: FunctionNode | undefined;
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-    if (lifetime.roleOf(fn) === "react-effect") return { kind: "effect", scope: fn, cleanups: returnedFunctions(facts, fn) };
+    if (lifetime.roleOf(fn) === "react-effect" || isStoreStart(facts, fn)) return { kind: "effect", scope: fn, cleanups: returnedFunctions(facts, fn) };
     outermost = fn;
   }
   if (!outermost) return undefined;
@@ -62,6 +62,17 @@ export function isOnScopeTeardown(facts: Facts, scope: ScopeTeardown, node: ts.N
     return isInside(node, fn) || calledFunctions(facts, fn).some(reaches);
   };
   return scope.cleanups.some(reaches);
+}
+
+/**
+ * The start function of a Svelte store (`readable(value, start)`, `writable(value, start)`): like an effect, the
+ * function it returns is its cleanup — Svelte calls it when the store's last subscriber unsubscribes.
+ */
+function isStoreStart(facts: Facts, fn: FunctionNode): boolean {
+  const call = fn.parent;
+  if (!ts.isCallExpression(call) || call.arguments[1] !== fn) return false;
+  const name = facts.calleeName(call);
+  return name === "svelte/store:readable" || name === "svelte/store:writable";
 }
 
 /** How the teardown reads in a message: "the effect cleanup", "the scope's dispose hook" … */

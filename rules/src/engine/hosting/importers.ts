@@ -13,7 +13,13 @@
 //   - every importer of one of its exported functions only calls it at module level
 //     (`import initServiceWorker from "@/utils/sw"; initServiceWorker();` in main.js): that function
 //     runs once per process, so what it starts "each time it is called" is started once.
-// Specifiers are relative, or `@/…`, the `src/` alias of Vue CLI, Vite and Next.js templates.
+//   - every importer is a test file (`import { AdminClient } from "../admin"` only in `tests/*.test.ts`): the module
+//     is a test helper, and the built-in test-files defaults apply to it.
+// Component importers (`.vue`, `.svelte`) are read through their script view, and their markup says whether a
+// child is rendered once (`hosting/markup-uses.ts`); the root layout of SvelteKit (`src/routes/+layout.svelte`) and
+// `App.vue` / `App.svelte` are roots by convention. Calls at load include those in once-callbacks and after a
+// once-guard (`hosting/once-calls.ts`), and a method of a default-exported object (`listener.listening(…)`).
+// Specifiers are relative, `@/…` (the `src/` alias of Vue CLI, Vite and Next.js templates) or `$lib/…` (SvelteKit's `src/lib`).
 // A module nothing in the run imports (an entry point, or one only other tools load) keeps its
 // findings. Only files with findings are looked up, and only files whose text names the module
 // are parsed.
@@ -22,12 +28,16 @@ import path from "node:path";
 import ts from "typescript";
 import { isFunctionNode } from "../core/ast";
 import { isDevelopmentOnly } from "../core/dev-only";
-import { repeatsOnItsOwn } from "../analyses/repetition";
+import { isRootComponentFile, repeatsOnItsOwn } from "../analyses/repetition";
+import { TEST_FILES_OFF_FAMILIES, TEST_FILES_OFF_RULES, isTestPath } from "../analyses/file-kind";
 import type { LintDiagnostic } from "../core/types";
+import { rendersOnceInMarkup } from "./markup-uses";
+import { runsOncePerLoad } from "./once-calls";
+import { componentView, isComponentFile } from "./sfc";
+import { relativeImportSites, resolvesTo } from "./import-specifiers";
 
-export type ModuleUse = "development-only" | "root-mixin" | "root-component";
+export type ModuleUse = "development-only" | "root-mixin" | "root-component" | "test-only";
 
-const RESOLVE_EXTENSIONS = ["", ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".vue"];
 /** Families whose findings say "each time … mounts / runs": a root mixin's hooks run once. */
 const PER_MOUNT_FAMILIES = new Set(["listener", "timer", "growth"]);
 const ROOT_APP_CALLS = new Set(["createApp", "createSSRApp", "Vue"]);
@@ -57,7 +67,8 @@ export class ImporterIndex {
   private readonly texts = new Map<string, string>();
   private readonly imports = new Map<string, ImportUse[]>();
 
-  constructor(private readonly files: readonly string[]) {}
+  /** `testHelpers: false` (a config without the built-in test-files defaults) keeps a test helper's findings. */
+  constructor(private readonly files: readonly string[], private readonly options: { testHelpers?: boolean } = {}) {}
 
   /** The diagnostics that stay once the importers' use of `file` is known. */
   filter(file: string, diagnostics: LintDiagnostic[]): LintDiagnostic[] {
@@ -65,6 +76,7 @@ export class ImporterIndex {
     const use = this.useOf(file);
     if (use === "development-only") return diagnostics.filter((d) => d.family === "engine");
     if (use === "root-mixin" || use === "root-component") return diagnostics.filter((d) => !PER_MOUNT_FAMILIES.has(d.family));
+    if (use === "test-only") return diagnostics.filter((d) => !TEST_FILES_OFF_FAMILIES.includes(d.family) && !TEST_FILES_OFF_RULES.includes(d.ruleId));
     const once = /\.(vue|svelte)$/.test(file) ? [] : this.onceExports(file); // component files export no functions
     if (once.length === 0) return diagnostics;
     const sourceFile = ts.createSourceFile(file, this.textOf(file), ts.ScriptTarget.Latest, true);
@@ -76,14 +88,16 @@ export class ImporterIndex {
   private isRootMounted(uses: readonly ImportUse[], depth: number): boolean {
     if (uses.length === 0 || depth > MAX_ROOT_DEPTH) return false;
     return uses.every((use) => use.rootComponent
-      || ((use.renderedOnce || use.wrappedAsDefault) && this.isRootMounted(this.usesOf(use.importer), depth + 1)));
+      || ((use.renderedOnce || use.wrappedAsDefault) && (isRootComponentPath(use.importer) || this.isRootMounted(this.usesOf(use.importer), depth + 1))));
   }
 
   /** The exported names of `file` that every importer importing them only calls at module level. */
   private onceExports(file: string): string[] {
     const uses = this.usesOf(file);
     const names = new Set(uses.flatMap((use) => use.names));
-    return [...names].filter((name) => uses.every((use) => !use.names.includes(name) || use.calledAtLoad.includes(name)));
+    // `listener.listening()` is a use of the default export too: a plain use of `listener` elsewhere may call anything on it.
+    const touches = (use: ImportUse, name: string) => use.names.includes(name) || use.names.includes("*") || (name.startsWith("default.") && use.names.includes("default"));
+    return [...names].filter((name) => uses.every((use) => !touches(use, name) || use.calledAtLoad.includes(name)));
   }
 
   /** What every importer of `file` in the run has in common, when it is one of the uses above. */
@@ -93,7 +107,23 @@ export class ImporterIndex {
     if (uses.every((use) => use.developmentOnly)) return "development-only";
     if (uses.every((use) => use.rootMixin)) return "root-mixin";
     if (this.isRootMounted(uses, 0)) return "root-component";
+    if (this.options.testHelpers !== false && uses.every((use) => isTestPath(relativeToCommonFolder(use.importer, file))) && !this.importedByPackageName(file)) {
+      return "test-only";
+    }
     return undefined;
+  }
+
+  /**
+   * Other code may load `file` in ways this index does not resolve: it is an `index` module or its package's entry
+   * (`"main": "src/index.ts"`), or some file of the run names it in a package or path-alias specifier (`"@acme/shared/cache"`).
+   */
+  private importedByPackageName(file: string): boolean {
+    const stem = path.basename(file).replace(/\.[^.]+$/, "");
+    if (stem === "index" || isPackageEntry(file)) return true;
+    // The specifier ends in the file's folder and name (`…/types/admin` for `shared/types/admin.ts`).
+    const tail = [path.basename(path.dirname(file)), stem].map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("/");
+    const named = new RegExp(`["'][^."'\\s][^"'\\s]*/${tail}(\\.[cm]?[jt]sx?)?["']`);
+    return this.files.some((other) => path.resolve(other) !== path.resolve(file) && named.test(this.textOf(other)));
   }
 
   /** Every import of `file` in the other files of the run. */
@@ -114,17 +144,23 @@ export class ImporterIndex {
     if (!uses) {
       const text = this.textOf(file);
       uses = [];
-      if (/["'](\.\.?|@)[/"']/.test(text)) {
-        const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+      if (/["'](\.\.?|@|\$lib)[/"']/.test(text)) {
+        const component = isComponentFile(file);
+        const view = component ? componentView(file, text) : undefined;
+        const sourceFile = ts.createSourceFile(file, view ? view.text : text, ts.ScriptTarget.Latest, true, view?.scriptKind);
         const named = identifiersByName(sourceFile);
         for (const { specifier, node } of relativeImportSites(sourceFile)) {
           const onlyAs = (test: (use: ts.Identifier) => boolean) => defaultBindingOnlyUsedAs(node, named, test);
           const bindings = importedBindings(node);
           if (ts.isImportDeclaration(node) && node.importClause?.isTypeOnly) continue; // loads nothing at run time
+          const inMarkup = component && renderedOnlyInMarkup(node, named, file, text);
+          const members = defaultMemberCalls(node, named);
+          const called = bindings.filter(([name]) => name !== "default" || !members).map(([name, local]) => [name, ts.isExportDeclaration(node) ? [] : usesOf(named, local)] as const);
+          const all: Array<readonly [string, ts.Identifier[]]> = [...called, ...(members ?? [])];
           uses.push({
             specifier, importer: file, developmentOnly: isDevelopmentOnly(node), rootMixin: onlyAs(isRootAppMixin), rootComponent: onlyAs(isRootMount),
-            renderedOnce: onlyAs(isRenderedOnce), wrappedAsDefault: onlyAs(isWrappedAsDefault),
-            names: bindings.map(([name]) => name), calledAtLoad: bindings.filter(([, local]) => onlyCalledAtLoad(named, local)).map(([name]) => name),
+            renderedOnce: inMarkup || onlyAs(isRenderedOnce), wrappedAsDefault: onlyAs(isWrappedAsDefault),
+            names: all.map(([name]) => name), calledAtLoad: all.filter(([, ids]) => ids.length > 0 && ids.every(isOnceCall)).map(([name]) => name),
           });
         }
       }
@@ -147,47 +183,16 @@ export class ImporterIndex {
   }
 }
 
-/** `import x from "./m"`, `require("./m")`, `import("./m")` with a relative (or `@/`) specifier. */
-function relativeImportSites(sourceFile: ts.SourceFile): Array<{ specifier: string; node: ts.Node }> {
-  const sites: Array<{ specifier: string; node: ts.Node }> = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && isLocalSpecifier(node.moduleSpecifier.text)) {
-      sites.push({ specifier: node.moduleSpecifier.text, node });
-    } else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0])
-      && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))
-      && isLocalSpecifier(node.arguments[0].text)) {
-      sites.push({ specifier: node.arguments[0].text, node });
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  return sites;
-}
-
-function isLocalSpecifier(specifier: string): boolean {
-  return specifier.startsWith(".") || specifier.startsWith("@/");
-}
-
-function resolvesTo(importer: string, specifier: string, target: string): boolean {
-  let base: string;
-  if (specifier.startsWith("@/")) {
-    // The `src/` folder above the importer (`@/utils/x` from `src/main.js` is `src/utils/x`).
-    const parts = path.resolve(importer).split(path.sep);
-    const src = parts.lastIndexOf("src");
-    if (src < 0) return false;
-    base = path.join(parts.slice(0, src + 1).join(path.sep) || path.sep, specifier.slice(2));
-  } else if (specifier.startsWith(".")) {
-    base = path.resolve(path.dirname(importer), specifier);
-  } else {
-    return false;
-  }
-  return RESOLVE_EXTENSIONS.some((ext) => base + ext === target)
-    || RESOLVE_EXTENSIONS.some((ext) => ext !== "" && path.join(base, `index${ext}`) === target)
-    || base.replace(/\.js$/, ".ts") === target || base.replace(/\.js$/, ".tsx") === target;
-}
-
-/** `import a, { b as c } from "./m"` → [["default", a], ["b", c]]; nothing for `require` or namespace imports. */
+/**
+ * `import a, { b as c } from "./m"` → [["default", a], ["b", c]]; nothing for `require` or namespace imports. A re-export
+ * (`export { b } from "./m"`, `export * from "./m"`) hands its names on to importers elsewhere: ["b", b], ["*", …].
+ */
 function importedBindings(site: ts.Node): Array<[string, ts.Identifier]> {
+  if (ts.isExportDeclaration(site)) {
+    const clause = site.exportClause;
+    if (!clause) return [["*", ts.factory.createIdentifier("*")]];
+    return ts.isNamedExports(clause) ? clause.elements.map((e) => [(e.propertyName ?? e.name).text, e.name] as [string, ts.Identifier]) : [["*", clause.name as ts.Identifier]];
+  }
   if (!ts.isImportDeclaration(site) || !site.importClause) return [];
   const result: Array<[string, ts.Identifier]> = [];
   if (site.importClause.name) result.push(["default", site.importClause.name]);
@@ -211,15 +216,71 @@ function identifiersByName(sourceFile: ts.SourceFile): Map<string, Array<{ id: t
   return named;
 }
 
-/** Every use of `local` in the file is a direct call outside any function (it runs while the module loads). */
-function onlyCalledAtLoad(named: ReadonlyMap<string, ReadonlyArray<{ id: ts.Identifier }>>, local: ts.Identifier): boolean {
-  const uses = (named.get(local.text) ?? []).map(({ id }) => id).filter((id) => id !== local && !ts.isImportSpecifier(id.parent));
-  return uses.length > 0 && uses.every((id) => ts.isCallExpression(id.parent) && id.parent.expression === id && !insideFunctionOrClass(id));
+/** The uses of an imported binding in the importing file, the import itself left out. */
+function usesOf(named: ReadonlyMap<string, ReadonlyArray<{ id: ts.Identifier }>>, local: ts.Identifier): ts.Identifier[] {
+  return (named.get(local.text) ?? []).map(({ id }) => id).filter((id) => id !== local && !ts.isImportSpecifier(id.parent));
 }
 
-function insideFunctionOrClass(node: ts.Node): boolean {
-  for (let current = node.parent; current; current = current.parent) if (ts.isFunctionLike(current) || ts.isClassLike(current)) return true;
-  return false;
+/** `f(…)` (or `obj.m(…)` for a member `id`) that runs once each time the module loads. */
+function isOnceCall(id: ts.Identifier): boolean {
+  const callee = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id ? id.parent : id;
+  return ts.isCallExpression(callee.parent) && callee.parent.expression === callee && runsOncePerLoad(callee.parent);
+}
+
+/**
+ * `import listener from "./listener"` whose every use is a method call `listener.m(…)`: per method, ["default.m", the `m`
+ * identifiers]. Undefined when the default binding is missing or used otherwise.
+ */
+function defaultMemberCalls(site: ts.Node, named: ReadonlyMap<string, ReadonlyArray<{ id: ts.Identifier }>>): Array<[string, ts.Identifier[]]> | undefined {
+  const local = ts.isImportDeclaration(site) ? site.importClause?.name : undefined;
+  if (!local) return undefined;
+  const uses = usesOf(named, local);
+  const members = new Map<string, ts.Identifier[]>();
+  for (const use of uses) {
+    const access = use.parent;
+    if (!ts.isPropertyAccessExpression(access) || access.expression !== use || !ts.isIdentifier(access.name)
+      || !ts.isCallExpression(access.parent) || access.parent.expression !== access) return undefined;
+    const key = `default.${access.name.text}`;
+    members.set(key, [...(members.get(key) ?? []), access.name]);
+  }
+  return members.size > 0 ? [...members] : undefined;
+}
+
+/** A component importer that uses the default binding nowhere in its script and renders its tag once, unconditionally. */
+function renderedOnlyInMarkup(site: ts.Node, named: ReadonlyMap<string, ReadonlyArray<{ id: ts.Identifier }>>, file: string, text: string): boolean {
+  const local = ts.isImportDeclaration(site) && !site.importClause?.namedBindings ? site.importClause?.name : undefined;
+  if (!local || usesOf(named, local).some((id) => !ts.isShorthandPropertyAssignment(id.parent) && !ts.isPropertyAssignment(id.parent))) return false;
+  return rendersOnceInMarkup(file, text, local.text);
+}
+
+/** The nearest package.json names `file` (without its extension: `src/main` for `src/main.ts`) — its `main`, `exports`, `bin` … */
+function isPackageEntry(file: string): boolean {
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (fs.existsSync(manifest)) {
+      const relative = path.relative(dir, file).split(path.sep).join("/").replace(/\.[^./]+$/, "");
+      try {
+        return fs.readFileSync(manifest, "utf8").includes(relative);
+      } catch {
+        return true; // unreadable: say less
+      }
+    }
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
+/** SvelteKit's root layout, `App.vue`, `App.svelte`: the page's root component by convention. */
+function isRootComponentPath(file: string): boolean {
+  return isRootComponentFile({ fileName: file } as ts.SourceFile);
+}
+
+/** `file`'s path relative to the deepest folder it shares with `other` (a test folder above both does not count). */
+function relativeToCommonFolder(file: string, other: string): string {
+  const a = path.resolve(file).split(path.sep);
+  const b = path.resolve(other).split(path.sep);
+  let common = 0;
+  while (common < a.length - 1 && common < b.length - 1 && a[common] === b[common]) common++;
+  return a.slice(common).join("/");
 }
 
 /** The functions the file exports under `names` ("default" included). */
@@ -244,6 +305,16 @@ function exportedFunctions(sourceFile: ts.SourceFile, names: readonly string[]):
       for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name) && names.includes(d.name.text)) add(d.initializer);
     } else if (ts.isExportAssignment(statement) && !statement.isExportEquals && names.includes("default")) {
       add(ts.isIdentifier(statement.expression) ? locals.get(statement.expression.text) : statement.expression);
+    } else if (ts.isExportAssignment(statement) && !statement.isExportEquals && ts.isIdentifier(statement.expression)) {
+      // `const listener = {}; listener.listening = (…) => …; export default listener`: its methods by "default.m".
+      const object = statement.expression.text;
+      for (const s of sourceFile.statements) {
+        const assigned = ts.isExpressionStatement(s) && ts.isBinaryExpression(s.expression) && s.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken
+          ? s.expression : undefined;
+        const target = assigned?.left;
+        if (target && ts.isPropertyAccessExpression(target) && ts.isIdentifier(target.expression) && target.expression.text === object
+          && names.includes(`default.${target.name.text}`)) add(assigned.right);
+      }
     }
   }
   return found;

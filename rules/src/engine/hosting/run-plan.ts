@@ -56,7 +56,7 @@ export async function runLintPlanned(options: PlannedRunOptions): Promise<RunRes
   if (cache) {
     cache.store(fresh, new Map(done.flatMap((piece) => [...(piece.programs ?? [])])));
     const everyFile = options.importerFiles ?? options.files;
-    const importers = new ImporterIndex(everyFile);
+    const importers = new ImporterIndex(everyFile, { testHelpers: config.builtinOverrides !== false });
     const evidence = cache.evidenceOf(everyFile);
     linted = linted.map((file) => ({ ...file, diagnostics: cache.filtered(file.filePath, evidence) ?? importers.filter(file.filePath, file.diagnostics) }));
     cache.storeFiltered(linted, evidence);

@@ -117,7 +117,7 @@ export function runLint(options: RunOptions): RunResult {
     return own === config || options.noGitignore || !isIgnoredByConfig(file, own);
   });
   const results: FileResult[] = [];
-  const importers = new ImporterIndex(options.importerFiles ?? files); // what other files say about a file's lifetime (hosting/importers.ts)
+  const importers = new ImporterIndex(options.importerFiles ?? files, { testHelpers: config.builtinOverrides !== false }); // what other files say about a file's lifetime (hosting/importers.ts)
   const filterByImporters = options.filterByImporters ?? true;
   const programs = options.recordPrograms ? new Map<string, string[]>() : undefined;
   // A unit's program and checker are built when its first file is linted (a whole project almost
