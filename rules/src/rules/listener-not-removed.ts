@@ -6,10 +6,10 @@ import {
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
   connectionTarget, guardedByListenerCheck, reboundOnPropChange, removedOffComponentTeardown, removedOffScopeTeardown, scopeTeardownText, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget,
-  hasSiblingOnce, isOnceProcessExitHandler, isRemovedWhenGestureEnds, oncePerPass, oneWayOnce, passesAgain, racingOnce, insertAfter, insertAt, isReadableInTeardown, replaceNode,
+  hasSiblingOnce, gestureEndNeverRemoved, isPageElementField, instanceMediaQuery, isHandlerNeverReset, isOnceProcessExitHandler, isRemovedWhenGestureEnds, oncePerPass, oneWayOnce, passesAgain, racingOnce, insertAfter, insertAt, isReadableInTeardown, replaceNode,
 } from "../engine";
 
-type MessageId = "notRemoved" | "removedOffTeardown" | "reboundOnPropChange" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
+type MessageId = "notRemoved" | "gestureEndKept" | "mediaQueryKept" | "removedOffTeardown" | "reboundOnPropChange" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
 /** Events that fire once per target: a listener for them is one-shot by nature. */
 const ONE_SHOT_EVENTS = new Set(["load", "DOMContentLoaded", "ready", "open", "exit", "beforeExit", "finish", "end", "close", "listening"]);
 type Options = Record<string, never>;
@@ -34,6 +34,8 @@ export default defineRule<MessageId, Options>({
     oncePerPass: "A one-time listener for {{event}} is added to {{target}} on every pass of `{{fn}}()`, which starts its next pass from a callback without removing it{{elsewhere}}: `once` removes a listener only when its event fires, so until then one listener, holding its pass's closure, piles up per pass.",
     racingOnce: "`once` listeners for {{event}} and {{other}} are added to {{target}}, and neither removes the other: when {{event}} fires, the {{other}} listener stays on the target for as long as it lives, keeping its handler and everything the handler's closure holds reachable (and it runs on a later, unrelated {{other}}).",
     oneWayOnce: "The `once` listener for {{event}} on {{target}} is never removed when {{other}} fires instead: its handler removes the {{other}} listener (the outcomes are exclusive), but the {{other}} handler does not remove this one, so it stays on the target as long as the target lives, and each registration on it adds another.",
+    gestureEndKept: "The {{event}} listener added to {{target}} ends the gesture and removes its {{other}} listener, but nothing ever removes the {{event}} listener itself: it stays on the target after the gesture, keeping its handler's closure (the component or object that started the drag) alive as long as the target after it is gone.",
+    mediaQueryKept: "{{what}} on the media query list from `matchMedia(…)` in `{{method}}()` of `{{owner}}`, and nothing takes it back: a list with a change listener stays alive with the page, so the handler, and the instance its closure holds, outlive the instance, one more per instance.",
     removedOffTeardown: "A listener for {{event}} is added to {{target}} {{added}} and removed only {{removed}}; {{teardown}}: when the {{owner}} goes before that path runs (unmounted mid-drag, or while open), the listener stays on the target and keeps its handler's closure, the {{owner}}'s state, alive as long as the target.",
     reboundOnPropChange: "A listener for {{event}} is added to the prop `{{prop}}` in a `$:` block, which runs again whenever `{{prop}}` changes: nothing removes it from the previous `{{prop}}` (a cleanup that removes it from `{{prop}}` reaches only the current one), so every replaced target keeps the handler, and the component, alive. Remove it from the previous target before adding it to the new one.",
     freshRemoval: "The listener for {{event}} added to {{target}} each time {{when}} is never removed: `{{removal}}` is given a fresh {{fresh}}, which is a different function from the one that was added, so it removes nothing. Keep the handler in one variable or field and pass that same reference to both calls.",
@@ -47,6 +49,14 @@ export default defineRule<MessageId, Options>({
     const { facts, sourceFile } = context;
     const extraRegister = new Set(context.settings.listeners.map((l) => l.register));
     return {
+      [ts.SyntaxKind.BinaryExpression](assignment: ts.BinaryExpression) {
+        const left = assignment.left;
+        if (assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(left) || left.name.text !== "onchange") return;
+        if (!isFreshFunction(assignment.right) && !ts.isPropertyAccessExpression(assignment.right)) return;
+        const kept = instanceMediaQuery(facts, own, left.expression, assignment);
+        if (!kept || !isHandlerNeverReset(facts, assignment)) return;
+        context.report({ node: left, messageId: "mediaQueryKept", data: { what: "An `onchange` handler is set", method: kept.method, owner: kept.owner.name } });
+      },
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
         const callee = call.expression;
         // Cheap syntactic filter: a method call named like a registration, or a bare `on(target, …)` helper.
@@ -80,6 +90,8 @@ export default defineRule<MessageId, Options>({
       if (guardedByListenerCheck(registration)) return; // added only when the target lacks it
       if (checkOwned(registration)) return;
       if (checkRebound(registration)) return;
+      if (checkGestureEnd(registration)) return;
+      if (checkMediaQuery(registration)) return;
       const target = longLivedTarget(facts, registration.target, call) ?? moduleSingletonTarget(facts, registration)
         ?? connectionTarget(facts, registration);
       if (!target) return;
@@ -121,6 +133,28 @@ export default defineRule<MessageId, Options>({
         data: { event: eventText(registration.event), target, added, removed, teardown, owner },
         related: [{ node: removal, message: "the only removal, off the teardown path" }, ...otherTargetRemovals(removals)],
       });
+      return true;
+    }
+
+    /** A gesture's end listener on a page-wide target whose handler removes the gesture's other listeners but never itself. */
+    function checkGestureEnd(registration: Registration): boolean {
+      const target = longLivedTarget(facts, registration.target, registration.call)
+        ?? (isPageElementField(facts, registration.target) ? `\`${registration.target.getText(sourceFile)}\` (an element of the page, found with \`document\`)` : undefined);
+      const kept = target && gestureEndNeverRemoved(facts, own, registration, findRemovals(facts, registration));
+      if (!kept) return false;
+      context.report({ node: registration.call.expression, messageId: "gestureEndKept",
+        data: { event: eventText(registration.event), target, other: kept.otherEvent },
+        related: [{ node: kept.removal, message: "the end handler removes the other listener here, not itself" }] });
+      return true;
+    }
+
+    /** A change listener an instance adds to a fresh `matchMedia(…)` list and never removes. */
+    function checkMediaQuery(registration: Registration): boolean {
+      if (registration.method !== "addEventListener" || eventText(registration.event) !== '"change"') return false;
+      const kept = instanceMediaQuery(facts, own, registration.target, registration.call);
+      if (!kept || findRemovals(facts, registration).some((r) => r.matches)) return false;
+      context.report({ node: registration.call.expression, messageId: "mediaQueryKept",
+        data: { what: "A \"change\" listener is added", method: kept.method, owner: kept.owner.name } });
       return true;
     }
 

@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type FunctionNode, type Owner, onlyUpdatesComponentState, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
   isEntryPoint, isLongDelay, isSingletonClass, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, awaitSkippingClear, entryTimerRemovedUncleared, outerReference, wrapRestInTryFinally, TIMER_CLEARERS, storeAndClearFixes, storedHandle, thisClass,
-  timerHandleExpression, timerStarted, walk, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome, makeFix, packageRole,
+  timerHandleExpression, timerStarted, walk, instanceHelperLoop, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome, makeFix, packageRole,
 } from "../engine";
 
 type MessageId = "clearSkipped" | "entryRemoved" | "ownerDropped" | "ownerNotCleared" | "notOnTeardown" | "perRequest" | "loop";
@@ -77,6 +77,7 @@ export default defineRule<MessageId, Options>({
       if (!dropped && !stored && reportEntryTimer(call, timer)) return;
       if (!dropped && (!stored || isClearedOrHandedOff(stored))) return; // cleared, or handed to code we cannot follow
       const loopFn = rescheduledFunction(call);
+      if (!loopFn && dropped && reportHelperLoop(call, timer)) return;
       if (loopFn && !(dropped && hasStopPath(call, loopFn) && instanceTeardownFor(call, timer))) return checkLoop(call, timer, loopFn);
       const owner = lifetime.ownerOf(call);
       if (owner.kind === "request") return checkPerRequest(call, timer, owner, stored);
@@ -255,6 +256,16 @@ export default defineRule<MessageId, Options>({
         data: { fn: functionName(fn) ?? "This function", timer, where },
         related: [{ node: fn.name ?? fn, message: "the function that re-schedules itself" }],
       });
+    }
+
+    /** `function poll(client) { … setTimeout(function () { poll(client) }, ms) }` started with `poll(this)`: the instance's loop, out of its teardown's reach. */
+    function reportHelperLoop(call: ts.CallExpression, timer: string): boolean {
+      const loop = isUnrefed(call) ? undefined : instanceHelperLoop(facts, call);
+      if (!loop) return false;
+      const teardown = loop.teardown.name.startsWith("the ") ? loop.teardown.name : `\`${loop.teardown.name}()\``;
+      context.report({ node: call.expression, messageId: "loop", data: { fn: loop.fn.name.text, timer, where: ` (not even ${teardown} of \`${loop.owner.name}\`)` },
+        related: [{ node: loop.fn.name, message: "the function that re-schedules itself" }] });
+      return true;
     }
 
     /** The enclosing function the timer schedules again: `setTimeout(poll, …)`, `setTimeout(() => this.poll(), …)`. */

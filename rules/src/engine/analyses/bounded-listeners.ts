@@ -23,7 +23,7 @@ import { repeatsPerItem } from "./repetition";
 const PROCESS_EXIT_EVENTS = new Set([
   "exit", "beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGBREAK", "SIGUSR2", "uncaughtException", "uncaughtExceptionMonitor", "unhandledRejection",
 ]);
-const GESTURE_END_EVENTS = new Set(["mouseup", "pointerup", "pointercancel", "touchend", "touchcancel", "dragend", "drop", "lostpointercapture"]);
+export const GESTURE_END_EVENTS = new Set(["mouseup", "pointerup", "pointercancel", "touchend", "touchcancel", "dragend", "drop", "lostpointercapture"]);
 
 /**
  * A process exit handler added where nothing shows it repeats, whose handler does not keep an
