@@ -72,7 +72,7 @@ export { longLivedTarget } from "./analyses/listener-targets";
 export { isOnceProcessExitHandler, isRemovedWhenGestureEnds } from "./analyses/bounded-listeners";
 export { gestureEndNeverRemoved, isPageElementField } from "./analyses/gesture-end";
 export { instanceHelperLoop } from "./analyses/helper-loops";
-export { instanceMediaQuery, isHandlerNeverReset } from "./analyses/media-queries";
+export { instanceMediaQuery, isHandlerNeverReset, keptOnchangeHandler } from "./analyses/media-queries";
 export { endsWithCommand } from "./analyses/command-scope";
 export { connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall } from "./analyses/per-call-listeners";
 export { type OncePerPass, ONCE_METHODS, handedInTarget, hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce } from "./analyses/once-listeners";

@@ -176,20 +176,20 @@ export default defineRule<MessageId, Options>({
       if (!ts.isArrowFunction(handler) && !ts.isFunctionExpression(handler)) return false;
       const fn = enclosingFunction(registration.call);
       const statements = ts.isBlock(handler.body) ? handler.body.statements : [ts.factory.createExpressionStatement(handler.body)];
-      const closed: string[] = [];
+      const closed: ts.Identifier[] = [];
       for (const statement of statements) {
         const call = ts.isExpressionStatement(statement) ? skipOuterExpressions(statement.expression) : undefined;
         if (!call || !ts.isCallExpression(call)) return false;
         const callee = call.expression;
-        if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && SHUTDOWN_METHODS.test(callee.name.text)) closed.push(callee.expression.text);
+        if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && SHUTDOWN_METHODS.test(callee.name.text)) closed.push(callee.expression);
         else if (!LOGGING.test(callee.getText(sourceFile))) return false;
       }
-      return closed.length > 0 && closed.every((name) => {
-        const decl = facts.identifiersNamed(name).map((id) => facts.symbolAt(id)?.declarations?.[0]).find((d) => d !== undefined);
-        if (!decl || !ts.isVariableDeclaration(decl) || enclosingFunction(decl) !== fn) return false;
+      return closed.length > 0 && closed.every((receiver) => {
+        const decl = facts.symbolAt(receiver)?.declarations?.[0];
+        if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || enclosingFunction(decl) !== fn) return false;
         // Closed only by the handler: no other shutdown of it in the function.
-        return !facts.identifiersNamed(name).some((id) => !isInside(id, handler) && enclosingFunction(id) === fn && ts.isPropertyAccessExpression(id.parent)
-          && id.parent.expression === id && SHUTDOWN_METHODS.test(id.parent.name.text));
+        return !facts.referencesTo(decl.name).some((ref) => !isInside(ref, handler) && enclosingFunction(ref) === fn && ts.isPropertyAccessExpression(ref.parent)
+          && ref.parent.expression === ref && SHUTDOWN_METHODS.test(ref.parent.name.text));
       });
     }
 

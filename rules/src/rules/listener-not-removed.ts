@@ -6,7 +6,7 @@ import {
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
   connectionTarget, guardedByListenerCheck, reboundOnPropChange, removedOffComponentTeardown, removedOffScopeTeardown, scopeTeardownText, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget,
-  hasSiblingOnce, gestureEndNeverRemoved, isPageElementField, instanceMediaQuery, isHandlerNeverReset, isOnceProcessExitHandler, isRemovedWhenGestureEnds, oncePerPass, oneWayOnce, passesAgain, racingOnce, insertAfter, insertAt, isReadableInTeardown, replaceNode,
+  hasSiblingOnce, gestureEndNeverRemoved, isPageElementField, instanceMediaQuery, keptOnchangeHandler, isOnceProcessExitHandler, isRemovedWhenGestureEnds, oncePerPass, oneWayOnce, passesAgain, racingOnce, insertAfter, insertAt, isReadableInTeardown, replaceNode,
 } from "../engine";
 
 type MessageId = "notRemoved" | "gestureEndKept" | "mediaQueryKept" | "removedOffTeardown" | "reboundOnPropChange" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
@@ -50,12 +50,8 @@ export default defineRule<MessageId, Options>({
     const extraRegister = new Set(context.settings.listeners.map((l) => l.register));
     return {
       [ts.SyntaxKind.BinaryExpression](assignment: ts.BinaryExpression) {
-        const left = assignment.left;
-        if (assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(left) || left.name.text !== "onchange") return;
-        if (!isFreshFunction(assignment.right) && !ts.isPropertyAccessExpression(assignment.right)) return;
-        const kept = instanceMediaQuery(facts, own, left.expression, assignment);
-        if (!kept || !isHandlerNeverReset(facts, assignment)) return;
-        context.report({ node: left, messageId: "mediaQueryKept", data: { what: "An `onchange` handler is set", method: kept.method, owner: kept.owner.name } });
+        const kept = keptOnchangeHandler(facts, own, assignment);
+        if (kept) context.report({ node: assignment.left, messageId: "mediaQueryKept", data: { what: "An `onchange` handler is set", method: kept.method, owner: kept.owner.name } });
       },
       [ts.SyntaxKind.CallExpression](call: ts.CallExpression) {
         const callee = call.expression;

@@ -9,6 +9,7 @@ import type { Facts } from "../core/facts";
 import { skipOuterExpressions } from "../core/names";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
 import { isModuleSingleton } from "./owner-shapes";
+import { isFreshFunction } from "./listeners";
 
 export interface InstanceMediaQuery {
   owner: InstanceOwner;
@@ -28,6 +29,15 @@ export function instanceMediaQuery(facts: Facts, own: OwnersAnalysis, list: ts.E
   if (!owner || !method || own.isOnTeardownPath(owner, at)) return undefined;
   if (isModuleSingleton(facts, owner)) return undefined; // the module's one instance: it lives as long as the page
   return isMatchMediaList(facts, own, owner, list, 0) ? { owner, method: method.name } : undefined;
+}
+
+/** `mql.onchange = handler` (a fresh function or a method) on an instance's fresh `matchMedia(…)` list, never set back: the instance that sets it. */
+export function keptOnchangeHandler(facts: Facts, own: OwnersAnalysis, assignment: ts.BinaryExpression): InstanceMediaQuery | undefined {
+  const left = assignment.left;
+  if (assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(left) || left.name.text !== "onchange") return undefined;
+  if (!isFreshFunction(assignment.right) && !ts.isPropertyAccessExpression(assignment.right)) return undefined;
+  const kept = instanceMediaQuery(facts, own, left.expression, assignment);
+  return kept && isHandlerNeverReset(facts, assignment) ? kept : undefined;
 }
 
 /** `list.onchange = handler` where nothing in the file sets that list's `onchange` back (`= null`). */

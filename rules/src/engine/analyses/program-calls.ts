@@ -29,16 +29,7 @@ export class ProgramCalls {
    * is a direct call, and every such call runs once.
    */
   calledOnlyOnce(fn: FunctionNode): boolean {
-    const name = declaredName(fn);
-    if (!name) return false;
-    let calls = 0;
-    for (const id of this.referencesOf(name)) {
-      if (ts.findAncestor(id, (n) => ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;
-      const callee = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id ? id.parent : id;
-      if (!ts.isCallExpression(callee.parent) || callee.parent.expression !== callee || !runsOnce(callee.parent)) return false;
-      calls++;
-    }
-    return calls > 0;
+    return declaredName(fn) !== undefined && this.everyCall(fn, runsOnce);
   }
 
   /**
@@ -78,7 +69,7 @@ export class ProgramCalls {
     const sites = this.constructions(classNode);
     return sites !== undefined && sites.length > 0 && sites.every((site) => {
       const argument = site.arguments?.[index];
-      return argument !== undefined && isMadeFor(argument, site);
+      return argument !== undefined && isMadeFor(this.checker, argument, site);
     });
   }
 
@@ -287,7 +278,7 @@ function wrappingDefaultExport(id: ts.Identifier): ts.ExportAssignment | undefin
 const SHARED_ACCESSOR = /^(get|inject|use[A-Z]|require|resolve|instance|shared|current|default|lookup|find)/;
 
 /** `argument` of the construction `site` is made for it: a `new`, a call that is not an accessor, or a `const` of the same function so made. */
-function isMadeFor(argument: ts.Expression, site: ts.NewExpression, depth = 0): boolean {
+function isMadeFor(checker: ts.TypeChecker, argument: ts.Expression, site: ts.NewExpression, depth = 0): boolean {
   let value = argument;
   while (ts.isParenthesizedExpression(value) || ts.isAwaitExpression(value) || ts.isNonNullExpression(value)) value = value.expression;
   if (ts.isNewExpression(value)) return true;
@@ -297,27 +288,10 @@ function isMadeFor(argument: ts.Expression, site: ts.NewExpression, depth = 0): 
     return name !== undefined && !SHARED_ACCESSOR.test(name);
   }
   if (!ts.isIdentifier(value) || depth > 0) return false;
-  const decl = ts.findAncestor(value, ts.isFunctionLike) === undefined ? undefined : localConst(value, site);
-  return decl?.initializer !== undefined && isMadeFor(decl.initializer, site, depth + 1);
-}
-
-/** The `const` declaration of `id` in the same function as `site`, before it. */
-function localConst(id: ts.Identifier, site: ts.NewExpression): ts.VariableDeclaration | undefined {
-  const fn = enclosingFunction(site);
-  if (!fn) return undefined;
-  let found: ts.VariableDeclaration | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found || node.pos >= site.pos) return;
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === id.text && enclosingFunction(node) === fn
-      && (node.parent.flags & ts.NodeFlags.Const) !== 0) found = node;
-    else if (!isFunctionLikeNode(node)) ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(fn, visit);
-  return found;
-}
-
-function isFunctionLikeNode(node: ts.Node): boolean {
-  return ts.isFunctionLike(node) || ts.isClassLike(node);
+  const decl = checker.getSymbolAtLocation(value)?.valueDeclaration;
+  // `const dap = connection.dap(); new Adapter(dap)`: a `const` of the constructing function, so made.
+  return decl !== undefined && ts.isVariableDeclaration(decl) && (decl.parent.flags & ts.NodeFlags.Const) !== 0 && decl.initializer !== undefined
+    && enclosingFunction(decl) === enclosingFunction(site) && enclosingFunction(site) !== undefined && isMadeFor(checker, decl.initializer, site, depth + 1);
 }
 
 function isThisMember(expr: ts.Expression): boolean {
