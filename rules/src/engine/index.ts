@@ -14,7 +14,7 @@ export { type QualifiedName, NameResolver, formatQualifiedName, normalizeModule,
 export { type TeardownEdits, isReadableInTeardown, releaseInTeardown, releaseInFunction, releaseBeforeStatement, freshName, namedImportEdits } from "./fixes/teardown-fixes";
 export {
   type StoredHandle, TIMER_CLEARERS, TIMER_CLEAR_FUNCTIONS, awaitSkippingClear, clearStoredFixes, isClearedOrHandedOff, isEntryPoint, isHandleDropped, isUnrefCall,
-  isShortDelay, isLongDelay, isUnrefed, literalDelayMs, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
+  isShortDelay, isLongDelay, isUnrefed, literalDelayMs, loopStartsOnce, storeAndClearFixes, storedHandle, timerHandleExpression, timerStarted,
 } from "./analyses/timers";
 export { removeStatement, wrapRestInTryFinally } from "./fixes/statement-fixes";
 export { type SignalOrigin, abortSignalFactory, isAbortControllerCreation, isClearableSignalCreation, isAbortSignalExpression, isHandedOffCallbackSignal, isPerCallSignal, isPerCallSignalInProgram, isSignalOption, signalOrigin } from "./analyses/abort";

@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type FunctionNode, type Owner, onlyUpdatesComponentState, type StoredHandle, clearStoredFixes, defineRule, enclosingFunction, functionName, isClearedOrHandedOff,
   isEntryPoint, isLongDelay, isSingletonClass, isFunctionNode, isHandleDropped, isInside, isShortDelay, isUnrefed, literalDelayMs, awaitSkippingClear, entryTimerRemovedUncleared, outerReference, wrapRestInTryFinally, TIMER_CLEARERS, storeAndClearFixes, storedHandle, thisClass,
-  timerHandleExpression, timerStarted, walk, instanceHelperLoop, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome, makeFix, packageRole,
+  timerHandleExpression, timerStarted, walk, instanceHelperLoop, lifetimes, owners, instanceTeardown, ownedTimerFinding, timerHome, makeFix, packageRole, loopStartsOnce,
 } from "../engine";
 
 type MessageId = "clearSkipped" | "entryRemoved" | "ownerDropped" | "ownerNotCleared" | "notOnTeardown" | "perRequest" | "loop";
@@ -247,6 +247,8 @@ export default defineRule<MessageId, Options>({
       if (isUnrefed(call) || hasStopPath(call, fn)) return;
       const owner = lifetime.ownerOf(fn);
       if (owner.kind === "module" && isEntryPoint(sourceFile)) return; // a process-lifetime loop in an entry point
+      // An application's process-lifetime job: a module's loop every start of which runs once (at load, from boot code).
+      if (owner.kind === "module" && context.use(packageRole) === "application" && loopStartsOnce(facts, fn)) return;
       // An application's process-lifetime job: a loop of the module's one instance (a telemetry ping, a sweeper), as its module-level intervals are.
       if (owner.kind === "class" && context.use(packageRole) === "application" && isSingletonClass(facts, owner.classNode)) return;
       const where = owner.kind === "class" && owner.teardown ? ` (not even \`${owner.teardown.name.getText(sourceFile)}()\`)` : "";

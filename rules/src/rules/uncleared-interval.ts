@@ -1,9 +1,9 @@
 // uncleared-interval: `setInterval` whose handle is dropped or never cleared on the owner's teardown path.
 import ts from "typescript";
 import {
-  type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, firstTimeGuard, isEntryPoint, isHandleDropped,
+  type Facts, type LifetimeAnalysis, type Fix, type Owner, clearStoredFixes, defineRule, isClearedOrHandedOff, firstTimeGuard, isEntryPoint, isHandleDropped,
   isModuleLevel, isRearmedByHandler, isUnrefCall, isUnrefed, ownedTimerFinding, owners, repetitionAt, storeAndClearFixes, storedHandle, timerHandleExpression, timerHome,
-  timerStarted, lifetimes, insertAfter, makeFix, enclosingFunction, isSingletonClass, isRootComponentClass, isRootService, packageRole, repeatsPerItem,
+  timerStarted, lifetimes, insertAfter, makeFix, enclosingFunction, isSingletonClass, isRootComponentClass, isRootService, packageRole, programCalls, repeatsPerItem,
 } from "../engine";
 
 type MessageId = "dropped" | "neverCleared" | "moduleLevel" | "overwritten" | "notOnTeardown";
@@ -56,9 +56,11 @@ export default defineRule<MessageId, Options>({
         // Started once (at boot, from a ready handler, under a first-time guard): not "each time".
         const owner = lifetime.ownerOf(call);
         if (owner.kind === "module" && (!repetitionAt(facts, call) || firstTimeGuard(call) !== undefined)) return;
-        // One instance for the application (a root component or service, the file's own singleton), started by its constructor.
+        // One instance for the application (a root component or service, the file's own singleton), started by its constructor,
+        // or by a method of the one instance every call of which runs once (`boot()`, typed tier).
         if (owner.kind === "class" && isConstructorCode(call) && (isRootComponentClass(owner.classNode) || isRootService(owner.classNode)
           || isSingletonClass(facts, owner.classNode))) return;
+        if (owner.kind === "class" && isSingletonClass(facts, owner.classNode) && methodRunsOnce(facts, call)) return;
         return context.report({
           node: call.expression,
           messageId: "dropped",
@@ -157,6 +159,12 @@ function constantNumber(expr: ts.Expression, depth = 0): number | undefined {
 }
 
 /** Code of a constructor, directly or in a callback it sets up (`ready.then(() => setInterval(…))`). */
+/** The method `call` is written in (not a callback inside it) runs once, by every call of it in the program (typed tier). */
+function methodRunsOnce(facts: Facts, call: ts.CallExpression): boolean {
+  const method = enclosingFunction(call);
+  return method !== undefined && ts.isMethodDeclaration(method) && facts.analysis(programCalls)?.everyCallRunsOnce(method) === true;
+}
+
 function isConstructorCode(node: ts.Node): boolean {
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
     if (ts.isConstructorDeclaration(fn)) return true;

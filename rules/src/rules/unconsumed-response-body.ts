@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Facts, type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, commandLinePackage, defineRule,
-  declaredName, describeExit, enclosingFunction, entryScript, exitsProcessAfter, failureSurfaces, isCandidateCall, leaksOnlyOnFailure, madeOnFailurePath, publishedPackage, repeatsUnattended, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
+  declaredName, describeExit, enclosingFunction, entryScript, exitsProcessAfter, failureSurfaces, isCandidateCall, leaksOnlyOnFailure, literalDelayMs, madeOnFailurePath, publishedPackage, repeatsUnattended, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
 } from "../engine";
 
 type MessageId = "dropped" | "neverConsumed" | "leakPath" | "callbackNeverConsumed" | "callbackLeakPath";
@@ -80,6 +80,8 @@ export default defineRule<MessageId, Options>({
     function check(call: ts.CallExpression, spec: ResourceSpec): void {
       const track = trackResource(facts, call, spec, false);
       if (!track || !worthReporting(call, track)) return;
+      // The request's own short timeout frees the socket within `ms` of every call, on every path.
+      if (isReleasedByTimeout(facts, call)) return;
       const name = track.binding?.text ?? "res";
       const cancel = (spec.earlyRelease ?? "").replace(/\$/g, name).replace(/;$/, "");
       const data = { label: spec.label, name, cancel, exit: describeExit(track, sourceFile) };
@@ -138,6 +140,25 @@ function returnedToDroppingCaller(facts: Facts, track: ResourceTrack): boolean {
 function isHeadRequest(facts: Facts, call: ts.CallExpression): boolean {
   return requestOptions(facts, call).some((options) => options.properties.some((p) => ts.isPropertyAssignment(p)
     && p.name.getText() === "method" && ts.isStringLiteralLike(p.initializer) && p.initializer.text.toUpperCase() === "HEAD"));
+}
+
+/** A timeout past this holds the socket long enough to count as held: the rule reports it as without one. */
+const MAX_RELEASING_TIMEOUT_MS = 60_000;
+
+/**
+ * `{ signal: AbortSignal.timeout(ms) }` among the arguments, `ms` at most a minute (or not known): undici aborts
+ * the fetch when the signal fires, even after the headers came — it destroys the connection and errors the unread
+ * body (lib/web/fetch/index.js: the request signal's abort listener calls the fetch controller's `abort`, which
+ * destroys `connection`, and `abortFetch` errors the response body) — so an unread body holds its socket for at
+ * most `ms`, not until GC: bounded, like a short one-shot timer.
+ */
+function isReleasedByTimeout(facts: Facts, call: ts.CallExpression): boolean {
+  return requestOptions(facts, call).some((options) => options.properties.some((p) => {
+    if (!ts.isPropertyAssignment(p) || p.name.getText() !== "signal" || !ts.isCallExpression(p.initializer)) return false;
+    if (facts.calleeName(p.initializer) !== "global:AbortSignal.timeout") return false;
+    const ms = literalDelayMs(facts, p.initializer.arguments[0]);
+    return ms === undefined || ms <= MAX_RELEASING_TIMEOUT_MS;
+  }));
 }
 
 /** The object literals among the arguments, inline or in a `const` declared with one. */

@@ -1,17 +1,15 @@
 // Program-wide call sites: with a typed program, who calls an exported function across
 // all of its files. Repetition asks it whether a function's every caller runs once — the
-// module's top level, an IIFE, `main()` / `bootstrap()` / `activate()`, a one-shot
-// `.then()` of `app.whenReady()` — so code in that function starts once, not per call.
+// module's top level, an IIFE, `main()` / `bootstrap()` / `activate()`, a promise callback
+// there (`app.whenReady().then(…)`, `connect().then(…)`) — so code in that function starts once, not per call.
 import path from "node:path";
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
 import { isTestPath } from "./file-kind";
-import { type FunctionNode, callableName, declaredName, enclosingFunction, functionName, isIife } from "../core/ast";
+import { type FunctionNode, callableName, declaredName, enclosingFunction, functionName, isIife, isInside } from "../core/ast";
 
 /** Functions that run once per process or extension host by convention. */
 const ONCE_FUNCTIONS = new Set(["main", "bootstrap", "activate"]);
-/** Receivers whose `.then()` / `.once()` callback runs once: `app.whenReady().then(…)`. */
-const ONCE_RECEIVER = /\bwhenReady\(\)$/;
 
 export class ProgramCalls {
   private readonly byName = new Map<string, ts.Identifier[]>();
@@ -37,9 +35,22 @@ export class ProgramCalls {
    * once (the top level, an IIFE, `main()` / `activate()`, `app.whenReady().then(…)`): one instance per
    * process or extension host, which what it starts outlives by design.
    */
-  constructedOnlyOnce(classNode: ts.ClassLikeDeclaration): boolean {
+  constructedOnlyOnce(classNode: ts.ClassLikeDeclaration, depth = 0): boolean {
     const sites = this.constructions(classNode);
-    return sites !== undefined && sites.length > 0 && sites.every(runsOnce);
+    return sites !== undefined && sites.length > 0 && sites.every((site) => this.startsOnce(site, depth));
+  }
+
+  /**
+   * The construction or call `site` runs once: it does by itself (see `runsOnce`), or it is made — two levels up
+   * at most — by the constructor of a class constructed only once (`this.config = new ConfigProvider()` in the
+   * app's one `AppServiceContainer`), or by a function or method every call of which runs once.
+   */
+  startsOnce(site: ts.CallExpression | ts.NewExpression, depth = 0): boolean {
+    if (runsOnce(site)) return true;
+    const maker = enclosingFunction(site);
+    if (!maker || depth >= 2) return false;
+    if (ts.isConstructorDeclaration(maker)) return this.constructedOnlyOnce(maker.parent, depth + 1);
+    return enclosingFunction(maker) === undefined && this.everyCallRunsOnce(maker, depth + 1);
   }
 
   /** The `new C(…)` expressions of `classNode` in the program's own non-test files; undefined when it cannot tell. */
@@ -108,14 +119,34 @@ export class ProgramCalls {
 
   /**
    * True when method (or function) `fn` is called in the program's own files, and every call runs once (see
-   * `calledOnlyOnce`) or is made by a method (a function) every call of which does, followed two calls up.
+   * `calledOnlyOnce`) or is made by a method (a function) every call of which does, followed three calls up.
    */
   everyCallRunsOnce(fn: FunctionNode, depth = 0): boolean {
     return this.everyCall(fn, (call) => {
       if (runsOnce(call)) return true;
       const caller = enclosingFunction(call);
-      return caller !== undefined && caller !== fn && depth < 2 && this.everyCallRunsOnce(caller, depth + 1);
+      return caller !== undefined && caller !== fn && depth < 3 && this.everyCallRunsOnce(caller, depth + 1);
     });
+  }
+
+  /**
+   * True when the timer loop `fn` is started somewhere in the program's own files and every start runs once
+   * (see `startsOnce`): a call `fn()`, or `fn` handed to a one-shot callback host (`setTimeout(fn, ms)`,
+   * `.then(fn)`), its own re-scheduling inside `fn` left out. One loop for the process, as a module-level interval.
+   */
+  everyStartRunsOnce(fn: FunctionNode): boolean {
+    const direct = inlineLoopStart(fn);
+    if (direct) return this.startsOnce(direct);
+    const name = callableName(fn);
+    if (!name) return false;
+    let starts = 0;
+    for (const id of this.referencesOf(name)) {
+      if (isInside(id, fn) || ts.findAncestor(id, (n) => ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;
+      const site = loopStart(id);
+      if (!site || !this.startsOnce(site)) return false;
+      starts++;
+    }
+    return starts > 0;
   }
 
   /**
@@ -126,7 +157,7 @@ export class ProgramCalls {
     const name = callableName(fn);
     if (!name) return false;
     let calls = 0;
-    for (const id of this.referencesOf(name)) {
+    for (const id of [...this.referencesOf(name), ...this.baseMethodReferences(fn)]) {
       if (ts.findAncestor(id, (n) => ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;
       const callee = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id ? id.parent : id;
       const call = callee.parent;
@@ -134,6 +165,25 @@ export class ProgramCalls {
       calls++;
     }
     return calls > 0;
+  }
+
+  /**
+   * The references to the methods `fn` overrides in its base classes (`provider.boot()` on a `ProviderContract`
+   * reaches `FSAL.boot()`): calls made through the base type may run it too.
+   */
+  private baseMethodReferences(fn: FunctionNode): ts.Identifier[] {
+    if (!ts.isMethodDeclaration(fn) || !ts.isIdentifier(fn.name) || !ts.isClassLike(fn.parent)) return [];
+    const checker = this.checker;
+    const found: ts.Identifier[] = [];
+    const classType = checker.getTypeAtLocation(fn.parent);
+    for (const base of classType.isClassOrInterface() ? checker.getBaseTypes(classType) : []) {
+      const declarations: ts.Declaration[] = base.getProperty(fn.name.text)?.declarations ?? [];
+      for (const decl of declarations) {
+        const declName: ts.PropertyName | undefined = ts.isMethodDeclaration(decl) || ts.isMethodSignature(decl) ? decl.name : undefined;
+        if (declName && ts.isIdentifier(declName) && declName !== fn.name) found.push(...this.referencesOf(declName));
+      }
+    }
+    return found;
   }
 
   /**
@@ -302,7 +352,7 @@ function isThisMember(expr: ts.Expression): boolean {
 
 /**
  * The call runs once: at the top level, in an IIFE, in a run-once function (`main()`, `activate()`, or a
- * file-local function only the top level calls), in a one-shot `.then()` of `whenReady()`, or in the
+ * file-local function only the top level calls), in a promise callback there (`connect().then(…)`), or in the
  * listener of an event that fires once (`app.on("ready", …)`, `.once(…)`).
  */
 function runsOnce(call: ts.CallExpression | ts.NewExpression): boolean {
@@ -315,14 +365,20 @@ function runsOnce(call: ts.CallExpression | ts.NewExpression): boolean {
   return true;
 }
 
-const ONE_SHOT_EVENT = /^(ready|open|listening|load|DOMContentLoaded)$/;
+/**
+ * Events that fire once per emitter: a process's or stream's end, a server's start, a page's load, a bot client's
+ * `ready` (discord.js's `clientReady`, Knub's `loadingFinished` once every guild is loaded). A listener of one runs
+ * as often as the code that registers it.
+ */
+export const ONE_SHOT_EVENTS = new Set(["exit", "close", "end", "finish", "ready", "listening", "open", "load", "DOMContentLoaded", "beforeExit",
+  "spawn", "online", "clientReady", "loadingFinished"]);
 
 function isOneShotListener(fn: FunctionNode): boolean {
   const call = fn.parent;
   if (!ts.isCallExpression(call) || !call.arguments.some((arg) => arg === fn) || !ts.isPropertyAccessExpression(call.expression)) return false;
   const method = call.expression.name.text;
   const event = call.arguments[0];
-  return method === "once" || (/^(on|addListener|addEventListener)$/.test(method) && event !== undefined && ts.isStringLiteralLike(event) && ONE_SHOT_EVENT.test(event.text));
+  return method === "once" || (/^(on|addListener|addEventListener)$/.test(method) && event !== undefined && ts.isStringLiteralLike(event) && ONE_SHOT_EVENTS.has(event.text));
 }
 
 /** A file-local, unexported function declared at the top level whose every use in its file is a direct call from the top level. */
@@ -346,10 +402,30 @@ function isCalledOnlyByTopLevel(fn: FunctionNode): boolean {
   return calls > 0 && !other;
 }
 
+/** `setTimeout(function tick() { …; setTimeout(tick, ms) }, ms)`: the call that starts a loop written inline. */
+export function inlineLoopStart(fn: FunctionNode): ts.CallExpression | undefined {
+  return ts.isFunctionExpression(fn) && ts.isCallExpression(fn.parent) && isOneShotHost(fn.parent) ? fn.parent : undefined;
+}
+
+/** The call a reference to a loop function starts it with: `poll()`, `this.poll()`, `setTimeout(poll, ms)`, `.then(poll)`. */
+export function loopStart(id: ts.Identifier): ts.CallExpression | undefined {
+  const callee = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id ? id.parent : id;
+  const site = callee.parent;
+  return ts.isCallExpression(site) && (site.expression === callee || (site.arguments.includes(callee) && isOneShotHost(site))) ? site : undefined;
+}
+
+/** A call that runs a function handed to it at most once: a one-shot timer, a microtask, a promise callback. */
+function isOneShotHost(call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : "";
+  return /^(setTimeout|setImmediate|queueMicrotask|nextTick|requestAnimationFrame|then|catch|finally)$/.test(name);
+}
+
+/** A promise's `.then()` / `.catch()` / `.finally()` callback: it runs at most once per evaluation of that call. */
 function isOnceThen(fn: FunctionNode): boolean {
   const call = fn.parent;
-  if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== "then") return false;
-  return ONCE_RECEIVER.test(call.expression.expression.getText());
+  return ts.isCallExpression(call) && call.arguments.some((arg) => arg === fn) && ts.isPropertyAccessExpression(call.expression)
+    && /^(then|catch|finally)$/.test(call.expression.name.text);
 }
 
 /** Program-wide call sites (typed tier only: undefined without a program). */

@@ -11,7 +11,7 @@ import { type FunctionNode, callbackHost, calleeMemberName, declaredName, enclos
 import { isOnceGuarded, whileDocumentLoads } from "./once-guards";
 import type { Facts } from "../core/facts";
 import { MOUNT_METHODS, TEARDOWN_METHODS, isRouteRegistration, lifetimes, looksLikeRequestHandler } from "./lifetime";
-import { programCalls } from "./program-calls";
+import { ONE_SHOT_EVENTS, programCalls } from "./program-calls";
 
 export interface Repetition {
   /** The function whose runs repeat (a handler, component, method, function or event callback). */
@@ -37,8 +37,6 @@ export interface RepetitionOptions {
 }
 
 const MAX_CALL_DEPTH = 3;
-const ONE_SHOT_EVENTS = new Set(["exit", "close", "end", "finish", "ready", "listening", "open", "load", "DOMContentLoaded", "beforeExit", "spawn", "online"]);
-
 /** Why the code at `node` runs repeatedly, or undefined when it runs once (or we cannot tell that it repeats). */
 export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOptions = {}, depth = 0): Repetition | undefined {
   const strict = options.strict === true;

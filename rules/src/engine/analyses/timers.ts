@@ -4,11 +4,13 @@
 // dropped handle and clear it in the owner's teardown. Shared by the timer rules and
 // by the abort-controller rule (its hand-made abort timers).
 import ts from "typescript";
-import { calleeMemberName, enclosingFunction, isFunctionNode, thisClass } from "../core/ast";
+import { type FunctionNode, calleeMemberName, declaredName, enclosingFunction, isExportedDeclaration, isFunctionNode, isInside, thisClass } from "../core/ast";
 import { flow } from "./flow";
 import type { Facts } from "../core/facts";
 import type { Owner } from "./lifetime";
 import { classifyReference, outerReference } from "./ownership";
+import { inlineLoopStart, loopStart, programCalls } from "./program-calls";
+import { runsOnce } from "./repetition";
 import { freshName, releaseInTeardown } from "../fixes/teardown-fixes";
 import { addClassMember, insertStatementBefore, makeFix, replaceNode } from "../fixes/fixer";
 import type { Fix, TextEdit } from "../core/types";
@@ -348,4 +350,19 @@ function containsAwait(node: ts.Node): boolean {
   };
   visit(node);
   return found;
+}
+
+/**
+ * Every start of the timer loop `fn` runs once — at load, from boot code — so it is one loop for the process: across
+ * the program's files with types, else in its file when `fn` is not exported.
+ */
+export function loopStartsOnce(facts: Facts, fn: FunctionNode): boolean {
+  const calls = facts.analysis(programCalls);
+  if (calls) return calls.everyStartRunsOnce(fn);
+  const inline = inlineLoopStart(fn);
+  if (inline) return runsOnce(facts, inline);
+  const name = declaredName(fn);
+  if (!name || isExportedDeclaration(fn)) return false;
+  const starts = facts.referencesTo(name).filter((id) => id !== name && !isInside(id, fn)).map(loopStart);
+  return starts.length > 0 && starts.every((site) => site !== undefined && runsOnce(facts, site));
 }
