@@ -6,7 +6,7 @@ import path from "node:path";
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
 import { isTestPath } from "./file-kind";
-import { type FunctionNode, callableName, declaredName, enclosingFunction, functionName, isIife, isInside } from "../core/ast";
+import { type FunctionNode, ONE_SHOT_EVENTS, callableName, declaredName, enclosingFunction, functionName, isIife, isInside } from "../core/ast";
 
 /** Functions that run once per process or extension host by convention. */
 const ONCE_FUNCTIONS = new Set(["main", "bootstrap", "activate"]);
@@ -41,13 +41,15 @@ export class ProgramCalls {
   }
 
   /**
-   * The construction or call `site` runs once: it does by itself (see `runsOnce`), or it is made — two levels up
-   * at most — by the constructor of a class constructed only once (`this.config = new ConfigProvider()` in the
+   * The construction or call `site` runs once: it does by itself (see `runsOnce`), or it is made — directly or in
+   * callbacks that run as often as their host, two levels up at most — by the constructor of a class constructed only once (`this.config = new ConfigProvider()` in the
    * app's one `AppServiceContainer`), or by a function or method every call of which runs once.
    */
   startsOnce(site: ts.CallExpression | ts.NewExpression, depth = 0): boolean {
     if (runsOnce(site)) return true;
-    const maker = enclosingFunction(site);
+    // Through callbacks that run as often as their host (an IIFE, a promise reaction, a one-shot event's listener).
+    let maker = enclosingFunction(site);
+    while (maker && (isIife(maker) || isOnceThen(maker) || isOneShotListener(maker))) maker = enclosingFunction(maker);
     if (!maker || depth >= 2) return false;
     if (ts.isConstructorDeclaration(maker)) return this.constructedOnlyOnce(maker.parent, depth + 1);
     return enclosingFunction(maker) === undefined && this.everyCallRunsOnce(maker, depth + 1);
@@ -365,13 +367,6 @@ function runsOnce(call: ts.CallExpression | ts.NewExpression): boolean {
   return true;
 }
 
-/**
- * Events that fire once per emitter: a process's or stream's end, a server's start, a page's load, a bot client's
- * `ready` (discord.js's `clientReady`, Knub's `loadingFinished` once every guild is loaded). A listener of one runs
- * as often as the code that registers it.
- */
-export const ONE_SHOT_EVENTS = new Set(["exit", "close", "end", "finish", "ready", "listening", "open", "load", "DOMContentLoaded", "beforeExit",
-  "spawn", "online", "clientReady", "loadingFinished"]);
 
 function isOneShotListener(fn: FunctionNode): boolean {
   const call = fn.parent;

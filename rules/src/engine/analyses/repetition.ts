@@ -7,11 +7,11 @@
 // passed to `.then()` or `server.listen()` at module level runs once, one passed to
 // `.on()` or `setInterval()` runs each time the event fires.
 import ts from "typescript";
-import { type FunctionNode, callbackHost, calleeMemberName, declaredName, enclosingFunction, functionName, isExportedDeclaration, isFunctionNode, isIife, isInLoop, isInside } from "../core/ast";
+import { type FunctionNode, ONE_SHOT_EVENTS, callbackHost, calleeMemberName, declaredName, enclosingFunction, functionName, isExportedDeclaration, isFunctionNode, isIife, isInLoop, isInside } from "../core/ast";
 import { isOnceGuarded, whileDocumentLoads } from "./once-guards";
 import type { Facts } from "../core/facts";
 import { MOUNT_METHODS, TEARDOWN_METHODS, isRouteRegistration, lifetimes, looksLikeRequestHandler } from "./lifetime";
-import { ONE_SHOT_EVENTS, programCalls } from "./program-calls";
+import { programCalls } from "./program-calls";
 
 export interface Repetition {
   /** The function whose runs repeat (a handler, component, method, function or event callback). */

@@ -211,6 +211,14 @@ export function callbackHost(fn: FunctionNode): ts.CallExpression | undefined {
   return ts.isCallExpression(parent) && parent.arguments.includes(expr as ts.Expression) ? parent : undefined;
 }
 
+/**
+ * Events that fire once per emitter: a process's or stream's end, a server's start, a page's load, a bot client's
+ * `ready` (discord.js's `clientReady`, Knub's `loadingFinished` once every guild is loaded). A listener of one runs
+ * as often as the code that registers it.
+ */
+export const ONE_SHOT_EVENTS: ReadonlySet<string> = new Set(["exit", "close", "end", "finish", "ready", "listening", "open", "load",
+  "DOMContentLoaded", "beforeExit", "spawn", "online", "clientReady", "loadingFinished"]);
+
 /** `(function () { … })()` / `(() => { … })()`: a function called where it is written, once. */
 export function isIife(fn: FunctionNode): boolean {
   let expr: ts.Node = fn;

@@ -5,10 +5,9 @@
 // it (`if (initialized) return settings; initialized = true; …` with `initialized` a module-level
 // variable): however often that function is called, the code after the guard runs once.
 import ts from "typescript";
-import { type FunctionNode, isFunctionNode, isIife, isInLoop } from "../core/ast";
+import { type FunctionNode, ONE_SHOT_EVENTS, isFunctionNode, isIife, isInLoop } from "../core/ast";
 
 const ONCE_MEMBERS = new Set(["then", "catch", "finally", "once", "whenReady", "ready", "nextTick", "queueMicrotask"]);
-const ONE_SHOT_EVENTS = new Set(["DOMContentLoaded", "load", "ready"]);
 const LISTEN = new Set(["addEventListener", "on", "addListener"]);
 
 /** The call at `node` runs once each time its module loads. */
