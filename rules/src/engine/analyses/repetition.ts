@@ -42,6 +42,7 @@ export function repetitionAt(facts: Facts, node: ts.Node, options: RepetitionOpt
   const strict = options.strict === true;
   if (whileDocumentLoads(node)) return undefined; // only until the page has loaded: a bounded number of times
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    if (isOnceOptionCallback(facts, fn)) continue;
     const role = facts.analysis(lifetimes).roleOf(fn);
     switch (role) {
       case "module":
@@ -187,7 +188,7 @@ export function runsOnce(facts: Facts, node: ts.Node): boolean {
     if (isInLoop(at)) return false;
     if (!fn) return true;
     if (facts.analysis(lifetimes).roleOf(fn) === "vscode-activate") return true;
-    if (isIife(fn) || isOnceCallback(fn)) continue;
+    if (isIife(fn) || isOnceCallback(fn) || isOnceOptionCallback(facts, fn)) continue;
     if (callbackHost(fn)) return false;
     return isCalledOnlyAtModuleLevel(facts, fn) || isOnceGuarded(facts, fn) || facts.analysis(programCalls)?.calledOnlyOnce(fn) === true;
   }
@@ -355,6 +356,23 @@ function runsAtLoad(facts: Facts, node: ts.Node): boolean {
 const ONCE_CALLBACK_HOSTS = new Set(["ready", "once", "then", "whenReady", "nextTick", "queueMicrotask"]);
 
 /** A callback that runs once when its host call runs once (a ready handler, a one-shot event, a promise reaction). */
+/** Callback options a library calls once per call that passes them: vite-plugin-pwa's `onRegistered` / `onRegisteredSW`. */
+const ONCE_OPTION_CALLBACKS = /^virtual:pwa-register(\/\w+)?:(registerSW|useRegisterSW)$/;
+
+/**
+ * `registerSW({ onRegistered(r) { setInterval(() => r.update(), HOUR) } })`: vite-plugin-pwa calls `onRegistered`
+ * (`onRegisteredSW`) once, when the service worker registers — its documented periodic-update recipe — so the
+ * callback runs as often as the call that registers it.
+ */
+function isOnceOptionCallback(facts: Facts, fn: FunctionNode): boolean {
+  const member = ts.isMethodDeclaration(fn) ? fn : ts.isPropertyAssignment(fn.parent) && fn.parent.initializer === fn ? fn.parent : undefined;
+  if (!member || !ts.isIdentifier(member.name) || !/^onRegistered(SW)?$/.test(member.name.text)) return false;
+  const options = member.parent;
+  const call = ts.isObjectLiteralExpression(options) ? options.parent : undefined;
+  return call !== undefined && ts.isCallExpression(call) && call.arguments.includes(options as ts.ObjectLiteralExpression)
+    && ONCE_OPTION_CALLBACKS.test(facts.calleeName(call) ?? "");
+}
+
 function isOnceCallback(fn: FunctionNode): boolean {
   const host = callbackHost(fn);
   return host !== undefined && isOnceHost(host);
