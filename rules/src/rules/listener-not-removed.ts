@@ -92,7 +92,7 @@ export default defineRule<MessageId, Options>({
         ?? connectionTarget(facts, registration);
       if (!target) return;
       if (checkScopeRemovals(registration, target)) return;
-      const repetition = repetitionAt(facts, call, { strict: true }) ?? promisePerCall(call);
+      const repetition = repetitionAt(facts, call, { strict: true }) ?? promisePerCall(facts, call);
       if (!repetition || firstTimeGuard(call)) return; // `if (!seen[event]) { seen[event] = true; bus.on(event, …) }`: once per key
       const removals = findRemovals(facts, registration);
       if (removals.some((r) => r.matches)) return;

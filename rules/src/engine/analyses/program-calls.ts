@@ -6,7 +6,7 @@ import path from "node:path";
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
 import { isTestPath } from "./file-kind";
-import { type FunctionNode, callableName, declaredName, enclosingFunction, functionName, isIife, isInside } from "../core/ast";
+import { type FunctionNode, callableName, declaredName, enclosingFunction, functionName, isFunctionNode, isIife, isInside } from "../core/ast";
 
 /** Functions that run once per process or extension host by convention. */
 const ONCE_FUNCTIONS = new Set(["main", "bootstrap", "activate"]);
@@ -154,11 +154,12 @@ export class ProgramCalls {
    * files, every reference to it outside imports and exports is a direct call, and `test` holds for each call.
    */
   everyCall(fn: FunctionNode, test: (call: ts.CallExpression) => boolean): boolean {
-    const name = callableName(fn);
+    const name = callableName(fn) ?? objectMemberName(fn);
     if (!name) return false;
     let calls = 0;
     for (const id of [...this.referencesOf(name), ...this.baseMethodReferences(fn)]) {
-      if (ts.findAncestor(id, (n) => ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;
+      // `export default f` hands `f` on; a call inside a function of `export default { start: () => f() }` is a call.
+      if (ts.findAncestor(id, (n) => isFunctionNode(n) ? "quit" : ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;
       const callee = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id ? id.parent : id;
       const call = callee.parent;
       if (!ts.isCallExpression(call) || call.expression !== callee || !test(call)) return false;
@@ -348,6 +349,13 @@ function isThisMember(expr: ts.Expression): boolean {
   let current = expr;
   while (ts.isPropertyAccessExpression(current)) current = current.expression;
   return current !== expr && current.kind === ts.SyntaxKind.ThisKeyword;
+}
+
+/** `{ initialize: () => instance.init() }`: a function that is an object literal's property, by the property's name. */
+function objectMemberName(fn: FunctionNode): ts.Identifier | undefined {
+  const property = fn.parent;
+  return ts.isPropertyAssignment(property) && property.initializer === fn && ts.isIdentifier(property.name)
+    && ts.isObjectLiteralExpression(property.parent) ? property.name : undefined;
 }
 
 /**
