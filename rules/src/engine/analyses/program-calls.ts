@@ -10,6 +10,8 @@ import { type FunctionNode, callableName, declaredName, enclosingFunction, funct
 
 /** Functions that run once per process or extension host by convention. */
 const ONCE_FUNCTIONS = new Set(["main", "bootstrap", "activate"]);
+/** How many callers up `everyCallRunsOnce` follows (a boot step → the container's boot → the app's boot → its entry). */
+const MAX_CALLER_DEPTH = 5;
 
 export class ProgramCalls {
   private readonly byName = new Map<string, ts.Identifier[]>();
@@ -125,7 +127,7 @@ export class ProgramCalls {
     return this.everyCall(fn, (call) => {
       if (runsOnce(call)) return true;
       const caller = enclosingFunction(call);
-      return caller !== undefined && caller !== fn && depth < 3 && this.everyCallRunsOnce(caller, depth + 1);
+      return caller !== undefined && caller !== fn && depth < MAX_CALLER_DEPTH && this.everyCallRunsOnce(caller, depth + 1);
     });
   }
 
