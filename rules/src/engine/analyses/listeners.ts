@@ -9,6 +9,7 @@ import ts from "typescript";
 import { calleeMemberName, calleeReceiver, enclosingFunction, propertyNameText, referenceKey, thisClass } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { skipOuterExpressions } from "../core/names";
+import { isRemovedThroughEntry } from "./registration-lists";
 
 export const REGISTER_METHODS = new Set(["on", "addListener", "prependListener", "addEventListener"]);
 export const REMOVE_METHODS = ["removeListener", "off", "removeEventListener", "removeAllListeners"];
@@ -172,7 +173,9 @@ export function findRemovals(facts: Facts, registration: Registration): Removal[
         // `listeners.push({ name, listener })` … `for (const item of listeners) removeListener(item.name, item.listener)`.
         || stored.inCollection && sameTarget && (!ts.isIdentifier(removedHandler) || isReadFromCollection(facts, removedHandler))
         // `for (const { event, handler } of listeners) add(event, handler)` … the same loop over `listeners` removing them.
-        || sameTarget && sameLoopEntry(facts, registration.handler, removedHandler);
+        || sameTarget && sameLoopEntry(facts, registration.handler, removedHandler)
+        // `list.push([window, "resize", h])` … `for (const [target, event, handler] of list) target.removeEventListener(event, handler)`.
+        || stored.inCollection && isRemovedThroughEntry(facts, registration.target, registration.handler, removedTarget, removedHandler);
       const sameCapture = method !== "removeEventListener" || captureFlag(removedOptions) === capture;
       if (sameHandler && sameCapture) result.push({ call, matches: true, fresh: false });
     }
