@@ -356,8 +356,16 @@ describe("leaklint CLI", () => {
         + "export default { components: { NotificationManager, ConnectionPanel }, data: () => ({ connected: false }) };\n</script>\n",
       "src/components/NotificationManager.vue": vueChild,
       "src/components/ConnectionPanel.vue": vueChild,
+      // `typeof ImageViewer` in a type renders nothing: the viewer is still rendered once; the lightbox, under `v-if`, is not.
+      "web/App.vue": "<template>\n  <div>\n    <image-viewer ref=\"viewer\" />\n    <Lightbox v-if=\"open\" />\n  </div>\n</template>\n<script lang=\"ts\">\n"
+        + "import type { InjectionKey, Ref } from \"vue\";\nimport ImageViewer from \"./ImageViewer.vue\";\nimport Lightbox from \"./Lightbox.vue\";\n"
+        + "export const viewerKey = Symbol() as InjectionKey<Ref<typeof ImageViewer | null>>;\nexport const lightboxKey = Symbol() as InjectionKey<Ref<typeof Lightbox | null>>;\n"
+        + "export default { components: { ImageViewer, Lightbox }, data: () => ({ open: false }) };\n</script>\n",
+      "web/ImageViewer.vue": vueChild,
+      "web/Lightbox.vue": vueChild,
     };
-    assert.deepEqual(findingIds(project(files)), ["src/components/ConnectionPanel.vue:uncleared-interval", "src/lib/components/Toast.svelte:uncleared-interval"]);
+    assert.deepEqual(findingIds(project(files)), ["src/components/ConnectionPanel.vue:uncleared-interval", "src/lib/components/Toast.svelte:uncleared-interval",
+      "web/Lightbox.vue:uncleared-interval"]);
   });
 
   test("importers: calls in once-callbacks, after a once-guard, and of a default-exported object's methods run once; test helpers are tests", () => {

@@ -77,6 +77,7 @@ export { endsWithCommand } from "./analyses/command-scope";
 export { connectionTarget, guardedByListenerCheck, moduleSingletonTarget, promisePerCall } from "./analyses/per-call-listeners";
 export { type OncePerPass, ONCE_METHODS, handedInTarget, hasSiblingOnce, oncePerPass, oneWayOnce, passesAgain, racingOnce } from "./analyses/once-listeners";
 export { type OwnedRegistration, isOnTeardownPathFor, outlivingTarget, ownedRegistration, registrationRepeatedInTeardown, registrationsOf, removalsOnTeardown, unremovableWithoutTeardown } from "./analyses/owned-listeners";
+export { teardownResetsTarget } from "./analyses/target-resets";
 export { type Hoisted, handlerNameFor, hoistToName, isNameTakenAt, isOwnerScope } from "./fixes/hoist";
 export {
   type CheckoutSpec, type Delivery, type ModuleResources, type ResourceKind, type ResourceSpec, KNOWN_CHECKOUTS, KNOWN_CLIENTS, KNOWN_RESOURCES,

@@ -6,7 +6,7 @@ import {
   type InstanceOwner, REGISTER_METHODS, outerReference, ownedRegistration, owners, parseRegistration, referenceKey, registrationRepeatedInTeardown,
   isOnTeardownPathFor, unremovableWithoutTeardown, registrationsOf, releaseInTeardown, removalsOnTeardown, repetitionAt, selfRemovingOption, lifetimes,
   connectionTarget, guardedByListenerCheck, reboundOnPropChange, removedOffComponentTeardown, removedOffScopeTeardown, scopeTeardownText, moduleSingletonTarget, promisePerCall, ONCE_METHODS, handedInTarget,
-  hasSiblingOnce, gestureEndNeverRemoved, isPageElementField, instanceMediaQuery, keptOnchangeHandler, isOnceProcessExitHandler, isRemovedWhenGestureEnds, oncePerPass, oneWayOnce, passesAgain, racingOnce, insertAfter, insertAt, isReadableInTeardown, replaceNode,
+  hasSiblingOnce, gestureEndNeverRemoved, teardownResetsTarget, isPageElementField, instanceMediaQuery, keptOnchangeHandler, isOnceProcessExitHandler, isRemovedWhenGestureEnds, oncePerPass, oneWayOnce, passesAgain, racingOnce, insertAfter, insertAt, isReadableInTeardown, replaceNode,
 } from "../engine";
 
 type MessageId = "notRemoved" | "gestureEndKept" | "mediaQueryKept" | "removedOffTeardown" | "reboundOnPropChange" | "neverRemovable" | "freshRemoval" | "notRemovedOnTeardown" | "addedInTeardown" | "oncePerPass" | "racingOnce" | "oneWayOnce";
@@ -91,7 +91,7 @@ export default defineRule<MessageId, Options>({
         ?? connectionTarget(facts, registration);
       if (!target) return;
       if (checkScopeRemovals(registration, target)) return;
-      const repetition = repetitionAt(facts, call, { strict: true }) ?? promisePerCall(call);
+      const repetition = repetitionAt(facts, call, { strict: true }) ?? promisePerCall(facts, call);
       if (!repetition || firstTimeGuard(call)) return; // `if (!seen[event]) { seen[event] = true; bus.on(event, …) }`: once per key
       const removals = findRemovals(facts, registration);
       if (removals.some((r) => r.matches)) return;
@@ -268,7 +268,7 @@ export default defineRule<MessageId, Options>({
       // Registered once, for the process: by the one instance's constructor, or by a method of it that runs once (typed tier).
       if (isModuleSingleton(facts, owned.owner) && (owned.method.name === "constructor" || facts.analysis(programCalls)?.everyCallRunsOnce(owned.method.fn) === true)) return true;
       const { matched, fresh } = removalsOnTeardown(facts, own, owned.owner, registration);
-      if (matched) return true;
+      if (matched || teardownResetsTarget(facts, own, owned.owner, registration)) return true;
       const removals = findRemovals(facts, registration).filter((r) => r.matches);
       // A drag: the move listener lives for one pointer gesture and is removed when it ends, not per instance.
       if (removals.length > 0 && GESTURE_EVENTS.has(eventText(registration.event))) return true;

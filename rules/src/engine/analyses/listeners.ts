@@ -9,6 +9,7 @@ import ts from "typescript";
 import { calleeMemberName, calleeReceiver, enclosingFunction, propertyNameText, referenceKey, thisClass } from "../core/ast";
 import type { Facts } from "../core/facts";
 import { skipOuterExpressions } from "../core/names";
+import { isRemovedThroughEntry } from "./registration-lists";
 
 export const REGISTER_METHODS = new Set(["on", "addListener", "prependListener", "addEventListener"]);
 export const REMOVE_METHODS = ["removeListener", "off", "removeEventListener", "removeAllListeners"];
@@ -153,8 +154,9 @@ export function findRemovals(facts: Facts, registration: Registration): Removal[
         continue;
       }
       const [removedEvent, removedHandler, removedOptions] = eventFirst ? [call.arguments[0], ...call.arguments.slice(2)] : helper ? call.arguments.slice(1) : call.arguments;
-      if (method === "removeAllListeners" || helper && call.arguments.length === 2) {
-        // `removeAllListeners(event)`; `EventHandler.off(element, EVENT_KEY)` (every handler of the event or namespace).
+      if (method === "removeAllListeners" || helper && call.arguments.length === 2 || clearsEventType(method, helper, call)) {
+        // `removeAllListeners(event)`; `EventHandler.off(element, EVENT_KEY)` (every handler of the event or namespace);
+        // `bus.off("gallery")` (mitt, EventEmitter3, component-emitter, jQuery: every handler of the type).
         const first = removedEvent;
         if (sameTarget && (!first || eventsMayMatch(eventKey(first), event, first, registration.event))) result.push({ call, matches: true, fresh: false });
         continue;
@@ -171,12 +173,24 @@ export function findRemovals(facts: Facts, registration: Registration): Removal[
         // `listeners.push({ name, listener })` … `for (const item of listeners) removeListener(item.name, item.listener)`.
         || stored.inCollection && sameTarget && (!ts.isIdentifier(removedHandler) || isReadFromCollection(facts, removedHandler))
         // `for (const { event, handler } of listeners) add(event, handler)` … the same loop over `listeners` removing them.
-        || sameTarget && sameLoopEntry(facts, registration.handler, removedHandler);
+        || sameTarget && sameLoopEntry(facts, registration.handler, removedHandler)
+        // `list.push([window, "resize", h])` … `for (const [target, event, handler] of list) target.removeEventListener(event, handler)`.
+        || stored.inCollection && isRemovedThroughEntry(facts, registration.target, registration.handler, removedTarget, removedHandler);
       const sameCapture = method !== "removeEventListener" || captureFlag(removedOptions) === capture;
       if (sameHandler && sameCapture) result.push({ call, matches: true, fresh: false });
     }
   }
   return result;
+}
+
+/**
+ * `emitter.off(type)` with no handler: mitt ("if `handler` is omitted, all handlers of the given
+ * type are removed"), EventEmitter3, component-emitter (socket.io's client) and jQuery clear the
+ * type; Node's `EventEmitter.off` requires the listener and throws without one, so code that calls
+ * it this way runs on one of the former.
+ */
+function clearsEventType(method: string, helper: boolean, call: ts.CallExpression): boolean {
+  return method === "off" && !helper && call.arguments.length === 1 && !ts.isSpreadElement(call.arguments[0]);
 }
 
 /** Both are the same field of the entries of one list, each read in a `for … of` over it (`{ handler }` or `entry.handler`). */

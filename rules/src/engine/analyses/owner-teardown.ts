@@ -1,9 +1,10 @@
 // Where an owner's teardown reaches, for the owners analysis: callbacks the instance hands to
 // its own dispose hooks (`this._register(toDisposable(() => …))`, `this.on("close", …)`) or
 // registers for what it holds closing, and its own handlers for an event the teardown emits.
-// Both read the calls of the owner's one walk (owner-index.ts).
+// Both read the calls of the owner's one walk (owner-index.ts). And the disposer list: the
+// callbacks the instance pushes into a field whose every entry the teardown calls.
 import ts from "typescript";
-import { type FunctionNode, isFunctionNode } from "../core/ast";
+import { type FunctionNode, isFunctionNode, walk } from "../core/ast";
 import type { InstanceOwner, OwnersAnalysis } from "./owners";
 
 /** Registrations whose callback runs when the instance itself is torn down. */
@@ -47,4 +48,56 @@ export function disposeHookCallbacks(analysis: OwnersAnalysis, owner: InstanceOw
     }
   }
   return result;
+}
+
+/**
+ * `this._disposables.push(() => this.editor.off("x", h))` … `destroy() { this._disposables.forEach((d) => d()) }`
+ * (or `for (const d of this.disposers) d()`): the teardown `fn` calls every entry of an instance
+ * list, so the functions put into that list (`push`, `add`, `unshift`) run on teardown too.
+ */
+export function calledListEntries(analysis: OwnersAnalysis, owner: InstanceOwner, fn: FunctionNode): FunctionNode[] {
+  const fields = new Set<string>();
+  walk(fn, (node) => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "forEach") {
+      const [each] = node.arguments;
+      const field = analysis.fieldOf(owner, node.expression.expression);
+      if (field !== undefined && each && isFunctionNode(each) && callsParameter(each)) fields.add(field);
+    } else if (ts.isForOfStatement(node) && ts.isVariableDeclarationList(node.initializer)) {
+      const name = node.initializer.declarations[0]?.name;
+      const field = analysis.fieldOf(owner, node.expression);
+      if (field !== undefined && name && ts.isIdentifier(name) && callsName(node.statement, name.text)) fields.add(field);
+    }
+    return undefined;
+  });
+  if (fields.size === 0) return [];
+  const result: FunctionNode[] = [];
+  for (const call of analysis.syntaxOf(owner).calls) {
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee) || !/^(push|add|unshift)$/.test(callee.name.text)) continue;
+    const field = analysis.fieldOf(owner, callee.expression);
+    if (field === undefined || !fields.has(field)) continue;
+    for (const arg of call.arguments) {
+      if (isFunctionNode(arg)) result.push(arg);
+      else if (ts.isPropertyAccessExpression(arg) && analysis.isInstanceReference(owner, arg.expression)) {
+        const method = owner.methods.get(arg.name.text);
+        if (method) result.push(method);
+      }
+    }
+  }
+  return result;
+}
+
+/** `(d) => d()`, `function (dispose) { dispose(); }`: the callback calls its first parameter. */
+function callsParameter(fn: FunctionNode): boolean {
+  const first = fn.parameters[0]?.name;
+  return first !== undefined && ts.isIdentifier(first) && fn.body !== undefined && callsName(fn.body, first.text);
+}
+
+function callsName(body: ts.Node, name: string): boolean {
+  let found = false;
+  walk(body, (node) => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name) found = true;
+    return found ? false : undefined;
+  });
+  return found;
 }

@@ -13,7 +13,7 @@ import { defineAnalysis } from "../core/analysis";
 import type { Facts } from "../core/facts";
 import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, isFunctionNode, isIife, isInside, propertyNameText } from "../core/ast";
 import { TEARDOWN_METHODS, symbolDisposeName } from "./lifetime";
-import { disposeHookCallbacks, ownHandlersFor } from "./owner-teardown";
+import { calledListEntries, disposeHookCallbacks, ownHandlersFor } from "./owner-teardown";
 import { COMPONENT_TEARDOWNS, componentsIn } from "./owner-components";
 
 import { collectPrototypeMethods, findAliasDeclaration, innerFunctionOf, returnedObject, teardownOf } from "./owner-shapes";
@@ -199,6 +199,7 @@ export class OwnersAnalysis {
       const fn = queue.pop()!;
       if (set.has(fn)) continue;
       set.add(fn);
+      for (const entry of calledListEntries(this, owner, fn)) if (!set!.has(entry)) queue.push(entry);
       for (const node of this.facts.callsWithin(fn)) {
         const callee = node.expression;
         // this.cleanup() / self.cleanup() / cleanup() (a factory's inner function)

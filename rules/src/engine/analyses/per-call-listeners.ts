@@ -14,6 +14,7 @@ import { type FunctionNode, calleeMemberName, enclosingFunction, functionName, i
 import type { Facts } from "../core/facts";
 import type { Registration } from "./listeners";
 import { isModuleObject, rootOf } from "./listener-targets";
+import { programCalls } from "./program-calls";
 import type { Repetition } from "./repetition";
 
 /** Names of request-scoped objects whose `.socket` is the connection under the request. */
@@ -67,13 +68,15 @@ export function moduleSingletonTarget(facts: Facts, registration: Registration):
  * Promise executor runs once per call of the exported function that creates it.
  * Functions named like start-up steps (`init`, `start`, `setup` …) are left out.
  */
-export function promisePerCall(node: ts.Node): Repetition | undefined {
+export function promisePerCall(facts: Facts, node: ts.Node): Repetition | undefined {
   const executor = enclosingFunction(node);
   if (!executor || !isPromiseExecutor(executor)) return undefined;
   for (let fn = enclosingFunction(executor); fn; fn = enclosingFunction(fn)) {
     if (isPromiseExecutor(fn)) continue;
     const name = exportedName(fn);
     if (!name || BOOT_NAME.test(name)) return undefined;
+    // With types, across the program: every call runs once (from a boot path), so one executor runs.
+    if (facts.analysis(programCalls)?.everyCallRunsOnce(fn) === true) return undefined;
     return { fn, when: `\`${name}()\` is called (each call runs a new Promise executor)` };
   }
   return undefined;

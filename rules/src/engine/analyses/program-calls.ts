@@ -6,10 +6,12 @@ import path from "node:path";
 import ts from "typescript";
 import { defineAnalysis } from "../core/analysis";
 import { isTestPath } from "./file-kind";
-import { type FunctionNode, ONE_SHOT_EVENTS, callableName, declaredName, enclosingFunction, functionName, isIife, isInside } from "../core/ast";
+import { type FunctionNode, ONE_SHOT_EVENTS, callableName, declaredName, enclosingFunction, functionName, isFunctionNode, isIife, isInside } from "../core/ast";
 
 /** Functions that run once per process or extension host by convention. */
 const ONCE_FUNCTIONS = new Set(["main", "bootstrap", "activate"]);
+/** How many callers up `everyCallRunsOnce` follows (a boot step → the container's boot → the app's boot → its entry). */
+const MAX_CALLER_DEPTH = 5;
 
 export class ProgramCalls {
   private readonly byName = new Map<string, ts.Identifier[]>();
@@ -127,7 +129,7 @@ export class ProgramCalls {
     return this.everyCall(fn, (call) => {
       if (runsOnce(call)) return true;
       const caller = enclosingFunction(call);
-      return caller !== undefined && caller !== fn && depth < 3 && this.everyCallRunsOnce(caller, depth + 1);
+      return caller !== undefined && caller !== fn && depth < MAX_CALLER_DEPTH && this.everyCallRunsOnce(caller, depth + 1);
     });
   }
 
@@ -156,11 +158,12 @@ export class ProgramCalls {
    * files, every reference to it outside imports and exports is a direct call, and `test` holds for each call.
    */
   everyCall(fn: FunctionNode, test: (call: ts.CallExpression) => boolean): boolean {
-    const name = callableName(fn);
+    const name = callableName(fn) ?? objectMemberName(fn);
     if (!name) return false;
     let calls = 0;
     for (const id of [...this.referencesOf(name), ...this.baseMethodReferences(fn)]) {
-      if (ts.findAncestor(id, (n) => ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;
+      // `export default f` hands `f` on; a call inside a function of `export default { start: () => f() }` is a call.
+      if (ts.findAncestor(id, (n) => isFunctionNode(n) ? "quit" : ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n))) continue;
       const callee = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id ? id.parent : id;
       const call = callee.parent;
       if (!ts.isCallExpression(call) || call.expression !== callee || !test(call)) return false;
@@ -350,6 +353,13 @@ function isThisMember(expr: ts.Expression): boolean {
   let current = expr;
   while (ts.isPropertyAccessExpression(current)) current = current.expression;
   return current !== expr && current.kind === ts.SyntaxKind.ThisKeyword;
+}
+
+/** `{ initialize: () => instance.init() }`: a function that is an object literal's property, by the property's name. */
+function objectMemberName(fn: FunctionNode): ts.Identifier | undefined {
+  const property = fn.parent;
+  return ts.isPropertyAssignment(property) && property.initializer === fn && ts.isIdentifier(property.name)
+    && ts.isObjectLiteralExpression(property.parent) ? property.name : undefined;
 }
 
 /**

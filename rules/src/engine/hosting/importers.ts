@@ -247,9 +247,11 @@ function defaultMemberCalls(site: ts.Node, named: ReadonlyMap<string, ReadonlyAr
 }
 
 /** A component importer that uses the default binding nowhere in its script and renders its tag once, unconditionally. */
-function renderedOnlyInMarkup(site: ts.Node, named: ReadonlyMap<string, ReadonlyArray<{ id: ts.Identifier }>>, file: string, text: string): boolean {
+function renderedOnlyInMarkup(site: ts.Node, named: ReadonlyMap<string, ReadonlyArray<{ id: ts.Identifier; inType: boolean }>>, file: string, text: string): boolean {
   const local = ts.isImportDeclaration(site) && !site.importClause?.namedBindings ? site.importClause?.name : undefined;
-  if (!local || usesOf(named, local).some((id) => !ts.isShorthandPropertyAssignment(id.parent) && !ts.isPropertyAssignment(id.parent))) return false;
+  // `Ref<typeof ImageViewer>` is a type: it renders nothing and loads nothing.
+  const inTypes = new Set(local ? (named.get(local.text) ?? []).filter((use) => use.inType).map((use) => use.id) : []);
+  if (!local || usesOf(named, local).some((id) => !inTypes.has(id) && !ts.isShorthandPropertyAssignment(id.parent) && !ts.isPropertyAssignment(id.parent))) return false;
   return rendersOnceInMarkup(file, text, local.text);
 }
 
