@@ -13,7 +13,7 @@ import { lintText } from "leaklint";
 import { addedErrors, errorsOf, fuzzInputs, runFuzz } from "./lib/fix-fuzz";
 import { REPO_ROOT, lintOptions } from "./lib/fixtures";
 
-const SEEDED_INPUTS = 40;
+const SEEDED_INPUTS = 48;
 
 describe("safe fixes as properties", () => {
   test(`${SEEDED_INPUTS} seeded mutants: converge, parse, idempotent, finding gone, no added error`, () => {

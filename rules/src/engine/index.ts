@@ -84,7 +84,8 @@ export {
   acquisitionNames, callbackArgument, configCheckouts, configResources, deliveryOf, holdsConnections, isDisposableType, matchAcquisition, matchCheckout,
   receiverOrigin, resourcesOfKind, typeFromModule,
 } from "./apis/resources";
-export { hasClosedKeyType, isBoundedKey } from "./analyses/bounded-keys";
+export { hasClosedKeyType, isBoundedKey, isLazyLoadRecord } from "./analyses/bounded-keys";
+export { growsOnlyBeforeReady } from "./analyses/startup-buffers";
 export { upgradeOnlyRequest } from "./analyses/upgrade-requests";
 export { type FieldResource, unwatchedFieldResource } from "./analyses/owned-resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./analyses/resource-tracking";

@@ -1,7 +1,7 @@
 // abort-controller-not-aborted: an AbortController with a path to an exit on which it is neither aborted nor handed off (lostcancel), composite `anySignal()` signals never cleared, and hand-made abort timers that are never cleared.
 import ts from "typescript";
 import {
-  type Fix, type LeakPath, calleeMemberName, type TextEdit, TIMER_CLEAR_FUNCTIONS, classifyReference, defineRule, enclosingFunction, freshName, isAbortControllerCreation,
+  type Fix, type LeakPath, calleeMemberName, type TextEdit, TIMER_CLEAR_FUNCTIONS, classifyReference, defineRule, enclosingFunction, freshName, isFunctionNode, isAbortControllerCreation,
   isClearableSignalCreation, isHandleDropped, isInside, isSignalOption, insertBefore, literalDelayMs, makeFix, removeStatement, replaceNode, skipOuterExpressions, storedHandle, timerHandleExpression, timerStarted,
   wrapRestInTryFinally, flow, runtime, findRemovals, parseRegistration,
 } from "../engine";
@@ -141,6 +141,8 @@ export default defineRule<MessageId, Options>({
       if (!leak) return;
       // An exception skips the abort, but it matters only when work may still be running on the signal: the losers of a race, listeners.
       if (leak.kind === "exception" && !boundToListeners && !refs.some(isRaced)) return;
+      // The catch of `await Promise.any(tasks)` runs once every task has rejected: nothing is left running on the signal.
+      if (!boundToListeners && isAfterEveryTaskSettled(leak.node, releases)) return;
       context.report({
         node: creation,
         messageId: "notAborted",
@@ -276,12 +278,40 @@ function isInCatch(ref: ts.Node, stop: ts.Node): boolean {
 /** `ac.signal` given to work inside `Promise.race([...])` / `Promise.any([...])`: the losers keep running until aborted. */
 function isRaced(ref: ts.Node): boolean {
   for (let node = ref.parent; node && !ts.isBlock(node); node = node.parent) {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression)
-      && node.expression.expression.text === "Promise" && (node.expression.name.text === "race" || node.expression.name.text === "any")) {
-      return true;
-    }
+    if (ts.isCallExpression(node) && (isPromiseCombinator(node, "race") || isPromiseCombinator(node, "any"))) return true;
   }
   return false;
+}
+
+/**
+ * `try { const first = await Promise.any(tasks); ac.abort(); … } catch { return null }`: the exit is in a catch
+ * whose try reaches the abort after nothing but `Promise.any(…)` calls, and `Promise.any` rejects only when every
+ * input has rejected, so the work raced on the signal has all settled by then.
+ */
+function isAfterEveryTaskSettled(exit: ts.Node, releases: ReadonlySet<ts.Node>): boolean {
+  let clause: ts.Node | undefined = exit;
+  while (clause && !ts.isCatchClause(clause) && !isFunctionNode(clause)) clause = clause.parent;
+  if (!clause || !ts.isCatchClause(clause)) return false;
+  const block = clause.parent.tryBlock;
+  const index = block.statements.findIndex((statement) => [...releases].some((ref) => isInside(ref, statement)));
+  if (index <= 0) return false;
+  let anyCalls = 0;
+  let otherCalls = 0;
+  const visit = (node: ts.Node): void => {
+    if (isFunctionNode(node)) return;
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+      if (ts.isCallExpression(node) && isPromiseCombinator(node, "any")) anyCalls++;
+      else otherCalls++;
+    }
+    ts.forEachChild(node, visit);
+  };
+  block.statements.slice(0, index).forEach(visit);
+  return anyCalls > 0 && otherCalls === 0;
+}
+
+function isPromiseCombinator(call: ts.CallExpression, name: string): boolean {
+  return ts.isPropertyAccessExpression(call.expression) && ts.isIdentifier(call.expression.expression)
+    && call.expression.expression.text === "Promise" && call.expression.name.text === name;
 }
 
 /** `f(x)`, `f({ signal: x })`, `f({ ...opts, signal })`: the value goes into a call's arguments (possibly inside an options literal). */

@@ -291,13 +291,25 @@ export default defineRule<MessageId, Options>({
   },
 });
 
-/** A condition, early return or catch between the loop function and its re-scheduling: the loop can end. */
+/**
+ * A condition, early return or catch between the loop function and its re-scheduling: the loop can end.
+ * An early return counts in the loop function and in each callback between it and the timer
+ * (`const retry = (e) => { if (settled) return; setTimeout(connect, 1000) }` inside `connect`).
+ */
 function hasStopPath(call: ts.CallExpression, fn: FunctionNode): boolean {
   for (let node: ts.Node = call.parent; node !== fn; node = node.parent) {
     if (STOP_KINDS.has(node.kind)) return true;
     if (ts.isBinaryExpression(node) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken,
       ts.SyntaxKind.QuestionQuestionToken].includes(node.operatorToken.kind)) return true;
   }
+  for (let inner = enclosingFunction(call); inner; inner = inner === fn ? undefined : enclosingFunction(inner)) {
+    if (returnsBefore(inner, call)) return true;
+  }
+  return false;
+}
+
+/** A `return`, `throw` or `break` of `fn` itself (not of a nested function) before `call`. */
+function returnsBefore(fn: FunctionNode, call: ts.CallExpression): boolean {
   let found = false;
   if (fn.body) {
     walk(fn.body, (node) => {

@@ -3,7 +3,7 @@ import ts from "typescript";
 import {
   type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement, fileMayGrowCollections,
   defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt, type LifetimeAnalysis, lifetimes,
-  type InstanceOwner, type OwnedCollection, insertBefore, makeFix, replaceNode, firedTimersKept, hasClosedKeyType, isBoundedKey, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, growingCollections, ownedGrowthRepetition, owners, removalEvidence,
+  type InstanceOwner, type OwnedCollection, insertBefore, makeFix, replaceNode, firedTimersKept, hasClosedKeyType, isBoundedKey, isLazyLoadRecord, growsOnlyBeforeReady, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, growingCollections, ownedGrowthRepetition, owners, removalEvidence,
 } from "../engine";
 
 type MessageId = "grows" | "growsExported" | "growsOwned" | "firedTimersKept";
@@ -174,7 +174,8 @@ export default defineRule<MessageId, Options>({
         exported = false;
       }
       const growth = uses.filter((u) => u.kind === "grow" && !(candidate.kind === "array" && u.via === "[]=") && !isEventNameKey(facts, u)
-        && !isBoundedKey(facts, u))
+        && !isBoundedKey(facts, u) && !isLazyLoadRecord(u)
+        && !growsOnlyBeforeReady(facts, u, uses))
         .map((u) => ({ use: u, repetition: candidate.owned ? candidate.owned.repetition(u) : growthRepetition(u) }));
       const repeated = growth.find((g) => g.repetition !== undefined);
       if (!repeated || isWarnOnceSet(candidate, repeated.repetition!.fn)) return;

@@ -6,7 +6,7 @@
 import ts from "typescript";
 import { type FunctionNode, calleeMemberName, declaredName, isExportedDeclaration, isFunctionNode } from "../core/ast";
 import type { Facts } from "../core/facts";
-import type { CollectionUse } from "./collections";
+import { type CollectionUse, guardAt } from "./collections";
 import { isConstantExpression, programCalls } from "./program-calls";
 
 const MAX_LITERAL_KEYS = 16;
@@ -36,6 +36,28 @@ export function isBoundedKey(facts: Facts, use: CollectionUse): boolean {
   const loop = decl.parent?.parent;
   if (ts.isVariableDeclarationList(decl.parent) && loop && ts.isForOfStatement(loop)) return isLiteralList(facts, loop.expression);
   return false;
+}
+
+/**
+ * `if (!loaded[lang]) { switch (lang) { case "js": await import("mode/js"); … } loaded[lang] = true }`:
+ * the record of which lazily imported modules are loaded. The guarded code imports modules by
+ * literal specifiers only, so the record has at most one entry per module the code can load, and
+ * the module cache keeps every loaded module anyway.
+ */
+export function isLazyLoadRecord(use: CollectionUse): boolean {
+  const guard = guardAt(use.ref);
+  if (!guard || guard.seen.getText() !== use.ref.getText()) return false;
+  let literal = 0;
+  let other = 0;
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      if (node.arguments.length > 0 && ts.isStringLiteralLike(node.arguments[0])) literal++;
+      else other++;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(guard.guarded);
+  return literal > 0 && other === 0;
 }
 
 /**

@@ -195,14 +195,19 @@ function isImportName(node: ts.Identifier): boolean {
  * Undefined otherwise.
  */
 export function firstTimeGuard(node: ts.Node): ts.Expression | undefined {
+  return guardAt(node)?.seen;
+}
+
+/** The first-time guard at `node` and the code it lets run once per key (the `if`'s block, or the block after the early return). */
+export function guardAt(node: ts.Node): { seen: ts.Expression; guarded: ts.Node } | undefined {
   for (let current: ts.Node = node; current.parent && !isFunctionLikeBoundary(current); current = current.parent) {
     const parent = current.parent;
     if (ts.isIfStatement(parent) && parent.thenStatement === current) {
       for (const conjunct of conjuncts(parent.expression)) {
         const seen = membershipTest(conjunct, true);
-        if (seen && insertsInto(parent.thenStatement, seen)) return seen;
+        if (seen && insertsInto(parent.thenStatement, seen)) return { seen, guarded: parent.thenStatement };
         const flag = negatedFlag(conjunct);
-        if (flag && setsFlag(parent.thenStatement, flag) && outlivesFunction(flag, parent)) return flag;
+        if (flag && setsFlag(parent.thenStatement, flag) && outlivesFunction(flag, parent)) return { seen: flag, guarded: parent.thenStatement };
       }
     }
     if (ts.isBlock(parent)) {
@@ -210,7 +215,7 @@ export function firstTimeGuard(node: ts.Node): ts.Expression | undefined {
         if (statement === current) break;
         if (!ts.isIfStatement(statement) || !exits(statement.thenStatement)) continue;
         const seen = membershipTest(statement.expression, false);
-        if (seen && parent.statements.some((s) => s.pos < current.pos && insertsInto(s, seen))) return seen;
+        if (seen && parent.statements.some((s) => s.pos < current.pos && insertsInto(s, seen))) return { seen, guarded: parent };
       }
     }
   }

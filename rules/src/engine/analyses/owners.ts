@@ -41,7 +41,8 @@ const RELEASING_NAME = /abort|cancel|clear|close|destroy|dispos|reset|stop|clean
 /** Lifecycle hooks whose name says the object is going away (`onAfterDetach`, `onCloseRequest`, `onMediaDetaching`, `_onDestroy`). */
 const TEARDOWN_HOOK = /^_*on[A-Z]?\w*(Detach|Destroy|Dispos|Unmount|CloseRequest|Teardown)\w*$/;
 /** Array methods whose callback runs in place, once per item: calling a method from one is not repetition. */
-const ITERATION_METHODS = new Set(["forEach", "map", "filter", "reduce", "some", "every", "find", "findIndex", "flatMap", "sort"]);
+/** Array methods, and lodash's / underscore's per-item helpers (`_.each(list, fn)`), which call back in place once per item. */
+const ITERATION_METHODS = new Set(["forEach", "map", "filter", "reduce", "some", "every", "find", "findIndex", "flatMap", "sort", "each", "forOwn", "forIn", "mapValues", "times"]);
 
 export class OwnersAnalysis {
   private collected?: { instances: InstanceOwner[]; byNode: Map<ts.Node, InstanceOwner> };
