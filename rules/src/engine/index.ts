@@ -89,7 +89,7 @@ export { growsOnlyBeforeReady } from "./analyses/startup-buffers";
 export { upgradeOnlyRequest } from "./analyses/upgrade-requests";
 export { type FieldResource, unwatchedFieldResource } from "./analyses/owned-resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./analyses/resource-tracking";
-export { failureSurfaces, leaksOnlyOnFailure, madeOnFailurePath } from "./analyses/failure-paths";
+export { failsOnExpectedStatus, failureSurfaces, leaksOnlyOnFailure, madeOnFailurePath } from "./analyses/failure-paths";
 export { convertToUsing, earlyReleaseText, hoistToModule, releaseAtStart, releaseBeforeExit, wrapInTryFinally } from "./fixes/resource-fixes";
 export {
   SCOPE_BOUND_HELPERS, canRegisterOnInstance, hasDisposeConvention, isEmitterCreatedHere, isEventSubscription, isInstancePart, isLongerLivedTarget,

@@ -2,7 +2,7 @@
 import ts from "typescript";
 import {
   type Facts, type Fix, type ResourceSpec, type ResourceTrack, KNOWN_RESOURCES, acquisitionNames, callbackArgument, resourcesOfKind, calleeMemberName, commandLinePackage, defineRule,
-  declaredName, describeExit, enclosingFunction, entryScript, exitsProcessAfter, failureSurfaces, isCandidateCall, leaksOnlyOnFailure, literalDelayMs, madeOnFailurePath, publishedPackage, repeatsUnattended, matchAcquisition, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
+  declaredName, describeExit, enclosingFunction, entryScript, exitsProcessAfter, failsOnExpectedStatus, failureSurfaces, isCandidateCall, leaksOnlyOnFailure, literalDelayMs, madeOnFailurePath, publishedPackage, repeatsUnattended, matchAcquisition, packageRole, releaseAtStart, releaseBeforeExit, repeatsOnItsOwn, repeatsPerItem, runsOnce, runtime, trackResource,
 } from "../engine";
 
 type MessageId = "dropped" | "neverConsumed" | "leakPath" | "callbackNeverConsumed" | "callbackLeakPath";
@@ -16,7 +16,7 @@ export default defineRule<MessageId, Options>({
     // Safe where the code can `await` the cancel; `void res.body?.cancel()` in a non-async callback is a suggestion.
     fix: ["safe", "suggestion"],
     requiresTypeInfo: false,
-    requires: [runtime, commandLinePackage, entryScript, publishedPackage],
+    requires: [runtime, commandLinePackage, entryScript, publishedPackage, packageRole],
     defaultSeverity: "warning",
   },
   messages: {
@@ -74,7 +74,10 @@ export default defineRule<MessageId, Options>({
       }
       if (!failureOnly) return true;
       if (runsOnce(facts, call) || madeOnFailurePath(call, track.scope)) return false;
-      return !failureSurfaces(track) || repeatsUnattended(facts, call) || context.use(publishedPackage);
+      // In an application, a silent fallback on an answer expected in normal traffic (`=== 404`) repeats with the code;
+      // one on a failure (`!res.ok`) only while the upstream is broken, as a raised failure does.
+      const hidden = !failureSurfaces(track) && (context.use(packageRole) !== "application" || failsOnExpectedStatus(track));
+      return hidden || repeatsUnattended(facts, call) || context.use(publishedPackage);
     }
 
     function check(call: ts.CallExpression, spec: ResourceSpec): void {

@@ -25,6 +25,38 @@ export function leaksOnlyOnFailure(track: ResourceTrack): boolean {
 }
 
 /**
+ * Every exit that leaves the resource open sits under a test for one specific status other than success
+ * (`if (res.status === 404) return null`, `res.statusCode === 304`): an answer the code expects in normal
+ * traffic — not found, not modified — rather than a failure (`!res.ok`, `res.status !== 200`, `>= 400`), which
+ * happens while the upstream is broken. The first repeats at the rate of the code; the second only in an outage.
+ */
+export function failsOnExpectedStatus(track: ResourceTrack): boolean {
+  const exits = track.exits ?? (track.leak ? [track.leak] : []);
+  const name = track.binding?.text;
+  return name !== undefined && exits.length > 0 && exits.every((exit) => underExpectedStatus(exit.node, name, track.scope));
+}
+
+function underExpectedStatus(exit: ts.Node, name: string, scope: FunctionNode): boolean {
+  for (let node: ts.Node = exit; node.parent && node !== scope; node = node.parent) {
+    const parent = node.parent;
+    if (ts.isIfStatement(parent) && node === parent.thenStatement && isExpectedStatusTest(parent.expression, name)) return true;
+  }
+  return false;
+}
+
+/** `res.status === 404` (or `==`), alone or as a conjunct, for a code outside 2xx. */
+function isExpectedStatusTest(expr: ts.Expression, name: string): boolean {
+  const e = skipParens(expr);
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+    return isExpectedStatusTest(e.left, name) || isExpectedStatusTest(e.right, name);
+  }
+  if (!ts.isBinaryExpression(e) || ![ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken].includes(e.operatorToken.kind)) return false;
+  if (!isMember(e.left, name, ["status", "statusCode"]) || !ts.isNumericLiteral(e.right)) return false;
+  const code = Number(e.right.text);
+  return code < 200 || code >= 300;
+}
+
+/**
  * Every exit that leaves the resource open surfaces the failure: it raises (a `throw` or an exception
  * leaves the function, not a `return` or the end) or logs the failure before it leaves (`console.warn(…); return null`).
  */
