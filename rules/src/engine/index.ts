@@ -84,6 +84,7 @@ export {
   receiverOrigin, resourcesOfKind, typeFromModule,
 } from "./apis/resources";
 export { hasClosedKeyType, isBoundedKey } from "./analyses/bounded-keys";
+export { type KeptEntry, keptEntries } from "./analyses/kept-entries";
 export { upgradeOnlyRequest } from "./analyses/upgrade-requests";
 export { type FieldResource, unwatchedFieldResource } from "./analyses/owned-resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./analyses/resource-tracking";
