@@ -86,6 +86,7 @@ export {
 } from "./apis/resources";
 export { hasClosedKeyType, isBoundedKey, isLazyLoadRecord } from "./analyses/bounded-keys";
 export { growsOnlyBeforeReady } from "./analyses/startup-buffers";
+export { type KeptEntry, keptEntries } from "./analyses/kept-entries";
 export { upgradeOnlyRequest } from "./analyses/upgrade-requests";
 export { type FieldResource, unwatchedFieldResource } from "./analyses/owned-resources";
 export { type ResourceTrack, type TrackMode, classifyUse, describeExit, isCandidateCall, releaseCalls, trackResource } from "./analyses/resource-tracking";

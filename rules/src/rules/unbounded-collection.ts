@@ -3,10 +3,10 @@ import ts from "typescript";
 import {
   type CollectionKind, type CollectionUse, type Facts, type Fix, type Repetition, type TextEdit, classifyCollectionUse, collectionKindOf, containingStatement, fileMayGrowCollections,
   defineRule, enclosingFunction, functionName, hasModifier, isInside, hasObjectKeys, indentationAt, isFunctionNode, propertyNameText, referencesInOtherFiles, repetitionAt, type LifetimeAnalysis, lifetimes,
-  type InstanceOwner, type OwnedCollection, insertBefore, makeFix, replaceNode, firedTimersKept, hasClosedKeyType, isBoundedKey, isLazyLoadRecord, growsOnlyBeforeReady, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, growingCollections, ownedGrowthRepetition, owners, removalEvidence,
+  type InstanceOwner, type OwnedCollection, type KeptEntry, keptEntries, insertBefore, makeFix, replaceNode, firedTimersKept, hasClosedKeyType, isBoundedKey, isLazyLoadRecord, growsOnlyBeforeReady, isCallbackRegistration, isExposedToSiblingModule, isLongLivedOwner, looksMinified, growingCollections, ownedGrowthRepetition, owners, removalEvidence,
 } from "../engine";
 
-type MessageId = "grows" | "growsExported" | "growsOwned" | "firedTimersKept";
+type MessageId = "grows" | "growsExported" | "growsOwned" | "firedTimersKept" | "closedEntriesKept" | "selfRegistered";
 type Options = Record<string, never>;
 
 interface Candidate {
@@ -49,6 +49,8 @@ export default defineRule<MessageId, Options>({
     grows: "{{where}} `{{name}}` ({{kind}}) grows each time {{when}} (`{{via}}`) and nothing ever removes from it or bounds it: it keeps every entry for the life of the process{{worse}}.",
     growsOwned: "`{{name}}` ({{kind}}), kept by the long-lived `{{owner}}`, grows each time {{when}} (`{{via}}`) and nothing in `{{owner}}` ever removes from it or bounds it{{why}}: every entry stays for as long as the {{owner}} lives{{worse}}.",
     firedTimersKept: "`{{name}}`, kept by the long-lived `{{owner}}`, gets a timer each time {{when}} (`{{via}}`), but an entry is removed only where a timer is cleared by hand: every timer that fires stays in it for as long as the {{owner}} lives. Remove the handle in the timer's callback.",
+    closedEntriesKept: "`{{entry}}` is added to `{{name}}` of the long-lived `{{owner}}` each time {{when}} (`{{via}}`), and its \"{{event}}\" event is handled here, but nothing but the {{owner}}'s teardown removes entries from `{{name}}`: every closed `{{entry}}` stays for as long as the {{owner}} lives. Remove it in the \"{{event}}\" handler.",
+    selfRegistered: "`{{owner}}` adds itself to `{{target}}`, a collection of another object, in `{{when}}()` (`{{via}}`), and nothing removes it when it is destroyed: every destroyed {{owner}} stays reachable from that object. Remove it in the teardown hook.",
     growsExported: "{{where}} `{{name}}` ({{kind}}) grows each time {{when}} (`{{via}}`) and nothing in this file removes from it or bounds it{{worse}}. It is exported, so other modules may; without type information leaklint cannot follow them.",
   },
   schema: { type: "object", additionalProperties: false, properties: {} },
@@ -120,10 +122,23 @@ export default defineRule<MessageId, Options>({
       if (!owner) return;
       // The collections that grow first: most owners have none, and the owner questions cost more.
       const growing = growingCollections(facts, instances, owner);
+      for (const kept of keptEntries(facts, instances, owner)) if (!growing.some((g) => g.name === kept.name)) reportKept(owner, kept);
       if (growing.length === 0) return;
       if (ts.isClassLike(owner.node) && isSingleton(facts, owner.node)) return; // reported as the singleton's field
       if (!isLongLivedOwner(facts, instances, owner)) return;
       for (const owned of growing) checkOwned(owned);
+    }
+
+    /** A closed entry or a self-registration (analyses/kept-entries.ts), reported at the growing call. */
+    function reportKept(owner: InstanceOwner, kept: KeptEntry): void {
+      const via = `${kept.call.expression.getText(sourceFile)}(…)`;
+      if (kept.shape === "self") {
+        const target = (kept.call.expression as ts.PropertyAccessExpression).expression.getText(sourceFile);
+        context.report({ node: kept.call.expression, messageId: "selfRegistered", data: { owner: owner.name, target, via, when: kept.when } });
+        return;
+      }
+      const entry = kept.call.arguments[kept.call.arguments.length - 1].getText(sourceFile);
+      context.report({ node: kept.call.expression, messageId: "closedEntriesKept", data: { entry, name: kept.name, owner: owner.name, when: kept.when, via, event: kept.event ?? "close" } });
     }
 
     /** Whether some identifier of that name grows a collection, once per name (4,000 `var m = new Map()` lines made it quadratic). */

@@ -42,6 +42,11 @@ const UI_TEARDOWNS = new Set([
 ]);
 const MAX_CALL_DEPTH = 3;
 
+/** A UI framework's destroy hook (`ngOnDestroy`, `beforeDestroy`, `disconnectedCallback` …). */
+export function isUiTeardown(name: string): boolean {
+  return UI_TEARDOWNS.has(name);
+}
+
 /** The collections `owner` keeps in its fields or factory closure that some reference grows (only those can be unbounded). */
 export function growingCollections(facts: Facts, owners: OwnersAnalysis, owner: InstanceOwner): OwnedCollection[] {
   return ownedCollections(facts, owners, owner).filter((owned) => owned.refs.some((r) => classifyCollectionUse(r).kind === "grow"));
@@ -201,7 +206,7 @@ function callsClearTimer(facts: Facts, fn: FunctionNode): boolean {
 /** Evidence that the owner lives long: a teardown, a method that runs again, or a client/server/pool-like name. */
 export function isLongLivedOwner(facts: Facts, owners: OwnersAnalysis, owner: InstanceOwner): boolean {
   // A UI component's state is what it shows, and goes when it unmounts.
-  if (owner.kind === "component" || (owner.teardown && UI_TEARDOWNS.has(owner.teardown.name))) return false;
+  if (owner.kind === "component" || (owner.teardown && isUiTeardown(owner.teardown.name))) return false;
   if (ts.isClassLike(owner.node) && ts.getDecorators(owner.node)?.length) return false;
   // An object made for one request/response exchange lives as long as the exchange.
   if (owner.kind !== "factory" && isConstructedPerRequest(facts, owner.node as ts.ClassLikeDeclaration | FunctionNode)) return false;
