@@ -169,6 +169,14 @@ function requestOptions(facts: Facts, call: ts.CallExpression): ts.ObjectLiteral
   return call.arguments.flatMap((arg) => {
     const declaration = ts.isIdentifier(arg) ? facts.symbolAt(arg)?.valueDeclaration : undefined;
     const options = declaration && ts.isVariableDeclaration(declaration) && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const ? declaration.initializer : arg;
-    return options !== undefined && ts.isObjectLiteralExpression(options) ? [options] : [];
+    const literal = options && skipTypeWrappers(options);
+    return literal !== undefined && ts.isObjectLiteralExpression(literal) ? [literal] : [];
   });
+}
+
+/** `{ … } as any`, `{ … } satisfies RequestInit`, `({ … })`: the object literal inside. */
+function skipTypeWrappers(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  while (ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isParenthesizedExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+  return e;
 }
