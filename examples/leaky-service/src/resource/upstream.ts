@@ -2,16 +2,16 @@
 import https from "node:https";
 
 export async function price(sku: string): Promise<number | undefined> {
-  // LEAK: the error path returns a fallback without reading or cancelling the body.
+  // LEAK: an unknown SKU (a 404, normal traffic) returns a fallback without reading or cancelling the body.
   const res = await fetch(`https://prices.example.com/${sku}`);
-  if (!res.ok) return undefined;
+  if (res.status === 404) return undefined;
   const body = (await res.json()) as { price: number };
   return body.price;
 }
 
 export async function priceOk(sku: string): Promise<number | undefined> {
   const res = await fetch(`https://prices.example.com/${sku}`);
-  if (!res.ok) {
+  if (res.status === 404) {
     // OK: the body is cancelled before leaving.
     await res.body?.cancel();
     return undefined;
