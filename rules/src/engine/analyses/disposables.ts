@@ -167,15 +167,36 @@ function isOwnedField(facts: Facts, classNode: ts.ClassLikeDeclaration, name: st
  */
 function getterField(classNode: ts.ClassLikeDeclaration, name: string): string | undefined {
   const getter = classNode.members.find((m): m is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(m) && m.name.getText() === name);
+  // `currentSort$ = this.currentSort.asObservable()`: a field initialised from an owned field hands it out the same way.
+  const field = classNode.members.find((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && m.name.getText() === name);
+  if (!getter && field?.initializer && !isReassigned(classNode, name)) return forwardedField(field.initializer);
   const statements = getter?.body?.statements ?? [];
   const last = statements[statements.length - 1];
   const guards = statements.slice(0, -1).every((st) => ts.isIfStatement(st) && !st.elseStatement && throwsOnly(st.thenStatement));
-  let value = guards && last && ts.isReturnStatement(last) ? last.expression : undefined;
+  return forwardedField(guards && last && ts.isReturnStatement(last) ? last.expression : undefined);
+}
+
+/** `this.x`, `this.x.asObservable()`, `this.x.pipe(…)` (or `this.x.y`, the child's stream): the field `x`. */
+function forwardedField(expr: ts.Expression | undefined): string | undefined {
+  let value = expr;
   while (value && ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^(asObservable|pipe)$/.test(value.expression.name.text)) {
     value = value.expression.expression;
   }
   const root = value && rootOf(value);
   return root && ts.isPropertyAccessExpression(root) && root.expression.kind === ts.SyntaxKind.ThisKeyword ? root.name.text : undefined;
+}
+
+/** An assignment to `this.<name>` anywhere in the class: the field may come to hold something else. */
+function isReassigned(classNode: ts.ClassLikeDeclaration, name: string): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left)
+      && node.left.expression.kind === ts.SyntaxKind.ThisKeyword && node.left.name.text === name) found = true;
+    ts.forEachChild(node, visit);
+  };
+  classNode.members.forEach(visit);
+  return found;
 }
 
 function throwsOnly(statement: ts.Statement): boolean {
