@@ -101,7 +101,7 @@ function manifestFacts(manifest: string): ManifestFacts | undefined {
   try {
     const parsed = JSON.parse(fs.readFileSync(manifest, "utf8").replace(/^\uFEFF/, "")) as unknown;
     const build = typeof parsed === "object" && parsed !== null ? packageBuild(parsed as Record<string, unknown>, dir) : undefined;
-    facts = { role: classifyManifest(parsed), commandLine: isCommandLineManifest(parsed), published: isPublishedManifest(parsed), build, dir };
+    facts = { role: classifyManifest(withoutMissingMain(parsed, dir)), commandLine: isCommandLineManifest(parsed), published: isPublishedManifest(parsed), build, dir };
   } catch {
     // unreadable or not JSON: the config loader reports broken manifests; here it says nothing
   }
@@ -139,6 +139,20 @@ function dependsOn(pkg: Record<string, unknown>, name: string, fields = ["depend
     const deps = pkg[field];
     return typeof deps === "object" && deps !== null && Object.prototype.hasOwnProperty.call(deps, name);
   });
+}
+
+/**
+ * The manifest without its `main` when that names a file at the package root that is not there (`"main": "index.ts"`
+ * in a webpack app's package.json, npm init's leftover): nothing can import it, so it says nothing about the role.
+ * A `main` in a folder (`dist/index.js`) may be a build output not built yet, and stays.
+ */
+function withoutMissingMain(manifest: unknown, dir: string): unknown {
+  if (typeof manifest !== "object" || manifest === null) return manifest;
+  const { main, ...rest } = manifest as Record<string, unknown>;
+  if (typeof main !== "string" || /[\\/]/.test(main.replace(/^\.\//, ""))) return manifest;
+  const file = path.join(dir, main);
+  const exists = ["", ".js", ".cjs", ".mjs", ".ts", ".json"].some((ext) => fs.existsSync(file + ext));
+  return exists ? manifest : rest;
 }
 
 export function classifyManifest(manifest: unknown): PackageRole {
