@@ -146,7 +146,7 @@ function isOwnedField(facts: Facts, classNode: ts.ClassLikeDeclaration, name: st
     && ts.isNewExpression(m.initializer));
   if (declared) return true;
   // `get focused$() { return this.focused }` (or `this.focused.asObservable()`): the getter hands out an owned field.
-  const forwarded = depth < 2 ? getterField(classNode, name) : undefined;
+  const forwarded = depth < 2 ? getterField(facts, classNode, name) : undefined;
   if (forwarded !== undefined) return isOwnedField(facts, classNode, forwarded, depth + 1);
   // `this.focused$` declared nowhere in a class that extends another (not even as a constructor parameter): the base class's own stream.
   if (depth === 0 && name.endsWith("$") && !declaresMember(classNode, name) && facts.memberReferences(classNode, name).every((r) => !isAssigned(r))
@@ -165,11 +165,11 @@ function isOwnedField(facts: Facts, classNode: ts.ClassLikeDeclaration, name: st
  * or the field holding the child whose stream it forwards (`return this.frontend.input$` → `frontend`), after
  * guards that throw (`if (!this.frontend) throw …`).
  */
-function getterField(classNode: ts.ClassLikeDeclaration, name: string): string | undefined {
+function getterField(facts: Facts, classNode: ts.ClassLikeDeclaration, name: string): string | undefined {
   const getter = classNode.members.find((m): m is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(m) && m.name.getText() === name);
   // `currentSort$ = this.currentSort.asObservable()`: a field initialised from an owned field hands it out the same way.
   const field = classNode.members.find((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && m.name.getText() === name);
-  if (!getter && field?.initializer && !isReassigned(classNode, name)) return forwardedField(field.initializer);
+  if (!getter && field?.initializer && !facts.memberReferences(classNode, name).some(isAssigned)) return forwardedField(field.initializer);
   const statements = getter?.body?.statements ?? [];
   const last = statements[statements.length - 1];
   const guards = statements.slice(0, -1).every((st) => ts.isIfStatement(st) && !st.elseStatement && throwsOnly(st.thenStatement));
@@ -184,19 +184,6 @@ function forwardedField(expr: ts.Expression | undefined): string | undefined {
   }
   const root = value && rootOf(value);
   return root && ts.isPropertyAccessExpression(root) && root.expression.kind === ts.SyntaxKind.ThisKeyword ? root.name.text : undefined;
-}
-
-/** An assignment to `this.<name>` anywhere in the class: the field may come to hold something else. */
-function isReassigned(classNode: ts.ClassLikeDeclaration, name: string): boolean {
-  let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left)
-      && node.left.expression.kind === ts.SyntaxKind.ThisKeyword && node.left.name.text === name) found = true;
-    ts.forEachChild(node, visit);
-  };
-  classNode.members.forEach(visit);
-  return found;
 }
 
 function throwsOnly(statement: ts.Statement): boolean {
